@@ -1,0 +1,200 @@
+//! Distinguished names rendered for people (RFC 4514 order), with Vietnamese text decoded
+//! correctly from UTF8String, BMPString and the other X.520 string types.
+
+use crate::asn1::{self, tag, Tlv};
+
+/// UID prefixes used by Vietnamese CAs and what they identify (product contract).
+pub const UID_PREFIXES: [(&str, &str, &str); 6] = [
+    ("MST", "tax code", "mã số thuế"),
+    ("CCCD", "citizen ID", "căn cước công dân"),
+    ("CMND", "old ID card", "chứng minh nhân dân"),
+    ("HC", "passport", "hộ chiếu"),
+    ("BHXH", "social insurance", "bảo hiểm xã hội"),
+    ("MNS", "budget unit code", "mã đơn vị quan hệ ngân sách"),
+];
+
+/// Short names for the attribute types seen in Vietnamese and EU certificates.
+fn short_name(oid: &[u8]) -> Option<&'static str> {
+    const NAMES: [(&str, &str); 17] = [
+        ("2.5.4.3", "CN"),
+        ("2.5.4.4", "SN"),
+        ("2.5.4.5", "serialNumber"),
+        ("2.5.4.6", "C"),
+        ("2.5.4.7", "L"),
+        ("2.5.4.8", "ST"),
+        ("2.5.4.9", "street"),
+        ("2.5.4.10", "O"),
+        ("2.5.4.11", "OU"),
+        ("2.5.4.12", "title"),
+        ("2.5.4.42", "GN"),
+        ("2.5.4.97", "organizationIdentifier"),
+        ("0.9.2342.19200300.100.1.1", "UID"),
+        ("0.9.2342.19200300.100.1.25", "DC"),
+        ("1.2.840.113549.1.9.1", "emailAddress"),
+        ("2.5.4.46", "dnQualifier"),
+        ("2.5.4.65", "pseudonym"),
+    ];
+    let dotted = asn1::oid_to_string(oid);
+    NAMES.iter().find(|(d, _)| *d == dotted).map(|(_, n)| *n)
+}
+
+/// Decode an X.520 directory string to text. BMPString is UTF-16BE, UniversalString UTF-32BE,
+/// T61String is treated as Latin-1 (what producers actually put there).
+pub(crate) fn decode_string(t: &Tlv<'_>) -> Option<String> {
+    match t.tag {
+        tag::UTF8_STRING | tag::PRINTABLE_STRING | tag::IA5_STRING | 0x1a /* VisibleString */ | 0x12 /* NumericString */ => {
+            std::str::from_utf8(t.value).ok().map(str::to_string)
+        }
+        tag::BMP_STRING => {
+            if t.value.len() % 2 != 0 {
+                return None;
+            }
+            let units: Vec<u16> = t.value.chunks_exact(2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect();
+            String::from_utf16(&units).ok()
+        }
+        tag::UNIVERSAL_STRING => {
+            if t.value.len() % 4 != 0 {
+                return None;
+            }
+            t.value
+                .chunks_exact(4)
+                .map(|c| char::from_u32(u32::from_be_bytes([c[0], c[1], c[2], c[3]])))
+                .collect()
+        }
+        tag::T61_STRING => Some(t.value.iter().map(|b| char::from(*b)).collect()),
+        _ => None,
+    }
+}
+
+/// One attribute of a name, decoded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct NameAttribute {
+    pub key: String,
+    pub value: String,
+}
+
+/// Decode a DER Name into attributes in encoded order (most general first).
+pub(crate) fn attributes(name_der: &[u8]) -> asn1::Result<Vec<NameAttribute>> {
+    let name = Tlv::parse_exact(name_der, "Name")?.expect(tag::SEQUENCE, "Name")?;
+    let mut out = Vec::new();
+    let mut rdns = name.reader();
+    while !rdns.is_empty() {
+        let rdn = rdns.expect(tag::SET, "RelativeDistinguishedName")?;
+        let mut atvs = rdn.reader();
+        while !atvs.is_empty() {
+            let atv = atvs.expect(tag::SEQUENCE, "AttributeTypeAndValue")?;
+            let mut r = atv.reader();
+            let oid = r.expect(tag::OID, "attribute type")?.value;
+            let value = r.read()?;
+            let key = short_name(oid).map(str::to_string).unwrap_or_else(|| asn1::oid_to_string(oid));
+            let value = decode_string(&value).unwrap_or_else(|| format!("#{}", hex::encode(value.raw)));
+            out.push(NameAttribute { key, value });
+        }
+    }
+    Ok(out)
+}
+
+/// Render a DER Name as an RFC 4514 string (most specific first: `CN=...,O=...,C=VN`).
+pub(crate) fn render(name_der: &[u8]) -> String {
+    match attributes(name_der) {
+        Ok(attrs) => attrs
+            .iter()
+            .rev()
+            .map(|a| format!("{}={}", a.key, escape(&a.value)))
+            .collect::<Vec<_>>()
+            .join(","),
+        Err(_) => format!("#{}", hex::encode(name_der)),
+    }
+}
+
+/// The common name, or the whole rendered name when there is none.
+pub(crate) fn common_name(name_der: &[u8]) -> String {
+    attributes(name_der)
+        .ok()
+        .and_then(|a| a.into_iter().rev().find(|a| a.key == "CN").map(|a| a.value))
+        .unwrap_or_else(|| render(name_der))
+}
+
+/// RFC 4514 §2.4 escaping.
+fn escape(v: &str) -> String {
+    let mut out = String::with_capacity(v.len());
+    for (i, c) in v.chars().enumerate() {
+        let special = matches!(c, ',' | '+' | '"' | '\\' | '<' | '>' | ';')
+            || (i == 0 && (c == '#' || c == ' '))
+            || (i + 1 == v.chars().count() && c == ' ');
+        if special {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Split a UID value such as `CCCD:001085012345` into its labelled prefix.
+pub fn uid_label(value: &str) -> Option<(&'static str, &'static str, &'static str, &str)> {
+    let (prefix, rest) = value.split_once(':')?;
+    let p = prefix.trim().to_ascii_uppercase();
+    UID_PREFIXES.iter().find(|(k, _, _)| *k == p).map(|(k, en, vi)| (*k, *en, *vi, rest.trim()))
+}
+
+/// Compare two DER Names. Byte equality first; otherwise the RFC 5280 §7.1 comparison in its
+/// common form: same attributes in the same order, values equal after case folding and
+/// whitespace compression.
+pub(crate) fn names_match(a: &[u8], b: &[u8]) -> bool {
+    if a == b {
+        return true;
+    }
+    match (attributes(a), attributes(b)) {
+        (Ok(x), Ok(y)) => {
+            x.len() == y.len()
+                && x.iter().zip(&y).all(|(p, q)| p.key == q.key && fold(&p.value) == fold(&q.value))
+        }
+        _ => false,
+    }
+}
+
+fn fold(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn name(attrs: &[(&str, u8, &[u8])]) -> Vec<u8> {
+        let rdns: Vec<Vec<u8>> = attrs
+            .iter()
+            .map(|(oid, t, v)| {
+                let o = der::asn1::ObjectIdentifier::new_unwrap(oid);
+                let atv = asn1::tlv(tag::SEQUENCE, &[&asn1::tlv(tag::OID, &[o.as_bytes()]), &asn1::tlv(*t, &[v])]);
+                asn1::tlv(tag::SET, &[&atv])
+            })
+            .collect();
+        let parts: Vec<&[u8]> = rdns.iter().map(|r| r.as_slice()).collect();
+        asn1::tlv(tag::SEQUENCE, &parts)
+    }
+
+    #[test]
+    fn vietnamese_names_render_from_utf8_and_bmp() {
+        let bmp: Vec<u8> = "Đặng Thị Giang".encode_utf16().flat_map(|u| u.to_be_bytes()).collect();
+        let n = name(&[
+            ("2.5.4.6", tag::PRINTABLE_STRING, b"VN"),
+            ("2.5.4.10", tag::UTF8_STRING, "Sở Tư pháp, Hà Nội".as_bytes()),
+            ("2.5.4.3", tag::BMP_STRING, &bmp),
+            ("0.9.2342.19200300.100.1.1", tag::UTF8_STRING, b"CCCD:001085012345"),
+        ]);
+        assert_eq!(render(&n), "UID=CCCD:001085012345,CN=Đặng Thị Giang,O=Sở Tư pháp\\, Hà Nội,C=VN");
+        assert_eq!(common_name(&n), "Đặng Thị Giang");
+        assert_eq!(uid_label("CCCD:001085012345").map(|l| l.1), Some("citizen ID"));
+        assert_eq!(uid_label("XYZ:1"), None);
+    }
+
+    #[test]
+    fn names_match_ignoring_case_and_spaces_but_not_order() {
+        let a = name(&[("2.5.4.3", tag::UTF8_STRING, b"Nguyen  Van A")]);
+        let b = name(&[("2.5.4.3", tag::PRINTABLE_STRING, b"nguyen van a")]);
+        let c = name(&[("2.5.4.3", tag::UTF8_STRING, b"Nguyen Van B")]);
+        assert!(names_match(&a, &b));
+        assert!(!names_match(&a, &c));
+    }
+}

@@ -1,0 +1,81 @@
+//! Object identifiers kyso recognises, as DER contents octets for cheap comparison.
+
+use der::asn1::ObjectIdentifier as Oid;
+
+macro_rules! oids {
+    ($($(#[$m:meta])* $name:ident = $dotted:literal;)*) => {
+        $($(#[$m])* pub(crate) const $name: Oid = Oid::new_unwrap($dotted);)*
+    };
+}
+
+oids! {
+    // RFC 5652 §4, §5: content types.
+    DATA = "1.2.840.113549.1.7.1";
+    SIGNED_DATA = "1.2.840.113549.1.7.2";
+    // RFC 5652 §11: attributes.
+    CONTENT_TYPE = "1.2.840.113549.1.9.3";
+    MESSAGE_DIGEST = "1.2.840.113549.1.9.4";
+    SIGNING_TIME = "1.2.840.113549.1.9.5";
+    // RFC 5035 §3 / RFC 2634 §5.4: ESS signing-certificate (v1 and v2).
+    SIGNING_CERTIFICATE = "1.2.840.113549.1.9.16.2.12";
+    SIGNING_CERTIFICATE_V2 = "1.2.840.113549.1.9.16.2.47";
+    // RFC 3161 / ETSI EN 319 122-1: time-stamp attributes (recognised, checked by a later issue).
+    SIGNATURE_TIME_STAMP = "1.2.840.113549.1.9.16.2.14";
+    // RFC 8017 / RFC 4055: RSA.
+    RSA_ENCRYPTION = "1.2.840.113549.1.1.1";
+    MD5_WITH_RSA = "1.2.840.113549.1.1.4";
+    SHA1_WITH_RSA = "1.2.840.113549.1.1.5";
+    RSASSA_PSS = "1.2.840.113549.1.1.10";
+    SHA256_WITH_RSA = "1.2.840.113549.1.1.11";
+    SHA384_WITH_RSA = "1.2.840.113549.1.1.12";
+    SHA512_WITH_RSA = "1.2.840.113549.1.1.13";
+    SHA224_WITH_RSA = "1.2.840.113549.1.1.14";
+    MGF1 = "1.2.840.113549.1.1.8";
+    // RFC 5758 / RFC 3279: ECDSA and DSA.
+    EC_PUBLIC_KEY = "1.2.840.10045.2.1";
+    ECDSA_WITH_SHA1 = "1.2.840.10045.4.1";
+    ECDSA_WITH_SHA224 = "1.2.840.10045.4.3.1";
+    ECDSA_WITH_SHA256 = "1.2.840.10045.4.3.2";
+    ECDSA_WITH_SHA384 = "1.2.840.10045.4.3.3";
+    ECDSA_WITH_SHA512 = "1.2.840.10045.4.3.4";
+    DSA = "1.2.840.10040.4.1";
+    DSA_WITH_SHA1 = "1.2.840.10040.4.3";
+    DSA_WITH_SHA256 = "2.16.840.1.101.3.4.3.2";
+    // RFC 8410 / RFC 8419: EdDSA.
+    ED25519 = "1.3.101.112";
+    // NIST / RFC 5754 digests.
+    MD5 = "1.2.840.113549.2.5";
+    SHA1 = "1.3.14.3.2.26";
+    SHA224 = "2.16.840.1.101.3.4.2.4";
+    SHA256 = "2.16.840.1.101.3.4.2.1";
+    SHA384 = "2.16.840.1.101.3.4.2.2";
+    SHA512 = "2.16.840.1.101.3.4.2.3";
+    SHA3_224 = "2.16.840.1.101.3.4.2.7";
+    SHA3_256 = "2.16.840.1.101.3.4.2.8";
+    SHA3_384 = "2.16.840.1.101.3.4.2.9";
+    SHA3_512 = "2.16.840.1.101.3.4.2.10";
+    RSA_SHA3_224 = "2.16.840.1.101.3.4.3.13";
+    RSA_SHA3_256 = "2.16.840.1.101.3.4.3.14";
+    RSA_SHA3_384 = "2.16.840.1.101.3.4.3.15";
+    RSA_SHA3_512 = "2.16.840.1.101.3.4.3.16";
+    ECDSA_SHA3_256 = "2.16.840.1.101.3.4.3.10";
+    // RFC 5280 §4.2.1.12: extended key usages.
+    ANY_EKU = "2.5.29.37.0";
+    EKU_SERVER_AUTH = "1.3.6.1.5.5.7.3.1";
+    EKU_CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";
+    EKU_CODE_SIGNING = "1.3.6.1.5.5.7.3.3";
+    EKU_EMAIL_PROTECTION = "1.3.6.1.5.5.7.3.4";
+    EKU_TIME_STAMPING = "1.3.6.1.5.5.7.3.8";
+    EKU_OCSP_SIGNING = "1.3.6.1.5.5.7.3.9";
+    /// Microsoft "Document Signing" (1.3.6.1.4.1.311.10.3.12).
+    EKU_MS_DOCUMENT_SIGNING = "1.3.6.1.4.1.311.10.3.12";
+    /// RFC 9336 id-kp-documentSigning.
+    EKU_DOCUMENT_SIGNING = "1.3.6.1.5.5.7.3.36";
+    /// Adobe Authentic Documents Trust document signing.
+    EKU_ADOBE_DOCUMENT_SIGNING = "1.2.840.113583.1.1.5";
+}
+
+/// The contents octets of an OID, for comparing with parsed values.
+pub(crate) fn is(oid: &Oid, value: &[u8]) -> bool {
+    oid.as_bytes() == value
+}

@@ -1,0 +1,413 @@
+//! Building CAdES baseline B-B SignedData (RFC 5652 §5, ETSI EN 319 122-1 §6) by streaming the
+//! content, and adding a parallel signature to an existing envelope without touching the bytes
+//! of the signatures already there.
+
+use std::fs::File;
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
+
+use crate::algorithm::{self, DigestAlgorithm, SignatureScheme};
+use crate::asn1::{self, tag, write_header};
+use crate::error::Error;
+use crate::key::SigningKey;
+use crate::oid;
+use crate::time::Timestamp;
+
+/// Configures a [`Signer`]; checks everything in [`SignerBuilder::build`].
+pub struct SignerBuilder {
+    key: SigningKey,
+    digest: Option<DigestAlgorithm>,
+    pss: bool,
+    attached: bool,
+    signing_time: Option<Timestamp>,
+}
+
+/// Makes signatures with one key; reuse it for many files.
+pub struct Signer {
+    key: SigningKey,
+    digest: DigestAlgorithm,
+    scheme: SignatureScheme,
+    attached: bool,
+    signing_time: Timestamp,
+}
+
+impl std::fmt::Debug for Signer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Signer({}, {})", self.key.cert.subject(), self.scheme.name())
+    }
+}
+
+impl SignerBuilder {
+    /// Digest algorithm: SHA-256 by default (SHA-512 for Ed25519, RFC 8419 §3).
+    pub fn digest(mut self, d: DigestAlgorithm) -> Self {
+        self.digest = Some(d);
+        self
+    }
+    /// Use RSASSA-PSS (RFC 4056) instead of PKCS#1 v1.5 for RSA keys.
+    pub fn pss(mut self, yes: bool) -> Self {
+        self.pss = yes;
+        self
+    }
+    /// Embed the content (`.p7m`) instead of a detached signature (`.p7s`).
+    pub fn attached(mut self, yes: bool) -> Self {
+        self.attached = yes;
+        self
+    }
+    /// The signing time written in the signing-time attribute and checked against the
+    /// certificate's validity. Required: kyso never reads the clock itself.
+    pub fn signing_time(mut self, t: Timestamp) -> Self {
+        self.signing_time = Some(t);
+        self
+    }
+
+    /// Check the key, certificate and options; refuse with a reason when they are not fit.
+    pub fn build(self) -> Result<Signer, Error> {
+        let refuse = |m: String| Err(Error::SigningRefused(m));
+        let Some(at) = self.signing_time else {
+            return refuse("no signing time was given".into());
+        };
+        let cert = &self.key.cert;
+        let subject = cert.subject();
+        if at > cert.not_after() {
+            return refuse(format!(
+                "the certificate '{subject}' expired on {}; sign with a valid certificate",
+                cert.not_after()
+            ));
+        }
+        if at < cert.not_before() {
+            return refuse(format!("the certificate '{subject}' is not valid before {}", cert.not_before()));
+        }
+        if !self.key.key.public_eq(cert.public_key()) {
+            return refuse(format!("the private key does not belong to the certificate '{subject}'"));
+        }
+        if let Some(w) = cert.key_info().weakness() {
+            return refuse(format!("{w}; such signatures are rejected by verifiers"));
+        }
+        if let Some(reason) = crate::verify::signing_usage_problem(cert) {
+            return refuse(reason.message(crate::Lang::En));
+        }
+        let kind = cert.key_info().kind.as_str();
+        if self.pss && kind != "rsa" {
+            return refuse(format!("RSA-PSS needs an RSA key; this key is {}", cert.key_info()));
+        }
+        let digest = match (kind, self.digest) {
+            ("ed25519", None | Some(DigestAlgorithm::Sha512)) => DigestAlgorithm::Sha512,
+            ("ed25519", Some(d)) => {
+                return refuse(format!("Ed25519 signatures use SHA-512 in CMS (RFC 8419 §3), not {d}; drop --digest"))
+            }
+            (_, None) => DigestAlgorithm::Sha256,
+            (_, Some(d)) if matches!(d, DigestAlgorithm::Sha256 | DigestAlgorithm::Sha384 | DigestAlgorithm::Sha512) => d,
+            (_, Some(d)) => return refuse(format!("{d} is not offered for signing; use sha256, sha384 or sha512")),
+        };
+        let scheme = match kind {
+            "rsa" if self.pss => SignatureScheme::RsaPss {
+                hash: digest,
+                mgf1: digest,
+                salt_len: digest.md().size() as u32,
+            },
+            "rsa" => SignatureScheme::RsaPkcs1(digest),
+            "ec" => SignatureScheme::Ecdsa(digest),
+            "ed25519" => SignatureScheme::Ed25519,
+            other => return refuse(format!("{other} keys are not supported for signing")),
+        };
+        Ok(Signer { key: self.key, digest, scheme, attached: self.attached, signing_time: at })
+    }
+}
+
+impl Signer {
+    /// Start configuring a signer for `key`.
+    #[allow(clippy::new_ret_no_self)]
+    pub fn new(key: SigningKey) -> SignerBuilder {
+        SignerBuilder { key, digest: None, pss: false, attached: false, signing_time: None }
+    }
+
+    /// The signer's certificate.
+    pub fn certificate(&self) -> &crate::Certificate {
+        &self.key.cert
+    }
+
+    /// True when this signer embeds the content.
+    pub fn is_attached(&self) -> bool {
+        self.attached
+    }
+
+    /// Sign a file, streaming it (twice when attached: once to hash, once to embed; a file that
+    /// changes in between is detected and refused). Writes DER to `out`.
+    pub fn sign_file(&self, content: &Path, out: &mut dyn Write) -> Result<(), Error> {
+        let digest = hash_file(content, self.digest)?;
+        let si = self.signer_info(&digest, oid::DATA.as_bytes())?;
+        let parts = Parts {
+            version: 1,
+            digest_algorithms: vec![self.digest.algorithm_identifier()],
+            econtent_type: oid::DATA.as_bytes().to_vec(),
+            certificates: self.certificates(),
+            crls: Vec::new(),
+            signer_infos: vec![si],
+        };
+        if !self.attached {
+            return parts.write(out, None).map_err(|e| Error::io(Path::new("<output>"), e));
+        }
+        let len = std::fs::metadata(content).map_err(|e| Error::io(content, e))?.len();
+        let mut rehash = self.digest.hasher()?;
+        let mut stream = |w: &mut dyn Write| -> std::io::Result<()> {
+            let f = File::open(content)?;
+            let mut r = BufReader::with_capacity(256 * 1024, f);
+            let mut written = 0u64;
+            loop {
+                let buf = r.fill_buf()?;
+                if buf.is_empty() {
+                    break;
+                }
+                let n = buf.len().min((len - written) as usize);
+                if n == 0 {
+                    return Err(std::io::Error::other("the file grew while it was being signed"));
+                }
+                rehash.update(&buf[..n]).map_err(std::io::Error::other)?;
+                w.write_all(&buf[..n])?;
+                written += n as u64;
+                r.consume(n);
+            }
+            if written != len {
+                return Err(std::io::Error::other("the file shrank while it was being signed"));
+            }
+            Ok(())
+        };
+        parts.write(out, Some((len, &mut stream))).map_err(|e| Error::io(content, e))?;
+        if rehash.finish()?.as_ref() != digest.as_slice() {
+            return Err(Error::SigningRefused(format!(
+                "{} changed while it was being signed; the output is not valid, sign again",
+                content.display()
+            )));
+        }
+        Ok(())
+    }
+
+    /// Sign bytes in memory; returns the DER SignedData.
+    pub fn sign_bytes(&self, content: &[u8]) -> Result<Vec<u8>, Error> {
+        let digest = self.digest.digest(content);
+        let si = self.signer_info(&digest, oid::DATA.as_bytes())?;
+        let parts = Parts {
+            version: 1,
+            digest_algorithms: vec![self.digest.algorithm_identifier()],
+            econtent_type: oid::DATA.as_bytes().to_vec(),
+            certificates: self.certificates(),
+            crls: Vec::new(),
+            signer_infos: vec![si],
+        };
+        let mut out = Vec::new();
+        let mut emit = |w: &mut dyn Write| w.write_all(content);
+        let content_part = if self.attached { Some((content.len() as u64, &mut emit as &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>)) } else { None };
+        parts.write(&mut out, content_part).map_err(|e| Error::io(Path::new("<memory>"), e))?;
+        Ok(out)
+    }
+
+    /// Add this signer's SignerInfo to an existing envelope (co-signing, RFC 5652 §5.1: signers
+    /// in parallel). The existing SignerInfos are copied byte for byte; the new signer's
+    /// certificates join the set. For a detached envelope, `content` is the signed file; it must
+    /// be the same document the existing signatures cover.
+    pub fn add_to_file(&self, existing: &Path, content: Option<&Path>, out: &mut dyn Write) -> Result<(), Error> {
+        let data = std::fs::read(existing).map_err(|e| Error::io(existing, e))?;
+        let source = crate::verify::open_envelope(existing, &data, &[self.digest])?;
+        let sd = crate::signed_data::parse(&source.der).map_err(|m| Error::Format(format!("{}: {m}", existing.display())))?;
+        if sd.signer_infos.is_empty() {
+            return Err(Error::Format(format!("{} holds no signature to add to", existing.display())));
+        }
+        let attached = source.content_len.is_some();
+        let digests = if attached {
+            source.digests.clone()
+        } else {
+            let c = content.ok_or_else(|| {
+                Error::Format(format!("{} is a detached signature: give the signed document too", existing.display()))
+            })?;
+            let mut algs: Vec<DigestAlgorithm> = sd
+                .signer_infos
+                .iter()
+                .filter_map(|s| DigestAlgorithm::from_oid(s.digest_algorithm.oid))
+                .collect();
+            algs.push(self.digest);
+            algs.dedup();
+            crate::verify::hash_file_all(c, &algs)?
+        };
+        // Refuse to co-sign a different document than the one already signed.
+        for s in &sd.signer_infos {
+            let (Some(attrs), Some(d)) = (&s.signed_attrs, DigestAlgorithm::from_oid(s.digest_algorithm.oid)) else {
+                continue;
+            };
+            let md = attrs.all(&oid::MESSAGE_DIGEST);
+            if let (Some(a), Some(computed)) = (md.first(), digests.get(&d)) {
+                if a.values.first().map(|v| v.value) != Some(computed.as_slice()) {
+                    return Err(Error::SigningRefused(
+                        "the document differs from the one the existing signature covers; co-sign the same file".into(),
+                    ));
+                }
+            }
+        }
+        let own = digests
+            .get(&self.digest)
+            .ok_or_else(|| Error::Crypto(format!("could not compute the {} digest", self.digest)))?;
+        let si = self.signer_info(own, sd.econtent_type)?;
+
+        let mut digest_algorithms: Vec<Vec<u8>> = sd.digest_algorithms.iter().map(|t| t.raw.to_vec()).collect();
+        let ours = self.digest.oid().as_bytes();
+        let listed = sd
+            .digest_algorithms
+            .iter()
+            .any(|t| algorithm::AlgorithmIdentifier::parse(*t, "digest").is_ok_and(|a| a.oid == ours));
+        if !listed {
+            digest_algorithms.push(self.digest.algorithm_identifier());
+        }
+        let mut certificates: Vec<Vec<u8>> = sd.certificates.iter().map(|t| t.raw.to_vec()).collect();
+        for c in self.certificates() {
+            if !certificates.contains(&c) {
+                certificates.push(c);
+            }
+        }
+        let mut signer_infos: Vec<Vec<u8>> = sd.signer_infos.iter().map(|s| s.raw.to_vec()).collect();
+        signer_infos.push(si);
+        let parts = Parts {
+            version: sd.version.max(1),
+            digest_algorithms,
+            econtent_type: sd.econtent_type.to_vec(),
+            certificates,
+            crls: sd.crls.iter().map(|t| t.raw.to_vec()).collect(),
+            signer_infos,
+        };
+        let io = |e| Error::io(Path::new("<output>"), e);
+        match source.content_len {
+            None => parts.write(out, None).map_err(io),
+            Some(len) => {
+                let mut stream = |w: &mut dyn Write| crate::verify::copy_embedded_content(&data, w);
+                parts.write(out, Some((len, &mut stream))).map_err(io)
+            }
+        }
+    }
+
+    fn certificates(&self) -> Vec<Vec<u8>> {
+        std::iter::once(&self.key.cert).chain(&self.key.chain).map(|c| c.der().to_vec()).collect()
+    }
+
+    /// A SignerInfo with the CAdES B-B signed attributes (ETSI EN 319 122-1 §5.2):
+    /// content-type, signing-time, message-digest and ESS signing-certificate-v2.
+    fn signer_info(&self, content_digest: &[u8], econtent_type: &[u8]) -> Result<Vec<u8>, Error> {
+        let attr = |o: &der::asn1::ObjectIdentifier, value: &[u8]| {
+            asn1::tlv(tag::SEQUENCE, &[&asn1::tlv(tag::OID, &[o.as_bytes()]), &asn1::tlv(tag::SET, &[value])])
+        };
+        let cert = &self.key.cert;
+        let ct = attr(&oid::CONTENT_TYPE, &asn1::tlv(tag::OID, &[econtent_type]));
+        let st = attr(&oid::SIGNING_TIME, &self.signing_time.to_asn1());
+        let md = attr(&oid::MESSAGE_DIGEST, &asn1::tlv(tag::OCTET_STRING, &[content_digest]));
+        // SigningCertificateV2 (RFC 5035 §3): ESSCertIDv2 with SHA-256 (the DEFAULT, so the
+        // hashAlgorithm is omitted) and IssuerSerial { GeneralNames { directoryName }, serial }.
+        let cert_hash = asn1::tlv(tag::OCTET_STRING, &[cert.sha256()]);
+        let general_names = asn1::tlv(tag::SEQUENCE, &[&asn1::tlv(tag::ctx_cons(4), &[cert.issuer_der()])]);
+        let issuer_serial = asn1::tlv(tag::SEQUENCE, &[&general_names, &asn1::tlv(tag::INTEGER, &[cert.serial()])]);
+        let ess_cert_id = asn1::tlv(tag::SEQUENCE, &[&cert_hash, &issuer_serial]);
+        let signing_cert = asn1::tlv(tag::SEQUENCE, &[&asn1::tlv(tag::SEQUENCE, &[&ess_cert_id])]);
+        let sc = attr(&oid::SIGNING_CERTIFICATE_V2, &signing_cert);
+        // RFC 5652 §5.4: the signature covers the DER of the attributes with the SET OF tag.
+        let signed_set = asn1::set_of(vec![&ct, &st, &md, &sc]);
+        let signature = algorithm::sign_message(&self.scheme, &self.key.key, &signed_set)?;
+        let mut signed_attrs = signed_set.clone();
+        signed_attrs[0] = tag::ctx_cons(0); // [0] IMPLICIT SignedAttributes
+        Ok(asn1::tlv(
+            tag::SEQUENCE,
+            &[
+                &[tag::INTEGER, 1, 1], // version 1: sid is issuerAndSerialNumber (RFC 5652 §5.3)
+                &cert.issuer_and_serial(),
+                &self.digest.algorithm_identifier(),
+                &signed_attrs,
+                &self.scheme.algorithm_identifier(),
+                &asn1::tlv(tag::OCTET_STRING, &[&signature]),
+            ],
+        ))
+    }
+}
+
+/// One-shot: a detached CAdES B-B signature of `content` (DER), SHA-256.
+pub fn sign_detached(key: SigningKey, content: &[u8], signing_time: Timestamp) -> Result<Vec<u8>, Error> {
+    Signer::new(key).signing_time(signing_time).build()?.sign_bytes(content)
+}
+
+fn hash_file(path: &Path, d: DigestAlgorithm) -> Result<Vec<u8>, Error> {
+    let all = crate::verify::hash_file_all(path, &[d])?;
+    all.get(&d).cloned().ok_or_else(|| Error::Crypto(format!("could not compute the {d} digest")))
+}
+
+type ContentWriter<'a> = (u64, &'a mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>);
+
+/// The pieces of a SignedData, each already DER-encoded.
+struct Parts {
+    version: u64,
+    digest_algorithms: Vec<Vec<u8>>,
+    econtent_type: Vec<u8>,
+    certificates: Vec<Vec<u8>>,
+    crls: Vec<Vec<u8>>,
+    signer_infos: Vec<Vec<u8>>,
+}
+
+fn header_len(len: u64) -> u64 {
+    let mut v = Vec::new();
+    write_header(&mut v, 0, len as usize);
+    v.len() as u64
+}
+
+impl Parts {
+    /// Write the ContentInfo in DER with definite lengths; the content, when attached, is
+    /// streamed between the prefix and the suffix so it is never held in memory.
+    fn write(&self, out: &mut dyn Write, content: Option<ContentWriter<'_>>) -> std::io::Result<()> {
+        fn refs(v: &[Vec<u8>]) -> Vec<&[u8]> {
+            v.iter().map(Vec::as_slice).collect()
+        }
+        let version = asn1::tlv(tag::INTEGER, &[&[self.version as u8]]);
+        let digests = asn1::set_of(refs(&self.digest_algorithms));
+        let econtent_type = asn1::tlv(tag::OID, &[&self.econtent_type]);
+        let mut suffix = Vec::new();
+        if !self.certificates.is_empty() {
+            let mut set = asn1::set_of(refs(&self.certificates));
+            set[0] = tag::ctx_cons(0); // certificates [0] IMPLICIT CertificateSet
+            suffix.extend_from_slice(&set);
+        }
+        if !self.crls.is_empty() {
+            let mut set = asn1::set_of(refs(&self.crls));
+            set[0] = tag::ctx_cons(1);
+            suffix.extend_from_slice(&set);
+        }
+        suffix.extend_from_slice(&asn1::set_of(refs(&self.signer_infos)));
+
+        let content_len = content.as_ref().map(|(l, _)| *l);
+        // encapContentInfo: SEQUENCE { eContentType, [0] EXPLICIT OCTET STRING }
+        let econtent_total = content_len.map(|l| {
+            let octets = header_len(l) + l;
+            header_len(octets) + octets
+        });
+        let encap_inner = econtent_type.len() as u64 + econtent_total.unwrap_or(0);
+        let encap_total = header_len(encap_inner) + encap_inner;
+        let sd_inner = version.len() as u64 + digests.len() as u64 + encap_total + suffix.len() as u64;
+        let sd_total = header_len(sd_inner) + sd_inner;
+        let signed_data_oid = asn1::tlv(tag::OID, &[oid::SIGNED_DATA.as_bytes()]);
+        let ci_inner = signed_data_oid.len() as u64 + header_len(sd_total) + sd_total;
+
+        let mut prefix = Vec::new();
+        write_header(&mut prefix, tag::SEQUENCE, ci_inner as usize);
+        prefix.extend_from_slice(&signed_data_oid);
+        write_header(&mut prefix, tag::ctx_cons(0), sd_total as usize);
+        write_header(&mut prefix, tag::SEQUENCE, sd_inner as usize);
+        prefix.extend_from_slice(&version);
+        prefix.extend_from_slice(&digests);
+        write_header(&mut prefix, tag::SEQUENCE, encap_inner as usize);
+        prefix.extend_from_slice(&econtent_type);
+        match content {
+            None => {
+                out.write_all(&prefix)?;
+            }
+            Some((len, stream)) => {
+                write_header(&mut prefix, tag::ctx_cons(0), (header_len(len) + len) as usize);
+                write_header(&mut prefix, tag::OCTET_STRING, len as usize);
+                out.write_all(&prefix)?;
+                stream(out)?;
+            }
+        }
+        out.write_all(&suffix)?;
+        out.flush()
+    }
+}

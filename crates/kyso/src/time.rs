@@ -1,0 +1,133 @@
+//! Points in time: validation time, signing time, certificate validity.
+
+use serde::{Serialize, Serializer};
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+
+/// A point in time, to the second, in UTC. kyso never reads the clock itself: callers pass
+/// the validation or signing time (the CLI passes "now" unless `--at` is given).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Timestamp(i64);
+
+impl Timestamp {
+    /// Seconds since 1970-01-01T00:00:00Z.
+    pub fn from_unix(secs: i64) -> Self {
+        Timestamp(secs)
+    }
+
+    /// The current time of the system clock.
+    pub fn now() -> Self {
+        Timestamp(OffsetDateTime::now_utc().unix_timestamp())
+    }
+
+    /// Parse RFC 3339 (`2026-01-31T12:00:00Z`, `2026-01-31T19:00:00+07:00`).
+    pub fn parse_rfc3339(s: &str) -> Result<Self, String> {
+        OffsetDateTime::parse(s.trim(), &Rfc3339)
+            .map(|t| Timestamp(t.unix_timestamp()))
+            .map_err(|e| format!("'{s}' is not an RFC 3339 time such as 2026-01-31T12:00:00Z ({e})"))
+    }
+
+    /// Seconds since 1970-01-01T00:00:00Z.
+    pub fn unix(self) -> i64 {
+        self.0
+    }
+
+    pub(crate) fn datetime(self) -> OffsetDateTime {
+        OffsetDateTime::from_unix_timestamp(self.0).unwrap_or(OffsetDateTime::UNIX_EPOCH)
+    }
+
+    /// Whole days from `self` to `later` (negative when `later` is earlier).
+    pub fn days_until(self, later: Timestamp) -> i64 {
+        (later.0 - self.0).div_euclid(86_400)
+    }
+
+    /// Parse an ASN.1 UTCTime or GeneralizedTime (RFC 5280 §4.1.2.5: YYMMDDHHMMSSZ, with years
+    /// 50..99 meaning 19xx; YYYYMMDDHHMMSS[.f]Z). Returns `None` when malformed.
+    pub(crate) fn from_asn1(tag: u8, value: &[u8]) -> Option<Self> {
+        let s = std::str::from_utf8(value).ok()?;
+        let s = s.strip_suffix('Z')?;
+        let (year, rest) = match tag {
+            crate::asn1::tag::UTC_TIME => {
+                let yy: i32 = digits(s.get(0..2)?)?;
+                (if yy >= 50 { 1900 + yy } else { 2000 + yy }, s.get(2..)?)
+            }
+            crate::asn1::tag::GENERALIZED_TIME => (digits(s.get(0..4)?)?, s.get(4..)?),
+            _ => return None,
+        };
+        // Fractional seconds are allowed in GeneralizedTime; the second is what we keep.
+        let rest = rest.split('.').next()?;
+        if rest.len() != 10 {
+            return None;
+        }
+        let p = |i: usize| digits::<u8>(rest.get(i..i + 2)?);
+        let date = time::Date::from_calendar_date(year, time::Month::try_from(p(0)?).ok()?, p(2)?).ok()?;
+        let t = time::Time::from_hms(p(4)?, p(6)?, p(8)?).ok()?;
+        Some(Timestamp(date.with_time(t).assume_utc().unix_timestamp()))
+    }
+
+    /// DER UTCTime for years 1950..2049, GeneralizedTime otherwise (RFC 5652 §11.3).
+    pub(crate) fn to_asn1(self) -> Vec<u8> {
+        let t = self.datetime();
+        let y = t.year();
+        let body = format!(
+            "{:02}{:02}{:02}{:02}{:02}Z",
+            u8::from(t.month()),
+            t.day(),
+            t.hour(),
+            t.minute(),
+            t.second()
+        );
+        if (1950..2050).contains(&y) {
+            crate::asn1::tlv(crate::asn1::tag::UTC_TIME, &[format!("{:02}{body}", y % 100).as_bytes()])
+        } else {
+            crate::asn1::tlv(crate::asn1::tag::GENERALIZED_TIME, &[format!("{y:04}{body}").as_bytes()])
+        }
+    }
+}
+
+fn digits<T: std::str::FromStr>(s: &str) -> Option<T> {
+    if s.bytes().all(|b| b.is_ascii_digit()) {
+        s.parse().ok()
+    } else {
+        None
+    }
+}
+
+impl std::fmt::Display for Timestamp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.datetime().format(&Rfc3339) {
+            Ok(s) => f.write_str(&s),
+            Err(_) => write!(f, "@{}", self.0),
+        }
+    }
+}
+
+impl Serialize for Timestamp {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::asn1::tag;
+
+    #[test]
+    fn asn1_times_round_trip_and_reject_garbage() {
+        let t = Timestamp::parse_rfc3339("2026-06-01T07:00:00+07:00").unwrap();
+        assert_eq!(t.to_string(), "2026-06-01T00:00:00Z");
+        assert_eq!(Timestamp::from_asn1(tag::UTC_TIME, b"260601000000Z"), Some(t));
+        assert_eq!(Timestamp::from_asn1(tag::GENERALIZED_TIME, b"20260601000000Z"), Some(t));
+        assert_eq!(Timestamp::from_asn1(tag::UTC_TIME, b"491231235959Z").unwrap().datetime().year(), 2049);
+        assert_eq!(Timestamp::from_asn1(tag::UTC_TIME, b"500101000000Z").unwrap().datetime().year(), 1950);
+        assert_eq!(Timestamp::from_asn1(tag::UTC_TIME, b"261301000000Z"), None);
+        assert_eq!(Timestamp::from_asn1(tag::UTC_TIME, b"2606010000Z"), None);
+        assert_eq!(Timestamp::from_asn1(tag::OCTET_STRING, b"260601000000Z"), None);
+        let utc = t.to_asn1();
+        assert_eq!(utc[0], tag::UTC_TIME);
+        assert_eq!(&utc[2..], b"260601000000Z");
+        assert_eq!(Timestamp::parse_rfc3339("2060-01-01T00:00:00Z").unwrap().to_asn1()[0], tag::GENERALIZED_TIME);
+        assert!(Timestamp::parse_rfc3339("yesterday").is_err());
+    }
+}
