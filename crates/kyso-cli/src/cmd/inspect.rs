@@ -1,0 +1,147 @@
+//! `kyso inspect`.
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use clap::Args as ClapArgs;
+use kyso::{CertificateDetails, Inspection, Lang};
+
+use crate::exit;
+use crate::output::{self, Format, LangArg};
+use crate::secret::{self, SecretSource};
+
+/// Arguments of `kyso inspect`.
+#[derive(ClapArgs, Debug)]
+pub struct Args {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// Language of the text output (default from the locale).
+    #[arg(long, value_enum)]
+    lang: Option<LangArg>,
+    /// Password to open PKCS#12 files: env:VAR, file:PATH, fd:N or stdin.
+    #[arg(long, value_name = "SOURCE")]
+    pass: Option<SecretSource>,
+    /// Files: certificates (PEM/DER/bundle), .p7b, PKCS#12, CMS signatures.
+    #[arg(value_name = "FILE", required = true)]
+    files: Vec<PathBuf>,
+}
+
+pub fn run(a: Args) -> Result<u8> {
+    let lang = output::lang(a.lang);
+    let now = kyso::Timestamp::now();
+    let mut results = Vec::new();
+    let mut failed = false;
+    for f in &a.files {
+        let data = std::fs::read(f).with_context(|| format!("cannot read {}", f.display()))?;
+        let mut inspection = kyso::inspect(&data, now);
+        if let (Ok(Inspection::Pkcs12 { .. }), Some(_)) = (&inspection, &a.pass) {
+            let pass = secret::read(a.pass.as_ref(), "PKCS#12 password")?;
+            inspection = kyso::inspect_pkcs12(&data, &pass, now);
+        }
+        match inspection {
+            Ok(i) => results.push((f.display().to_string(), i)),
+            Err(e) => {
+                failed = true;
+                eprintln!("kyso: error: {}: {e}", f.display());
+            }
+        }
+    }
+    match a.format {
+        Format::Json => {
+            let v: Vec<serde_json::Value> = results
+                .iter()
+                .map(|(f, i)| serde_json::json!({"file": f, "content": i}))
+                .collect();
+            output::print(&(serde_json::to_string_pretty(&serde_json::json!({"schema": "kyso.inspect/v1", "files": v}))? + "\n"));
+        }
+        Format::Text => {
+            let mut s = String::new();
+            for (f, i) in &results {
+                let _ = writeln!(s, "{f}:");
+                render(&mut s, i, lang);
+            }
+            output::print(&s);
+        }
+    }
+    Ok(if failed { exit::FAILED } else { exit::OK })
+}
+
+fn render(s: &mut String, i: &Inspection, lang: Lang) {
+    match i {
+        Inspection::Certificates { certificates } => {
+            for (n, c) in certificates.iter().enumerate() {
+                let _ = writeln!(s, "  {} #{}", lang.pick("certificate", "chứng thư"), n);
+                cert(s, c, lang, "    ");
+            }
+        }
+        Inspection::SignedData { attached, content_length, content_type, signers, certificates, crls } => {
+            let _ = writeln!(
+                s,
+                "  CMS SignedData, {} ({}), {} {}",
+                if *attached { lang.pick("attached content", "nội dung đính kèm") } else { lang.pick("detached", "tách rời") },
+                content_length.map_or_else(|| content_type.clone(), |l| format!("{l} bytes, {content_type}")),
+                crls,
+                "CRL"
+            );
+            for sgn in signers {
+                let _ = writeln!(s, "  {} #{}: {}", lang.pick("signer", "người ký"), sgn.index, sgn.signer);
+                if let Some(t) = sgn.signing_time {
+                    let _ = writeln!(s, "    {} {t}", lang.pick("signing time:", "thời điểm ký:"));
+                }
+                let _ = writeln!(s, "    {} {} / {}", lang.pick("algorithms:", "thuật toán:"), sgn.digest_algorithm, sgn.signature_algorithm);
+                let _ = writeln!(s, "    {} {}", lang.pick("signed attributes:", "thuộc tính được ký:"), sgn.signed_attributes.join(", "));
+                if !sgn.unsigned_attributes.is_empty() {
+                    let _ = writeln!(s, "    {} {}", lang.pick("unsigned attributes:", "thuộc tính không ký:"), sgn.unsigned_attributes.join(", "));
+                }
+            }
+            for (n, c) in certificates.iter().enumerate() {
+                let _ = writeln!(s, "  {} #{}", lang.pick("embedded certificate", "chứng thư kèm theo"), n);
+                cert(s, c, lang, "    ");
+            }
+        }
+        Inspection::Pkcs12 { note } => {
+            let _ = writeln!(s, "  PKCS#12: {note}");
+        }
+        _ => {}
+    }
+}
+
+fn cert(s: &mut String, c: &CertificateDetails, lang: Lang, ind: &str) {
+    let _ = writeln!(s, "{ind}{} {}", lang.pick("subject:", "chủ thể:"), c.subject);
+    for f in &c.subject_attributes {
+        let label = match lang {
+            Lang::Vi => f.label_vi.as_deref(),
+            Lang::En => f.label_en.as_deref(),
+        };
+        match label {
+            Some(l) => {
+                let _ = writeln!(s, "{ind}  {}={} ({l})", f.key, f.value);
+            }
+            None => {
+                let _ = writeln!(s, "{ind}  {}={}", f.key, f.value);
+            }
+        }
+    }
+    let _ = writeln!(s, "{ind}{} {}", lang.pick("issuer:", "bên cấp:"), c.issuer);
+    let _ = writeln!(s, "{ind}{} {}", lang.pick("serial:", "số hiệu:"), c.serial);
+    let days = if c.days_left >= 0 {
+        format!("{} {}", c.days_left, lang.pick("days left", "ngày còn lại"))
+    } else {
+        lang.pick("EXPIRED", "ĐÃ HẾT HẠN").to_string()
+    };
+    let _ = writeln!(s, "{ind}{} {} .. {} ({days})", lang.pick("validity:", "hiệu lực:"), c.not_before, c.not_after);
+    let _ = writeln!(s, "{ind}{} {}", lang.pick("key:", "khóa:"), c.key);
+    if let Some(k) = &c.key_usage {
+        let _ = writeln!(s, "{ind}keyUsage: {}", k.join(", "));
+    }
+    if let Some(k) = &c.extended_key_usage {
+        let _ = writeln!(s, "{ind}extendedKeyUsage: {}", k.join(", "));
+    }
+    if c.is_ca {
+        let _ = writeln!(s, "{ind}CA: {}", lang.pick("yes", "có"));
+    }
+    let _ = writeln!(s, "{ind}SHA-256: {}", c.sha256_fingerprint);
+    let _ = writeln!(s, "{ind}SHA-1:   {}", c.sha1_fingerprint);
+}

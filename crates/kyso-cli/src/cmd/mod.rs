@@ -1,0 +1,10 @@
+//! One module per subcommand, each with its clap `Args` and a `run`.
+pub mod chain;
+pub mod inspect;
+pub mod sign;
+pub mod verify;
+
+/// Parse `--at`.
+pub fn parse_time(s: &str) -> Result<kyso::Timestamp, String> {
+    kyso::Timestamp::parse_rfc3339(s)
+}

@@ -1,0 +1,231 @@
+//! `kyso verify`.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+use anyhow::{bail, Context, Result};
+use clap::Args as ClapArgs;
+use kyso::{CheckResult, DocumentReport, Indication, Lang, Report};
+
+use crate::exit;
+use crate::output::{self, load_certs, Format, LangArg};
+
+/// Arguments of `kyso verify`.
+#[derive(ClapArgs, Debug)]
+pub struct Args {
+    /// Trust anchors: PEM bundle, DER certificate or directory; repeatable. Default: $KYSO_TRUST.
+    #[arg(long, value_name = "FILE")]
+    trust: Vec<PathBuf>,
+    /// Extra certificates for building paths (not trusted); repeatable.
+    #[arg(long, value_name = "FILE")]
+    intermediates: Vec<PathBuf>,
+    /// The signed content of a detached signature (default: X for X.p7s). One SIG only.
+    #[arg(long, value_name = "FILE")]
+    content: Option<PathBuf>,
+    /// Validate as of this time (RFC 3339, e.g. 2026-01-31T12:00:00Z); default now.
+    #[arg(long, value_name = "TIME", value_parser = super::parse_time)]
+    at: Option<kyso::Timestamp>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// Same as --format json.
+    #[arg(long)]
+    json: bool,
+    /// Language of the text report (default from the locale).
+    #[arg(long, value_enum)]
+    lang: Option<LangArg>,
+    /// INSECURE: accept MD5/SHA-1 and RSA < 2048 / EC < 256 bits (reported as skipped).
+    #[arg(long)]
+    insecure_legacy_crypto: bool,
+    /// Signature files (.p7s, .p7m) or directories searched recursively.
+    #[arg(value_name = "SIG", required = true)]
+    inputs: Vec<PathBuf>,
+}
+
+pub fn run(a: Args) -> Result<u8> {
+    let format = if a.json { Format::Json } else { a.format };
+    let lang = output::lang(a.lang);
+    let mut trust_paths = a.trust.clone();
+    if trust_paths.is_empty() {
+        if let Some(t) = std::env::var_os("KYSO_TRUST").filter(|t| !t.is_empty()) {
+            trust_paths.push(PathBuf::from(t));
+        }
+    }
+    let anchors = load_certs(&trust_paths, "--trust")?;
+    let intermediates = load_certs(&a.intermediates, "--intermediates")?;
+    let files = collect_inputs(&a.inputs)?;
+    if a.content.is_some() && files.len() != 1 {
+        bail!("--content names the content of one signature, but {} signature files were given", files.len());
+    }
+    let mut verifier = kyso::Verifier::new().with_trust_anchors(anchors.clone()).with_intermediates(intermediates);
+    if a.insecure_legacy_crypto {
+        verifier.dangerous().allow_legacy_crypto();
+    }
+    let at = a.at.unwrap_or_else(kyso::Timestamp::now);
+
+    // In parallel across cores; results keep the input order.
+    let slots: Vec<Mutex<Option<Result<DocumentReport, String>>>> = files.iter().map(|_| Mutex::new(None)).collect();
+    let next = AtomicUsize::new(0);
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(files.len()).max(1);
+    std::thread::scope(|s| {
+        for _ in 0..workers {
+            s.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(f) = files.get(i) else { break };
+                let r = verifier.verify_file(f, a.content.as_deref(), at).map_err(|e| e.to_string());
+                if let Ok(mut slot) = slots[i].lock() {
+                    *slot = Some(r);
+                }
+            });
+        }
+    });
+    let mut documents = Vec::new();
+    let mut unreadable = false;
+    for (f, slot) in files.iter().zip(slots) {
+        match slot.into_inner().ok().flatten() {
+            Some(Ok(d)) => documents.push(d),
+            Some(Err(e)) => {
+                unreadable = true;
+                eprintln!("kyso: error: {e}");
+                let _ = f;
+            }
+            None => unreadable = true,
+        }
+    }
+    let report = Report::new(at, documents);
+    match format {
+        Format::Json => output::print(&(report.to_json() + "\n")),
+        Format::Text => {
+            output::print(&render(&report, lang));
+            if anchors.is_empty() {
+                eprintln!(
+                    "{}",
+                    lang.pick(
+                        "kyso: hint: no trust anchor was given, so no signature can be TOTAL-PASSED; pass the root certificate with --trust or set KYSO_TRUST",
+                        "kyso: gợi ý: chưa chỉ định chứng thư gốc tin cậy nên không chữ ký nào đạt TOTAL-PASSED; dùng --trust hoặc biến KYSO_TRUST"
+                    )
+                );
+            }
+        }
+    }
+    Ok(match (unreadable, report.worst()) {
+        (true, _) => exit::USAGE,
+        (_, Some(Indication::TotalFailed)) => exit::FAILED,
+        (_, Some(Indication::Indeterminate)) => exit::INDETERMINATE,
+        _ => exit::OK,
+    })
+}
+
+/// Expand directories (recursively, `.p7s` and `.p7m`, sorted) and check files exist.
+fn collect_inputs(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for p in inputs {
+        let meta = std::fs::metadata(p).with_context(|| format!("cannot read {}", p.display()))?;
+        if meta.is_dir() {
+            let mut found = Vec::new();
+            walk(p, &mut found, 0)?;
+            found.sort();
+            if found.is_empty() {
+                eprintln!("kyso: warning: no .p7s or .p7m files under {}", p.display());
+            }
+            out.extend(found);
+        } else {
+            out.push(p.clone());
+        }
+    }
+    Ok(out)
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) -> Result<()> {
+    // Deeper trees than this are almost certainly a symlink loop.
+    if depth > 32 {
+        bail!("{} is nested more than 32 directories deep", dir.display());
+    }
+    for e in std::fs::read_dir(dir).with_context(|| format!("cannot read directory {}", dir.display()))? {
+        let e = e?;
+        let ft = e.file_type()?;
+        let p = e.path();
+        if ft.is_dir() {
+            walk(&p, out, depth + 1)?;
+        } else if p.extension().is_some_and(|x| x.eq_ignore_ascii_case("p7s") || x.eq_ignore_ascii_case("p7m")) {
+            out.push(p);
+        }
+    }
+    Ok(())
+}
+
+fn mark(r: &CheckResult) -> &'static str {
+    match r {
+        CheckResult::Passed => "✓",
+        CheckResult::Failed(_) => "✗",
+        CheckResult::Skipped(_) => "-",
+    }
+}
+
+/// The text report: per document, per signature, every check performed.
+pub fn render(report: &Report, lang: Lang) -> String {
+    let mut s = String::new();
+    for d in &report.documents {
+        let _ = writeln!(s, "{}: {}{}", d.signature_file, d.indication.as_str(), sub(d.sub_indication));
+        if let Some(c) = &d.content_file {
+            if c != &d.signature_file {
+                let _ = writeln!(s, "  {} {}", lang.pick("content:", "nội dung:"), c);
+            }
+        }
+        for m in &d.messages {
+            let _ = writeln!(s, "  {m}");
+        }
+        for sig in &d.signatures {
+            let who = sig.signer.as_ref().map_or_else(|| lang.pick("unknown signer", "không rõ người ký").to_string(), |c| c.subject.clone());
+            let _ = writeln!(
+                s,
+                "  {} #{}: {}{} — {}",
+                lang.pick("signature", "chữ ký"),
+                sig.index,
+                sig.indication.as_str(),
+                sub(sig.sub_indication),
+                who
+            );
+            if let Some(t) = sig.signing_time {
+                let _ = writeln!(s, "    {} {} ({})", lang.pick("signing time (claimed):", "thời điểm ký (khai báo):"), t, lang.pick("not a proof of time", "không phải bằng chứng thời gian"));
+            }
+            let _ = writeln!(s, "    {} {}, {}", lang.pick("algorithms:", "thuật toán:"), sig.digest_algorithm, sig.signature_algorithm);
+            for c in &sig.checks {
+                let detail = match &c.result {
+                    CheckResult::Passed => String::new(),
+                    CheckResult::Failed(r) => format!(": {}", r.message(lang)),
+                    CheckResult::Skipped(why) => format!(" ({}: {})", lang.pick("skipped", "bỏ qua"), why),
+                };
+                let _ = writeln!(s, "    {} {}{}", mark(&c.result), c.check.describe(lang), detail);
+            }
+            if !sig.chain.is_empty() {
+                let _ = writeln!(s, "    {}", lang.pick("chain:", "chuỗi chứng thư:"));
+                for (i, c) in sig.chain.iter().enumerate() {
+                    let _ = writeln!(s, "      {}{} ({} .. {})", "  ".repeat(i), c.subject, c.not_before, c.not_after);
+                }
+            }
+        }
+    }
+    let sm = report.summary;
+    let _ = writeln!(
+        s,
+        "{}",
+        match lang {
+            Lang::Vi => format!(
+                "{} tệp: {} hợp lệ, {} không hợp lệ, {} chưa xác định",
+                sm.total, sm.passed, sm.failed, sm.indeterminate
+            ),
+            Lang::En => format!(
+                "{} documents: {} passed, {} failed, {} indeterminate",
+                sm.total, sm.passed, sm.failed, sm.indeterminate
+            ),
+        }
+    );
+    s
+}
+
+fn sub(s: Option<kyso::SubIndication>) -> String {
+    s.map(|s| format!(" / {}", s.as_str())).unwrap_or_default()
+}

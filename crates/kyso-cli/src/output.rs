@@ -1,0 +1,119 @@
+//! Writing outputs atomically: a temporary file beside the target, renamed into place, so a
+//! failed run never truncates an existing file. Also stdout printing that tolerates a closed pipe.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+
+/// Write `path` with `fill`, atomically. Refuses to replace an existing file unless `force`.
+/// `-` writes to stdout.
+pub fn write_atomic(path: &Path, force: bool, fill: &mut dyn FnMut(&mut dyn Write) -> Result<()>) -> Result<()> {
+    if path == Path::new("-") {
+        let stdout = io::stdout();
+        let mut lock = BufWriter::new(stdout.lock());
+        fill(&mut lock)?;
+        lock.flush().context("writing to standard output")?;
+        return Ok(());
+    }
+    if !force && path.exists() {
+        bail!("{} already exists; pass --force to replace it", path.display());
+    }
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.kyso-tmp-{}", std::process::id()));
+    let file = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&tmp)
+        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
+    let result = (|| -> Result<()> {
+        let mut w = BufWriter::with_capacity(256 * 1024, file);
+        fill(&mut w)?;
+        let file: File = w.into_inner().map_err(|e| e.into_error()).context("writing the output")?;
+        file.sync_all().context("flushing the output to disk")?;
+        fs::rename(&tmp, path).with_context(|| format!("cannot move the output into place at {}", path.display()))?;
+        Ok(())
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// Print to stdout; a closed pipe (e.g. `| head`) ends the program quietly.
+pub fn print(text: &str) {
+    let mut out = io::stdout().lock();
+    if let Err(e) = out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        if e.kind() == io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+    }
+}
+
+/// The language for human text: `--lang`, else the locale (vi* means Vietnamese).
+pub fn lang(flag: Option<LangArg>) -> kyso::Lang {
+    match flag {
+        Some(LangArg::Vi) => kyso::Lang::Vi,
+        Some(LangArg::En) => kyso::Lang::En,
+        None => {
+            let locale = ["LC_ALL", "LC_MESSAGES", "LANG"]
+                .iter()
+                .find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()))
+                .unwrap_or_default();
+            if locale.starts_with("vi") {
+                kyso::Lang::Vi
+            } else {
+                kyso::Lang::En
+            }
+        }
+    }
+}
+
+/// `--lang` values.
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum LangArg {
+    /// English.
+    En,
+    /// Tiếng Việt.
+    Vi,
+}
+
+/// `--format` values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, Default)]
+pub enum Format {
+    /// Human-readable text.
+    #[default]
+    Text,
+    /// One JSON document on stdout.
+    Json,
+}
+
+/// Load every certificate of the files given (PEM/DER/p7b; a directory: every file in it).
+pub fn load_certs(paths: &[PathBuf], what: &str) -> Result<Vec<kyso::Certificate>> {
+    let mut out = Vec::new();
+    for p in paths {
+        let files: Vec<PathBuf> = if p.is_dir() {
+            let mut v: Vec<PathBuf> = fs::read_dir(p)
+                .with_context(|| format!("cannot read the {what} directory {}", p.display()))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.is_file())
+                .collect();
+            v.sort();
+            v
+        } else {
+            vec![p.clone()]
+        };
+        for f in files {
+            let data = fs::read(&f).with_context(|| format!("cannot read {what} file {}", f.display()))?;
+            let certs = kyso::Certificate::load_all(&data)
+                .with_context(|| format!("{} is not a certificate file ({what})", f.display()))?;
+            out.extend(certs);
+        }
+    }
+    Ok(out)
+}
