@@ -20,7 +20,11 @@ pub(crate) mod exit {
 }
 
 #[derive(Parser)]
-#[command(name = "kyso", version, about = "Ký số: sign and verify CMS/CAdES documents (RFC 5652, ETSI EN 319 122)")]
+#[command(
+    name = "kyso",
+    version,
+    about = "Ký số: sign and verify CMS/CAdES documents (RFC 5652, ETSI EN 319 122)"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -42,7 +46,11 @@ fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
-            let code = if e.use_stderr() { exit::USAGE } else { exit::OK };
+            let code = if e.use_stderr() {
+                exit::USAGE
+            } else {
+                exit::OK
+            };
             let _ = e.print();
             return ExitCode::from(code);
         }

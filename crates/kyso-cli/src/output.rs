@@ -9,7 +9,11 @@ use anyhow::{bail, Context, Result};
 
 /// Write `path` with `fill`, atomically. Refuses to replace an existing file unless `force`.
 /// `-` writes to stdout.
-pub fn write_atomic(path: &Path, force: bool, fill: &mut dyn FnMut(&mut dyn Write) -> Result<()>) -> Result<()> {
+pub fn write_atomic(
+    path: &Path,
+    force: bool,
+    fill: &mut dyn FnMut(&mut dyn Write) -> Result<()>,
+) -> Result<()> {
     if path == Path::new("-") {
         let stdout = io::stdout();
         let mut lock = BufWriter::new(stdout.lock());
@@ -18,13 +22,19 @@ pub fn write_atomic(path: &Path, force: bool, fill: &mut dyn FnMut(&mut dyn Writ
         return Ok(());
     }
     if !force && path.exists() {
-        bail!("{} already exists; pass --force to replace it", path.display());
+        bail!(
+            "{} already exists; pass --force to replace it",
+            path.display()
+        );
     }
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.kyso-tmp-{}", std::process::id()));
     let file = OpenOptions::new()
         .write(true)
@@ -34,9 +44,13 @@ pub fn write_atomic(path: &Path, force: bool, fill: &mut dyn FnMut(&mut dyn Writ
     let result = (|| -> Result<()> {
         let mut w = BufWriter::with_capacity(256 * 1024, file);
         fill(&mut w)?;
-        let file: File = w.into_inner().map_err(|e| e.into_error()).context("writing the output")?;
+        let file: File = w
+            .into_inner()
+            .map_err(|e| e.into_error())
+            .context("writing the output")?;
         file.sync_all().context("flushing the output to disk")?;
-        fs::rename(&tmp, path).with_context(|| format!("cannot move the output into place at {}", path.display()))?;
+        fs::rename(&tmp, path)
+            .with_context(|| format!("cannot move the output into place at {}", path.display()))?;
         Ok(())
     })();
     if result.is_err() {
@@ -109,7 +123,8 @@ pub fn load_certs(paths: &[PathBuf], what: &str) -> Result<Vec<kyso::Certificate
             vec![p.clone()]
         };
         for f in files {
-            let data = fs::read(&f).with_context(|| format!("cannot read {what} file {}", f.display()))?;
+            let data =
+                fs::read(&f).with_context(|| format!("cannot read {what} file {}", f.display()))?;
             let certs = kyso::Certificate::load_all(&data)
                 .with_context(|| format!("{} is not a certificate file ({what})", f.display()))?;
             out.extend(certs);

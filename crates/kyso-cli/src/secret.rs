@@ -30,8 +30,12 @@ impl std::str::FromStr for SecretSource {
 /// Read the secret; a trailing newline is not part of it.
 pub fn read(source: Option<&SecretSource>, prompt: &str) -> Result<Vec<u8>> {
     let raw = match source {
-        Some(SecretSource::Env(v)) => std::env::var(v).with_context(|| format!("the environment variable {v} is not set"))?.into_bytes(),
-        Some(SecretSource::File(p)) => std::fs::read(p).with_context(|| format!("cannot read the password file {p}"))?,
+        Some(SecretSource::Env(v)) => std::env::var(v)
+            .with_context(|| format!("the environment variable {v} is not set"))?
+            .into_bytes(),
+        Some(SecretSource::File(p)) => {
+            std::fs::read(p).with_context(|| format!("cannot read the password file {p}"))?
+        }
         Some(SecretSource::Fd(n)) => {
             let mut v = Vec::new();
             std::fs::File::open(format!("/dev/fd/{n}"))
@@ -41,14 +45,18 @@ pub fn read(source: Option<&SecretSource>, prompt: &str) -> Result<Vec<u8>> {
         }
         Some(SecretSource::Stdin) => {
             let mut line = String::new();
-            std::io::stdin().read_line(&mut line).context("cannot read the password from standard input")?;
+            std::io::stdin()
+                .read_line(&mut line)
+                .context("cannot read the password from standard input")?;
             line.into_bytes()
         }
         None => {
             if !std::io::stdin().is_terminal() {
                 bail!("{prompt} is needed; give it with --pass env:VAR, file:PATH, fd:N or stdin");
             }
-            rpassword::prompt_password(format!("{prompt}: ")).context("cannot read the password from the terminal")?.into_bytes()
+            rpassword::prompt_password(format!("{prompt}: "))
+                .context("cannot read the password from the terminal")?
+                .into_bytes()
         }
     };
     let mut s = raw;

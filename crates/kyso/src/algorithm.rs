@@ -155,7 +155,9 @@ impl DigestAlgorithm {
     pub(crate) fn digest(self, data: &[u8]) -> Vec<u8> {
         // OpenSSL only fails here on allocation failure or a disabled algorithm; an empty result
         // then never matches any expected digest, so the caller fails closed.
-        openssl::hash::hash(self.md(), data).map(|d| d.to_vec()).unwrap_or_default()
+        openssl::hash::hash(self.md(), data)
+            .map(|d| d.to_vec())
+            .unwrap_or_default()
     }
 
     /// DER AlgorithmIdentifier with absent parameters (RFC 5754 §2: SHOULD omit them).
@@ -206,7 +208,11 @@ pub(crate) enum SchemeError {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum SignatureScheme {
     RsaPkcs1(DigestAlgorithm),
-    RsaPss { hash: DigestAlgorithm, mgf1: DigestAlgorithm, salt_len: u32 },
+    RsaPss {
+        hash: DigestAlgorithm,
+        mgf1: DigestAlgorithm,
+        salt_len: u32,
+    },
     Ecdsa(DigestAlgorithm),
     Dsa(DigestAlgorithm),
     Ed25519,
@@ -235,7 +241,10 @@ impl SignatureScheme {
 
     /// Work out the scheme from a SignerInfo's digestAlgorithm and signatureAlgorithm. RFC 5652
     /// §5.3 and RFC 5754 §3: the digest inside a combined OID must be the SignerInfo's digest.
-    pub fn from_signer_info(digest: DigestAlgorithm, sig: &AlgorithmIdentifier<'_>) -> Result<Self, SchemeError> {
+    pub fn from_signer_info(
+        digest: DigestAlgorithm,
+        sig: &AlgorithmIdentifier<'_>,
+    ) -> Result<Self, SchemeError> {
         let combined = |d: DigestAlgorithm, make: fn(DigestAlgorithm) -> Self| {
             if d == digest {
                 Ok(make(d))
@@ -266,18 +275,26 @@ impl SignatureScheme {
             return Ok(Self::Ed25519);
         }
         if is(&oid::RSASSA_PSS) {
-            let (hash, mgf1, salt_len) = parse_pss_params(sig.params).map_err(SchemeError::Inconsistent)?;
+            let (hash, mgf1, salt_len) =
+                parse_pss_params(sig.params).map_err(SchemeError::Inconsistent)?;
             if hash != digest {
                 return Err(SchemeError::Inconsistent(format!(
                     "RSASSA-PSS uses {hash} but the SignerInfo's digest algorithm is {digest} (RFC 4056 §3)"
                 )));
             }
-            return Ok(Self::RsaPss { hash, mgf1, salt_len });
+            return Ok(Self::RsaPss {
+                hash,
+                mgf1,
+                salt_len,
+            });
         }
         if let Some((d, make)) = combined_oid(o) {
             return combined(d, make);
         }
-        Err(SchemeError::Unsupported(format!("unsupported signature algorithm {}", sig.dotted())))
+        Err(SchemeError::Unsupported(format!(
+            "unsupported signature algorithm {}",
+            sig.dotted()
+        )))
     }
 
     /// DER AlgorithmIdentifier for signing (RFC 3370 §3.2, RFC 4056 §3, RFC 5753 §2.1.1, RFC 8419 §2.3).
@@ -285,10 +302,20 @@ impl SignatureScheme {
         let oid_tlv = |o: &der::asn1::ObjectIdentifier| asn1::tlv(tag::OID, &[o.as_bytes()]);
         match *self {
             // rsaEncryption with NULL parameters, as OpenSSL and most CAdES producers write it.
-            Self::RsaPkcs1(_) => asn1::tlv(tag::SEQUENCE, &[&oid_tlv(&oid::RSA_ENCRYPTION), &[tag::NULL, 0]]),
-            Self::RsaPss { hash, mgf1, salt_len } => {
+            Self::RsaPkcs1(_) => asn1::tlv(
+                tag::SEQUENCE,
+                &[&oid_tlv(&oid::RSA_ENCRYPTION), &[tag::NULL, 0]],
+            ),
+            Self::RsaPss {
+                hash,
+                mgf1,
+                salt_len,
+            } => {
                 let h = hash.algorithm_identifier();
-                let mgf = asn1::tlv(tag::SEQUENCE, &[&oid_tlv(&oid::MGF1), &mgf1.algorithm_identifier()]);
+                let mgf = asn1::tlv(
+                    tag::SEQUENCE,
+                    &[&oid_tlv(&oid::MGF1), &mgf1.algorithm_identifier()],
+                );
                 let salt = asn1::tlv(tag::INTEGER, &[&encode_uint(salt_len)]);
                 let params = asn1::tlv(
                     tag::SEQUENCE,
@@ -325,35 +352,52 @@ fn encode_uint(v: u32) -> Vec<u8> {
 }
 
 /// RSASSA-PSS-params (RFC 4055 §3.1); defaults are SHA-1, MGF1-SHA-1 and salt 20.
-fn parse_pss_params(params: Option<Tlv<'_>>) -> Result<(DigestAlgorithm, DigestAlgorithm, u32), String> {
+fn parse_pss_params(
+    params: Option<Tlv<'_>>,
+) -> Result<(DigestAlgorithm, DigestAlgorithm, u32), String> {
     let bad = |e: asn1::Asn1Error| format!("malformed RSASSA-PSS parameters: {e}");
     let mut hash = DigestAlgorithm::Sha1;
     let mut mgf1 = DigestAlgorithm::Sha1;
     let mut salt = 20u32;
-    let Some(p) = params else { return Ok((hash, mgf1, salt)) };
+    let Some(p) = params else {
+        return Ok((hash, mgf1, salt));
+    };
     let p = p.expect(tag::SEQUENCE, "RSASSA-PSS-params").map_err(bad)?;
     let mut r = p.reader();
     let digest_of = |t: Tlv<'_>| -> Result<DigestAlgorithm, String> {
         let a = AlgorithmIdentifier::parse(t, "PSS hash").map_err(bad)?;
-        DigestAlgorithm::from_oid(a.oid).ok_or_else(|| format!("unsupported PSS hash {}", a.dotted()))
+        DigestAlgorithm::from_oid(a.oid)
+            .ok_or_else(|| format!("unsupported PSS hash {}", a.dotted()))
     };
     if let Some(t) = r.optional(tag::ctx_cons(0)).map_err(bad)? {
         hash = digest_of(Tlv::parse_exact(t.value, "PSS hash").map_err(bad)?)?;
     }
     if let Some(t) = r.optional(tag::ctx_cons(1)).map_err(bad)? {
-        let a = AlgorithmIdentifier::parse(Tlv::parse_exact(t.value, "MGF").map_err(bad)?, "MGF").map_err(bad)?;
+        let a = AlgorithmIdentifier::parse(Tlv::parse_exact(t.value, "MGF").map_err(bad)?, "MGF")
+            .map_err(bad)?;
         if !oid::is(&oid::MGF1, a.oid) {
-            return Err(format!("unsupported PSS mask generation function {}", a.dotted()));
+            return Err(format!(
+                "unsupported PSS mask generation function {}",
+                a.dotted()
+            ));
         }
-        let inner = a.params.ok_or_else(|| "MGF1 without a hash algorithm".to_string())?;
+        let inner = a
+            .params
+            .ok_or_else(|| "MGF1 without a hash algorithm".to_string())?;
         mgf1 = digest_of(inner)?;
     }
     if let Some(t) = r.optional(tag::ctx_cons(2)).map_err(bad)? {
-        let v = Tlv::parse_exact(t.value, "PSS salt").map_err(bad)?.small_uint("PSS salt").map_err(bad)?;
+        let v = Tlv::parse_exact(t.value, "PSS salt")
+            .map_err(bad)?
+            .small_uint("PSS salt")
+            .map_err(bad)?;
         salt = u32::try_from(v).map_err(|_| "PSS salt length out of range".to_string())?;
     }
     if let Some(t) = r.optional(tag::ctx_cons(3)).map_err(bad)? {
-        let v = Tlv::parse_exact(t.value, "PSS trailer").map_err(bad)?.small_uint("PSS trailer").map_err(bad)?;
+        let v = Tlv::parse_exact(t.value, "PSS trailer")
+            .map_err(bad)?
+            .small_uint("PSS trailer")
+            .map_err(bad)?;
         if v != 1 {
             return Err("RSASSA-PSS trailerField must be 1 (RFC 4055 §3.1)".into());
         }
@@ -388,11 +432,16 @@ fn combined_oid(o: &[u8]) -> Option<(DigestAlgorithm, Make)> {
         (&oid::DSA_WITH_SHA1, D::Sha1, S::Dsa),
         (&oid::DSA_WITH_SHA256, D::Sha256, S::Dsa),
     ];
-    table.into_iter().find(|(id, _, _)| oid::is(id, o)).map(|(_, d, m)| (d, m))
+    table
+        .into_iter()
+        .find(|(id, _, _)| oid::is(id, o))
+        .map(|(_, d, m)| (d, m))
 }
 
 /// The digest a certificate or CRL signature algorithm uses, where it names one.
-pub(crate) fn digest_of_signature_algorithm(alg: &AlgorithmIdentifier<'_>) -> Option<DigestAlgorithm> {
+pub(crate) fn digest_of_signature_algorithm(
+    alg: &AlgorithmIdentifier<'_>,
+) -> Option<DigestAlgorithm> {
     if oid::is(&oid::RSASSA_PSS, alg.oid) {
         return parse_pss_params(alg.params).ok().map(|p| p.0);
     }
@@ -428,16 +477,25 @@ impl KeyInfo {
             Id::DSA => ("dsa", None),
             _ => ("unknown", None),
         };
-        KeyInfo { kind: kind.into(), bits: pkey.bits(), curve }
+        KeyInfo {
+            kind: kind.into(),
+            bits: pkey.bits(),
+            curve,
+        }
     }
 
     /// Why this key is too weak under the default policy, if it is.
     pub fn weakness(&self) -> Option<String> {
         match self.kind.as_str() {
-            "rsa" | "dsa" if self.bits < 2048 => {
-                Some(format!("{} key of {} bits is below the 2048-bit minimum", self.kind.to_uppercase(), self.bits))
-            }
-            "ec" if self.bits < 256 => Some(format!("EC key of {} bits is below the 256-bit minimum", self.bits)),
+            "rsa" | "dsa" if self.bits < 2048 => Some(format!(
+                "{} key of {} bits is below the 2048-bit minimum",
+                self.kind.to_uppercase(),
+                self.bits
+            )),
+            "ec" if self.bits < 256 => Some(format!(
+                "EC key of {} bits is below the 256-bit minimum",
+                self.bits
+            )),
             "unknown" => Some("unsupported public key type".into()),
             _ => None,
         }
@@ -482,7 +540,11 @@ pub(crate) fn verify_signature(
     signature: &[u8],
 ) -> Result<bool, String> {
     if !key_fits(scheme, key.id()) {
-        return Err(format!("the signer's {} key cannot make {} signatures", KeyInfo::of(key).kind, scheme.name()));
+        return Err(format!(
+            "the signer's {} key cannot make {} signatures",
+            KeyInfo::of(key).kind,
+            scheme.name()
+        ));
     }
     let result = match signed {
         Signed::Message(msg) => verify_message(scheme, key, msg, signature),
@@ -493,7 +555,12 @@ pub(crate) fn verify_signature(
     Ok(result.unwrap_or(false))
 }
 
-fn verify_message(scheme: &SignatureScheme, key: &PKey<Public>, msg: &[u8], sig: &[u8]) -> Result<bool, openssl::error::ErrorStack> {
+fn verify_message(
+    scheme: &SignatureScheme,
+    key: &PKey<Public>,
+    msg: &[u8],
+    sig: &[u8],
+) -> Result<bool, openssl::error::ErrorStack> {
     let mut v = match scheme.hash() {
         Some(d) => Verifier::new(d.md(), key)?,
         None => Verifier::new_without_digest(key)?,
@@ -506,20 +573,32 @@ fn verify_message(scheme: &SignatureScheme, key: &PKey<Public>, msg: &[u8], sig:
     v.verify_oneshot(sig, msg)
 }
 
-fn verify_digest(scheme: &SignatureScheme, key: &PKey<Public>, digest: &[u8], sig: &[u8]) -> Result<bool, openssl::error::ErrorStack> {
+fn verify_digest(
+    scheme: &SignatureScheme,
+    key: &PKey<Public>,
+    digest: &[u8],
+    sig: &[u8],
+) -> Result<bool, openssl::error::ErrorStack> {
     let mut ctx = PkeyCtx::new(key)?;
     ctx.verify_init()?;
     configure(&mut ctx, scheme)?;
     ctx.verify(digest, sig)
 }
 
-fn configure<T: HasPublic>(ctx: &mut PkeyCtx<T>, scheme: &SignatureScheme) -> Result<(), openssl::error::ErrorStack> {
+fn configure<T: HasPublic>(
+    ctx: &mut PkeyCtx<T>,
+    scheme: &SignatureScheme,
+) -> Result<(), openssl::error::ErrorStack> {
     match scheme {
         SignatureScheme::RsaPkcs1(d) => {
             ctx.set_rsa_padding(Padding::PKCS1)?;
             ctx.set_signature_md(d.md_ref())?;
         }
-        SignatureScheme::RsaPss { hash, mgf1, salt_len } => {
+        SignatureScheme::RsaPss {
+            hash,
+            mgf1,
+            salt_len,
+        } => {
             ctx.set_rsa_padding(Padding::PKCS1_PSS)?;
             ctx.set_signature_md(hash.md_ref())?;
             ctx.set_rsa_mgf1_md(mgf1.md_ref())?;
@@ -532,7 +611,11 @@ fn configure<T: HasPublic>(ctx: &mut PkeyCtx<T>, scheme: &SignatureScheme) -> Re
 }
 
 /// Sign a message with a private key held in memory.
-pub(crate) fn sign_message(scheme: &SignatureScheme, key: &PKeyRef<Private>, msg: &[u8]) -> Result<Vec<u8>, openssl::error::ErrorStack> {
+pub(crate) fn sign_message(
+    scheme: &SignatureScheme,
+    key: &PKeyRef<Private>,
+    msg: &[u8],
+) -> Result<Vec<u8>, openssl::error::ErrorStack> {
     let mut s = match scheme.hash() {
         Some(d) => Signer::new(d.md(), key)?,
         None => Signer::new_without_digest(key)?,

@@ -71,7 +71,10 @@ impl<'a> Tlv<'a> {
         let mut r = Reader::new(data);
         let tlv = r.read()?;
         if !r.is_empty() {
-            return err(format!("{what}: {} trailing bytes after the element", r.remaining()));
+            return err(format!(
+                "{what}: {} trailing bytes after the element",
+                r.remaining()
+            ));
         }
         Ok(tlv)
     }
@@ -84,7 +87,10 @@ impl<'a> Tlv<'a> {
     /// Check the tag and return self.
     pub fn expect(self, tag: u8, what: &str) -> Result<Tlv<'a>> {
         if self.tag != tag {
-            return err(format!("{what}: expected tag 0x{tag:02x}, found 0x{:02x}", self.tag));
+            return err(format!(
+                "{what}: expected tag 0x{tag:02x}, found 0x{:02x}",
+                self.tag
+            ));
         }
         Ok(self)
     }
@@ -97,7 +103,10 @@ impl<'a> Tlv<'a> {
         if self.value[0] & 0x80 != 0 {
             return err(format!("{what}: negative INTEGER"));
         }
-        Ok(self.value.iter().fold(0u64, |acc, b| (acc << 8) | u64::from(*b)))
+        Ok(self
+            .value
+            .iter()
+            .fold(0u64, |acc, b| (acc << 8) | u64::from(*b)))
     }
 }
 
@@ -130,13 +139,17 @@ impl<'a> Reader<'a> {
         let start = self.pos;
         let data = self.data;
         let mut p = start;
-        let first = *data.get(p).ok_or_else(|| Asn1Error { what: "unexpected end of data".into() })?;
+        let first = *data.get(p).ok_or_else(|| Asn1Error {
+            what: "unexpected end of data".into(),
+        })?;
         p += 1;
         if first & 0x1f == 0x1f {
             // High tag number form (X.690 §8.1.2.4): skip the base-128 number, at most 4 octets.
             let mut n = 0;
             loop {
-                let b = *data.get(p).ok_or_else(|| Asn1Error { what: "truncated tag".into() })?;
+                let b = *data.get(p).ok_or_else(|| Asn1Error {
+                    what: "truncated tag".into(),
+                })?;
                 p += 1;
                 n += 1;
                 if b & 0x80 == 0 {
@@ -149,11 +162,21 @@ impl<'a> Reader<'a> {
         }
         let (len, len_octets) = read_length(&data[p..])?;
         p += len_octets;
-        let end = p.checked_add(len).filter(|e| *e <= data.len()).ok_or_else(|| Asn1Error {
-            what: format!("element claims {len} bytes but only {} remain", data.len() - p),
-        })?;
+        let end = p
+            .checked_add(len)
+            .filter(|e| *e <= data.len())
+            .ok_or_else(|| Asn1Error {
+                what: format!(
+                    "element claims {len} bytes but only {} remain",
+                    data.len() - p
+                ),
+            })?;
         self.pos = end;
-        Ok(Tlv { tag: first, value: &data[p..end], raw: &data[start..end] })
+        Ok(Tlv {
+            tag: first,
+            value: &data[p..end],
+            raw: &data[start..end],
+        })
     }
 
     /// Read the next element and check its tag.
@@ -175,14 +198,19 @@ impl<'a> Reader<'a> {
         if self.is_empty() {
             Ok(())
         } else {
-            err(format!("{what}: {} unexpected bytes at the end", self.remaining()))
+            err(format!(
+                "{what}: {} unexpected bytes at the end",
+                self.remaining()
+            ))
         }
     }
 }
 
 /// Decode a definite length (X.690 §8.1.3); returns (length, octets used).
 fn read_length(data: &[u8]) -> Result<(usize, usize)> {
-    let first = *data.first().ok_or_else(|| Asn1Error { what: "truncated length".into() })?;
+    let first = *data.first().ok_or_else(|| Asn1Error {
+        what: "truncated length".into(),
+    })?;
     if first < 0x80 {
         return Ok((usize::from(first), 1));
     }
@@ -194,8 +222,12 @@ fn read_length(data: &[u8]) -> Result<(usize, usize)> {
         // 4 length octets already allow 4 GiB elements; anything longer is hostile.
         return err(format!("length field of {n} octets is absurd"));
     }
-    let bytes = data.get(1..=n).ok_or_else(|| Asn1Error { what: "truncated length".into() })?;
-    let len = bytes.iter().fold(0usize, |acc, b| (acc << 8) | usize::from(*b));
+    let bytes = data.get(1..=n).ok_or_else(|| Asn1Error {
+        what: "truncated length".into(),
+    })?;
+    let len = bytes
+        .iter()
+        .fold(0usize, |acc, b| (acc << 8) | usize::from(*b));
     Ok((len, 1 + n))
 }
 
@@ -238,7 +270,10 @@ pub(crate) fn set_of(mut elements: Vec<&[u8]>) -> Vec<u8> {
 fn der_set_order(a: &[u8], b: &[u8]) -> std::cmp::Ordering {
     let n = a.len().max(b.len());
     let pad = |s: &[u8], i: usize| s.get(i).copied().unwrap_or(0);
-    (0..n).map(|i| pad(a, i).cmp(&pad(b, i))).find(|o| o.is_ne()).unwrap_or(std::cmp::Ordering::Equal)
+    (0..n)
+        .map(|i| pad(a, i).cmp(&pad(b, i)))
+        .find(|o| o.is_ne())
+        .unwrap_or(std::cmp::Ordering::Equal)
 }
 
 /// Render an OBJECT IDENTIFIER's contents octets in dotted form.
@@ -263,16 +298,25 @@ mod tests {
         r.finish("t").unwrap();
 
         let bad = [0x30, 0x84, 0xff, 0xff, 0xff, 0xff, 0x00];
-        assert!(Tlv::parse_exact(&bad, "t").unwrap_err().what.contains("claims"));
+        assert!(Tlv::parse_exact(&bad, "t")
+            .unwrap_err()
+            .what
+            .contains("claims"));
         assert!(Tlv::parse_exact(&[0x30, 0x80, 0, 0], "t").is_err());
-        assert!(Tlv::parse_exact(&[0x04, 0x01, 0x00, 0x00], "t").unwrap_err().what.contains("trailing"));
+        assert!(Tlv::parse_exact(&[0x04, 0x01, 0x00, 0x00], "t")
+            .unwrap_err()
+            .what
+            .contains("trailing"));
     }
 
     #[test]
     fn set_of_is_sorted_and_lengths_are_minimal() {
         let a = [0x04, 0x01, 0x02];
         let b = [0x04, 0x01, 0x01];
-        assert_eq!(set_of(vec![&a, &b]), vec![0x31, 0x06, 0x04, 0x01, 0x01, 0x04, 0x01, 0x02]);
+        assert_eq!(
+            set_of(vec![&a, &b]),
+            vec![0x31, 0x06, 0x04, 0x01, 0x01, 0x04, 0x01, 0x02]
+        );
         let mut out = Vec::new();
         write_length(&mut out, 0x1234);
         assert_eq!(out, vec![0x82, 0x12, 0x34]);

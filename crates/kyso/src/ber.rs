@@ -38,7 +38,9 @@ pub(crate) enum NormalizeError {
 impl From<io::Error> for NormalizeError {
     fn from(e: io::Error) -> Self {
         if e.kind() == io::ErrorKind::UnexpectedEof {
-            NormalizeError::Format("the data ends in the middle of an element (truncated file?)".into())
+            NormalizeError::Format(
+                "the data ends in the middle of an element (truncated file?)".into(),
+            )
         } else {
             NormalizeError::Io(e)
         }
@@ -64,7 +66,12 @@ pub(crate) struct Normalized {
 /// SignedData: ContentInfo.content(1) > SignedData(0) > encapContentInfo(2) > eContent(1).
 const ECONTENT_PATH: [usize; 4] = [1, 0, 2, 1];
 /// Identifier octets of the elements enclosing it: ContentInfo, [0], SignedData, encapContentInfo.
-const ECONTENT_TAGS: [u8; 4] = [tag::SEQUENCE, tag::ctx_cons(0), tag::SEQUENCE, tag::SEQUENCE];
+const ECONTENT_TAGS: [u8; 4] = [
+    tag::SEQUENCE,
+    tag::ctx_cons(0),
+    tag::SEQUENCE,
+    tag::SEQUENCE,
+];
 
 /// SignedData.digestAlgorithms: ContentInfo.content(1) > SignedData(0) > digestAlgorithms(1).
 const DIGEST_ALGORITHMS_PATH: [usize; 3] = [1, 0, 1];
@@ -97,7 +104,10 @@ impl ContentSink for Discard {
 /// to `sink` in order. Bytes after the ContentInfo are an error.
 pub(crate) fn normalize(input: &mut dyn Read, sink: &mut dyn ContentSink) -> Result<Normalized> {
     let mut t = Transcoder {
-        input: Counting { inner: input, pos: 0 },
+        input: Counting {
+            inner: input,
+            pos: 0,
+        },
         digest_algorithms: None,
         kept: 0,
         elements: 0,
@@ -122,7 +132,10 @@ pub(crate) fn normalize(input: &mut dyn Read, sink: &mut dyn ContentSink) -> Res
     if t.input.read(&mut probe)? != 0 {
         return format("trailing bytes after the ContentInfo: the file has extra data at its end");
     }
-    Ok(Normalized { der, content_len: t.content_len })
+    Ok(Normalized {
+        der,
+        content_len: t.content_len,
+    })
 }
 
 struct Header {
@@ -189,10 +202,14 @@ impl Transcoder<'_> {
 
     /// Read an identifier and length (X.690 §8.1.2, §8.1.3); `None` at a clean end of input.
     fn header(&mut self) -> Result<Option<Header>> {
-        let Some(first) = self.byte()? else { return Ok(None) };
+        let Some(first) = self.byte()? else {
+            return Ok(None);
+        };
         self.elements += 1;
         if self.elements > MAX_ELEMENTS {
-            return format(format!("more than {MAX_ELEMENTS} ASN.1 elements: refusing to continue"));
+            return format(format!(
+                "more than {MAX_ELEMENTS} ASN.1 elements: refusing to continue"
+            ));
         }
         let mut tag = vec![first];
         if first & 0x1f == 0x1f {
@@ -228,13 +245,22 @@ impl Transcoder<'_> {
 
     /// Transcode one element whose header was read; returns its DER, or `None` for the removed
     /// eContent. `parents` holds the first identifier octet of each element along `path`.
-    fn element(&mut self, h: Header, path: &mut Vec<usize>, parents: &[u8]) -> Result<Option<Vec<u8>>> {
+    fn element(
+        &mut self,
+        h: Header,
+        path: &mut Vec<usize>,
+        parents: &[u8],
+    ) -> Result<Option<Vec<u8>>> {
         if path.len() >= MAX_DEPTH {
-            return format(format!("ASN.1 nesting deeper than {MAX_DEPTH} levels: refusing hostile input"));
+            return format(format!(
+                "ASN.1 nesting deeper than {MAX_DEPTH} levels: refusing hostile input"
+            ));
         }
         if !h.constructed() {
             let Some(len) = h.len else {
-                return format("a primitive ASN.1 element uses the indefinite length form (X.690 §8.1.3.2)");
+                return format(
+                    "a primitive ASN.1 element uses the indefinite length form (X.690 §8.1.3.2)",
+                );
             };
             let value = self.keep(len)?;
             // The first element of a ContentInfo is its contentType (RFC 5652 §3).
@@ -290,7 +316,9 @@ impl Transcoder<'_> {
             while !r.is_empty() {
                 let part = r.read().map_err(|e| NormalizeError::Format(e.what))?;
                 if part.tag != tag::OCTET_STRING {
-                    return format("a constructed OCTET STRING holds something other than OCTET STRINGs");
+                    return format(
+                        "a constructed OCTET STRING holds something other than OCTET STRINGs",
+                    );
                 }
                 value.extend_from_slice(part.value);
             }
@@ -321,7 +349,9 @@ impl Transcoder<'_> {
 
     /// Pass the eContent OCTET STRING (primitive, or constructed in chunks) to the sink.
     fn stream_econtent(&mut self, wrapper: Header) -> Result<()> {
-        self.sink.begin(self.digest_algorithms.as_deref()).map_err(NormalizeError::Io)?;
+        self.sink
+            .begin(self.digest_algorithms.as_deref())
+            .map_err(NormalizeError::Io)?;
         let start = self.input.pos;
         let Some(inner) = self.header()? else {
             return format("the encapsulated content is truncated");
@@ -391,7 +421,9 @@ impl Transcoder<'_> {
                         if len.is_none() {
                             break;
                         }
-                        return format("an end-of-contents marker inside a definite-length OCTET STRING");
+                        return format(
+                            "an end-of-contents marker inside a definite-length OCTET STRING",
+                        );
                     }
                     self.stream_octets(part, total, depth + 1)?;
                 }
@@ -442,8 +474,12 @@ mod tests {
         let mut d = vec![0x30, 0x80, 0x06, 0x09];
         d.extend_from_slice(ID_SIGNED_DATA);
         d.extend_from_slice(&[0xa0, 0x80, 0x30, 0x80, 0x02, 0x01, 0x01, 0x31, 0x00]);
-        d.extend_from_slice(&[0x30, 0x80, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x01]);
-        d.extend_from_slice(&[0xa0, 0x80, 0x24, 0x80, 0x04, 0x02, b'a', b'b', 0x04, 0x01, b'c', 0, 0, 0, 0]);
+        d.extend_from_slice(&[
+            0x30, 0x80, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x01,
+        ]);
+        d.extend_from_slice(&[
+            0xa0, 0x80, 0x24, 0x80, 0x04, 0x02, b'a', b'b', 0x04, 0x01, b'c', 0, 0, 0, 0,
+        ]);
         d.extend_from_slice(&[0, 0, 0, 0, 0, 0, 0, 0]);
         let (r, content) = run(&d);
         let n = r.unwrap();
@@ -452,7 +488,9 @@ mod tests {
         // Detached skeleton in DER: encapContentInfo keeps only its eContentType.
         let mut want = vec![0x30, 0x21, 0x06, 0x09];
         want.extend_from_slice(ID_SIGNED_DATA);
-        want.extend_from_slice(&[0xa0, 0x14, 0x30, 0x12, 0x02, 0x01, 0x01, 0x31, 0x00, 0x30, 0x0b, 0x06, 0x09]);
+        want.extend_from_slice(&[
+            0xa0, 0x14, 0x30, 0x12, 0x02, 0x01, 0x01, 0x31, 0x00, 0x30, 0x0b, 0x06, 0x09,
+        ]);
         want.extend_from_slice(&[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x01]);
         assert_eq!(n.der, want);
     }
@@ -467,12 +505,18 @@ mod tests {
         assert!(msg(&[0x04, 0x00]).contains("SEQUENCE"));
         assert!(msg(&[0x30, 0x03, 0x02, 0x01]).contains("truncated"));
         assert!(msg(&[0x30, 0x00, 0x00]).contains("trailing"));
-        assert!(msg(&[0x30, 0x84, 0x7f, 0xff, 0xff, 0xff, 0x04, 0x84, 0x7f, 0xff, 0xff, 0xf0]).contains("claims"));
+        assert!(
+            msg(&[0x30, 0x84, 0x7f, 0xff, 0xff, 0xff, 0x04, 0x84, 0x7f, 0xff, 0xff, 0xf0])
+                .contains("claims")
+        );
         let mut deep = Vec::new();
         for _ in 0..200 {
             deep.extend_from_slice(&[0x30, 0x80]);
         }
         assert!(msg(&deep).contains("nesting"));
-        assert!(msg(&[0x30, 0x03, 0x02, 0x02, 0x01]).contains("longer") || msg(&[0x30, 0x03, 0x02, 0x02, 0x01]).contains("truncated"));
+        assert!(
+            msg(&[0x30, 0x03, 0x02, 0x02, 0x01]).contains("longer")
+                || msg(&[0x30, 0x03, 0x02, 0x02, 0x01]).contains("truncated")
+        );
     }
 }

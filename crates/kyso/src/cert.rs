@@ -78,12 +78,14 @@ impl Certificate {
     /// Parse one DER certificate; the bytes must hold exactly one.
     pub fn from_der(der: &[u8]) -> Result<Self, Error> {
         let bad = |what: String| Error::Certificate(what);
-        let (rest, c) = X509Certificate::from_der(der).map_err(|e| bad(format!("not an X.509 certificate: {e}")))?;
+        let (rest, c) = X509Certificate::from_der(der)
+            .map_err(|e| bad(format!("not an X.509 certificate: {e}")))?;
         if !rest.is_empty() {
             return Err(bad(format!("{} bytes after the certificate", rest.len())));
         }
         let der = der.to_vec();
-        let x509 = X509::from_der(&der).map_err(|e| bad(format!("OpenSSL cannot load the certificate: {e}")))?;
+        let x509 = X509::from_der(&der)
+            .map_err(|e| bad(format!("OpenSSL cannot load the certificate: {e}")))?;
         let public_key = PKey::public_key_from_der(c.public_key().raw)
             .map_err(|e| bad(format!("unsupported or malformed public key: {e}")))?;
         let mut key_usage = None;
@@ -107,24 +109,40 @@ impl Certificate {
                         (e.time_stamping, &oid::EKU_TIME_STAMPING),
                         (e.ocsp_signing, &oid::EKU_OCSP_SIGNING),
                     ];
-                    list.extend(known.iter().filter(|(on, _)| *on).map(|(_, o)| o.to_string()));
+                    list.extend(
+                        known
+                            .iter()
+                            .filter(|(on, _)| *on)
+                            .map(|(_, o)| o.to_string()),
+                    );
                     list.extend(e.other.iter().map(|o| o.to_id_string()));
                     ext_key_usage = Some(list);
                 }
-                ParsedExtension::BasicConstraints(b) => basic_constraints = Some((b.ca, b.path_len_constraint)),
+                ParsedExtension::BasicConstraints(b) => {
+                    basic_constraints = Some((b.ca, b.path_len_constraint))
+                }
                 ParsedExtension::SubjectKeyIdentifier(k) => ski = Some(k.0.to_vec()),
-                ParsedExtension::AuthorityKeyIdentifier(a) => aki = a.key_identifier.as_ref().map(|k| k.0.to_vec()),
+                ParsedExtension::AuthorityKeyIdentifier(a) => {
+                    aki = a.key_identifier.as_ref().map(|k| k.0.to_vec())
+                }
                 ParsedExtension::NameConstraints(_) => constraints_present.push("name constraints"),
-                ParsedExtension::PolicyConstraints(_) => constraints_present.push("policy constraints"),
+                ParsedExtension::PolicyConstraints(_) => {
+                    constraints_present.push("policy constraints")
+                }
                 ParsedExtension::PolicyMappings(_) => constraints_present.push("policy mappings"),
-                ParsedExtension::InhibitAnyPolicy(_) => constraints_present.push("inhibit anyPolicy"),
+                ParsedExtension::InhibitAnyPolicy(_) => {
+                    constraints_present.push("inhibit anyPolicy")
+                }
                 ParsedExtension::SubjectAlternativeName(_)
                 | ParsedExtension::IssuerAlternativeName(_)
                 | ParsedExtension::CertificatePolicies(_)
                 | ParsedExtension::CRLDistributionPoints(_)
                 | ParsedExtension::AuthorityInfoAccess(_) => {}
                 ParsedExtension::ParseError { .. } if ext.critical => {
-                    return Err(bad(format!("critical extension {} is malformed", ext.oid.to_id_string())));
+                    return Err(bad(format!(
+                        "critical extension {} is malformed",
+                        ext.oid.to_id_string()
+                    )));
                 }
                 _ if ext.critical => unknown_critical.push(ext.oid.to_id_string()),
                 _ => {}
@@ -162,13 +180,17 @@ impl Certificate {
             let mut out = Vec::new();
             for (label, der) in blocks? {
                 match label.as_str() {
-                    "CERTIFICATE" | "X509 CERTIFICATE" | "TRUSTED CERTIFICATE" => out.push(Self::from_der(&der)?),
+                    "CERTIFICATE" | "X509 CERTIFICATE" | "TRUSTED CERTIFICATE" => {
+                        out.push(Self::from_der(&der)?)
+                    }
                     "PKCS7" | "CMS" => out.extend(crate::signed_data::certificates_of(&der)?),
                     _ => {}
                 }
             }
             if out.is_empty() {
-                return Err(Error::Certificate("the PEM file holds no CERTIFICATE block".into()));
+                return Err(Error::Certificate(
+                    "the PEM file holds no CERTIFICATE block".into(),
+                ));
             }
             return Ok(out);
         }
@@ -223,7 +245,12 @@ impl Certificate {
     /// keyUsage bit names, or `None` when the extension is absent.
     pub fn key_usage(&self) -> Option<Vec<&'static str>> {
         self.0.key_usage.map(|bits| {
-            ku::NAMES.iter().enumerate().filter(|(i, _)| bits & (1 << i) != 0).map(|(_, n)| *n).collect()
+            ku::NAMES
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| bits & (1 << i) != 0)
+                .map(|(_, n)| *n)
+                .collect()
         })
     }
     /// Extended key usage OIDs (dotted), or `None` when the extension is absent.
@@ -303,7 +330,8 @@ fn cert_signature_digest(der: &[u8]) -> Option<DigestAlgorithm> {
     let cert = Tlv::parse_exact(der, "Certificate").ok()?;
     let mut r = cert.reader();
     r.read().ok()?;
-    let alg = crate::algorithm::AlgorithmIdentifier::parse(r.read().ok()?, "signatureAlgorithm").ok()?;
+    let alg =
+        crate::algorithm::AlgorithmIdentifier::parse(r.read().ok()?, "signatureAlgorithm").ok()?;
     crate::algorithm::digest_of_signature_algorithm(&alg)
 }
 

@@ -123,7 +123,9 @@ impl ChainError {
         use ChainError::*;
         match self {
             NoTrustAnchors | UnknownIssuer { .. } => SubIndication::NoCertificateChainFound,
-            BadCertificateSignature { .. } | BudgetExceeded => SubIndication::CertificateChainGeneralFailure,
+            BadCertificateSignature { .. } | BudgetExceeded => {
+                SubIndication::CertificateChainGeneralFailure
+            }
             Expired { .. } => SubIndication::OutOfBoundsNoPoe,
             NotYetValid { .. } => SubIndication::NotYetValid,
             NotCa { .. }
@@ -272,14 +274,30 @@ pub(crate) fn build(
     policy: &ChainPolicy,
 ) -> ChainOutcome {
     if anchors.is_empty() {
-        return ChainOutcome { path: vec![leaf.clone()], error: Some(ChainError::NoTrustAnchors), error_at: None };
+        return ChainOutcome {
+            path: vec![leaf.clone()],
+            error: Some(ChainError::NoTrustAnchors),
+            error_at: None,
+        };
     }
-    let mut s = Search { anchors, pool, at, policy, signature_checks: 0, candidates: 0, best: None };
+    let mut s = Search {
+        anchors,
+        pool,
+        at,
+        policy,
+        signature_checks: 0,
+        candidates: 0,
+        best: None,
+    };
     let mut path = vec![leaf.clone()];
     if let Some(done) = s.extend(&mut path) {
         return done;
     }
-    s.best.unwrap_or(ChainOutcome { path: vec![leaf.clone()], error: Some(ChainError::BudgetExceeded), error_at: None })
+    s.best.unwrap_or(ChainOutcome {
+        path: vec![leaf.clone()],
+        error: Some(ChainError::BudgetExceeded),
+        error_at: None,
+    })
 }
 
 impl Search<'_> {
@@ -307,7 +325,11 @@ impl Search<'_> {
         for (cand, is_anchor) in candidates {
             self.candidates += 1;
             if self.candidates > MAX_CANDIDATES || self.signature_checks >= MAX_SIGNATURE_CHECKS {
-                self.record(ChainOutcome { path: path.clone(), error: Some(ChainError::BudgetExceeded), error_at: None });
+                self.record(ChainOutcome {
+                    path: path.clone(),
+                    error: Some(ChainError::BudgetExceeded),
+                    error_at: None,
+                });
                 return None;
             }
             found_any = true;
@@ -318,7 +340,9 @@ impl Search<'_> {
                 let at = p.len() - 2;
                 self.record(ChainOutcome {
                     path: p,
-                    error: Some(ChainError::BadCertificateSignature { subject: cur.subject() }),
+                    error: Some(ChainError::BadCertificateSignature {
+                        subject: cur.subject(),
+                    }),
                     error_at: Some(at),
                 });
                 continue;
@@ -333,7 +357,11 @@ impl Search<'_> {
                     None
                 }
             } else if path.len() > MAX_PATH_LEN {
-                self.record(ChainOutcome { path: path.clone(), error: Some(ChainError::BudgetExceeded), error_at: None });
+                self.record(ChainOutcome {
+                    path: path.clone(),
+                    error: Some(ChainError::BudgetExceeded),
+                    error_at: None,
+                });
                 None
             } else {
                 self.extend(path)
@@ -346,7 +374,10 @@ impl Search<'_> {
         if !found_any {
             self.record(ChainOutcome {
                 path: path.clone(),
-                error: Some(ChainError::UnknownIssuer { subject: cur.subject(), issuer: cur.issuer() }),
+                error: Some(ChainError::UnknownIssuer {
+                    subject: cur.subject(),
+                    issuer: cur.issuer(),
+                }),
                 error_at: Some(path.len() - 1),
             });
         }
@@ -369,7 +400,11 @@ impl Search<'_> {
 
     /// Validate a complete path (end entity first, trust anchor last) at the validation time.
     fn validate(&self, path: &[Certificate]) -> ChainOutcome {
-        let fail = |e: ChainError, i: usize| ChainOutcome { path: path.to_vec(), error: Some(e), error_at: Some(i) };
+        let fail = |e: ChainError, i: usize| ChainOutcome {
+            path: path.to_vec(),
+            error: Some(e),
+            error_at: Some(i),
+        };
         let n = path.len();
         let at = self.at;
         for (i, c) in path.iter().enumerate() {
@@ -377,28 +412,61 @@ impl Search<'_> {
             // expired root is a configuration problem the user must see.
             if at > c.not_after() {
                 return fail(
-                    ChainError::Expired { subject: c.subject(), not_after: c.not_after(), at, end_entity: i == 0 },
+                    ChainError::Expired {
+                        subject: c.subject(),
+                        not_after: c.not_after(),
+                        at,
+                        end_entity: i == 0,
+                    },
                     i,
                 );
             }
             if at < c.not_before() {
-                return fail(ChainError::NotYetValid { subject: c.subject(), not_before: c.not_before(), at }, i);
+                return fail(
+                    ChainError::NotYetValid {
+                        subject: c.subject(),
+                        not_before: c.not_before(),
+                        at,
+                    },
+                    i,
+                );
             }
             if let Some(oid) = c.unknown_critical().first() {
-                return fail(ChainError::UnknownCriticalExtension { subject: c.subject(), oid: oid.clone() }, i);
+                return fail(
+                    ChainError::UnknownCriticalExtension {
+                        subject: c.subject(),
+                        oid: oid.clone(),
+                    },
+                    i,
+                );
             }
             if let Some(ext) = c.constraints_present().first() {
-                return fail(ChainError::UnsupportedConstraint { subject: c.subject(), extension: (*ext).to_string() }, i);
+                return fail(
+                    ChainError::UnsupportedConstraint {
+                        subject: c.subject(),
+                        extension: (*ext).to_string(),
+                    },
+                    i,
+                );
             }
             if !self.policy.legacy_crypto {
                 if let Some(w) = c.key_info().weakness() {
-                    return fail(ChainError::WeakAlgorithm { subject: c.subject(), detail: w }, i);
+                    return fail(
+                        ChainError::WeakAlgorithm {
+                            subject: c.subject(),
+                            detail: w,
+                        },
+                        i,
+                    );
                 }
                 // The anchor's self-signature is not relied on (RFC 5280 §6.1), so not judged.
                 if i + 1 < n {
                     if let Some(d) = c.signature_digest().filter(|d| d.is_legacy()) {
                         return fail(
-                            ChainError::WeakAlgorithm { subject: c.subject(), detail: format!("signed with {d}") },
+                            ChainError::WeakAlgorithm {
+                                subject: c.subject(),
+                                detail: format!("signed with {d}"),
+                            },
                             i,
                         );
                     }
@@ -407,12 +475,25 @@ impl Search<'_> {
             if i > 0 {
                 // Issuing certificates: RFC 5280 §6.1.4 (k) cA, (n) keyCertSign. A version 1
                 // trust anchor without extensions is accepted as RFC 5280 §6.1.1 (d) allows.
-                let is_v1_anchor = i == n - 1 && c.key_usage_bits().is_none() && !c.is_ca() && c.is_self_issued();
+                let is_v1_anchor =
+                    i == n - 1 && c.key_usage_bits().is_none() && !c.is_ca() && c.is_self_issued();
                 if !c.is_ca() && !is_v1_anchor {
-                    return fail(ChainError::NotCa { subject: c.subject() }, i);
+                    return fail(
+                        ChainError::NotCa {
+                            subject: c.subject(),
+                        },
+                        i,
+                    );
                 }
-                if c.key_usage_bits().is_some_and(|k| k & ku::KEY_CERT_SIGN == 0) {
-                    return fail(ChainError::KeyCertSignMissing { subject: c.subject() }, i);
+                if c.key_usage_bits()
+                    .is_some_and(|k| k & ku::KEY_CERT_SIGN == 0)
+                {
+                    return fail(
+                        ChainError::KeyCertSignMissing {
+                            subject: c.subject(),
+                        },
+                        i,
+                    );
                 }
             }
         }
@@ -423,7 +504,14 @@ impl Search<'_> {
             let c = &path[i];
             if !c.is_self_issued() {
                 match remaining {
-                    Some(0) => return fail(ChainError::PathLenExceeded { subject: path[i + 1].subject() }, i + 1),
+                    Some(0) => {
+                        return fail(
+                            ChainError::PathLenExceeded {
+                                subject: path[i + 1].subject(),
+                            },
+                            i + 1,
+                        )
+                    }
                     Some(r) => remaining = Some(r - 1),
                     None => {}
                 }
@@ -432,7 +520,11 @@ impl Search<'_> {
                 remaining = Some(remaining.map_or(p, |r| r.min(p)));
             }
         }
-        ChainOutcome { path: path.to_vec(), error: None, error_at: None }
+        ChainOutcome {
+            path: path.to_vec(),
+            error: None,
+            error_at: None,
+        }
     }
 }
 

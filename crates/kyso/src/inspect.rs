@@ -149,7 +149,11 @@ impl CertificateDetails {
             .subject_attributes()
             .into_iter()
             .map(|(key, value)| {
-                let label = if key == "UID" { name::uid_label(&value) } else { None };
+                let label = if key == "UID" {
+                    name::uid_label(&value)
+                } else {
+                    None
+                };
                 NameField {
                     label_en: label.map(|l| l.1.to_string()),
                     label_vi: label.map(|l| l.2.to_string()),
@@ -169,8 +173,12 @@ impl CertificateDetails {
             sha256_fingerprint: c.sha256_fingerprint(),
             sha1_fingerprint: hex::encode(crate::DigestAlgorithm::Sha1.digest(c.der())),
             key: c.key_info().clone(),
-            key_usage: c.key_usage().map(|v| v.into_iter().map(str::to_string).collect()),
-            extended_key_usage: c.extended_key_usage().map(|v| v.iter().map(|o| eku_name(o)).collect()),
+            key_usage: c
+                .key_usage()
+                .map(|v| v.into_iter().map(str::to_string).collect()),
+            extended_key_usage: c
+                .extended_key_usage()
+                .map(|v| v.iter().map(|o| eku_name(o)).collect()),
             is_ca: c.is_ca(),
             self_issued: c.is_self_issued(),
         }
@@ -190,7 +198,10 @@ pub fn inspect(data: &[u8], at: Timestamp) -> Result<Inspection, Error> {
                 .collect();
             if sd.signer_infos.is_empty() {
                 return Ok(Inspection::Certificates {
-                    certificates: certs.iter().map(|c| CertificateDetails::of(c, at)).collect(),
+                    certificates: certs
+                        .iter()
+                        .map(|c| CertificateDetails::of(c, at))
+                        .collect(),
                 });
             }
             let signers = sd
@@ -198,7 +209,10 @@ pub fn inspect(data: &[u8], at: Timestamp) -> Result<Inspection, Error> {
                 .iter()
                 .enumerate()
                 .map(|(index, si)| {
-                    let signer = certs.iter().find(|c| si.sid.matches(c)).map_or_else(|| si.sid.describe(), Certificate::subject);
+                    let signer = certs
+                        .iter()
+                        .find(|c| si.sid.matches(c))
+                        .map_or_else(|| si.sid.describe(), Certificate::subject);
                     let signing_time = si.signed_attrs.as_ref().and_then(|a| {
                         a.all(&crate::oid::SIGNING_TIME)
                             .first()
@@ -230,13 +244,21 @@ pub fn inspect(data: &[u8], at: Timestamp) -> Result<Inspection, Error> {
                 content_length: n.content_len,
                 content_type: crate::asn1::oid_to_string(sd.econtent_type),
                 signers,
-                certificates: certs.iter().map(|c| CertificateDetails::of(c, at)).collect(),
+                certificates: certs
+                    .iter()
+                    .map(|c| CertificateDetails::of(c, at))
+                    .collect(),
                 crls: sd.crls.len(),
             });
         }
     }
     if let Ok(certs) = Certificate::load_all(data) {
-        return Ok(Inspection::Certificates { certificates: certs.iter().map(|c| CertificateDetails::of(c, at)).collect() });
+        return Ok(Inspection::Certificates {
+            certificates: certs
+                .iter()
+                .map(|c| CertificateDetails::of(c, at))
+                .collect(),
+        });
     }
     if openssl::pkcs12::Pkcs12::from_der(data).is_ok() {
         return Ok(Inspection::Pkcs12 {
@@ -255,5 +277,7 @@ pub fn inspect_pkcs12(data: &[u8], password: &[u8], at: Timestamp) -> Result<Ins
         .chain(key.chain())
         .map(|c| CertificateDetails::of(c, at))
         .collect();
-    Ok(Inspection::Certificates { certificates: certs })
+    Ok(Inspection::Certificates {
+        certificates: certs,
+    })
 }

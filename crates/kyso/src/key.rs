@@ -24,17 +24,26 @@ impl SigningKey {
     /// True when the key file is encrypted and so needs a password.
     pub fn key_file_is_encrypted(data: &[u8]) -> bool {
         match crate::pem::blocks(data) {
-            Some(Ok(blocks)) => blocks.iter().any(|(l, _)| l == "ENCRYPTED PRIVATE KEY")
-                || String::from_utf8_lossy(data).contains("Proc-Type: 4,ENCRYPTED"),
+            Some(Ok(blocks)) => {
+                blocks.iter().any(|(l, _)| l == "ENCRYPTED PRIVATE KEY")
+                    || String::from_utf8_lossy(data).contains("Proc-Type: 4,ENCRYPTED")
+            }
             Some(Err(_)) => false,
             // DER: an EncryptedPrivateKeyInfo starts with an AlgorithmIdentifier SEQUENCE where
             // a PrivateKeyInfo starts with an INTEGER version.
-            None => PKey::private_key_from_der(data).is_err() && PKey::private_key_from_pkcs8_passphrase(data, b"").is_err(),
+            None => {
+                PKey::private_key_from_der(data).is_err()
+                    && PKey::private_key_from_pkcs8_passphrase(data, b"").is_err()
+            }
         }
     }
 
     /// Load a private key (PEM or DER; PKCS#8, encrypted PKCS#8, PKCS#1, SEC1) for `cert`.
-    pub fn from_key_and_cert(key: &[u8], password: Option<&[u8]>, cert: Certificate) -> Result<Self, Error> {
+    pub fn from_key_and_cert(
+        key: &[u8],
+        password: Option<&[u8]>,
+        cert: Certificate,
+    ) -> Result<Self, Error> {
         let encrypted = Self::key_file_is_encrypted(key);
         let parsed = match (crate::pem::blocks(key).is_some(), password) {
             (true, Some(p)) => PKey::private_key_from_pem_passphrase(key, p),
@@ -44,24 +53,37 @@ impl SigningKey {
         };
         let key = match parsed {
             Ok(k) => k,
-            Err(_) if encrypted && password.is_some() => return Err(Error::WrongPassword("the private key".into())),
+            Err(_) if encrypted && password.is_some() => {
+                return Err(Error::WrongPassword("the private key".into()))
+            }
             Err(_) if encrypted => {
-                return Err(Error::Key("the private key is encrypted; give its password with --pass".into()))
+                return Err(Error::Key(
+                    "the private key is encrypted; give its password with --pass".into(),
+                ))
             }
             Err(e) => {
                 return Err(Error::Key(format!(
                     "not a PKCS#8, PKCS#1 or SEC1 private key in PEM or DER ({})",
-                    e.errors().first().map_or_else(|| e.to_string(), |x| x.reason().unwrap_or("unknown").to_string())
+                    e.errors().first().map_or_else(
+                        || e.to_string(),
+                        |x| x.reason().unwrap_or("unknown").to_string()
+                    )
                 )))
             }
         };
-        Ok(SigningKey { key, cert, chain: Vec::new() })
+        Ok(SigningKey {
+            key,
+            cert,
+            chain: Vec::new(),
+        })
     }
 
     /// Load a PKCS#12 (`.p12`/`.pfx`) bundle: key, certificate and the CA certificates in it.
     pub fn from_pkcs12(der: &[u8], password: &[u8]) -> Result<Self, Error> {
-        let p12 = Pkcs12::from_der(der).map_err(|e| Error::Key(format!("not a PKCS#12 file: {e}")))?;
-        let pass = std::str::from_utf8(password).map_err(|_| Error::Key("the PKCS#12 password must be UTF-8".into()))?;
+        let p12 =
+            Pkcs12::from_der(der).map_err(|e| Error::Key(format!("not a PKCS#12 file: {e}")))?;
+        let pass = std::str::from_utf8(password)
+            .map_err(|_| Error::Key("the PKCS#12 password must be UTF-8".into()))?;
         let parsed = match p12.parse2(pass) {
             Ok(p) => p,
             Err(e) => {
@@ -74,8 +96,12 @@ impl SigningKey {
                 )));
             }
         };
-        let key = parsed.pkey.ok_or_else(|| Error::Key("the PKCS#12 file holds no private key".into()))?;
-        let x509 = parsed.cert.ok_or_else(|| Error::Key("the PKCS#12 file holds no certificate".into()))?;
+        let key = parsed
+            .pkey
+            .ok_or_else(|| Error::Key("the PKCS#12 file holds no private key".into()))?;
+        let x509 = parsed
+            .cert
+            .ok_or_else(|| Error::Key("the PKCS#12 file holds no certificate".into()))?;
         let cert = Certificate::from_der(&x509.to_der()?)?;
         let mut chain = Vec::new();
         if let Some(stack) = parsed.ca {

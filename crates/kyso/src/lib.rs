@@ -36,6 +36,8 @@
 //!   as skipped.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+// The library must not panic on input: unwrap/expect are for tests only (clippy.toml).
+#![warn(clippy::unwrap_used, clippy::expect_used)]
 
 mod algorithm;
 mod asn1;
@@ -58,12 +60,14 @@ pub use algorithm::{DigestAlgorithm, KeyInfo};
 pub use cert::{Certificate, CertificateSummary};
 pub use chain::{ChainError, ChainOutcome};
 pub use error::Error;
-pub use inspect::{inspect, inspect_pkcs12, CertificateDetails, Inspection, NameField, SignerDetails};
+pub use inspect::{
+    inspect, inspect_pkcs12, CertificateDetails, Inspection, NameField, SignerDetails,
+};
 pub use key::SigningKey;
 pub use name::{uid_label, UID_PREFIXES};
 pub use report::{
-    Check, CheckName, CheckResult, DocumentReport, Indication, Lang, Reason, Report, SignatureReport, SubIndication,
-    Summary, SCHEMA,
+    Check, CheckName, CheckResult, DocumentReport, Indication, Lang, Reason, Report,
+    SignatureReport, SubIndication, Summary, SCHEMA,
 };
 pub use sign::{sign_detached, Signer, SignerBuilder};
 pub use time::Timestamp;
@@ -77,14 +81,27 @@ pub fn validate_chain(
     anchors: &[Certificate],
     at: Timestamp,
 ) -> ChainOutcome {
-    chain::build(cert, intermediates, anchors, at, &chain::ChainPolicy::default())
+    chain::build(
+        cert,
+        intermediates,
+        anchors,
+        at,
+        &chain::ChainPolicy::default(),
+    )
 }
 
 /// Verify a detached signature held in memory against trust anchors: the one-shot path.
 /// Returns the report; use [`DocumentReport::indication`] for a yes/no answer, or
 /// [`verify_detached_strict`] to fail closed.
-pub fn verify_detached(signature: &[u8], content: &[u8], anchors: &[Certificate], at: Timestamp) -> DocumentReport {
-    Verifier::new().with_trust_anchors(anchors.iter().cloned()).verify_bytes(signature, Some(content), at)
+pub fn verify_detached(
+    signature: &[u8],
+    content: &[u8],
+    anchors: &[Certificate],
+    at: Timestamp,
+) -> DocumentReport {
+    Verifier::new()
+        .with_trust_anchors(anchors.iter().cloned())
+        .verify_bytes(signature, Some(content), at)
 }
 
 /// Fail-closed helper: `Ok(report)` only when every signature is TOTAL-PASSED.

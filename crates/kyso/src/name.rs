@@ -86,8 +86,11 @@ pub(crate) fn attributes(name_der: &[u8]) -> asn1::Result<Vec<NameAttribute>> {
             let mut r = atv.reader();
             let oid = r.expect(tag::OID, "attribute type")?.value;
             let value = r.read()?;
-            let key = short_name(oid).map(str::to_string).unwrap_or_else(|| asn1::oid_to_string(oid));
-            let value = decode_string(&value).unwrap_or_else(|| format!("#{}", hex::encode(value.raw)));
+            let key = short_name(oid)
+                .map(str::to_string)
+                .unwrap_or_else(|| asn1::oid_to_string(oid));
+            let value =
+                decode_string(&value).unwrap_or_else(|| format!("#{}", hex::encode(value.raw)));
             out.push(NameAttribute { key, value });
         }
     }
@@ -134,7 +137,10 @@ fn escape(v: &str) -> String {
 pub fn uid_label(value: &str) -> Option<(&'static str, &'static str, &'static str, &str)> {
     let (prefix, rest) = value.split_once(':')?;
     let p = prefix.trim().to_ascii_uppercase();
-    UID_PREFIXES.iter().find(|(k, _, _)| *k == p).map(|(k, en, vi)| (*k, *en, *vi, rest.trim()))
+    UID_PREFIXES
+        .iter()
+        .find(|(k, _, _)| *k == p)
+        .map(|(k, en, vi)| (*k, *en, *vi, rest.trim()))
 }
 
 /// Compare two DER Names. Byte equality first; otherwise the RFC 5280 §7.1 comparison in its
@@ -147,14 +153,19 @@ pub(crate) fn names_match(a: &[u8], b: &[u8]) -> bool {
     match (attributes(a), attributes(b)) {
         (Ok(x), Ok(y)) => {
             x.len() == y.len()
-                && x.iter().zip(&y).all(|(p, q)| p.key == q.key && fold(&p.value) == fold(&q.value))
+                && x.iter()
+                    .zip(&y)
+                    .all(|(p, q)| p.key == q.key && fold(&p.value) == fold(&q.value))
         }
         _ => false,
     }
 }
 
 fn fold(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+    s.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
 }
 
 #[cfg(test)]
@@ -166,7 +177,10 @@ mod tests {
             .iter()
             .map(|(oid, t, v)| {
                 let o = der::asn1::ObjectIdentifier::new_unwrap(oid);
-                let atv = asn1::tlv(tag::SEQUENCE, &[&asn1::tlv(tag::OID, &[o.as_bytes()]), &asn1::tlv(*t, &[v])]);
+                let atv = asn1::tlv(
+                    tag::SEQUENCE,
+                    &[&asn1::tlv(tag::OID, &[o.as_bytes()]), &asn1::tlv(*t, &[v])],
+                );
                 asn1::tlv(tag::SET, &[&atv])
             })
             .collect();
@@ -176,16 +190,33 @@ mod tests {
 
     #[test]
     fn vietnamese_names_render_from_utf8_and_bmp() {
-        let bmp: Vec<u8> = "Đặng Thị Giang".encode_utf16().flat_map(|u| u.to_be_bytes()).collect();
+        let bmp: Vec<u8> = "Đặng Thị Giang"
+            .encode_utf16()
+            .flat_map(|u| u.to_be_bytes())
+            .collect();
         let n = name(&[
             ("2.5.4.6", tag::PRINTABLE_STRING, b"VN"),
-            ("2.5.4.10", tag::UTF8_STRING, "Sở Tư pháp, Hà Nội".as_bytes()),
+            (
+                "2.5.4.10",
+                tag::UTF8_STRING,
+                "Sở Tư pháp, Hà Nội".as_bytes(),
+            ),
             ("2.5.4.3", tag::BMP_STRING, &bmp),
-            ("0.9.2342.19200300.100.1.1", tag::UTF8_STRING, b"CCCD:001085012345"),
+            (
+                "0.9.2342.19200300.100.1.1",
+                tag::UTF8_STRING,
+                b"CCCD:001085012345",
+            ),
         ]);
-        assert_eq!(render(&n), "UID=CCCD:001085012345,CN=Đặng Thị Giang,O=Sở Tư pháp\\, Hà Nội,C=VN");
+        assert_eq!(
+            render(&n),
+            "UID=CCCD:001085012345,CN=Đặng Thị Giang,O=Sở Tư pháp\\, Hà Nội,C=VN"
+        );
         assert_eq!(common_name(&n), "Đặng Thị Giang");
-        assert_eq!(uid_label("CCCD:001085012345").map(|l| l.1), Some("citizen ID"));
+        assert_eq!(
+            uid_label("CCCD:001085012345").map(|l| l.1),
+            Some("citizen ID")
+        );
         assert_eq!(uid_label("XYZ:1"), None);
     }
 

@@ -2,11 +2,14 @@
 
 use crate::error::Error;
 
+/// A PEM block: its label and the decoded DER.
+pub(crate) type Block = (String, Vec<u8>);
+
 /// Most PEM files kyso meets are small; a bundle larger than this is refused instead of decoded.
 pub(crate) const MAX_PEM: usize = 256 << 20;
 
 /// If `data` looks like PEM, its blocks as (label, DER). `None` when it is not PEM at all.
-pub(crate) fn blocks(data: &[u8]) -> Option<Result<Vec<(String, Vec<u8>)>, Error>> {
+pub(crate) fn blocks(data: &[u8]) -> Option<Result<Vec<Block>, Error>> {
     if data.first() == Some(&0x30) || !contains(data, b"-----BEGIN ") {
         return None;
     }
@@ -17,16 +20,22 @@ fn contains(data: &[u8], needle: &[u8]) -> bool {
     data.windows(needle.len()).any(|w| w == needle)
 }
 
-fn parse(data: &[u8]) -> Result<Vec<(String, Vec<u8>)>, Error> {
+fn parse(data: &[u8]) -> Result<Vec<Block>, Error> {
     if data.len() > MAX_PEM {
-        return Err(Error::Format(format!("PEM input larger than {} MiB", MAX_PEM >> 20)));
+        return Err(Error::Format(format!(
+            "PEM input larger than {} MiB",
+            MAX_PEM >> 20
+        )));
     }
     let text = String::from_utf8_lossy(data);
     let mut out = Vec::new();
     let mut lines = text.lines();
     while let Some(line) = lines.next() {
         let line = line.trim();
-        let Some(label) = line.strip_prefix("-----BEGIN ").and_then(|l| l.strip_suffix("-----")) else {
+        let Some(label) = line
+            .strip_prefix("-----BEGIN ")
+            .and_then(|l| l.strip_suffix("-----"))
+        else {
             continue;
         };
         let end = format!("-----END {label}-----");
@@ -44,7 +53,9 @@ fn parse(data: &[u8]) -> Result<Vec<(String, Vec<u8>)>, Error> {
             }
         }
         if !closed {
-            return Err(Error::Format(format!("PEM block '{label}' has no END line (truncated file?)")));
+            return Err(Error::Format(format!(
+                "PEM block '{label}' has no END line (truncated file?)"
+            )));
         }
         let der = openssl::base64::decode_block(&b64)
             .map_err(|_| Error::Format(format!("PEM block '{label}' is not valid base64")))?;

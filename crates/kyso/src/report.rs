@@ -85,14 +85,19 @@ impl SubIndication {
     /// The indication this sub-indication belongs to (table 5).
     pub fn indication(self) -> Indication {
         match self {
-            Self::FormatFailure | Self::HashFailure | Self::SigCryptoFailure | Self::Revoked => Indication::TotalFailed,
+            Self::FormatFailure | Self::HashFailure | Self::SigCryptoFailure | Self::Revoked => {
+                Indication::TotalFailed
+            }
             _ => Indication::Indeterminate,
         }
     }
 
     /// The ETSI spelling.
     pub fn as_str(self) -> String {
-        serde_json::to_value(self).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+        serde_json::to_value(self)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default()
     }
 
     /// Which of several failures is reported first: the ETSI validation order, TOTAL-FAILED
@@ -155,15 +160,26 @@ impl CheckName {
     pub fn describe(self, lang: Lang) -> &'static str {
         use CheckName::*;
         match self {
-            Format => lang.pick("signature structure and algorithms", "cấu trúc chữ ký và thuật toán"),
+            Format => lang.pick(
+                "signature structure and algorithms",
+                "cấu trúc chữ ký và thuật toán",
+            ),
             SignerCertificate => lang.pick("signer certificate found", "tìm thấy chứng thư ký"),
-            SigningCertificateReference => lang.pick("signing-certificate attribute", "thuộc tính chứng thư ký (ESS)"),
+            SigningCertificateReference => lang.pick(
+                "signing-certificate attribute",
+                "thuộc tính chứng thư ký (ESS)",
+            ),
             SignedAttributes => lang.pick("signed attributes", "các thuộc tính được ký"),
             MessageDigest => lang.pick("document digest", "mã băm tài liệu"),
             Signature => lang.pick("signature value", "giá trị chữ ký"),
             AlgorithmPolicy => lang.pick("algorithm strength", "độ an toàn thuật toán"),
-            CertificateChain => lang.pick("certificate chain to a trust anchor", "chuỗi chứng thư đến gốc tin cậy"),
-            SignerKeyUsage => lang.pick("certificate allowed for signing", "chứng thư được phép ký"),
+            CertificateChain => lang.pick(
+                "certificate chain to a trust anchor",
+                "chuỗi chứng thư đến gốc tin cậy",
+            ),
+            SignerKeyUsage => {
+                lang.pick("certificate allowed for signing", "chứng thư được phép ký")
+            }
             Revocation => lang.pick("revocation status", "trạng thái thu hồi"),
             Timestamp => lang.pick("signature time-stamp", "dấu thời gian"),
         }
@@ -254,18 +270,23 @@ impl Reason {
     pub fn sub_indication(&self) -> SubIndication {
         use Reason::*;
         match self {
-            Malformed { .. } | MissingAttribute { .. } | DuplicateAttribute { .. } | ContentTypeMismatch { .. } => {
-                SubIndication::FormatFailure
-            }
+            Malformed { .. }
+            | MissingAttribute { .. }
+            | DuplicateAttribute { .. }
+            | ContentTypeMismatch { .. } => SubIndication::FormatFailure,
             DigestMismatch { .. } => SubIndication::HashFailure,
             SignatureInvalid { .. } => SubIndication::SigCryptoFailure,
-            UnsupportedAlgorithm { .. } | WeakAlgorithm { .. } => SubIndication::CryptoConstraintsFailure,
+            UnsupportedAlgorithm { .. } | WeakAlgorithm { .. } => {
+                SubIndication::CryptoConstraintsFailure
+            }
             SignerCertificateNotFound { .. } | SigningCertificateMismatch { .. } => {
                 SubIndication::NoSigningCertificateFound
             }
             ContentMissing { .. } => SubIndication::SignedDataNotFound,
             Chain(e) => e.sub_indication(),
-            KeyUsageNotAllowed { .. } | ExtendedKeyUsageNotAllowed { .. } => SubIndication::ChainConstraintsFailure,
+            KeyUsageNotAllowed { .. } | ExtendedKeyUsageNotAllowed { .. } => {
+                SubIndication::ChainConstraintsFailure
+            }
         }
     }
 
@@ -466,9 +487,16 @@ impl SignatureReport {
                 CheckResult::Failed(r) => Some(r),
                 _ => None,
             })
-            .min_by_key(|r| (std::cmp::Reverse(r.sub_indication().indication()), r.sub_indication().precedence()));
+            .min_by_key(|r| {
+                (
+                    std::cmp::Reverse(r.sub_indication().indication()),
+                    r.sub_indication().precedence(),
+                )
+            });
         self.sub_indication = worst.map(Reason::sub_indication);
-        self.indication = self.sub_indication.map_or(Indication::TotalPassed, SubIndication::indication);
+        self.indication = self
+            .sub_indication
+            .map_or(Indication::TotalPassed, SubIndication::indication);
         self.messages = self
             .checks
             .iter()
@@ -558,7 +586,10 @@ pub struct Report {
 impl Report {
     /// Gather document reports into a run report.
     pub fn new(validation_time: Timestamp, documents: Vec<DocumentReport>) -> Self {
-        let mut summary = Summary { total: documents.len(), ..Summary::default() };
+        let mut summary = Summary {
+            total: documents.len(),
+            ..Summary::default()
+        };
         for d in &documents {
             match d.indication {
                 Indication::TotalPassed => summary.passed += 1,
@@ -566,7 +597,12 @@ impl Report {
                 Indication::Indeterminate => summary.indeterminate += 1,
             }
         }
-        Report { schema: SCHEMA, validation_time, summary, documents }
+        Report {
+            schema: SCHEMA,
+            validation_time,
+            summary,
+            documents,
+        }
     }
 
     /// The JSON document.

@@ -33,7 +33,12 @@ pub struct Signer {
 
 impl std::fmt::Debug for Signer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Signer({}, {})", self.key.cert.subject(), self.scheme.name())
+        write!(
+            f,
+            "Signer({}, {})",
+            self.key.cert.subject(),
+            self.scheme.name()
+        )
     }
 }
 
@@ -75,10 +80,15 @@ impl SignerBuilder {
             ));
         }
         if at < cert.not_before() {
-            return refuse(format!("the certificate '{subject}' is not valid before {}", cert.not_before()));
+            return refuse(format!(
+                "the certificate '{subject}' is not valid before {}",
+                cert.not_before()
+            ));
         }
         if !self.key.key.public_eq(cert.public_key()) {
-            return refuse(format!("the private key does not belong to the certificate '{subject}'"));
+            return refuse(format!(
+                "the private key does not belong to the certificate '{subject}'"
+            ));
         }
         if let Some(w) = cert.key_info().weakness() {
             return refuse(format!("{w}; such signatures are rejected by verifiers"));
@@ -88,16 +98,32 @@ impl SignerBuilder {
         }
         let kind = cert.key_info().kind.as_str();
         if self.pss && kind != "rsa" {
-            return refuse(format!("RSA-PSS needs an RSA key; this key is {}", cert.key_info()));
+            return refuse(format!(
+                "RSA-PSS needs an RSA key; this key is {}",
+                cert.key_info()
+            ));
         }
         let digest = match (kind, self.digest) {
             ("ed25519", None | Some(DigestAlgorithm::Sha512)) => DigestAlgorithm::Sha512,
             ("ed25519", Some(d)) => {
-                return refuse(format!("Ed25519 signatures use SHA-512 in CMS (RFC 8419 §3), not {d}; drop --digest"))
+                return refuse(format!(
+                    "Ed25519 signatures use SHA-512 in CMS (RFC 8419 §3), not {d}; drop --digest"
+                ))
             }
             (_, None) => DigestAlgorithm::Sha256,
-            (_, Some(d)) if matches!(d, DigestAlgorithm::Sha256 | DigestAlgorithm::Sha384 | DigestAlgorithm::Sha512) => d,
-            (_, Some(d)) => return refuse(format!("{d} is not offered for signing; use sha256, sha384 or sha512")),
+            (_, Some(d))
+                if matches!(
+                    d,
+                    DigestAlgorithm::Sha256 | DigestAlgorithm::Sha384 | DigestAlgorithm::Sha512
+                ) =>
+            {
+                d
+            }
+            (_, Some(d)) => {
+                return refuse(format!(
+                    "{d} is not offered for signing; use sha256, sha384 or sha512"
+                ))
+            }
         };
         let scheme = match kind {
             "rsa" if self.pss => SignatureScheme::RsaPss {
@@ -110,7 +136,13 @@ impl SignerBuilder {
             "ed25519" => SignatureScheme::Ed25519,
             other => return refuse(format!("{other} keys are not supported for signing")),
         };
-        Ok(Signer { key: self.key, digest, scheme, attached: self.attached, signing_time: at })
+        Ok(Signer {
+            key: self.key,
+            digest,
+            scheme,
+            attached: self.attached,
+            signing_time: at,
+        })
     }
 }
 
@@ -118,7 +150,13 @@ impl Signer {
     /// Start configuring a signer for `key`.
     #[allow(clippy::new_ret_no_self)]
     pub fn new(key: SigningKey) -> SignerBuilder {
-        SignerBuilder { key, digest: None, pss: false, attached: false, signing_time: None }
+        SignerBuilder {
+            key,
+            digest: None,
+            pss: false,
+            attached: false,
+            signing_time: None,
+        }
     }
 
     /// The signer's certificate.
@@ -145,9 +183,13 @@ impl Signer {
             signer_infos: vec![si],
         };
         if !self.attached {
-            return parts.write(out, None).map_err(|e| Error::io(Path::new("<output>"), e));
+            return parts
+                .write(out, None)
+                .map_err(|e| Error::io(Path::new("<output>"), e));
         }
-        let len = std::fs::metadata(content).map_err(|e| Error::io(content, e))?.len();
+        let len = std::fs::metadata(content)
+            .map_err(|e| Error::io(content, e))?
+            .len();
         let mut rehash = self.digest.hasher()?;
         let mut stream = |w: &mut dyn Write| -> std::io::Result<()> {
             let f = File::open(content)?;
@@ -160,7 +202,9 @@ impl Signer {
                 }
                 let n = buf.len().min((len - written) as usize);
                 if n == 0 {
-                    return Err(std::io::Error::other("the file grew while it was being signed"));
+                    return Err(std::io::Error::other(
+                        "the file grew while it was being signed",
+                    ));
                 }
                 rehash.update(&buf[..n]).map_err(std::io::Error::other)?;
                 w.write_all(&buf[..n])?;
@@ -168,11 +212,15 @@ impl Signer {
                 r.consume(n);
             }
             if written != len {
-                return Err(std::io::Error::other("the file shrank while it was being signed"));
+                return Err(std::io::Error::other(
+                    "the file shrank while it was being signed",
+                ));
             }
             Ok(())
         };
-        parts.write(out, Some((len, &mut stream))).map_err(|e| Error::io(content, e))?;
+        parts
+            .write(out, Some((len, &mut stream)))
+            .map_err(|e| Error::io(content, e))?;
         if rehash.finish()?.as_ref() != digest.as_slice() {
             return Err(Error::SigningRefused(format!(
                 "{} changed while it was being signed; the output is not valid, sign again",
@@ -196,8 +244,17 @@ impl Signer {
         };
         let mut out = Vec::new();
         let mut emit = |w: &mut dyn Write| w.write_all(content);
-        let content_part = if self.attached { Some((content.len() as u64, &mut emit as &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>)) } else { None };
-        parts.write(&mut out, content_part).map_err(|e| Error::io(Path::new("<memory>"), e))?;
+        let content_part = if self.attached {
+            Some((
+                content.len() as u64,
+                &mut emit as &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
+            ))
+        } else {
+            None
+        };
+        parts
+            .write(&mut out, content_part)
+            .map_err(|e| Error::io(Path::new("<memory>"), e))?;
         Ok(out)
     }
 
@@ -205,19 +262,31 @@ impl Signer {
     /// in parallel). The existing SignerInfos are copied byte for byte; the new signer's
     /// certificates join the set. For a detached envelope, `content` is the signed file; it must
     /// be the same document the existing signatures cover.
-    pub fn add_to_file(&self, existing: &Path, content: Option<&Path>, out: &mut dyn Write) -> Result<(), Error> {
+    pub fn add_to_file(
+        &self,
+        existing: &Path,
+        content: Option<&Path>,
+        out: &mut dyn Write,
+    ) -> Result<(), Error> {
         let data = std::fs::read(existing).map_err(|e| Error::io(existing, e))?;
         let source = crate::verify::open_envelope(existing, &data, &[self.digest])?;
-        let sd = crate::signed_data::parse(&source.der).map_err(|m| Error::Format(format!("{}: {m}", existing.display())))?;
+        let sd = crate::signed_data::parse(&source.der)
+            .map_err(|m| Error::Format(format!("{}: {m}", existing.display())))?;
         if sd.signer_infos.is_empty() {
-            return Err(Error::Format(format!("{} holds no signature to add to", existing.display())));
+            return Err(Error::Format(format!(
+                "{} holds no signature to add to",
+                existing.display()
+            )));
         }
         let attached = source.content_len.is_some();
         let digests = if attached {
             source.digests.clone()
         } else {
             let c = content.ok_or_else(|| {
-                Error::Format(format!("{} is a detached signature: give the signed document too", existing.display()))
+                Error::Format(format!(
+                    "{} is a detached signature: give the signed document too",
+                    existing.display()
+                ))
             })?;
             let mut algs: Vec<DigestAlgorithm> = sd
                 .signer_infos
@@ -230,7 +299,10 @@ impl Signer {
         };
         // Refuse to co-sign a different document than the one already signed.
         for s in &sd.signer_infos {
-            let (Some(attrs), Some(d)) = (&s.signed_attrs, DigestAlgorithm::from_oid(s.digest_algorithm.oid)) else {
+            let (Some(attrs), Some(d)) = (
+                &s.signed_attrs,
+                DigestAlgorithm::from_oid(s.digest_algorithm.oid),
+            ) else {
                 continue;
             };
             let md = attrs.all(&oid::MESSAGE_DIGEST);
@@ -242,27 +314,32 @@ impl Signer {
                 }
             }
         }
-        let own = digests
-            .get(&self.digest)
-            .ok_or_else(|| Error::Crypto(format!("could not compute the {} digest", self.digest)))?;
+        let own = digests.get(&self.digest).ok_or_else(|| {
+            Error::Crypto(format!("could not compute the {} digest", self.digest))
+        })?;
         let si = self.signer_info(own, sd.econtent_type)?;
 
-        let mut digest_algorithms: Vec<Vec<u8>> = sd.digest_algorithms.iter().map(|t| t.raw.to_vec()).collect();
-        let ours = self.digest.oid().as_bytes();
-        let listed = sd
+        let mut digest_algorithms: Vec<Vec<u8>> = sd
             .digest_algorithms
             .iter()
-            .any(|t| algorithm::AlgorithmIdentifier::parse(*t, "digest").is_ok_and(|a| a.oid == ours));
+            .map(|t| t.raw.to_vec())
+            .collect();
+        let ours = self.digest.oid().as_bytes();
+        let listed = sd.digest_algorithms.iter().any(|t| {
+            algorithm::AlgorithmIdentifier::parse(*t, "digest").is_ok_and(|a| a.oid == ours)
+        });
         if !listed {
             digest_algorithms.push(self.digest.algorithm_identifier());
         }
-        let mut certificates: Vec<Vec<u8>> = sd.certificates.iter().map(|t| t.raw.to_vec()).collect();
+        let mut certificates: Vec<Vec<u8>> =
+            sd.certificates.iter().map(|t| t.raw.to_vec()).collect();
         for c in self.certificates() {
             if !certificates.contains(&c) {
                 certificates.push(c);
             }
         }
-        let mut signer_infos: Vec<Vec<u8>> = sd.signer_infos.iter().map(|s| s.raw.to_vec()).collect();
+        let mut signer_infos: Vec<Vec<u8>> =
+            sd.signer_infos.iter().map(|s| s.raw.to_vec()).collect();
         signer_infos.push(si);
         let parts = Parts {
             version: sd.version.max(1),
@@ -283,24 +360,42 @@ impl Signer {
     }
 
     fn certificates(&self) -> Vec<Vec<u8>> {
-        std::iter::once(&self.key.cert).chain(&self.key.chain).map(|c| c.der().to_vec()).collect()
+        std::iter::once(&self.key.cert)
+            .chain(&self.key.chain)
+            .map(|c| c.der().to_vec())
+            .collect()
     }
 
     /// A SignerInfo with the CAdES B-B signed attributes (ETSI EN 319 122-1 §5.2):
     /// content-type, signing-time, message-digest and ESS signing-certificate-v2.
     fn signer_info(&self, content_digest: &[u8], econtent_type: &[u8]) -> Result<Vec<u8>, Error> {
         let attr = |o: &der::asn1::ObjectIdentifier, value: &[u8]| {
-            asn1::tlv(tag::SEQUENCE, &[&asn1::tlv(tag::OID, &[o.as_bytes()]), &asn1::tlv(tag::SET, &[value])])
+            asn1::tlv(
+                tag::SEQUENCE,
+                &[
+                    &asn1::tlv(tag::OID, &[o.as_bytes()]),
+                    &asn1::tlv(tag::SET, &[value]),
+                ],
+            )
         };
         let cert = &self.key.cert;
         let ct = attr(&oid::CONTENT_TYPE, &asn1::tlv(tag::OID, &[econtent_type]));
         let st = attr(&oid::SIGNING_TIME, &self.signing_time.to_asn1());
-        let md = attr(&oid::MESSAGE_DIGEST, &asn1::tlv(tag::OCTET_STRING, &[content_digest]));
+        let md = attr(
+            &oid::MESSAGE_DIGEST,
+            &asn1::tlv(tag::OCTET_STRING, &[content_digest]),
+        );
         // SigningCertificateV2 (RFC 5035 §3): ESSCertIDv2 with SHA-256 (the DEFAULT, so the
         // hashAlgorithm is omitted) and IssuerSerial { GeneralNames { directoryName }, serial }.
         let cert_hash = asn1::tlv(tag::OCTET_STRING, &[cert.sha256()]);
-        let general_names = asn1::tlv(tag::SEQUENCE, &[&asn1::tlv(tag::ctx_cons(4), &[cert.issuer_der()])]);
-        let issuer_serial = asn1::tlv(tag::SEQUENCE, &[&general_names, &asn1::tlv(tag::INTEGER, &[cert.serial()])]);
+        let general_names = asn1::tlv(
+            tag::SEQUENCE,
+            &[&asn1::tlv(tag::ctx_cons(4), &[cert.issuer_der()])],
+        );
+        let issuer_serial = asn1::tlv(
+            tag::SEQUENCE,
+            &[&general_names, &asn1::tlv(tag::INTEGER, &[cert.serial()])],
+        );
         let ess_cert_id = asn1::tlv(tag::SEQUENCE, &[&cert_hash, &issuer_serial]);
         let signing_cert = asn1::tlv(tag::SEQUENCE, &[&asn1::tlv(tag::SEQUENCE, &[&ess_cert_id])]);
         let sc = attr(&oid::SIGNING_CERTIFICATE_V2, &signing_cert);
@@ -324,16 +419,28 @@ impl Signer {
 }
 
 /// One-shot: a detached CAdES B-B signature of `content` (DER), SHA-256.
-pub fn sign_detached(key: SigningKey, content: &[u8], signing_time: Timestamp) -> Result<Vec<u8>, Error> {
-    Signer::new(key).signing_time(signing_time).build()?.sign_bytes(content)
+pub fn sign_detached(
+    key: SigningKey,
+    content: &[u8],
+    signing_time: Timestamp,
+) -> Result<Vec<u8>, Error> {
+    Signer::new(key)
+        .signing_time(signing_time)
+        .build()?
+        .sign_bytes(content)
 }
 
 fn hash_file(path: &Path, d: DigestAlgorithm) -> Result<Vec<u8>, Error> {
     let all = crate::verify::hash_file_all(path, &[d])?;
-    all.get(&d).cloned().ok_or_else(|| Error::Crypto(format!("could not compute the {d} digest")))
+    all.get(&d)
+        .cloned()
+        .ok_or_else(|| Error::Crypto(format!("could not compute the {d} digest")))
 }
 
-type ContentWriter<'a> = (u64, &'a mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>);
+type ContentWriter<'a> = (
+    u64,
+    &'a mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
+);
 
 /// The pieces of a SignedData, each already DER-encoded.
 struct Parts {
@@ -354,7 +461,11 @@ fn header_len(len: u64) -> u64 {
 impl Parts {
     /// Write the ContentInfo in DER with definite lengths; the content, when attached, is
     /// streamed between the prefix and the suffix so it is never held in memory.
-    fn write(&self, out: &mut dyn Write, content: Option<ContentWriter<'_>>) -> std::io::Result<()> {
+    fn write(
+        &self,
+        out: &mut dyn Write,
+        content: Option<ContentWriter<'_>>,
+    ) -> std::io::Result<()> {
         fn refs(v: &[Vec<u8>]) -> Vec<&[u8]> {
             v.iter().map(Vec::as_slice).collect()
         }
@@ -382,7 +493,8 @@ impl Parts {
         });
         let encap_inner = econtent_type.len() as u64 + econtent_total.unwrap_or(0);
         let encap_total = header_len(encap_inner) + encap_inner;
-        let sd_inner = version.len() as u64 + digests.len() as u64 + encap_total + suffix.len() as u64;
+        let sd_inner =
+            version.len() as u64 + digests.len() as u64 + encap_total + suffix.len() as u64;
         let sd_total = header_len(sd_inner) + sd_inner;
         let signed_data_oid = asn1::tlv(tag::OID, &[oid::SIGNED_DATA.as_bytes()]);
         let ci_inner = signed_data_oid.len() as u64 + header_len(sd_total) + sd_total;
@@ -401,7 +513,11 @@ impl Parts {
                 out.write_all(&prefix)?;
             }
             Some((len, stream)) => {
-                write_header(&mut prefix, tag::ctx_cons(0), (header_len(len) + len) as usize);
+                write_header(
+                    &mut prefix,
+                    tag::ctx_cons(0),
+                    (header_len(len) + len) as usize,
+                );
                 write_header(&mut prefix, tag::OCTET_STRING, len as usize);
                 out.write_all(&prefix)?;
                 stream(out)?;

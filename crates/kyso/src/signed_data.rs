@@ -33,7 +33,11 @@ impl SignerId<'_> {
     pub fn describe(&self) -> String {
         match self {
             SignerId::IssuerSerial { issuer, serial } => {
-                format!("issuer '{}', serial {}", crate::name::render(issuer), hex::encode(serial))
+                format!(
+                    "issuer '{}', serial {}",
+                    crate::name::render(issuer),
+                    hex::encode(serial)
+                )
             }
             SignerId::SubjectKeyId(k) => format!("subject key identifier {}", hex::encode(k)),
         }
@@ -87,9 +91,16 @@ impl<'a> Attributes<'a> {
             while !vr.is_empty() {
                 values.push(vr.read()?);
             }
-            list.push(Attribute { raw: a.raw, oid, values });
+            list.push(Attribute {
+                raw: a.raw,
+                oid,
+                values,
+            });
         }
-        Ok(Attributes { contents: t.value, list })
+        Ok(Attributes {
+            contents: t.value,
+            list,
+        })
     }
 
     /// Every attribute of this type.
@@ -131,7 +142,9 @@ fn parse_inner(der: &[u8]) -> asn1::Result<SignedData<'_>> {
     r.finish("ContentInfo")?;
     let sd = Tlv::parse_exact(explicit.value, "SignedData")?.expect(tag::SEQUENCE, "SignedData")?;
     let mut r = sd.reader();
-    let version = r.expect(tag::INTEGER, "SignedData version")?.small_uint("SignedData version")?;
+    let version = r
+        .expect(tag::INTEGER, "SignedData version")?
+        .small_uint("SignedData version")?;
     let mut digest_algorithms = Vec::new();
     let mut dr = r.expect(tag::SET, "digestAlgorithms")?.reader();
     while !dr.is_empty() {
@@ -157,7 +170,14 @@ fn parse_inner(der: &[u8]) -> asn1::Result<SignedData<'_>> {
     while !sr.is_empty() {
         signer_infos.push(parse_signer_info(sr.read()?)?);
     }
-    Ok(SignedData { version, digest_algorithms, econtent_type, certificates, crls, signer_infos })
+    Ok(SignedData {
+        version,
+        digest_algorithms,
+        econtent_type,
+        certificates,
+        crls,
+        signer_infos,
+    })
 }
 
 fn elements(t: Tlv<'_>) -> asn1::Result<Vec<Tlv<'_>>> {
@@ -172,7 +192,9 @@ fn elements(t: Tlv<'_>) -> asn1::Result<Vec<Tlv<'_>>> {
 pub(crate) fn parse_signer_info(t: Tlv<'_>) -> asn1::Result<SignerInfo<'_>> {
     let t = t.expect(tag::SEQUENCE, "SignerInfo")?;
     let mut r = t.reader();
-    let version = r.expect(tag::INTEGER, "SignerInfo version")?.small_uint("SignerInfo version")?;
+    let version = r
+        .expect(tag::INTEGER, "SignerInfo version")?
+        .small_uint("SignerInfo version")?;
     let sid_tlv = r.read()?;
     let sid = match sid_tlv.tag {
         tag::SEQUENCE => {
@@ -189,10 +211,16 @@ pub(crate) fn parse_signer_info(t: Tlv<'_>) -> asn1::Result<SignerInfo<'_>> {
     // OpenSSL does not enforce it and the mismatch does not weaken anything, so neither do we.
     let _ = version;
     let digest_algorithm = AlgorithmIdentifier::parse(r.read()?, "digestAlgorithm")?;
-    let signed_attrs = r.optional(tag::ctx_cons(0))?.map(Attributes::parse).transpose()?;
+    let signed_attrs = r
+        .optional(tag::ctx_cons(0))?
+        .map(Attributes::parse)
+        .transpose()?;
     let signature_algorithm = AlgorithmIdentifier::parse(r.read()?, "signatureAlgorithm")?;
     let signature = r.expect(tag::OCTET_STRING, "signature")?.value;
-    let unsigned_attrs = r.optional(tag::ctx_cons(1))?.map(Attributes::parse).transpose()?;
+    let unsigned_attrs = r
+        .optional(tag::ctx_cons(1))?
+        .map(Attributes::parse)
+        .transpose()?;
     r.finish("SignerInfo")?;
     Ok(SignerInfo {
         raw: t.raw,
@@ -238,7 +266,10 @@ pub(crate) fn skeleton_of(data: &[u8]) -> Result<ber::Normalized, Error> {
 }
 
 /// Normalise from a reader, mapping the error kinds.
-pub(crate) fn normalize_reader(input: &mut dyn Read, sink: &mut dyn ber::ContentSink) -> Result<ber::Normalized, Error> {
+pub(crate) fn normalize_reader(
+    input: &mut dyn Read,
+    sink: &mut dyn ber::ContentSink,
+) -> Result<ber::Normalized, Error> {
     ber::normalize(input, sink).map_err(|e| match e {
         ber::NormalizeError::Io(e) => Error::Format(format!("read error: {e}")),
         ber::NormalizeError::Format(m) => Error::Format(m),
@@ -255,4 +286,3 @@ pub(crate) fn certificates_of(data: &[u8]) -> Result<Vec<Certificate>, Error> {
         .map(|t| Certificate::from_der(t.raw))
         .collect()
 }
-

@@ -24,7 +24,9 @@ impl Timestamp {
     pub fn parse_rfc3339(s: &str) -> Result<Self, String> {
         OffsetDateTime::parse(s.trim(), &Rfc3339)
             .map(|t| Timestamp(t.unix_timestamp()))
-            .map_err(|e| format!("'{s}' is not an RFC 3339 time such as 2026-01-31T12:00:00Z ({e})"))
+            .map_err(|e| {
+                format!("'{s}' is not an RFC 3339 time such as 2026-01-31T12:00:00Z ({e})")
+            })
     }
 
     /// Seconds since 1970-01-01T00:00:00Z.
@@ -60,7 +62,8 @@ impl Timestamp {
             return None;
         }
         let p = |i: usize| digits::<u8>(rest.get(i..i + 2)?);
-        let date = time::Date::from_calendar_date(year, time::Month::try_from(p(0)?).ok()?, p(2)?).ok()?;
+        let date =
+            time::Date::from_calendar_date(year, time::Month::try_from(p(0)?).ok()?, p(2)?).ok()?;
         let t = time::Time::from_hms(p(4)?, p(6)?, p(8)?).ok()?;
         Some(Timestamp(date.with_time(t).assume_utc().unix_timestamp()))
     }
@@ -78,9 +81,15 @@ impl Timestamp {
             t.second()
         );
         if (1950..2050).contains(&y) {
-            crate::asn1::tlv(crate::asn1::tag::UTC_TIME, &[format!("{:02}{body}", y % 100).as_bytes()])
+            crate::asn1::tlv(
+                crate::asn1::tag::UTC_TIME,
+                &[format!("{:02}{body}", y % 100).as_bytes()],
+            )
         } else {
-            crate::asn1::tlv(crate::asn1::tag::GENERALIZED_TIME, &[format!("{y:04}{body}").as_bytes()])
+            crate::asn1::tlv(
+                crate::asn1::tag::GENERALIZED_TIME,
+                &[format!("{y:04}{body}").as_bytes()],
+            )
         }
     }
 }
@@ -117,17 +126,43 @@ mod tests {
     fn asn1_times_round_trip_and_reject_garbage() {
         let t = Timestamp::parse_rfc3339("2026-06-01T07:00:00+07:00").unwrap();
         assert_eq!(t.to_string(), "2026-06-01T00:00:00Z");
-        assert_eq!(Timestamp::from_asn1(tag::UTC_TIME, b"260601000000Z"), Some(t));
-        assert_eq!(Timestamp::from_asn1(tag::GENERALIZED_TIME, b"20260601000000Z"), Some(t));
-        assert_eq!(Timestamp::from_asn1(tag::UTC_TIME, b"491231235959Z").unwrap().datetime().year(), 2049);
-        assert_eq!(Timestamp::from_asn1(tag::UTC_TIME, b"500101000000Z").unwrap().datetime().year(), 1950);
+        assert_eq!(
+            Timestamp::from_asn1(tag::UTC_TIME, b"260601000000Z"),
+            Some(t)
+        );
+        assert_eq!(
+            Timestamp::from_asn1(tag::GENERALIZED_TIME, b"20260601000000Z"),
+            Some(t)
+        );
+        assert_eq!(
+            Timestamp::from_asn1(tag::UTC_TIME, b"491231235959Z")
+                .unwrap()
+                .datetime()
+                .year(),
+            2049
+        );
+        assert_eq!(
+            Timestamp::from_asn1(tag::UTC_TIME, b"500101000000Z")
+                .unwrap()
+                .datetime()
+                .year(),
+            1950
+        );
         assert_eq!(Timestamp::from_asn1(tag::UTC_TIME, b"261301000000Z"), None);
         assert_eq!(Timestamp::from_asn1(tag::UTC_TIME, b"2606010000Z"), None);
-        assert_eq!(Timestamp::from_asn1(tag::OCTET_STRING, b"260601000000Z"), None);
+        assert_eq!(
+            Timestamp::from_asn1(tag::OCTET_STRING, b"260601000000Z"),
+            None
+        );
         let utc = t.to_asn1();
         assert_eq!(utc[0], tag::UTC_TIME);
         assert_eq!(&utc[2..], b"260601000000Z");
-        assert_eq!(Timestamp::parse_rfc3339("2060-01-01T00:00:00Z").unwrap().to_asn1()[0], tag::GENERALIZED_TIME);
+        assert_eq!(
+            Timestamp::parse_rfc3339("2060-01-01T00:00:00Z")
+                .unwrap()
+                .to_asn1()[0],
+            tag::GENERALIZED_TIME
+        );
         assert!(Timestamp::parse_rfc3339("yesterday").is_err());
     }
 }

@@ -14,7 +14,9 @@ use crate::ber::{self, ContentSink};
 use crate::cert::{ku, Certificate, CertificateSummary};
 use crate::chain::{self, ChainPolicy};
 use crate::error::Error;
-use crate::report::{Check, CheckName, CheckResult, DocumentReport, Indication, Reason, SignatureReport};
+use crate::report::{
+    Check, CheckName, CheckResult, DocumentReport, Indication, Reason, SignatureReport,
+};
 use crate::signed_data::{self, Attributes, SignedData, SignerInfo};
 use crate::time::Timestamp;
 use crate::{oid, pem};
@@ -76,7 +78,12 @@ impl Verifier {
     /// Verify a signature file. Attached content is read from the file itself; for a detached
     /// signature the content is `content` or, when `None` and the file is `X.p7s`, the file `X`.
     /// `Err` only when a named file cannot be read; every verdict is in the report.
-    pub fn verify_file(&self, signature: &Path, content: Option<&Path>, at: Timestamp) -> Result<DocumentReport, Error> {
+    pub fn verify_file(
+        &self,
+        signature: &Path,
+        content: Option<&Path>,
+        at: Timestamp,
+    ) -> Result<DocumentReport, Error> {
         let name = signature.display().to_string();
         let source = SigSource::open(signature)?;
         let detached = match content {
@@ -85,7 +92,9 @@ impl Verifier {
                 Detached::File(p.to_path_buf())
             }
             None => match signature.extension().and_then(|e| e.to_str()) {
-                Some(e) if e.eq_ignore_ascii_case("p7s") => Detached::File(signature.with_extension("")),
+                Some(e) if e.eq_ignore_ascii_case("p7s") => {
+                    Detached::File(signature.with_extension(""))
+                }
                 _ => Detached::None,
             },
         };
@@ -93,7 +102,12 @@ impl Verifier {
     }
 
     /// Verify a signature held in memory (DER, BER or PEM), with detached content if any.
-    pub fn verify_bytes(&self, signature: &[u8], content: Option<&[u8]>, at: Timestamp) -> DocumentReport {
+    pub fn verify_bytes(
+        &self,
+        signature: &[u8],
+        content: Option<&[u8]>,
+        at: Timestamp,
+    ) -> DocumentReport {
         let detached = content.map_or(Detached::None, |c| Detached::Bytes(c.to_vec()));
         let source = SigSource::Bytes(signature.to_vec());
         match self.verify_source("<memory>".into(), source, detached, at) {
@@ -102,12 +116,20 @@ impl Verifier {
         }
     }
 
-    fn verify_source(&self, name: String, source: SigSource, detached: Detached, at: Timestamp) -> Result<DocumentReport, Error> {
+    fn verify_source(
+        &self,
+        name: String,
+        source: SigSource,
+        detached: Detached,
+        at: Timestamp,
+    ) -> Result<DocumentReport, Error> {
         let mut sink = HashingSink::default();
         let normalized = match source.normalize(&mut sink) {
             Ok(n) => n,
             Err(SourceError::Io(e)) => return Err(e),
-            Err(SourceError::Format(m)) => return Ok(DocumentReport::format_failure(name, not_cms(&m))),
+            Err(SourceError::Format(m)) => {
+                return Ok(DocumentReport::format_failure(name, not_cms(&m)))
+            }
         };
         let sd = match signed_data::parse(&normalized.der) {
             Ok(sd) => sd,
@@ -122,7 +144,10 @@ impl Verifier {
         if sd.signer_infos.len() > MAX_SIGNERS {
             return Ok(DocumentReport::format_failure(
                 name,
-                format!("{} SignerInfos: more than the {MAX_SIGNERS} kyso evaluates in one document", sd.signer_infos.len()),
+                format!(
+                    "{} SignerInfos: more than the {MAX_SIGNERS} kyso evaluates in one document",
+                    sd.signer_infos.len()
+                ),
             ));
         }
         let (mut content, content_file) = match normalized.content_len {
@@ -143,9 +168,7 @@ impl Verifier {
             .iter()
             .filter_map(|si| DigestAlgorithm::from_oid(si.digest_algorithm.oid))
             .collect();
-        if let Err(e) = content.prefetch(&wanted) {
-            return Err(e);
-        }
+        content.prefetch(&wanted)?;
         let embedded: Vec<Certificate> = sd
             .certificates
             .iter()
@@ -186,20 +209,28 @@ impl Verifier {
         // Algorithms (RFC 5652 §5.3, RFC 5754).
         let digest = DigestAlgorithm::from_oid(si.digest_algorithm.oid);
         let scheme = match digest {
-            None => Err(SchemeError::Unsupported(format!("unsupported digest algorithm {}", si.digest_algorithm.dotted()))),
+            None => Err(SchemeError::Unsupported(format!(
+                "unsupported digest algorithm {}",
+                si.digest_algorithm.dotted()
+            ))),
             Some(d) => SignatureScheme::from_signer_info(d, &si.signature_algorithm),
         };
-        let digest_name = digest.map_or_else(|| si.digest_algorithm.dotted(), |d| d.name().to_string());
+        let digest_name =
+            digest.map_or_else(|| si.digest_algorithm.dotted(), |d| d.name().to_string());
         let signature_algorithm = match &scheme {
             Ok(s) => s.name(),
             Err(_) => si.signature_algorithm.dotted(),
         };
         match &scheme {
             Ok(_) => push(CheckName::Format, CheckResult::Passed),
-            Err(SchemeError::Inconsistent(m)) => push(CheckName::Format, CheckResult::Failed(Reason::Malformed { detail: m.clone() })),
-            Err(SchemeError::Unsupported(m)) => {
-                push(CheckName::Format, CheckResult::Failed(Reason::UnsupportedAlgorithm { detail: m.clone() }))
-            }
+            Err(SchemeError::Inconsistent(m)) => push(
+                CheckName::Format,
+                CheckResult::Failed(Reason::Malformed { detail: m.clone() }),
+            ),
+            Err(SchemeError::Unsupported(m)) => push(
+                CheckName::Format,
+                CheckResult::Failed(Reason::UnsupportedAlgorithm { detail: m.clone() }),
+            ),
         }
 
         // The signer certificate (RFC 5652 §5.6: "the signer's certificate ... identified by sid").
@@ -213,7 +244,9 @@ impl Verifier {
             Some(_) => push(CheckName::SignerCertificate, CheckResult::Passed),
             None => push(
                 CheckName::SignerCertificate,
-                CheckResult::Failed(Reason::SignerCertificateNotFound { signer_id: si.sid.describe() }),
+                CheckResult::Failed(Reason::SignerCertificateNotFound {
+                    signer_id: si.sid.describe(),
+                }),
             ),
         }
 
@@ -249,9 +282,14 @@ impl Verifier {
         // Message digest (RFC 5652 §5.4) and the content digest for attribute-less signatures.
         let content_digest = digest.map(|d| content.digest(d));
         match (&si.signed_attrs, digest, &content_digest) {
-            (_, _, Some(Err(reason))) => push(CheckName::MessageDigest, CheckResult::Failed(reason.clone())),
+            (_, _, Some(Err(reason))) => push(
+                CheckName::MessageDigest,
+                CheckResult::Failed(reason.clone()),
+            ),
             (Some(_), Some(d), Some(Ok(computed))) => match message_digest {
-                Some(expected) if expected == computed.as_slice() => push(CheckName::MessageDigest, CheckResult::Passed),
+                Some(expected) if expected == computed.as_slice() => {
+                    push(CheckName::MessageDigest, CheckResult::Passed)
+                }
                 Some(expected) => push(
                     CheckName::MessageDigest,
                     CheckResult::Failed(Reason::DigestMismatch {
@@ -260,12 +298,19 @@ impl Verifier {
                         computed: hex::encode(computed),
                     }),
                 ),
-                None => push(CheckName::MessageDigest, skip("the message-digest attribute is unusable (see signed_attributes)")),
+                None => push(
+                    CheckName::MessageDigest,
+                    skip("the message-digest attribute is unusable (see signed_attributes)"),
+                ),
             },
-            (None, Some(_), Some(Ok(_))) => {
-                push(CheckName::MessageDigest, skip("no signed attributes: the signature value itself covers the content"))
-            }
-            _ => push(CheckName::MessageDigest, skip("unsupported digest algorithm")),
+            (None, Some(_), Some(Ok(_))) => push(
+                CheckName::MessageDigest,
+                skip("no signed attributes: the signature value itself covers the content"),
+            ),
+            _ => push(
+                CheckName::MessageDigest,
+                skip("unsupported digest algorithm"),
+            ),
         }
 
         // The signature value (RFC 5652 §5.6).
@@ -277,7 +322,12 @@ impl Verifier {
                     let encodings = attrs.signed_encodings();
                     let mut outcome = Ok(false);
                     for enc in &encodings {
-                        outcome = algorithm::verify_signature(scheme, cert.public_key(), Signed::Message(enc), si.signature);
+                        outcome = algorithm::verify_signature(
+                            scheme,
+                            cert.public_key(),
+                            Signed::Message(enc),
+                            si.signature,
+                        );
                         if !matches!(outcome, Ok(false)) {
                             break;
                         }
@@ -288,13 +338,23 @@ impl Verifier {
                     (_, Some(Err(_))) | (_, None) => skip("the content is not available"),
                     (SignatureScheme::Ed25519, _) => match content.raw() {
                         Ok(raw) => signature_outcome(
-                            algorithm::verify_signature(scheme, cert.public_key(), Signed::Message(&raw), si.signature),
+                            algorithm::verify_signature(
+                                scheme,
+                                cert.public_key(),
+                                Signed::Message(&raw),
+                                si.signature,
+                            ),
                             scheme,
                         ),
                         Err(r) => CheckResult::Failed(r),
                     },
                     (_, Some(Ok(d))) => signature_outcome(
-                        algorithm::verify_signature(scheme, cert.public_key(), Signed::Digest(d), si.signature),
+                        algorithm::verify_signature(
+                            scheme,
+                            cert.public_key(),
+                            Signed::Digest(d),
+                            si.signature,
+                        ),
                         scheme,
                     ),
                 },
@@ -321,9 +381,16 @@ impl Verifier {
         // Certificate path (RFC 5280 §6).
         let mut chain_summaries = Vec::new();
         match &signer {
-            None => push(CheckName::CertificateChain, skip("the signer certificate was not found")),
+            None => push(
+                CheckName::CertificateChain,
+                skip("the signer certificate was not found"),
+            ),
             Some(cert) => {
-                let pool: Vec<Certificate> = embedded.iter().chain(&self.intermediates).cloned().collect();
+                let pool: Vec<Certificate> = embedded
+                    .iter()
+                    .chain(&self.intermediates)
+                    .cloned()
+                    .collect();
                 let outcome = chain::build(cert, &pool, &self.anchors, at, &self.policy);
                 chain_summaries = outcome.summaries();
                 push(
@@ -338,7 +405,10 @@ impl Verifier {
 
         // Document-signing usage of the signer certificate (product contract).
         match &signer {
-            None => push(CheckName::SignerKeyUsage, skip("the signer certificate was not found")),
+            None => push(
+                CheckName::SignerKeyUsage,
+                skip("the signer certificate was not found"),
+            ),
             Some(cert) => push(CheckName::SignerKeyUsage, check_signer_usage(cert)),
         }
 
@@ -346,7 +416,10 @@ impl Verifier {
             CheckName::Revocation,
             skip("revocation (CRL/OCSP) is not checked by this version of kyso; the certificates' revocation status is unknown"),
         );
-        let has_tst = si.unsigned_attrs.as_ref().is_some_and(|u| !u.all(&oid::SIGNATURE_TIME_STAMP).is_empty());
+        let has_tst = si
+            .unsigned_attrs
+            .as_ref()
+            .is_some_and(|u| !u.all(&oid::SIGNATURE_TIME_STAMP).is_empty());
         push(
             CheckName::Timestamp,
             skip(if has_tst {
@@ -380,7 +453,9 @@ fn not_cms(m: &str) -> String {
 fn signature_outcome(outcome: Result<bool, String>, scheme: &SignatureScheme) -> CheckResult {
     match outcome {
         Ok(true) => CheckResult::Passed,
-        Ok(false) => CheckResult::Failed(Reason::SignatureInvalid { algorithm: scheme.name() }),
+        Ok(false) => CheckResult::Failed(Reason::SignatureInvalid {
+            algorithm: scheme.name(),
+        }),
         Err(m) => CheckResult::Failed(Reason::Malformed { detail: m }),
     }
 }
@@ -391,21 +466,33 @@ fn check_signed_attributes<'a>(
     attrs: &Attributes<'a>,
     econtent_type: &[u8],
 ) -> Result<(&'a [u8], Option<Timestamp>), Reason> {
-    let single = |o: &der::asn1::ObjectIdentifier, name: &'static str, required: bool| -> Result<Option<Tlv<'a>>, Reason> {
+    let single = |o: &der::asn1::ObjectIdentifier,
+                  name: &'static str,
+                  required: bool|
+     -> Result<Option<Tlv<'a>>, Reason> {
         let found = attrs.all(o);
         match found.as_slice() {
             [] if required => Err(Reason::MissingAttribute { attribute: name }),
             [] => Ok(None),
             [a] if a.values.len() == 1 => Ok(Some(a.values[0])),
-            _ => Err(Reason::DuplicateAttribute { attribute: name.into() }),
+            _ => Err(Reason::DuplicateAttribute {
+                attribute: name.into(),
+            }),
         }
     };
-    for (o, name) in [(&oid::SIGNING_CERTIFICATE, "signing-certificate"), (&oid::SIGNING_CERTIFICATE_V2, "signing-certificate-v2")] {
+    for (o, name) in [
+        (&oid::SIGNING_CERTIFICATE, "signing-certificate"),
+        (&oid::SIGNING_CERTIFICATE_V2, "signing-certificate-v2"),
+    ] {
         single(o, name, false)?;
     }
-    let ct = single(&oid::CONTENT_TYPE, "content-type", true)?.ok_or(Reason::MissingAttribute { attribute: "content-type" })?;
+    let ct = single(&oid::CONTENT_TYPE, "content-type", true)?.ok_or(Reason::MissingAttribute {
+        attribute: "content-type",
+    })?;
     if ct.tag != tag::OID {
-        return Err(Reason::Malformed { detail: "the content-type attribute value is not an OBJECT IDENTIFIER".into() });
+        return Err(Reason::Malformed {
+            detail: "the content-type attribute value is not an OBJECT IDENTIFIER".into(),
+        });
     }
     if ct.value != econtent_type {
         return Err(Reason::ContentTypeMismatch {
@@ -413,9 +500,14 @@ fn check_signed_attributes<'a>(
             econtent_type: crate::asn1::oid_to_string(econtent_type),
         });
     }
-    let md = single(&oid::MESSAGE_DIGEST, "message-digest", true)?.ok_or(Reason::MissingAttribute { attribute: "message-digest" })?;
+    let md =
+        single(&oid::MESSAGE_DIGEST, "message-digest", true)?.ok_or(Reason::MissingAttribute {
+            attribute: "message-digest",
+        })?;
     if md.tag != tag::OCTET_STRING {
-        return Err(Reason::Malformed { detail: "the message-digest attribute value is not an OCTET STRING".into() });
+        return Err(Reason::Malformed {
+            detail: "the message-digest attribute value is not an OCTET STRING".into(),
+        });
     }
     let signing_time = match single(&oid::SIGNING_TIME, "signing-time", false)? {
         None => None,
@@ -438,17 +530,31 @@ fn check_signing_certificate(attrs: &Attributes<'_>, cert: &Certificate) -> Chec
             "no ESS signing-certificate attribute: the signature does not bind the signer certificate (not CAdES baseline)".into(),
         );
     };
-    let mismatch = |detail: String| CheckResult::Failed(Reason::SigningCertificateMismatch { detail });
-    let Some(value) = value else { return mismatch("the attribute has no value".into()) };
+    let mismatch =
+        |detail: String| CheckResult::Failed(Reason::SigningCertificateMismatch { detail });
+    let Some(value) = value else {
+        return mismatch("the attribute has no value".into());
+    };
     match parse_first_ess_cert_id(value, v2) {
-        Err(e) => CheckResult::Failed(Reason::Malformed { detail: format!("signing-certificate attribute: {e}") }),
+        Err(e) => CheckResult::Failed(Reason::Malformed {
+            detail: format!("signing-certificate attribute: {e}"),
+        }),
         Ok((alg, hash, issuer_serial)) => {
             if alg.digest(cert.der()) != hash {
-                return mismatch(format!("the {alg} hash of the signer certificate differs from the one signed"));
+                return mismatch(format!(
+                    "the {alg} hash of the signer certificate differs from the one signed"
+                ));
             }
             if let Some((issuer, serial)) = issuer_serial {
-                if serial != cert.serial() || !issuer.iter().any(|n| crate::name::names_match(n, cert.issuer_der())) {
-                    return mismatch("the issuer and serial number signed differ from the signer certificate's".into());
+                if serial != cert.serial()
+                    || !issuer
+                        .iter()
+                        .any(|n| crate::name::names_match(n, cert.issuer_der()))
+                {
+                    return mismatch(
+                        "the issuer and serial number signed differ from the signer certificate's"
+                            .into(),
+                    );
                 }
             }
             CheckResult::Passed
@@ -462,10 +568,16 @@ fn parse_first_ess_cert_id(value: Tlv<'_>, v2: bool) -> crate::asn1::Result<EssC
     let mut r = value.expect(tag::SEQUENCE, "SigningCertificate")?.reader();
     let mut certs = r.expect(tag::SEQUENCE, "certs")?.reader();
     let mut id = certs.expect(tag::SEQUENCE, "ESSCertID")?.reader();
-    let mut alg = if v2 { DigestAlgorithm::Sha256 } else { DigestAlgorithm::Sha1 };
+    let mut alg = if v2 {
+        DigestAlgorithm::Sha256
+    } else {
+        DigestAlgorithm::Sha1
+    };
     if v2 && id.peek_tag() == Some(tag::SEQUENCE) {
         let a = algorithm::AlgorithmIdentifier::parse(id.read()?, "hashAlgorithm")?;
-        alg = DigestAlgorithm::from_oid(a.oid).ok_or_else(|| crate::asn1::Asn1Error { what: format!("unknown hash {}", a.dotted()) })?;
+        alg = DigestAlgorithm::from_oid(a.oid).ok_or_else(|| crate::asn1::Asn1Error {
+            what: format!("unknown hash {}", a.dotted()),
+        })?;
     }
     let hash = id.expect(tag::OCTET_STRING, "certHash")?.value;
     let issuer_serial = match id.optional(tag::SEQUENCE)? {
@@ -500,7 +612,12 @@ pub(crate) fn signing_usage_problem(cert: &Certificate) -> Option<Reason> {
     if let Some(bits) = cert.key_usage_bits() {
         if bits & (ku::DIGITAL_SIGNATURE | ku::NON_REPUDIATION) == 0 {
             return Some(Reason::KeyUsageNotAllowed {
-                key_usage: cert.key_usage().unwrap_or_default().into_iter().map(str::to_string).collect(),
+                key_usage: cert
+                    .key_usage()
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(str::to_string)
+                    .collect(),
             });
         }
     }
@@ -512,8 +629,13 @@ pub(crate) fn signing_usage_problem(cert: &Certificate) -> Option<Reason> {
             oid::EKU_MS_DOCUMENT_SIGNING,
             oid::EKU_ADOBE_DOCUMENT_SIGNING,
         ];
-        if !eku.iter().any(|e| allowed.iter().any(|a| a.to_string() == *e)) {
-            return Some(Reason::ExtendedKeyUsageNotAllowed { ext_key_usage: eku.to_vec() });
+        if !eku
+            .iter()
+            .any(|e| allowed.iter().any(|a| a.to_string() == *e))
+        {
+            return Some(Reason::ExtendedKeyUsageNotAllowed {
+                ext_key_usage: eku.to_vec(),
+            });
         }
     }
     None
@@ -528,14 +650,25 @@ pub(crate) struct Envelope {
 
 /// Read an existing envelope held in memory, hashing embedded content with the listed
 /// algorithms plus `extra`.
-pub(crate) fn open_envelope(path: &Path, data: &[u8], extra: &[DigestAlgorithm]) -> Result<Envelope, Error> {
-    let mut sink = HashingSink { extra: extra.to_vec(), ..HashingSink::default() };
+pub(crate) fn open_envelope(
+    path: &Path,
+    data: &[u8],
+    extra: &[DigestAlgorithm],
+) -> Result<Envelope, Error> {
+    let mut sink = HashingSink {
+        extra: extra.to_vec(),
+        ..HashingSink::default()
+    };
     let n = normalize_bytes(data, &mut sink).map_err(|e| match e {
         SourceError::Io(e) => e,
         SourceError::Format(m) => Error::Format(format!("{}: {}", path.display(), not_cms(&m))),
     })?;
     let (digests, _) = sink.finish();
-    Ok(Envelope { der: n.der, content_len: n.content_len, digests })
+    Ok(Envelope {
+        der: n.der,
+        content_len: n.content_len,
+        digests,
+    })
 }
 
 /// Write the embedded content of an envelope held in memory to `w`.
@@ -549,14 +682,19 @@ pub(crate) fn copy_embedded_content(data: &[u8], w: &mut dyn std::io::Write) -> 
             self.0.write_all(c)
         }
     }
-    normalize_bytes(data, &mut Copy(w)).map(|_| ()).map_err(|e| match e {
-        SourceError::Io(e) => io::Error::other(e.to_string()),
-        SourceError::Format(m) => io::Error::other(m),
-    })
+    normalize_bytes(data, &mut Copy(w))
+        .map(|_| ())
+        .map_err(|e| match e {
+            SourceError::Io(e) => io::Error::other(e.to_string()),
+            SourceError::Format(m) => io::Error::other(m),
+        })
 }
 
 /// Hash a file with several algorithms in one streaming pass.
-pub(crate) fn hash_file_all(path: &Path, algs: &[DigestAlgorithm]) -> Result<HashMap<DigestAlgorithm, Vec<u8>>, Error> {
+pub(crate) fn hash_file_all(
+    path: &Path,
+    algs: &[DigestAlgorithm],
+) -> Result<HashMap<DigestAlgorithm, Vec<u8>>, Error> {
     let mut c = Content::file(path.to_path_buf());
     c.prefetch(algs)?;
     match c {
@@ -612,14 +750,19 @@ impl SigSource {
                 }
                 // Text: PEM or bare base64. Bounded, since it must be decoded in memory.
                 let mut data = Vec::new();
-                r.take(pem::MAX_PEM as u64 + 1).read_to_end(&mut data).map_err(io_err)?;
+                r.take(pem::MAX_PEM as u64 + 1)
+                    .read_to_end(&mut data)
+                    .map_err(io_err)?;
                 normalize_bytes(&data, sink)
             }
         }
     }
 }
 
-fn normalize_bytes(data: &[u8], sink: &mut dyn ContentSink) -> Result<ber::Normalized, SourceError> {
+fn normalize_bytes(
+    data: &[u8],
+    sink: &mut dyn ContentSink,
+) -> Result<ber::Normalized, SourceError> {
     let decoded;
     let der: &[u8] = if data.first() == Some(&0x30) {
         data
@@ -629,7 +772,9 @@ fn normalize_bytes(data: &[u8], sink: &mut dyn ContentSink) -> Result<ber::Norma
             .into_iter()
             .find(|(l, _)| matches!(l.as_str(), "PKCS7" | "CMS" | "PKCS #7 SIGNED DATA"))
             .map(|(_, d)| d)
-            .ok_or_else(|| SourceError::Format("the PEM file holds no PKCS7 or CMS block".into()))?;
+            .ok_or_else(|| {
+                SourceError::Format("the PEM file holds no PKCS7 or CMS block".into())
+            })?;
         &decoded
     } else {
         let text: String = String::from_utf8_lossy(data).split_whitespace().collect();
@@ -637,7 +782,9 @@ fn normalize_bytes(data: &[u8], sink: &mut dyn ContentSink) -> Result<ber::Norma
             SourceError::Format("the file is neither DER/BER, PEM nor base64 (its first byte is not an ASN.1 SEQUENCE)".into())
         })?;
         if decoded.first() != Some(&0x30) {
-            return Err(SourceError::Format("the base64 text does not decode to an ASN.1 SEQUENCE".into()));
+            return Err(SourceError::Format(
+                "the base64 text does not decode to an ASN.1 SEQUENCE".into(),
+            ));
         }
         &decoded
     };
@@ -701,7 +848,10 @@ impl HashingSink {
     fn start(&mut self, algs: &[DigestAlgorithm]) {
         let mut algs = algs.to_vec();
         algs.dedup();
-        self.hashers = algs.iter().filter_map(|d| d.hasher().ok().map(|h| (*d, h))).collect();
+        self.hashers = algs
+            .iter()
+            .filter_map(|d| d.hasher().ok().map(|h| (*d, h)))
+            .collect();
         if self.hashers.len() != algs.len() {
             self.failed = true;
         }
@@ -722,8 +872,16 @@ impl HashingSink {
 
 /// Where the signed content is, with digests computed so far.
 enum Content {
-    Embedded { source: SigSource, digests: HashMap<DigestAlgorithm, Vec<u8>>, raw: Option<Vec<u8>> },
-    File { path: PathBuf, digests: HashMap<DigestAlgorithm, Vec<u8>>, raw: Option<Vec<u8>> },
+    Embedded {
+        source: SigSource,
+        digests: HashMap<DigestAlgorithm, Vec<u8>>,
+        raw: Option<Vec<u8>>,
+    },
+    File {
+        path: PathBuf,
+        digests: HashMap<DigestAlgorithm, Vec<u8>>,
+        raw: Option<Vec<u8>>,
+    },
     Bytes(Vec<u8>),
     Missing(Option<String>),
 }
@@ -731,10 +889,18 @@ enum Content {
 impl Content {
     fn embedded(source: SigSource, sink: HashingSink) -> Self {
         let (digests, raw) = sink.finish();
-        Content::Embedded { source, digests, raw }
+        Content::Embedded {
+            source,
+            digests,
+            raw,
+        }
     }
     fn file(path: PathBuf) -> Self {
-        Content::File { path, digests: HashMap::new(), raw: None }
+        Content::File {
+            path,
+            digests: HashMap::new(),
+            raw: None,
+        }
     }
     fn bytes(b: Vec<u8>) -> Self {
         Content::Bytes(b)
@@ -767,18 +933,27 @@ impl Content {
 
     fn digest(&mut self, alg: DigestAlgorithm) -> Result<Vec<u8>, Reason> {
         match self {
-            Content::Missing(p) => Err(Reason::ContentMissing { looked_for: p.clone() }),
+            Content::Missing(p) => Err(Reason::ContentMissing {
+                looked_for: p.clone(),
+            }),
             Content::Bytes(b) => Ok(alg.digest(b)),
             Content::Embedded { digests, .. } | Content::File { digests, .. } => {
                 if let Some(d) = digests.get(&alg) {
                     return Ok(d.clone());
                 }
                 // A digest not listed in digestAlgorithms: hash once more.
-                let mut h = alg.hasher().map_err(|e| Reason::UnsupportedAlgorithm { detail: e.to_string() })?;
+                let mut h = alg.hasher().map_err(|e| Reason::UnsupportedAlgorithm {
+                    detail: e.to_string(),
+                })?;
                 self.for_each_chunk(&mut |c| {
                     let _ = h.update(c);
                 })?;
-                let d = h.finish().map_err(|e| Reason::UnsupportedAlgorithm { detail: e.to_string() })?.to_vec();
+                let d = h
+                    .finish()
+                    .map_err(|e| Reason::UnsupportedAlgorithm {
+                        detail: e.to_string(),
+                    })?
+                    .to_vec();
                 if let Content::Embedded { digests, .. } | Content::File { digests, .. } = self {
                     digests.insert(alg, d.clone());
                 }
@@ -790,9 +965,13 @@ impl Content {
     /// The content bytes (bounded), for signatures over the raw content.
     fn raw(&mut self) -> Result<Vec<u8>, Reason> {
         match self {
-            Content::Missing(p) => Err(Reason::ContentMissing { looked_for: p.clone() }),
+            Content::Missing(p) => Err(Reason::ContentMissing {
+                looked_for: p.clone(),
+            }),
             Content::Bytes(b) => Ok(b.clone()),
-            Content::Embedded { raw: Some(r), .. } | Content::File { raw: Some(r), .. } => Ok(r.clone()),
+            Content::Embedded { raw: Some(r), .. } | Content::File { raw: Some(r), .. } => {
+                Ok(r.clone())
+            }
             _ => {
                 let mut out = Vec::new();
                 let mut too_big = false;
@@ -817,7 +996,9 @@ impl Content {
     }
 
     fn for_each_chunk(&self, f: &mut dyn FnMut(&[u8])) -> Result<(), Reason> {
-        let unreadable = |e: String| Reason::Malformed { detail: format!("the content could not be read again: {e}") };
+        let unreadable = |e: String| Reason::Malformed {
+            detail: format!("the content could not be read again: {e}"),
+        };
         match self {
             Content::Embedded { source, .. } => {
                 struct Fwd<'a>(&'a mut dyn FnMut(&[u8]));
@@ -830,10 +1011,13 @@ impl Content {
                         Ok(())
                     }
                 }
-                source.normalize(&mut Fwd(f)).map(|_| ()).map_err(|e| match e {
-                    SourceError::Io(e) => unreadable(e.to_string()),
-                    SourceError::Format(m) => unreadable(m),
-                })
+                source
+                    .normalize(&mut Fwd(f))
+                    .map(|_| ())
+                    .map_err(|e| match e {
+                        SourceError::Io(e) => unreadable(e.to_string()),
+                        SourceError::Format(m) => unreadable(m),
+                    })
             }
             Content::File { path, .. } => {
                 let file = File::open(path).map_err(|e| unreadable(e.to_string()))?;
@@ -852,7 +1036,9 @@ impl Content {
                 f(b);
                 Ok(())
             }
-            Content::Missing(p) => Err(Reason::ContentMissing { looked_for: p.clone() }),
+            Content::Missing(p) => Err(Reason::ContentMissing {
+                looked_for: p.clone(),
+            }),
         }
     }
 }

@@ -42,8 +42,11 @@ pub fn run(a: Args) -> Result<u8> {
     }
     let anchors = load_certs(&trust_paths, "--trust")?;
     let mut pool = load_certs(&a.intermediates, "--intermediates")?;
-    let data = std::fs::read(&a.cert).with_context(|| format!("cannot read {}", a.cert.display()))?;
-    let mut certs = kyso::Certificate::load_all(&data).with_context(|| format!("{} is not a certificate", a.cert.display()))?.into_iter();
+    let data =
+        std::fs::read(&a.cert).with_context(|| format!("cannot read {}", a.cert.display()))?;
+    let mut certs = kyso::Certificate::load_all(&data)
+        .with_context(|| format!("{} is not a certificate", a.cert.display()))?
+        .into_iter();
     let leaf = certs.next().context("no certificate found")?;
     pool.extend(certs);
     let at = a.at.unwrap_or_else(kyso::Timestamp::now);
@@ -85,7 +88,13 @@ pub fn run(a: Args) -> Result<u8> {
                 };
                 let indent = "   ".repeat(depth);
                 let branch = if depth == 0 { "" } else { "└─ " };
-                let _ = writeln!(s, "{indent}{branch}{} [{} .. {}] {verdict}", c.subject(), c.not_before(), c.not_after());
+                let _ = writeln!(
+                    s,
+                    "{indent}{branch}{} [{} .. {}] {verdict}",
+                    c.subject(),
+                    c.not_before(),
+                    c.not_after()
+                );
             }
             match &outcome.error {
                 None => {
@@ -95,11 +104,20 @@ pub fn run(a: Args) -> Result<u8> {
                     if outcome.error_at.is_none() {
                         let _ = writeln!(s, "✗ {}", e.message(lang));
                     }
-                    let _ = writeln!(s, "{} ({})", lang.pick("path NOT valid", "chuỗi KHÔNG hợp lệ"), e.sub_indication().as_str());
+                    let _ = writeln!(
+                        s,
+                        "{} ({})",
+                        lang.pick("path NOT valid", "chuỗi KHÔNG hợp lệ"),
+                        e.sub_indication().as_str()
+                    );
                 }
             }
             output::print(&s);
         }
     }
-    Ok(if outcome.is_valid() { exit::OK } else { exit::FAILED })
+    Ok(if outcome.is_valid() {
+        exit::OK
+    } else {
+        exit::FAILED
+    })
 }

@@ -54,7 +54,11 @@ pub fn run(a: Args) -> Result<u8> {
                 .iter()
                 .map(|(f, i)| serde_json::json!({"file": f, "content": i}))
                 .collect();
-            output::print(&(serde_json::to_string_pretty(&serde_json::json!({"schema": "kyso.inspect/v1", "files": v}))? + "\n"));
+            output::print(
+                &(serde_json::to_string_pretty(
+                    &serde_json::json!({"schema": "kyso.inspect/v1", "files": v}),
+                )? + "\n"),
+            );
         }
         Format::Text => {
             let mut s = String::new();
@@ -76,28 +80,68 @@ fn render(s: &mut String, i: &Inspection, lang: Lang) {
                 cert(s, c, lang, "    ");
             }
         }
-        Inspection::SignedData { attached, content_length, content_type, signers, certificates, crls } => {
+        Inspection::SignedData {
+            attached,
+            content_length,
+            content_type,
+            signers,
+            certificates,
+            crls,
+        } => {
             let _ = writeln!(
                 s,
-                "  CMS SignedData, {} ({}), {} {}",
-                if *attached { lang.pick("attached content", "nội dung đính kèm") } else { lang.pick("detached", "tách rời") },
-                content_length.map_or_else(|| content_type.clone(), |l| format!("{l} bytes, {content_type}")),
+                "  CMS SignedData, {} ({}), {} CRL",
+                if *attached {
+                    lang.pick("attached content", "nội dung đính kèm")
+                } else {
+                    lang.pick("detached", "tách rời")
+                },
+                content_length.map_or_else(
+                    || content_type.clone(),
+                    |l| format!("{l} bytes, {content_type}")
+                ),
                 crls,
-                "CRL"
             );
             for sgn in signers {
-                let _ = writeln!(s, "  {} #{}: {}", lang.pick("signer", "người ký"), sgn.index, sgn.signer);
+                let _ = writeln!(
+                    s,
+                    "  {} #{}: {}",
+                    lang.pick("signer", "người ký"),
+                    sgn.index,
+                    sgn.signer
+                );
                 if let Some(t) = sgn.signing_time {
                     let _ = writeln!(s, "    {} {t}", lang.pick("signing time:", "thời điểm ký:"));
                 }
-                let _ = writeln!(s, "    {} {} / {}", lang.pick("algorithms:", "thuật toán:"), sgn.digest_algorithm, sgn.signature_algorithm);
-                let _ = writeln!(s, "    {} {}", lang.pick("signed attributes:", "thuộc tính được ký:"), sgn.signed_attributes.join(", "));
+                let _ = writeln!(
+                    s,
+                    "    {} {} / {}",
+                    lang.pick("algorithms:", "thuật toán:"),
+                    sgn.digest_algorithm,
+                    sgn.signature_algorithm
+                );
+                let _ = writeln!(
+                    s,
+                    "    {} {}",
+                    lang.pick("signed attributes:", "thuộc tính được ký:"),
+                    sgn.signed_attributes.join(", ")
+                );
                 if !sgn.unsigned_attributes.is_empty() {
-                    let _ = writeln!(s, "    {} {}", lang.pick("unsigned attributes:", "thuộc tính không ký:"), sgn.unsigned_attributes.join(", "));
+                    let _ = writeln!(
+                        s,
+                        "    {} {}",
+                        lang.pick("unsigned attributes:", "thuộc tính không ký:"),
+                        sgn.unsigned_attributes.join(", ")
+                    );
                 }
             }
             for (n, c) in certificates.iter().enumerate() {
-                let _ = writeln!(s, "  {} #{}", lang.pick("embedded certificate", "chứng thư kèm theo"), n);
+                let _ = writeln!(
+                    s,
+                    "  {} #{}",
+                    lang.pick("embedded certificate", "chứng thư kèm theo"),
+                    n
+                );
                 cert(s, c, lang, "    ");
             }
         }
@@ -109,7 +153,12 @@ fn render(s: &mut String, i: &Inspection, lang: Lang) {
 }
 
 fn cert(s: &mut String, c: &CertificateDetails, lang: Lang, ind: &str) {
-    let _ = writeln!(s, "{ind}{} {}", lang.pick("subject:", "chủ thể:"), c.subject);
+    let _ = writeln!(
+        s,
+        "{ind}{} {}",
+        lang.pick("subject:", "chủ thể:"),
+        c.subject
+    );
     for f in &c.subject_attributes {
         let label = match lang {
             Lang::Vi => f.label_vi.as_deref(),
@@ -131,7 +180,13 @@ fn cert(s: &mut String, c: &CertificateDetails, lang: Lang, ind: &str) {
     } else {
         lang.pick("EXPIRED", "ĐÃ HẾT HẠN").to_string()
     };
-    let _ = writeln!(s, "{ind}{} {} .. {} ({days})", lang.pick("validity:", "hiệu lực:"), c.not_before, c.not_after);
+    let _ = writeln!(
+        s,
+        "{ind}{} {} .. {} ({days})",
+        lang.pick("validity:", "hiệu lực:"),
+        c.not_before,
+        c.not_after
+    );
     let _ = writeln!(s, "{ind}{} {}", lang.pick("key:", "khóa:"), c.key);
     if let Some(k) = &c.key_usage {
         let _ = writeln!(s, "{ind}keyUsage: {}", k.join(", "));

@@ -61,7 +61,10 @@ pub struct Args {
 
 pub fn run(a: Args) -> Result<u8> {
     if a.files.len() > 1 && a.output.is_some() {
-        bail!("-o names one output but {} files were given; drop -o to write FILE.p7s beside each", a.files.len());
+        bail!(
+            "-o names one output but {} files were given; drop -o to write FILE.p7s beside each",
+            a.files.len()
+        );
     }
     if a.add_to.is_some() && a.files.len() != 1 {
         bail!("--add-to co-signs one document; give exactly one FILE");
@@ -109,14 +112,17 @@ fn sign_one(a: &Args, signer: &kyso::Signer, file: &Path) -> Result<PathBuf> {
         let out = a.output.clone().unwrap_or_else(|| existing.clone());
         // Replacing the envelope we add to is the point of --add-to; other outputs need --force.
         let force = a.force || out == *existing;
-        write_atomic(&out, force, &mut |w| Ok(signer.add_to_file(existing, Some(file), w)?))?;
+        write_atomic(&out, force, &mut |w| {
+            Ok(signer.add_to_file(existing, Some(file), w)?)
+        })?;
         return Ok(out);
     }
     let ext = if signer.is_attached() { "p7m" } else { "p7s" };
     if file == Path::new("-") {
         let out = a.output.clone().unwrap_or_else(|| PathBuf::from("-"));
         let mut data = Vec::new();
-        std::io::Read::read_to_end(&mut std::io::stdin(), &mut data).context("reading standard input")?;
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut data)
+            .context("reading standard input")?;
         let sig = signer.sign_bytes(&data)?;
         write_atomic(&out, a.force, &mut |w| Ok(w.write_all(&sig)?))?;
         return Ok(out);
@@ -141,12 +147,17 @@ fn load_key(a: &Args) -> Result<kyso::SigningKey> {
         bail!("give --key FILE --cert FILE, or --p12 FILE");
     };
     let key_data = std::fs::read(key).with_context(|| format!("cannot read {}", key.display()))?;
-    let cert_data = std::fs::read(cert).with_context(|| format!("cannot read {}", cert.display()))?;
-    let certs = kyso::Certificate::load_all(&cert_data).with_context(|| format!("{} is not a certificate", cert.display()))?;
+    let cert_data =
+        std::fs::read(cert).with_context(|| format!("cannot read {}", cert.display()))?;
+    let certs = kyso::Certificate::load_all(&cert_data)
+        .with_context(|| format!("{} is not a certificate", cert.display()))?;
     let mut certs = certs.into_iter();
     let leaf = certs.next().context("no certificate in --cert")?;
     let pass = if kyso::SigningKey::key_file_is_encrypted(&key_data) {
-        Some(secret::read(a.pass.as_ref(), &format!("Password for {}", key.display()))?)
+        Some(secret::read(
+            a.pass.as_ref(),
+            &format!("Password for {}", key.display()),
+        )?)
     } else {
         None
     };

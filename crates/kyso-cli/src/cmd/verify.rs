@@ -57,24 +57,35 @@ pub fn run(a: Args) -> Result<u8> {
     let intermediates = load_certs(&a.intermediates, "--intermediates")?;
     let files = collect_inputs(&a.inputs)?;
     if a.content.is_some() && files.len() != 1 {
-        bail!("--content names the content of one signature, but {} signature files were given", files.len());
+        bail!(
+            "--content names the content of one signature, but {} signature files were given",
+            files.len()
+        );
     }
-    let mut verifier = kyso::Verifier::new().with_trust_anchors(anchors.clone()).with_intermediates(intermediates);
+    let mut verifier = kyso::Verifier::new()
+        .with_trust_anchors(anchors.clone())
+        .with_intermediates(intermediates);
     if a.insecure_legacy_crypto {
         verifier.dangerous().allow_legacy_crypto();
     }
     let at = a.at.unwrap_or_else(kyso::Timestamp::now);
 
     // In parallel across cores; results keep the input order.
-    let slots: Vec<Mutex<Option<Result<DocumentReport, String>>>> = files.iter().map(|_| Mutex::new(None)).collect();
+    let slots: Vec<Mutex<Option<Result<DocumentReport, String>>>> =
+        files.iter().map(|_| Mutex::new(None)).collect();
     let next = AtomicUsize::new(0);
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(files.len()).max(1);
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(files.len())
+        .max(1);
     std::thread::scope(|s| {
         for _ in 0..workers {
             s.spawn(|| loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 let Some(f) = files.get(i) else { break };
-                let r = verifier.verify_file(f, a.content.as_deref(), at).map_err(|e| e.to_string());
+                let r = verifier
+                    .verify_file(f, a.content.as_deref(), at)
+                    .map_err(|e| e.to_string());
                 if let Ok(mut slot) = slots[i].lock() {
                     *slot = Some(r);
                 }
@@ -143,13 +154,18 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) -> Result<()> {
     if depth > 32 {
         bail!("{} is nested more than 32 directories deep", dir.display());
     }
-    for e in std::fs::read_dir(dir).with_context(|| format!("cannot read directory {}", dir.display()))? {
+    for e in std::fs::read_dir(dir)
+        .with_context(|| format!("cannot read directory {}", dir.display()))?
+    {
         let e = e?;
         let ft = e.file_type()?;
         let p = e.path();
         if ft.is_dir() {
             walk(&p, out, depth + 1)?;
-        } else if p.extension().is_some_and(|x| x.eq_ignore_ascii_case("p7s") || x.eq_ignore_ascii_case("p7m")) {
+        } else if p
+            .extension()
+            .is_some_and(|x| x.eq_ignore_ascii_case("p7s") || x.eq_ignore_ascii_case("p7m"))
+        {
             out.push(p);
         }
     }
@@ -168,7 +184,13 @@ fn mark(r: &CheckResult) -> &'static str {
 pub fn render(report: &Report, lang: Lang) -> String {
     let mut s = String::new();
     for d in &report.documents {
-        let _ = writeln!(s, "{}: {}{}", d.signature_file, d.indication.as_str(), sub(d.sub_indication));
+        let _ = writeln!(
+            s,
+            "{}: {}{}",
+            d.signature_file,
+            d.indication.as_str(),
+            sub(d.sub_indication)
+        );
         if let Some(c) = &d.content_file {
             if c != &d.signature_file {
                 let _ = writeln!(s, "  {} {}", lang.pick("content:", "nội dung:"), c);
@@ -178,7 +200,10 @@ pub fn render(report: &Report, lang: Lang) -> String {
             let _ = writeln!(s, "  {m}");
         }
         for sig in &d.signatures {
-            let who = sig.signer.as_ref().map_or_else(|| lang.pick("unknown signer", "không rõ người ký").to_string(), |c| c.subject.clone());
+            let who = sig.signer.as_ref().map_or_else(
+                || lang.pick("unknown signer", "không rõ người ký").to_string(),
+                |c| c.subject.clone(),
+            );
             let _ = writeln!(
                 s,
                 "  {} #{}: {}{} — {}",
@@ -189,21 +214,48 @@ pub fn render(report: &Report, lang: Lang) -> String {
                 who
             );
             if let Some(t) = sig.signing_time {
-                let _ = writeln!(s, "    {} {} ({})", lang.pick("signing time (claimed):", "thời điểm ký (khai báo):"), t, lang.pick("not a proof of time", "không phải bằng chứng thời gian"));
+                let _ = writeln!(
+                    s,
+                    "    {} {} ({})",
+                    lang.pick("signing time (claimed):", "thời điểm ký (khai báo):"),
+                    t,
+                    lang.pick("not a proof of time", "không phải bằng chứng thời gian")
+                );
             }
-            let _ = writeln!(s, "    {} {}, {}", lang.pick("algorithms:", "thuật toán:"), sig.digest_algorithm, sig.signature_algorithm);
+            let _ = writeln!(
+                s,
+                "    {} {}, {}",
+                lang.pick("algorithms:", "thuật toán:"),
+                sig.digest_algorithm,
+                sig.signature_algorithm
+            );
             for c in &sig.checks {
                 let detail = match &c.result {
                     CheckResult::Passed => String::new(),
                     CheckResult::Failed(r) => format!(": {}", r.message(lang)),
-                    CheckResult::Skipped(why) => format!(" ({}: {})", lang.pick("skipped", "bỏ qua"), why),
+                    CheckResult::Skipped(why) => {
+                        format!(" ({}: {})", lang.pick("skipped", "bỏ qua"), why)
+                    }
                 };
-                let _ = writeln!(s, "    {} {}{}", mark(&c.result), c.check.describe(lang), detail);
+                let _ = writeln!(
+                    s,
+                    "    {} {}{}",
+                    mark(&c.result),
+                    c.check.describe(lang),
+                    detail
+                );
             }
             if !sig.chain.is_empty() {
                 let _ = writeln!(s, "    {}", lang.pick("chain:", "chuỗi chứng thư:"));
                 for (i, c) in sig.chain.iter().enumerate() {
-                    let _ = writeln!(s, "      {}{} ({} .. {})", "  ".repeat(i), c.subject, c.not_before, c.not_after);
+                    let _ = writeln!(
+                        s,
+                        "      {}{} ({} .. {})",
+                        "  ".repeat(i),
+                        c.subject,
+                        c.not_before,
+                        c.not_after
+                    );
                 }
             }
         }

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh machine: installs what the tests need, then runs every
+# check CI runs (format, lints, unit, integration, interop with the openssl CLI, corpora, golden
+# CLI tests). `.ci/run` calls this script.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_pkgs=()
+command -v openssl >/dev/null || need_pkgs+=(openssl)
+command -v pkg-config >/dev/null || need_pkgs+=(pkg-config)
+[ -f /usr/include/openssl/ssl.h ] || need_pkgs+=(libssl-dev)
+command -v cc >/dev/null || need_pkgs+=(gcc)
+if [ ${#need_pkgs[@]} -gt 0 ]; then
+  echo "test.sh: installing ${need_pkgs[*]}"
+  if [ "$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_pkgs[@]}"
+fi
+
+if [ ! -d ../shared/testdata-ext ]; then
+  echo "test.sh: ../shared/testdata-ext is missing; the third-party corpus tests need it beside the repository" >&2
+  exit 1
+fi
+
+echo "== cargo fmt --check"
+cargo fmt --all -- --check
+echo "== cargo clippy"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+echo "== cargo doc"
+RUSTDOCFLAGS="-D rustdoc::broken_intra_doc_links" cargo doc --workspace --no-deps --locked -q
+echo "== cargo test"
+cargo test --workspace --locked
