@@ -411,6 +411,90 @@ impl Reason {
     }
 }
 
+/// Why a check was not performed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SkipReason {
+    /// No signed attributes: the signature covers the content directly (RFC 5652 §5.4).
+    NoSignedAttributes,
+    /// The check needs the signer certificate, which was not found.
+    SignerCertificateNotFound,
+    /// The check needs algorithms that are unknown or inconsistent.
+    AlgorithmsUnusable,
+    /// The check needs the content, which is not available.
+    ContentUnavailable,
+    /// The message-digest attribute is unusable (see the signed attributes check).
+    MessageDigestUnusable,
+    /// The digest algorithm is not supported.
+    UnsupportedDigest,
+    /// No ESS signing-certificate(-v2) attribute (not CAdES baseline).
+    NoSigningCertificateAttribute,
+    /// The caller allowed legacy algorithms (an insecure option).
+    LegacyCryptoAllowed,
+    /// Revocation checking is not implemented in this version.
+    RevocationNotSupported,
+    /// A signature time-stamp is present but time-stamps are not validated in this version.
+    TimestampNotValidated,
+    /// There is no signature time-stamp (CAdES B-B).
+    NoTimestamp,
+}
+
+impl SkipReason {
+    /// A stable machine-readable code.
+    pub fn code(self) -> &'static str {
+        use SkipReason::*;
+        match self {
+            NoSignedAttributes => "no_signed_attributes",
+            SignerCertificateNotFound => "signer_certificate_not_found",
+            AlgorithmsUnusable => "algorithms_unusable",
+            ContentUnavailable => "content_unavailable",
+            MessageDigestUnusable => "message_digest_unusable",
+            UnsupportedDigest => "unsupported_digest",
+            NoSigningCertificateAttribute => "no_signing_certificate_attribute",
+            LegacyCryptoAllowed => "legacy_crypto_allowed",
+            RevocationNotSupported => "revocation_not_supported",
+            TimestampNotValidated => "timestamp_not_validated",
+            NoTimestamp => "no_timestamp",
+        }
+    }
+
+    /// Why, in the given language.
+    pub fn message(self, lang: Lang) -> &'static str {
+        use SkipReason::*;
+        match self {
+            NoSignedAttributes => lang.pick(
+                "no signed attributes: the signature covers the content directly (RFC 5652 §5.4)",
+                "không có thuộc tính được ký: chữ ký phủ trực tiếp lên nội dung (RFC 5652 §5.4)",
+            ),
+            SignerCertificateNotFound => lang.pick("the signer certificate was not found", "không tìm thấy chứng thư ký"),
+            AlgorithmsUnusable => lang.pick("the algorithms are unusable (see the structure check)", "thuật toán không dùng được (xem kiểm tra cấu trúc)"),
+            ContentUnavailable => lang.pick("the signed content is not available", "không có nội dung đã ký"),
+            MessageDigestUnusable => lang.pick(
+                "the message-digest attribute is unusable (see the signed attributes check)",
+                "thuộc tính message-digest không dùng được (xem kiểm tra thuộc tính được ký)",
+            ),
+            UnsupportedDigest => lang.pick("the digest algorithm is not supported", "thuật toán băm không được hỗ trợ"),
+            NoSigningCertificateAttribute => lang.pick(
+                "no ESS signing-certificate attribute: the signature does not bind the signer certificate (not CAdES baseline)",
+                "không có thuộc tính ESS signing-certificate: chữ ký không gắn với chứng thư ký (không đạt CAdES baseline)",
+            ),
+            LegacyCryptoAllowed => lang.pick(
+                "legacy algorithms were allowed by an insecure option",
+                "thuật toán cũ được cho phép bằng tùy chọn không an toàn",
+            ),
+            RevocationNotSupported => lang.pick(
+                "revocation (CRL/OCSP) is not checked by this version of kyso; the certificates' revocation status is unknown",
+                "phiên bản kyso này chưa kiểm tra thu hồi (CRL/OCSP); chưa rõ chứng thư có bị thu hồi hay không",
+            ),
+            TimestampNotValidated => lang.pick(
+                "a signature time-stamp is present but this version of kyso does not validate time-stamps; it was not relied on",
+                "có dấu thời gian nhưng phiên bản kyso này chưa kiểm tra dấu thời gian; không dựa vào nó",
+            ),
+            NoTimestamp => lang.pick("no signature time-stamp (CAdES B-B level)", "không có dấu thời gian (mức CAdES B-B)"),
+        }
+    }
+}
+
 /// The outcome of one check.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CheckResult {
@@ -418,8 +502,8 @@ pub enum CheckResult {
     Passed,
     /// The check ran and failed.
     Failed(Reason),
-    /// The check did not run; the text says why. A skipped check is never a pass.
-    Skipped(String),
+    /// The check did not run, and why. A skipped check is never a pass.
+    Skipped(SkipReason),
 }
 
 /// One check and its outcome.
@@ -445,7 +529,8 @@ impl Serialize for Check {
             }
             CheckResult::Skipped(why) => {
                 m.serialize_entry("result", "skipped")?;
-                m.serialize_entry("message", why)?;
+                m.serialize_entry("reason", why.code())?;
+                m.serialize_entry("message", &why.message(Lang::En))?;
             }
         }
         m.end()

@@ -15,7 +15,7 @@ use crate::cert::{ku, Certificate, CertificateSummary};
 use crate::chain::{self, ChainPolicy};
 use crate::error::Error;
 use crate::report::{
-    Check, CheckName, CheckResult, DocumentReport, Indication, Reason, SignatureReport,
+    Check, CheckName, CheckResult, DocumentReport, Indication, Reason, SignatureReport, SkipReason,
 };
 use crate::signed_data::{self, Attributes, SignedData, SignerInfo};
 use crate::time::Timestamp;
@@ -204,7 +204,7 @@ impl Verifier {
     ) -> SignatureReport {
         let mut checks: Vec<Check> = Vec::new();
         let mut push = |check: CheckName, result: CheckResult| checks.push(Check { check, result });
-        let skip = |why: &str| CheckResult::Skipped(why.to_string());
+        let skip = CheckResult::Skipped;
 
         // Algorithms (RFC 5652 §5.3, RFC 5754).
         let digest = DigestAlgorithm::from_oid(si.digest_algorithm.oid);
@@ -252,9 +252,9 @@ impl Verifier {
 
         // ESS signing-certificate(-v2): the signature binds the certificate (RFC 5035 §5.4).
         let ess = match (&si.signed_attrs, &signer) {
-            (None, _) => skip("no signed attributes, so no signing-certificate attribute"),
+            (None, _) => skip(SkipReason::NoSignedAttributes),
             (Some(attrs), Some(cert)) => check_signing_certificate(attrs, cert),
-            (Some(_), None) => skip("the signer certificate was not found"),
+            (Some(_), None) => skip(SkipReason::SignerCertificateNotFound),
         };
         push(CheckName::SigningCertificateReference, ess);
 
@@ -276,7 +276,7 @@ impl Verifier {
                     detail: "signed attributes are required when the content type is not id-data (RFC 5652 §5.3)".into(),
                 }),
             ),
-            None => push(CheckName::SignedAttributes, skip("none present: the signature covers the content directly (RFC 5652 §5.4)")),
+            None => push(CheckName::SignedAttributes, skip(SkipReason::NoSignedAttributes)),
         }
 
         // Message digest (RFC 5652 §5.4) and the content digest for attribute-less signatures.
@@ -300,23 +300,23 @@ impl Verifier {
                 ),
                 None => push(
                     CheckName::MessageDigest,
-                    skip("the message-digest attribute is unusable (see signed_attributes)"),
+                    skip(SkipReason::MessageDigestUnusable),
                 ),
             },
             (None, Some(_), Some(Ok(_))) => push(
                 CheckName::MessageDigest,
-                skip("no signed attributes: the signature value itself covers the content"),
+                skip(SkipReason::NoSignedAttributes),
             ),
             _ => push(
                 CheckName::MessageDigest,
-                skip("unsupported digest algorithm"),
+                skip(SkipReason::UnsupportedDigest),
             ),
         }
 
         // The signature value (RFC 5652 §5.6).
         let sig_result = match (&scheme, &signer) {
-            (Err(_), _) => skip("the algorithms are unusable (see format)"),
-            (_, None) => skip("the signer certificate was not found"),
+            (Err(_), _) => skip(SkipReason::AlgorithmsUnusable),
+            (_, None) => skip(SkipReason::SignerCertificateNotFound),
             (Ok(scheme), Some(cert)) => match &si.signed_attrs {
                 Some(attrs) => {
                     let encodings = attrs.signed_encodings();
@@ -335,7 +335,7 @@ impl Verifier {
                     signature_outcome(outcome, scheme)
                 }
                 None => match (scheme, &content_digest) {
-                    (_, Some(Err(_))) | (_, None) => skip("the content is not available"),
+                    (_, Some(Err(_))) | (_, None) => skip(SkipReason::ContentUnavailable),
                     (SignatureScheme::Ed25519, _) => match content.raw() {
                         Ok(raw) => signature_outcome(
                             algorithm::verify_signature(
@@ -364,7 +364,7 @@ impl Verifier {
 
         // Algorithm policy (product contract; ETSI TS 119 312).
         let policy = if self.policy.legacy_crypto {
-            skip("legacy algorithms were allowed by the caller (insecure option)")
+            skip(SkipReason::LegacyCryptoAllowed)
         } else {
             let weak = digest
                 .filter(|d| d.is_legacy())
@@ -372,7 +372,7 @@ impl Verifier {
                 .or_else(|| signer.as_ref().and_then(|c| c.key_info().weakness()));
             match (weak, &scheme) {
                 (Some(w), _) => CheckResult::Failed(Reason::WeakAlgorithm { detail: w }),
-                (None, Err(_)) => skip("the algorithms are unusable (see format)"),
+                (None, Err(_)) => skip(SkipReason::AlgorithmsUnusable),
                 (None, Ok(_)) => CheckResult::Passed,
             }
         };
@@ -383,7 +383,7 @@ impl Verifier {
         match &signer {
             None => push(
                 CheckName::CertificateChain,
-                skip("the signer certificate was not found"),
+                skip(SkipReason::SignerCertificateNotFound),
             ),
             Some(cert) => {
                 let pool: Vec<Certificate> = embedded
@@ -407,14 +407,14 @@ impl Verifier {
         match &signer {
             None => push(
                 CheckName::SignerKeyUsage,
-                skip("the signer certificate was not found"),
+                skip(SkipReason::SignerCertificateNotFound),
             ),
             Some(cert) => push(CheckName::SignerKeyUsage, check_signer_usage(cert)),
         }
 
         push(
             CheckName::Revocation,
-            skip("revocation (CRL/OCSP) is not checked by this version of kyso; the certificates' revocation status is unknown"),
+            skip(SkipReason::RevocationNotSupported),
         );
         let has_tst = si
             .unsigned_attrs
@@ -423,9 +423,9 @@ impl Verifier {
         push(
             CheckName::Timestamp,
             skip(if has_tst {
-                "a signature time-stamp is present but this version of kyso does not validate time-stamps; it was not relied on"
+                SkipReason::TimestampNotValidated
             } else {
-                "no signature time-stamp (CAdES B-B level)"
+                SkipReason::NoTimestamp
             }),
         );
 
@@ -526,9 +526,7 @@ fn check_signing_certificate(attrs: &Attributes<'_>, cert: &Certificate) -> Chec
     } else if let Some(a) = attrs.all(&oid::SIGNING_CERTIFICATE).first() {
         (a.values.first().copied(), false)
     } else {
-        return CheckResult::Skipped(
-            "no ESS signing-certificate attribute: the signature does not bind the signer certificate (not CAdES baseline)".into(),
-        );
+        return CheckResult::Skipped(SkipReason::NoSigningCertificateAttribute);
     };
     let mismatch =
         |detail: String| CheckResult::Failed(Reason::SigningCertificateMismatch { detail });

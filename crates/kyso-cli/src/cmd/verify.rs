@@ -234,7 +234,11 @@ pub fn render(report: &Report, lang: Lang) -> String {
                     CheckResult::Passed => String::new(),
                     CheckResult::Failed(r) => format!(": {}", r.message(lang)),
                     CheckResult::Skipped(why) => {
-                        format!(" ({}: {})", lang.pick("skipped", "bỏ qua"), why)
+                        format!(
+                            " ({}: {})",
+                            lang.pick("skipped", "bỏ qua"),
+                            why.message(lang)
+                        )
                     }
                 };
                 let _ = writeln!(
@@ -270,8 +274,12 @@ pub fn render(report: &Report, lang: Lang) -> String {
                 sm.total, sm.passed, sm.failed, sm.indeterminate
             ),
             Lang::En => format!(
-                "{} documents: {} passed, {} failed, {} indeterminate",
-                sm.total, sm.passed, sm.failed, sm.indeterminate
+                "{} document{}: {} passed, {} failed, {} indeterminate",
+                sm.total,
+                if sm.total == 1 { "" } else { "s" },
+                sm.passed,
+                sm.failed,
+                sm.indeterminate
             ),
         }
     );

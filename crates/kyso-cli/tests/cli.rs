@@ -1,0 +1,450 @@
+//! Golden tests of the `kyso` command line: output and exit codes of the product contract.
+//! Refresh the golden files with `UPDATE_GOLDEN=1 cargo test -p kyso-cli --test cli`.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const AT: &str = "2026-06-01T00:00:00Z";
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn kyso(dir: &Path, args: &[&str]) -> Output {
+    kyso_env(dir, args, &[])
+}
+
+fn kyso_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_kyso"));
+    c.args(args)
+        .current_dir(dir)
+        .env_remove("KYSO_TRUST")
+        .env("LANG", "C")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES");
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    c.output().expect("kyso runs")
+}
+
+fn samples() -> PathBuf {
+    root().join("testdata/samples")
+}
+
+fn tmpdir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("kyso-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn pki(f: &str) -> String {
+    root().join("testdata/pki").join(f).display().to_string()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Compare stdout and the exit code with `testdata/golden/<name>.txt`.
+fn golden(name: &str, out: &Output) {
+    let got = format!(
+        "exit: {}\n--- stdout\n{}",
+        out.status.code().unwrap_or(-1),
+        stdout(out)
+    );
+    let path = root().join("testdata/golden").join(format!("{name}.txt"));
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(&path, &got).unwrap();
+        return;
+    }
+    let want = std::fs::read_to_string(&path)
+        .unwrap_or_else(|_| panic!("missing golden file {}", path.display()));
+    assert_eq!(
+        got,
+        want,
+        "output differs from {}; stderr: {}",
+        path.display(),
+        stderr(out)
+    );
+}
+
+#[test]
+fn verify_text_english_golden() {
+    let out = kyso(
+        &samples(),
+        &[
+            "verify",
+            "--trust",
+            "../pki/trust.pem",
+            "--at",
+            AT,
+            "--lang",
+            "en",
+            "cong-van.txt.p7s",
+        ],
+    );
+    golden("verify-cosigned-en", &out);
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn verify_text_vietnamese_golden() {
+    let out = kyso(
+        &samples(),
+        &[
+            "verify",
+            "--trust",
+            "../pki/trust.pem",
+            "--at",
+            AT,
+            "--lang",
+            "vi",
+            "to-trinh.txt.p7m",
+        ],
+    );
+    golden("verify-attached-vi", &out);
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn verify_json_golden_and_schema() {
+    let out = kyso(
+        &samples(),
+        &[
+            "verify",
+            "--trust",
+            "../pki/trust.pem",
+            "--at",
+            AT,
+            "--json",
+            "cong-van.txt.p7s",
+            "to-trinh.txt.p7m",
+        ],
+    );
+    golden("verify-json", &out);
+    let v: serde_json::Value =
+        serde_json::from_slice(&out.stdout).expect("exactly one JSON document");
+    assert_eq!(v["schema"], "kyso.verify/v1");
+    assert_eq!(v["summary"]["total"], 2);
+    assert_eq!(v["summary"]["passed"], 2);
+    let sigs = v["documents"][0]["signatures"].as_array().unwrap();
+    assert_eq!(sigs.len(), 2, "both co-signatures are reported");
+    for s in sigs {
+        assert!(s["signing_time"].is_string());
+        let checks = s["checks"].as_array().unwrap();
+        let revocation = checks.iter().find(|c| c["check"] == "revocation").unwrap();
+        assert_eq!(
+            revocation["result"], "skipped",
+            "a check not performed is never reported as passed"
+        );
+    }
+}
+
+#[test]
+fn tampered_content_fails_with_hash_failure_and_exit_1() {
+    let d = tmpdir("tamper");
+    std::fs::copy(
+        samples().join("cong-van.txt.p7s"),
+        d.join("cong-van.txt.p7s"),
+    )
+    .unwrap();
+    let mut content = std::fs::read(samples().join("cong-van.txt")).unwrap();
+    content[10] ^= 1;
+    std::fs::write(d.join("cong-van.txt"), content).unwrap();
+    let out = kyso(
+        &d,
+        &[
+            "verify",
+            "--trust",
+            &pki("trust.pem"),
+            "--at",
+            AT,
+            "cong-van.txt.p7s",
+        ],
+    );
+    golden("verify-tampered", &out);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).contains("HASH_FAILURE"));
+}
+
+#[test]
+fn no_trust_anchor_is_indeterminate_exit_3_with_hint() {
+    let out = kyso(&samples(), &["verify", "--at", AT, "cong-van.txt.p7s"]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(stdout(&out).contains("NO_CERTIFICATE_CHAIN_FOUND"));
+    assert!(stderr(&out).contains("--trust"));
+}
+
+#[test]
+fn not_cms_is_format_failure_exit_1() {
+    let out = kyso(
+        &samples(),
+        &[
+            "verify",
+            "--trust",
+            "../pki/trust.pem",
+            "--at",
+            AT,
+            "--content",
+            "cong-van.txt",
+            "cong-van.txt",
+        ],
+    );
+    golden("verify-not-cms", &out);
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn missing_input_is_exit_2_naming_the_file() {
+    let out = kyso(
+        &samples(),
+        &[
+            "verify",
+            "--trust",
+            "../pki/trust.pem",
+            "does-not-exist.p7s",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("does-not-exist.p7s"));
+    let out = kyso(&samples(), &["verify", "--frobnicate"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn directory_inputs_are_searched_and_reported_in_order() {
+    let out = kyso(
+        &root().join("testdata"),
+        &[
+            "verify",
+            "--trust",
+            "pki/trust.pem",
+            "--at",
+            AT,
+            "--json",
+            "samples",
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let files: Vec<&str> = v["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["signature_file"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        files,
+        vec!["samples/cong-van.txt.p7s", "samples/to-trinh.txt.p7m"]
+    );
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn sign_batch_then_verify_and_outputs_are_never_clobbered() {
+    let d = tmpdir("batch");
+    for n in ["a.txt", "b.txt", "c.txt"] {
+        std::fs::write(d.join(n), format!("văn bản {n}")).unwrap();
+    }
+    let (key, cert) = (pki("signer-rsa.key"), pki("signer-rsa.pem"));
+    let sign = |extra: &[&str]| {
+        let mut args = vec!["sign", "--key", key.as_str(), "--cert", cert.as_str()];
+        args.extend_from_slice(extra);
+        kyso(&d, &args)
+    };
+    let out = sign(&["a.txt", "b.txt", "c.txt"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let before = std::fs::read(d.join("a.txt.p7s")).unwrap();
+    // An existing output is not overwritten without --force, and is left intact.
+    let out = sign(&["a.txt"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("--force"));
+    assert_eq!(std::fs::read(d.join("a.txt.p7s")).unwrap(), before);
+    // A failed run (wrong password) does not touch the existing output either.
+    let enc = pki("signer-rsa.enc.key");
+    let out = kyso_env(
+        &d,
+        &[
+            "sign",
+            "--key",
+            &enc,
+            "--cert",
+            &cert,
+            "--pass",
+            "env:KYSO_T_PW",
+            "--force",
+            "a.txt",
+        ],
+        &[("KYSO_T_PW", "wrong")],
+    );
+    assert_ne!(out.status.code(), Some(0));
+    assert!(stderr(&out).contains("wrong password"), "{}", stderr(&out));
+    assert_eq!(std::fs::read(d.join("a.txt.p7s")).unwrap(), before);
+    let leftovers = std::fs::read_dir(&d)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().contains("kyso-tmp"))
+        .count();
+    assert_eq!(leftovers, 0, "temporary files left behind");
+    // -o with several inputs is a usage error.
+    let out = sign(&["-o", "x.p7s", "a.txt", "b.txt"]);
+    assert_eq!(out.status.code(), Some(2));
+    // The right password works, and all three verify in one run.
+    let out = kyso_env(
+        &d,
+        &[
+            "sign",
+            "--key",
+            &enc,
+            "--cert",
+            &cert,
+            "--pass",
+            "env:KYSO_T_PW",
+            "--force",
+            "a.txt",
+        ],
+        &[("KYSO_T_PW", "kyso-test")],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = kyso(
+        &d,
+        &[
+            "verify",
+            "--trust",
+            &pki("trust.pem"),
+            "--intermediates",
+            &pki("chain-rsa.pem"),
+            ".",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(stdout(&out).contains("3 documents: 3 passed"));
+}
+
+#[test]
+fn passwords_are_never_taken_from_the_command_line() {
+    let out = kyso(
+        &samples(),
+        &[
+            "sign",
+            "--p12",
+            &pki("signer-rsa.p12"),
+            "--pass",
+            "kyso-test",
+            "cong-van.txt",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("env:VAR"));
+}
+
+#[test]
+fn refusals_say_why() {
+    let d = tmpdir("refuse");
+    std::fs::write(d.join("x.txt"), "x").unwrap();
+    let out = kyso(
+        &d,
+        &[
+            "sign",
+            "--key",
+            &pki("expired-rsa.key"),
+            "--cert",
+            &pki("expired-rsa.pem"),
+            "x.txt",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("expired"));
+    assert!(!d.join("x.txt.p7s").exists());
+    let out = kyso(
+        &d,
+        &[
+            "sign",
+            "--key",
+            &pki("org-rsa.key"),
+            "--cert",
+            &pki("signer-rsa.pem"),
+            "x.txt",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("does not belong"));
+}
+
+#[test]
+fn inspect_renders_vietnamese_names_and_uid_labels() {
+    let out = kyso(&root(), &["inspect", "--lang", "vi", &pki("bmp-rsa.pem")]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    assert!(text.contains("CN=Đặng Thị Giang"), "{text}");
+    assert!(text.contains("UID=HC:B1234567 (hộ chiếu)"), "{text}");
+    assert!(text.contains("SHA-256: "));
+    let out = kyso(
+        &samples(),
+        &["inspect", "--format", "json", "cong-van.txt.p7s"],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let content = &v["files"][0]["content"];
+    assert_eq!(content["kind"], "signed_data");
+    assert_eq!(content["signers"].as_array().unwrap().len(), 2);
+    assert!(content["signers"][0]["signed_attributes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|a| a == "signing-certificate-v2"));
+}
+
+#[test]
+fn chain_tree_shows_the_failing_certificate_and_hint() {
+    let (root_ca, sub) = (pki("root-rsa.pem"), pki("sub-rsa.pem"));
+    let out = kyso(
+        &root(),
+        &[
+            "chain",
+            "--trust",
+            &root_ca,
+            "--intermediates",
+            &sub,
+            "--at",
+            AT,
+            &pki("signer-rsa.pem"),
+        ],
+    );
+    golden("chain-valid", &out);
+    assert_eq!(out.status.code(), Some(0));
+    let out = kyso(
+        &root(),
+        &[
+            "chain",
+            "--trust",
+            &root_ca,
+            "--at",
+            AT,
+            &pki("signer-rsa.pem"),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).contains("--intermediates"));
+    let out = kyso(
+        &root(),
+        &[
+            "chain",
+            "--trust",
+            &root_ca,
+            "--intermediates",
+            &sub,
+            "--intermediates",
+            &pki("subsub-rsa.pem"),
+            "--at",
+            AT,
+            &pki("under-subsub.pem"),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).contains("pathLenConstraint"));
+}
