@@ -527,3 +527,64 @@ impl Parts {
         out.flush()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cms::content_info::ContentInfo;
+    use cms::signed_data::{SignedData, SignerIdentifier};
+    use der::{Decode, Encode};
+
+    fn key(name: &str) -> SigningKey {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/pki");
+        let cert =
+            crate::Certificate::load_all(&std::fs::read(dir.join(format!("{name}.pem"))).unwrap())
+                .unwrap();
+        let k = std::fs::read(dir.join(format!("{name}.key"))).unwrap();
+        SigningKey::from_key_and_cert(&k, None, cert[0].clone()).unwrap()
+    }
+
+    /// What kyso writes must be strict DER that an independent decoder (RustCrypto `cms`)
+    /// accepts and re-encodes to the same bytes, with the CAdES B-B attributes present.
+    #[test]
+    fn output_is_strict_der_with_cades_attributes() {
+        let at = Timestamp::parse_rfc3339("2026-06-01T00:00:00Z").unwrap();
+        for (name, attached) in [
+            ("signer-rsa", false),
+            ("signer-ec", true),
+            ("signer-ed25519", false),
+        ] {
+            let signer = Signer::new(key(name))
+                .attached(attached)
+                .signing_time(at)
+                .build()
+                .unwrap();
+            let der = signer.sign_bytes(b"noi dung").unwrap();
+            let ci = ContentInfo::from_der(&der).expect("strict DER ContentInfo");
+            assert_eq!(
+                ci.to_der().unwrap(),
+                der,
+                "{name}: re-encoding differs, so the output is not DER"
+            );
+            let sd: SignedData = ci.content.decode_as().unwrap();
+            assert_eq!(sd.encap_content_info.econtent.is_some(), attached);
+            let si = sd.signer_infos.0.iter().next().unwrap();
+            assert!(matches!(si.sid, SignerIdentifier::IssuerAndSerialNumber(_)));
+            let types: Vec<String> = si
+                .signed_attrs
+                .as_ref()
+                .unwrap()
+                .iter()
+                .map(|a| a.oid.to_string())
+                .collect();
+            for want in [
+                oid::CONTENT_TYPE,
+                oid::MESSAGE_DIGEST,
+                oid::SIGNING_TIME,
+                oid::SIGNING_CERTIFICATE_V2,
+            ] {
+                assert!(types.contains(&want.to_string()), "{name}: missing {want}");
+            }
+        }
+    }
+}
