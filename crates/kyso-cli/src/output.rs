@@ -132,3 +132,14 @@ pub fn load_certs(paths: &[PathBuf], what: &str) -> Result<Vec<kyso::Certificate
     }
     Ok(out)
 }
+
+/// The trust anchors: `--trust` files, or `$KYSO_TRUST` when none is given.
+pub fn trust_anchors(flags: &[PathBuf]) -> Result<Vec<kyso::Certificate>> {
+    let mut paths = flags.to_vec();
+    if paths.is_empty() {
+        if let Some(t) = std::env::var_os("KYSO_TRUST").filter(|t| !t.is_empty()) {
+            paths.push(PathBuf::from(t));
+        }
+    }
+    load_certs(&paths, "--trust")
+}

@@ -268,8 +268,7 @@ impl Signer {
         content: Option<&Path>,
         out: &mut dyn Write,
     ) -> Result<(), Error> {
-        let data = std::fs::read(existing).map_err(|e| Error::io(existing, e))?;
-        let source = crate::verify::open_envelope(existing, &data, &[self.digest])?;
+        let source = crate::verify::open_envelope(existing, &[self.digest])?;
         let sd = crate::signed_data::parse(&source.der)
             .map_err(|m| Error::Format(format!("{}: {m}", existing.display())))?;
         if sd.signer_infos.is_empty() {
@@ -353,7 +352,8 @@ impl Signer {
         match source.content_len {
             None => parts.write(out, None).map_err(io),
             Some(len) => {
-                let mut stream = |w: &mut dyn Write| crate::verify::copy_embedded_content(&data, w);
+                let mut stream =
+                    |w: &mut dyn Write| crate::verify::copy_embedded_content(existing, w);
                 parts.write(out, Some((len, &mut stream))).map_err(io)
             }
         }

@@ -26,8 +26,12 @@ use crate::{oid, pem};
 const KEEP_CONTENT: usize = 1 << 20;
 /// Largest content kyso will hold in memory for a signature over the raw content.
 const MAX_RAW_CONTENT: u64 = 64 << 20;
-/// SignerInfos evaluated per document; more is hostile (each costs a signature check).
+/// SignerInfos evaluated per document; more is hostile (each costs a signature check). The
+/// clerical flow has two or three signers; 64 leaves ample room.
 const MAX_SIGNERS: usize = 64;
+/// Embedded certificates parsed per document. Real envelopes carry a chain or two (under 10);
+/// thousands would only make every path search slower.
+const MAX_CERTIFICATES: usize = 256;
 
 /// Verifies signatures against a set of trust anchors.
 #[derive(Debug, Clone, Default)]
@@ -169,6 +173,15 @@ impl Verifier {
             .filter_map(|si| DigestAlgorithm::from_oid(si.digest_algorithm.oid))
             .collect();
         content.prefetch(&wanted)?;
+        if sd.certificates.len() > MAX_CERTIFICATES {
+            return Ok(DocumentReport::format_failure(
+                name,
+                format!(
+                    "{} embedded certificates: more than the {MAX_CERTIFICATES} kyso accepts in one signature",
+                    sd.certificates.len()
+                ),
+            ));
+        }
         let embedded: Vec<Certificate> = sd
             .certificates
             .iter()
@@ -261,12 +274,29 @@ impl Verifier {
         // Signed attributes (RFC 5652 §5.3, §11).
         let mut signing_time = None;
         let mut message_digest: Option<&[u8]> = None;
+        // RFC 5652 §11.1, §11.2, §11.3: content-type, message-digest and signing-time "MUST NOT
+        // be an unsigned attribute".
+        let misplaced = si.unsigned_attrs.as_ref().and_then(|u| {
+            [
+                (&oid::CONTENT_TYPE, "content-type"),
+                (&oid::MESSAGE_DIGEST, "message-digest"),
+                (&oid::SIGNING_TIME, "signing-time"),
+            ]
+            .into_iter()
+            .find(|(o, _)| !u.all(o).is_empty())
+            .map(|(_, name)| Reason::Malformed {
+                detail: format!("the {name} attribute is an unsigned attribute; RFC 5652 §11 requires it to be signed"),
+            })
+        });
         match &si.signed_attrs {
             Some(attrs) => match check_signed_attributes(attrs, sd.econtent_type) {
                 Ok((md, st)) => {
                     message_digest = Some(md);
                     signing_time = st;
-                    push(CheckName::SignedAttributes, CheckResult::Passed);
+                    push(
+                        CheckName::SignedAttributes,
+                        misplaced.map_or(CheckResult::Passed, CheckResult::Failed),
+                    );
                 }
                 Err(r) => push(CheckName::SignedAttributes, CheckResult::Failed(r)),
             },
@@ -276,7 +306,10 @@ impl Verifier {
                     detail: "signed attributes are required when the content type is not id-data (RFC 5652 §5.3)".into(),
                 }),
             ),
-            None => push(CheckName::SignedAttributes, skip(SkipReason::NoSignedAttributes)),
+            None => push(
+                CheckName::SignedAttributes,
+                misplaced.map_or(skip(SkipReason::NoSignedAttributes), CheckResult::Failed),
+            ),
         }
 
         // Message digest (RFC 5652 §5.4) and the content digest for attribute-less signatures.
@@ -646,21 +679,19 @@ pub(crate) struct Envelope {
     pub digests: HashMap<DigestAlgorithm, Vec<u8>>,
 }
 
-/// Read an existing envelope held in memory, hashing embedded content with the listed
-/// algorithms plus `extra`.
-pub(crate) fn open_envelope(
-    path: &Path,
-    data: &[u8],
-    extra: &[DigestAlgorithm],
-) -> Result<Envelope, Error> {
+/// Read an existing envelope from its file (streaming), hashing embedded content with the
+/// algorithms the SignedData lists plus `extra`.
+pub(crate) fn open_envelope(path: &Path, extra: &[DigestAlgorithm]) -> Result<Envelope, Error> {
     let mut sink = HashingSink {
         extra: extra.to_vec(),
         ..HashingSink::default()
     };
-    let n = normalize_bytes(data, &mut sink).map_err(|e| match e {
-        SourceError::Io(e) => e,
-        SourceError::Format(m) => Error::Format(format!("{}: {}", path.display(), not_cms(&m))),
-    })?;
+    let n = SigSource::open(path)?
+        .normalize(&mut sink)
+        .map_err(|e| match e {
+            SourceError::Io(e) => e,
+            SourceError::Format(m) => Error::Format(format!("{}: {}", path.display(), not_cms(&m))),
+        })?;
     let (digests, _) = sink.finish();
     Ok(Envelope {
         der: n.der,
@@ -669,23 +700,27 @@ pub(crate) fn open_envelope(
     })
 }
 
-/// Write the embedded content of an envelope held in memory to `w`.
-pub(crate) fn copy_embedded_content(data: &[u8], w: &mut dyn std::io::Write) -> io::Result<()> {
-    struct Copy<'a>(&'a mut dyn std::io::Write);
-    impl ContentSink for Copy<'_> {
-        fn begin(&mut self, _: Option<&[u8]>) -> io::Result<()> {
-            Ok(())
-        }
-        fn data(&mut self, c: &[u8]) -> io::Result<()> {
-            self.0.write_all(c)
-        }
-    }
-    normalize_bytes(data, &mut Copy(w))
+/// Stream the embedded content of the envelope in `path` to `w`.
+pub(crate) fn copy_embedded_content(path: &Path, w: &mut dyn std::io::Write) -> io::Result<()> {
+    SigSource::File(path.to_path_buf())
+        .normalize(&mut FnSink(|c: &[u8]| w.write_all(c)))
         .map(|_| ())
         .map_err(|e| match e {
             SourceError::Io(e) => io::Error::other(e.to_string()),
             SourceError::Format(m) => io::Error::other(m),
         })
+}
+
+/// A content sink that passes every chunk to a closure.
+struct FnSink<F: FnMut(&[u8]) -> io::Result<()>>(F);
+
+impl<F: FnMut(&[u8]) -> io::Result<()>> ContentSink for FnSink<F> {
+    fn begin(&mut self, _: Option<&[u8]>) -> io::Result<()> {
+        Ok(())
+    }
+    fn data(&mut self, c: &[u8]) -> io::Result<()> {
+        (self.0)(c)
+    }
 }
 
 /// Hash a file with several algorithms in one streaming pass.
@@ -998,25 +1033,16 @@ impl Content {
             detail: format!("the content could not be read again: {e}"),
         };
         match self {
-            Content::Embedded { source, .. } => {
-                struct Fwd<'a>(&'a mut dyn FnMut(&[u8]));
-                impl ContentSink for Fwd<'_> {
-                    fn begin(&mut self, _: Option<&[u8]>) -> io::Result<()> {
-                        Ok(())
-                    }
-                    fn data(&mut self, c: &[u8]) -> io::Result<()> {
-                        (self.0)(c);
-                        Ok(())
-                    }
-                }
-                source
-                    .normalize(&mut Fwd(f))
-                    .map(|_| ())
-                    .map_err(|e| match e {
-                        SourceError::Io(e) => unreadable(e.to_string()),
-                        SourceError::Format(m) => unreadable(m),
-                    })
-            }
+            Content::Embedded { source, .. } => source
+                .normalize(&mut FnSink(|c: &[u8]| {
+                    f(c);
+                    Ok(())
+                }))
+                .map(|_| ())
+                .map_err(|e| match e {
+                    SourceError::Io(e) => unreadable(e.to_string()),
+                    SourceError::Format(m) => unreadable(m),
+                }),
             Content::File { path, .. } => {
                 let file = File::open(path).map_err(|e| unreadable(e.to_string()))?;
                 let mut r = BufReader::with_capacity(256 * 1024, file);

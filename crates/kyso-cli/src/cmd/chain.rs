@@ -34,13 +34,7 @@ pub struct Args {
 
 pub fn run(a: Args) -> Result<u8> {
     let lang = output::lang(a.lang);
-    let mut trust_paths = a.trust.clone();
-    if trust_paths.is_empty() {
-        if let Some(t) = std::env::var_os("KYSO_TRUST").filter(|t| !t.is_empty()) {
-            trust_paths.push(PathBuf::from(t));
-        }
-    }
-    let anchors = load_certs(&trust_paths, "--trust")?;
+    let anchors = output::trust_anchors(&a.trust)?;
     let mut pool = load_certs(&a.intermediates, "--intermediates")?;
     let data =
         std::fs::read(&a.cert).with_context(|| format!("cannot read {}", a.cert.display()))?;

@@ -47,13 +47,7 @@ pub struct Args {
 pub fn run(a: Args) -> Result<u8> {
     let format = if a.json { Format::Json } else { a.format };
     let lang = output::lang(a.lang);
-    let mut trust_paths = a.trust.clone();
-    if trust_paths.is_empty() {
-        if let Some(t) = std::env::var_os("KYSO_TRUST").filter(|t| !t.is_empty()) {
-            trust_paths.push(PathBuf::from(t));
-        }
-    }
-    let anchors = load_certs(&trust_paths, "--trust")?;
+    let anchors = output::trust_anchors(&a.trust)?;
     let intermediates = load_certs(&a.intermediates, "--intermediates")?;
     let files = collect_inputs(&a.inputs)?;
     if a.content.is_some() && files.len() != 1 {
