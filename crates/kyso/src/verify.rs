@@ -93,11 +93,11 @@ impl Verifier {
         let detached = match content {
             Some(p) => {
                 std::fs::metadata(p).map_err(|e| Error::io(p, e))?;
-                Detached::File(p.to_path_buf())
+                Detached::File(p.to_path_buf(), true)
             }
             None => match signature.extension().and_then(|e| e.to_str()) {
                 Some(e) if e.eq_ignore_ascii_case("p7s") => {
-                    Detached::File(signature.with_extension(""))
+                    Detached::File(signature.with_extension(""), false)
                 }
                 _ => Detached::None,
             },
@@ -154,14 +154,25 @@ impl Verifier {
                 ),
             ));
         }
+        // Content given for a signature that embeds its own: say it was not used, rather than
+        // let the caller believe the given file was checked.
+        let mut messages = Vec::new();
+        if normalized.content_len.is_some() {
+            if let Detached::File(p, true) = &detached {
+                messages.push(format!(
+                    "the signature embeds its content; the separately given content {} was not used",
+                    p.display()
+                ));
+            }
+        }
         let (mut content, content_file) = match normalized.content_len {
             Some(_) => (Content::embedded(source, sink), Some(name.clone())),
             None => match detached {
-                Detached::File(p) if p.exists() => {
+                Detached::File(p, _) if p.exists() => {
                     let shown = p.display().to_string();
                     (Content::file(p), Some(shown))
                 }
-                Detached::File(p) => (Content::Missing(Some(p.display().to_string())), None),
+                Detached::File(p, _) => (Content::Missing(Some(p.display().to_string())), None),
                 Detached::Bytes(b) => (Content::bytes(b), Some("<memory>".into())),
                 Detached::None => (Content::Missing(None), None),
             },
@@ -200,7 +211,7 @@ impl Verifier {
             indication: Indication::TotalFailed,
             sub_indication: None,
             signatures,
-            messages: Vec::new(),
+            messages,
         };
         doc.conclude();
         Ok(doc)
@@ -741,8 +752,8 @@ pub(crate) fn hash_file_all(
 
 enum Detached {
     None,
-    /// A content file (named by the caller, or derived from `X.p7s`).
-    File(PathBuf),
+    /// A content file; the flag is true when the caller named it (false: derived from `X.p7s`).
+    File(PathBuf, bool),
     Bytes(Vec<u8>),
 }
 
