@@ -277,11 +277,10 @@ impl SignatureScheme {
         if is(&oid::RSASSA_PSS) {
             let (hash, mgf1, salt_len) =
                 parse_pss_params(sig.params).map_err(SchemeError::Inconsistent)?;
-            if hash != digest {
-                return Err(SchemeError::Inconsistent(format!(
-                    "RSASSA-PSS uses {hash} but the SignerInfo's digest algorithm is {digest} (RFC 4056 §3)"
-                )));
-            }
+            // RFC 4056 §3 only RECOMMENDS (SHOULD) that the PSS hash equal the SignerInfo's
+            // digest algorithm: the content is bound by message-digest (digestAlgorithm) and the
+            // signed attributes by the PSS hash. EU DSS accepts a mismatch (its DSS-1419 tests);
+            // so does kyso, and the algorithm policy judges both hashes.
             return Ok(Self::RsaPss {
                 hash,
                 mgf1,

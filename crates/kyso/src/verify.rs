@@ -410,8 +410,11 @@ impl Verifier {
         let policy = if self.policy.legacy_crypto {
             skip(SkipReason::LegacyCryptoAllowed)
         } else {
+            let signature_hash = scheme.as_ref().ok().and_then(SignatureScheme::hash);
             let weak = digest
-                .filter(|d| d.is_legacy())
+                .into_iter()
+                .chain(signature_hash)
+                .find(|d| d.is_legacy())
                 .map(|d| format!("{d} digest"))
                 .or_else(|| signer.as_ref().and_then(|c| c.key_info().weakness()));
             match (weak, &scheme) {

@@ -1,0 +1,650 @@
+//! Verification policy on the test PKI (validity, key usage, CA constraints, trust anchors,
+//! algorithm strength), the refusals of `SignerBuilder::build`, and key loading.
+
+mod common;
+
+use common::*;
+use kyso::{
+    Certificate, CheckName, CheckResult, DocumentReport, Error, Indication, Reason, Signer,
+    SigningKey, SubIndication, Verifier,
+};
+
+const CONTENT: &str = "cong-van.txt";
+
+/// `openssl cms -sign` (which does not check validity or purpose) a detached signature of the
+/// sample with `signer`/`key`, embedding `chain`; verify it with kyso and `verifier`.
+fn openssl_signed(
+    tag: &str,
+    signer: &str,
+    key: &str,
+    chain: &[&str],
+    extra: &[&str],
+) -> (TempDir, Vec<u8>) {
+    let dir = TempDir::new(tag);
+    let chain_file = dir.join("chain.pem");
+    let mut pem = Vec::new();
+    for c in chain {
+        pem.extend_from_slice(&read(&pki(c)));
+    }
+    std::fs::write(&chain_file, pem).unwrap();
+    let sig = dir.join("sig.p7s");
+    let mut args: Vec<String> = vec![
+        "cms".into(),
+        "-sign".into(),
+        "-binary".into(),
+        "-in".into(),
+        p(&sample(CONTENT)),
+        "-signer".into(),
+        p(&pki(signer)),
+        "-inkey".into(),
+        p(&pki(key)),
+        "-outform".into(),
+        "DER".into(),
+        "-out".into(),
+        p(&sig),
+    ];
+    if !chain.is_empty() {
+        args.push("-certfile".into());
+        args.push(p(&chain_file));
+    }
+    args.extend(extra.iter().map(|s| s.to_string()));
+    openssl_ok(&args);
+    let der = read(&sig);
+    (dir, der)
+}
+
+fn verify_with(v: &Verifier, sig: &[u8]) -> DocumentReport {
+    let r = v.verify_bytes(sig, Some(&read(&sample(CONTENT))), at());
+    assert_complete(&r);
+    r
+}
+
+fn rsa_verifier() -> Verifier {
+    Verifier::new().with_trust_anchors(certs(&pki("root-rsa.pem")))
+}
+
+fn failed_reason(r: &DocumentReport, name: CheckName) -> Reason {
+    match check(&r.signatures[0], name) {
+        CheckResult::Failed(reason) => reason.clone(),
+        other => panic!("{name:?} is {other:?}, not failed: {}", brief(r)),
+    }
+}
+
+/// The integrity checks hold, so the verdict is about policy only.
+fn assert_integrity(r: &DocumentReport) {
+    let s = &r.signatures[0];
+    assert_eq!(
+        check(s, CheckName::MessageDigest),
+        &CheckResult::Passed,
+        "{}",
+        brief(r)
+    );
+    assert_eq!(
+        check(s, CheckName::Signature),
+        &CheckResult::Passed,
+        "{}",
+        brief(r)
+    );
+}
+
+#[test]
+fn baseline_signer_rsa_passes() {
+    // Control for the negative cases below: the same pipeline with a good signer passes.
+    let (_d, sig) = openssl_signed(
+        "good",
+        "signer-rsa.pem",
+        "signer-rsa.key",
+        &["sub-rsa.pem"],
+        &[],
+    );
+    let r = verify_with(&rsa_verifier(), &sig);
+    assert_eq!(r.indication, Indication::TotalPassed, "{}", brief(&r));
+    assert_eq!(r.sub_indication, None);
+    for c in &r.signatures[0].checks {
+        if !matches!(
+            c.check,
+            CheckName::Revocation | CheckName::Timestamp | CheckName::SigningCertificateReference
+        ) {
+            assert_eq!(
+                c.result,
+                CheckResult::Passed,
+                "{:?}: {}",
+                c.check,
+                brief(&r)
+            );
+        }
+    }
+    // The chain is reported signer first, anchor last.
+    let chain = &r.signatures[0].chain;
+    assert_eq!(chain.len(), 3, "{chain:?}");
+    assert_eq!(
+        chain[0].sha256_fingerprint,
+        cert("signer-rsa.pem").sha256_fingerprint()
+    );
+    assert_eq!(
+        chain[2].sha256_fingerprint,
+        cert("root-rsa.pem").sha256_fingerprint()
+    );
+}
+
+#[test]
+fn expired_signer_is_out_of_bounds_no_poe() {
+    let (_d, sig) = openssl_signed(
+        "expired",
+        "expired-rsa.pem",
+        "expired-rsa.key",
+        &["sub-rsa.pem"],
+        &[],
+    );
+    let r = verify_with(&rsa_verifier(), &sig);
+    assert_integrity(&r);
+    assert_eq!(r.indication, Indication::Indeterminate, "{}", brief(&r));
+    assert_eq!(
+        r.sub_indication,
+        Some(SubIndication::OutOfBoundsNoPoe),
+        "{}",
+        brief(&r)
+    );
+    assert_eq!(
+        failed_reason(&r, CheckName::CertificateChain).code(),
+        "certificate_expired"
+    );
+}
+
+#[test]
+fn not_yet_valid_signer_is_not_yet_valid() {
+    let (_d, sig) = openssl_signed(
+        "notyet",
+        "notyet-rsa.pem",
+        "notyet-rsa.key",
+        &["sub-rsa.pem"],
+        &[],
+    );
+    let r = verify_with(&rsa_verifier(), &sig);
+    assert_integrity(&r);
+    assert_eq!(r.indication, Indication::Indeterminate, "{}", brief(&r));
+    assert_eq!(
+        r.sub_indication,
+        Some(SubIndication::NotYetValid),
+        "{}",
+        brief(&r)
+    );
+    assert_eq!(
+        failed_reason(&r, CheckName::CertificateChain).code(),
+        "certificate_not_yet_valid"
+    );
+}
+
+#[test]
+fn tls_only_certificate_is_chain_constraints_failure() {
+    let (_d, sig) = openssl_signed("tls", "tls-rsa.pem", "tls-rsa.key", &["sub-rsa.pem"], &[]);
+    let r = verify_with(&rsa_verifier(), &sig);
+    assert_integrity(&r);
+    assert_eq!(r.indication, Indication::Indeterminate, "{}", brief(&r));
+    assert_eq!(
+        r.sub_indication,
+        Some(SubIndication::ChainConstraintsFailure),
+        "{}",
+        brief(&r)
+    );
+    // The path itself is fine; the purpose is wrong.
+    assert_eq!(
+        check(&r.signatures[0], CheckName::CertificateChain),
+        &CheckResult::Passed
+    );
+    let reason = failed_reason(&r, CheckName::SignerKeyUsage);
+    assert_eq!(
+        reason.code(),
+        "extended_key_usage_not_allowed",
+        "{reason:?}"
+    );
+    assert!(
+        reason.message(kyso::Lang::En).contains("1.3.6.1.5.5.7.3.1"),
+        "names serverAuth: {reason:?}"
+    );
+}
+
+#[test]
+fn rsa1024_signer_is_crypto_constraints_failure() {
+    let (_d, sig) = openssl_signed(
+        "weak",
+        "weak-rsa1024.pem",
+        "weak-rsa1024.key",
+        &["sub-rsa.pem"],
+        &[],
+    );
+    let r = verify_with(&rsa_verifier(), &sig);
+    assert_integrity(&r);
+    assert_eq!(r.indication, Indication::Indeterminate, "{}", brief(&r));
+    assert_eq!(
+        r.sub_indication,
+        Some(SubIndication::CryptoConstraintsFailure),
+        "{}",
+        brief(&r)
+    );
+    assert_eq!(
+        failed_reason(&r, CheckName::AlgorithmPolicy).code(),
+        "weak_algorithm"
+    );
+    // With legacy crypto allowed it passes, and the policy check says it was skipped.
+    let mut v = rsa_verifier();
+    v.dangerous().allow_legacy_crypto();
+    let r = verify_with(&v, &sig);
+    assert_eq!(r.indication, Indication::TotalPassed, "{}", brief(&r));
+    assert!(matches!(
+        check(&r.signatures[0], CheckName::AlgorithmPolicy),
+        CheckResult::Skipped(_)
+    ));
+}
+
+#[test]
+fn ca_without_key_cert_sign_is_rejected() {
+    let (_d, sig) = openssl_signed(
+        "badca",
+        "under-badca.pem",
+        "under-badca.key",
+        &["badca-rsa.pem"],
+        &[],
+    );
+    let r = verify_with(&rsa_verifier(), &sig);
+    assert_integrity(&r);
+    assert_eq!(r.indication, Indication::Indeterminate, "{}", brief(&r));
+    assert_eq!(
+        r.sub_indication,
+        Some(SubIndication::ChainConstraintsFailure),
+        "{}",
+        brief(&r)
+    );
+    assert_eq!(
+        failed_reason(&r, CheckName::CertificateChain).code(),
+        "key_cert_sign_missing"
+    );
+}
+
+#[test]
+fn path_length_constraint_is_enforced() {
+    let (_d, sig) = openssl_signed(
+        "subsub",
+        "under-subsub.pem",
+        "under-subsub.key",
+        &["sub-rsa.pem", "subsub-rsa.pem"],
+        &[],
+    );
+    let r = verify_with(&rsa_verifier(), &sig);
+    assert_integrity(&r);
+    assert_eq!(r.indication, Indication::Indeterminate, "{}", brief(&r));
+    assert_eq!(
+        r.sub_indication,
+        Some(SubIndication::ChainConstraintsFailure),
+        "{}",
+        brief(&r)
+    );
+    let reason = failed_reason(&r, CheckName::CertificateChain);
+    assert_eq!(reason.code(), "path_len_exceeded", "{reason:?}");
+    // The CA whose constraint is exceeded is sub-rsa (pathlen:0).
+    assert!(
+        reason
+            .message(kyso::Lang::En)
+            .contains("Kyso Test Sub CA RSA"),
+        "{reason:?}"
+    );
+    // The same through the public path-validation API.
+    let out = kyso::validate_chain(
+        &cert("under-subsub.pem"),
+        &[cert("sub-rsa.pem"), cert("subsub-rsa.pem")],
+        &certs(&pki("root-rsa.pem")),
+        at(),
+    );
+    assert!(!out.is_valid());
+    assert_eq!(
+        out.error.as_ref().map(|e| e.code()),
+        Some("path_len_exceeded")
+    );
+}
+
+#[test]
+fn validate_chain_public_api() {
+    let anchors = certs(&pki("trust.pem"));
+    let ok = kyso::validate_chain(
+        &cert("signer-rsa.pem"),
+        &[cert("sub-rsa.pem")],
+        &anchors,
+        at(),
+    );
+    assert!(ok.is_valid(), "{:?}", ok.error);
+    assert_eq!(ok.path.len(), 3);
+    let ok = kyso::validate_chain(
+        &cert("signer-p521.pem"),
+        &certs(&pki("chain-ec.pem")),
+        &anchors,
+        at(),
+    );
+    assert!(ok.is_valid(), "{:?}", ok.error);
+    // Missing intermediate.
+    let bad = kyso::validate_chain(&cert("signer-rsa.pem"), &[], &anchors, at());
+    assert_eq!(bad.error.as_ref().map(|e| e.code()), Some("unknown_issuer"));
+    // Expired at the pinned time but valid in 2020.
+    let bad = kyso::validate_chain(
+        &cert("expired-rsa.pem"),
+        &[cert("sub-rsa.pem")],
+        &anchors,
+        at(),
+    );
+    assert_eq!(
+        bad.error.as_ref().map(|e| e.code()),
+        Some("certificate_expired")
+    );
+    let y2020 = kyso::Timestamp::parse_rfc3339("2020-06-01T00:00:00Z").unwrap();
+    // In 2020 the CAs themselves (from 2025) are not yet valid.
+    let bad = kyso::validate_chain(
+        &cert("expired-rsa.pem"),
+        &[cert("sub-rsa.pem")],
+        &anchors,
+        y2020,
+    );
+    assert_eq!(
+        bad.error.as_ref().map(|e| e.code()),
+        Some("certificate_not_yet_valid")
+    );
+}
+
+#[test]
+fn unrelated_root_is_no_certificate_chain_found() {
+    let (_d, sig) = openssl_signed(
+        "other",
+        "signer-rsa.pem",
+        "signer-rsa.key",
+        &["sub-rsa.pem"],
+        &[],
+    );
+    let v = Verifier::new().with_trust_anchors(certs(&pki("other-root.pem")));
+    let r = verify_with(&v, &sig);
+    assert_integrity(&r);
+    assert_eq!(r.indication, Indication::Indeterminate, "{}", brief(&r));
+    assert_eq!(
+        r.sub_indication,
+        Some(SubIndication::NoCertificateChainFound),
+        "{}",
+        brief(&r)
+    );
+}
+
+#[test]
+fn no_trust_anchors_is_no_certificate_chain_found() {
+    let (_d, sig) = openssl_signed(
+        "noanchor",
+        "signer-rsa.pem",
+        "signer-rsa.key",
+        &["sub-rsa.pem"],
+        &[],
+    );
+    let r = verify_with(&Verifier::new(), &sig);
+    assert_integrity(&r);
+    assert_eq!(r.indication, Indication::Indeterminate, "{}", brief(&r));
+    assert_eq!(
+        r.sub_indication,
+        Some(SubIndication::NoCertificateChainFound),
+        "{}",
+        brief(&r)
+    );
+    assert_eq!(
+        failed_reason(&r, CheckName::CertificateChain).code(),
+        "no_trust_anchors"
+    );
+    // Even a self-consistent signature by the root itself is not trusted without anchors.
+    let r = kyso::verify_detached(&sig, &read(&sample(CONTENT)), &[], at());
+    assert_ne!(r.indication, Indication::TotalPassed);
+    assert!(kyso::verify_detached_strict(&sig, &read(&sample(CONTENT)), &[], at()).is_err());
+    assert!(kyso::verify_detached_strict(
+        &sig,
+        &read(&sample(CONTENT)),
+        &certs(&pki("root-rsa.pem")),
+        at()
+    )
+    .is_ok());
+}
+
+#[test]
+fn missing_intermediate_is_found_via_with_intermediates() {
+    // openssl without -certfile embeds only the signer certificate.
+    let (_d, sig) = openssl_signed("noint", "signer-rsa.pem", "signer-rsa.key", &[], &[]);
+    let r = verify_with(&rsa_verifier(), &sig);
+    assert_eq!(
+        r.sub_indication,
+        Some(SubIndication::NoCertificateChainFound),
+        "{}",
+        brief(&r)
+    );
+    let r = verify_with(
+        &rsa_verifier().with_intermediates(certs(&pki("chain-rsa.p7b"))),
+        &sig,
+    );
+    assert_eq!(r.indication, Indication::TotalPassed, "{}", brief(&r));
+}
+
+#[test]
+fn sha1_digest_is_crypto_constraints_failure_unless_legacy_allowed() {
+    let (_d, sig) = openssl_signed(
+        "sha1",
+        "signer-rsa.pem",
+        "signer-rsa.key",
+        &["sub-rsa.pem"],
+        &["-md", "sha1"],
+    );
+    let r = verify_with(&rsa_verifier(), &sig);
+    assert_integrity(&r);
+    assert_eq!(r.indication, Indication::Indeterminate, "{}", brief(&r));
+    assert_eq!(
+        r.sub_indication,
+        Some(SubIndication::CryptoConstraintsFailure),
+        "{}",
+        brief(&r)
+    );
+    assert_eq!(
+        failed_reason(&r, CheckName::AlgorithmPolicy).code(),
+        "weak_algorithm"
+    );
+
+    let mut v = rsa_verifier();
+    v.dangerous().allow_legacy_crypto();
+    let r = verify_with(&v, &sig);
+    assert_eq!(r.indication, Indication::TotalPassed, "{}", brief(&r));
+    assert!(
+        matches!(
+            check(&r.signatures[0], CheckName::AlgorithmPolicy),
+            CheckResult::Skipped(_)
+        ),
+        "{}",
+        brief(&r)
+    );
+}
+
+#[test]
+fn every_report_lists_all_checks_and_never_passes_revocation_or_timestamp() {
+    let cases: [(&str, &str, &[&str]); 4] = [
+        ("signer-rsa.pem", "signer-rsa.key", &["sub-rsa.pem"]),
+        ("expired-rsa.pem", "expired-rsa.key", &["sub-rsa.pem"]),
+        ("signer-ec.pem", "signer-ec.key", &["sub-ec.pem"]),
+        ("tls-rsa.pem", "tls-rsa.key", &["sub-rsa.pem"]),
+    ];
+    let v = Verifier::new().with_trust_anchors(certs(&pki("trust.pem")));
+    for (c, k, chain) in cases {
+        let (_d, sig) = openssl_signed("all", c, k, chain, &[]);
+        let r = verify_with(&v, &sig);
+        // Order of the checks is the documented one.
+        let names: Vec<CheckName> = r.signatures[0].checks.iter().map(|c| c.check).collect();
+        assert_eq!(names, ALL_CHECKS.to_vec(), "{c}");
+        // And the JSON says "skipped" for them.
+        let json = serde_json::to_value(&r.signatures[0].checks).unwrap();
+        for entry in json.as_array().unwrap() {
+            if entry["check"] == "revocation" || entry["check"] == "timestamp" {
+                assert_eq!(entry["result"], "skipped", "{entry}");
+            }
+        }
+    }
+    // Missing content: still every check listed.
+    let (_d, sig) = openssl_signed(
+        "all-missing",
+        "signer-rsa.pem",
+        "signer-rsa.key",
+        &["sub-rsa.pem"],
+        &[],
+    );
+    let r = v.verify_bytes(&sig, None, at());
+    assert_complete(&r);
+    assert_eq!(
+        r.sub_indication,
+        Some(SubIndication::SignedDataNotFound),
+        "{}",
+        brief(&r)
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Signer::build refusals.
+
+fn refusal(key: SigningKey) -> String {
+    match Signer::new(key).signing_time(at()).build() {
+        Err(Error::SigningRefused(m)) => m,
+        other => panic!("expected SigningRefused, got {other:?}"),
+    }
+}
+
+#[test]
+fn build_refuses_expired_certificate() {
+    let m = refusal(key_pair("expired-rsa.pem", "expired-rsa.key"));
+    assert!(m.contains("expired"), "{m}");
+}
+
+#[test]
+fn build_refuses_not_yet_valid_certificate() {
+    let m = refusal(key_pair("notyet-rsa.pem", "notyet-rsa.key"));
+    assert!(m.contains("not valid before"), "{m}");
+}
+
+#[test]
+fn build_refuses_rsa_1024() {
+    let m = refusal(key_pair("weak-rsa1024.pem", "weak-rsa1024.key"));
+    assert!(m.contains("1024"), "{m}");
+}
+
+#[test]
+fn build_refuses_key_certificate_mismatch() {
+    let m = refusal(key_pair("signer-rsa.pem", "org-rsa.key"));
+    assert!(m.contains("does not belong"), "{m}");
+    // EC key with an RSA certificate too.
+    let m = refusal(key_pair("signer-rsa.pem", "signer-ec.key"));
+    assert!(m.contains("does not belong"), "{m}");
+}
+
+#[test]
+fn build_refuses_tls_only_certificate() {
+    let m = refusal(key_pair("tls-rsa.pem", "tls-rsa.key"));
+    assert!(
+        m.contains("extendedKeyUsage") || m.contains("purpose"),
+        "{m}"
+    );
+}
+
+#[test]
+fn build_refuses_without_signing_time_and_pss_for_ec() {
+    assert!(matches!(
+        Signer::new(key_pair("signer-rsa.pem", "signer-rsa.key")).build(),
+        Err(Error::SigningRefused(_))
+    ));
+    let r = Signer::new(key_pair("signer-ec.pem", "signer-ec.key"))
+        .pss(true)
+        .signing_time(at())
+        .build();
+    assert!(matches!(r, Err(Error::SigningRefused(_))), "{r:?}");
+    let r = Signer::new(key_pair("signer-ed25519.pem", "signer-ed25519.key"))
+        .digest(kyso::DigestAlgorithm::Sha256)
+        .signing_time(at())
+        .build();
+    assert!(matches!(r, Err(Error::SigningRefused(_))), "{r:?}");
+}
+
+#[test]
+fn wrong_passwords_are_reported_as_such() {
+    let r = SigningKey::from_key_and_cert(
+        &read(&pki("signer-rsa.enc.key")),
+        Some(b"wrong"),
+        cert("signer-rsa.pem"),
+    );
+    assert!(matches!(r, Err(Error::WrongPassword(_))), "{r:?}");
+    let r = SigningKey::from_pkcs12(&read(&pki("signer-rsa.p12")), b"wrong");
+    assert!(matches!(r, Err(Error::WrongPassword(_))), "{r:?}");
+    let r = SigningKey::from_pkcs12(&read(&pki("org-rsa.p12")), b"");
+    assert!(matches!(r, Err(Error::WrongPassword(_))), "{r:?}");
+    // No password at all for an encrypted key is a key error that asks for one.
+    let r = SigningKey::from_key_and_cert(
+        &read(&pki("signer-rsa.enc.key")),
+        None,
+        cert("signer-rsa.pem"),
+    );
+    assert!(matches!(r, Err(Error::Key(_))), "{r:?}");
+    assert!(SigningKey::key_file_is_encrypted(&read(&pki(
+        "signer-rsa.enc.key"
+    ))));
+    assert!(!SigningKey::key_file_is_encrypted(&read(&pki(
+        "signer-rsa.key"
+    ))));
+    assert!(!SigningKey::key_file_is_encrypted(&read(&pki(
+        "signer-rsa.key.der"
+    ))));
+}
+
+fn sign_and_verify(key: SigningKey) {
+    let content = read(&sample(CONTENT));
+    let signer = Signer::new(key).signing_time(at()).build().expect("build");
+    let sig = signer.sign_bytes(&content).expect("sign");
+    let r = Verifier::new()
+        .with_trust_anchors(certs(&pki("trust.pem")))
+        .verify_bytes(&sig, Some(&content), at());
+    assert_eq!(r.indication, Indication::TotalPassed, "{}", brief(&r));
+    assert_complete(&r);
+    assert_eq!(
+        check(&r.signatures[0], CheckName::SigningCertificateReference),
+        &CheckResult::Passed
+    );
+}
+
+#[test]
+fn key_formats_load_and_sign() {
+    let rsa = || cert("signer-rsa.pem");
+    let chain = || certs(&pki("chain-rsa.pem"));
+    // PKCS#8 PEM, PKCS#1 PEM, PKCS#8 DER, encrypted PKCS#8.
+    for (file, pass) in [
+        ("signer-rsa.key", None),
+        ("signer-rsa.pkcs1.pem", None),
+        ("signer-rsa.key.der", None),
+        ("signer-rsa.enc.key", Some(&b"kyso-test"[..])),
+    ] {
+        let key = SigningKey::from_key_and_cert(&read(&pki(file)), pass, rsa())
+            .unwrap_or_else(|e| panic!("{file}: {e}"))
+            .with_chain(chain());
+        sign_and_verify(key);
+    }
+    // SEC1 and PKCS#8 EC keys.
+    for file in ["signer-ec.sec1.pem", "signer-ec.key"] {
+        let key = SigningKey::from_key_and_cert(&read(&pki(file)), None, cert("signer-ec.pem"))
+            .unwrap_or_else(|e| panic!("{file}: {e}"))
+            .with_chain(certs(&pki("chain-ec.pem")));
+        sign_and_verify(key);
+    }
+    // P-384, P-521 and Ed25519.
+    for name in ["signer-p384", "signer-p521", "signer-ed25519"] {
+        let key = key_pair(&format!("{name}.pem"), &format!("{name}.key"))
+            .with_chain(certs(&pki("chain-ec.pem")));
+        sign_and_verify(key);
+    }
+    // DER certificate loading.
+    assert_eq!(
+        Certificate::load_all(&read(&pki("signer-rsa.der"))).unwrap(),
+        vec![rsa()]
+    );
+    assert_eq!(certs(&pki("chain-rsa.p7b")).len(), 2);
+    // Garbage is a key error, not a panic.
+    let r = SigningKey::from_key_and_cert(b"not a key", None, rsa());
+    assert!(matches!(r, Err(Error::Key(_))), "{r:?}");
+}
