@@ -448,3 +448,42 @@ fn chain_tree_shows_the_failing_certificate_and_hint() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stdout(&out).contains("pathLenConstraint"));
 }
+
+#[test]
+fn verify_reads_a_signature_from_stdin() {
+    use std::io::Write;
+    use std::process::Stdio;
+    let run = |sig: &[u8]| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_kyso"))
+            .args([
+                "verify",
+                "--trust",
+                "../pki/trust.pem",
+                "--at",
+                AT,
+                "--json",
+                "--content",
+                "cong-van.txt",
+                "-",
+            ])
+            .current_dir(samples())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(sig).unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let sig = std::fs::read(samples().join("cong-van.txt.p7s")).unwrap();
+    let out = run(&sig);
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["documents"][0]["signature_file"], "-");
+    assert_eq!(v["documents"][0]["content_file"], "cong-van.txt");
+    let out = run(&sig[..sig.len() / 2]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "a truncated signature on stdin is TOTAL-FAILED"
+    );
+}

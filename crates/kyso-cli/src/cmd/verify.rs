@@ -77,9 +77,13 @@ pub fn run(a: Args) -> Result<u8> {
             s.spawn(|| loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 let Some(f) = files.get(i) else { break };
-                let r = verifier
-                    .verify_file(f, a.content.as_deref(), at)
-                    .map_err(|e| e.to_string());
+                let r = if f.as_os_str() == "-" {
+                    verify_stdin(&verifier, a.content.as_deref(), at)
+                } else {
+                    verifier
+                        .verify_file(f, a.content.as_deref(), at)
+                        .map_err(|e| e.to_string())
+                };
                 if let Ok(mut slot) = slots[i].lock() {
                     *slot = Some(r);
                 }
@@ -123,10 +127,37 @@ pub fn run(a: Args) -> Result<u8> {
     })
 }
 
+/// A signature read from standard input (held in memory), with its content from a file.
+fn verify_stdin(
+    verifier: &kyso::Verifier,
+    content: Option<&Path>,
+    at: kyso::Timestamp,
+) -> Result<DocumentReport, String> {
+    let mut sig = Vec::new();
+    std::io::Read::read_to_end(&mut std::io::stdin(), &mut sig)
+        .map_err(|e| format!("cannot read standard input: {e}"))?;
+    let data = content
+        .map(|p| std::fs::read(p).map_err(|e| format!("cannot read {}: {e}", p.display())))
+        .transpose()?;
+    let mut report = verifier.verify_bytes(&sig, data.as_deref(), at);
+    report.signature_file = "-".into();
+    if report.content_file.is_some() {
+        report.content_file = Some(content.map_or_else(|| "-".into(), |p| p.display().to_string()));
+    }
+    Ok(report)
+}
+
 /// Expand directories (recursively, `.p7s` and `.p7m`, sorted) and check files exist.
 fn collect_inputs(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
     let mut out = Vec::new();
+    if inputs.iter().filter(|p| p.as_os_str() == "-").count() > 1 {
+        bail!("standard input (-) can be given only once");
+    }
     for p in inputs {
+        if p.as_os_str() == "-" {
+            out.push(p.clone());
+            continue;
+        }
         let meta = std::fs::metadata(p).with_context(|| format!("cannot read {}", p.display()))?;
         if meta.is_dir() {
             let mut found = Vec::new();
