@@ -133,8 +133,29 @@ pub fn load_certs(paths: &[PathBuf], what: &str) -> Result<Vec<kyso::Certificate
     Ok(out)
 }
 
+/// Trust anchors and helper certificates, shared by `verify` and `chain`.
+#[derive(clap::Args, Debug)]
+pub struct TrustArgs {
+    /// Trust anchors: PEM bundle, DER certificate or directory; repeatable. Default: $KYSO_TRUST.
+    #[arg(long, value_name = "FILE")]
+    pub trust: Vec<PathBuf>,
+    /// Extra certificates for building paths (not trusted); repeatable.
+    #[arg(long, value_name = "FILE")]
+    pub intermediates: Vec<PathBuf>,
+}
+
+impl TrustArgs {
+    /// Load (anchors, intermediates).
+    pub fn load(&self) -> Result<(Vec<kyso::Certificate>, Vec<kyso::Certificate>)> {
+        Ok((
+            trust_anchors(&self.trust)?,
+            load_certs(&self.intermediates, "--intermediates")?,
+        ))
+    }
+}
+
 /// The trust anchors: `--trust` files, or `$KYSO_TRUST` when none is given.
-pub fn trust_anchors(flags: &[PathBuf]) -> Result<Vec<kyso::Certificate>> {
+fn trust_anchors(flags: &[PathBuf]) -> Result<Vec<kyso::Certificate>> {
     let mut paths = flags.to_vec();
     if paths.is_empty() {
         if let Some(t) = std::env::var_os("KYSO_TRUST").filter(|t| !t.is_empty()) {

@@ -59,23 +59,25 @@ impl DigestAlgorithm {
         }
     }
 
+    const ALL: [Self; 10] = [
+        Self::Md5,
+        Self::Sha1,
+        Self::Sha224,
+        Self::Sha256,
+        Self::Sha384,
+        Self::Sha512,
+        Self::Sha3_224,
+        Self::Sha3_256,
+        Self::Sha3_384,
+        Self::Sha3_512,
+    ];
+
     /// Parse a short name (`sha256`, `SHA-256`).
     pub fn from_name(name: &str) -> Option<Self> {
         let n = name.to_ascii_lowercase().replace(['-', '_'], "");
-        [
-            Self::Md5,
-            Self::Sha1,
-            Self::Sha224,
-            Self::Sha256,
-            Self::Sha384,
-            Self::Sha512,
-            Self::Sha3_224,
-            Self::Sha3_256,
-            Self::Sha3_384,
-            Self::Sha3_512,
-        ]
-        .into_iter()
-        .find(|d| d.name().replace('-', "") == n)
+        Self::ALL
+            .into_iter()
+            .find(|d| d.name().replace('-', "") == n)
     }
 
     /// True for digests that are too weak for signatures (MD5, SHA-1).
@@ -99,20 +101,7 @@ impl DigestAlgorithm {
     }
 
     pub(crate) fn from_oid(value: &[u8]) -> Option<Self> {
-        [
-            Self::Md5,
-            Self::Sha1,
-            Self::Sha224,
-            Self::Sha256,
-            Self::Sha384,
-            Self::Sha512,
-            Self::Sha3_224,
-            Self::Sha3_256,
-            Self::Sha3_384,
-            Self::Sha3_512,
-        ]
-        .into_iter()
-        .find(|d| d.oid().as_bytes() == value)
+        Self::ALL.into_iter().find(|d| d.oid().as_bytes() == value)
     }
 
     pub(crate) fn md_ref(self) -> &'static openssl::md::MdRef {

@@ -173,15 +173,7 @@ impl Signer {
     /// changes in between is detected and refused). Writes DER to `out`.
     pub fn sign_file(&self, content: &Path, out: &mut dyn Write) -> Result<(), Error> {
         let digest = hash_file(content, self.digest)?;
-        let si = self.signer_info(&digest, oid::DATA.as_bytes())?;
-        let parts = Parts {
-            version: 1,
-            digest_algorithms: vec![self.digest.algorithm_identifier()],
-            econtent_type: oid::DATA.as_bytes().to_vec(),
-            certificates: self.certificates(),
-            crls: Vec::new(),
-            signer_infos: vec![si],
-        };
+        let parts = self.new_envelope(&digest)?;
         if !self.attached {
             return parts
                 .write(out, None)
@@ -233,15 +225,7 @@ impl Signer {
     /// Sign bytes in memory; returns the DER SignedData.
     pub fn sign_bytes(&self, content: &[u8]) -> Result<Vec<u8>, Error> {
         let digest = self.digest.digest(content);
-        let si = self.signer_info(&digest, oid::DATA.as_bytes())?;
-        let parts = Parts {
-            version: 1,
-            digest_algorithms: vec![self.digest.algorithm_identifier()],
-            econtent_type: oid::DATA.as_bytes().to_vec(),
-            certificates: self.certificates(),
-            crls: Vec::new(),
-            signer_infos: vec![si],
-        };
+        let parts = self.new_envelope(&digest)?;
         let mut out = Vec::new();
         let mut emit = |w: &mut dyn Write| w.write_all(content);
         let content_part = if self.attached {
@@ -357,6 +341,19 @@ impl Signer {
                 parts.write(out, Some((len, &mut stream))).map_err(io)
             }
         }
+    }
+
+    /// A fresh envelope (RFC 5652 §5.1 version 1: id-data content, v1 SignerInfo) holding
+    /// this signer's SignerInfo over `digest`.
+    fn new_envelope(&self, digest: &[u8]) -> Result<Parts, Error> {
+        Ok(Parts {
+            version: 1,
+            digest_algorithms: vec![self.digest.algorithm_identifier()],
+            econtent_type: oid::DATA.as_bytes().to_vec(),
+            certificates: self.certificates(),
+            crls: Vec::new(),
+            signer_infos: vec![self.signer_info(digest, oid::DATA.as_bytes())?],
+        })
     }
 
     fn certificates(&self) -> Vec<Vec<u8>> {

@@ -7,17 +7,13 @@ use anyhow::{Context, Result};
 use clap::Args as ClapArgs;
 
 use crate::exit;
-use crate::output::{self, load_certs, Format, LangArg};
+use crate::output::{self, Format, LangArg};
 
 /// Arguments of `kyso chain`.
 #[derive(ClapArgs, Debug)]
 pub struct Args {
-    /// Trust anchors (PEM bundle, DER or directory); repeatable. Default: $KYSO_TRUST.
-    #[arg(long, value_name = "FILE")]
-    trust: Vec<PathBuf>,
-    /// Extra certificates for building the path; repeatable.
-    #[arg(long, value_name = "FILE")]
-    intermediates: Vec<PathBuf>,
+    #[command(flatten)]
+    certs: output::TrustArgs,
     /// Validate as of this time (RFC 3339); default now.
     #[arg(long, value_name = "TIME", value_parser = super::parse_time)]
     at: Option<kyso::Timestamp>,
@@ -34,8 +30,8 @@ pub struct Args {
 
 pub fn run(a: Args) -> Result<u8> {
     let lang = output::lang(a.lang);
-    let anchors = output::trust_anchors(&a.trust)?;
-    let mut pool = load_certs(&a.intermediates, "--intermediates")?;
+    let (anchors, intermediates) = a.certs.load()?;
+    let mut pool = intermediates;
     let data =
         std::fs::read(&a.cert).with_context(|| format!("cannot read {}", a.cert.display()))?;
     let mut certs = kyso::Certificate::load_all(&data)

@@ -10,17 +10,13 @@ use clap::Args as ClapArgs;
 use kyso::{CheckResult, DocumentReport, Indication, Lang, Report};
 
 use crate::exit;
-use crate::output::{self, load_certs, Format, LangArg};
+use crate::output::{self, Format, LangArg};
 
 /// Arguments of `kyso verify`.
 #[derive(ClapArgs, Debug)]
 pub struct Args {
-    /// Trust anchors: PEM bundle, DER certificate or directory; repeatable. Default: $KYSO_TRUST.
-    #[arg(long, value_name = "FILE")]
-    trust: Vec<PathBuf>,
-    /// Extra certificates for building paths (not trusted); repeatable.
-    #[arg(long, value_name = "FILE")]
-    intermediates: Vec<PathBuf>,
+    #[command(flatten)]
+    certs: output::TrustArgs,
     /// The signed content of a detached signature (default: X for X.p7s). One SIG only.
     #[arg(long, value_name = "FILE")]
     content: Option<PathBuf>,
@@ -47,8 +43,7 @@ pub struct Args {
 pub fn run(a: Args) -> Result<u8> {
     let format = if a.json { Format::Json } else { a.format };
     let lang = output::lang(a.lang);
-    let anchors = output::trust_anchors(&a.trust)?;
-    let intermediates = load_certs(&a.intermediates, "--intermediates")?;
+    let (anchors, intermediates) = a.certs.load()?;
     let files = collect_inputs(&a.inputs)?;
     if a.content.is_some() && files.len() != 1 {
         bail!(
