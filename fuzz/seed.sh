@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Build the seed corpora for the fuzz targets in fuzz/corpus/<target>/ (gitignored).
+#
+#   bash fuzz/seed.sh            # from any directory; safe to re-run (adds/overwrites files)
+#
+# Sources:
+#   * testdata/pki: a few small certificates (PEM and DER) and the certs-only PKCS#7 chain;
+#   * $EXT/openssl-cms/80-test_cms_data: OpenSSL's CMS regression inputs (*.cms, *.der, *.pem);
+#   * $EXT/rfc4134/*.bin: the RFC 4134 "Examples of S/MIME Messages" CMS objects;
+#   * a few fresh signatures made with the `openssl` CLI from the testdata/pki keys over the
+#     7-byte content "content" that the verify target uses (detached and attached, RSA and
+#     P-256; DER and PEM), so the fuzzer starts from inputs that reach the deep checks.
+# EXT defaults to ../shared/testdata-ext next to the repository; override with TESTDATA_EXT.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+ext="${TESTDATA_EXT:-$root/../shared/testdata-ext}"
+pki="$root/testdata/pki"
+verify="$here/corpus/verify"
+inspect="$here/corpus/inspect"
+mkdir -p "$verify" "$inspect"
+
+copy() { # copy SRC NAME -> both corpora (missing sources are skipped with a note)
+    if [[ -f "$1" ]]; then
+        install -m 0644 "$1" "$verify/$2"
+        install -m 0644 "$1" "$inspect/$2"
+    else
+        echo "seed.sh: skipping missing $1" >&2
+    fi
+}
+
+# Certificates and certs-only PKCS#7 (mostly useful for inspect / Certificate::load_all).
+for f in signer-rsa.pem signer-rsa.der root-rsa.der signer-ec.pem chain-rsa.p7b signer-ed25519.pem; do
+    copy "$pki/$f" "pki-$f"
+done
+
+# OpenSSL's CMS test data.
+if [[ -d "$ext/openssl-cms/80-test_cms_data" ]]; then
+    for f in "$ext"/openssl-cms/80-test_cms_data/*.{cms,der,pem}; do
+        [[ -f "$f" ]] && copy "$f" "openssl-$(basename "$f")"
+    done
+else
+    echo "seed.sh: $ext/openssl-cms/80-test_cms_data not found, skipped" >&2
+fi
+
+# RFC 4134 sample CMS objects (signed, enveloped, digested, ... : all are parser food).
+if [[ -d "$ext/rfc4134" ]]; then
+    for f in "$ext"/rfc4134/*.bin; do
+        copy "$f" "rfc4134-$(basename "$f")"
+    done
+else
+    echo "seed.sh: $ext/rfc4134 not found, skipped" >&2
+fi
+
+# Fresh, valid signatures over the verify target's content.
+if command -v openssl >/dev/null; then
+    tmp="$(mktemp -d)"
+    trap 'rm -rf "$tmp"' EXIT
+    printf 'content' >"$tmp/content"
+    for k in rsa ec; do
+        chain="$pki/chain-$k.pem"
+        openssl cms -sign -binary -in "$tmp/content" -signer "$pki/signer-$k.pem" -inkey "$pki/signer-$k.key" \
+            -certfile "$chain" -md sha256 -outform DER -out "$verify/gen-$k-detached.p7s"
+        openssl cms -sign -binary -nodetach -in "$tmp/content" -signer "$pki/signer-$k.pem" -inkey "$pki/signer-$k.key" \
+            -md sha256 -outform DER -out "$verify/gen-$k-attached.p7m"
+        openssl cms -sign -binary -in "$tmp/content" -signer "$pki/signer-$k.pem" -inkey "$pki/signer-$k.key" \
+            -md sha256 -outform PEM -out "$verify/gen-$k-detached.pem"
+    done
+    # No signed attributes (signature directly over the content).
+    openssl cms -sign -binary -noattr -in "$tmp/content" -signer "$pki/signer-rsa.pem" -inkey "$pki/signer-rsa.key" \
+        -md sha256 -outform DER -out "$verify/gen-rsa-noattr.p7s"
+    cp -f "$verify"/gen-* "$inspect/"
+else
+    echo "seed.sh: openssl not found, no generated signatures" >&2
+fi
+
+echo "corpus/verify: $(ls "$verify" | wc -l) files; corpus/inspect: $(ls "$inspect" | wc -l) files"
