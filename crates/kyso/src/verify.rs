@@ -112,8 +112,8 @@ impl Verifier {
         content: Option<&[u8]>,
         at: Timestamp,
     ) -> DocumentReport {
-        let detached = content.map_or(Detached::None, |c| Detached::Bytes(c.to_vec()));
-        let source = SigSource::Bytes(signature.to_vec());
+        let detached = content.map_or(Detached::None, Detached::Bytes);
+        let source = SigSource::Bytes(signature);
         match self.verify_source("<memory>".into(), source, detached, at) {
             Ok(r) => r,
             Err(e) => DocumentReport::format_failure("<memory>".into(), e.to_string()),
@@ -123,8 +123,8 @@ impl Verifier {
     fn verify_source(
         &self,
         name: String,
-        source: SigSource,
-        detached: Detached,
+        source: SigSource<'_>,
+        detached: Detached<'_>,
         at: Timestamp,
     ) -> Result<DocumentReport, Error> {
         let mut sink = HashingSink::default();
@@ -753,16 +753,16 @@ pub(crate) fn hash_file_all(
 // ---------------------------------------------------------------------------------------------
 // Reading signatures and content.
 
-enum Detached {
+enum Detached<'a> {
     None,
     /// A content file; the flag is true when the caller named it (false: derived from `X.p7s`).
     File(PathBuf, bool),
-    Bytes(Vec<u8>),
+    Bytes(&'a [u8]),
 }
 
-enum SigSource {
+enum SigSource<'a> {
     File(PathBuf),
-    Bytes(Vec<u8>),
+    Bytes(&'a [u8]),
 }
 
 enum SourceError {
@@ -770,8 +770,8 @@ enum SourceError {
     Format(String),
 }
 
-impl SigSource {
-    fn open(path: &Path) -> Result<Self, Error> {
+impl SigSource<'_> {
+    fn open(path: &Path) -> Result<SigSource<'static>, Error> {
         let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
         if meta.is_dir() {
             return Err(Error::io(path, io::Error::other("is a directory")));
@@ -918,9 +918,9 @@ impl HashingSink {
 }
 
 /// Where the signed content is, with digests computed so far.
-enum Content {
+enum Content<'a> {
     Embedded {
-        source: SigSource,
+        source: SigSource<'a>,
         digests: HashMap<DigestAlgorithm, Vec<u8>>,
         raw: Option<Vec<u8>>,
     },
@@ -929,12 +929,12 @@ enum Content {
         digests: HashMap<DigestAlgorithm, Vec<u8>>,
         raw: Option<Vec<u8>>,
     },
-    Bytes(Vec<u8>),
+    Bytes(&'a [u8]),
     Missing(Option<String>),
 }
 
-impl Content {
-    fn embedded(source: SigSource, sink: HashingSink) -> Self {
+impl<'a> Content<'a> {
+    fn embedded(source: SigSource<'a>, sink: HashingSink) -> Self {
         let (digests, raw) = sink.finish();
         Content::Embedded {
             source,
@@ -949,7 +949,7 @@ impl Content {
             raw: None,
         }
     }
-    fn bytes(b: Vec<u8>) -> Self {
+    fn bytes(b: &'a [u8]) -> Self {
         Content::Bytes(b)
     }
 
@@ -1015,7 +1015,7 @@ impl Content {
             Content::Missing(p) => Err(Reason::ContentMissing {
                 looked_for: p.clone(),
             }),
-            Content::Bytes(b) => Ok(b.clone()),
+            Content::Bytes(b) => Ok(b.to_vec()),
             Content::Embedded { raw: Some(r), .. } | Content::File { raw: Some(r), .. } => {
                 Ok(r.clone())
             }
