@@ -42,6 +42,7 @@
 mod algorithm;
 mod asn1;
 mod ber;
+mod cache;
 mod cert;
 mod chain;
 mod error;

@@ -39,6 +39,8 @@ pub struct Verifier {
     anchors: Vec<Certificate>,
     intermediates: Vec<Certificate>,
     policy: ChainPolicy,
+    /// Certificates embedded in the documents, parsed once per run (shared by clones).
+    certificates: crate::cache::CertificateCache,
 }
 
 /// Options that weaken verification, asked for by name (see [`Verifier::dangerous`]).
@@ -197,7 +199,7 @@ impl Verifier {
             .certificates
             .iter()
             .filter(|t| t.tag == tag::SEQUENCE)
-            .filter_map(|t| Certificate::from_der(t.raw).ok())
+            .filter_map(|t| self.certificates.parse(t.raw).ok())
             .collect();
         let signatures = sd
             .signer_infos
