@@ -487,3 +487,32 @@ fn verify_reads_a_signature_from_stdin() {
         "a truncated signature on stdin is TOTAL-FAILED"
     );
 }
+
+#[test]
+fn junit_report_has_one_case_per_file_and_marks_failures() {
+    let out = kyso(
+        &root().join("testdata"),
+        &[
+            "verify",
+            "--trust",
+            "pki/trust.pem",
+            "--at",
+            AT,
+            "--format",
+            "junit",
+            "samples",
+            "pki/chain-rsa.p7b",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let x = stdout(&out);
+    assert!(x.starts_with("<?xml"), "{x}");
+    assert!(x.contains(r#"tests="3" failures="1" errors="0""#), "{x}");
+    assert_eq!(x.matches("<testcase ").count(), 3);
+    assert!(
+        x.contains(r#"name="pki/chain-rsa.p7b"><failure type="FORMAT_FAILURE""#),
+        "{x}"
+    );
+    // No progress line when stderr is not a terminal.
+    assert!(!stderr(&out).contains("verified"), "{}", stderr(&out));
+}

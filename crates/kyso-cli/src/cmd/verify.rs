@@ -1,6 +1,7 @@
 //! `kyso verify`.
 
 use std::fmt::Write as _;
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -10,7 +11,19 @@ use clap::Args as ClapArgs;
 use kyso::{CheckResult, DocumentReport, Indication, Lang, Report};
 
 use crate::exit;
-use crate::output::{self, Format, LangArg};
+use crate::output::{self, LangArg};
+
+/// `--format` values of `kyso verify`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, Default)]
+pub enum VerifyFormat {
+    /// Human-readable text.
+    #[default]
+    Text,
+    /// One JSON document (schema kyso.verify/v1) on stdout.
+    Json,
+    /// JUnit XML: one test case per signature file, for CI systems.
+    Junit,
+}
 
 /// Arguments of `kyso verify`.
 #[derive(ClapArgs, Debug)]
@@ -24,8 +37,8 @@ pub struct Args {
     #[arg(long, value_name = "TIME", value_parser = super::parse_time)]
     at: Option<kyso::Timestamp>,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    format: Format,
+    #[arg(long, value_enum, default_value_t = VerifyFormat::Text)]
+    format: VerifyFormat,
     /// Same as --format json.
     #[arg(long)]
     json: bool,
@@ -41,7 +54,7 @@ pub struct Args {
 }
 
 pub fn run(a: Args) -> Result<u8> {
-    let format = if a.json { Format::Json } else { a.format };
+    let format = if a.json { VerifyFormat::Json } else { a.format };
     let lang = output::lang(a.lang);
     let (anchors, intermediates) = a.certs.load()?;
     let files = collect_inputs(&a.inputs)?;
@@ -67,7 +80,14 @@ pub fn run(a: Args) -> Result<u8> {
         .map_or(1, |n| n.get())
         .min(files.len())
         .max(1);
+    let done = AtomicUsize::new(0);
+    // A progress line on a terminal, for text output only (never in JSON/JUnit or a pipe).
+    let show_progress =
+        format == VerifyFormat::Text && files.len() > 1 && std::io::stderr().is_terminal();
     std::thread::scope(|s| {
+        if show_progress {
+            s.spawn(|| progress(&done, files.len()));
+        }
         for _ in 0..workers {
             s.spawn(|| loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
@@ -82,26 +102,27 @@ pub fn run(a: Args) -> Result<u8> {
                 if let Ok(mut slot) = slots[i].lock() {
                     *slot = Some(r);
                 }
+                done.fetch_add(1, Ordering::Relaxed);
             });
         }
     });
     let mut documents = Vec::new();
-    let mut unreadable = false;
+    let mut unreadable: Vec<(String, String)> = Vec::new();
     for (f, slot) in files.iter().zip(slots) {
         match slot.into_inner().ok().flatten() {
             Some(Ok(d)) => documents.push(d),
             Some(Err(e)) => {
-                unreadable = true;
                 eprintln!("kyso: error: {e}");
-                let _ = f;
+                unreadable.push((f.display().to_string(), e));
             }
-            None => unreadable = true,
+            None => unreadable.push((f.display().to_string(), "not verified".into())),
         }
     }
     let report = Report::new(at, documents);
     match format {
-        Format::Json => output::print(&(report.to_json() + "\n")),
-        Format::Text => {
+        VerifyFormat::Json => output::print(&(report.to_json() + "\n")),
+        VerifyFormat::Junit => output::print(&junit(&report, &unreadable)),
+        VerifyFormat::Text => {
             output::print(&render(&report, lang));
             if anchors.is_empty() {
                 eprintln!(
@@ -114,12 +135,98 @@ pub fn run(a: Args) -> Result<u8> {
             }
         }
     }
-    Ok(match (unreadable, report.worst()) {
+    Ok(match (!unreadable.is_empty(), report.worst()) {
         (true, _) => exit::USAGE,
         (_, Some(Indication::TotalFailed)) => exit::FAILED,
         (_, Some(Indication::Indeterminate)) => exit::INDETERMINATE,
         _ => exit::OK,
     })
+}
+
+/// Redraw "verified N/M" on stderr until every file is done.
+fn progress(done: &AtomicUsize, total: usize) {
+    use std::io::Write;
+    loop {
+        let n = done.load(Ordering::Relaxed);
+        let mut err = std::io::stderr().lock();
+        let _ = write!(err, "\rkyso: verified {n}/{total}");
+        let _ = err.flush();
+        if n >= total {
+            let _ = write!(err, "\r\x1b[K");
+            return;
+        }
+        drop(err);
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
+/// JUnit XML: one test case per signature file; TOTAL-FAILED and INDETERMINATE are failures
+/// (with the sub-indication as their type), unreadable files are errors.
+fn junit(report: &Report, unreadable: &[(String, String)]) -> String {
+    let failures = report.summary.failed + report.summary.indeterminate;
+    let mut x = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let _ = writeln!(
+        x,
+        "<testsuites><testsuite name=\"kyso verify\" tests=\"{}\" failures=\"{failures}\" errors=\"{}\" timestamp=\"{}\">",
+        report.summary.total + unreadable.len(),
+        unreadable.len(),
+        report.validation_time
+    );
+    for d in &report.documents {
+        let _ = write!(
+            x,
+            "  <testcase classname=\"kyso.verify\" name=\"{}\"",
+            xml(&d.signature_file)
+        );
+        if d.indication == Indication::TotalPassed {
+            x.push_str("/>\n");
+            continue;
+        }
+        let kind = format!("{}{}", d.indication.as_str(), sub(d.sub_indication));
+        let mut detail = d.messages.join("\n");
+        for s in &d.signatures {
+            for m in &s.messages {
+                let _ = write!(detail, "\nsignature #{}: {m}", s.index);
+            }
+        }
+        let _ = writeln!(
+            x,
+            "><failure type=\"{}\" message=\"{}\">{}</failure></testcase>",
+            xml(d
+                .sub_indication
+                .map_or_else(|| d.indication.as_str().to_string(), |s| s.as_str())
+                .as_str()),
+            xml(&kind),
+            xml(detail.trim())
+        );
+    }
+    for (f, e) in unreadable {
+        let _ = writeln!(
+            x,
+            "  <testcase classname=\"kyso.verify\" name=\"{}\"><error message=\"{}\"/></testcase>",
+            xml(f),
+            xml(e)
+        );
+    }
+    x.push_str("</testsuite></testsuites>\n");
+    x
+}
+
+fn xml(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            // Characters XML 1.0 cannot carry at all (§2.2) are dropped.
+            c if (c as u32) < 0x20 && !matches!(c, '\n' | '\t' | '\r') => {}
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// A signature read from standard input (held in memory), with its content from a file.
