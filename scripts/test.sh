@@ -10,11 +10,22 @@ command -v openssl >/dev/null || need_pkgs+=(openssl)
 command -v pkg-config >/dev/null || need_pkgs+=(pkg-config)
 [ -f /usr/include/openssl/ssl.h ] || need_pkgs+=(libssl-dev)
 command -v cc >/dev/null || need_pkgs+=(gcc)
+# PKCS#11 tests sign on a real SoftHSM2 token (softhsm2-util, libsofthsm2.so) and import
+# certificates / count C_Login calls with OpenSC (pkcs11-tool, pkcs11-spy.so).
+command -v softhsm2-util >/dev/null || need_pkgs+=(softhsm2)
+command -v pkcs11-tool >/dev/null || need_pkgs+=(opensc)
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   echo "test.sh: installing ${need_pkgs[*]}"
   if [ "$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_pkgs[@]}"
+fi
+
+# The token tests never skip: without SoftHSM2 they would fail anyway, so say why here.
+if ! command -v softhsm2-util >/dev/null || ! command -v pkcs11-tool >/dev/null \
+   || { [ ! -f /usr/lib/softhsm/libsofthsm2.so ] && [ ! -f /usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so ]; }; then
+  echo "test.sh: softhsm2 and opensc are required for the PKCS#11 token tests and could not be installed" >&2
+  exit 1
 fi
 
 if [ ! -d ../shared/testdata-ext ]; then

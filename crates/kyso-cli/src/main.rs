@@ -40,6 +40,8 @@ enum Command {
     Inspect(cmd::inspect::Args),
     /// Build and validate a certificate's path to the trust anchors, shown as a tree.
     Chain(cmd::chain::Args),
+    /// PKCS#11 tokens: list modules' slots, tokens, PIN state, certificates and keys.
+    Token(cmd::token::Args),
 }
 
 fn main() -> ExitCode {
@@ -60,6 +62,7 @@ fn main() -> ExitCode {
         Command::Verify(a) => cmd::verify::run(a),
         Command::Inspect(a) => cmd::inspect::run(a),
         Command::Chain(a) => cmd::chain::run(a),
+        Command::Token(a) => cmd::token::run(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),

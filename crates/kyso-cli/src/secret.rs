@@ -52,7 +52,7 @@ pub fn read(source: Option<&SecretSource>, prompt: &str) -> Result<Vec<u8>> {
         }
         None => {
             if !std::io::stdin().is_terminal() {
-                bail!("{prompt} is needed; give it with --pass env:VAR, file:PATH, fd:N or stdin");
+                bail!("{prompt} is needed; give it with --pass (or --pin) env:VAR, file:PATH, fd:N or stdin");
             }
             rpassword::prompt_password(format!("{prompt}: "))
                 .context("cannot read the password from the terminal")?

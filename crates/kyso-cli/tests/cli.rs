@@ -516,3 +516,55 @@ fn junit_report_has_one_case_per_file_and_marks_failures() {
     // No progress line when stderr is not a terminal.
     assert!(!stderr(&out).contains("verified"), "{}", stderr(&out));
 }
+
+#[test]
+fn resume_skips_what_is_signed_and_redoes_nothing_else_silently() {
+    let d = tmpdir("resume");
+    for n in ["a.txt", "b.txt", "c.txt", "d.txt"] {
+        std::fs::write(d.join(n), format!("tài liệu {n}")).unwrap();
+    }
+    let (key, cert) = (pki("signer-rsa.key"), pki("signer-rsa.pem"));
+    let sign = |extra: &[&str]| {
+        let mut args = vec!["sign", "--key", key.as_str(), "--cert", cert.as_str()];
+        args.extend_from_slice(extra);
+        kyso(&d, &args)
+    };
+    // An "interrupted" batch: a and b were signed, c's signature is another file's, d not done.
+    assert_eq!(sign(&["a.txt", "b.txt", "c.txt"]).status.code(), Some(0));
+    std::fs::copy(d.join("a.txt.p7s"), d.join("c.txt.p7s")).unwrap();
+    let a_before = std::fs::read(d.join("a.txt.p7s")).unwrap();
+    let out = sign(&["--resume", "a.txt", "b.txt", "c.txt", "d.txt"]);
+    let err = stderr(&out);
+    assert!(err.contains("a.txt is already signed"), "{err}");
+    assert!(err.contains("b.txt is already signed"), "{err}");
+    assert!(err.contains("signed d.txt"), "{err}");
+    // c.txt.p7s does not sign c.txt: not skipped, and not overwritten without --force.
+    assert!(err.contains("c.txt.p7s already exists"), "{err}");
+    assert!(
+        err.contains("1 signed, 2 already signed, 1 failed"),
+        "{err}"
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        std::fs::read(d.join("a.txt.p7s")).unwrap(),
+        a_before,
+        "a signed file is not re-signed"
+    );
+    // With --force the wrong one is redone; then everything verifies.
+    assert_eq!(
+        sign(&["--resume", "--force", "c.txt"]).status.code(),
+        Some(0)
+    );
+    let out = kyso(
+        &d,
+        &[
+            "verify",
+            "--trust",
+            &pki("trust.pem"),
+            "--intermediates",
+            &pki("chain-rsa.pem"),
+            ".",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+}

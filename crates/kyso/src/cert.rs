@@ -12,6 +12,9 @@ use x509_parser::prelude::{FromDer, X509Certificate};
 use crate::algorithm::{DigestAlgorithm, KeyInfo};
 use crate::asn1::{self, tag, Tlv};
 use crate::error::Error;
+use crate::general_name::{
+    self, DistributionPoint, GeneralName, NameConstraints as GnNameConstraints,
+};
 use crate::time::Timestamp;
 use crate::{name, oid};
 
@@ -20,6 +23,7 @@ pub(crate) mod ku {
     pub const DIGITAL_SIGNATURE: u16 = 1 << 0;
     pub const NON_REPUDIATION: u16 = 1 << 1;
     pub const KEY_CERT_SIGN: u16 = 1 << 5;
+    pub const CRL_SIGN: u16 = 1 << 6;
     pub const NAMES: [&str; 9] = [
         "digitalSignature",
         "nonRepudiation",
@@ -54,8 +58,26 @@ struct Inner {
     aki: Option<Vec<u8>>,
     /// Critical extensions kyso does not process (RFC 5280 §4.2: must reject).
     unknown_critical: Vec<String>,
-    /// Extensions whose processing belongs to full path validation, present in this certificate.
-    constraints_present: Vec<&'static str>,
+    /// certificatePolicies policy OIDs (dotted), RFC 5280 §4.2.1.4; qualifiers are ignored.
+    policies: Option<Vec<String>>,
+    /// policyMappings (issuerDomainPolicy, subjectDomainPolicy), RFC 5280 §4.2.1.5.
+    policy_mappings: Option<Vec<(String, String)>>,
+    /// policyConstraints (requireExplicitPolicy, inhibitPolicyMapping), RFC 5280 §4.2.1.11.
+    policy_constraints: Option<(Option<u32>, Option<u32>)>,
+    /// inhibitAnyPolicy SkipCerts, RFC 5280 §4.2.1.14.
+    inhibit_any_policy: Option<u32>,
+    /// nameConstraints, RFC 5280 §4.2.1.10.
+    name_constraints: Option<GnNameConstraints>,
+    /// subjectAltName, RFC 5280 §4.2.1.6 (empty when absent).
+    subject_alt_names: Vec<GeneralName>,
+    /// cRLDistributionPoints, RFC 5280 §4.2.1.13.
+    crl_distribution_points: Option<Vec<DistributionPoint>>,
+    /// RFC 5280 profile rules this certificate breaks (each names its section).
+    profile_flaws: Vec<&'static str>,
+    /// Version 3 (extensions allowed).
+    v3: bool,
+    /// Profile rules about its issuance, not applied when it is a trust anchor.
+    issuance_flaws: Vec<&'static str>,
     signature_digest: Option<DigestAlgorithm>,
     signature_algorithm: String,
     sha256: [u8; 32],
@@ -94,7 +116,24 @@ impl Certificate {
         let mut ski = None;
         let mut aki = None;
         let mut unknown_critical = Vec::new();
-        let mut constraints_present = Vec::new();
+        let mut policies = None;
+        let mut policy_mappings = None;
+        let mut policy_constraints = None;
+        let mut inhibit_any_policy = None;
+        let mut name_constraints = None;
+        let mut subject_alt_names = Vec::new();
+        let mut crl_distribution_points = None;
+        let malformed = |ext: &x509_parser::extensions::X509Extension<'_>, e: String| {
+            bad(format!(
+                "extension {} is malformed: {e}",
+                ext.oid.to_id_string()
+            ))
+        };
+        let mut malformed_noncritical = false;
+        let mut aki_flags: Option<(bool, bool)> = None;
+        let mut san_critical: Option<bool> = None;
+        let mut aia_critical = false;
+        let mut eku_empty = false;
         for ext in c.extensions() {
             match ext.parsed_extension() {
                 ParsedExtension::KeyUsage(k) => key_usage = Some(k.flags),
@@ -125,18 +164,58 @@ impl Certificate {
                 ParsedExtension::AuthorityKeyIdentifier(a) => {
                     aki = a.key_identifier.as_ref().map(|k| k.0.to_vec())
                 }
-                ParsedExtension::NameConstraints(_) => constraints_present.push("name constraints"),
-                ParsedExtension::PolicyConstraints(_) => {
-                    constraints_present.push("policy constraints")
+                ParsedExtension::NameConstraints(_) => {
+                    name_constraints = Some(
+                        general_name::parse_name_constraints(ext.value, ext.critical)
+                            .map_err(|e| malformed(ext, e.what))?,
+                    )
                 }
-                ParsedExtension::PolicyMappings(_) => constraints_present.push("policy mappings"),
-                ParsedExtension::InhibitAnyPolicy(_) => {
-                    constraints_present.push("inhibit anyPolicy")
+                ParsedExtension::PolicyConstraints(p) => {
+                    policy_constraints = Some((p.require_explicit_policy, p.inhibit_policy_mapping))
                 }
-                ParsedExtension::SubjectAlternativeName(_)
-                | ParsedExtension::IssuerAlternativeName(_)
-                | ParsedExtension::CertificatePolicies(_)
-                | ParsedExtension::CRLDistributionPoints(_)
+                ParsedExtension::PolicyMappings(m) => {
+                    policy_mappings = Some(
+                        m.mappings
+                            .iter()
+                            .map(|m| {
+                                (
+                                    m.issuer_domain_policy.to_id_string(),
+                                    m.subject_domain_policy.to_id_string(),
+                                )
+                            })
+                            .collect(),
+                    )
+                }
+                ParsedExtension::InhibitAnyPolicy(i) => inhibit_any_policy = Some(i.skip_certs),
+                ParsedExtension::CertificatePolicies(p) => {
+                    // §4.2.1.4: a critical certificatePolicies must be interpretable
+                    // "including the optional qualifier": kyso knows CPS and user notice.
+                    let unknown_qualifier = p
+                        .iter()
+                        .flat_map(|i| i.policy_qualifiers.iter().flatten())
+                        .any(|q| {
+                            let id = q.policy_qualifier_id.to_id_string();
+                            id != "1.3.6.1.5.5.7.2.1" && id != "1.3.6.1.5.5.7.2.2"
+                        });
+                    if ext.critical && unknown_qualifier {
+                        unknown_critical.push(format!(
+                            "{} (unknown policy qualifier)",
+                            ext.oid.to_id_string()
+                        ));
+                    }
+                    policies = Some(p.iter().map(|i| i.policy_id.to_id_string()).collect())
+                }
+                ParsedExtension::SubjectAlternativeName(_) => {
+                    subject_alt_names = general_name::parse_alt_names(ext.value)
+                        .map_err(|e| malformed(ext, e.what))?
+                }
+                ParsedExtension::CRLDistributionPoints(_) => {
+                    crl_distribution_points = Some(
+                        general_name::parse_distribution_points(ext.value)
+                            .map_err(|e| malformed(ext, e.what))?,
+                    )
+                }
+                ParsedExtension::IssuerAlternativeName(_)
                 | ParsedExtension::AuthorityInfoAccess(_) => {}
                 ParsedExtension::ParseError { .. } if ext.critical => {
                     return Err(bad(format!(
@@ -144,9 +223,151 @@ impl Certificate {
                         ext.oid.to_id_string()
                     )));
                 }
+                // A malformed non-critical extension is a flaw of the certificate, reported
+                // when it is on a path (RFC 5280 §4.2: extensions are DER per Appendix A).
+                ParsedExtension::ParseError { .. } => {
+                    malformed_noncritical = true;
+                }
                 _ if ext.critical => unknown_critical.push(ext.oid.to_id_string()),
                 _ => {}
             }
+            match ext.parsed_extension() {
+                ParsedExtension::AuthorityKeyIdentifier(a) => {
+                    aki_flags = Some((ext.critical, a.key_identifier.is_some()))
+                }
+                ParsedExtension::SubjectAlternativeName(_) => san_critical = Some(ext.critical),
+                ParsedExtension::AuthorityInfoAccess(_) => aia_critical |= ext.critical,
+                ParsedExtension::ExtendedKeyUsage(e) => {
+                    eku_empty = !e.any
+                        && !e.server_auth
+                        && !e.client_auth
+                        && !e.code_signing
+                        && !e.email_protection
+                        && !e.time_stamping
+                        && !e.ocsp_signing
+                        && e.other.is_empty()
+                }
+                _ => {}
+            }
+        }
+        // RFC 5280 profile rules a conforming CA follows (§4.1, §4.2), checked when the
+        // certificate is on a path. Each entry names the rule and its section.
+        let mut flaws: Vec<&'static str> = Vec::new();
+        // Rules about how the certificate was issued (serial number, authorityKeyIdentifier):
+        // not applied to a trust anchor, which is an input of name and key (§6.1.1 d).
+        let mut issuance_flaws: Vec<&'static str> = Vec::new();
+        let v3 = c.version().0 >= 2;
+        let is_ca = matches!(basic_constraints, Some((true, _)));
+        let self_issued = name::names_match(
+            c.tbs_certificate.subject.as_raw(),
+            c.tbs_certificate.issuer.as_raw(),
+        );
+        // The INTEGER's own contents octets (x509-parser's raw_serial drops the sign).
+        let serial_der = tbs_serial(&der).unwrap_or_default();
+        let serial_raw: &[u8] = &serial_der;
+        if serial_raw.first().is_some_and(|b| b & 0x80 != 0) {
+            issuance_flaws.push("the serial number is negative (§4.1.2.2: MUST be positive)");
+        } else if serial_raw.iter().all(|b| *b == 0) {
+            issuance_flaws.push("the serial number is zero (§4.1.2.2: MUST be positive)");
+        }
+        if serial_raw.len() > 20 && !(serial_raw.len() == 21 && serial_raw[0] == 0) {
+            issuance_flaws.push("the serial number is longer than 20 octets (§4.1.2.2)");
+        }
+        if malformed_noncritical {
+            flaws.push("an extension is malformed (§4.2, Appendix A)");
+        }
+        match aki_flags {
+            Some((true, _)) => {
+                flaws.push("authorityKeyIdentifier is critical (§4.2.1.1: MUST be non-critical)")
+            }
+            Some((false, false)) => flaws.push(
+                "authorityKeyIdentifier lacks keyIdentifier (§4.2.1.1: MUST be included)",
+            ),
+            None if v3 && !self_issued => issuance_flaws.push(
+                "authorityKeyIdentifier is missing (§4.2.1.1: MUST appear except in self-signed certificates)",
+            ),
+            _ => {}
+        }
+        if let (Some(a), Some(k)) = (&aki, &ski) {
+            if self_issued && a != k && x509.verify(&public_key).unwrap_or(false) {
+                flaws.push(
+                    "a self-signed certificate whose authorityKeyIdentifier differs from its own subjectKeyIdentifier (§4.2.1.1)",
+                );
+            }
+        }
+        if is_ca {
+            if v3 && ski.is_none() {
+                flaws.push("a CA certificate without subjectKeyIdentifier (§4.2.1.2: MUST appear)");
+            }
+            // basicConstraints and policyConstraints "MUST be critical" too (§4.2.1.9,
+            // §4.2.1.11), but NIST PKITS 4.6.4 and its policy rows require accepting
+            // non-critical ones, so they are not enforced.
+            if c.tbs_certificate.subject.iter_attributes().next().is_none() {
+                flaws.push("a CA certificate with an empty subject (§4.1.2.6: MUST be non-empty)");
+            }
+        } else {
+            if key_usage.is_some_and(|k| k & ku::KEY_CERT_SIGN != 0) {
+                flaws.push("keyCertSign is asserted without basicConstraints cA (§4.2.1.3)");
+            }
+            if name_constraints.is_some() {
+                flaws.push("nameConstraints in a certificate that is not a CA (§4.2.1.10: MUST be used only in a CA certificate)");
+            }
+        }
+        if let Some(nc) = &name_constraints {
+            if !nc.critical {
+                flaws.push("nameConstraints is not critical (§4.2.1.10: MUST be critical)");
+            }
+            if nc.permitted.as_ref().is_some_and(Vec::is_empty) {
+                flaws.push("nameConstraints has an empty permittedSubtrees (§4.2.1.10: GeneralSubtrees SIZE (1..MAX))");
+            }
+            if nc
+                .permitted
+                .iter()
+                .flatten()
+                .chain(&nc.excluded)
+                .any(|st| matches!(&st.base, GeneralName::Dns(d) if d.starts_with('.')))
+            {
+                flaws.push("a dNSName name constraint starts with a period (§4.2.1.10: host.example.com form)");
+            }
+        }
+        if aia_critical {
+            flaws.push("authorityInfoAccess is critical (§4.2.2.1: MUST be non-critical)");
+        }
+        if eku_empty {
+            flaws.push("extKeyUsage is empty (§4.2.1.12: SIZE (1..MAX))");
+        }
+        let subject_empty = c.tbs_certificate.subject.iter_attributes().next().is_none();
+        if subject_empty && san_critical == Some(false) {
+            flaws.push("the subject is empty and subjectAltName is not critical (§4.2.1.6: MUST be critical)");
+        }
+        if subject_empty && san_critical.is_none() && !is_ca {
+            flaws.push("the subject is empty and there is no subjectAltName (§4.2.1.6)");
+        }
+        for n in &subject_alt_names {
+            match n {
+                GeneralName::Dns(d) if !general_name::dns_name_syntax_ok(d) => {
+                    flaws.push("a subjectAltName dNSName is not a valid host name (§4.2.1.6, RFC 1034 §3.5)")
+                }
+                GeneralName::Email(e) if !general_name::email_syntax_ok(e) => {
+                    flaws.push("a subjectAltName rfc822Name is not a valid mailbox (§4.2.1.6, RFC 5321 §4.1.2)")
+                }
+                GeneralName::Ip(b) if b.len() != 4 && b.len() != 16 => {
+                    flaws.push("a subjectAltName iPAddress is neither 4 nor 16 octets (§4.2.1.6)")
+                }
+                _ => {}
+            }
+        }
+        // EC keys must name their curve (RFC 5480 §2.1.1: "implicitCurve and specifiedCurve
+        // MUST NOT be used").
+        let spki = c.public_key();
+        if spki.algorithm.algorithm.to_id_string() == "1.2.840.10045.2.1"
+            && spki
+                .algorithm
+                .parameters
+                .as_ref()
+                .is_none_or(|p| p.tag() != x509_parser::der_parser::asn1_rs::Tag::Oid)
+        {
+            flaws.push("an EC public key with explicit or implicit curve parameters (RFC 5480 §2.1.1: namedCurve only)");
         }
         let sig_oid = c.signature_algorithm.algorithm.as_bytes();
         let signature_digest = cert_signature_digest(&der);
@@ -165,7 +386,16 @@ impl Certificate {
             ski,
             aki,
             unknown_critical,
-            constraints_present,
+            policies,
+            policy_mappings,
+            policy_constraints,
+            inhibit_any_policy,
+            name_constraints,
+            subject_alt_names,
+            crl_distribution_points,
+            profile_flaws: flaws,
+            v3,
+            issuance_flaws,
             signature_digest,
             signature_algorithm: asn1::oid_to_string(sig_oid),
             sha256: Sha256::digest(&der).into(),
@@ -297,8 +527,35 @@ impl Certificate {
     pub(crate) fn unknown_critical(&self) -> &[String] {
         &self.0.unknown_critical
     }
-    pub(crate) fn constraints_present(&self) -> &[&'static str] {
-        &self.0.constraints_present
+    pub(crate) fn policies(&self) -> Option<&[String]> {
+        self.0.policies.as_deref()
+    }
+    pub(crate) fn policy_mappings(&self) -> Option<&[(String, String)]> {
+        self.0.policy_mappings.as_deref()
+    }
+    pub(crate) fn policy_constraints(&self) -> Option<(Option<u32>, Option<u32>)> {
+        self.0.policy_constraints
+    }
+    pub(crate) fn inhibit_any_policy(&self) -> Option<u32> {
+        self.0.inhibit_any_policy
+    }
+    pub(crate) fn name_constraints(&self) -> Option<&GnNameConstraints> {
+        self.0.name_constraints.as_ref()
+    }
+    pub(crate) fn subject_alt_names(&self) -> &[GeneralName] {
+        &self.0.subject_alt_names
+    }
+    pub(crate) fn profile_flaws(&self) -> &[&'static str] {
+        &self.0.profile_flaws
+    }
+    pub(crate) fn is_v3(&self) -> bool {
+        self.0.v3
+    }
+    pub(crate) fn issuance_flaws(&self) -> &[&'static str] {
+        &self.0.issuance_flaws
+    }
+    pub(crate) fn crl_distribution_points(&self) -> Option<&[DistributionPoint]> {
+        self.0.crl_distribution_points.as_deref()
     }
     pub(crate) fn signature_digest(&self) -> Option<DigestAlgorithm> {
         self.0.signature_digest
@@ -322,6 +579,16 @@ impl Certificate {
         let serial = asn1::tlv(tag::INTEGER, &[&self.0.serial]);
         asn1::tlv(tag::SEQUENCE, &[&self.0.issuer_der, &serial])
     }
+}
+
+/// The contents octets of tbsCertificate.serialNumber (RFC 5280 §4.1.2.2).
+fn tbs_serial(der: &[u8]) -> Option<Vec<u8>> {
+    let cert = Tlv::parse_exact(der, "Certificate").ok()?;
+    let tbs = cert.reader().read().ok()?;
+    let mut r = tbs.reader();
+    r.optional(tag::ctx_cons(0)).ok()?;
+    let serial = r.read().ok()?;
+    (serial.tag == tag::INTEGER).then(|| serial.value.to_vec())
 }
 
 /// The digest inside a certificate's own signatureAlgorithm (RFC 5280 §4.1.1.2), for the

@@ -1,29 +1,39 @@
 //! Certificate path building and validation (RFC 5280 §6), with reasons ranked so the user sees
 //! the most specific one.
 //!
-//! What this validates: signatures along the path, validity at the validation time, issuer and
-//! subject chaining (with AKI/SKI hints), basicConstraints cA, keyUsage keyCertSign,
-//! pathLenConstraint, unknown critical extensions, and the algorithm policy for certificate
-//! signatures and keys. What it does not do yet: certificate policies, name constraints and
-//! policy constraints processing (a path that carries those extensions fails closed with
-//! `UnsupportedConstraint`), and revocation (reported as a skipped check by the verifier).
+//! What this validates, for a path from a trust anchor to the target: signatures, validity at
+//! the validation time, name chaining (with AKI/SKI hints), basicConstraints cA and
+//! pathLenConstraint, keyUsage keyCertSign, unknown critical extensions, the algorithm policy,
+//! certificate policies (the valid_policy_tree, [`crate::policy`]), name constraints
+//! ([`crate::name_constraints`]), required extended key usages, and revocation from the CRLs
+//! given ([`crate::crl`], §6.3). Path building is a bounded depth-first search over the pool:
+//! every candidate issuer is tried, so loops, cross-certificates and decoys are handled, and
+//! when every path fails the most specific reason is reported.
 
 use serde::Serialize;
 
 use crate::cert::{ku, Certificate, CertificateSummary};
-use crate::report::{Lang, SubIndication};
+use crate::crl::{self, Crl, CrlProblem, RevocationMode, RevocationReason, RevocationStatus};
+use crate::name_constraints::{self, NameConstraintFailure};
+use crate::policy::{self, CertPolicies, PolicyFailure, PolicyInputs, ANY_POLICY};
+use crate::report::{CheckResult, Lang, Reason, SkipReason, SubIndication};
 use crate::time::Timestamp;
 
 /// Longest path accepted, trust anchor excluded. Real government hierarchies are 2-4 deep; 8
 /// intermediates is generous and bounds the search.
 const MAX_PATH_LEN: usize = 9;
-/// Signature checks allowed for one path search; webpki uses 100 for the same purpose.
-const MAX_SIGNATURE_CHECKS: usize = 100;
+/// Signature checks (certificates and CRLs) allowed for one path search. webpki uses 100 for
+/// certificates alone; CRL checking adds at most a few per certificate of a real path
+/// (complete CRL, delta CRL, a CRL signer's own path), so 200 keeps the same order.
+const MAX_SIGNATURE_CHECKS: usize = 200;
 /// Candidate issuers looked at in one search, so a pool of hundreds of certificates with the
-/// same name cannot make the search quadratic.
+/// same name cannot make the search quadratic (webpki bounds its path-building calls too).
 const MAX_CANDIDATES: usize = 1_000;
+/// Nesting of CRL-signer path validations (§6.3.3 f: the CRL signer's own path, whose CRLs
+/// may have a signer...). PKITS needs one level (separate CRL-signing keys); two is margin.
+const MAX_CRL_SIGNER_DEPTH: u8 = 2;
 
-/// Why a certificate path is not valid.
+/// Why a certificate path is not valid. Serialized with `code` equal to [`ChainError::code`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "code", rename_all = "snake_case")]
 #[non_exhaustive]
@@ -43,6 +53,7 @@ pub enum ChainError {
         subject: String,
     },
     /// A certificate expired before the validation time.
+    #[serde(rename = "certificate_expired")]
     Expired {
         /// The certificate.
         subject: String,
@@ -54,6 +65,7 @@ pub enum ChainError {
         end_entity: bool,
     },
     /// A certificate is not yet valid at the validation time.
+    #[serde(rename = "certificate_not_yet_valid")]
     NotYetValid {
         /// The certificate.
         subject: String,
@@ -63,6 +75,7 @@ pub enum ChainError {
         at: Timestamp,
     },
     /// An issuing certificate is not a CA (basicConstraints, RFC 5280 §6.1.4 k).
+    #[serde(rename = "issuer_not_ca")]
     NotCa {
         /// The certificate.
         subject: String,
@@ -92,6 +105,7 @@ pub enum ChainError {
         extension: String,
     },
     /// A certificate in the path uses an algorithm or key that is too weak.
+    #[serde(rename = "weak_certificate_algorithm")]
     WeakAlgorithm {
         /// The certificate.
         subject: String,
@@ -99,7 +113,92 @@ pub enum ChainError {
         detail: String,
     },
     /// The path search hit its work limit (hostile or badly built certificate pool).
+    #[serde(rename = "path_search_budget_exceeded")]
     BudgetExceeded,
+    /// A name of the certificate is outside what a CA above it permits, or inside what it
+    /// excludes (RFC 5280 §4.2.1.10, §6.1.3 b, c).
+    NameConstraintViolation {
+        /// The certificate.
+        subject: String,
+        /// The name that is refused (`DNS:...`, `email:...`, `DirName:...`).
+        name: String,
+        /// The CA whose constraint refuses it.
+        constrained_by: String,
+        /// The excluded subtree, when the name is excluded (not merely not permitted).
+        excluded_subtree: Option<String>,
+    },
+    /// A critical nameConstraints extension constrains a name form kyso cannot check
+    /// (RFC 5280 §4.2.1.10: process it or reject).
+    UnsupportedNameConstraint {
+        /// The CA.
+        subject: String,
+        /// The name form.
+        form: String,
+    },
+    /// Checking the certificate's names against a CA's name constraints would exceed the
+    /// work bound (names × subtrees, see `name_constraints::MAX_CHECKS`).
+    #[serde(rename = "too_many_name_constraint_checks")]
+    TooManyNameChecks {
+        /// The certificate.
+        subject: String,
+        /// The comparisons it would take.
+        checks: usize,
+    },
+    /// No certificate policy acceptable to the user is valid for the path while an explicit
+    /// policy is required (RFC 5280 §6.1.3 f, §6.1.5 g).
+    NoAcceptablePolicy {
+        /// The certificate at which the requirement failed.
+        subject: String,
+        /// The user-initial-policy-set (dotted OIDs; `2.5.29.32.0` is anyPolicy).
+        initial_policies: Vec<String>,
+    },
+    /// A policyMappings extension maps to or from anyPolicy (RFC 5280 §6.1.4 a).
+    AnyPolicyMapped {
+        /// The CA.
+        subject: String,
+    },
+    /// Policy processing grew past its bound (RFC 5280 §6.1; CVE-2023-0464 style input).
+    PolicyTreeTooLarge {
+        /// The certificate at which the bound was hit.
+        subject: String,
+    },
+    /// The certificate's extended key usage does not allow a required purpose (RFC 5280
+    /// §4.2.1.12; applied to CAs too, as OpenSSL and Chromium do).
+    EkuNotAllowed {
+        /// The certificate.
+        subject: String,
+        /// The required purpose (dotted OID).
+        required: String,
+    },
+    /// The certificate breaks an RFC 5280 profile rule that makes it unusable on a path
+    /// (negative serial, missing authorityKeyIdentifier, CA without subjectKeyIdentifier,
+    /// malformed extension, ...).
+    MalformedCertificate {
+        /// The certificate.
+        subject: String,
+        /// The rule, with its RFC 5280 section.
+        rule: String,
+    },
+    /// The certificate is listed on a valid CRL of its issuer (RFC 5280 §6.3.3).
+    #[serde(rename = "certificate_revoked")]
+    Revoked {
+        /// The certificate.
+        subject: String,
+        /// Its serial number, hex.
+        serial: String,
+        /// reasonCode.
+        reason: RevocationReason,
+        /// revocationDate.
+        revoked_at: Timestamp,
+    },
+    /// The certificate's revocation status could not be established while it is required.
+    #[serde(rename = "revocation_status_unknown")]
+    RevocationUnknown {
+        /// The certificate.
+        subject: String,
+        /// Why.
+        problem: CrlProblem,
+    },
 }
 
 impl ChainError {
@@ -112,9 +211,20 @@ impl ChainError {
             BudgetExceeded => 2,
             BadCertificateSignature { .. } => 3,
             WeakAlgorithm { .. } => 4,
-            NotCa { .. } | KeyCertSignMissing { .. } | PathLenExceeded { .. } => 5,
-            UnknownCriticalExtension { .. } | UnsupportedConstraint { .. } => 6,
-            Expired { .. } | NotYetValid { .. } => 7,
+            RevocationUnknown { .. } => 5,
+            NotCa { .. } | KeyCertSignMissing { .. } | PathLenExceeded { .. } => 6,
+            UnknownCriticalExtension { .. }
+            | UnsupportedConstraint { .. }
+            | UnsupportedNameConstraint { .. }
+            | MalformedCertificate { .. }
+            | TooManyNameChecks { .. }
+            | PolicyTreeTooLarge { .. } => 7,
+            NameConstraintViolation { .. }
+            | NoAcceptablePolicy { .. }
+            | AnyPolicyMapped { .. }
+            | EkuNotAllowed { .. } => 8,
+            Expired { .. } | NotYetValid { .. } => 9,
+            Revoked { .. } => 10,
         }
     }
 
@@ -123,7 +233,7 @@ impl ChainError {
         use ChainError::*;
         match self {
             NoTrustAnchors | UnknownIssuer { .. } => SubIndication::NoCertificateChainFound,
-            BadCertificateSignature { .. } | BudgetExceeded => {
+            BadCertificateSignature { .. } | BudgetExceeded | MalformedCertificate { .. } => {
                 SubIndication::CertificateChainGeneralFailure
             }
             Expired { .. } => SubIndication::OutOfBoundsNoPoe,
@@ -132,8 +242,19 @@ impl ChainError {
             | KeyCertSignMissing { .. }
             | PathLenExceeded { .. }
             | UnknownCriticalExtension { .. }
-            | UnsupportedConstraint { .. } => SubIndication::ChainConstraintsFailure,
+            | UnsupportedConstraint { .. }
+            | UnsupportedNameConstraint { .. }
+            | NameConstraintViolation { .. }
+            | NoAcceptablePolicy { .. }
+            | AnyPolicyMapped { .. }
+            | PolicyTreeTooLarge { .. }
+            | TooManyNameChecks { .. }
+            | EkuNotAllowed { .. } => SubIndication::ChainConstraintsFailure,
             WeakAlgorithm { .. } => SubIndication::CryptoConstraintsFailure,
+            // ETSI EN 319 102-1 §5.2.6: REVOKED is TOTAL-FAILED; unknown status is
+            // INDETERMINATE (TRY_LATER: revocation information may become available).
+            Revoked { .. } => SubIndication::Revoked,
+            RevocationUnknown { .. } => SubIndication::TryLater,
         }
     }
 
@@ -153,6 +274,16 @@ impl ChainError {
             UnsupportedConstraint { .. } => "unsupported_constraint",
             WeakAlgorithm { .. } => "weak_certificate_algorithm",
             BudgetExceeded => "path_search_budget_exceeded",
+            NameConstraintViolation { .. } => "name_constraint_violation",
+            UnsupportedNameConstraint { .. } => "unsupported_name_constraint",
+            NoAcceptablePolicy { .. } => "no_acceptable_policy",
+            AnyPolicyMapped { .. } => "any_policy_mapped",
+            PolicyTreeTooLarge { .. } => "policy_tree_too_large",
+            EkuNotAllowed { .. } => "eku_not_allowed",
+            Revoked { .. } => "certificate_revoked",
+            MalformedCertificate { .. } => "malformed_certificate",
+            TooManyNameChecks { .. } => "too_many_name_constraint_checks",
+            RevocationUnknown { .. } => "revocation_status_unknown",
         }
     }
 
@@ -221,15 +352,171 @@ impl ChainError {
             } else {
                 "the certificate pool made path building exceed its work limit (too many candidate issuers or loops)".into()
             },
+            NameConstraintViolation { subject, name, constrained_by, excluded_subtree } => match (vi, excluded_subtree) {
+                (false, Some(ex)) => format!("certificate '{subject}' has the name {name}, which CA '{constrained_by}' excludes ({ex}) in its name constraints"),
+                (false, None) => format!("certificate '{subject}' has the name {name}, which is outside what CA '{constrained_by}' permits in its name constraints"),
+                (true, _) => format!("tên {name} của chứng thư '{subject}' vi phạm ràng buộc tên (name constraints) của CA '{constrained_by}'"),
+            },
+            UnsupportedNameConstraint { subject, form } => if vi {
+                format!("CA '{subject}' có ràng buộc tên bắt buộc với dạng {form} mà kyso không kiểm tra được")
+            } else {
+                format!("CA '{subject}' has a critical name constraint on the {form} form, which kyso cannot check, so the path is rejected")
+            },
+            NoAcceptablePolicy { subject, initial_policies } => if vi {
+                format!("không có chính sách chứng thư hợp lệ nào cho chuỗi (yêu cầu chính sách tường minh), tại '{subject}'; tập chính sách ban đầu: {}", initial_policies.join(", "))
+            } else {
+                format!("no certificate policy acceptable to the user ({}) is valid along the path, and an explicit policy is required (failed at '{subject}'); hint: check --policy and the CAs' certificatePolicies", initial_policies.join(", "))
+            },
+            AnyPolicyMapped { subject } => if vi {
+                format!("CA '{subject}' ánh xạ chính sách từ hoặc tới anyPolicy")
+            } else {
+                format!("CA '{subject}' has a policy mapping to or from anyPolicy, which RFC 5280 forbids")
+            },
+            PolicyTreeTooLarge { subject } => if vi {
+                format!("xử lý chính sách chứng thư vượt giới hạn tại '{subject}'")
+            } else {
+                format!("certificate policy processing exceeded its bound at '{subject}' (hostile policy mappings?)")
+            },
+            EkuNotAllowed { subject, required } => if vi {
+                format!("chứng thư '{subject}' không cho phép mục đích sử dụng {required} (extendedKeyUsage)")
+            } else {
+                format!("certificate '{subject}' does not allow the required extended key usage {required}")
+            },
+            TooManyNameChecks { subject, checks } => if vi {
+                format!("kiểm tra ràng buộc tên cho '{subject}' cần {checks} phép so sánh, vượt giới hạn")
+            } else {
+                format!("checking the names of '{subject}' against name constraints would take {checks} comparisons, over kyso's bound (hostile certificate?)")
+            },
+            MalformedCertificate { subject, rule } => if vi {
+                format!("chứng thư '{subject}' không đúng hồ sơ RFC 5280: {rule}")
+            } else {
+                format!("certificate '{subject}' does not conform to RFC 5280 and is not used: {rule}")
+            },
+            Revoked { subject, serial, reason, revoked_at } => if vi {
+                format!("chứng thư '{subject}' (số hiệu {serial}) đã bị thu hồi lúc {revoked_at}, lý do {reason}")
+            } else {
+                format!("certificate '{subject}' (serial {serial}) was revoked at {revoked_at}, reason {reason}")
+            },
+            RevocationUnknown { subject, problem } => if vi {
+                format!("không xác định được trạng thái thu hồi của '{subject}': {}", problem.describe())
+            } else {
+                format!("the revocation status of '{subject}' is unknown: {}", problem.describe())
+            },
         }
     }
 }
 
-/// Inputs to path validation.
+/// Inputs to path validation inside the library (what [`ChainOptions`] sets, plus the
+/// verifier's dangerous switches).
 #[derive(Debug, Clone, Default)]
-pub struct ChainPolicy {
+pub(crate) struct ChainPolicy {
     /// Accept SHA-1/MD5 certificate signatures and keys below the minimum sizes.
     pub(crate) legacy_crypto: bool,
+    /// user-initial-policy-set (RFC 5280 §6.1.1 c), dotted OIDs; empty means anyPolicy.
+    pub(crate) initial_policies: Vec<String>,
+    /// initial-explicit-policy (§6.1.1 f).
+    pub(crate) require_explicit_policy: bool,
+    /// initial-policy-mapping-inhibit (§6.1.1 e).
+    pub(crate) inhibit_policy_mapping: bool,
+    /// initial-any-policy-inhibit (§6.1.1 g).
+    pub(crate) inhibit_any_policy: bool,
+    /// Extended key usages every certificate of the path must allow (dotted OIDs).
+    pub(crate) required_ekus: Vec<String>,
+    /// CRLs to consult (§6.3).
+    pub(crate) crls: Vec<Crl>,
+    /// How revocation is checked.
+    pub(crate) revocation: RevocationMode,
+    /// Apply the trust anchor's name constraints (RFC 5280 §6.1.1 allows the anchor
+    /// information to carry them; OpenSSL and webpki apply them). Default on.
+    pub(crate) skip_anchor_constraints: bool,
+}
+
+/// Options for [`crate::validate_chain_with`]: the RFC 5280 §6.1.1 inputs a caller may set,
+/// the CRLs to consult and the validation time.
+///
+/// ```
+/// # use kyso::{ChainOptions, RevocationMode, Timestamp};
+/// let opts = ChainOptions::new(Timestamp::from_unix(1_700_000_000))
+///     .policy("2.16.840.1.101.3.2.1.48.1")
+///     .require_explicit_policy(true)
+///     .revocation(RevocationMode::Required);
+/// ```
+#[derive(Debug, Clone)]
+pub struct ChainOptions {
+    pub(crate) at: Timestamp,
+    pub(crate) policy: ChainPolicy,
+}
+
+impl ChainOptions {
+    /// Defaults of RFC 5280 §6.1.1 (initial policy set anyPolicy, no flags), revocation
+    /// [`RevocationMode::Auto`] with no CRL, validation at `at`.
+    pub fn new(at: Timestamp) -> Self {
+        ChainOptions {
+            at,
+            policy: ChainPolicy::default(),
+        }
+    }
+    /// Add a policy (dotted OID) to the user-initial-policy-set (§6.1.1 c); without any, the
+    /// set is {anyPolicy}.
+    pub fn policy(mut self, oid: impl Into<String>) -> Self {
+        self.policy.initial_policies.push(oid.into());
+        self
+    }
+    /// initial-explicit-policy (§6.1.1 f): the path must be valid for a policy of the set.
+    pub fn require_explicit_policy(mut self, on: bool) -> Self {
+        self.policy.require_explicit_policy = on;
+        self
+    }
+    /// initial-policy-mapping-inhibit (§6.1.1 e).
+    pub fn inhibit_policy_mapping(mut self, on: bool) -> Self {
+        self.policy.inhibit_policy_mapping = on;
+        self
+    }
+    /// initial-any-policy-inhibit (§6.1.1 g).
+    pub fn inhibit_any_policy(mut self, on: bool) -> Self {
+        self.policy.inhibit_any_policy = on;
+        self
+    }
+    /// Require an extended key usage (dotted OID) of every certificate that has the extension.
+    pub fn eku(mut self, oid: impl Into<String>) -> Self {
+        self.policy.required_ekus.push(oid.into());
+        self
+    }
+    /// CRLs to consult.
+    pub fn crls(mut self, crls: impl IntoIterator<Item = Crl>) -> Self {
+        self.policy.crls.extend(crls);
+        self
+    }
+    /// How revocation is checked.
+    pub fn revocation(mut self, mode: RevocationMode) -> Self {
+        self.policy.revocation = mode;
+        self
+    }
+    /// Ignore name constraints carried by the trust anchor certificate (RFC 5280 §6.1.1 leaves
+    /// it to the application; by default kyso applies them).
+    pub fn ignore_anchor_constraints(mut self, on: bool) -> Self {
+        self.policy.skip_anchor_constraints = on;
+        self
+    }
+    /// The validation time.
+    pub fn time(&self) -> Timestamp {
+        self.at
+    }
+}
+
+/// The verdict on one certificate of the path.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "result", rename_all = "snake_case")]
+pub enum CertVerdict {
+    /// Every check on this certificate passed.
+    Valid,
+    /// This certificate failed a check.
+    Invalid {
+        /// Why.
+        error: ChainError,
+    },
+    /// Not evaluated: validation stopped at another certificate first.
+    NotEvaluated,
 }
 
 /// The outcome of building and validating a path for one certificate.
@@ -241,6 +528,11 @@ pub struct ChainOutcome {
     pub error: Option<ChainError>,
     /// Index in `path` of the certificate the error is about, when it is about one.
     pub error_at: Option<usize>,
+    /// The user-constrained policy set (RFC 5280 §6.1.5 g), dotted OIDs, for a valid path;
+    /// `2.5.29.32.0` (anyPolicy) when every policy is acceptable.
+    pub user_constrained_policies: Vec<String>,
+    /// Revocation status of each certificate of `path` (same order), as far as checked.
+    pub revocation: Vec<RevocationStatus>,
 }
 
 impl ChainOutcome {
@@ -253,6 +545,52 @@ impl ChainOutcome {
     pub fn summaries(&self) -> Vec<CertificateSummary> {
         self.path.iter().map(CertificateSummary::from).collect()
     }
+
+    /// The verdict on each certificate of `path`, same order: certificates validated before
+    /// the failure (closer to the trust anchor) are valid, the failing one carries the error,
+    /// the ones below it were not evaluated.
+    pub fn verdicts(&self) -> Vec<CertVerdict> {
+        (0..self.path.len())
+            .map(|i| match (&self.error, self.error_at) {
+                (None, _) => CertVerdict::Valid,
+                (Some(e), Some(at)) if at == i => CertVerdict::Invalid { error: e.clone() },
+                (Some(_), Some(at)) if i > at => CertVerdict::Valid,
+                _ => CertVerdict::NotEvaluated,
+            })
+            .collect()
+    }
+
+    fn failed(path: Vec<Certificate>, error: ChainError, error_at: Option<usize>) -> Self {
+        let n = path.len();
+        ChainOutcome {
+            path,
+            error: Some(error),
+            error_at,
+            user_constrained_policies: Vec::new(),
+            revocation: vec![RevocationStatus::NotChecked; n],
+        }
+    }
+}
+
+/// Work done by one search (and its nested CRL-signer searches), shared so that nesting
+/// cannot multiply the budget.
+#[derive(Debug, Default)]
+struct Budget {
+    signature_checks: usize,
+    candidates: usize,
+    /// Set when a limit was hit: the search stops and reports [`ChainError::BudgetExceeded`].
+    stopped: bool,
+}
+
+impl Budget {
+    fn exhausted(&self) -> bool {
+        self.candidates > MAX_CANDIDATES || self.signature_checks >= MAX_SIGNATURE_CHECKS
+    }
+
+    fn spend_signature(&mut self) -> bool {
+        self.signature_checks += 1;
+        self.signature_checks <= MAX_SIGNATURE_CHECKS
+    }
 }
 
 struct Search<'a> {
@@ -260,8 +598,8 @@ struct Search<'a> {
     pool: &'a [Certificate],
     at: Timestamp,
     policy: &'a ChainPolicy,
-    signature_checks: usize,
-    candidates: usize,
+    budget: &'a mut Budget,
+    crl_depth: u8,
     best: Option<ChainOutcome>,
 }
 
@@ -273,36 +611,50 @@ pub(crate) fn build(
     at: Timestamp,
     policy: &ChainPolicy,
 ) -> ChainOutcome {
+    let mut budget = Budget::default();
+    build_nested(leaf, pool, anchors, at, policy, &mut budget, 0)
+}
+
+fn build_nested(
+    leaf: &Certificate,
+    pool: &[Certificate],
+    anchors: &[Certificate],
+    at: Timestamp,
+    policy: &ChainPolicy,
+    budget: &mut Budget,
+    crl_depth: u8,
+) -> ChainOutcome {
     if anchors.is_empty() {
-        return ChainOutcome {
-            path: vec![leaf.clone()],
-            error: Some(ChainError::NoTrustAnchors),
-            error_at: None,
-        };
+        return ChainOutcome::failed(vec![leaf.clone()], ChainError::NoTrustAnchors, None);
     }
     let mut s = Search {
         anchors,
         pool,
         at,
         policy,
-        signature_checks: 0,
-        candidates: 0,
+        budget,
+        crl_depth,
         best: None,
     };
     let mut path = vec![leaf.clone()];
     if let Some(done) = s.extend(&mut path) {
         return done;
     }
-    s.best.unwrap_or(ChainOutcome {
-        path: vec![leaf.clone()],
-        error: Some(ChainError::BudgetExceeded),
-        error_at: None,
+    if s.budget.stopped {
+        let path = s.best.map_or_else(|| vec![leaf.clone()], |b| b.path);
+        return ChainOutcome::failed(path, ChainError::BudgetExceeded, None);
+    }
+    s.best.unwrap_or_else(|| {
+        ChainOutcome::failed(vec![leaf.clone()], ChainError::BudgetExceeded, None)
     })
 }
 
 impl Search<'_> {
     /// Depth-first search; returns the first valid path. Failed attempts are kept in `best`.
     fn extend(&mut self, path: &mut Vec<Certificate>) -> Option<ChainOutcome> {
+        if self.budget.stopped {
+            return None;
+        }
         let cur = path.last()?.clone();
         // A certificate that is itself a trust anchor ends the path (RFC 5280 §6.1: the anchor
         // is an input, not part of the validated path).
@@ -315,36 +667,44 @@ impl Search<'_> {
             return None;
         }
         let mut found_any = false;
+        // Anchors first, then the pool; a certificate already on the path is skipped (loops),
+        // and so is one with the same subject and key as one on the path (a cross-certificate
+        // back into the path would only repeat it).
         let candidates: Vec<(Certificate, bool)> = self
             .anchors
             .iter()
             .map(|c| (c.clone(), true))
             .chain(self.pool.iter().map(|c| (c.clone(), false)))
-            .filter(|(c, _)| could_issue(c, &cur) && !path.contains(c))
+            .filter(|(c, _)| {
+                could_issue(c, &cur)
+                    && !path.iter().any(|p| {
+                        p == c
+                            || (p.subject_der() == c.subject_der()
+                                && p.public_key().public_eq(c.public_key()))
+                    })
+            })
             .collect();
         for (cand, is_anchor) in candidates {
-            self.candidates += 1;
-            if self.candidates > MAX_CANDIDATES || self.signature_checks >= MAX_SIGNATURE_CHECKS {
-                self.record(ChainOutcome {
-                    path: path.clone(),
-                    error: Some(ChainError::BudgetExceeded),
-                    error_at: None,
-                });
+            self.budget.candidates += 1;
+            if self.budget.exhausted() {
+                // The search is cut short: say so rather than report whichever attempt
+                // happened to fail last (webpki treats its budget the same way).
+                self.budget.stopped = true;
                 return None;
             }
             found_any = true;
-            self.signature_checks += 1;
+            self.budget.spend_signature();
             if !cur.signed_by(&cand) {
                 let mut p = path.clone();
                 p.push(cand);
                 let at = p.len() - 2;
-                self.record(ChainOutcome {
-                    path: p,
-                    error: Some(ChainError::BadCertificateSignature {
+                self.record(ChainOutcome::failed(
+                    p,
+                    ChainError::BadCertificateSignature {
                         subject: cur.subject(),
-                    }),
-                    error_at: Some(at),
-                });
+                    },
+                    Some(at),
+                ));
                 continue;
             }
             path.push(cand);
@@ -357,11 +717,11 @@ impl Search<'_> {
                     None
                 }
             } else if path.len() > MAX_PATH_LEN {
-                self.record(ChainOutcome {
-                    path: path.clone(),
-                    error: Some(ChainError::BudgetExceeded),
-                    error_at: None,
-                });
+                self.record(ChainOutcome::failed(
+                    path.clone(),
+                    ChainError::BudgetExceeded,
+                    None,
+                ));
                 None
             } else {
                 self.extend(path)
@@ -372,14 +732,14 @@ impl Search<'_> {
             }
         }
         if !found_any {
-            self.record(ChainOutcome {
-                path: path.clone(),
-                error: Some(ChainError::UnknownIssuer {
+            self.record(ChainOutcome::failed(
+                path.clone(),
+                ChainError::UnknownIssuer {
                     subject: cur.subject(),
                     issuer: cur.issuer(),
-                }),
-                error_at: Some(path.len() - 1),
-            });
+                },
+                Some(path.len() - 1),
+            ));
         }
         None
     }
@@ -399,12 +759,8 @@ impl Search<'_> {
     }
 
     /// Validate a complete path (end entity first, trust anchor last) at the validation time.
-    fn validate(&self, path: &[Certificate]) -> ChainOutcome {
-        let fail = |e: ChainError, i: usize| ChainOutcome {
-            path: path.to_vec(),
-            error: Some(e),
-            error_at: Some(i),
-        };
+    fn validate(&mut self, path: &[Certificate]) -> ChainOutcome {
+        let fail = |e: ChainError, i: usize| ChainOutcome::failed(path.to_vec(), e, Some(i));
         let n = path.len();
         let at = self.at;
         for (i, c) in path.iter().enumerate() {
@@ -431,6 +787,8 @@ impl Search<'_> {
                     i,
                 );
             }
+            // Unknown critical extensions (§6.1.4 o for CAs, §6.1.5 f for the target). The
+            // anchor certificate too: kyso cannot tell what its issuer meant to restrict.
             if let Some(oid) = c.unknown_critical().first() {
                 return fail(
                     ChainError::UnknownCriticalExtension {
@@ -440,17 +798,11 @@ impl Search<'_> {
                     i,
                 );
             }
-            if let Some(ext) = c.constraints_present().first() {
-                return fail(
-                    ChainError::UnsupportedConstraint {
-                        subject: c.subject(),
-                        extension: (*ext).to_string(),
-                    },
-                    i,
-                );
-            }
             if !self.policy.legacy_crypto {
-                if let Some(w) = c.key_info().weakness() {
+                // DSA: FIPS 186-5 (2023) withdrew it for new signatures; no current CA uses it.
+                let dsa = (c.key_info().kind == "dsa")
+                    .then(|| "DSA keys are not accepted (FIPS 186-5 withdrew DSA)".to_string());
+                if let Some(w) = c.key_info().weakness().or(dsa) {
                     return fail(
                         ChainError::WeakAlgorithm {
                             subject: c.subject(),
@@ -497,6 +849,21 @@ impl Search<'_> {
                 }
             }
         }
+        // RFC 5280 profile rules (after the CA checks above, so "not a CA" is reported
+        // rather than the keyCertSign-without-cA rule it also breaks).
+        for (i, c) in path.iter().enumerate() {
+            let anchor_only = i + 1 == n && n > 1;
+            let issuance = if anchor_only { &[] } else { c.issuance_flaws() };
+            if let Some(rule) = c.profile_flaws().iter().chain(issuance).next() {
+                return fail(
+                    ChainError::MalformedCertificate {
+                        subject: c.subject(),
+                        rule: (*rule).to_string(),
+                    },
+                    i,
+                );
+            }
+        }
         // pathLenConstraint (RFC 5280 §6.1.4 l, m), walking from the anchor down. Self-issued
         // intermediates do not count.
         let mut remaining: Option<u32> = path[n - 1].path_len();
@@ -520,12 +887,342 @@ impl Search<'_> {
                 remaining = Some(remaining.map_or(p, |r| r.min(p)));
             }
         }
+        // Name constraints (§6.1.3 b, c; §6.1.4 g): each certificate's names against every
+        // constraining CA above it. A self-issued intermediate is exempt (§6.1.3 b: "unless
+        // certificate i is self-issued and is not the final certificate in the path").
+        let top = if self.policy.skip_anchor_constraints {
+            n - 1
+        } else {
+            n
+        };
+        for k in (0..n - 1).rev() {
+            let c = &path[k];
+            if k != 0 && c.is_self_issued() {
+                continue;
+            }
+            let names = name_constraints::names_of(c.subject_der(), c.subject_alt_names());
+            for ca in &path[k + 1..top] {
+                let Some(nc) = ca.name_constraints() else {
+                    continue;
+                };
+                if let Err(f) = name_constraints::check(nc, &names) {
+                    let e = match f {
+                        NameConstraintFailure::UnsupportedForm { form } => {
+                            ChainError::UnsupportedNameConstraint {
+                                subject: ca.subject(),
+                                form: form.to_string(),
+                            }
+                        }
+                        NameConstraintFailure::TooManyChecks { checks } => {
+                            ChainError::TooManyNameChecks {
+                                subject: c.subject(),
+                                checks,
+                            }
+                        }
+                        NameConstraintFailure::NotPermitted { name } => {
+                            ChainError::NameConstraintViolation {
+                                subject: c.subject(),
+                                name,
+                                constrained_by: ca.subject(),
+                                excluded_subtree: None,
+                            }
+                        }
+                        NameConstraintFailure::Excluded { name, subtree } => {
+                            ChainError::NameConstraintViolation {
+                                subject: c.subject(),
+                                name,
+                                constrained_by: ca.subject(),
+                                excluded_subtree: Some(subtree),
+                            }
+                        }
+                    };
+                    return fail(e, k);
+                }
+            }
+        }
+        // Certificate policies (§6.1.2-§6.1.5), certificate 1 (issued by the anchor) first.
+        let certs: Vec<CertPolicies<'_>> = path[..n - 1]
+            .iter()
+            .rev()
+            .map(|c| CertPolicies {
+                policies: c.policies(),
+                mappings: c.policy_mappings(),
+                constraints: c.policy_constraints(),
+                inhibit_any: c.inhibit_any_policy(),
+                self_issued: c.is_self_issued(),
+            })
+            .collect();
+        let inputs = PolicyInputs {
+            initial: &self.policy.initial_policies,
+            require_explicit: self.policy.require_explicit_policy,
+            inhibit_mapping: self.policy.inhibit_policy_mapping,
+            inhibit_any: self.policy.inhibit_any_policy,
+        };
+        // `index` counts from certificate 1; path index = n - 2 - index.
+        let path_index = |index: usize| n.saturating_sub(2).saturating_sub(index);
+        let user_constrained = match policy::process(&certs, &inputs) {
+            Ok(o) => o.user_constrained,
+            Err(PolicyFailure::NoAcceptablePolicy { index }) => {
+                let i = path_index(index);
+                let initial = if self.policy.initial_policies.is_empty() {
+                    vec![ANY_POLICY.to_string()]
+                } else {
+                    self.policy.initial_policies.clone()
+                };
+                return fail(
+                    ChainError::NoAcceptablePolicy {
+                        subject: path[i].subject(),
+                        initial_policies: initial,
+                    },
+                    i,
+                );
+            }
+            Err(PolicyFailure::AnyPolicyMapped { index }) => {
+                let i = path_index(index);
+                return fail(
+                    ChainError::AnyPolicyMapped {
+                        subject: path[i].subject(),
+                    },
+                    i,
+                );
+            }
+            Err(PolicyFailure::TreeTooLarge { index }) => {
+                let i = path_index(index);
+                return fail(
+                    ChainError::PolicyTreeTooLarge {
+                        subject: path[i].subject(),
+                    },
+                    i,
+                );
+            }
+        };
+        // Required extended key usages (§4.2.1.12): every certificate below the anchor that
+        // carries the extension must list the purpose or anyExtendedKeyUsage.
+        for req in &self.policy.required_ekus {
+            for (i, c) in path[..n - 1].iter().enumerate() {
+                if let Some(ekus) = c.extended_key_usage() {
+                    if !ekus.iter().any(|e| e == req || e == "2.5.29.37.0") {
+                        return fail(
+                            ChainError::EkuNotAllowed {
+                                subject: c.subject(),
+                                required: req.clone(),
+                            },
+                            i,
+                        );
+                    }
+                }
+            }
+        }
+        // Revocation (§6.3), from the anchor down so a revoked CA is reported before its
+        // subordinates.
+        let mut revocation = vec![RevocationStatus::NotChecked; n];
+        if self.policy.revocation != RevocationMode::Off {
+            for k in (0..n - 1).rev() {
+                let c = &path[k];
+                let status = self.revocation_status(c, path);
+                if let Some(e) = self.revocation_error(c, &status) {
+                    let mut out = fail(e, k);
+                    revocation[k] = status;
+                    out.revocation = revocation;
+                    return out;
+                }
+                revocation[k] = status;
+            }
+        }
         ChainOutcome {
             path: path.to_vec(),
             error: None,
             error_at: None,
+            user_constrained_policies: user_constrained,
+            revocation,
         }
     }
+
+    fn revocation_error(&self, c: &Certificate, status: &RevocationStatus) -> Option<ChainError> {
+        match status {
+            RevocationStatus::Revoked { reason, revoked_at } => Some(ChainError::Revoked {
+                subject: c.subject(),
+                serial: c.serial_hex(),
+                reason: *reason,
+                revoked_at: *revoked_at,
+            }),
+            RevocationStatus::Unknown { problem } => {
+                let required = match self.policy.revocation {
+                    RevocationMode::Required => true,
+                    RevocationMode::Auto => crl::issuer_has_crl(c, &self.policy.crls),
+                    RevocationMode::Off => false,
+                };
+                required.then(|| ChainError::RevocationUnknown {
+                    subject: c.subject(),
+                    problem: problem.clone(),
+                })
+            }
+            RevocationStatus::Good | RevocationStatus::NotChecked => None,
+        }
+    }
+
+    /// §6.3.3 for one certificate of `path`, with the CRL signer found and validated
+    /// (§6.3.3 f, g): a certificate of the CRL issuer's name, allowed to sign CRLs, whose key
+    /// verifies the CRL and whose own path is valid. The certificate's issuer on the path
+    /// needs no further path validation.
+    fn revocation_status(&mut self, cert: &Certificate, path: &[Certificate]) -> RevocationStatus {
+        let crls = self.policy.crls.clone();
+        let issuer_on_path = path
+            .iter()
+            .position(|p| p == cert)
+            .and_then(|i| path.get(i + 1))
+            .cloned();
+        let anchors = self.anchors;
+        let pool = self.pool;
+        let at = self.at;
+        let depth = self.crl_depth;
+        let policy = self.policy;
+        let budget: &mut Budget = &mut *self.budget;
+        let mut signer_ok = |crl: &Crl| -> Result<(), CrlProblem> {
+            let mut problem = CrlProblem::CrlSignatureInvalid;
+            let candidates: Vec<Certificate> = issuer_on_path
+                .iter()
+                .chain(path.iter())
+                .chain(anchors.iter())
+                .chain(pool.iter())
+                .filter(|c| crate::name::names_match(c.subject_der(), crl.issuer_der()))
+                .cloned()
+                .collect();
+            let mut seen: Vec<&Certificate> = Vec::new();
+            for cand in &candidates {
+                if seen.contains(&cand) {
+                    continue;
+                }
+                seen.push(cand);
+                if !budget.spend_signature() {
+                    return Err(CrlProblem::BudgetExceeded);
+                }
+                if !crl.signed_by(cand) {
+                    continue;
+                }
+                // §6.3.3 (f): "verify that the cRLSign bit is set" when keyUsage is present.
+                if cand.key_usage_bits().is_some_and(|k| k & ku::CRL_SIGN == 0) {
+                    problem = CrlProblem::CrlSignerNotAllowed;
+                    continue;
+                }
+                // The certificate's issuer, an anchor, or a certificate of the path being
+                // validated (whose own chain this very validation establishes; PKITS 4.14.30
+                // has a CRL issuer whose status is on the CRL it signs itself).
+                let trusted = Some(cand) == issuer_on_path.as_ref()
+                    || anchors.iter().any(|a| a == cand)
+                    || path.iter().any(|p| p == cand);
+                if trusted {
+                    return Ok(());
+                }
+                if depth >= MAX_CRL_SIGNER_DEPTH {
+                    problem = CrlProblem::BudgetExceeded;
+                    continue;
+                }
+                // The signer's own path, to the same anchors, with its own revocation checked;
+                // policies do not apply to it.
+                let signer_policy = ChainPolicy {
+                    initial_policies: Vec::new(),
+                    require_explicit_policy: false,
+                    inhibit_policy_mapping: false,
+                    inhibit_any_policy: false,
+                    required_ekus: Vec::new(),
+                    ..policy.clone()
+                };
+                let out = build_nested(cand, pool, anchors, at, &signer_policy, budget, depth + 1);
+                match out.error {
+                    None => return Ok(()),
+                    Some(e) => {
+                        problem = CrlProblem::CrlSignerPathInvalid {
+                            error: e.code().to_string(),
+                        }
+                    }
+                }
+            }
+            Err(problem)
+        };
+        crl::status_of(cert, &crls, at, &mut signer_ok)
+    }
+}
+
+impl ChainError {
+    /// True for the revocation verdicts ([`ChainError::Revoked`],
+    /// [`ChainError::RevocationUnknown`]): the path is otherwise valid.
+    pub fn is_revocation(&self) -> bool {
+        matches!(
+            self,
+            ChainError::Revoked { .. } | ChainError::RevocationUnknown { .. }
+        )
+    }
+}
+
+/// The verifier's `certificate_chain` and `revocation` checks from one outcome. The revocation
+/// check passes only when every certificate below the anchor has a good status from a valid
+/// CRL; revoked, or unknown where required, fails it; otherwise it is skipped with the reason
+/// (never passed).
+pub(crate) fn report_checks(
+    outcome: &ChainOutcome,
+    policy: &ChainPolicy,
+) -> (CheckResult, CheckResult) {
+    match &outcome.error {
+        Some(e) if e.is_revocation() => (
+            CheckResult::Passed,
+            CheckResult::Failed(Reason::Chain(e.clone())),
+        ),
+        Some(e) => (
+            CheckResult::Failed(Reason::Chain(e.clone())),
+            CheckResult::Skipped(SkipReason::PathNotValid),
+        ),
+        None => {
+            let n = outcome.path.len();
+            let all_good = n > 1
+                && outcome
+                    .revocation
+                    .iter()
+                    .take(n - 1)
+                    .all(|s| *s == RevocationStatus::Good);
+            let revocation = if all_good {
+                CheckResult::Passed
+            } else if policy.revocation == RevocationMode::Off {
+                CheckResult::Skipped(SkipReason::RevocationOff)
+            } else {
+                CheckResult::Skipped(SkipReason::NoRevocationData)
+            };
+            (CheckResult::Passed, revocation)
+        }
+    }
+}
+
+/// The revocation status of `cert` from `crls` at `at` (RFC 5280 §6.3.3), with `issuers`
+/// trusted as the certificate's issuer and CRL signers (their own paths are not validated).
+/// For callers that validated the path already, or only hold the issuer.
+pub(crate) fn revocation_of(
+    cert: &Certificate,
+    issuers: &[Certificate],
+    crls: &[Crl],
+    at: Timestamp,
+) -> RevocationStatus {
+    let Some(issuer) = issuers.first() else {
+        return RevocationStatus::Unknown {
+            problem: CrlProblem::NoCrl,
+        };
+    };
+    let policy = ChainPolicy {
+        crls: crls.to_vec(),
+        revocation: RevocationMode::Required,
+        ..ChainPolicy::default()
+    };
+    let mut budget = Budget::default();
+    let mut s = Search {
+        anchors: issuers,
+        pool: &[],
+        at,
+        policy: &policy,
+        budget: &mut budget,
+        // Signers must be among `issuers`: no nested path building.
+        crl_depth: MAX_CRL_SIGNER_DEPTH,
+        best: None,
+    };
+    s.revocation_status(cert, &[cert.clone(), issuer.clone()])
 }
 
 /// Could `issuer` have issued `child`? Names must chain (RFC 5280 §6.1.3 a.4); when both carry
@@ -537,5 +1234,105 @@ fn could_issue(issuer: &Certificate, child: &Certificate) -> bool {
     match (child.aki(), issuer.ski()) {
         (Some(a), Some(s)) => a == s,
         _ => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_code_is_the_stable_code() {
+        let t = Timestamp::from_unix(0);
+        let all = [
+            ChainError::NoTrustAnchors,
+            ChainError::UnknownIssuer {
+                subject: String::new(),
+                issuer: String::new(),
+            },
+            ChainError::BadCertificateSignature {
+                subject: String::new(),
+            },
+            ChainError::Expired {
+                subject: String::new(),
+                not_after: t,
+                at: t,
+                end_entity: true,
+            },
+            ChainError::NotYetValid {
+                subject: String::new(),
+                not_before: t,
+                at: t,
+            },
+            ChainError::NotCa {
+                subject: String::new(),
+            },
+            ChainError::KeyCertSignMissing {
+                subject: String::new(),
+            },
+            ChainError::PathLenExceeded {
+                subject: String::new(),
+            },
+            ChainError::UnknownCriticalExtension {
+                subject: String::new(),
+                oid: String::new(),
+            },
+            ChainError::UnsupportedConstraint {
+                subject: String::new(),
+                extension: String::new(),
+            },
+            ChainError::WeakAlgorithm {
+                subject: String::new(),
+                detail: String::new(),
+            },
+            ChainError::BudgetExceeded,
+            ChainError::NameConstraintViolation {
+                subject: String::new(),
+                name: String::new(),
+                constrained_by: String::new(),
+                excluded_subtree: None,
+            },
+            ChainError::UnsupportedNameConstraint {
+                subject: String::new(),
+                form: String::new(),
+            },
+            ChainError::TooManyNameChecks {
+                subject: String::new(),
+                checks: 0,
+            },
+            ChainError::NoAcceptablePolicy {
+                subject: String::new(),
+                initial_policies: Vec::new(),
+            },
+            ChainError::AnyPolicyMapped {
+                subject: String::new(),
+            },
+            ChainError::PolicyTreeTooLarge {
+                subject: String::new(),
+            },
+            ChainError::EkuNotAllowed {
+                subject: String::new(),
+                required: String::new(),
+            },
+            ChainError::MalformedCertificate {
+                subject: String::new(),
+                rule: String::new(),
+            },
+            ChainError::Revoked {
+                subject: String::new(),
+                serial: String::new(),
+                reason: RevocationReason::KeyCompromise,
+                revoked_at: t,
+            },
+            ChainError::RevocationUnknown {
+                subject: String::new(),
+                problem: CrlProblem::NoCrl,
+            },
+        ];
+        for e in all {
+            let v = serde_json::to_value(&e).unwrap();
+            assert_eq!(v["code"], e.code(), "{e:?}");
+            assert!(!e.message(Lang::En).is_empty() && !e.message(Lang::Vi).is_empty());
+        }
     }
 }

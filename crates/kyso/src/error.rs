@@ -33,6 +33,9 @@ pub enum Error {
     /// The cryptographic library failed.
     #[error("cryptographic operation failed: {0}")]
     Crypto(String),
+    /// A PKCS#11 module or token failed, or refused (wrong PIN, key not found, ...).
+    #[error(transparent)]
+    Token(#[from] crate::token::TokenError),
 }
 
 impl Error {

@@ -1,22 +1,35 @@
 //! Private key sources: key files (PKCS#8, encrypted PKCS#8, PKCS#1, SEC1; PEM or DER) with
-//! a certificate, and PKCS#12 bundles.
+//! a certificate, PKCS#12 bundles, and keys that stay on a PKCS#11 token.
 
 use openssl::pkcs12::Pkcs12;
 use openssl::pkey::{PKey, Private};
 
+use crate::algorithm::{self, SignatureScheme};
 use crate::cert::Certificate;
 use crate::error::Error;
+use crate::token::{TokenError, TokenKey, TokenKeyKind};
 
-/// A private key with its certificate and the chain to send along.
+/// A private key with its certificate and the chain to send along. The key is either held in
+/// memory (key file, PKCS#12) or stays on a PKCS#11 token ([`crate::Token::signing_key`]);
+/// signing works the same way for both.
 pub struct SigningKey {
-    pub(crate) key: PKey<Private>,
+    backend: Backend,
     pub(crate) cert: Certificate,
     pub(crate) chain: Vec<Certificate>,
 }
 
+/// Where the private key lives.
+enum Backend {
+    Memory(PKey<Private>),
+    Token(TokenKey),
+}
+
 impl std::fmt::Debug for SigningKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "SigningKey({})", self.cert.subject())
+        match &self.backend {
+            Backend::Memory(_) => write!(f, "SigningKey({})", self.cert.subject()),
+            Backend::Token(t) => write!(f, "SigningKey({}, {t:?})", self.cert.subject()),
+        }
     }
 }
 
@@ -72,7 +85,7 @@ impl SigningKey {
             }
         };
         Ok(SigningKey {
-            key,
+            backend: Backend::Memory(key),
             cert,
             chain: Vec::new(),
         })
@@ -112,7 +125,11 @@ impl SigningKey {
                 }
             }
         }
-        Ok(SigningKey { key, cert, chain })
+        Ok(SigningKey {
+            backend: Backend::Memory(key),
+            cert,
+            chain,
+        })
     }
 
     /// Add chain certificates to embed in signatures (duplicates are dropped).
@@ -133,5 +150,88 @@ impl SigningKey {
     /// The chain certificates that will be embedded.
     pub fn chain(&self) -> &[Certificate] {
         &self.chain
+    }
+
+    /// The label of the token the key stays on, or `None` for a key held in memory.
+    pub fn token_label(&self) -> Option<&str> {
+        match &self.backend {
+            Backend::Memory(_) => None,
+            Backend::Token(t) => Some(t.token_label()),
+        }
+    }
+
+    /// The token key's label and id, for messages.
+    pub(crate) fn token_key_name(&self) -> Option<&str> {
+        match &self.backend {
+            Backend::Memory(_) => None,
+            Backend::Token(t) => Some(t.name()),
+        }
+    }
+
+    pub(crate) fn from_token(key: TokenKey, cert: Certificate, chain: Vec<Certificate>) -> Self {
+        SigningKey {
+            backend: Backend::Token(key),
+            cert,
+            chain: Vec::new(),
+        }
+        .with_chain(chain)
+    }
+
+    /// False when a token key's type (CKA_KEY_TYPE) is not the certificate's key family
+    /// (`cert_kind` as [`crate::KeyInfo::kind`] names it); always true for keys in memory,
+    /// whose match is checked by comparing public keys.
+    pub(crate) fn token_kind_fits(&self, cert_kind: &str) -> bool {
+        match &self.backend {
+            Backend::Memory(_) => true,
+            Backend::Token(t) => matches!(
+                (t.kind(), cert_kind),
+                (TokenKeyKind::Rsa, "rsa") | (TokenKeyKind::Ec, "ec")
+            ),
+        }
+    }
+
+    /// Whether the private key belongs to the certificate.
+    pub(crate) fn matches_certificate(&self) -> Result<bool, Error> {
+        match &self.backend {
+            Backend::Memory(k) => Ok(k.public_eq(self.cert.public_key())),
+            Backend::Token(t) => t.matches(&self.cert),
+        }
+    }
+
+    /// Refuse early when the key cannot make `scheme` signatures (a token without the
+    /// mechanism), so a batch fails before its first file rather than on it.
+    pub(crate) fn check_scheme(&self, scheme: &SignatureScheme) -> Result<(), Error> {
+        match &self.backend {
+            Backend::Memory(_) => Ok(()),
+            Backend::Token(t) => Ok(t.check_scheme(scheme)?),
+        }
+    }
+
+    /// Sign `msg` (the DER of the signed attributes) with `scheme`.
+    pub(crate) fn sign(&self, scheme: &SignatureScheme, msg: &[u8]) -> Result<Vec<u8>, Error> {
+        match &self.backend {
+            Backend::Memory(k) => Ok(algorithm::sign_message(scheme, k, msg)?),
+            Backend::Token(t) => {
+                let sig = t.sign_raw(scheme, msg)?;
+                // A token signs blind: check its answer with the certificate before it goes
+                // into a file, so a wrong key or a faulty token never yields a bad signature.
+                let ok = algorithm::verify_signature(
+                    scheme,
+                    self.cert.public_key(),
+                    algorithm::Signed::Message(msg),
+                    &sig,
+                )
+                .map_err(Error::Crypto)?;
+                if !ok {
+                    return Err(TokenError::KeyCertificateMismatch {
+                        token: t.token_label().into(),
+                        key: t.name().into(),
+                        subject: self.cert.subject(),
+                    }
+                    .into());
+                }
+                Ok(sig)
+            }
+        }
     }
 }

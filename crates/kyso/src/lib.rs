@@ -23,15 +23,44 @@
 //! # Ok(()) }
 //! ```
 //!
+//! ## Signing with a USB token (PKCS#11)
+//!
+//! The key stays on the token; kyso logs in once and signs any number of files.
+//!
+//! ```no_run
+//! use kyso::{Pkcs11Module, Pkcs11Uri, Signer, Timestamp};
+//! # fn main() -> Result<(), kyso::Error> {
+//! let module = Pkcs11Module::load("/usr/lib/softhsm/libsofthsm2.so")?;
+//! let uri = Pkcs11Uri::parse("pkcs11:token=Nguyen%20Van%20An;id=%01")?;
+//! let token = module.open(&uri)?;
+//! // Tell the user what the token reports before asking for the PIN (count low, final try...).
+//! println!("PIN state: {}", token.description().pin);
+//! token.login(Some(b"123456"), false)?; // never retried; a wrong PIN says the state after it
+//! let key = token.signing_key(&uri, None)?; // certificate and chain from the token
+//! let signer = Signer::new(key).signing_time(Timestamp::now()).build()?;
+//! let der = signer.sign_bytes(b"document")?;
+//! # let _ = der; Ok(()) }
+//! ```
+//!
+//! Every signature a token returns is verified with the certificate before it is written;
+//! [`Token::login`] refuses a locked PIN and, unless confirmed, the final PIN try.
+//!
 //! ## Security considerations
 //!
 //! * A verdict is only as good as the trust anchors given. With none, nothing is TOTAL-PASSED.
-//! * Revocation (CRL, OCSP) and signature time-stamps are **not checked** by this version; the
-//!   report lists them as skipped. A revoked certificate is not detected.
+//! * Revocation is checked from CRLs the caller gives ([`Verifier::with_crls`],
+//!   [`ChainOptions::crls`]; RFC 5280 §6.3, delta and indirect CRLs included). kyso does not
+//!   fetch CRLs and does not read OCSP or the CRLs embedded in a signature yet: without CRLs the
+//!   revocation check is reported as skipped, and a revoked certificate is not detected.
+//!   Signature time-stamps are not checked.
 //! * The signing-time attribute is a claim by the signer, not a proof of time: validation uses
 //!   the validation time given by the caller.
-//! * Certificate policies, name constraints and policy constraints are not processed yet; a
-//!   path that carries them is rejected (fails closed) rather than accepted unchecked.
+//! * Path validation follows RFC 5280 §6.1 (certificate policies, policy mappings and
+//!   constraints, name constraints, basic constraints, key usage, unknown critical
+//!   extensions). The trust anchor is taken as name and key plus its basicConstraints,
+//!   keyUsage, validity and name constraints; policy extensions in the anchor certificate are
+//!   not applied. Name constraints on otherName, x400Address, ediPartyName and registeredID
+//!   reject a certificate that carries a name of that form.
 //! * [`Verifier::dangerous`] weakens the algorithm policy; the report then marks the check
 //!   as skipped.
 #![forbid(unsafe_code)]
@@ -45,21 +74,27 @@ mod ber;
 mod cache;
 mod cert;
 mod chain;
+mod crl;
 mod error;
+mod general_name;
 mod inspect;
 mod key;
 mod name;
+mod name_constraints;
 mod oid;
 mod pem;
+mod policy;
 mod report;
 mod sign;
 mod signed_data;
 mod time;
+mod token;
 mod verify;
 
 pub use algorithm::{DigestAlgorithm, KeyInfo};
 pub use cert::{Certificate, CertificateSummary};
-pub use chain::{ChainError, ChainOutcome};
+pub use chain::{CertVerdict, ChainError, ChainOptions, ChainOutcome};
+pub use crl::{Crl, CrlProblem, RevocationMode, RevocationReason, RevocationStatus};
 pub use error::Error;
 pub use inspect::{
     inspect, inspect_pkcs12, CertificateDetails, Inspection, NameField, SignerDetails,
@@ -72,6 +107,10 @@ pub use report::{
 };
 pub use sign::{sign_detached, Signer, SignerBuilder};
 pub use time::Timestamp;
+pub use token::{
+    ModuleInfo, ObjectType, PinState, Pkcs11Module, Pkcs11Uri, SlotInventory, Token,
+    TokenCertificate, TokenDescription, TokenError, TokenKeyDescription,
+};
 pub use verify::{DangerousVerifierConfig, Verifier};
 
 /// Build and validate the path of a certificate to the given trust anchors at `at`
@@ -82,13 +121,33 @@ pub fn validate_chain(
     anchors: &[Certificate],
     at: Timestamp,
 ) -> ChainOutcome {
-    chain::build(
-        cert,
-        intermediates,
-        anchors,
-        at,
-        &chain::ChainPolicy::default(),
-    )
+    validate_chain_with(cert, intermediates, anchors, &ChainOptions::new(at))
+}
+
+/// Build and validate the path of a certificate (RFC 5280 §6) with the given options: the
+/// initial policy set and flags (§6.1.1), required extended key usages, CRLs and revocation
+/// mode (§6.3), validation time. The outcome carries the path, each certificate's verdict,
+/// the user-constrained policy set and the revocation statuses.
+pub fn validate_chain_with(
+    cert: &Certificate,
+    intermediates: &[Certificate],
+    anchors: &[Certificate],
+    options: &ChainOptions,
+) -> ChainOutcome {
+    chain::build(cert, intermediates, anchors, options.at, &options.policy)
+}
+
+/// The revocation status of `cert` from `crls` at `at` (RFC 5280 §6.3), for a caller that
+/// has validated the path already: `issuers` are trusted as the certificate's issuer (first)
+/// and as CRL signers; the CRLs' scope, validity, signature, cRLSign, delta CRLs and reason
+/// coverage are checked, the issuers' own paths are not.
+pub fn check_revocation(
+    cert: &Certificate,
+    issuers: &[Certificate],
+    crls: &[Crl],
+    at: Timestamp,
+) -> RevocationStatus {
+    chain::revocation_of(cert, issuers, crls, at)
 }
 
 /// Verify a detached signature held in memory against trust anchors: the one-shot path.

@@ -431,8 +431,16 @@ pub enum SkipReason {
     NoSigningCertificateAttribute,
     /// The caller allowed legacy algorithms (an insecure option).
     LegacyCryptoAllowed,
-    /// Revocation checking is not implemented in this version.
+    /// Revocation checking is not implemented in this version (no longer produced: see
+    /// [`SkipReason::NoRevocationData`] and [`SkipReason::RevocationOff`]).
     RevocationNotSupported,
+    /// No CRL given covers every certificate of the path, so the status is not established
+    /// (revocation mode auto).
+    NoRevocationData,
+    /// Revocation checking was turned off by the caller.
+    RevocationOff,
+    /// The certificate path is not valid, so revocation was not evaluated.
+    PathNotValid,
     /// A signature time-stamp is present but time-stamps are not validated in this version.
     TimestampNotValidated,
     /// There is no signature time-stamp (CAdES B-B).
@@ -453,6 +461,9 @@ impl SkipReason {
             NoSigningCertificateAttribute => "no_signing_certificate_attribute",
             LegacyCryptoAllowed => "legacy_crypto_allowed",
             RevocationNotSupported => "revocation_not_supported",
+            NoRevocationData => "no_revocation_data",
+            RevocationOff => "revocation_off",
+            PathNotValid => "path_not_valid",
             TimestampNotValidated => "timestamp_not_validated",
             NoTimestamp => "no_timestamp",
         }
@@ -485,6 +496,18 @@ impl SkipReason {
             RevocationNotSupported => lang.pick(
                 "revocation (CRL/OCSP) is not checked by this version of kyso; the certificates' revocation status is unknown",
                 "phiên bản kyso này chưa kiểm tra thu hồi (CRL/OCSP); chưa rõ chứng thư có bị thu hồi hay không",
+            ),
+            NoRevocationData => lang.pick(
+                "no CRL given covers every certificate of the path, so their revocation status is unknown; hint: pass the CAs' CRLs with --crl (and --revocation required to insist)",
+                "không có CRL nào được cung cấp cho mọi chứng thư trong chuỗi nên chưa rõ trạng thái thu hồi; gợi ý: cung cấp CRL của CA bằng --crl",
+            ),
+            RevocationOff => lang.pick(
+                "revocation checking was turned off (--revocation off)",
+                "đã tắt kiểm tra thu hồi (--revocation off)",
+            ),
+            PathNotValid => lang.pick(
+                "the certificate path is not valid, so revocation was not evaluated",
+                "chuỗi chứng thư không hợp lệ nên chưa kiểm tra thu hồi",
             ),
             TimestampNotValidated => lang.pick(
                 "a signature time-stamp is present but this version of kyso does not validate time-stamps; it was not relied on",

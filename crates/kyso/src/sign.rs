@@ -85,10 +85,18 @@ impl SignerBuilder {
                 cert.not_before()
             ));
         }
-        if !self.key.key.public_eq(cert.public_key()) {
-            return refuse(format!(
-                "the private key does not belong to the certificate '{subject}'"
-            ));
+        if !self.key.token_kind_fits(&cert.key_info().kind) || !self.key.matches_certificate()? {
+            return match self.key.token_label() {
+                Some(token) => Err(crate::TokenError::KeyCertificateMismatch {
+                    token: token.into(),
+                    key: self.key.token_key_name().unwrap_or_default().into(),
+                    subject,
+                }
+                .into()),
+                None => refuse(format!(
+                    "the private key does not belong to the certificate '{subject}'"
+                )),
+            };
         }
         if let Some(w) = cert.key_info().weakness() {
             return refuse(format!("{w}; such signatures are rejected by verifiers"));
@@ -136,6 +144,9 @@ impl SignerBuilder {
             "ed25519" => SignatureScheme::Ed25519,
             other => return refuse(format!("{other} keys are not supported for signing")),
         };
+        // A token key: the token must offer a mechanism for this scheme (checked once here,
+        // not on the first file of a batch).
+        self.key.check_scheme(&scheme)?;
         Ok(Signer {
             key: self.key,
             digest,
@@ -167,6 +178,41 @@ impl Signer {
     /// True when this signer embeds the content.
     pub fn is_attached(&self) -> bool {
         self.attached
+    }
+
+    /// True when `signature` already holds a signature by this signer's certificate over
+    /// `content` whose digest and signature value verify (trust is not evaluated). Used to
+    /// resume an interrupted batch without signing a file twice; any doubt answers `false`.
+    pub fn has_signed(&self, content: &Path, signature: &Path) -> bool {
+        use crate::report::{CheckName, CheckResult};
+        let detached = (!self.attached).then_some(content);
+        let Ok(report) = crate::Verifier::new().verify_file(signature, detached, self.signing_time)
+        else {
+            return false;
+        };
+        let mine = self.key.cert.sha256_fingerprint();
+        let passed = |s: &crate::SignatureReport, c: CheckName| {
+            s.checks
+                .iter()
+                .any(|k| k.check == c && k.result == CheckResult::Passed)
+        };
+        let signed = report.signatures.iter().any(|s| {
+            s.signer
+                .as_ref()
+                .is_some_and(|c| c.sha256_fingerprint == mine)
+                && passed(s, CheckName::MessageDigest)
+                && passed(s, CheckName::Signature)
+        });
+        if !signed || !self.attached {
+            return signed;
+        }
+        // Attached: the embedded content must also be this file's.
+        let embedded = crate::verify::open_envelope(signature, &[self.digest]).ok();
+        let own = hash_file(content, self.digest).ok();
+        match (embedded, own) {
+            (Some(e), Some(d)) => e.digests.get(&self.digest) == Some(&d),
+            _ => false,
+        }
     }
 
     /// Sign a file, streaming it (twice when attached: once to hash, once to embed; a file that
@@ -398,7 +444,7 @@ impl Signer {
         let sc = attr(&oid::SIGNING_CERTIFICATE_V2, &signing_cert);
         // RFC 5652 §5.4: the signature covers the DER of the attributes with the SET OF tag.
         let signed_set = asn1::set_of(vec![&ct, &st, &md, &sc]);
-        let signature = algorithm::sign_message(&self.scheme, &self.key.key, &signed_set)?;
+        let signature = self.key.sign(&self.scheme, &signed_set)?;
         let mut signed_attrs = signed_set.clone();
         signed_attrs[0] = tag::ctx_cons(0); // [0] IMPLICIT SignedAttributes
         Ok(asn1::tlv(

@@ -1,7 +1,9 @@
 //! Verification of every SignerInfo of a SignedData (RFC 5652 §5.6) with the chain validated
 //! to trust anchors (RFC 5280 §6), producing a [`DocumentReport`].
 //!
-//! Not checked yet, and reported as skipped: revocation (CRL/OCSP) and signature time-stamps.
+//! Revocation is checked against the CRLs given with [`Verifier::with_crls`] (same engine as
+//! path validation); without CRLs it is reported as skipped. Not checked yet, and reported as
+//! skipped: OCSP, CRLs embedded in the signature, and signature time-stamps.
 
 use std::collections::HashMap;
 use std::fs::File;
@@ -73,6 +75,20 @@ impl Verifier {
     /// Add certificates that may help build paths (not trusted by themselves).
     pub fn with_intermediates(mut self, certs: impl IntoIterator<Item = Certificate>) -> Self {
         self.intermediates.extend(certs);
+        self
+    }
+
+    /// CRLs to consult (RFC 5280 §6.3). With CRLs the revocation check is performed: a
+    /// revoked certificate is TOTAL-FAILED (REVOKED), a required but unknown status is
+    /// INDETERMINATE; without, the check is reported as skipped.
+    pub fn with_crls(mut self, crls: impl IntoIterator<Item = crate::crl::Crl>) -> Self {
+        self.policy.crls.extend(crls);
+        self
+    }
+
+    /// How revocation is checked (default [`crate::RevocationMode::Auto`]).
+    pub fn with_revocation_mode(mut self, mode: crate::crl::RevocationMode) -> Self {
+        self.policy.revocation = mode;
         self
     }
 
@@ -427,8 +443,9 @@ impl Verifier {
         };
         push(CheckName::AlgorithmPolicy, policy);
 
-        // Certificate path (RFC 5280 §6).
+        // Certificate path (RFC 5280 §6) and revocation (§6.3) from the same search.
         let mut chain_summaries = Vec::new();
+        let mut revocation = None;
         match &signer {
             None => push(
                 CheckName::CertificateChain,
@@ -442,13 +459,9 @@ impl Verifier {
                     .collect();
                 let outcome = chain::build(cert, &pool, &self.anchors, at, &self.policy);
                 chain_summaries = outcome.summaries();
-                push(
-                    CheckName::CertificateChain,
-                    match outcome.error {
-                        None => CheckResult::Passed,
-                        Some(e) => CheckResult::Failed(Reason::Chain(e)),
-                    },
-                );
+                let (chain_check, revocation_check) = chain::report_checks(&outcome, &self.policy);
+                push(CheckName::CertificateChain, chain_check);
+                revocation = Some(revocation_check);
             }
         }
 
@@ -463,7 +476,7 @@ impl Verifier {
 
         push(
             CheckName::Revocation,
-            skip(SkipReason::RevocationNotSupported),
+            revocation.unwrap_or(skip(SkipReason::SignerCertificateNotFound)),
         );
         let has_tst = si
             .unsigned_attrs

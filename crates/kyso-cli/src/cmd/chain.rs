@@ -3,8 +3,9 @@
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 use clap::Args as ClapArgs;
+use kyso::{CertVerdict, ChainOptions, Lang, RevocationStatus};
 
 use crate::exit;
 use crate::output::{self, Format, LangArg};
@@ -17,6 +18,22 @@ pub struct Args {
     /// Validate as of this time (RFC 3339); default now.
     #[arg(long, value_name = "TIME", value_parser = super::parse_time)]
     at: Option<kyso::Timestamp>,
+    /// A policy of the initial policy set (dotted OID); repeatable. Default: anyPolicy.
+    #[arg(long = "policy", value_name = "OID")]
+    policies: Vec<String>,
+    /// The path must be valid for at least one policy of the initial set (RFC 5280 §6.1.1 f).
+    #[arg(long)]
+    require_explicit_policy: bool,
+    /// Policy mapping is not allowed (RFC 5280 §6.1.1 e).
+    #[arg(long)]
+    inhibit_policy_mapping: bool,
+    /// anyPolicy in a certificate does not match every policy (RFC 5280 §6.1.1 g).
+    #[arg(long)]
+    inhibit_any_policy: bool,
+    /// A required extended key usage: a dotted OID or serverAuth, clientAuth, codeSigning,
+    /// emailProtection, timeStamping, OCSPSigning, documentSigning; repeatable.
+    #[arg(long = "eku", value_name = "OID|NAME", value_parser = parse_eku)]
+    ekus: Vec<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
@@ -28,9 +45,67 @@ pub struct Args {
     cert: PathBuf,
 }
 
+/// `--eku`: a name from RFC 5280 §4.2.1.12 / RFC 9336, or a dotted OID.
+fn parse_eku(s: &str) -> Result<String, String> {
+    const NAMES: [(&str, &str); 8] = [
+        ("serverAuth", "1.3.6.1.5.5.7.3.1"),
+        ("clientAuth", "1.3.6.1.5.5.7.3.2"),
+        ("codeSigning", "1.3.6.1.5.5.7.3.3"),
+        ("emailProtection", "1.3.6.1.5.5.7.3.4"),
+        ("timeStamping", "1.3.6.1.5.5.7.3.8"),
+        ("OCSPSigning", "1.3.6.1.5.5.7.3.9"),
+        ("documentSigning", "1.3.6.1.5.5.7.3.36"),
+        ("anyExtendedKeyUsage", "2.5.29.37.0"),
+    ];
+    if let Some((_, oid)) = NAMES.iter().find(|(n, _)| n.eq_ignore_ascii_case(s)) {
+        return Ok((*oid).to_string());
+    }
+    if is_dotted_oid(s) {
+        return Ok(s.to_string());
+    }
+    Err(format!(
+        "'{s}' is neither a dotted OID nor one of: {}",
+        NAMES.map(|(n, _)| n).join(", ")
+    ))
+}
+
+fn is_dotted_oid(s: &str) -> bool {
+    let arcs: Vec<&str> = s.split('.').collect();
+    arcs.len() >= 2
+        && arcs
+            .iter()
+            .all(|a| !a.is_empty() && a.bytes().all(|b| b.is_ascii_digit()))
+}
+
+fn revocation_text(s: &RevocationStatus, lang: Lang) -> Option<String> {
+    let vi = lang == Lang::Vi;
+    match s {
+        RevocationStatus::Good => Some(lang.pick("revocation: good", "thu hồi: không").into()),
+        RevocationStatus::Revoked { reason, revoked_at } => Some(if vi {
+            format!("thu hồi: ĐÃ THU HỒI lúc {revoked_at} ({reason})")
+        } else {
+            format!("revocation: REVOKED at {revoked_at} ({reason})")
+        }),
+        RevocationStatus::Unknown { problem } => Some(if vi {
+            format!("thu hồi: không rõ ({})", problem.describe())
+        } else {
+            format!("revocation: unknown ({})", problem.describe())
+        }),
+        _ => None,
+    }
+}
+
 pub fn run(a: Args) -> Result<u8> {
     let lang = output::lang(a.lang);
     let (anchors, intermediates) = a.certs.load()?;
+    let crls = a.certs.load_crls()?;
+    // Revocation lines are shown when revocation was asked about (CRLs or --revocation required).
+    let show_revocation = !crls.is_empty() || a.certs.revocation == output::RevocationArg::Required;
+    for p in &a.policies {
+        if !is_dotted_oid(p) {
+            bail!("--policy {p}: not a dotted OID such as 2.16.704.1.1.1");
+        }
+    }
     let mut pool = intermediates;
     let data =
         std::fs::read(&a.cert).with_context(|| format!("cannot read {}", a.cert.display()))?;
@@ -40,19 +115,36 @@ pub fn run(a: Args) -> Result<u8> {
     let leaf = certs.next().context("no certificate found")?;
     pool.extend(certs);
     let at = a.at.unwrap_or_else(kyso::Timestamp::now);
-    let outcome = kyso::validate_chain(&leaf, &pool, &anchors, at);
+    let mut opts = ChainOptions::new(at)
+        .require_explicit_policy(a.require_explicit_policy)
+        .inhibit_policy_mapping(a.inhibit_policy_mapping)
+        .inhibit_any_policy(a.inhibit_any_policy)
+        .crls(crls)
+        .revocation(a.certs.revocation.into());
+    for p in &a.policies {
+        opts = opts.policy(p.clone());
+    }
+    for e in &a.ekus {
+        opts = opts.eku(e.clone());
+    }
+    let outcome = kyso::validate_chain_with(&leaf, &pool, &anchors, &opts);
+    let verdicts = outcome.verdicts();
+    let policy_asked = !a.policies.is_empty() || a.require_explicit_policy;
     match a.format {
         Format::Json => {
             let path: Vec<serde_json::Value> = outcome
                 .path
                 .iter()
-                .enumerate()
-                .map(|(i, c)| {
+                .zip(&verdicts)
+                .zip(&outcome.revocation)
+                .map(|((c, v), r)| {
                     serde_json::json!({
                         "subject": c.subject(), "issuer": c.issuer(), "serial": c.serial_hex(),
                         "not_before": c.not_before(), "not_after": c.not_after(),
                         "sha256_fingerprint": c.sha256_fingerprint(),
-                        "error": (outcome.error_at == Some(i)).then(|| outcome.error.as_ref().map(|e| e.message(kyso::Lang::En))).flatten(),
+                        "verdict": v,
+                        "error": match v { CertVerdict::Invalid { error } => Some(error.message(Lang::En)), _ => None },
+                        "revocation": r,
                     })
                 })
                 .collect();
@@ -61,8 +153,9 @@ pub fn run(a: Args) -> Result<u8> {
                 "validation_time": at,
                 "valid": outcome.is_valid(),
                 "error": outcome.error,
-                "message": outcome.error.as_ref().map(|e| e.message(kyso::Lang::En)),
+                "message": outcome.error.as_ref().map(|e| e.message(Lang::En)),
                 "sub_indication": outcome.error.as_ref().map(|e| e.sub_indication()),
+                "user_constrained_policies": outcome.user_constrained_policies,
                 "path": path,
             });
             output::print(&(serde_json::to_string_pretty(&doc)? + "\n"));
@@ -71,10 +164,11 @@ pub fn run(a: Args) -> Result<u8> {
             let mut s = String::new();
             // Trust anchor at the top, the certificate at the bottom.
             for (depth, (i, c)) in outcome.path.iter().enumerate().rev().enumerate() {
-                let verdict = match (&outcome.error, outcome.error_at) {
-                    (Some(e), Some(at_i)) if at_i == i => format!("✗ {}", e.message(lang)),
-                    (Some(_), _) => "·".to_string(),
-                    (None, _) => "✓".to_string(),
+                let verdict = match &verdicts[i] {
+                    CertVerdict::Invalid { error } => format!("✗ {}", error.message(lang)),
+                    CertVerdict::NotEvaluated => "·".to_string(),
+                    _ if outcome.error.is_some() && outcome.error_at.is_none() => "·".to_string(),
+                    _ => "✓".to_string(),
                 };
                 let indent = "   ".repeat(depth);
                 let branch = if depth == 0 { "" } else { "└─ " };
@@ -85,9 +179,30 @@ pub fn run(a: Args) -> Result<u8> {
                     c.not_before(),
                     c.not_after()
                 );
+                if let Some(r) = outcome
+                    .revocation
+                    .get(i)
+                    .filter(|_| show_revocation)
+                    .and_then(|r| revocation_text(r, lang))
+                {
+                    let pad = if depth == 0 { "" } else { "   " };
+                    let _ = writeln!(s, "{indent}{pad}   {r}");
+                }
             }
             match &outcome.error {
                 None => {
+                    if policy_asked || !outcome.user_constrained_policies.is_empty() {
+                        let set = if outcome.user_constrained_policies.is_empty() {
+                            lang.pick("(none)", "(không có)").to_string()
+                        } else {
+                            outcome.user_constrained_policies.join(", ")
+                        };
+                        let _ = writeln!(
+                            s,
+                            "{}: {set}",
+                            lang.pick("valid policies", "chính sách hợp lệ")
+                        );
+                    }
                     let _ = writeln!(s, "{}", lang.pick("path valid", "chuỗi hợp lệ"));
                 }
                 Some(e) => {

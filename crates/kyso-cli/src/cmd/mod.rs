@@ -2,6 +2,7 @@
 pub mod chain;
 pub mod inspect;
 pub mod sign;
+pub mod token;
 pub mod verify;
 
 /// Parse `--at`.

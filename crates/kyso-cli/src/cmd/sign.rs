@@ -14,14 +14,19 @@ use crate::secret::{self, SecretSource};
 #[group(required = true, multiple = true)]
 pub struct KeySource {
     /// Private key file (PEM or DER; PKCS#8, encrypted PKCS#8, PKCS#1, SEC1). Needs --cert.
-    #[arg(long, value_name = "FILE", requires = "cert", conflicts_with = "p12")]
+    #[arg(long, value_name = "FILE", requires = "cert", conflicts_with_all = ["p12", "pkcs11"])]
     pub key: Option<PathBuf>,
-    /// The signer's certificate (PEM or DER), with --key.
-    #[arg(long, value_name = "FILE", requires = "key")]
+    /// The signer's certificate (PEM or DER): with --key, or with --pkcs11 to use this file
+    /// instead of the certificate on the token.
+    #[arg(long, value_name = "FILE", conflicts_with = "p12")]
     pub cert: Option<PathBuf>,
     /// PKCS#12 bundle (.p12/.pfx) with key, certificate and chain.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with = "pkcs11")]
     pub p12: Option<PathBuf>,
+    /// Key on a PKCS#11 token, as an RFC 7512 URI ('pkcs11:token=...;object=...' or id=%01).
+    /// The certificate (and chain) are read from the token unless --cert is given.
+    #[arg(long, value_name = "URI")]
+    pub pkcs11: Option<String>,
 }
 
 /// Arguments of `kyso sign`.
@@ -29,9 +34,18 @@ pub struct KeySource {
 pub struct Args {
     #[command(flatten)]
     key: KeySource,
-    /// Password of the key or PKCS#12: env:VAR, file:PATH, fd:N or stdin (else a prompt).
-    #[arg(long, value_name = "SOURCE")]
+    /// Password of the key or PKCS#12, or the token PIN: env:VAR, file:PATH, fd:N or stdin
+    /// (else a prompt without echo). `--pin` is the same option.
+    #[arg(long, visible_alias = "pin", value_name = "SOURCE")]
     pass: Option<SecretSource>,
+    /// PKCS#11 module (the token vendor's .so) for --pkcs11; default: the URI's module-path,
+    /// then KYSO_PKCS11_MODULE.
+    #[arg(long, value_name = "PATH", requires = "pkcs11")]
+    module: Option<PathBuf>,
+    /// When the token reports that the next wrong PIN locks it, try the PIN anyway (for
+    /// scripts; at a terminal kyso asks instead).
+    #[arg(long, requires = "pkcs11")]
+    confirm_final_pin_try: bool,
     /// Chain certificates to embed (PEM bundle, DER, .p7b); repeatable.
     #[arg(long, value_name = "FILE")]
     chain: Vec<PathBuf>,
@@ -54,6 +68,10 @@ pub struct Args {
     /// Replace existing output files.
     #[arg(long)]
     force: bool,
+    /// Resume an interrupted batch: skip files whose output already holds a valid signature
+    /// by this signer over the same content (anything else still needs --force).
+    #[arg(long, conflicts_with = "add_to")]
+    resume: bool,
     /// Files to sign; `-` reads standard input.
     #[arg(value_name = "FILE", required = true)]
     files: Vec<PathBuf>,
@@ -74,8 +92,29 @@ pub fn run(a: Args) -> Result<u8> {
             std::fs::metadata(f).with_context(|| format!("cannot read {}", f.display()))?;
         }
     }
-    let key = load_key(&a)?;
     let chain = load_certs(&a.chain, "--chain")?;
+    // A token: one login for the whole batch (the session stays open while `token` lives).
+    let (key, token) = match &a.key.pkcs11 {
+        Some(uri) => {
+            let (cert, extra) = match &a.key.cert {
+                Some(c) => {
+                    let (leaf, rest) = load_cert_file(c)?;
+                    (Some(leaf), rest)
+                }
+                None => (None, Vec::new()),
+            };
+            let (key, token) = crate::cmd::token::open_signing_key(
+                uri,
+                a.module.as_ref(),
+                a.pass.as_ref(),
+                cert,
+                extra,
+                a.confirm_final_pin_try,
+            )?;
+            (key, Some(token))
+        }
+        None => (load_key(&a)?, None),
+    };
     let mut builder = kyso::Signer::new(key.with_chain(chain))
         .attached(a.attached)
         .pss(a.pss)
@@ -90,11 +129,29 @@ pub fn run(a: Args) -> Result<u8> {
             return Ok(exit::FAILED);
         }
     };
-    // One key load for the whole batch; each file reports its own result.
-    let mut failed = 0;
-    for f in &a.files {
-        match sign_one(&a, &signer, f) {
-            Ok(out) => eprintln!("kyso: signed {} -> {}", f.display(), out.display()),
+    // One key load for the whole batch. Keys in memory sign in parallel, with more workers
+    // than cores so that one file's fsync overlaps another's signature; a token session signs
+    // one file at a time. Each file reports its own result, in input order.
+    let workers = if token.is_some() {
+        1
+    } else {
+        std::thread::available_parallelism().map_or(1, |n| n.get() * 2)
+    };
+    let results = run_parallel(&a.files, workers, |f| sign_one(&a, &signer, f));
+    let (mut failed, mut skipped) = (0, 0);
+    for (f, r) in a.files.iter().zip(results) {
+        match r {
+            Ok(Outcome::Signed(out)) => {
+                eprintln!("kyso: signed {} -> {}", f.display(), out.display())
+            }
+            Ok(Outcome::AlreadySigned(out)) => {
+                skipped += 1;
+                eprintln!(
+                    "kyso: {} is already signed in {} (--resume)",
+                    f.display(),
+                    out.display()
+                );
+            }
             Err(e) => {
                 failed += 1;
                 crate::report_error(&e.context(format!("{} was not signed", f.display())));
@@ -102,12 +159,59 @@ pub fn run(a: Args) -> Result<u8> {
         }
     }
     if a.files.len() > 1 {
-        eprintln!("kyso: {} signed, {} failed", a.files.len() - failed, failed);
+        eprintln!(
+            "kyso: {} signed, {} already signed, {} failed",
+            a.files.len() - failed - skipped,
+            skipped,
+            failed
+        );
+    }
+    if let Some(t) = &token {
+        eprintln!(
+            "kyso: {} login(s) to token '{}' for {} file(s)",
+            t.login_count(),
+            t.description().label,
+            a.files.len()
+        );
     }
     Ok(if failed == 0 { exit::OK } else { exit::FAILED })
 }
 
-fn sign_one(a: &Args, signer: &kyso::Signer, file: &Path) -> Result<PathBuf> {
+/// What happened to one input.
+enum Outcome {
+    Signed(PathBuf),
+    AlreadySigned(PathBuf),
+}
+
+/// Run `job` over `items` on `workers` threads; results in input order.
+fn run_parallel<T: Sync, R: Send>(
+    items: &[T],
+    workers: usize,
+    job: impl Fn(&T) -> R + Sync,
+) -> Vec<R> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Mutex;
+    let slots: Vec<Mutex<Option<R>>> = items.iter().map(|_| Mutex::new(None)).collect();
+    let next = AtomicUsize::new(0);
+    std::thread::scope(|s| {
+        for _ in 0..workers.clamp(1, items.len().max(1)) {
+            s.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(item) = items.get(i) else { break };
+                let r = job(item);
+                if let Ok(mut slot) = slots[i].lock() {
+                    *slot = Some(r);
+                }
+            });
+        }
+    });
+    slots
+        .into_iter()
+        .filter_map(|m| m.into_inner().ok().flatten())
+        .collect()
+}
+
+fn sign_one(a: &Args, signer: &kyso::Signer, file: &Path) -> Result<Outcome> {
     if let Some(existing) = &a.add_to {
         let out = a.output.clone().unwrap_or_else(|| existing.clone());
         // Replacing the envelope we add to is the point of --add-to; other outputs need --force.
@@ -115,7 +219,7 @@ fn sign_one(a: &Args, signer: &kyso::Signer, file: &Path) -> Result<PathBuf> {
         write_atomic(&out, force, &mut |w| {
             Ok(signer.add_to_file(existing, Some(file), w)?)
         })?;
-        return Ok(out);
+        return Ok(Outcome::Signed(out));
     }
     let ext = if signer.is_attached() { "p7m" } else { "p7s" };
     if file == Path::new("-") {
@@ -125,7 +229,7 @@ fn sign_one(a: &Args, signer: &kyso::Signer, file: &Path) -> Result<PathBuf> {
             .context("reading standard input")?;
         let sig = signer.sign_bytes(&data)?;
         write_atomic(&out, a.force, &mut |w| Ok(w.write_all(&sig)?))?;
-        return Ok(out);
+        return Ok(Outcome::Signed(out));
     }
     let out = a.output.clone().unwrap_or_else(|| {
         let mut name = file.as_os_str().to_owned();
@@ -133,8 +237,11 @@ fn sign_one(a: &Args, signer: &kyso::Signer, file: &Path) -> Result<PathBuf> {
         name.push(ext);
         PathBuf::from(name)
     });
+    if a.resume && out.exists() && signer.has_signed(file, &out) {
+        return Ok(Outcome::AlreadySigned(out));
+    }
     write_atomic(&out, a.force, &mut |w| Ok(signer.sign_file(file, w)?))?;
-    Ok(out)
+    Ok(Outcome::Signed(out))
 }
 
 fn load_key(a: &Args) -> Result<kyso::SigningKey> {
@@ -144,15 +251,10 @@ fn load_key(a: &Args) -> Result<kyso::SigningKey> {
         return Ok(kyso::SigningKey::from_pkcs12(&data, &pass)?);
     }
     let (Some(key), Some(cert)) = (&a.key.key, &a.key.cert) else {
-        bail!("give --key FILE --cert FILE, or --p12 FILE");
+        bail!("give --key FILE --cert FILE, --p12 FILE or --pkcs11 URI");
     };
     let key_data = std::fs::read(key).with_context(|| format!("cannot read {}", key.display()))?;
-    let cert_data =
-        std::fs::read(cert).with_context(|| format!("cannot read {}", cert.display()))?;
-    let certs = kyso::Certificate::load_all(&cert_data)
-        .with_context(|| format!("{} is not a certificate", cert.display()))?;
-    let mut certs = certs.into_iter();
-    let leaf = certs.next().context("no certificate in --cert")?;
+    let (leaf, certs) = load_cert_file(cert)?;
     let pass = if kyso::SigningKey::key_file_is_encrypted(&key_data) {
         Some(secret::read(
             a.pass.as_ref(),
@@ -163,4 +265,15 @@ fn load_key(a: &Args) -> Result<kyso::SigningKey> {
     };
     // Extra certificates after the first in --cert are treated as chain.
     Ok(kyso::SigningKey::from_key_and_cert(&key_data, pass.as_deref(), leaf)?.with_chain(certs))
+}
+
+/// The first certificate of `--cert` and the rest (treated as chain).
+fn load_cert_file(cert: &Path) -> Result<(kyso::Certificate, Vec<kyso::Certificate>)> {
+    let cert_data =
+        std::fs::read(cert).with_context(|| format!("cannot read {}", cert.display()))?;
+    let certs = kyso::Certificate::load_all(&cert_data)
+        .with_context(|| format!("{} is not a certificate", cert.display()))?;
+    let mut certs = certs.into_iter();
+    let leaf = certs.next().context("no certificate in --cert")?;
+    Ok((leaf, certs.collect()))
 }

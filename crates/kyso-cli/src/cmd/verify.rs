@@ -66,7 +66,9 @@ pub fn run(a: Args) -> Result<u8> {
     }
     let mut verifier = kyso::Verifier::new()
         .with_trust_anchors(anchors.clone())
-        .with_intermediates(intermediates);
+        .with_intermediates(intermediates)
+        .with_crls(a.certs.load_crls()?)
+        .with_revocation_mode(a.certs.revocation.into());
     if a.insecure_legacy_crypto {
         verifier.dangerous().allow_legacy_crypto();
     }

@@ -1,0 +1,540 @@
+//! `kyso sign --pkcs11` and `kyso token list` against a real SoftHSM2 token: signatures checked
+//! with `openssl cms -verify` and `kyso verify`, PIN handling, one login per batch (counted
+//! independently with OpenSC's pkcs11-spy), and the failure messages and exit codes.
+//! Every test gets its own token directory, so PIN state never leaks between tests.
+
+#[path = "../../kyso/tests/softhsm/mod.rs"]
+mod softhsm;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use softhsm::{pki, SoftHsm, AT, TOKEN, WRONG_PIN_TOKEN};
+
+const TOKEN_URI: &str = "pkcs11:token=Kyso%20Test%20Token";
+
+fn kyso(hsm: &SoftHsm, dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_kyso"));
+    c.args(args)
+        .current_dir(dir)
+        .env("SOFTHSM2_CONF", &hsm.conf)
+        .env_remove("KYSO_PKCS11_MODULE")
+        .env_remove("KYSO_TRUST")
+        .env("LANG", "C")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES");
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    c.output().expect("kyso runs")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn workdir(hsm: &SoftHsm) -> PathBuf {
+    let d = hsm.dir.join("work");
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn module(hsm: &SoftHsm) -> String {
+    hsm.module.to_str().unwrap().to_string()
+}
+
+fn kyso_verify(hsm: &SoftHsm, dir: &Path, sig: &Path, signatures: usize) {
+    kyso_verify_content(hsm, dir, sig, None, signatures)
+}
+
+fn kyso_verify_content(
+    hsm: &SoftHsm,
+    dir: &Path,
+    sig: &Path,
+    content: Option<&Path>,
+    signatures: usize,
+) {
+    let trust = pki("trust.pem");
+    let mut args = vec!["verify", "--trust", trust.to_str().unwrap(), "--json"];
+    if let Some(c) = content {
+        args.extend(["--content", c.to_str().unwrap()]);
+    }
+    args.push(sig.to_str().unwrap());
+    let out = kyso(hsm, dir, &args, &[]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{report:#}");
+    let sigs = report["documents"][0]["signatures"].as_array().unwrap();
+    assert_eq!(sigs.len(), signatures, "{report:#}");
+    assert!(sigs.iter().all(|s| s["indication"] == "TOTAL-PASSED"));
+}
+
+#[test]
+fn sign_detached_attached_pss_ecdsa_and_cosign_through_the_cli() {
+    let hsm = SoftHsm::create("cli-sign");
+    let dir = workdir(&hsm);
+    let pin = hsm.pin_file(softhsm::PIN);
+    let pin_arg = format!("file:{}", pin.display());
+    let m = module(&hsm);
+    std::fs::write(dir.join("to-trinh.txt"), "Tờ trình số 7/TTr-STP".as_bytes()).unwrap();
+    let content = dir.join("to-trinh.txt");
+    // RSA PKCS#1 v1.5, detached, key and certificate and chain from the token.
+    let out = kyso(
+        &hsm,
+        &dir,
+        &[
+            "sign",
+            "--pkcs11",
+            &format!("{TOKEN_URI};object=signer-rsa"),
+            "--module",
+            &m,
+            "--pin",
+            &pin_arg,
+            "to-trinh.txt",
+        ],
+        &[],
+    );
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("the token reports its PIN state as: no wrong PIN reported"),
+        "{err}"
+    );
+    assert!(
+        err.contains("signed to-trinh.txt -> to-trinh.txt.p7s"),
+        "{err}"
+    );
+    softhsm::openssl_verify(&dir.join("to-trinh.txt.p7s"), Some(&content));
+    kyso_verify(&hsm, &dir, &dir.join("to-trinh.txt.p7s"), 1);
+
+    // Co-sign as the organisation (id 03), module from KYSO_PKCS11_MODULE.
+    let out = kyso(
+        &hsm,
+        &dir,
+        &[
+            "sign",
+            "--pkcs11",
+            "pkcs11:token=Kyso%20Test%20Token;id=%03",
+            "--pin",
+            &pin_arg,
+            "--add-to",
+            "to-trinh.txt.p7s",
+            "to-trinh.txt",
+        ],
+        &[("KYSO_PKCS11_MODULE", &m)],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    softhsm::openssl_verify(&dir.join("to-trinh.txt.p7s"), Some(&content));
+    kyso_verify(&hsm, &dir, &dir.join("to-trinh.txt.p7s"), 2);
+
+    // RSA-PSS, attached, PIN from an environment variable, module from the URI.
+    let out = kyso(
+        &hsm,
+        &dir,
+        &[
+            "sign",
+            "--pkcs11",
+            &format!("{TOKEN_URI};object=signer-rsa?module-path={m}"),
+            "--pss",
+            "--attached",
+            "--pin",
+            "env:TOKEN_PIN",
+            "-o",
+            "pss.p7m",
+            "to-trinh.txt",
+        ],
+        &[("TOKEN_PIN", softhsm::PIN)],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    softhsm::openssl_verify(&dir.join("pss.p7m"), None);
+    kyso_verify(&hsm, &dir, &dir.join("pss.p7m"), 1);
+
+    // ECDSA with the certificate given as a file (--cert overrides the token's), PIN on stdin.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kyso"))
+        .args([
+            "sign",
+            "--pkcs11",
+            &format!("{TOKEN_URI};object=signer-ec"),
+            "--module",
+            &m,
+            "--cert",
+            pki("signer-ec.pem").to_str().unwrap(),
+            "--chain",
+            pki("chain-ec.pem").to_str().unwrap(),
+            "--pin",
+            "stdin",
+            "-o",
+            "ec.p7s",
+            "to-trinh.txt",
+        ])
+        .current_dir(&dir)
+        .env("SOFTHSM2_CONF", &hsm.conf)
+        .stdin(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().unwrap();
+        writeln!(stdin, "{}", softhsm::PIN).unwrap();
+    }
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    softhsm::openssl_verify(&dir.join("ec.p7s"), Some(&content));
+    kyso_verify_content(&hsm, &dir, &dir.join("ec.p7s"), Some(&content), 1);
+}
+
+/// Several files with one login: counted by kyso and, independently, by OpenSC's pkcs11-spy
+/// sitting between kyso and SoftHSM2 and logging every PKCS#11 call. A file that cannot be
+/// signed (a directory) is reported on its own; the others are signed.
+#[test]
+fn a_batch_logs_in_once_and_reports_each_file() {
+    let hsm = SoftHsm::create("cli-batch");
+    let dir = workdir(&hsm);
+    let pin = format!("file:{}", hsm.pin_file(softhsm::PIN).display());
+    let mut files = Vec::new();
+    for i in 1..=4 {
+        let f = format!("ho-so-{i}.txt");
+        std::fs::write(dir.join(&f), format!("Hồ sơ số {i}")).unwrap();
+        files.push(f);
+    }
+    std::fs::create_dir_all(dir.join("not-a-file")).unwrap();
+    files.insert(2, "not-a-file".into());
+    let spy_log = hsm.dir.join("spy.log");
+    let spy = softhsm::spy_module();
+    let mut args = vec![
+        "sign",
+        "--pkcs11",
+        "pkcs11:token=Kyso%20Test%20Token;object=signer-rsa",
+        "--module",
+        spy.to_str().unwrap(),
+        "--pin",
+        &pin,
+    ];
+    args.extend(files.iter().map(String::as_str));
+    let out = kyso(
+        &hsm,
+        &dir,
+        &args,
+        &[
+            ("PKCS11SPY", hsm.module.to_str().unwrap()),
+            ("PKCS11SPY_OUTPUT", spy_log.to_str().unwrap()),
+        ],
+    );
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "one file failed: {err}");
+    for i in 1..=4 {
+        assert!(
+            err.contains(&format!("signed ho-so-{i}.txt -> ho-so-{i}.txt.p7s")),
+            "{err}"
+        );
+        let sig = dir.join(format!("ho-so-{i}.txt.p7s"));
+        softhsm::openssl_verify(&sig, Some(&dir.join(format!("ho-so-{i}.txt"))));
+    }
+    assert!(err.contains("not-a-file was not signed"), "{err}");
+    assert!(
+        err.contains("4 signed, 0 already signed, 1 failed"),
+        "{err}"
+    );
+    assert!(
+        err.contains("1 login(s) to token 'Kyso Test Token' for 5 file(s)"),
+        "{err}"
+    );
+    let log = std::fs::read_to_string(&spy_log).expect("pkcs11-spy wrote its log");
+    let logins = log.lines().filter(|l| l.contains("C_Login")).count();
+    assert_eq!(logins, 1, "pkcs11-spy saw {logins} C_Login calls");
+    let signs = log
+        .lines()
+        .filter(|l| l.contains("C_Sign") && !l.contains("C_SignInit"))
+        .count();
+    assert!(signs >= 4, "pkcs11-spy saw {signs} C_Sign calls");
+    kyso_verify(&hsm, &dir, &dir.join("ho-so-1.txt.p7s"), 1);
+}
+
+#[test]
+fn wrong_pin_is_reported_once_with_the_state_after_it() {
+    let hsm = SoftHsm::create("cli-pin");
+    let dir = workdir(&hsm);
+    std::fs::write(dir.join("a.txt"), "a").unwrap();
+    let m = module(&hsm);
+    let wrong = format!("file:{}", hsm.pin_file("999999").display());
+    let uri = "pkcs11:token=Kyso%20Wrong%20PIN";
+    let out = kyso(
+        &hsm,
+        &dir,
+        &[
+            "sign", "--pkcs11", uri, "--module", &m, "--pin", &wrong, "a.txt",
+        ],
+        &[],
+    );
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains(&format!(
+            "token '{WRONG_PIN_TOKEN}' rejected the PIN (CKR_PIN_INCORRECT)"
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains("count low (CKF_USER_PIN_COUNT_LOW)"),
+        "state after the failure: {err}"
+    );
+    assert!(err.contains("kyso does not retry"), "{err}");
+    assert!(!dir.join("a.txt.p7s").exists());
+    // The next run says, before asking, how the token reports its PIN state.
+    let right = format!("file:{}", hsm.pin_file(softhsm::PIN).display());
+    let out = kyso(
+        &hsm,
+        &dir,
+        &[
+            "sign", "--pkcs11", uri, "--module", &m, "--pin", &right, "a.txt",
+        ],
+        &[],
+    );
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("the token reports its PIN state as: count low"),
+        "{err}"
+    );
+    // A PIN too short for the token never reaches it.
+    let short = format!("file:{}", hsm.pin_file("12").display());
+    let out = kyso(
+        &hsm,
+        &dir,
+        &[
+            "sign", "--pkcs11", uri, "--module", &m, "--pin", &short, "--force", "a.txt",
+        ],
+        &[],
+    );
+    assert!(
+        text(&out.stderr).contains("it was not sent to the token"),
+        "{}",
+        text(&out.stderr)
+    );
+    // Without a PIN source and without a terminal: refused, with the hint.
+    let out = kyso(
+        &hsm,
+        &dir,
+        &["sign", "--pkcs11", uri, "--module", &m, "--force", "a.txt"],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("PIN for token 'Kyso Wrong PIN' is needed"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn clear_messages_for_module_token_key_and_uri_problems() {
+    let hsm = SoftHsm::create("cli-errors");
+    let dir = workdir(&hsm);
+    std::fs::write(dir.join("a.txt"), "a").unwrap();
+    let m = module(&hsm);
+    let pin = format!("file:{}", hsm.pin_file(softhsm::PIN).display());
+    let run = |args: &[&str]| {
+        let out = kyso(&hsm, &dir, args, &[]);
+        (out.status.code(), text(&out.stderr))
+    };
+    let (code, err) = run(&[
+        "sign",
+        "--pkcs11",
+        TOKEN_URI,
+        "--module",
+        "/nonexistent/libeToken.so",
+        "--pin",
+        &pin,
+        "a.txt",
+    ]);
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains("the PKCS#11 module /nonexistent/libeToken.so does not exist"),
+        "{err}"
+    );
+    let not_lib = pki("trust.pem");
+    let (_, err) = run(&[
+        "sign",
+        "--pkcs11",
+        TOKEN_URI,
+        "--module",
+        not_lib.to_str().unwrap(),
+        "--pin",
+        &pin,
+        "a.txt",
+    ]);
+    assert!(err.contains("could not be loaded"), "{err}");
+    let (code, err) = run(&["sign", "--pkcs11", TOKEN_URI, "--pin", &pin, "a.txt"]);
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains("no PKCS#11 module was given") && err.contains("KYSO_PKCS11_MODULE"),
+        "{err}"
+    );
+    let (_, err) = run(&[
+        "sign",
+        "--pkcs11",
+        "pkcs11:token=USB%20Token%20Cua%20So",
+        "--module",
+        &m,
+        "--pin",
+        &pin,
+        "a.txt",
+    ]);
+    assert!(
+        err.contains("no token matches") && err.contains(TOKEN),
+        "{err}"
+    );
+    let (_, err) = run(&[
+        "sign",
+        "--pkcs11",
+        &format!("{TOKEN_URI};object=khong-co"),
+        "--module",
+        &m,
+        "--pin",
+        &pin,
+        "a.txt",
+    ]);
+    assert!(
+        err.contains("no private key on token 'Kyso Test Token' matches"),
+        "{err}"
+    );
+    assert!(err.contains("'signer-ec' (id 02)"), "lists the keys: {err}");
+    let (code, err) = run(&[
+        "sign",
+        "--pkcs11",
+        &format!("{TOKEN_URI};object=signer-rsa"),
+        "--cert",
+        pki("org-rsa.pem").to_str().unwrap(),
+        "--module",
+        &m,
+        "--pin",
+        &pin,
+        "a.txt",
+    ]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.contains("does not belong to the certificate"), "{err}");
+    let (code, err) = run(&[
+        "sign",
+        "--pkcs11",
+        &format!("{TOKEN_URI}?pin-value=123456"),
+        "--module",
+        &m,
+        "a.txt",
+    ]);
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains("kyso never takes a secret from the command line"),
+        "{err}"
+    );
+    // pin-source in the URI is honoured as a file.
+    let pin_path = hsm.pin_file(softhsm::PIN);
+    let (code, err) = run(&[
+        "sign",
+        "--pkcs11",
+        &format!(
+            "{TOKEN_URI};object=signer-ec?pin-source={}",
+            pin_path.display()
+        ),
+        "--module",
+        &m,
+        "a.txt",
+    ]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(dir.join("a.txt.p7s").metadata().unwrap().len() > 0);
+}
+
+#[test]
+fn token_list_text_and_json() {
+    let hsm = SoftHsm::create("cli-list");
+    let dir = workdir(&hsm);
+    let m = module(&hsm);
+    let out = kyso(
+        &hsm,
+        &dir,
+        &["token", "list", "--module", &m, "--at", AT],
+        &[],
+    );
+    let s = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(s.contains("Implementation of PKCS11 (SoftHSM)"), "{s}");
+    assert!(s.contains(&format!("Token '{TOKEN}'")), "{s}");
+    assert!(s.contains("model SoftHSM v2"), "{s}");
+    assert!(s.contains("PIN: no wrong PIN reported"), "{s}");
+    assert!(s.contains("URI: pkcs11:token=Kyso%20Test%20Token"), "{s}");
+    assert!(
+        s.contains("id 01 'signer-rsa': UID=CCCD:001085012345,CN=Nguyễn Văn An"),
+        "{s}"
+    );
+    assert!(
+        s.contains("2025-06-01T00:00:00Z .. 2035-06-01T00:00:00Z (3287 days left)"),
+        "{s}"
+    );
+    assert!(
+        s.contains("public key id 02 'signer-ec': EC 256 bits"),
+        "{s}"
+    );
+    assert!(
+        s.contains("sign with: --pkcs11 'pkcs11:token=Kyso%20Test%20Token;id=%01'")
+            && s.contains("token not initialised"),
+        "SoftHSM2's spare slot: {s}"
+    );
+
+    // A wrong PIN, then the list shows the state the token reports.
+    std::fs::write(dir.join("a.txt"), "a").unwrap();
+    let wrong = format!("file:{}", hsm.pin_file("999999").display());
+    let _ = kyso(
+        &hsm,
+        &dir,
+        &[
+            "sign",
+            "--pkcs11",
+            "pkcs11:token=Kyso%20Wrong%20PIN",
+            "--module",
+            &m,
+            "--pin",
+            &wrong,
+            "a.txt",
+        ],
+        &[],
+    );
+    let out = kyso(
+        &hsm,
+        &dir,
+        &["token", "list", "--format", "json", "--at", AT],
+        &[("KYSO_PKCS11_MODULE", &m)],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["schema"], "kyso.token-list/v1");
+    assert_eq!(doc["module"]["path"], m.as_str());
+    let slots = doc["slots"].as_array().unwrap();
+    let token = |label: &str| {
+        slots
+            .iter()
+            .find(|s| s["token"]["label"] == label)
+            .unwrap_or_else(|| panic!("{label} listed: {doc:#}"))["token"]
+            .clone()
+    };
+    let main = token(TOKEN);
+    assert_eq!(main["pin"]["state"], "ok");
+    let certs = main["certificates"].as_array().unwrap();
+    assert_eq!(certs.len(), 6);
+    let signer = certs.iter().find(|c| c["id"] == "01").unwrap();
+    assert!(signer["subject"]
+        .as_str()
+        .unwrap()
+        .contains("Nguyễn Văn An"));
+    assert_eq!(signer["days_left"], 3287);
+    assert_eq!(signer["uri"], "pkcs11:token=Kyso%20Test%20Token;id=%01");
+    assert_eq!(signer["not_after"], "2035-06-01T00:00:00Z");
+    assert!(main["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|k| k["id"] == "03" && k["type"] == "rsa" && k["bits"] == 2048));
+    let wrong = token(WRONG_PIN_TOKEN);
+    assert_eq!(wrong["pin"]["state"], "count_low");
+    assert_eq!(wrong["pin"]["count_low"], true);
+    assert_eq!(wrong["pin"]["final_try"], false);
+    assert_eq!(wrong["pin"]["locked"], false);
+}

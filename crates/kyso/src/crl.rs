@@ -1,0 +1,765 @@
+//! Certificate revocation lists (RFC 5280 §5) and the revocation check of §6.3.
+//!
+//! [`Crl`] is kyso's own type: the parser (x509-parser) and the signature backend (OpenSSL)
+//! stay inside. The check itself ([`status_of`]) implements §6.3.3: CRL scope (direct and
+//! indirect CRLs, distribution points and the issuingDistributionPoint), reason coverage,
+//! delta CRLs, and entry matching; finding and validating the CRL signer (§6.3.3 f, g) is the
+//! caller's (the path builder's) job, passed in as a closure.
+
+use std::sync::Arc;
+
+use openssl::x509::X509Crl;
+use serde::Serialize;
+use x509_parser::prelude::FromDer;
+use x509_parser::revocation_list::CertificateRevocationList;
+
+use crate::cert::Certificate;
+use crate::error::Error;
+use crate::general_name::{
+    self, same_name, DistributionPoint, GeneralName, IssuingDistributionPoint, ALL_REASONS,
+};
+use crate::time::Timestamp;
+
+/// Entries read from one CRL. Large national CAs publish CRLs with a few hundred thousand
+/// entries; a million bounds memory on hostile input while leaving room for real ones.
+const MAX_ENTRIES: usize = 1_000_000;
+
+/// CRLReason (RFC 5280 §5.3.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub enum RevocationReason {
+    /// unspecified (0), also used when the entry has no reasonCode.
+    Unspecified,
+    /// keyCompromise (1).
+    KeyCompromise,
+    /// cACompromise (2).
+    CaCompromise,
+    /// affiliationChanged (3).
+    AffiliationChanged,
+    /// superseded (4).
+    Superseded,
+    /// cessationOfOperation (5).
+    CessationOfOperation,
+    /// certificateHold (6).
+    CertificateHold,
+    /// removeFromCRL (8): only meaningful in a delta CRL.
+    RemoveFromCrl,
+    /// privilegeWithdrawn (9).
+    PrivilegeWithdrawn,
+    /// aACompromise (10).
+    AaCompromise,
+}
+
+impl RevocationReason {
+    fn from_code(c: u8) -> Option<Self> {
+        use RevocationReason::*;
+        Some(match c {
+            0 => Unspecified,
+            1 => KeyCompromise,
+            2 => CaCompromise,
+            3 => AffiliationChanged,
+            4 => Superseded,
+            5 => CessationOfOperation,
+            6 => CertificateHold,
+            8 => RemoveFromCrl,
+            9 => PrivilegeWithdrawn,
+            10 => AaCompromise,
+            _ => return None,
+        })
+    }
+}
+
+impl std::fmt::Display for RevocationReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let s = serde_json::to_value(self)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
+        f.write_str(&s)
+    }
+}
+
+/// Why a certificate's revocation status could not be established.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum CrlProblem {
+    /// No CRL given covers this certificate.
+    NoCrl,
+    /// The only CRLs in scope are past their nextUpdate (RFC 5280 §5.1.2.5).
+    CrlExpired {
+        /// nextUpdate of the CRL.
+        next_update: Timestamp,
+        /// The validation time.
+        at: Timestamp,
+    },
+    /// The CRL was issued after the validation time (thisUpdate, §5.1.2.4).
+    CrlNotYetValid {
+        /// thisUpdate of the CRL.
+        this_update: Timestamp,
+        /// The validation time.
+        at: Timestamp,
+    },
+    /// No certificate of the CRL issuer verifies the CRL's signature (§6.3.3 g).
+    CrlSignatureInvalid,
+    /// The CRL signer's keyUsage lacks cRLSign (§4.2.1.3, §6.3.3 f).
+    CrlSignerNotAllowed,
+    /// The CRL signer's own path is not valid (§6.3.3 f).
+    CrlSignerPathInvalid {
+        /// The code of the signer's path error.
+        error: String,
+    },
+    /// The CRLs in scope do not cover every revocation reason (§6.3.3 k: UNDETERMINED).
+    ReasonsNotCovered,
+    /// The CRL has a critical extension kyso does not process (§5.2: must not be used).
+    UnsupportedCriticalExtension {
+        /// Its OID.
+        oid: String,
+    },
+    /// The CRL breaks a MUST of RFC 5280 §5 (missing or critical cRLNumber, ...).
+    NonConforming {
+        /// What is wrong.
+        detail: &'static str,
+    },
+    /// An applicable delta CRL is stale, so the complete CRL alone cannot be relied on.
+    DeltaCrlExpired,
+    /// The work budget for CRL checks ran out.
+    BudgetExceeded,
+}
+
+impl CrlProblem {
+    /// Stable code.
+    pub fn code(&self) -> &'static str {
+        use CrlProblem::*;
+        match self {
+            NoCrl => "no_crl",
+            CrlExpired { .. } => "crl_expired",
+            CrlNotYetValid { .. } => "crl_not_yet_valid",
+            CrlSignatureInvalid => "crl_signature_invalid",
+            CrlSignerNotAllowed => "crl_signer_lacks_crl_sign",
+            CrlSignerPathInvalid { .. } => "crl_signer_path_invalid",
+            ReasonsNotCovered => "crl_reasons_not_covered",
+            UnsupportedCriticalExtension { .. } => "crl_unsupported_critical_extension",
+            NonConforming { .. } => "crl_non_conforming",
+            DeltaCrlExpired => "delta_crl_expired",
+            BudgetExceeded => "crl_budget_exceeded",
+        }
+    }
+
+    /// In words.
+    pub fn describe(&self) -> String {
+        use CrlProblem::*;
+        match self {
+            NoCrl => "no CRL given covers it; hint: pass the issuer's CRL with --crl".into(),
+            CrlExpired { next_update, at } => {
+                format!("the CRL's nextUpdate {next_update} is before the validation time {at}; hint: fetch a current CRL")
+            }
+            CrlNotYetValid { this_update, at } => {
+                format!("the CRL was issued at {this_update}, after the validation time {at}")
+            }
+            CrlSignatureInvalid => {
+                "the CRL's signature does not verify with any certificate of its issuer".into()
+            }
+            CrlSignerNotAllowed => "the CRL signer's keyUsage lacks cRLSign".into(),
+            CrlSignerPathInvalid { error } => {
+                format!("the CRL signer's own certificate path is not valid ({error})")
+            }
+            ReasonsNotCovered => {
+                "the CRLs given cover only some revocation reasons (onlySomeReasons)".into()
+            }
+            UnsupportedCriticalExtension { oid } => {
+                format!("the CRL has a critical extension {oid} that kyso does not process")
+            }
+            NonConforming { detail } => format!("the CRL does not conform to RFC 5280: {detail}"),
+            DeltaCrlExpired => "the applicable delta CRL is past its nextUpdate".into(),
+            BudgetExceeded => "too many CRLs or CRL signers to examine".into(),
+        }
+    }
+
+    /// Which problem to report when several CRLs were unusable: the most informative.
+    fn rank(&self) -> u8 {
+        use CrlProblem::*;
+        match self {
+            NoCrl => 0,
+            ReasonsNotCovered => 1,
+            BudgetExceeded => 2,
+            CrlSignatureInvalid => 3,
+            CrlNotYetValid { .. } | CrlExpired { .. } | DeltaCrlExpired => 4,
+            CrlSignerNotAllowed | CrlSignerPathInvalid { .. } => 5,
+            UnsupportedCriticalExtension { .. } | NonConforming { .. } => 6,
+        }
+    }
+}
+
+/// The revocation status of one certificate (RFC 5280 §6.3.3: UNREVOKED, a reason, or
+/// UNDETERMINED).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum RevocationStatus {
+    /// Covered by a valid CRL and not listed.
+    Good,
+    /// Listed.
+    Revoked {
+        /// reasonCode (unspecified when absent).
+        reason: RevocationReason,
+        /// revocationDate.
+        revoked_at: Timestamp,
+    },
+    /// Could not be established.
+    Unknown {
+        /// Why.
+        problem: CrlProblem,
+    },
+    /// Not checked: the trust anchor, or revocation checking was off.
+    NotChecked,
+}
+
+/// How revocation is checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RevocationMode {
+    /// Every certificate of the path (trust anchor excepted) must have a known, good status.
+    Required,
+    /// A certificate whose issuer has a CRL among those given must have a good status; one
+    /// whose issuer has none is left unknown without failing the path.
+    #[default]
+    Auto,
+    /// No revocation checking.
+    Off,
+}
+
+#[derive(Debug)]
+struct Entry {
+    serial: Vec<u8>,
+    /// The certificate issuer the entry is about (§5.3.3); the CRL issuer when not indirect.
+    issuer: Vec<u8>,
+    revoked_at: Timestamp,
+    reason: RevocationReason,
+}
+
+struct Inner {
+    der: Vec<u8>,
+    x509: X509Crl,
+    issuer_der: Vec<u8>,
+    this_update: Timestamp,
+    next_update: Option<Timestamp>,
+    number: Option<Vec<u8>>,
+    delta_base: Option<Vec<u8>>,
+    idp: Option<IssuingDistributionPoint>,
+    entries: Vec<Entry>,
+    /// Set when the CRL must not be used (§5.2 unknown critical extension, non-conformance).
+    problem: Option<CrlProblem>,
+}
+
+/// A certificate revocation list (RFC 5280 §5). Cheap to clone.
+#[derive(Clone)]
+pub struct Crl(Arc<Inner>);
+
+impl std::fmt::Debug for Crl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Crl({}, {})", self.issuer(), self.0.this_update)
+    }
+}
+
+const OID_CRL_NUMBER: &str = "2.5.29.20";
+const OID_DELTA_CRL_INDICATOR: &str = "2.5.29.27";
+const OID_ISSUING_DP: &str = "2.5.29.28";
+const OID_CERTIFICATE_ISSUER: &str = "2.5.29.29";
+const OID_REASON_CODE: &str = "2.5.29.21";
+const OID_INVALIDITY_DATE: &str = "2.5.29.24";
+const OID_AKI: &str = "2.5.29.35";
+const OID_ISSUER_ALT_NAME: &str = "2.5.29.18";
+const OID_FRESHEST_CRL: &str = "2.5.29.46";
+
+/// An INTEGER's contents as a big-endian magnitude without leading zeros, for comparison.
+fn magnitude(v: &[u8]) -> Vec<u8> {
+    let start = v.iter().position(|b| *b != 0).unwrap_or(v.len());
+    v[start..].to_vec()
+}
+
+fn cmp_number(a: &[u8], b: &[u8]) -> std::cmp::Ordering {
+    a.len().cmp(&b.len()).then_with(|| a.cmp(b))
+}
+
+impl Crl {
+    /// Parse one DER CRL.
+    pub fn from_der(der: &[u8]) -> Result<Self, Error> {
+        let bad = |m: String| Error::Format(format!("CRL: {m}"));
+        let (rest, crl) = CertificateRevocationList::from_der(der)
+            .map_err(|e| bad(format!("not an X.509 CRL: {e}")))?;
+        if !rest.is_empty() {
+            return Err(bad(format!("{} bytes after the CRL", rest.len())));
+        }
+        let x509 =
+            X509Crl::from_der(der).map_err(|e| bad(format!("OpenSSL cannot load it: {e}")))?;
+        let shape = crl_shape(der).map_err(|e| bad(e.what))?;
+        let time = |t: x509_parser::time::ASN1Time| Timestamp::from_unix(t.timestamp());
+        let issuer_der = crl.issuer().as_raw().to_vec();
+        let mut number = None;
+        let mut delta_base = None;
+        let mut idp = None;
+        let mut problem = None;
+        for ext in crl.extensions() {
+            let oid = ext.oid.to_id_string();
+            match oid.as_str() {
+                OID_CRL_NUMBER | OID_DELTA_CRL_INDICATOR => {
+                    let v = crate::asn1::Tlv::parse_exact(ext.value, "CRLNumber")
+                        .and_then(|t| t.expect(crate::asn1::tag::INTEGER, "CRLNumber"))
+                        .map_err(|e| bad(e.what))?;
+                    if v.value.first().is_some_and(|b| b & 0x80 != 0) {
+                        problem = Some(CrlProblem::NonConforming {
+                            detail: "negative cRLNumber",
+                        });
+                    }
+                    if oid == OID_CRL_NUMBER {
+                        // §5.2.3: "CRL issuers conforming to this profile MUST include this
+                        // extension ... marked as non-critical".
+                        if ext.critical {
+                            problem = Some(CrlProblem::NonConforming {
+                                detail: "cRLNumber is marked critical",
+                            });
+                        }
+                        number = Some(magnitude(v.value));
+                    } else {
+                        delta_base = Some(magnitude(v.value));
+                    }
+                }
+                OID_ISSUING_DP => {
+                    idp = Some(
+                        general_name::parse_issuing_distribution_point(ext.value)
+                            .map_err(|e| bad(e.what))?,
+                    )
+                }
+                OID_AKI | OID_ISSUER_ALT_NAME | OID_FRESHEST_CRL => {}
+                _ if ext.critical => {
+                    problem = Some(CrlProblem::UnsupportedCriticalExtension { oid });
+                }
+                _ => {}
+            }
+        }
+        // §5.1: the structure a conforming CRL has; a CRL that breaks it is not used.
+        let has_extensions = !crl.extensions().is_empty()
+            || crl
+                .iter_revoked_certificates()
+                .any(|r| !r.extensions().is_empty());
+        let shape_problem = if shape.version.is_some_and(|v| v != 1) {
+            Some("version is present but not v2 (§5.1.2.1)")
+        } else if shape.version.is_none() && has_extensions {
+            Some("a v1 CRL carries extensions (§5.1.2.1: version MUST be v2)")
+        } else if shape.empty_revoked_list {
+            Some("revokedCertificates is present but empty (§5.1.2.6: MUST be absent)")
+        } else if !shape.same_signature_algorithm {
+            Some("signatureAlgorithm differs from tbsCertList.signature (§5.1.1.2)")
+        } else if idp
+            .as_ref()
+            .is_some_and(|i| *i == IssuingDistributionPoint::default())
+        {
+            Some("issuingDistributionPoint is an empty sequence (§5.2.5)")
+        } else if idp.as_ref().is_some_and(|i| {
+            u8::from(i.only_user) + u8::from(i.only_ca) + u8::from(i.only_attribute) > 1
+        }) {
+            Some("issuingDistributionPoint asserts more than one onlyContains* (§5.2.5)")
+        } else {
+            None
+        };
+        if let Some(detail) = shape_problem {
+            problem = Some(CrlProblem::NonConforming { detail });
+        }
+        if number.is_none() && problem.is_none() {
+            problem = Some(CrlProblem::NonConforming {
+                detail: "cRLNumber is missing (§5.2.3)",
+            });
+        }
+        let indirect = idp.as_ref().is_some_and(|i| i.indirect);
+        let mut entries = Vec::new();
+        let mut current_issuer = issuer_der.clone();
+        for rc in crl.iter_revoked_certificates() {
+            if entries.len() >= MAX_ENTRIES {
+                return Err(bad(format!("more than {MAX_ENTRIES} entries")));
+            }
+            let mut reason = RevocationReason::Unspecified;
+            for ext in rc.extensions() {
+                let oid = ext.oid.to_id_string();
+                match oid.as_str() {
+                    OID_REASON_CODE => {
+                        let v = crate::asn1::Tlv::parse_exact(ext.value, "CRLReason")
+                            .map_err(|e| bad(e.what))?;
+                        reason = v
+                            .value
+                            .first()
+                            .and_then(|c| RevocationReason::from_code(*c))
+                            .filter(|_| v.value.len() == 1 && v.tag == 0x0a)
+                            .ok_or_else(|| bad("bad reasonCode".into()))?;
+                    }
+                    OID_CERTIFICATE_ISSUER if indirect => {
+                        // §5.3.3: applies to this entry and the following ones.
+                        let names =
+                            general_name::parse_alt_names(ext.value).map_err(|e| bad(e.what))?;
+                        if let Some(GeneralName::Directory(d)) = names
+                            .iter()
+                            .find(|n| matches!(n, GeneralName::Directory(_)))
+                        {
+                            current_issuer = d.clone();
+                        }
+                    }
+                    OID_INVALIDITY_DATE => {}
+                    _ if ext.critical => {
+                        // §5.3: an unrecognised critical entry extension makes the CRL unusable.
+                        problem = Some(CrlProblem::UnsupportedCriticalExtension { oid });
+                    }
+                    _ => {}
+                }
+            }
+            entries.push(Entry {
+                serial: rc.raw_serial().to_vec(),
+                issuer: current_issuer.clone(),
+                revoked_at: time(rc.revocation_date),
+                reason,
+            });
+        }
+        Ok(Crl(Arc::new(Inner {
+            der: der.to_vec(),
+            x509,
+            issuer_der,
+            this_update: time(crl.last_update()),
+            next_update: crl.next_update().map(time),
+            number,
+            delta_base,
+            idp,
+            entries,
+            problem,
+        })))
+    }
+
+    /// Parse every CRL in a file: PEM (`X509 CRL` blocks) or one DER CRL.
+    pub fn load_all(data: &[u8]) -> Result<Vec<Self>, Error> {
+        if let Some(blocks) = crate::pem::blocks(data) {
+            let mut out = Vec::new();
+            for (label, der) in blocks? {
+                if label == "X509 CRL" {
+                    out.push(Self::from_der(&der)?);
+                }
+            }
+            if out.is_empty() {
+                return Err(Error::Format("the PEM file holds no X509 CRL block".into()));
+            }
+            return Ok(out);
+        }
+        Ok(vec![Self::from_der(data)?])
+    }
+
+    /// The DER encoding.
+    pub fn der(&self) -> &[u8] {
+        &self.0.der
+    }
+    /// The CRL issuer, RFC 4514 order.
+    pub fn issuer(&self) -> String {
+        crate::name::render(&self.0.issuer_der)
+    }
+    /// thisUpdate.
+    pub fn this_update(&self) -> Timestamp {
+        self.0.this_update
+    }
+    /// nextUpdate, when present.
+    pub fn next_update(&self) -> Option<Timestamp> {
+        self.0.next_update
+    }
+    /// True for a delta CRL (deltaCRLIndicator, §5.2.4).
+    pub fn is_delta(&self) -> bool {
+        self.0.delta_base.is_some()
+    }
+    /// Number of entries.
+    pub fn len(&self) -> usize {
+        self.0.entries.len()
+    }
+    /// True when no certificate is listed.
+    pub fn is_empty(&self) -> bool {
+        self.0.entries.is_empty()
+    }
+
+    pub(crate) fn issuer_der(&self) -> &[u8] {
+        &self.0.issuer_der
+    }
+
+    /// Whether `signer`'s key made this CRL's signature.
+    pub(crate) fn signed_by(&self, signer: &Certificate) -> bool {
+        self.0.x509.verify(signer.public_key()).unwrap_or(false)
+    }
+
+    /// Time validity (§6.3.3 a; §5.1.2.4, §5.1.2.5).
+    fn time_problem(&self, at: Timestamp) -> Option<CrlProblem> {
+        if at < self.0.this_update {
+            return Some(CrlProblem::CrlNotYetValid {
+                this_update: self.0.this_update,
+                at,
+            });
+        }
+        match self.0.next_update {
+            Some(n) if at > n => Some(CrlProblem::CrlExpired { next_update: n, at }),
+            _ => None,
+        }
+    }
+
+    fn entry_for(&self, cert: &Certificate) -> Option<&Entry> {
+        self.0.entries.iter().find(|e| {
+            e.serial == cert.serial() && crate::name::names_match(&e.issuer, cert.issuer_der())
+        })
+    }
+}
+
+/// What [`Crl::from_der`] checks in the raw encoding.
+struct Shape {
+    /// The version INTEGER when present (1 = v2).
+    version: Option<u64>,
+    empty_revoked_list: bool,
+    same_signature_algorithm: bool,
+}
+
+/// ```text
+/// CertificateList  ::=  SEQUENCE  {
+///      tbsCertList          TBSCertList,
+///      signatureAlgorithm   AlgorithmIdentifier,
+///      signatureValue       BIT STRING  }
+/// TBSCertList  ::=  SEQUENCE  {
+///      version                 Version OPTIONAL, -- if present, MUST be v2
+///      signature               AlgorithmIdentifier,
+///      issuer                  Name,
+///      thisUpdate              Time,
+///      nextUpdate              Time OPTIONAL,
+///      revokedCertificates     SEQUENCE OF SEQUENCE { ... } OPTIONAL,
+///      crlExtensions           [0]  EXPLICIT Extensions OPTIONAL }
+/// ```
+fn crl_shape(der: &[u8]) -> crate::asn1::Result<Shape> {
+    use crate::asn1::{tag, Tlv};
+    let list =
+        Tlv::parse_exact(der, "CertificateList")?.expect(tag::SEQUENCE, "CertificateList")?;
+    let mut r = list.reader();
+    let tbs = r.expect(tag::SEQUENCE, "TBSCertList")?;
+    let outer_alg = r.expect(tag::SEQUENCE, "signatureAlgorithm")?;
+    let mut t = tbs.reader();
+    let version = t
+        .optional(tag::INTEGER)?
+        .map(|v| v.small_uint("version"))
+        .transpose()?;
+    let inner_alg = t.expect(tag::SEQUENCE, "signature")?;
+    t.read()?; // issuer
+    t.read()?; // thisUpdate
+    let mut empty_revoked_list = false;
+    while !t.is_empty() {
+        let e = t.read()?;
+        if e.tag == tag::SEQUENCE && e.value.is_empty() {
+            empty_revoked_list = true;
+        }
+    }
+    Ok(Shape {
+        version,
+        empty_revoked_list,
+        same_signature_algorithm: inner_alg.raw == outer_alg.raw,
+    })
+}
+
+/// Checks a CRL's signer (§6.3.3 f, g): `Ok` when some certificate of the CRL issuer that may
+/// sign CRLs verifies the signature and has a valid path.
+pub(crate) type SignerCheck<'a> = dyn FnMut(&Crl) -> Result<(), CrlProblem> + 'a;
+
+/// The revocation status of `cert` from `crls` at `at` (RFC 5280 §6.3.3).
+pub(crate) fn status_of(
+    cert: &Certificate,
+    crls: &[Crl],
+    at: Timestamp,
+    signer_ok: &mut SignerCheck<'_>,
+) -> RevocationStatus {
+    let implicit = [DistributionPoint {
+        name: None,
+        reasons: None,
+        crl_issuer: None,
+    }];
+    let dps: &[DistributionPoint] = cert.crl_distribution_points().unwrap_or(&implicit);
+    let mut reasons_mask: u16 = 0;
+    let mut best_problem = CrlProblem::NoCrl;
+    let note = |p: CrlProblem, best: &mut CrlProblem| {
+        if p.rank() > best.rank() {
+            *best = p;
+        }
+    };
+    for dp in dps {
+        for crl in crls.iter().filter(|c| !c.is_delta()) {
+            if reasons_mask == ALL_REASONS {
+                break;
+            }
+            let Some(interim) = scope(cert, dp, crl) else {
+                continue;
+            };
+            // §6.3.3 (e): the CRL must add a reason not yet covered.
+            if interim & !reasons_mask == 0 {
+                continue;
+            }
+            if let Some(p) = &crl.0.problem {
+                note(p.clone(), &mut best_problem);
+                continue;
+            }
+            if let Some(p) = crl.time_problem(at) {
+                note(p, &mut best_problem);
+                continue;
+            }
+            if let Err(p) = signer_ok(crl) {
+                note(p, &mut best_problem);
+                continue;
+            }
+            // §6.3.3 (c): an applicable delta CRL (same issuer and scope, base not newer than
+            // this complete CRL).
+            let deltas: Vec<&Crl> = crls
+                .iter()
+                .filter(|d| {
+                    d.0.delta_base.as_ref().is_some_and(|base| {
+                        crate::name::names_match(d.issuer_der(), crl.issuer_der())
+                            && d.0.idp == crl.0.idp
+                            && crl
+                                .0
+                                .number
+                                .as_ref()
+                                .is_some_and(|n| cmp_number(base, n).is_le())
+                    })
+                })
+                .collect();
+            let mut delta = None;
+            if !deltas.is_empty() {
+                let mut last = CrlProblem::DeltaCrlExpired;
+                for d in deltas {
+                    if d.0.problem.is_some() {
+                        continue;
+                    }
+                    if d.time_problem(at).is_some() {
+                        last = CrlProblem::DeltaCrlExpired;
+                        continue;
+                    }
+                    match signer_ok(d) {
+                        Ok(()) => {
+                            delta = Some(d);
+                            break;
+                        }
+                        Err(p) => last = p,
+                    }
+                }
+                if delta.is_none() {
+                    note(last, &mut best_problem);
+                    continue;
+                }
+            }
+            reasons_mask |= interim;
+            // §6.3.3 (i): the delta CRL first; removeFromCRL there means UNREVOKED (k).
+            if let Some(e) = delta.and_then(|d| d.entry_for(cert)) {
+                if e.reason == RevocationReason::RemoveFromCrl {
+                    continue;
+                }
+                return RevocationStatus::Revoked {
+                    reason: e.reason,
+                    revoked_at: e.revoked_at,
+                };
+            }
+            // (j): the complete CRL. removeFromCRL has no meaning outside a delta CRL (§5.3.1).
+            if let Some(e) = crl.entry_for(cert) {
+                if e.reason != RevocationReason::RemoveFromCrl {
+                    return RevocationStatus::Revoked {
+                        reason: e.reason,
+                        revoked_at: e.revoked_at,
+                    };
+                }
+            }
+        }
+    }
+    if reasons_mask == ALL_REASONS {
+        RevocationStatus::Good
+    } else if reasons_mask != 0 {
+        RevocationStatus::Unknown {
+            problem: if best_problem == CrlProblem::NoCrl {
+                CrlProblem::ReasonsNotCovered
+            } else {
+                best_problem
+            },
+        }
+    } else {
+        RevocationStatus::Unknown {
+            problem: best_problem,
+        }
+    }
+}
+
+/// Does any CRL claim to come from `cert`'s issuer (for [`RevocationMode::Auto`])?
+pub(crate) fn issuer_has_crl(cert: &Certificate, crls: &[Crl]) -> bool {
+    crls.iter().any(|c| {
+        crate::name::names_match(c.issuer_der(), cert.issuer_der())
+            || cert.crl_distribution_points().is_some_and(|dps| {
+                dps.iter().any(|dp| {
+                    dp.crl_issuer.as_ref().is_some_and(|ns| {
+                        ns.contains(&GeneralName::Directory(c.issuer_der().to_vec()))
+                    })
+                })
+            })
+    })
+}
+
+/// Is `crl` in scope for `cert` through distribution point `dp` (§6.3.3 b)? Returns the
+/// interim reasons mask (§6.3.3 d) when it is.
+fn scope(cert: &Certificate, dp: &DistributionPoint, crl: &Crl) -> Option<u16> {
+    let idp = crl.0.idp.as_ref();
+    let direct = crate::name::names_match(crl.issuer_der(), cert.issuer_der());
+    let crl_issuer_name = GeneralName::Directory(crl.issuer_der().to_vec());
+    // (b)(1): the CRL issuer.
+    match &dp.crl_issuer {
+        Some(names) => {
+            if !names.iter().any(|n| same_name(n, &crl_issuer_name)) {
+                return None;
+            }
+            if !direct && !idp.is_some_and(|i| i.indirect) {
+                return None;
+            }
+        }
+        None => {
+            if !direct {
+                return None;
+            }
+        }
+    }
+    // (b)(2): the issuingDistributionPoint.
+    if let Some(idp) = idp {
+        if let Some(idp_name) = &idp.name {
+            let idp_names = idp_name.names(crl.issuer_der());
+            let dp_names: Vec<GeneralName> = match (&dp.name, &dp.crl_issuer) {
+                (Some(n), issuer) => {
+                    let base = issuer
+                        .iter()
+                        .flatten()
+                        .find_map(|g| match g {
+                            GeneralName::Directory(d) => Some(d.clone()),
+                            _ => None,
+                        })
+                        .unwrap_or_else(|| cert.issuer_der().to_vec());
+                    n.names(&base)
+                }
+                (None, Some(issuer)) => issuer.clone(),
+                (None, None) => Vec::new(),
+            };
+            if !idp_names
+                .iter()
+                .any(|a| dp_names.iter().any(|b| same_name(a, b)))
+            {
+                return None;
+            }
+        }
+        // onlyContainsUserCerts: the certificate must not be a CA; onlyContainsCACerts: it
+        // must be one; attribute-certificate CRLs never apply (§6.3.3 b.2.iii-v).
+        // A version 1 or 2 certificate has no basicConstraints and may be a CA (§6.1.4 k says
+        // such CAs are recognised out of band), so a user-certificates-only CRL does not cover
+        // it either (Chromium does the same).
+        let maybe_ca = cert.is_ca() || !cert.is_v3();
+        if (idp.only_user && maybe_ca) || (idp.only_ca && !cert.is_ca()) || idp.only_attribute {
+            return None;
+        }
+    }
+    let dp_reasons = dp.reasons.unwrap_or(ALL_REASONS);
+    let idp_reasons = idp.and_then(|i| i.only_some_reasons).unwrap_or(ALL_REASONS);
+    Some(dp_reasons & idp_reasons)
+}
