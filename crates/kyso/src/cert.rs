@@ -1,6 +1,6 @@
 //! X.509 certificates (RFC 5280), wrapped so that no parser type leaks into the public API.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use openssl::pkey::{PKey, Public};
 use openssl::x509::X509;
@@ -45,6 +45,13 @@ struct Inner {
     der: Vec<u8>,
     subject_der: Vec<u8>,
     issuer_der: Vec<u8>,
+    /// Subject and issuer rendered once: reports show them for every document of a batch.
+    subject: String,
+    issuer: String,
+    /// SHA-256 fingerprints of issuers whose key verified this certificate's signature. The
+    /// same certificate object serves a whole verification run (crate::cache), so a batch
+    /// checks each issuing signature once. Only successes are kept; a handful at most.
+    verified_by: Mutex<Vec<[u8; 32]>>,
     serial: Vec<u8>,
     not_before: Timestamp,
     not_after: Timestamp,
@@ -372,6 +379,9 @@ impl Certificate {
         let sig_oid = c.signature_algorithm.algorithm.as_bytes();
         let signature_digest = cert_signature_digest(&der);
         Ok(Certificate(Arc::new(Inner {
+            subject: name::render(c.tbs_certificate.subject.as_raw()),
+            issuer: name::render(c.tbs_certificate.issuer.as_raw()),
+            verified_by: Mutex::new(Vec::new()),
             subject_der: c.tbs_certificate.subject.as_raw().to_vec(),
             issuer_der: c.tbs_certificate.issuer.as_raw().to_vec(),
             serial: c.tbs_certificate.raw_serial().to_vec(),
@@ -436,11 +446,11 @@ impl Certificate {
     }
     /// Subject, RFC 4514 order (`CN=Nguyễn Văn An,O=...,C=VN`).
     pub fn subject(&self) -> String {
-        name::render(&self.0.subject_der)
+        self.0.subject.clone()
     }
     /// Issuer, RFC 4514 order.
     pub fn issuer(&self) -> String {
-        name::render(&self.0.issuer_der)
+        self.0.issuer.clone()
     }
     /// The subject's common name (or the whole subject when it has none).
     pub fn common_name(&self) -> String {
@@ -566,7 +576,21 @@ impl Certificate {
 
     /// Whether `issuer`'s key made this certificate's signature.
     pub(crate) fn signed_by(&self, issuer: &Certificate) -> bool {
-        self.0.x509.verify(issuer.public_key()).unwrap_or(false)
+        let key = issuer.sha256();
+        if self.0.verified_by.lock().is_ok_and(|v| v.contains(key)) {
+            return true;
+        }
+        let ok = self.0.x509.verify(issuer.public_key()).unwrap_or(false);
+        if ok {
+            if let Ok(mut v) = self.0.verified_by.lock() {
+                // A certificate has one issuer key (or a few, with cross-certificates); the
+                // bound keeps hostile input from growing the list.
+                if v.len() < 8 {
+                    v.push(*key);
+                }
+            }
+        }
+        ok
     }
 
     /// Whether this certificate is the one named by an IssuerAndSerialNumber (RFC 5652 §10.2.4).

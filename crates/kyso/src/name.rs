@@ -15,27 +15,30 @@ pub const UID_PREFIXES: [(&str, &str, &str); 6] = [
 
 /// Short names for the attribute types seen in Vietnamese and EU certificates.
 fn short_name(oid: &[u8]) -> Option<&'static str> {
-    const NAMES: [(&str, &str); 17] = [
-        ("2.5.4.3", "CN"),
-        ("2.5.4.4", "SN"),
-        ("2.5.4.5", "serialNumber"),
-        ("2.5.4.6", "C"),
-        ("2.5.4.7", "L"),
-        ("2.5.4.8", "ST"),
-        ("2.5.4.9", "street"),
-        ("2.5.4.10", "O"),
-        ("2.5.4.11", "OU"),
-        ("2.5.4.12", "title"),
-        ("2.5.4.42", "GN"),
-        ("2.5.4.97", "organizationIdentifier"),
-        ("0.9.2342.19200300.100.1.1", "UID"),
-        ("0.9.2342.19200300.100.1.25", "DC"),
-        ("1.2.840.113549.1.9.1", "emailAddress"),
-        ("2.5.4.46", "dnQualifier"),
-        ("2.5.4.65", "pseudonym"),
+    use der::asn1::ObjectIdentifier as Oid;
+    const NAMES: [(Oid, &str); 17] = [
+        (Oid::new_unwrap("2.5.4.3"), "CN"),
+        (Oid::new_unwrap("2.5.4.4"), "SN"),
+        (Oid::new_unwrap("2.5.4.5"), "serialNumber"),
+        (Oid::new_unwrap("2.5.4.6"), "C"),
+        (Oid::new_unwrap("2.5.4.7"), "L"),
+        (Oid::new_unwrap("2.5.4.8"), "ST"),
+        (Oid::new_unwrap("2.5.4.9"), "street"),
+        (Oid::new_unwrap("2.5.4.10"), "O"),
+        (Oid::new_unwrap("2.5.4.11"), "OU"),
+        (Oid::new_unwrap("2.5.4.12"), "title"),
+        (Oid::new_unwrap("2.5.4.42"), "GN"),
+        (Oid::new_unwrap("2.5.4.97"), "organizationIdentifier"),
+        (Oid::new_unwrap("0.9.2342.19200300.100.1.1"), "UID"),
+        (Oid::new_unwrap("0.9.2342.19200300.100.1.25"), "DC"),
+        (Oid::new_unwrap("1.2.840.113549.1.9.1"), "emailAddress"),
+        (Oid::new_unwrap("2.5.4.46"), "dnQualifier"),
+        (Oid::new_unwrap("2.5.4.65"), "pseudonym"),
     ];
-    let dotted = asn1::oid_to_string(oid);
-    NAMES.iter().find(|(d, _)| *d == dotted).map(|(_, n)| *n)
+    NAMES
+        .iter()
+        .find(|(o, _)| o.as_bytes() == oid)
+        .map(|(_, n)| *n)
 }
 
 /// Decode an X.520 directory string to text. BMPString is UTF-16BE, UniversalString UTF-32BE,
@@ -150,15 +153,42 @@ pub(crate) fn names_match(a: &[u8], b: &[u8]) -> bool {
     if a == b {
         return true;
     }
-    match (attributes(a), attributes(b)) {
-        (Ok(x), Ok(y)) => {
+    // Path building compares names constantly; this walks both encodings without building
+    // strings, and decodes and folds a value only when its bytes differ.
+    match (type_values(a), type_values(b)) {
+        (Some(x), Some(y)) => {
             x.len() == y.len()
-                && x.iter()
-                    .zip(&y)
-                    .all(|(p, q)| p.key == q.key && fold(&p.value) == fold(&q.value))
+                && x.iter().zip(&y).all(|((ox, vx), (oy, vy))| {
+                    ox == oy
+                        && (vx.raw == vy.raw
+                            || matches!((decode_string(vx), decode_string(vy)),
+                                (Some(p), Some(q)) if fold(&p) == fold(&q)))
+                })
         }
         _ => false,
     }
+}
+
+/// The (type OID, value) pairs of a DER Name in encoded order, borrowed.
+fn type_values(name_der: &[u8]) -> Option<Vec<(&[u8], Tlv<'_>)>> {
+    let name = Tlv::parse_exact(name_der, "Name")
+        .ok()?
+        .expect(tag::SEQUENCE, "Name")
+        .ok()?;
+    let mut out = Vec::with_capacity(8);
+    let mut rdns = name.reader();
+    while !rdns.is_empty() {
+        let mut atvs = rdns.expect(tag::SET, "RDN").ok()?.reader();
+        while !atvs.is_empty() {
+            let mut r = atvs
+                .expect(tag::SEQUENCE, "AttributeTypeAndValue")
+                .ok()?
+                .reader();
+            let oid = r.expect(tag::OID, "attribute type").ok()?.value;
+            out.push((oid, r.read().ok()?));
+        }
+    }
+    Some(out)
 }
 
 fn fold(s: &str) -> String {
