@@ -48,6 +48,9 @@ struct Inner {
     /// Subject and issuer rendered once: reports show them for every document of a batch.
     subject: String,
     issuer: String,
+    /// name::match_key of subject and issuer: name chaining by plain equality.
+    subject_key: Vec<u8>,
+    issuer_key: Vec<u8>,
     /// SHA-256 fingerprints of issuers whose key verified this certificate's signature. The
     /// same certificate object serves a whole verification run (crate::cache), so a batch
     /// checks each issuing signature once. Only successes are kept; a handful at most.
@@ -381,6 +384,8 @@ impl Certificate {
         Ok(Certificate(Arc::new(Inner {
             subject: name::render(c.tbs_certificate.subject.as_raw()),
             issuer: name::render(c.tbs_certificate.issuer.as_raw()),
+            subject_key: name::match_key(c.tbs_certificate.subject.as_raw()),
+            issuer_key: name::match_key(c.tbs_certificate.issuer.as_raw()),
             verified_by: Mutex::new(Vec::new()),
             subject_der: c.tbs_certificate.subject.as_raw().to_vec(),
             issuer_der: c.tbs_certificate.issuer.as_raw().to_vec(),
@@ -507,7 +512,12 @@ impl Certificate {
     }
     /// True when subject and issuer are the same name.
     pub fn is_self_issued(&self) -> bool {
-        name::names_match(&self.0.subject_der, &self.0.issuer_der)
+        self.0.subject_key == self.0.issuer_key
+    }
+
+    /// Whether this certificate's subject matches `child`'s issuer name (RFC 5280 §7.1).
+    pub(crate) fn subject_matches_issuer_of(&self, child: &Certificate) -> bool {
+        self.0.subject_key == child.0.issuer_key
     }
 
     pub(crate) fn subject_der(&self) -> &[u8] {

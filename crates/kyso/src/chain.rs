@@ -1228,7 +1228,7 @@ pub(crate) fn revocation_of(
 /// Could `issuer` have issued `child`? Names must chain (RFC 5280 §6.1.3 a.4); when both carry
 /// key identifiers they must agree (RFC 5280 §4.2.1.1), which prunes cross-certificates early.
 fn could_issue(issuer: &Certificate, child: &Certificate) -> bool {
-    if !crate::name::names_match(issuer.subject_der(), child.issuer_der()) {
+    if !issuer.subject_matches_issuer_of(child) {
         return false;
     }
     match (child.aki(), issuer.ski()) {

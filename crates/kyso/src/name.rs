@@ -169,6 +169,35 @@ pub(crate) fn names_match(a: &[u8], b: &[u8]) -> bool {
     }
 }
 
+/// A byte string that is equal for two names exactly when [`names_match`] says they match:
+/// each (type, value) in order, the value decoded and folded (raw bytes when it cannot be
+/// decoded). Certificates compute it once, so path building compares names by equality.
+pub(crate) fn match_key(name_der: &[u8]) -> Vec<u8> {
+    let Some(pairs) = type_values(name_der) else {
+        // Not a parsable Name: only the identical encoding matches (as in names_match).
+        let mut k = vec![0xff];
+        k.extend_from_slice(name_der);
+        return k;
+    };
+    let mut k = Vec::with_capacity(name_der.len());
+    let mut push = |bytes: &[u8]| {
+        k.extend_from_slice(&(bytes.len() as u32).to_be_bytes());
+        k.extend_from_slice(bytes);
+    };
+    for (oid, value) in pairs {
+        push(oid);
+        match decode_string(&value) {
+            Some(text) => push(fold(&text).as_bytes()),
+            // Undecodable values match only byte for byte; mark them apart from text.
+            None => {
+                push(&[0xff]);
+                push(value.raw);
+            }
+        }
+    }
+    k
+}
+
 /// The (type OID, value) pairs of a DER Name in encoded order, borrowed.
 fn type_values(name_der: &[u8]) -> Option<Vec<(&[u8], Tlv<'_>)>> {
     let name = Tlv::parse_exact(name_der, "Name")

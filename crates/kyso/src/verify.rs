@@ -786,12 +786,9 @@ enum SourceError {
 }
 
 impl SigSource<'_> {
+    /// A signature file. Not opened here: reading it reports a missing or unreadable file
+    /// as an I/O error, so a batch does not pay for the file system twice.
     fn open(path: &Path) -> Result<SigSource<'static>, Error> {
-        let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
-        if meta.is_dir() {
-            return Err(Error::io(path, io::Error::other("is a directory")));
-        }
-        File::open(path).map_err(|e| Error::io(path, e))?;
         Ok(SigSource::File(path.to_path_buf()))
     }
 
