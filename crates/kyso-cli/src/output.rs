@@ -113,22 +113,25 @@ pub enum Format {
     Json,
 }
 
+/// `p` itself, or the files of directory `p` in name order (not recursive).
+fn files_in(p: &Path, what: &str) -> Result<Vec<PathBuf>> {
+    if !p.is_dir() {
+        return Ok(vec![p.to_path_buf()]);
+    }
+    let mut v: Vec<PathBuf> = fs::read_dir(p)
+        .with_context(|| format!("cannot read the {what} directory {}", p.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file())
+        .collect();
+    v.sort();
+    Ok(v)
+}
+
 /// Load every certificate of the files given (PEM/DER/p7b; a directory: every file in it).
 pub fn load_certs(paths: &[PathBuf], what: &str) -> Result<Vec<kyso::Certificate>> {
     let mut out = Vec::new();
     for p in paths {
-        let files: Vec<PathBuf> = if p.is_dir() {
-            let mut v: Vec<PathBuf> = fs::read_dir(p)
-                .with_context(|| format!("cannot read the {what} directory {}", p.display()))?
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.is_file())
-                .collect();
-            v.sort();
-            v
-        } else {
-            vec![p.clone()]
-        };
-        for f in files {
+        for f in files_in(p, what)? {
             let data =
                 fs::read(&f).with_context(|| format!("cannot read {what} file {}", f.display()))?;
             let certs = kyso::Certificate::load_all(&data)
@@ -183,18 +186,7 @@ impl TrustArgs {
     pub fn load_crls(&self) -> Result<Vec<kyso::Crl>> {
         let mut out = Vec::new();
         for p in &self.crl {
-            let files: Vec<PathBuf> = if p.is_dir() {
-                let mut v: Vec<PathBuf> = fs::read_dir(p)
-                    .with_context(|| format!("cannot read the --crl directory {}", p.display()))?
-                    .filter_map(|e| e.ok().map(|e| e.path()))
-                    .filter(|p| p.is_file())
-                    .collect();
-                v.sort();
-                v
-            } else {
-                vec![p.clone()]
-            };
-            for f in files {
+            for f in files_in(p, "--crl")? {
                 let data = fs::read(&f)
                     .with_context(|| format!("cannot read --crl file {}", f.display()))?;
                 out.extend(

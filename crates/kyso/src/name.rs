@@ -220,7 +220,8 @@ fn type_values(name_der: &[u8]) -> Option<Vec<(&[u8], Tlv<'_>)>> {
     Some(out)
 }
 
-fn fold(s: &str) -> String {
+/// RFC 4518-style comparison form: whitespace compressed, case folded.
+pub(crate) fn fold(s: &str) -> String {
     s.split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")

@@ -7,6 +7,7 @@
 //! algebra on subtrees.
 
 use crate::general_name::{GeneralName, NameConstraints, Subtree};
+use crate::name::fold;
 
 /// Name/subtree comparisons allowed for one certificate against one CA's constraints.
 /// Chromium (BoringSSL pki/verify_name_match / name_constraints) bounds the same work at
@@ -207,13 +208,6 @@ fn dn_within(constraint: &[u8], name: &[u8]) -> bool {
         && c.iter()
             .zip(&n)
             .all(|(x, y)| x.key == y.key && fold(&x.value) == fold(&y.value))
-}
-
-fn fold(s: &str) -> String {
-    s.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
 }
 
 #[cfg(test)]
