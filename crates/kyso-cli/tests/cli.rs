@@ -590,3 +590,58 @@ fn resume_skips_what_is_signed_and_redoes_nothing_else_silently() {
     );
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
 }
+
+#[test]
+fn chain_options_and_required_revocation_have_their_exit_codes() {
+    let (trust, chain) = (pki("trust.pem"), pki("chain-rsa.pem"));
+    let signer = pki("signer-rsa.pem");
+    let base = [
+        "chain",
+        "--trust",
+        trust.as_str(),
+        "--intermediates",
+        chain.as_str(),
+        "--at",
+        AT,
+    ];
+    let run = |extra: &[&str]| {
+        let mut args: Vec<&str> = base.to_vec();
+        args.extend_from_slice(extra);
+        args.push(&signer);
+        kyso(&root(), &args)
+    };
+    assert_eq!(run(&["--eku", "emailProtection"]).status.code(), Some(0));
+    let out = run(&["--eku", "serverAuth"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout(&out).contains("extended key usage"),
+        "{}",
+        stdout(&out)
+    );
+    // The test PKI asserts no policy: requiring an explicit policy must fail the path.
+    assert_eq!(run(&["--require-explicit-policy"]).status.code(), Some(1));
+    let out = run(&["--format", "json", "--revocation", "required"]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "no CRL given, revocation required: not valid"
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["valid"], false);
+    // verify: unknown revocation under --revocation required is INDETERMINATE (exit 3).
+    let out = kyso(
+        &samples(),
+        &[
+            "verify",
+            "--trust",
+            "../pki/trust.pem",
+            "--at",
+            AT,
+            "--revocation",
+            "required",
+            "to-trinh.txt.p7m",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(3));
+    assert!(stdout(&out).contains("TRY_LATER"));
+}
