@@ -13,8 +13,10 @@ static TRUST: &[u8] = include_bytes!("../../testdata/pki/trust.pem");
 
 fuzz_target!(|data: &[u8]| {
     let at = Timestamp::from_unix(AT);
-    let anchors = kyso::Certificate::load_all(TRUST).unwrap_or_default();
-    let verifier = Verifier::new().with_trust_anchors(anchors);
+    static VERIFIER: std::sync::OnceLock<Verifier> = std::sync::OnceLock::new();
+    let verifier = VERIFIER.get_or_init(|| {
+        Verifier::new().with_trust_anchors(kyso::Certificate::load_all(TRUST).unwrap_or_default())
+    });
     let _ = verifier.verify_bytes(data, Some(b"content"), at);
     let _ = verifier.verify_bytes(data, None, at);
 });

@@ -129,13 +129,13 @@ pub fn run(a: Args) -> Result<u8> {
             return Ok(exit::FAILED);
         }
     };
-    // One key load for the whole batch. Keys in memory sign in parallel, with more workers
-    // than cores so that one file's fsync overlaps another's signature; a token session signs
-    // one file at a time. Each file reports its own result, in input order.
+    // One key load for the whole batch. Keys in memory sign on one worker per core (more
+    // workers only spin on the output directory's lock: measured with scripts/bench.sh); a
+    // token session signs one file at a time. Each file reports its own result, in order.
     let workers = if token.is_some() {
         1
     } else {
-        std::thread::available_parallelism().map_or(1, |n| n.get() * 2)
+        std::thread::available_parallelism().map_or(1, |n| n.get())
     };
     let results = run_parallel(&a.files, workers, |f| sign_one(&a, &signer, f));
     let (mut failed, mut skipped) = (0, 0);
