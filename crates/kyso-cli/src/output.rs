@@ -67,10 +67,34 @@ pub fn write_atomic(
 
 /// Print to stdout; a closed pipe (e.g. `| head`) ends the program quietly.
 pub fn print(text: &str) {
-    let mut out = io::stdout().lock();
-    if let Err(e) = out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
-        if e.kind() == io::ErrorKind::BrokenPipe {
-            std::process::exit(0);
+    let mut out = Stdout::new();
+    out.write(text.as_bytes());
+    out.flush();
+}
+
+/// Buffered standard output for long reports; a closed pipe ends the program quietly.
+pub struct Stdout(BufWriter<io::Stdout>);
+
+impl Stdout {
+    pub fn new() -> Self {
+        Stdout(BufWriter::with_capacity(64 * 1024, io::stdout()))
+    }
+
+    pub fn write(&mut self, bytes: &[u8]) {
+        let r = self.0.write_all(bytes);
+        Self::check(r);
+    }
+
+    pub fn flush(&mut self) {
+        let r = self.0.flush();
+        Self::check(r);
+    }
+
+    fn check(r: io::Result<()>) {
+        if let Err(e) = r {
+            if e.kind() == io::ErrorKind::BrokenPipe {
+                std::process::exit(0);
+            }
         }
     }
 }

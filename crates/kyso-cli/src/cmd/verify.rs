@@ -4,11 +4,10 @@ use std::fmt::Write as _;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
 
 use anyhow::{bail, Context, Result};
 use clap::Args as ClapArgs;
-use kyso::{CheckResult, DocumentReport, Indication, Lang, Report};
+use kyso::{CheckResult, DocumentReport, Indication, Lang, Summary};
 
 use crate::exit;
 use crate::output::{self, LangArg};
@@ -74,70 +73,86 @@ pub fn run(a: Args) -> Result<u8> {
     }
     let at = a.at.unwrap_or_else(kyso::Timestamp::now);
 
-    // In parallel across cores; results keep the input order.
-    let slots: Vec<Mutex<Option<Result<DocumentReport, String>>>> =
-        files.iter().map(|_| Mutex::new(None)).collect();
+    // In parallel across cores. Results are printed in input order as soon as each one and
+    // all before it are done, so memory stays flat however many files a run has.
     let next = AtomicUsize::new(0);
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(files.len())
         .max(1);
-    let done = AtomicUsize::new(0);
     // A progress line on a terminal, for text output only (never in JSON/JUnit or a pipe).
     let show_progress =
         format == VerifyFormat::Text && files.len() > 1 && std::io::stderr().is_terminal();
+    let mut out = Emitter::new(format, lang, at);
+    let mut summary = Summary::default();
+    let mut worst = None;
+    let mut unreadable = 0usize;
     std::thread::scope(|s| {
-        if show_progress {
-            s.spawn(|| progress(&done, files.len()));
-        }
+        let (tx, rx) = std::sync::mpsc::channel::<(usize, Result<DocumentReport, String>)>();
         for _ in 0..workers {
-            s.spawn(|| loop {
+            let tx = tx.clone();
+            let (next, files, verifier, content) = (&next, &files, &verifier, a.content.as_deref());
+            s.spawn(move || loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 let Some(f) = files.get(i) else { break };
                 let r = if f.as_os_str() == "-" {
-                    verify_stdin(&verifier, a.content.as_deref(), at)
+                    verify_stdin(verifier, content, at)
                 } else {
                     verifier
-                        .verify_file(f, a.content.as_deref(), at)
+                        .verify_file(f, content, at)
                         .map_err(|e| e.to_string())
                 };
-                if let Ok(mut slot) = slots[i].lock() {
-                    *slot = Some(r);
+                if tx.send((i, r)).is_err() {
+                    break;
                 }
-                done.fetch_add(1, Ordering::Relaxed);
             });
         }
+        drop(tx);
+        let mut pending = std::collections::BTreeMap::new();
+        let mut emitted = 0usize;
+        let mut last_progress = std::time::Instant::now();
+        for (i, r) in rx {
+            pending.insert(i, r);
+            while let Some(r) = pending.remove(&emitted) {
+                match r {
+                    Ok(d) => {
+                        summary.total += 1;
+                        match d.indication {
+                            Indication::TotalPassed => summary.passed += 1,
+                            Indication::TotalFailed => summary.failed += 1,
+                            Indication::Indeterminate => summary.indeterminate += 1,
+                        }
+                        worst = worst.max(Some(d.indication));
+                        out.document(&d);
+                    }
+                    Err(e) => {
+                        eprintln!("kyso: error: {e}");
+                        unreadable += 1;
+                        out.unreadable(&files[emitted].display().to_string(), &e);
+                    }
+                }
+                emitted += 1;
+            }
+            if show_progress && last_progress.elapsed().as_millis() >= 100 {
+                last_progress = std::time::Instant::now();
+                eprint!("\rkyso: verified {emitted}/{}", files.len());
+            }
+        }
+        if show_progress {
+            eprint!("\r\x1b[K");
+        }
     });
-    let mut documents = Vec::new();
-    let mut unreadable: Vec<(String, String)> = Vec::new();
-    for (f, slot) in files.iter().zip(slots) {
-        match slot.into_inner().ok().flatten() {
-            Some(Ok(d)) => documents.push(d),
-            Some(Err(e)) => {
-                eprintln!("kyso: error: {e}");
-                unreadable.push((f.display().to_string(), e));
-            }
-            None => unreadable.push((f.display().to_string(), "not verified".into())),
-        }
+    out.finish(&summary, unreadable);
+    if format == VerifyFormat::Text && anchors.is_empty() {
+        eprintln!(
+            "{}",
+            lang.pick(
+                "kyso: hint: no trust anchor was given, so no signature can be TOTAL-PASSED; pass the root certificate with --trust or set KYSO_TRUST",
+                "kyso: gợi ý: chưa chỉ định chứng thư gốc tin cậy nên không chữ ký nào đạt TOTAL-PASSED; dùng --trust hoặc biến KYSO_TRUST"
+            )
+        );
     }
-    let report = Report::new(at, documents);
-    match format {
-        VerifyFormat::Json => output::print(&(report.to_json() + "\n")),
-        VerifyFormat::Junit => output::print(&junit(&report, &unreadable)),
-        VerifyFormat::Text => {
-            output::print(&render(&report, lang));
-            if anchors.is_empty() {
-                eprintln!(
-                    "{}",
-                    lang.pick(
-                        "kyso: hint: no trust anchor was given, so no signature can be TOTAL-PASSED; pass the root certificate with --trust or set KYSO_TRUST",
-                        "kyso: gợi ý: chưa chỉ định chứng thư gốc tin cậy nên không chữ ký nào đạt TOTAL-PASSED; dùng --trust hoặc biến KYSO_TRUST"
-                    )
-                );
-            }
-        }
-    }
-    Ok(match (!unreadable.is_empty(), report.worst()) {
+    Ok(match (unreadable > 0, worst) {
         (true, _) => exit::USAGE,
         (_, Some(Indication::TotalFailed)) => exit::FAILED,
         (_, Some(Indication::Indeterminate)) => exit::INDETERMINATE,
@@ -145,72 +160,132 @@ pub fn run(a: Args) -> Result<u8> {
     })
 }
 
-/// Redraw "verified N/M" on stderr until every file is done.
-fn progress(done: &AtomicUsize, total: usize) {
-    use std::io::Write;
-    loop {
-        let n = done.load(Ordering::Relaxed);
-        let mut err = std::io::stderr().lock();
-        let _ = write!(err, "\rkyso: verified {n}/{total}");
-        let _ = err.flush();
-        if n >= total {
-            let _ = write!(err, "\r\x1b[K");
-            return;
+/// Writes the report in the chosen format while documents arrive in order.
+struct Emitter {
+    out: output::Stdout,
+    format: VerifyFormat,
+    lang: Lang,
+    at: kyso::Timestamp,
+    /// JSON: documents written so far (for the separating commas).
+    written: usize,
+    /// JUnit: the test cases, written at the end because the counts come first.
+    cases: String,
+}
+
+impl Emitter {
+    fn new(format: VerifyFormat, lang: Lang, at: kyso::Timestamp) -> Self {
+        let mut out = output::Stdout::new();
+        if format == VerifyFormat::Json {
+            // Schema kyso.verify/v1; "summary" follows "documents" so that it can be counted
+            // while streaming (JSON objects are unordered).
+            let head = format!(
+                "{{\n  \"schema\": \"{}\",\n  \"validation_time\": \"{at}\",\n  \"documents\": [",
+                kyso::SCHEMA
+            );
+            out.write(head.as_bytes());
         }
-        drop(err);
-        std::thread::sleep(std::time::Duration::from_millis(100));
+        Emitter {
+            out,
+            format,
+            lang,
+            at,
+            written: 0,
+            cases: String::new(),
+        }
+    }
+
+    fn document(&mut self, d: &DocumentReport) {
+        match self.format {
+            VerifyFormat::Text => self.out.write(render_document(d, self.lang).as_bytes()),
+            VerifyFormat::Json => {
+                let body = serde_json::to_vec_pretty(d).unwrap_or_default();
+                self.out.write(if self.written == 0 {
+                    b"\n    "
+                } else {
+                    b",\n    "
+                });
+                // Indent the document to sit inside "documents": [ ... ].
+                for (i, line) in body.split(|b| *b == b'\n').enumerate() {
+                    if i > 0 {
+                        self.out.write(b"\n    ");
+                    }
+                    self.out.write(line);
+                }
+            }
+            VerifyFormat::Junit => self.cases.push_str(&junit_case(d)),
+        }
+        self.written += 1;
+    }
+
+    fn unreadable(&mut self, file: &str, error: &str) {
+        if self.format == VerifyFormat::Junit {
+            let _ = writeln!(
+                self.cases,
+                "  <testcase classname=\"kyso.verify\" name=\"{}\"><error message=\"{}\"/></testcase>",
+                xml(file),
+                xml(error)
+            );
+        }
+    }
+
+    fn finish(mut self, sm: &Summary, unreadable: usize) {
+        match self.format {
+            VerifyFormat::Text => self.out.write(summary_line(sm, self.lang).as_bytes()),
+            VerifyFormat::Json => self.out.write(
+                format!(
+                    "\n  ],\n  \"summary\": {}\n}}\n",
+                    serde_json::to_string_pretty(sm)
+                        .unwrap_or_default()
+                        .replace('\n', "\n  ")
+                )
+                .as_bytes(),
+            ),
+            VerifyFormat::Junit => {
+                let mut x = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+                let _ = writeln!(
+                    x,
+                    "<testsuites><testsuite name=\"kyso verify\" tests=\"{}\" failures=\"{}\" errors=\"{unreadable}\" timestamp=\"{}\">",
+                    sm.total + unreadable,
+                    sm.failed + sm.indeterminate,
+                    self.at
+                );
+                x.push_str(&self.cases);
+                x.push_str("</testsuite></testsuites>\n");
+                self.out.write(x.as_bytes());
+            }
+        }
+        self.out.flush();
     }
 }
 
-/// JUnit XML: one test case per signature file; TOTAL-FAILED and INDETERMINATE are failures
-/// (with the sub-indication as their type), unreadable files are errors.
-fn junit(report: &Report, unreadable: &[(String, String)]) -> String {
-    let failures = report.summary.failed + report.summary.indeterminate;
-    let mut x = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+/// One JUnit test case per signature file: TOTAL-FAILED and INDETERMINATE are failures (with
+/// the sub-indication as their type); unreadable files are errors (see `Emitter`).
+fn junit_case(d: &DocumentReport) -> String {
+    let mut x = format!(
+        "  <testcase classname=\"kyso.verify\" name=\"{}\"",
+        xml(&d.signature_file)
+    );
+    if d.indication == Indication::TotalPassed {
+        x.push_str("/>\n");
+        return x;
+    }
+    let kind = format!("{}{}", d.indication.as_str(), sub(d.sub_indication));
+    let mut detail = d.messages.join("\n");
+    for s in &d.signatures {
+        for m in &s.messages {
+            let _ = write!(detail, "\nsignature #{}: {m}", s.index);
+        }
+    }
     let _ = writeln!(
         x,
-        "<testsuites><testsuite name=\"kyso verify\" tests=\"{}\" failures=\"{failures}\" errors=\"{}\" timestamp=\"{}\">",
-        report.summary.total + unreadable.len(),
-        unreadable.len(),
-        report.validation_time
+        "><failure type=\"{}\" message=\"{}\">{}</failure></testcase>",
+        xml(d
+            .sub_indication
+            .map_or_else(|| d.indication.as_str().to_string(), |s| s.as_str())
+            .as_str()),
+        xml(&kind),
+        xml(detail.trim())
     );
-    for d in &report.documents {
-        let _ = write!(
-            x,
-            "  <testcase classname=\"kyso.verify\" name=\"{}\"",
-            xml(&d.signature_file)
-        );
-        if d.indication == Indication::TotalPassed {
-            x.push_str("/>\n");
-            continue;
-        }
-        let kind = format!("{}{}", d.indication.as_str(), sub(d.sub_indication));
-        let mut detail = d.messages.join("\n");
-        for s in &d.signatures {
-            for m in &s.messages {
-                let _ = write!(detail, "\nsignature #{}: {m}", s.index);
-            }
-        }
-        let _ = writeln!(
-            x,
-            "><failure type=\"{}\" message=\"{}\">{}</failure></testcase>",
-            xml(d
-                .sub_indication
-                .map_or_else(|| d.indication.as_str().to_string(), |s| s.as_str())
-                .as_str()),
-            xml(&kind),
-            xml(detail.trim())
-        );
-    }
-    for (f, e) in unreadable {
-        let _ = writeln!(
-            x,
-            "  <testcase classname=\"kyso.verify\" name=\"{}\"><error message=\"{}\"/></testcase>",
-            xml(f),
-            xml(e)
-        );
-    }
-    x.push_str("</testsuite></testsuites>\n");
     x
 }
 
@@ -310,9 +385,9 @@ fn mark(r: &CheckResult) -> &'static str {
 }
 
 /// The text report: per document, per signature, every check performed.
-pub fn render(report: &Report, lang: Lang) -> String {
+fn render_document(d: &DocumentReport, lang: Lang) -> String {
     let mut s = String::new();
-    for d in &report.documents {
+    {
         let _ = writeln!(
             s,
             "{}: {}{}",
@@ -393,26 +468,25 @@ pub fn render(report: &Report, lang: Lang) -> String {
             }
         }
     }
-    let sm = report.summary;
-    let _ = writeln!(
-        s,
-        "{}",
-        match lang {
-            Lang::Vi => format!(
-                "{} tệp: {} hợp lệ, {} không hợp lệ, {} chưa xác định",
-                sm.total, sm.passed, sm.failed, sm.indeterminate
-            ),
-            Lang::En => format!(
-                "{} document{}: {} passed, {} failed, {} indeterminate",
-                sm.total,
-                if sm.total == 1 { "" } else { "s" },
-                sm.passed,
-                sm.failed,
-                sm.indeterminate
-            ),
-        }
-    );
     s
+}
+
+/// The closing line of the text report.
+fn summary_line(sm: &Summary, lang: Lang) -> String {
+    match lang {
+        Lang::Vi => format!(
+            "{} tệp: {} hợp lệ, {} không hợp lệ, {} chưa xác định\n",
+            sm.total, sm.passed, sm.failed, sm.indeterminate
+        ),
+        Lang::En => format!(
+            "{} document{}: {} passed, {} failed, {} indeterminate\n",
+            sm.total,
+            if sm.total == 1 { "" } else { "s" },
+            sm.passed,
+            sm.failed,
+            sm.indeterminate
+        ),
+    }
 }
 
 fn sub(s: Option<kyso::SubIndication>) -> String {
