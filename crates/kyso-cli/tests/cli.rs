@@ -645,3 +645,24 @@ fn chain_options_and_required_revocation_have_their_exit_codes() {
     assert_eq!(out.status.code(), Some(3));
     assert!(stdout(&out).contains("TRY_LATER"));
 }
+
+#[test]
+fn sign_reports_in_vietnamese_with_lang_vi() {
+    let d = tmpdir("sign-vi");
+    std::fs::write(d.join("a.txt"), "quyết định").unwrap();
+    std::fs::write(d.join("b.txt"), "tờ trình").unwrap();
+    let (key, cert) = (pki("signer-rsa.key"), pki("signer-rsa.pem"));
+    let out = kyso(
+        &d,
+        &[
+            "sign", "--lang", "vi", "--key", &key, "--cert", &cert, "a.txt", "b.txt",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let err = stderr(&out);
+    assert!(err.contains("đã ký a.txt -> a.txt.p7s"), "{err}");
+    assert!(
+        err.contains("2 tệp đã ký, 0 tệp đã ký từ trước, 0 tệp lỗi"),
+        "{err}"
+    );
+}

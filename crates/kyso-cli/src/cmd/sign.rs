@@ -68,6 +68,9 @@ pub struct Args {
     /// Replace existing output files.
     #[arg(long)]
     force: bool,
+    /// Language of the messages (default from the locale).
+    #[arg(long, value_enum)]
+    lang: Option<crate::output::LangArg>,
     /// Resume an interrupted batch: skip files whose output already holds a valid signature
     /// by this signer over the same content (anything else still needs --force).
     #[arg(long, conflicts_with = "add_to")]
@@ -138,41 +141,48 @@ pub fn run(a: Args) -> Result<u8> {
         std::thread::available_parallelism().map_or(1, |n| n.get())
     };
     let results = run_parallel(&a.files, workers, |f| sign_one(&a, &signer, f));
+    let lang = crate::output::lang(a.lang);
+    let vi = lang == kyso::Lang::Vi;
     let (mut failed, mut skipped) = (0, 0);
     for (f, r) in a.files.iter().zip(results) {
+        let (f, shown) = (f.display(), |o: &PathBuf| o.display().to_string());
         match r {
-            Ok(Outcome::Signed(out)) => {
-                eprintln!("kyso: signed {} -> {}", f.display(), out.display())
-            }
+            Ok(Outcome::Signed(out)) if vi => eprintln!("kyso: đã ký {f} -> {}", shown(&out)),
+            Ok(Outcome::Signed(out)) => eprintln!("kyso: signed {f} -> {}", shown(&out)),
             Ok(Outcome::AlreadySigned(out)) => {
                 skipped += 1;
-                eprintln!(
-                    "kyso: {} is already signed in {} (--resume)",
-                    f.display(),
-                    out.display()
-                );
+                if vi {
+                    eprintln!("kyso: {f} đã được ký trong {} (--resume)", shown(&out));
+                } else {
+                    eprintln!("kyso: {f} is already signed in {} (--resume)", shown(&out));
+                }
             }
             Err(e) => {
                 failed += 1;
-                crate::report_error(&e.context(format!("{} was not signed", f.display())));
+                let what = if vi {
+                    format!("{f} chưa được ký")
+                } else {
+                    format!("{f} was not signed")
+                };
+                crate::report_error(&e.context(what));
             }
         }
     }
+    let signed = a.files.len() - failed - skipped;
     if a.files.len() > 1 {
-        eprintln!(
-            "kyso: {} signed, {} already signed, {} failed",
-            a.files.len() - failed - skipped,
-            skipped,
-            failed
-        );
+        if vi {
+            eprintln!("kyso: {signed} tệp đã ký, {skipped} tệp đã ký từ trước, {failed} tệp lỗi");
+        } else {
+            eprintln!("kyso: {signed} signed, {skipped} already signed, {failed} failed");
+        }
     }
     if let Some(t) = &token {
-        eprintln!(
-            "kyso: {} login(s) to token '{}' for {} file(s)",
-            t.login_count(),
-            t.description().label,
-            a.files.len()
-        );
+        let (n, label, files) = (t.login_count(), &t.description().label, a.files.len());
+        if vi {
+            eprintln!("kyso: đăng nhập token '{label}' {n} lần cho {files} tệp");
+        } else {
+            eprintln!("kyso: {n} login(s) to token '{label}' for {files} file(s)");
+        }
     }
     Ok(if failed == 0 { exit::OK } else { exit::FAILED })
 }
