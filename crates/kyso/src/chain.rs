@@ -97,13 +97,6 @@ pub enum ChainError {
         /// The extension OID.
         oid: String,
     },
-    /// An extension whose processing kyso does not implement yet (fails closed).
-    UnsupportedConstraint {
-        /// The certificate.
-        subject: String,
-        /// Which extension.
-        extension: String,
-    },
     /// A certificate in the path uses an algorithm or key that is too weak.
     #[serde(rename = "weak_certificate_algorithm")]
     WeakAlgorithm {
@@ -214,7 +207,6 @@ impl ChainError {
             RevocationUnknown { .. } => 5,
             NotCa { .. } | KeyCertSignMissing { .. } | PathLenExceeded { .. } => 6,
             UnknownCriticalExtension { .. }
-            | UnsupportedConstraint { .. }
             | UnsupportedNameConstraint { .. }
             | MalformedCertificate { .. }
             | TooManyNameChecks { .. }
@@ -242,7 +234,6 @@ impl ChainError {
             | KeyCertSignMissing { .. }
             | PathLenExceeded { .. }
             | UnknownCriticalExtension { .. }
-            | UnsupportedConstraint { .. }
             | UnsupportedNameConstraint { .. }
             | NameConstraintViolation { .. }
             | NoAcceptablePolicy { .. }
@@ -271,7 +262,6 @@ impl ChainError {
             KeyCertSignMissing { .. } => "key_cert_sign_missing",
             PathLenExceeded { .. } => "path_len_exceeded",
             UnknownCriticalExtension { .. } => "unknown_critical_extension",
-            UnsupportedConstraint { .. } => "unsupported_constraint",
             WeakAlgorithm { .. } => "weak_certificate_algorithm",
             BudgetExceeded => "path_search_budget_exceeded",
             NameConstraintViolation { .. } => "name_constraint_violation",
@@ -336,11 +326,6 @@ impl ChainError {
                 format!("chứng thư '{subject}' có phần mở rộng bắt buộc {oid} mà kyso không xử lý được")
             } else {
                 format!("certificate '{subject}' has a critical extension {oid} that kyso does not process")
-            },
-            UnsupportedConstraint { subject, extension } => if vi {
-                format!("chứng thư '{subject}' có {extension}; kyso chưa kiểm tra được ràng buộc này nên không thể kết luận")
-            } else {
-                format!("certificate '{subject}' carries {extension}, which kyso does not process yet; the path cannot be accepted")
             },
             WeakAlgorithm { subject, detail } => if vi {
                 format!("chứng thư '{subject}' dùng thuật toán hoặc khóa yếu: {detail}")
@@ -1276,10 +1261,6 @@ mod tests {
             ChainError::UnknownCriticalExtension {
                 subject: String::new(),
                 oid: String::new(),
-            },
-            ChainError::UnsupportedConstraint {
-                subject: String::new(),
-                extension: String::new(),
             },
             ChainError::WeakAlgorithm {
                 subject: String::new(),

@@ -107,7 +107,7 @@ impl Verifier {
         at: Timestamp,
     ) -> Result<DocumentReport, Error> {
         let name = signature.display().to_string();
-        let source = SigSource::open(signature)?;
+        let source = SigSource::File(signature.to_path_buf());
         let detached = match content {
             Some(p) => {
                 std::fs::metadata(p).map_err(|e| Error::io(p, e))?;
@@ -715,7 +715,7 @@ pub(crate) fn open_envelope(path: &Path, extra: &[DigestAlgorithm]) -> Result<En
         extra: extra.to_vec(),
         ..HashingSink::default()
     };
-    let n = SigSource::open(path)?
+    let n = SigSource::File(path.to_path_buf())
         .normalize(&mut sink)
         .map_err(|e| match e {
             SourceError::Io(e) => e,
@@ -775,6 +775,8 @@ enum Detached<'a> {
     Bytes(&'a [u8]),
 }
 
+/// Where a signature is read from. A file is not opened until it is read: a missing or
+/// unreadable file is then an I/O error, and a batch does not pay for the file system twice.
 enum SigSource<'a> {
     File(PathBuf),
     Bytes(&'a [u8]),
@@ -786,12 +788,6 @@ enum SourceError {
 }
 
 impl SigSource<'_> {
-    /// A signature file. Not opened here: reading it reports a missing or unreadable file
-    /// as an I/O error, so a batch does not pay for the file system twice.
-    fn open(path: &Path) -> Result<SigSource<'static>, Error> {
-        Ok(SigSource::File(path.to_path_buf()))
-    }
-
     /// Normalise the signature, streaming any embedded content into `sink`.
     fn normalize(&self, sink: &mut dyn ContentSink) -> Result<ber::Normalized, SourceError> {
         match self {
