@@ -33,10 +33,14 @@ if [ ! -d ../shared/testdata-ext ]; then
   exit 1
 fi
 
+echo "== layers"
+python3 scripts/check-layers.py
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
 echo "== cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
+echo "== cargo check without the pkcs11 feature"
+cargo check -p kyso --no-default-features --locked -q
 echo "== cargo doc"
 RUSTDOCFLAGS="-D rustdoc::broken_intra_doc_links" cargo doc --workspace --no-deps --locked -q
 echo "== cargo test"

@@ -2,11 +2,11 @@
 
 use serde::Serialize;
 
-use crate::cert::Certificate;
+use crate::cms::signed_data;
+use crate::encoding::time::Timestamp;
 use crate::error::Error;
-use crate::name;
-use crate::signed_data;
-use crate::time::Timestamp;
+use crate::x509::cert::Certificate;
+use crate::x509::name;
 
 /// What a file holds.
 #[derive(Debug, Clone, Serialize)]
@@ -124,7 +124,7 @@ fn eku_name(o: &str) -> String {
 }
 
 fn attr_name(o: &[u8]) -> String {
-    let d = crate::asn1::oid_to_string(o);
+    let d = crate::encoding::asn1::oid_to_string(o);
     let n = match d.as_str() {
         "1.2.840.113549.1.9.3" => "content-type",
         "1.2.840.113549.1.9.4" => "message-digest",
@@ -193,7 +193,7 @@ pub fn inspect(data: &[u8], at: Timestamp) -> Result<Inspection, Error> {
             let certs: Vec<Certificate> = sd
                 .certificates
                 .iter()
-                .filter(|t| t.tag == crate::asn1::tag::SEQUENCE)
+                .filter(|t| t.tag == crate::encoding::asn1::tag::SEQUENCE)
                 .filter_map(|t| Certificate::from_der(t.raw).ok())
                 .collect();
             if sd.signer_infos.is_empty() {
@@ -214,7 +214,7 @@ pub fn inspect(data: &[u8], at: Timestamp) -> Result<Inspection, Error> {
                         .find(|c| si.sid.matches(c))
                         .map_or_else(|| si.sid.describe(), Certificate::subject);
                     let signing_time = si.signed_attrs.as_ref().and_then(|a| {
-                        a.all(&crate::oid::SIGNING_TIME)
+                        a.all(&crate::encoding::oid::SIGNING_TIME)
                             .first()
                             .and_then(|a| a.values.first())
                             .and_then(|v| Timestamp::from_asn1(v.tag, v.value))
@@ -242,7 +242,7 @@ pub fn inspect(data: &[u8], at: Timestamp) -> Result<Inspection, Error> {
             return Ok(Inspection::SignedData {
                 attached: n.content_len.is_some(),
                 content_length: n.content_len,
-                content_type: crate::asn1::oid_to_string(sd.econtent_type),
+                content_type: crate::encoding::asn1::oid_to_string(sd.econtent_type),
                 signers,
                 certificates: certs
                     .iter()

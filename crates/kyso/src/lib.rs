@@ -68,50 +68,45 @@
 // The library must not panic on input: unwrap/expect are for tests only (clippy.toml).
 #![warn(clippy::unwrap_used, clippy::expect_used)]
 
-mod algorithm;
-mod asn1;
-mod ber;
-mod cache;
-mod cert;
-mod chain;
-mod crl;
-mod error;
-mod general_name;
+// Layers, each depending only on those listed before it (checked by scripts/check-layers.sh):
+mod cms; // RFC 5652 SignedData reading
+mod crypto; // the one place that names openssl's algorithms: digests, signature schemes
+mod encoding; // DER reader and writer, BER transcoder, PEM, OIDs, time
+mod error; // kyso::Error, the aggregate of the phase errors
 mod inspect;
-mod key;
-mod name;
-mod name_constraints;
-mod oid;
-mod pem;
-mod policy;
-mod report;
-mod sign;
-mod signed_data;
-mod time;
-mod token;
-mod verify;
+mod keys; // private keys and the signature-backend trait
+mod path; // RFC 5280 §6: path building and validation, policies, name constraints
+#[cfg(feature = "pkcs11")]
+mod pkcs11; // PKCS#11 tokens, a signature backend (feature "pkcs11")
+mod report; // the report: types, codes and evidence, message catalogue
+mod revocation; // CRL parsing and RFC 5280 §6.3 status (the path code supplies the signer check)
+mod signer;
+mod validation; // ETSI EN 319 102-1 checks of a SignerInfo
+mod verifier;
+mod x509; // certificates (parsed once), names, general names, the run-wide certificate cache
 
-pub use algorithm::{DigestAlgorithm, KeyInfo};
-pub use cert::{Certificate, CertificateSummary};
-pub use chain::{CertVerdict, ChainError, ChainOptions, ChainOutcome};
-pub use crl::{Crl, CrlProblem, RevocationMode, RevocationReason, RevocationStatus};
-pub use error::Error;
+pub use crypto::{DigestAlgorithm, KeyInfo};
+pub use encoding::time::Timestamp;
+pub use error::{Error, PinState, TokenError};
 pub use inspect::{
     inspect, inspect_pkcs12, CertificateDetails, Inspection, NameField, SignerDetails,
 };
-pub use key::SigningKey;
-pub use name::{uid_label, UID_PREFIXES};
+pub use keys::SigningKey;
+pub use path::{CertVerdict, ChainError, ChainOptions, ChainOutcome};
+#[cfg(feature = "pkcs11")]
+pub use pkcs11::{
+    ModuleInfo, ObjectType, Pkcs11Module, Pkcs11Uri, SlotInventory, Token, TokenCertificate,
+    TokenDescription, TokenKeyDescription,
+};
 pub use report::{
     Check, CheckName, CheckResult, DocumentReport, Indication, Lang, Reason, Report,
     SignatureReport, SubIndication, Summary, SCHEMA,
 };
-pub use sign::{sign_detached, Signer, SignerBuilder};
-pub use time::Timestamp;
-pub use token::{
-    ModuleInfo, ObjectType, PinState, Pkcs11Module, Pkcs11Uri, SlotInventory, Token,
-    TokenCertificate, TokenDescription, TokenError, TokenKeyDescription,
-};
-pub use verify::{DangerousVerifierConfig, Verifier};
+pub use revocation::crl::{Crl, CrlProblem, RevocationMode, RevocationReason, RevocationStatus};
+pub use signer::{sign_detached, Signer, SignerBuilder};
+pub use verifier::{DangerousVerifierConfig, Verifier};
+pub use x509::cert::{Certificate, CertificateSummary};
+pub use x509::name::{uid_label, UID_PREFIXES};
 
 /// Build and validate the path of a certificate to the given trust anchors at `at`
 /// (RFC 5280 §6), using `intermediates` to fill the gaps.
@@ -134,7 +129,7 @@ pub fn validate_chain_with(
     anchors: &[Certificate],
     options: &ChainOptions,
 ) -> ChainOutcome {
-    chain::build(cert, intermediates, anchors, options.at, &options.policy)
+    path::build(cert, intermediates, anchors, options.at, &options.policy)
 }
 
 /// The revocation status of `cert` from `crls` at `at` (RFC 5280 §6.3), for a caller that
@@ -147,7 +142,7 @@ pub fn check_revocation(
     crls: &[Crl],
     at: Timestamp,
 ) -> RevocationStatus {
-    chain::revocation_of(cert, issuers, crls, at)
+    path::revocation_of(cert, issuers, crls, at)
 }
 
 /// Verify a detached signature held in memory against trust anchors: the one-shot path.

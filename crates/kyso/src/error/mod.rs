@@ -1,6 +1,10 @@
 //! Errors: "could not evaluate", as opposed to a verdict (a failed signature is a report).
 
+mod token;
+
 use std::path::Path;
+
+pub use token::{PinState, TokenError};
 
 /// Why kyso could not do what was asked.
 #[derive(Debug, thiserror::Error)]
@@ -35,7 +39,7 @@ pub enum Error {
     Crypto(String),
     /// A PKCS#11 module or token failed, or refused (wrong PIN, key not found, ...).
     #[error(transparent)]
-    Token(#[from] crate::token::TokenError),
+    Token(#[from] TokenError),
 }
 
 impl Error {

@@ -1,7 +1,7 @@
 //! Distinguished names rendered for people (RFC 4514 order), with Vietnamese text decoded
 //! correctly from UTF8String, BMPString and the other X.520 string types.
 
-use crate::asn1::{self, tag, Tlv};
+use crate::encoding::asn1::{self, tag, Tlv};
 
 /// UID prefixes used by Vietnamese CAs and what they identify (product contract).
 pub const UID_PREFIXES: [(&str, &str, &str); 6] = [

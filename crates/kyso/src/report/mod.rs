@@ -1,11 +1,13 @@
 //! The validation report (schema `kyso.verify/v1`) with ETSI EN 319 102-1 indications.
 
+mod chain;
+
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
-use crate::cert::CertificateSummary;
-use crate::chain::ChainError;
-use crate::time::Timestamp;
+use crate::encoding::time::Timestamp;
+use crate::path::ChainError;
+use crate::x509::cert::CertificateSummary;
 
 /// The schema name written in every JSON report.
 pub const SCHEMA: &str = "kyso.verify/v1";

@@ -9,14 +9,15 @@ use sha2::{Digest, Sha256};
 use x509_parser::extensions::ParsedExtension;
 use x509_parser::prelude::{FromDer, X509Certificate};
 
-use crate::algorithm::{DigestAlgorithm, KeyInfo};
-use crate::asn1::{self, tag, Tlv};
+use crate::crypto::{DigestAlgorithm, KeyInfo};
+use crate::encoding::asn1::{self, tag, Tlv};
+use crate::encoding::oid;
+use crate::encoding::time::Timestamp;
 use crate::error::Error;
-use crate::general_name::{
+use crate::x509::general_name::{
     self, DistributionPoint, GeneralName, NameConstraints as GnNameConstraints,
 };
-use crate::time::Timestamp;
-use crate::{name, oid};
+use crate::x509::name;
 
 /// keyUsage bits (RFC 5280 §4.2.1.3).
 pub(crate) mod ku {
@@ -52,7 +53,7 @@ struct Inner {
     subject_key: Vec<u8>,
     issuer_key: Vec<u8>,
     /// SHA-256 fingerprints of issuers whose key verified this certificate's signature. The
-    /// same certificate object serves a whole verification run (crate::cache), so a batch
+    /// same certificate object serves a whole verification run (crate::x509::cache), so a batch
     /// checks each issuing signature once. Only successes are kept; a handful at most.
     verified_by: Mutex<Vec<[u8; 32]>>,
     serial: Vec<u8>,
@@ -418,33 +419,6 @@ impl Certificate {
         })))
     }
 
-    /// Parse every certificate in a file: PEM (one or many), DER, or a certs-only PKCS#7
-    /// (`.p7b`, DER or PEM).
-    pub fn load_all(data: &[u8]) -> Result<Vec<Self>, Error> {
-        if let Some(blocks) = crate::pem::blocks(data) {
-            let mut out = Vec::new();
-            for (label, der) in blocks? {
-                match label.as_str() {
-                    "CERTIFICATE" | "X509 CERTIFICATE" | "TRUSTED CERTIFICATE" => {
-                        out.push(Self::from_der(&der)?)
-                    }
-                    "PKCS7" | "CMS" => out.extend(crate::signed_data::certificates_of(&der)?),
-                    _ => {}
-                }
-            }
-            if out.is_empty() {
-                return Err(Error::Certificate(
-                    "the PEM file holds no CERTIFICATE block".into(),
-                ));
-            }
-            return Ok(out);
-        }
-        match Self::from_der(data) {
-            Ok(c) => Ok(vec![c]),
-            Err(first) => crate::signed_data::certificates_of(data).map_err(|_| first),
-        }
-    }
-
     /// The DER encoding.
     pub fn der(&self) -> &[u8] {
         &self.0.der
@@ -632,8 +606,8 @@ fn cert_signature_digest(der: &[u8]) -> Option<DigestAlgorithm> {
     let mut r = cert.reader();
     r.read().ok()?;
     let alg =
-        crate::algorithm::AlgorithmIdentifier::parse(r.read().ok()?, "signatureAlgorithm").ok()?;
-    crate::algorithm::digest_of_signature_algorithm(&alg)
+        crate::crypto::AlgorithmIdentifier::parse(r.read().ok()?, "signatureAlgorithm").ok()?;
+    crate::crypto::digest_of_signature_algorithm(&alg)
 }
 
 /// What a certificate-level report shows about one certificate.

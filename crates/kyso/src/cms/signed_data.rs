@@ -1,14 +1,14 @@
-//! Parsing a SignedData (RFC 5652 §5) from the DER skeleton produced by [`crate::ber`].
+//! Parsing a SignedData (RFC 5652 §5) from the DER skeleton produced by [`crate::encoding::ber`].
 //! Every part keeps its exact bytes, so verification and co-signing work on what is there.
 
 use std::io::Read;
 
-use crate::algorithm::AlgorithmIdentifier;
-use crate::asn1::{self, tag, Tlv};
-use crate::ber;
-use crate::cert::Certificate;
+use crate::crypto::AlgorithmIdentifier;
+use crate::encoding::asn1::{self, tag, Tlv};
+use crate::encoding::ber;
+use crate::encoding::oid;
 use crate::error::Error;
-use crate::oid;
+use crate::x509::cert::Certificate;
 
 /// SignedData ::= SEQUENCE { version, digestAlgorithms, encapContentInfo,
 ///   certificates [0] IMPLICIT CertificateSet OPTIONAL, crls [1] IMPLICIT RevocationInfoChoices
@@ -35,7 +35,7 @@ impl SignerId<'_> {
             SignerId::IssuerSerial { issuer, serial } => {
                 format!(
                     "issuer '{}', serial {}",
-                    crate::name::render(issuer),
+                    crate::x509::name::render(issuer),
                     hex::encode(serial)
                 )
             }
@@ -250,7 +250,7 @@ pub(crate) fn content_type_name(o: &[u8]) -> &'static str {
 /// Normalise a whole in-memory input (PEM or BER/DER) to a DER skeleton, discarding content.
 pub(crate) fn skeleton_of(data: &[u8]) -> Result<ber::Normalized, Error> {
     let der_input;
-    let bytes = match crate::pem::blocks(data) {
+    let bytes = match crate::encoding::pem::blocks(data) {
         Some(blocks) => {
             let blocks = blocks?;
             der_input = blocks
@@ -262,7 +262,7 @@ pub(crate) fn skeleton_of(data: &[u8]) -> Result<ber::Normalized, Error> {
         }
         None => data,
     };
-    normalize_reader(&mut &bytes[..], &mut crate::ber::Discard)
+    normalize_reader(&mut &bytes[..], &mut crate::encoding::ber::Discard)
 }
 
 /// Normalise from a reader, mapping the error kinds.
@@ -285,4 +285,9 @@ pub(crate) fn certificates_of(data: &[u8]) -> Result<Vec<Certificate>, Error> {
         .filter(|t| t.tag == tag::SEQUENCE)
         .map(|t| Certificate::from_der(t.raw))
         .collect()
+}
+
+/// The message for input that is not a SignedData.
+pub(crate) fn not_cms(m: &str) -> String {
+    format!("not a valid CMS/PKCS#7 SignedData: {m}")
 }

@@ -49,11 +49,11 @@ impl Timestamp {
         let s = std::str::from_utf8(value).ok()?;
         let s = s.strip_suffix('Z')?;
         let (year, rest) = match tag {
-            crate::asn1::tag::UTC_TIME => {
+            crate::encoding::asn1::tag::UTC_TIME => {
                 let yy: i32 = digits(s.get(0..2)?)?;
                 (if yy >= 50 { 1900 + yy } else { 2000 + yy }, s.get(2..)?)
             }
-            crate::asn1::tag::GENERALIZED_TIME => (digits(s.get(0..4)?)?, s.get(4..)?),
+            crate::encoding::asn1::tag::GENERALIZED_TIME => (digits(s.get(0..4)?)?, s.get(4..)?),
             _ => return None,
         };
         // Fractional seconds are allowed in GeneralizedTime; the second is what we keep.
@@ -81,13 +81,13 @@ impl Timestamp {
             t.second()
         );
         if (1950..2050).contains(&y) {
-            crate::asn1::tlv(
-                crate::asn1::tag::UTC_TIME,
+            crate::encoding::asn1::tlv(
+                crate::encoding::asn1::tag::UTC_TIME,
                 &[format!("{:02}{body}", y % 100).as_bytes()],
             )
         } else {
-            crate::asn1::tlv(
-                crate::asn1::tag::GENERALIZED_TIME,
+            crate::encoding::asn1::tlv(
+                crate::encoding::asn1::tag::GENERALIZED_TIME,
                 &[format!("{y:04}{body}").as_bytes()],
             )
         }
@@ -120,7 +120,7 @@ impl Serialize for Timestamp {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::asn1::tag;
+    use crate::encoding::asn1::tag;
 
     #[test]
     fn asn1_times_round_trip_and_reject_garbage() {

@@ -5,7 +5,7 @@
 //! SignerInfo, certificates), co-signing must copy existing SignerInfos byte for byte, and real
 //! signatures carry encodings (unsorted SET OF, duplicate certificates, long serial numbers) that
 //! a strict decoder rejects although OpenSSL accepts them. Input is first normalised from BER to
-//! DER by [`crate::ber`], so this reader only accepts definite lengths.
+//! DER by [`crate::encoding::ber`], so this reader only accepts definite lengths.
 
 use std::fmt;
 
@@ -278,7 +278,7 @@ fn der_set_order(a: &[u8], b: &[u8]) -> std::cmp::Ordering {
 
 /// Render an OBJECT IDENTIFIER's contents octets in dotted form.
 pub(crate) fn oid_to_string(value: &[u8]) -> String {
-    match der::asn1::ObjectIdentifier::from_bytes(value) {
+    match ::der::asn1::ObjectIdentifier::from_bytes(value) {
         Ok(oid) => oid.to_string(),
         Err(_) => format!("<invalid OID {}>", hex::encode(value)),
     }

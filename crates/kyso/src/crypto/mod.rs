@@ -12,8 +12,8 @@ use openssl::rsa::Padding;
 use openssl::sign::{RsaPssSaltlen, Signer, Verifier};
 use serde::Serialize;
 
-use crate::asn1::{self, tag, Tlv};
-use crate::oid;
+use crate::encoding::asn1::{self, tag, Tlv};
+use crate::encoding::oid;
 
 /// A message digest algorithm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]

@@ -7,8 +7,8 @@ use std::sync::{Arc, Mutex};
 
 use sha2::{Digest, Sha256};
 
-use crate::cert::Certificate;
 use crate::error::Error;
+use crate::x509::cert::Certificate;
 
 /// Certificates kept per run. A batch rarely has more than a few hundred distinct signers;
 /// past this the cache is emptied and refilled, so memory stays bounded whatever the input.

@@ -11,7 +11,7 @@
 
 use std::io::{self, Read};
 
-use crate::asn1::tag;
+use crate::encoding::asn1::tag;
 
 /// Nesting deeper than this is rejected. The deepest legitimate CMS structure we know
 /// (ContentInfo > SignedData > certificates > Certificate > extensions > a policy qualifier)
@@ -312,7 +312,7 @@ impl Transcoder<'_> {
         // A constructed OCTET STRING (X.690 §8.7.3) becomes one primitive OCTET STRING in DER.
         if h.tag == [0x24] {
             let mut value = Vec::with_capacity(children.len());
-            let mut r = crate::asn1::Reader::new(&children);
+            let mut r = crate::encoding::asn1::Reader::new(&children);
             while !r.is_empty() {
                 let part = r.read().map_err(|e| NormalizeError::Format(e.what))?;
                 if part.tag != tag::OCTET_STRING {
@@ -437,7 +437,7 @@ impl Transcoder<'_> {
 fn encode(tag: &[u8], value: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(value.len() + tag.len() + 5);
     out.extend_from_slice(tag);
-    crate::asn1::write_length(&mut out, value.len());
+    crate::encoding::asn1::write_length(&mut out, value.len());
     out.extend_from_slice(value);
     out
 }

@@ -4,10 +4,29 @@
 use openssl::pkcs12::Pkcs12;
 use openssl::pkey::{PKey, Private};
 
-use crate::algorithm::{self, SignatureScheme};
-use crate::cert::Certificate;
+use crate::crypto::{self, SignatureScheme};
 use crate::error::Error;
-use crate::token::{TokenError, TokenKey, TokenKeyKind};
+use crate::error::TokenError;
+use crate::x509::cert::Certificate;
+
+/// A private key kyso does not hold: a PKCS#11 token, and in time a remote signer or a
+/// callback through the C ABI. Each backend is a peer of the in-memory key: [`SigningKey`]
+/// asks it to sign and checks every answer against the certificate.
+pub(crate) trait SignatureBackend: Send + Sync + std::fmt::Debug {
+    /// The label of the device the key stays on (a token label), for messages.
+    fn device_label(&self) -> &str;
+    /// The key's own name on the device (label and id), for messages.
+    fn key_name(&self) -> &str;
+    /// False when the device's key type is not the certificate's key family (`cert_kind` as
+    /// [`crate::KeyInfo::kind`] names it: `rsa`, `ec`, ...).
+    fn kind_fits(&self, cert_kind: &str) -> bool;
+    /// Whether the key is the certificate's.
+    fn matches(&self, cert: &Certificate) -> Result<bool, Error>;
+    /// Refuse early when the device cannot make `scheme` signatures.
+    fn check_scheme(&self, scheme: &SignatureScheme) -> Result<(), Error>;
+    /// Sign `msg` with `scheme`; the value in the form CMS carries.
+    fn sign_raw(&self, scheme: &SignatureScheme, msg: &[u8]) -> Result<Vec<u8>, Error>;
+}
 
 /// A private key with its certificate and the chain to send along. The key is either held in
 /// memory (key file, PKCS#12) or stays on a PKCS#11 token ([`crate::Token::signing_key`]);
@@ -21,14 +40,16 @@ pub struct SigningKey {
 /// Where the private key lives.
 enum Backend {
     Memory(PKey<Private>),
-    Token(TokenKey),
+    // Without the "pkcs11" feature no backend exists yet (the C ABI's callback will be one).
+    #[cfg_attr(not(feature = "pkcs11"), allow(dead_code))]
+    External(Box<dyn SignatureBackend>),
 }
 
 impl std::fmt::Debug for SigningKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match &self.backend {
             Backend::Memory(_) => write!(f, "SigningKey({})", self.cert.subject()),
-            Backend::Token(t) => write!(f, "SigningKey({}, {t:?})", self.cert.subject()),
+            Backend::External(t) => write!(f, "SigningKey({}, {t:?})", self.cert.subject()),
         }
     }
 }
@@ -36,7 +57,7 @@ impl std::fmt::Debug for SigningKey {
 impl SigningKey {
     /// True when the key file is encrypted and so needs a password.
     pub fn key_file_is_encrypted(data: &[u8]) -> bool {
-        match crate::pem::blocks(data) {
+        match crate::encoding::pem::blocks(data) {
             Some(Ok(blocks)) => {
                 blocks.iter().any(|(l, _)| l == "ENCRYPTED PRIVATE KEY")
                     || String::from_utf8_lossy(data).contains("Proc-Type: 4,ENCRYPTED")
@@ -58,7 +79,7 @@ impl SigningKey {
         cert: Certificate,
     ) -> Result<Self, Error> {
         let encrypted = Self::key_file_is_encrypted(key);
-        let parsed = match (crate::pem::blocks(key).is_some(), password) {
+        let parsed = match (crate::encoding::pem::blocks(key).is_some(), password) {
             (true, Some(p)) => PKey::private_key_from_pem_passphrase(key, p),
             (true, None) => PKey::private_key_from_pem(key),
             (false, Some(p)) if encrypted => PKey::private_key_from_pkcs8_passphrase(key, p),
@@ -156,7 +177,7 @@ impl SigningKey {
     pub fn token_label(&self) -> Option<&str> {
         match &self.backend {
             Backend::Memory(_) => None,
-            Backend::Token(t) => Some(t.token_label()),
+            Backend::External(t) => Some(t.device_label()),
         }
     }
 
@@ -164,13 +185,18 @@ impl SigningKey {
     pub(crate) fn token_key_name(&self) -> Option<&str> {
         match &self.backend {
             Backend::Memory(_) => None,
-            Backend::Token(t) => Some(t.name()),
+            Backend::External(t) => Some(t.key_name()),
         }
     }
 
-    pub(crate) fn from_token(key: TokenKey, cert: Certificate, chain: Vec<Certificate>) -> Self {
+    #[cfg_attr(not(feature = "pkcs11"), allow(dead_code))]
+    pub(crate) fn from_backend(
+        key: Box<dyn SignatureBackend>,
+        cert: Certificate,
+        chain: Vec<Certificate>,
+    ) -> Self {
         SigningKey {
-            backend: Backend::Token(key),
+            backend: Backend::External(key),
             cert,
             chain: Vec::new(),
         }
@@ -183,10 +209,7 @@ impl SigningKey {
     pub(crate) fn token_kind_fits(&self, cert_kind: &str) -> bool {
         match &self.backend {
             Backend::Memory(_) => true,
-            Backend::Token(t) => matches!(
-                (t.kind(), cert_kind),
-                (TokenKeyKind::Rsa, "rsa") | (TokenKeyKind::Ec, "ec")
-            ),
+            Backend::External(t) => t.kind_fits(cert_kind),
         }
     }
 
@@ -194,7 +217,7 @@ impl SigningKey {
     pub(crate) fn matches_certificate(&self) -> Result<bool, Error> {
         match &self.backend {
             Backend::Memory(k) => Ok(k.public_eq(self.cert.public_key())),
-            Backend::Token(t) => t.matches(&self.cert),
+            Backend::External(t) => t.matches(&self.cert),
         }
     }
 
@@ -203,29 +226,29 @@ impl SigningKey {
     pub(crate) fn check_scheme(&self, scheme: &SignatureScheme) -> Result<(), Error> {
         match &self.backend {
             Backend::Memory(_) => Ok(()),
-            Backend::Token(t) => Ok(t.check_scheme(scheme)?),
+            Backend::External(t) => t.check_scheme(scheme),
         }
     }
 
     /// Sign `msg` (the DER of the signed attributes) with `scheme`.
     pub(crate) fn sign(&self, scheme: &SignatureScheme, msg: &[u8]) -> Result<Vec<u8>, Error> {
         match &self.backend {
-            Backend::Memory(k) => Ok(algorithm::sign_message(scheme, k, msg)?),
-            Backend::Token(t) => {
+            Backend::Memory(k) => Ok(crypto::sign_message(scheme, k, msg)?),
+            Backend::External(t) => {
                 let sig = t.sign_raw(scheme, msg)?;
                 // A token signs blind: check its answer with the certificate before it goes
                 // into a file, so a wrong key or a faulty token never yields a bad signature.
-                let ok = algorithm::verify_signature(
+                let ok = crypto::verify_signature(
                     scheme,
                     self.cert.public_key(),
-                    algorithm::Signed::Message(msg),
+                    crypto::Signed::Message(msg),
                     &sig,
                 )
                 .map_err(Error::Crypto)?;
                 if !ok {
                     return Err(TokenError::KeyCertificateMismatch {
-                        token: t.token_label().into(),
-                        key: t.name().into(),
+                        token: t.device_label().into(),
+                        key: t.key_name().into(),
                         subject: self.cert.subject(),
                     }
                     .into());

@@ -4,20 +4,24 @@
 //! What this validates, for a path from a trust anchor to the target: signatures, validity at
 //! the validation time, name chaining (with AKI/SKI hints), basicConstraints cA and
 //! pathLenConstraint, keyUsage keyCertSign, unknown critical extensions, the algorithm policy,
-//! certificate policies (the valid_policy_tree, [`crate::policy`]), name constraints
-//! ([`crate::name_constraints`]), required extended key usages, and revocation from the CRLs
-//! given ([`crate::crl`], §6.3). Path building is a bounded depth-first search over the pool:
+//! certificate policies (the valid_policy_tree, [`crate::path::cert_policies`]), name constraints
+//! ([`crate::path::name_constraints`]), required extended key usages, and revocation from the CRLs
+//! given ([`crate::revocation::crl`], §6.3). Path building is a bounded depth-first search over the pool:
 //! every candidate issuer is tried, so loops, cross-certificates and decoys are handled, and
 //! when every path fails the most specific reason is reported.
 
+pub(crate) mod cert_policies;
+pub(crate) mod name_constraints;
+
 use serde::Serialize;
 
-use crate::cert::{ku, Certificate, CertificateSummary};
-use crate::crl::{self, Crl, CrlProblem, RevocationMode, RevocationReason, RevocationStatus};
-use crate::name_constraints::{self, NameConstraintFailure};
-use crate::policy::{self, CertPolicies, PolicyFailure, PolicyInputs, ANY_POLICY};
-use crate::report::{CheckResult, Lang, Reason, SkipReason, SubIndication};
-use crate::time::Timestamp;
+use crate::encoding::time::Timestamp;
+use crate::revocation::crl::{
+    self, Crl, CrlProblem, RevocationMode, RevocationReason, RevocationStatus,
+};
+use crate::x509::cert::{ku, Certificate, CertificateSummary};
+use cert_policies::{CertPolicies, PolicyFailure, PolicyInputs, ANY_POLICY};
+use name_constraints::NameConstraintFailure;
 
 /// Longest path accepted, trust anchor excluded. Real government hierarchies are 2-4 deep; 8
 /// intermediates is generous and bounds the search.
@@ -220,35 +224,6 @@ impl ChainError {
         }
     }
 
-    /// ETSI EN 319 102-1 sub-indication.
-    pub fn sub_indication(&self) -> SubIndication {
-        use ChainError::*;
-        match self {
-            NoTrustAnchors | UnknownIssuer { .. } => SubIndication::NoCertificateChainFound,
-            BadCertificateSignature { .. } | BudgetExceeded | MalformedCertificate { .. } => {
-                SubIndication::CertificateChainGeneralFailure
-            }
-            Expired { .. } => SubIndication::OutOfBoundsNoPoe,
-            NotYetValid { .. } => SubIndication::NotYetValid,
-            NotCa { .. }
-            | KeyCertSignMissing { .. }
-            | PathLenExceeded { .. }
-            | UnknownCriticalExtension { .. }
-            | UnsupportedNameConstraint { .. }
-            | NameConstraintViolation { .. }
-            | NoAcceptablePolicy { .. }
-            | AnyPolicyMapped { .. }
-            | PolicyTreeTooLarge { .. }
-            | TooManyNameChecks { .. }
-            | EkuNotAllowed { .. } => SubIndication::ChainConstraintsFailure,
-            WeakAlgorithm { .. } => SubIndication::CryptoConstraintsFailure,
-            // ETSI EN 319 102-1 §5.2.6: REVOKED is TOTAL-FAILED; unknown status is
-            // INDETERMINATE (TRY_LATER: revocation information may become available).
-            Revoked { .. } => SubIndication::Revoked,
-            RevocationUnknown { .. } => SubIndication::TryLater,
-        }
-    }
-
     /// Stable code.
     pub fn code(&self) -> &'static str {
         use ChainError::*;
@@ -274,119 +249,6 @@ impl ChainError {
             MalformedCertificate { .. } => "malformed_certificate",
             TooManyNameChecks { .. } => "too_many_name_constraint_checks",
             RevocationUnknown { .. } => "revocation_status_unknown",
-        }
-    }
-
-    /// What happened and what to do.
-    pub fn message(&self, lang: Lang) -> String {
-        use ChainError::*;
-        let vi = lang == Lang::Vi;
-        match self {
-            NoTrustAnchors => if vi {
-                "chưa có chứng thư gốc tin cậy nào; gợi ý: chỉ định bằng --trust hoặc biến KYSO_TRUST".into()
-            } else {
-                "no trust anchor was given, so the chain cannot be validated; hint: pass the root certificate with --trust (or set KYSO_TRUST)".into()
-            },
-            UnknownIssuer { subject, issuer } => if vi {
-                format!("không tìm thấy chứng thư cấp cho '{subject}' (bên cấp '{issuer}'); gợi ý: thêm chứng thư trung gian bằng --intermediates hoặc gốc bằng --trust")
-            } else {
-                format!("no certificate issued '{subject}' (issuer '{issuer}') among the intermediates and trust anchors; hint: intermediate missing? pass it with --intermediates, or the root with --trust")
-            },
-            BadCertificateSignature { subject } => if vi {
-                format!("chữ ký trên chứng thư '{subject}' không hợp lệ")
-            } else {
-                format!("the signature on certificate '{subject}' does not verify with its issuer's key")
-            },
-            Expired { subject, not_after, at, end_entity } => match (vi, end_entity) {
-                (false, true) => format!("the signer certificate '{subject}' expired at {not_after}, before the validation time {at}, and no time-stamp proves the signature existed earlier"),
-                (false, false) => format!("certificate '{subject}' expired at {not_after}, before the validation time {at}"),
-                (true, _) => format!("chứng thư '{subject}' đã hết hạn lúc {not_after}, trước thời điểm kiểm tra {at}"),
-            },
-            NotYetValid { subject, not_before, at } => if vi {
-                format!("chứng thư '{subject}' chưa có hiệu lực (từ {not_before}) tại thời điểm kiểm tra {at}")
-            } else {
-                format!("certificate '{subject}' is not valid until {not_before}, after the validation time {at}")
-            },
-            NotCa { subject } => if vi {
-                format!("'{subject}' không phải chứng thư CA (basicConstraints) nhưng đã cấp chứng thư khác")
-            } else {
-                format!("'{subject}' issued a certificate but is not a CA (basicConstraints cA is not set)")
-            },
-            KeyCertSignMissing { subject } => if vi {
-                format!("CA '{subject}' không có quyền keyCertSign trong keyUsage")
-            } else {
-                format!("CA '{subject}' issued a certificate but its keyUsage does not include keyCertSign")
-            },
-            PathLenExceeded { subject } => if vi {
-                format!("vượt quá giới hạn độ dài chuỗi (pathLenConstraint) của CA '{subject}'")
-            } else {
-                format!("the path is longer than CA '{subject}' allows (pathLenConstraint)")
-            },
-            UnknownCriticalExtension { subject, oid } => if vi {
-                format!("chứng thư '{subject}' có phần mở rộng bắt buộc {oid} mà kyso không xử lý được")
-            } else {
-                format!("certificate '{subject}' has a critical extension {oid} that kyso does not process")
-            },
-            WeakAlgorithm { subject, detail } => if vi {
-                format!("chứng thư '{subject}' dùng thuật toán hoặc khóa yếu: {detail}")
-            } else {
-                format!("certificate '{subject}' uses a weak algorithm or key: {detail}")
-            },
-            BudgetExceeded => if vi {
-                "quá nhiều ứng viên khi dựng chuỗi chứng thư; dừng tìm kiếm".into()
-            } else {
-                "the certificate pool made path building exceed its work limit (too many candidate issuers or loops)".into()
-            },
-            NameConstraintViolation { subject, name, constrained_by, excluded_subtree } => match (vi, excluded_subtree) {
-                (false, Some(ex)) => format!("certificate '{subject}' has the name {name}, which CA '{constrained_by}' excludes ({ex}) in its name constraints"),
-                (false, None) => format!("certificate '{subject}' has the name {name}, which is outside what CA '{constrained_by}' permits in its name constraints"),
-                (true, _) => format!("tên {name} của chứng thư '{subject}' vi phạm ràng buộc tên (name constraints) của CA '{constrained_by}'"),
-            },
-            UnsupportedNameConstraint { subject, form } => if vi {
-                format!("CA '{subject}' có ràng buộc tên bắt buộc với dạng {form} mà kyso không kiểm tra được")
-            } else {
-                format!("CA '{subject}' has a critical name constraint on the {form} form, which kyso cannot check, so the path is rejected")
-            },
-            NoAcceptablePolicy { subject, initial_policies } => if vi {
-                format!("không có chính sách chứng thư hợp lệ nào cho chuỗi (yêu cầu chính sách tường minh), tại '{subject}'; tập chính sách ban đầu: {}", initial_policies.join(", "))
-            } else {
-                format!("no certificate policy acceptable to the user ({}) is valid along the path, and an explicit policy is required (failed at '{subject}'); hint: check --policy and the CAs' certificatePolicies", initial_policies.join(", "))
-            },
-            AnyPolicyMapped { subject } => if vi {
-                format!("CA '{subject}' ánh xạ chính sách từ hoặc tới anyPolicy")
-            } else {
-                format!("CA '{subject}' has a policy mapping to or from anyPolicy, which RFC 5280 forbids")
-            },
-            PolicyTreeTooLarge { subject } => if vi {
-                format!("xử lý chính sách chứng thư vượt giới hạn tại '{subject}'")
-            } else {
-                format!("certificate policy processing exceeded its bound at '{subject}' (hostile policy mappings?)")
-            },
-            EkuNotAllowed { subject, required } => if vi {
-                format!("chứng thư '{subject}' không cho phép mục đích sử dụng {required} (extendedKeyUsage)")
-            } else {
-                format!("certificate '{subject}' does not allow the required extended key usage {required}")
-            },
-            TooManyNameChecks { subject, checks } => if vi {
-                format!("kiểm tra ràng buộc tên cho '{subject}' cần {checks} phép so sánh, vượt giới hạn")
-            } else {
-                format!("checking the names of '{subject}' against name constraints would take {checks} comparisons, over kyso's bound (hostile certificate?)")
-            },
-            MalformedCertificate { subject, rule } => if vi {
-                format!("chứng thư '{subject}' không đúng hồ sơ RFC 5280: {rule}")
-            } else {
-                format!("certificate '{subject}' does not conform to RFC 5280 and is not used: {rule}")
-            },
-            Revoked { subject, serial, reason, revoked_at } => if vi {
-                format!("chứng thư '{subject}' (số hiệu {serial}) đã bị thu hồi lúc {revoked_at}, lý do {reason}")
-            } else {
-                format!("certificate '{subject}' (serial {serial}) was revoked at {revoked_at}, reason {reason}")
-            },
-            RevocationUnknown { subject, problem } => if vi {
-                format!("không xác định được trạng thái thu hồi của '{subject}': {}", problem.describe())
-            } else {
-                format!("the revocation status of '{subject}' is unknown: {}", problem.describe())
-            },
         }
     }
 }
@@ -945,7 +807,7 @@ impl Search<'_> {
         };
         // `index` counts from certificate 1; path index = n - 2 - index.
         let path_index = |index: usize| n.saturating_sub(2).saturating_sub(index);
-        let user_constrained = match policy::process(&certs, &inputs) {
+        let user_constrained = match cert_policies::process(&certs, &inputs) {
             Ok(o) => o.user_constrained,
             Err(PolicyFailure::NoAcceptablePolicy { index }) => {
                 let i = path_index(index);
@@ -1070,7 +932,7 @@ impl Search<'_> {
                 .chain(path.iter())
                 .chain(anchors.iter())
                 .chain(pool.iter())
-                .filter(|c| crate::name::names_match(c.subject_der(), crl.issuer_der()))
+                .filter(|c| crate::x509::name::names_match(c.subject_der(), crl.issuer_der()))
                 .cloned()
                 .collect();
             let mut seen: Vec<&Certificate> = Vec::new();
@@ -1140,43 +1002,6 @@ impl ChainError {
     }
 }
 
-/// The verifier's `certificate_chain` and `revocation` checks from one outcome. The revocation
-/// check passes only when every certificate below the anchor has a good status from a valid
-/// CRL; revoked, or unknown where required, fails it; otherwise it is skipped with the reason
-/// (never passed).
-pub(crate) fn report_checks(
-    outcome: &ChainOutcome,
-    policy: &ChainPolicy,
-) -> (CheckResult, CheckResult) {
-    match &outcome.error {
-        Some(e) if e.is_revocation() => (
-            CheckResult::Passed,
-            CheckResult::Failed(Reason::Chain(e.clone())),
-        ),
-        Some(e) => (
-            CheckResult::Failed(Reason::Chain(e.clone())),
-            CheckResult::Skipped(SkipReason::PathNotValid),
-        ),
-        None => {
-            let n = outcome.path.len();
-            let all_good = n > 1
-                && outcome
-                    .revocation
-                    .iter()
-                    .take(n - 1)
-                    .all(|s| *s == RevocationStatus::Good);
-            let revocation = if all_good {
-                CheckResult::Passed
-            } else if policy.revocation == RevocationMode::Off {
-                CheckResult::Skipped(SkipReason::RevocationOff)
-            } else {
-                CheckResult::Skipped(SkipReason::NoRevocationData)
-            };
-            (CheckResult::Passed, revocation)
-        }
-    }
-}
-
 /// The revocation status of `cert` from `crls` at `at` (RFC 5280 §6.3.3), with `issuers`
 /// trusted as the certificate's issuer and CRL signers (their own paths are not validated).
 /// For callers that validated the path already, or only hold the issuer.
@@ -1225,6 +1050,7 @@ fn could_issue(issuer: &Certificate, child: &Certificate) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::report::Lang;
 
     #[test]
     fn json_code_is_the_stable_code() {

@@ -6,8 +6,8 @@
 //! form, and in no excluded subtree. This is the same set of accepted names, without set
 //! algebra on subtrees.
 
-use crate::general_name::{GeneralName, NameConstraints, Subtree};
-use crate::name::fold;
+use crate::x509::general_name::{GeneralName, NameConstraints, Subtree};
+use crate::x509::name::fold;
 
 /// Name/subtree comparisons allowed for one certificate against one CA's constraints.
 /// Chromium (BoringSSL pki/verify_name_match / name_constraints) bounds the same work at
@@ -38,7 +38,7 @@ pub(crate) enum NameConstraintFailure {
 /// there is no subjectAltName; kyso applies it always, as OpenSSL does), and the SANs.
 pub(crate) fn names_of(subject_der: &[u8], sans: &[GeneralName]) -> Vec<GeneralName> {
     let mut out = Vec::new();
-    let attrs = crate::name::attributes(subject_der).unwrap_or_default();
+    let attrs = crate::x509::name::attributes(subject_der).unwrap_or_default();
     if !attrs.is_empty() {
         out.push(GeneralName::Directory(subject_der.to_vec()));
     }
@@ -199,8 +199,8 @@ fn ip_within(constraint: &[u8], addr: &[u8]) -> bool {
 /// §7.1).
 fn dn_within(constraint: &[u8], name: &[u8]) -> bool {
     let (Ok(c), Ok(n)) = (
-        crate::name::attributes(constraint),
-        crate::name::attributes(name),
+        crate::x509::name::attributes(constraint),
+        crate::x509::name::attributes(name),
     ) else {
         return false;
     };

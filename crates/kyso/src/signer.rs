@@ -6,12 +6,12 @@ use std::fs::File;
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 
-use crate::algorithm::{self, DigestAlgorithm, SignatureScheme};
-use crate::asn1::{self, tag, write_header};
+use crate::crypto::{self, DigestAlgorithm, SignatureScheme};
+use crate::encoding::asn1::{self, tag, write_header};
+use crate::encoding::oid;
+use crate::encoding::time::Timestamp;
 use crate::error::Error;
-use crate::key::SigningKey;
-use crate::oid;
-use crate::time::Timestamp;
+use crate::keys::SigningKey;
 
 /// Configures a [`Signer`]; checks everything in [`SignerBuilder::build`].
 pub struct SignerBuilder {
@@ -101,7 +101,7 @@ impl SignerBuilder {
         if let Some(w) = cert.key_info().weakness() {
             return refuse(format!("{w}; such signatures are rejected by verifiers"));
         }
-        if let Some(reason) = crate::verify::signing_usage_problem(cert) {
+        if let Some(reason) = crate::validation::signing_usage_problem(cert) {
             return refuse(reason.message(crate::Lang::En));
         }
         let kind = cert.key_info().kind.as_str();
@@ -207,7 +207,7 @@ impl Signer {
             return signed;
         }
         // Attached: the embedded content must also be this file's.
-        let embedded = crate::verify::open_envelope(signature, &[self.digest]).ok();
+        let embedded = crate::cms::envelope::open_envelope(signature, &[self.digest]).ok();
         let own = hash_file(content, self.digest).ok();
         match (embedded, own) {
             (Some(e), Some(d)) => e.digests.get(&self.digest) == Some(&d),
@@ -298,8 +298,8 @@ impl Signer {
         content: Option<&Path>,
         out: &mut dyn Write,
     ) -> Result<(), Error> {
-        let source = crate::verify::open_envelope(existing, &[self.digest])?;
-        let sd = crate::signed_data::parse(&source.der)
+        let source = crate::cms::envelope::open_envelope(existing, &[self.digest])?;
+        let sd = crate::cms::signed_data::parse(&source.der)
             .map_err(|m| Error::Format(format!("{}: {m}", existing.display())))?;
         if sd.signer_infos.is_empty() {
             return Err(Error::Format(format!(
@@ -324,7 +324,7 @@ impl Signer {
                 .collect();
             algs.push(self.digest);
             algs.dedup();
-            crate::verify::hash_file_all(c, &algs)?
+            crate::cms::envelope::hash_file_all(c, &algs)?
         };
         // Refuse to co-sign a different document than the one already signed.
         for s in &sd.signer_infos {
@@ -354,9 +354,10 @@ impl Signer {
             .map(|t| t.raw.to_vec())
             .collect();
         let ours = self.digest.oid().as_bytes();
-        let listed = sd.digest_algorithms.iter().any(|t| {
-            algorithm::AlgorithmIdentifier::parse(*t, "digest").is_ok_and(|a| a.oid == ours)
-        });
+        let listed = sd
+            .digest_algorithms
+            .iter()
+            .any(|t| crypto::AlgorithmIdentifier::parse(*t, "digest").is_ok_and(|a| a.oid == ours));
         if !listed {
             digest_algorithms.push(self.digest.algorithm_identifier());
         }
@@ -383,7 +384,7 @@ impl Signer {
             None => parts.write(out, None).map_err(io),
             Some(len) => {
                 let mut stream =
-                    |w: &mut dyn Write| crate::verify::copy_embedded_content(existing, w);
+                    |w: &mut dyn Write| crate::cms::envelope::copy_embedded_content(existing, w);
                 parts.write(out, Some((len, &mut stream))).map_err(io)
             }
         }
@@ -474,7 +475,7 @@ pub fn sign_detached(
 }
 
 fn hash_file(path: &Path, d: DigestAlgorithm) -> Result<Vec<u8>, Error> {
-    let all = crate::verify::hash_file_all(path, &[d])?;
+    let all = crate::cms::envelope::hash_file_all(path, &[d])?;
     all.get(&d)
         .cloned()
         .ok_or_else(|| Error::Crypto(format!("could not compute the {d} digest")))

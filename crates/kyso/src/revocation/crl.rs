@@ -13,12 +13,12 @@ use serde::Serialize;
 use x509_parser::prelude::FromDer;
 use x509_parser::revocation_list::CertificateRevocationList;
 
-use crate::cert::Certificate;
+use crate::encoding::time::Timestamp;
 use crate::error::Error;
-use crate::general_name::{
+use crate::x509::cert::Certificate;
+use crate::x509::general_name::{
     self, same_name, DistributionPoint, GeneralName, IssuingDistributionPoint, ALL_REASONS,
 };
-use crate::time::Timestamp;
 
 /// Entries read from one CRL. Large national CAs publish CRLs with a few hundred thousand
 /// entries; a million bounds memory on hostile input while leaving room for real ones.
@@ -305,8 +305,8 @@ impl Crl {
             let oid = ext.oid.to_id_string();
             match oid.as_str() {
                 OID_CRL_NUMBER | OID_DELTA_CRL_INDICATOR => {
-                    let v = crate::asn1::Tlv::parse_exact(ext.value, "CRLNumber")
-                        .and_then(|t| t.expect(crate::asn1::tag::INTEGER, "CRLNumber"))
+                    let v = crate::encoding::asn1::Tlv::parse_exact(ext.value, "CRLNumber")
+                        .and_then(|t| t.expect(crate::encoding::asn1::tag::INTEGER, "CRLNumber"))
                         .map_err(|e| bad(e.what))?;
                     if v.value.first().is_some_and(|b| b & 0x80 != 0) {
                         problem = Some(CrlProblem::NonConforming {
@@ -384,7 +384,7 @@ impl Crl {
                 let oid = ext.oid.to_id_string();
                 match oid.as_str() {
                     OID_REASON_CODE => {
-                        let v = crate::asn1::Tlv::parse_exact(ext.value, "CRLReason")
+                        let v = crate::encoding::asn1::Tlv::parse_exact(ext.value, "CRLReason")
                             .map_err(|e| bad(e.what))?;
                         reason = v
                             .value
@@ -435,7 +435,7 @@ impl Crl {
 
     /// Parse every CRL in a file: PEM (`X509 CRL` blocks) or one DER CRL.
     pub fn load_all(data: &[u8]) -> Result<Vec<Self>, Error> {
-        if let Some(blocks) = crate::pem::blocks(data) {
+        if let Some(blocks) = crate::encoding::pem::blocks(data) {
             let mut out = Vec::new();
             for (label, der) in blocks? {
                 if label == "X509 CRL" {
@@ -456,7 +456,7 @@ impl Crl {
     }
     /// The CRL issuer, RFC 4514 order.
     pub fn issuer(&self) -> String {
-        crate::name::render(&self.0.issuer_der)
+        crate::x509::name::render(&self.0.issuer_der)
     }
     /// thisUpdate.
     pub fn this_update(&self) -> Timestamp {
@@ -504,7 +504,8 @@ impl Crl {
 
     fn entry_for(&self, cert: &Certificate) -> Option<&Entry> {
         self.0.entries.iter().find(|e| {
-            e.serial == cert.serial() && crate::name::names_match(&e.issuer, cert.issuer_der())
+            e.serial == cert.serial()
+                && crate::x509::name::names_match(&e.issuer, cert.issuer_der())
         })
     }
 }
@@ -531,8 +532,8 @@ struct Shape {
 ///      revokedCertificates     SEQUENCE OF SEQUENCE { ... } OPTIONAL,
 ///      crlExtensions           [0]  EXPLICIT Extensions OPTIONAL }
 /// ```
-fn crl_shape(der: &[u8]) -> crate::asn1::Result<Shape> {
-    use crate::asn1::{tag, Tlv};
+fn crl_shape(der: &[u8]) -> crate::encoding::asn1::Result<Shape> {
+    use crate::encoding::asn1::{tag, Tlv};
     let list =
         Tlv::parse_exact(der, "CertificateList")?.expect(tag::SEQUENCE, "CertificateList")?;
     let mut r = list.reader();
@@ -614,7 +615,7 @@ pub(crate) fn status_of(
                 .iter()
                 .filter(|d| {
                     d.0.delta_base.as_ref().is_some_and(|base| {
-                        crate::name::names_match(d.issuer_der(), crl.issuer_der())
+                        crate::x509::name::names_match(d.issuer_der(), crl.issuer_der())
                             && d.0.idp == crl.0.idp
                             && crl
                                 .0
@@ -690,7 +691,7 @@ pub(crate) fn status_of(
 /// Does any CRL claim to come from `cert`'s issuer (for [`RevocationMode::Auto`])?
 pub(crate) fn issuer_has_crl(cert: &Certificate, crls: &[Crl]) -> bool {
     crls.iter().any(|c| {
-        crate::name::names_match(c.issuer_der(), cert.issuer_der())
+        crate::x509::name::names_match(c.issuer_der(), cert.issuer_der())
             || cert.crl_distribution_points().is_some_and(|dps| {
                 dps.iter().any(|dp| {
                     dp.crl_issuer.as_ref().is_some_and(|ns| {
@@ -705,7 +706,7 @@ pub(crate) fn issuer_has_crl(cert: &Certificate, crls: &[Crl]) -> bool {
 /// interim reasons mask (§6.3.3 d) when it is.
 fn scope(cert: &Certificate, dp: &DistributionPoint, crl: &Crl) -> Option<u16> {
     let idp = crl.0.idp.as_ref();
-    let direct = crate::name::names_match(crl.issuer_der(), cert.issuer_der());
+    let direct = crate::x509::name::names_match(crl.issuer_der(), cert.issuer_der());
     let crl_issuer_name = GeneralName::Directory(crl.issuer_der().to_vec());
     // (b)(1): the CRL issuer.
     match &dp.crl_issuer {

@@ -17,7 +17,7 @@
 //!      registeredID                    [8]     OBJECT IDENTIFIER }
 //! ```
 
-use crate::asn1::{self, tag, Reader, Tlv};
+use crate::encoding::asn1::{self, tag, Reader, Tlv};
 
 /// Names in one GeneralNames (and subtrees in one nameConstraints) are bounded so hostile
 /// extensions cannot exhaust memory; real certificates carry a handful. 4096 admits the
@@ -64,7 +64,7 @@ impl GeneralName {
         match self {
             GeneralName::Email(s) => format!("email:{s}"),
             GeneralName::Dns(s) => format!("DNS:{s}"),
-            GeneralName::Directory(d) => format!("DirName:{}", crate::name::render(d)),
+            GeneralName::Directory(d) => format!("DirName:{}", crate::x509::name::render(d)),
             GeneralName::Uri(s) => format!("URI:{s}"),
             GeneralName::Ip(b) => format!("IP:{}", render_ip(b)),
             GeneralName::Other(_) => self.form().to_string(),
@@ -351,7 +351,9 @@ pub(crate) fn parse_issuing_distribution_point(
 /// other forms exactly.
 pub(crate) fn same_name(a: &GeneralName, b: &GeneralName) -> bool {
     match (a, b) {
-        (GeneralName::Directory(x), GeneralName::Directory(y)) => crate::name::names_match(x, y),
+        (GeneralName::Directory(x), GeneralName::Directory(y)) => {
+            crate::x509::name::names_match(x, y)
+        }
         (GeneralName::Dns(x), GeneralName::Dns(y)) => x.eq_ignore_ascii_case(y),
         (GeneralName::Uri(x), GeneralName::Uri(y)) => uri_key(x) == uri_key(y),
         _ => a == b,

@@ -1,0 +1,5 @@
+//! CMS layer (RFC 5652): SignedData and SignerInfo read as borrowed views over exact bytes.
+
+mod bundle;
+pub(crate) mod envelope;
+pub(crate) mod signed_data;

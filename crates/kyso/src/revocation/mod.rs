@@ -1,0 +1,4 @@
+//! Revocation layer: CRLs (RFC 5280 §5) and the §6.3 status algorithm. The caller (path
+//! validation) supplies the check of a CRL signer's own path, so this layer sits below `path`.
+
+pub(crate) mod crl;

@@ -1,0 +1,263 @@
+//! Validation layer (ETSI EN 319 102-1): the checks of one SignerInfo, mapped to
+//! indications and sub-indications.
+
+use crate::cms::signed_data::Attributes;
+use crate::crypto::{self, DigestAlgorithm, SignatureScheme};
+use crate::encoding::asn1::{tag, Tlv};
+use crate::encoding::oid;
+use crate::encoding::time::Timestamp;
+use crate::path::{ChainOutcome, ChainPolicy};
+use crate::report::{CheckResult, Reason, SkipReason};
+use crate::revocation::crl::{RevocationMode, RevocationStatus};
+use crate::x509::cert::{ku, Certificate};
+
+/// The verifier's `certificate_chain` and `revocation` checks from one outcome. The revocation
+/// check passes only when every certificate below the anchor has a good status from a valid
+/// CRL; revoked, or unknown where required, fails it; otherwise it is skipped with the reason
+/// (never passed).
+pub(crate) fn report_checks(
+    outcome: &ChainOutcome,
+    policy: &ChainPolicy,
+) -> (CheckResult, CheckResult) {
+    match &outcome.error {
+        Some(e) if e.is_revocation() => (
+            CheckResult::Passed,
+            CheckResult::Failed(Reason::Chain(e.clone())),
+        ),
+        Some(e) => (
+            CheckResult::Failed(Reason::Chain(e.clone())),
+            CheckResult::Skipped(SkipReason::PathNotValid),
+        ),
+        None => {
+            let n = outcome.path.len();
+            let all_good = n > 1
+                && outcome
+                    .revocation
+                    .iter()
+                    .take(n - 1)
+                    .all(|s| *s == RevocationStatus::Good);
+            let revocation = if all_good {
+                CheckResult::Passed
+            } else if policy.revocation == RevocationMode::Off {
+                CheckResult::Skipped(SkipReason::RevocationOff)
+            } else {
+                CheckResult::Skipped(SkipReason::NoRevocationData)
+            };
+            (CheckResult::Passed, revocation)
+        }
+    }
+}
+
+pub(crate) fn signature_outcome(
+    outcome: Result<bool, String>,
+    scheme: &SignatureScheme,
+) -> CheckResult {
+    match outcome {
+        Ok(true) => CheckResult::Passed,
+        Ok(false) => CheckResult::Failed(Reason::SignatureInvalid {
+            algorithm: scheme.name(),
+        }),
+        Err(m) => CheckResult::Failed(Reason::Malformed { detail: m }),
+    }
+}
+
+/// RFC 5652 §5.3 and §11: content-type and message-digest exactly once with one value each,
+/// content-type equal to eContentType, signing-time (if any) once and well formed.
+pub(crate) fn check_signed_attributes<'a>(
+    attrs: &Attributes<'a>,
+    econtent_type: &[u8],
+) -> Result<(&'a [u8], Option<Timestamp>), Reason> {
+    let single = |o: &der::asn1::ObjectIdentifier,
+                  name: &'static str,
+                  required: bool|
+     -> Result<Option<Tlv<'a>>, Reason> {
+        let found = attrs.all(o);
+        match found.as_slice() {
+            [] if required => Err(Reason::MissingAttribute { attribute: name }),
+            [] => Ok(None),
+            [a] if a.values.len() == 1 => Ok(Some(a.values[0])),
+            _ => Err(Reason::DuplicateAttribute {
+                attribute: name.into(),
+            }),
+        }
+    };
+    for (o, name) in [
+        (&oid::SIGNING_CERTIFICATE, "signing-certificate"),
+        (&oid::SIGNING_CERTIFICATE_V2, "signing-certificate-v2"),
+    ] {
+        single(o, name, false)?;
+    }
+    let ct = single(&oid::CONTENT_TYPE, "content-type", true)?.ok_or(Reason::MissingAttribute {
+        attribute: "content-type",
+    })?;
+    if ct.tag != tag::OID {
+        return Err(Reason::Malformed {
+            detail: "the content-type attribute value is not an OBJECT IDENTIFIER".into(),
+        });
+    }
+    if ct.value != econtent_type {
+        return Err(Reason::ContentTypeMismatch {
+            attribute: crate::encoding::asn1::oid_to_string(ct.value),
+            econtent_type: crate::encoding::asn1::oid_to_string(econtent_type),
+        });
+    }
+    let md =
+        single(&oid::MESSAGE_DIGEST, "message-digest", true)?.ok_or(Reason::MissingAttribute {
+            attribute: "message-digest",
+        })?;
+    if md.tag != tag::OCTET_STRING {
+        return Err(Reason::Malformed {
+            detail: "the message-digest attribute value is not an OCTET STRING".into(),
+        });
+    }
+    let signing_time = match single(&oid::SIGNING_TIME, "signing-time", false)? {
+        None => None,
+        Some(t) => Some(Timestamp::from_asn1(t.tag, t.value).ok_or_else(|| Reason::Malformed {
+            detail: "the signing-time attribute is not a valid UTCTime or GeneralizedTime (RFC 5652 §11.3)".into(),
+        })?),
+    };
+    Ok((md.value, signing_time))
+}
+
+/// ESS signing-certificate-v2 (RFC 5035 §3) or v1 (RFC 2634 §5.4): the first ESSCertID must
+/// identify the signer certificate by hash (and issuer/serial when present).
+pub(crate) fn check_signing_certificate(attrs: &Attributes<'_>, cert: &Certificate) -> CheckResult {
+    let (value, v2) = if let Some(a) = attrs.all(&oid::SIGNING_CERTIFICATE_V2).first() {
+        (a.values.first().copied(), true)
+    } else if let Some(a) = attrs.all(&oid::SIGNING_CERTIFICATE).first() {
+        (a.values.first().copied(), false)
+    } else {
+        return CheckResult::Skipped(SkipReason::NoSigningCertificateAttribute);
+    };
+    let mismatch =
+        |detail: String| CheckResult::Failed(Reason::SigningCertificateMismatch { detail });
+    let Some(value) = value else {
+        return mismatch("the attribute has no value".into());
+    };
+    match parse_first_ess_cert_id(value, v2) {
+        Err(e) => CheckResult::Failed(Reason::Malformed {
+            detail: format!("signing-certificate attribute: {e}"),
+        }),
+        Ok((alg, hash, issuer_serial)) => {
+            if alg.digest(cert.der()) != hash {
+                return mismatch(format!(
+                    "the {alg} hash of the signer certificate differs from the one signed"
+                ));
+            }
+            if let Some((issuer, serial)) = issuer_serial {
+                if serial != cert.serial()
+                    || !issuer
+                        .iter()
+                        .any(|n| crate::x509::name::names_match(n, cert.issuer_der()))
+                {
+                    return mismatch(
+                        "the issuer and serial number signed differ from the signer certificate's"
+                            .into(),
+                    );
+                }
+            }
+            CheckResult::Passed
+        }
+    }
+}
+
+type EssCertId<'a> = (DigestAlgorithm, &'a [u8], Option<(Vec<&'a [u8]>, &'a [u8])>);
+
+fn parse_first_ess_cert_id(
+    value: Tlv<'_>,
+    v2: bool,
+) -> crate::encoding::asn1::Result<EssCertId<'_>> {
+    let mut r = value.expect(tag::SEQUENCE, "SigningCertificate")?.reader();
+    let mut certs = r.expect(tag::SEQUENCE, "certs")?.reader();
+    let mut id = certs.expect(tag::SEQUENCE, "ESSCertID")?.reader();
+    let mut alg = if v2 {
+        DigestAlgorithm::Sha256
+    } else {
+        DigestAlgorithm::Sha1
+    };
+    if v2 && id.peek_tag() == Some(tag::SEQUENCE) {
+        let a = crypto::AlgorithmIdentifier::parse(id.read()?, "hashAlgorithm")?;
+        alg = DigestAlgorithm::from_oid(a.oid).ok_or_else(|| crate::encoding::asn1::Asn1Error {
+            what: format!("unknown hash {}", a.dotted()),
+        })?;
+    }
+    let hash = id.expect(tag::OCTET_STRING, "certHash")?.value;
+    let issuer_serial = match id.optional(tag::SEQUENCE)? {
+        None => None,
+        Some(is) => {
+            let mut ir = is.reader();
+            let names = ir.expect(tag::SEQUENCE, "GeneralNames")?;
+            let mut nr = names.reader();
+            let mut dirs = Vec::new();
+            while !nr.is_empty() {
+                let gn = nr.read()?;
+                // directoryName [4] EXPLICIT Name (RFC 5280 §4.2.1.6).
+                if gn.tag == tag::ctx_cons(4) {
+                    dirs.push(gn.value);
+                }
+            }
+            let serial = ir.expect(tag::INTEGER, "serialNumber")?.value;
+            Some((dirs, serial))
+        }
+    };
+    Ok((alg, hash, issuer_serial))
+}
+
+/// keyUsage must allow digitalSignature or nonRepudiation; an extendedKeyUsage, if present,
+/// must allow document signing, email protection or any purpose (product contract).
+pub(crate) fn check_signer_usage(cert: &Certificate) -> CheckResult {
+    signing_usage_problem(cert).map_or(CheckResult::Passed, CheckResult::Failed)
+}
+
+/// Why `cert` may not sign documents, if it may not (shared by signing and verification).
+pub(crate) fn signing_usage_problem(cert: &Certificate) -> Option<Reason> {
+    if let Some(bits) = cert.key_usage_bits() {
+        if bits & (ku::DIGITAL_SIGNATURE | ku::NON_REPUDIATION) == 0 {
+            return Some(Reason::KeyUsageNotAllowed {
+                key_usage: cert
+                    .key_usage()
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(str::to_string)
+                    .collect(),
+            });
+        }
+    }
+    if let Some(eku) = cert.extended_key_usage() {
+        let allowed = [
+            oid::ANY_EKU,
+            oid::EKU_EMAIL_PROTECTION,
+            oid::EKU_DOCUMENT_SIGNING,
+            oid::EKU_MS_DOCUMENT_SIGNING,
+            oid::EKU_ADOBE_DOCUMENT_SIGNING,
+        ];
+        if !eku
+            .iter()
+            .any(|e| allowed.iter().any(|a| a.to_string() == *e))
+        {
+            return Some(Reason::ExtendedKeyUsageNotAllowed {
+                ext_key_usage: eku.to_vec(),
+            });
+        }
+    }
+    None
+}
+
+impl From<crate::cms::envelope::ContentError> for Reason {
+    fn from(e: crate::cms::envelope::ContentError) -> Self {
+        use crate::cms::envelope::ContentError;
+        match e {
+            ContentError::Missing { looked_for } => Reason::ContentMissing { looked_for },
+            ContentError::Digest(detail) => Reason::UnsupportedAlgorithm { detail },
+            ContentError::TooLargeForRawSignature { limit } => Reason::Malformed {
+                detail: format!(
+                    "the content is larger than {} MiB and the signature covers it directly (no signed attributes); kyso does not hold that much in memory",
+                    limit >> 20
+                ),
+            },
+            ContentError::Unreadable(e) => Reason::Malformed {
+                detail: format!("the content could not be read again: {e}"),
+            },
+        }
+    }
+}

@@ -1,0 +1,508 @@
+//! Verification of every SignerInfo of a SignedData (RFC 5652 §5.6) with the chain validated
+//! to trust anchors (RFC 5280 §6), producing a [`DocumentReport`].
+//!
+//! Revocation is checked against the CRLs given with [`Verifier::with_crls`] (same engine as
+//! path validation); without CRLs it is reported as skipped. Not checked yet, and reported as
+//! skipped: OCSP, CRLs embedded in the signature, and signature time-stamps.
+
+use std::path::Path;
+
+use crate::cms::envelope::{Content, Detached, HashingSink, SigSource, SourceError};
+use crate::cms::signed_data::{self, not_cms, SignedData, SignerInfo};
+use crate::crypto::{self, DigestAlgorithm, SchemeError, SignatureScheme, Signed};
+use crate::encoding::asn1::tag;
+use crate::encoding::oid;
+use crate::encoding::time::Timestamp;
+use crate::error::Error;
+use crate::path::{self, ChainPolicy};
+use crate::report::{
+    Check, CheckName, CheckResult, DocumentReport, Indication, Reason, SignatureReport, SkipReason,
+};
+use crate::validation::{
+    check_signed_attributes, check_signer_usage, check_signing_certificate, signature_outcome,
+};
+use crate::x509::cert::{Certificate, CertificateSummary};
+
+/// SignerInfos evaluated per document; more is hostile (each costs a signature check). The
+/// clerical flow has two or three signers; 64 leaves ample room.
+const MAX_SIGNERS: usize = 64;
+/// Embedded certificates parsed per document. Real envelopes carry a chain or two (under 10);
+/// thousands would only make every path search slower.
+const MAX_CERTIFICATES: usize = 256;
+
+/// Verifies signatures against a set of trust anchors.
+#[derive(Debug, Clone, Default)]
+pub struct Verifier {
+    anchors: Vec<Certificate>,
+    intermediates: Vec<Certificate>,
+    policy: ChainPolicy,
+    /// Certificates embedded in the documents, parsed once per run (shared by clones).
+    certificates: crate::x509::cache::CertificateCache,
+}
+
+/// Options that weaken verification, asked for by name (see [`Verifier::dangerous`]).
+pub struct DangerousVerifierConfig<'a>(&'a mut Verifier);
+
+impl DangerousVerifierConfig<'_> {
+    /// Accept MD5/SHA-1 digests and RSA/DSA keys below 2048 bits and EC keys below 256 bits.
+    /// The algorithm-policy check is then reported as skipped, never as passed.
+    pub fn allow_legacy_crypto(self) {
+        self.0.policy.legacy_crypto = true;
+    }
+}
+
+impl Verifier {
+    /// A verifier with no trust anchors: nothing can be TOTAL-PASSED until some are added.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Add trust anchors.
+    pub fn with_trust_anchors(mut self, anchors: impl IntoIterator<Item = Certificate>) -> Self {
+        for a in anchors {
+            if !self.anchors.contains(&a) {
+                self.anchors.push(a);
+            }
+        }
+        self
+    }
+
+    /// Add certificates that may help build paths (not trusted by themselves).
+    pub fn with_intermediates(mut self, certs: impl IntoIterator<Item = Certificate>) -> Self {
+        self.intermediates.extend(certs);
+        self
+    }
+
+    /// CRLs to consult (RFC 5280 §6.3). With CRLs the revocation check is performed: a
+    /// revoked certificate is TOTAL-FAILED (REVOKED), a required but unknown status is
+    /// INDETERMINATE; without, the check is reported as skipped.
+    pub fn with_crls(
+        mut self,
+        crls: impl IntoIterator<Item = crate::revocation::crl::Crl>,
+    ) -> Self {
+        self.policy.crls.extend(crls);
+        self
+    }
+
+    /// How revocation is checked (default [`crate::RevocationMode::Auto`]).
+    pub fn with_revocation_mode(mut self, mode: crate::revocation::crl::RevocationMode) -> Self {
+        self.policy.revocation = mode;
+        self
+    }
+
+    /// Options that make verification weaker.
+    pub fn dangerous(&mut self) -> DangerousVerifierConfig<'_> {
+        DangerousVerifierConfig(self)
+    }
+
+    /// Verify a signature file. Attached content is read from the file itself; for a detached
+    /// signature the content is `content` or, when `None` and the file is `X.p7s`, the file `X`.
+    /// `Err` only when a named file cannot be read; every verdict is in the report.
+    pub fn verify_file(
+        &self,
+        signature: &Path,
+        content: Option<&Path>,
+        at: Timestamp,
+    ) -> Result<DocumentReport, Error> {
+        let name = signature.display().to_string();
+        let source = SigSource::File(signature.to_path_buf());
+        let detached = match content {
+            Some(p) => {
+                std::fs::metadata(p).map_err(|e| Error::io(p, e))?;
+                Detached::File(p.to_path_buf(), true)
+            }
+            None => match signature.extension().and_then(|e| e.to_str()) {
+                Some(e) if e.eq_ignore_ascii_case("p7s") => {
+                    Detached::File(signature.with_extension(""), false)
+                }
+                _ => Detached::None,
+            },
+        };
+        self.verify_source(name, source, detached, at)
+    }
+
+    /// Verify a signature held in memory (DER, BER or PEM), with detached content if any.
+    pub fn verify_bytes(
+        &self,
+        signature: &[u8],
+        content: Option<&[u8]>,
+        at: Timestamp,
+    ) -> DocumentReport {
+        let detached = content.map_or(Detached::None, Detached::Bytes);
+        let source = SigSource::Bytes(signature);
+        match self.verify_source("<memory>".into(), source, detached, at) {
+            Ok(r) => r,
+            Err(e) => DocumentReport::format_failure("<memory>".into(), e.to_string()),
+        }
+    }
+
+    fn verify_source(
+        &self,
+        name: String,
+        source: SigSource<'_>,
+        detached: Detached<'_>,
+        at: Timestamp,
+    ) -> Result<DocumentReport, Error> {
+        let mut sink = HashingSink::default();
+        let normalized = match source.normalize(&mut sink) {
+            Ok(n) => n,
+            Err(SourceError::Io(e)) => return Err(e),
+            Err(SourceError::Format(m)) => {
+                return Ok(DocumentReport::format_failure(name, not_cms(&m)))
+            }
+        };
+        let sd = match signed_data::parse(&normalized.der) {
+            Ok(sd) => sd,
+            Err(m) => return Ok(DocumentReport::format_failure(name, not_cms(&m))),
+        };
+        if sd.signer_infos.is_empty() {
+            return Ok(DocumentReport::format_failure(
+                name,
+                "the SignedData has no SignerInfo: it carries certificates only (a .p7b bundle?), not a signature".into(),
+            ));
+        }
+        if sd.signer_infos.len() > MAX_SIGNERS {
+            return Ok(DocumentReport::format_failure(
+                name,
+                format!(
+                    "{} SignerInfos: more than the {MAX_SIGNERS} kyso evaluates in one document",
+                    sd.signer_infos.len()
+                ),
+            ));
+        }
+        // Content given for a signature that embeds its own: say it was not used, rather than
+        // let the caller believe the given file was checked.
+        let mut messages = Vec::new();
+        if normalized.content_len.is_some() {
+            if let Detached::File(p, true) = &detached {
+                messages.push(format!(
+                    "the signature embeds its content; the separately given content {} was not used",
+                    p.display()
+                ));
+            }
+        }
+        let (mut content, content_file) = match normalized.content_len {
+            Some(_) => (Content::embedded(source, sink), Some(name.clone())),
+            None => match detached {
+                Detached::File(p, _) if p.exists() => {
+                    let shown = p.display().to_string();
+                    (Content::file(p), Some(shown))
+                }
+                Detached::File(p, _) => (Content::Missing(Some(p.display().to_string())), None),
+                Detached::Bytes(b) => (Content::bytes(b), Some("<memory>".into())),
+                Detached::None => (Content::Missing(None), None),
+            },
+        };
+        // Hash the content once for every digest algorithm the signers use.
+        let wanted: Vec<DigestAlgorithm> = sd
+            .signer_infos
+            .iter()
+            .filter_map(|si| DigestAlgorithm::from_oid(si.digest_algorithm.oid))
+            .collect();
+        content.prefetch(&wanted)?;
+        if sd.certificates.len() > MAX_CERTIFICATES {
+            return Ok(DocumentReport::format_failure(
+                name,
+                format!(
+                    "{} embedded certificates: more than the {MAX_CERTIFICATES} kyso accepts in one signature",
+                    sd.certificates.len()
+                ),
+            ));
+        }
+        let embedded: Vec<Certificate> = sd
+            .certificates
+            .iter()
+            .filter(|t| t.tag == tag::SEQUENCE)
+            .filter_map(|t| self.certificates.parse(t.raw).ok())
+            .collect();
+        let signatures = sd
+            .signer_infos
+            .iter()
+            .enumerate()
+            .map(|(i, si)| self.verify_signer(&sd, si, i, &embedded, &mut content, at))
+            .collect();
+        let mut doc = DocumentReport {
+            signature_file: name,
+            content_file,
+            indication: Indication::TotalFailed,
+            sub_indication: None,
+            signatures,
+            messages,
+        };
+        doc.conclude();
+        Ok(doc)
+    }
+
+    fn verify_signer(
+        &self,
+        sd: &SignedData<'_>,
+        si: &SignerInfo<'_>,
+        index: usize,
+        embedded: &[Certificate],
+        content: &mut Content,
+        at: Timestamp,
+    ) -> SignatureReport {
+        let mut checks: Vec<Check> = Vec::new();
+        let mut push = |check: CheckName, result: CheckResult| checks.push(Check { check, result });
+        let skip = CheckResult::Skipped;
+
+        // Algorithms (RFC 5652 §5.3, RFC 5754).
+        let digest = DigestAlgorithm::from_oid(si.digest_algorithm.oid);
+        let scheme = match digest {
+            None => Err(SchemeError::Unsupported(format!(
+                "unsupported digest algorithm {}",
+                si.digest_algorithm.dotted()
+            ))),
+            Some(d) => SignatureScheme::from_signer_info(d, &si.signature_algorithm),
+        };
+        let digest_name =
+            digest.map_or_else(|| si.digest_algorithm.dotted(), |d| d.name().to_string());
+        let signature_algorithm = match &scheme {
+            Ok(s) => s.name(),
+            Err(_) => si.signature_algorithm.dotted(),
+        };
+        match &scheme {
+            Ok(_) => push(CheckName::Format, CheckResult::Passed),
+            Err(SchemeError::Inconsistent(m)) => push(
+                CheckName::Format,
+                CheckResult::Failed(Reason::Malformed { detail: m.clone() }),
+            ),
+            Err(SchemeError::Unsupported(m)) => push(
+                CheckName::Format,
+                CheckResult::Failed(Reason::UnsupportedAlgorithm { detail: m.clone() }),
+            ),
+        }
+
+        // The signer certificate (RFC 5652 §5.6: "the signer's certificate ... identified by sid").
+        let signer = embedded
+            .iter()
+            .chain(&self.intermediates)
+            .chain(&self.anchors)
+            .find(|c| si.sid.matches(c))
+            .cloned();
+        match &signer {
+            Some(_) => push(CheckName::SignerCertificate, CheckResult::Passed),
+            None => push(
+                CheckName::SignerCertificate,
+                CheckResult::Failed(Reason::SignerCertificateNotFound {
+                    signer_id: si.sid.describe(),
+                }),
+            ),
+        }
+
+        // ESS signing-certificate(-v2): the signature binds the certificate (RFC 5035 §5.4).
+        let ess = match (&si.signed_attrs, &signer) {
+            (None, _) => skip(SkipReason::NoSignedAttributes),
+            (Some(attrs), Some(cert)) => check_signing_certificate(attrs, cert),
+            (Some(_), None) => skip(SkipReason::SignerCertificateNotFound),
+        };
+        push(CheckName::SigningCertificateReference, ess);
+
+        // Signed attributes (RFC 5652 §5.3, §11).
+        let mut signing_time = None;
+        let mut message_digest: Option<&[u8]> = None;
+        // RFC 5652 §11.1, §11.2, §11.3: content-type, message-digest and signing-time "MUST NOT
+        // be an unsigned attribute".
+        let misplaced = si.unsigned_attrs.as_ref().and_then(|u| {
+            [
+                (&oid::CONTENT_TYPE, "content-type"),
+                (&oid::MESSAGE_DIGEST, "message-digest"),
+                (&oid::SIGNING_TIME, "signing-time"),
+            ]
+            .into_iter()
+            .find(|(o, _)| !u.all(o).is_empty())
+            .map(|(_, name)| Reason::Malformed {
+                detail: format!("the {name} attribute is an unsigned attribute; RFC 5652 §11 requires it to be signed"),
+            })
+        });
+        match &si.signed_attrs {
+            Some(attrs) => match check_signed_attributes(attrs, sd.econtent_type) {
+                Ok((md, st)) => {
+                    message_digest = Some(md);
+                    signing_time = st;
+                    push(
+                        CheckName::SignedAttributes,
+                        misplaced.map_or(CheckResult::Passed, CheckResult::Failed),
+                    );
+                }
+                Err(r) => push(CheckName::SignedAttributes, CheckResult::Failed(r)),
+            },
+            None if !oid::is(&oid::DATA, sd.econtent_type) => push(
+                CheckName::SignedAttributes,
+                CheckResult::Failed(Reason::Malformed {
+                    detail: "signed attributes are required when the content type is not id-data (RFC 5652 §5.3)".into(),
+                }),
+            ),
+            None => push(
+                CheckName::SignedAttributes,
+                misplaced.map_or(skip(SkipReason::NoSignedAttributes), CheckResult::Failed),
+            ),
+        }
+
+        // Message digest (RFC 5652 §5.4) and the content digest for attribute-less signatures.
+        let content_digest = digest.map(|d| content.digest(d).map_err(Reason::from));
+        match (&si.signed_attrs, digest, &content_digest) {
+            (_, _, Some(Err(reason))) => push(
+                CheckName::MessageDigest,
+                CheckResult::Failed(reason.clone()),
+            ),
+            (Some(_), Some(d), Some(Ok(computed))) => match message_digest {
+                Some(expected) if expected == computed.as_slice() => {
+                    push(CheckName::MessageDigest, CheckResult::Passed)
+                }
+                Some(expected) => push(
+                    CheckName::MessageDigest,
+                    CheckResult::Failed(Reason::DigestMismatch {
+                        algorithm: d.name().into(),
+                        expected: hex::encode(expected),
+                        computed: hex::encode(computed),
+                    }),
+                ),
+                None => push(
+                    CheckName::MessageDigest,
+                    skip(SkipReason::MessageDigestUnusable),
+                ),
+            },
+            (None, Some(_), Some(Ok(_))) => push(
+                CheckName::MessageDigest,
+                skip(SkipReason::NoSignedAttributes),
+            ),
+            _ => push(
+                CheckName::MessageDigest,
+                skip(SkipReason::UnsupportedDigest),
+            ),
+        }
+
+        // The signature value (RFC 5652 §5.6).
+        let sig_result = match (&scheme, &signer) {
+            (Err(_), _) => skip(SkipReason::AlgorithmsUnusable),
+            (_, None) => skip(SkipReason::SignerCertificateNotFound),
+            (Ok(scheme), Some(cert)) => match &si.signed_attrs {
+                Some(attrs) => {
+                    let encodings = attrs.signed_encodings();
+                    let mut outcome = Ok(false);
+                    for enc in &encodings {
+                        outcome = crypto::verify_signature(
+                            scheme,
+                            cert.public_key(),
+                            Signed::Message(enc),
+                            si.signature,
+                        );
+                        if !matches!(outcome, Ok(false)) {
+                            break;
+                        }
+                    }
+                    signature_outcome(outcome, scheme)
+                }
+                None => match (scheme, &content_digest) {
+                    (_, Some(Err(_))) | (_, None) => skip(SkipReason::ContentUnavailable),
+                    (SignatureScheme::Ed25519, _) => match content.raw() {
+                        Ok(raw) => signature_outcome(
+                            crypto::verify_signature(
+                                scheme,
+                                cert.public_key(),
+                                Signed::Message(&raw),
+                                si.signature,
+                            ),
+                            scheme,
+                        ),
+                        Err(r) => CheckResult::Failed(r.into()),
+                    },
+                    (_, Some(Ok(d))) => signature_outcome(
+                        crypto::verify_signature(
+                            scheme,
+                            cert.public_key(),
+                            Signed::Digest(d),
+                            si.signature,
+                        ),
+                        scheme,
+                    ),
+                },
+            },
+        };
+        push(CheckName::Signature, sig_result);
+
+        // Algorithm policy (product contract; ETSI TS 119 312).
+        let policy = if self.policy.legacy_crypto {
+            skip(SkipReason::LegacyCryptoAllowed)
+        } else {
+            let signature_hash = scheme.as_ref().ok().and_then(SignatureScheme::hash);
+            let weak = digest
+                .into_iter()
+                .chain(signature_hash)
+                .find(|d| d.is_legacy())
+                .map(|d| format!("{d} digest"))
+                .or_else(|| signer.as_ref().and_then(|c| c.key_info().weakness()));
+            match (weak, &scheme) {
+                (Some(w), _) => CheckResult::Failed(Reason::WeakAlgorithm { detail: w }),
+                (None, Err(_)) => skip(SkipReason::AlgorithmsUnusable),
+                (None, Ok(_)) => CheckResult::Passed,
+            }
+        };
+        push(CheckName::AlgorithmPolicy, policy);
+
+        // Certificate path (RFC 5280 §6) and revocation (§6.3) from the same search.
+        let mut chain_summaries = Vec::new();
+        let mut revocation = None;
+        match &signer {
+            None => push(
+                CheckName::CertificateChain,
+                skip(SkipReason::SignerCertificateNotFound),
+            ),
+            Some(cert) => {
+                let pool: Vec<Certificate> = embedded
+                    .iter()
+                    .chain(&self.intermediates)
+                    .cloned()
+                    .collect();
+                let outcome = path::build(cert, &pool, &self.anchors, at, &self.policy);
+                chain_summaries = outcome.summaries();
+                let (chain_check, revocation_check) =
+                    crate::validation::report_checks(&outcome, &self.policy);
+                push(CheckName::CertificateChain, chain_check);
+                revocation = Some(revocation_check);
+            }
+        }
+
+        // Document-signing usage of the signer certificate (product contract).
+        match &signer {
+            None => push(
+                CheckName::SignerKeyUsage,
+                skip(SkipReason::SignerCertificateNotFound),
+            ),
+            Some(cert) => push(CheckName::SignerKeyUsage, check_signer_usage(cert)),
+        }
+
+        push(
+            CheckName::Revocation,
+            revocation.unwrap_or(skip(SkipReason::SignerCertificateNotFound)),
+        );
+        let has_tst = si
+            .unsigned_attrs
+            .as_ref()
+            .is_some_and(|u| !u.all(&oid::SIGNATURE_TIME_STAMP).is_empty());
+        push(
+            CheckName::Timestamp,
+            skip(if has_tst {
+                SkipReason::TimestampNotValidated
+            } else {
+                SkipReason::NoTimestamp
+            }),
+        );
+
+        let mut report = SignatureReport {
+            index,
+            indication: Indication::TotalFailed,
+            sub_indication: None,
+            signer: signer.as_ref().map(CertificateSummary::from),
+            signing_time,
+            digest_algorithm: digest_name,
+            signature_algorithm,
+            checks,
+            chain: chain_summaries,
+            messages: Vec::new(),
+        };
+        report.conclude();
+        report
+    }
+}
