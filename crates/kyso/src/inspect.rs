@@ -217,7 +217,7 @@ pub fn inspect(data: &[u8], at: Timestamp) -> Result<Inspection, Error> {
                         a.all(&crate::encoding::oid::SIGNING_TIME)
                             .first()
                             .and_then(|a| a.values.first())
-                            .and_then(|v| Timestamp::from_asn1(v.tag, v.value))
+                            .and_then(|v| Timestamp::from_asn1_profile(v.tag, v.value))
                     });
                     SignerDetails {
                         index,

@@ -484,6 +484,17 @@ impl KeyInfo {
                 "EC key of {} bits is below the 256-bit minimum",
                 self.bits
             )),
+            "ec" if !self
+                .curve
+                .as_deref()
+                .is_some_and(|c| ALLOWED_CURVES.contains(&c)) =>
+            {
+                Some(format!(
+                    "EC curve {} is not one the policy allows ({})",
+                    self.curve.as_deref().unwrap_or("(unnamed)"),
+                    ALLOWED_CURVES.join(", ")
+                ))
+            }
             "unknown" => Some("unsupported public key type".into()),
             _ => None,
         }
@@ -498,6 +509,33 @@ impl std::fmt::Display for KeyInfo {
             (k, _) => write!(f, "{} {} bits", k.to_uppercase(), self.bits),
         }
     }
+}
+
+/// Curves the policy allows for EC keys (ETSI TS 119 312 §6.2.2 names these for ECDSA):
+/// NIST P-256, P-384, P-521 and the Brainpool curves of the same sizes, by OpenSSL short name.
+pub(crate) const ALLOWED_CURVES: [&str; 6] = [
+    "prime256v1",
+    "secp384r1",
+    "secp521r1",
+    "brainpoolP256r1",
+    "brainpoolP384r1",
+    "brainpoolP512r1",
+];
+
+/// Why a public key's parameters are invalid, whatever the policy: a key with such parameters
+/// "verifies" values made without any private key. RFC 8017 §3.1: the RSA public exponent e
+/// is odd with 3 <= e <= n - 1 (e = 1 makes every value its own signature).
+pub(crate) fn key_parameter_problem(key: &PKey<Public>) -> Option<&'static str> {
+    if let Ok(rsa) = key.rsa() {
+        let e = rsa.e();
+        let three = openssl::bn::BigNum::from_u32(3).ok()?;
+        if e.is_negative() || e < &*three || !e.is_bit_set(0) || e >= rsa.n() {
+            return Some(
+                "an RSA public key whose exponent is not odd with 3 <= e <= n - 1 (RFC 8017 §3.1)",
+            );
+        }
+    }
+    None
 }
 
 /// What a signature value is computed over.
@@ -527,6 +565,9 @@ pub(crate) fn verify_signature(
     signed: Signed<'_>,
     signature: &[u8],
 ) -> Result<bool, String> {
+    if let Some(problem) = key_parameter_problem(key) {
+        return Err(format!("the signer's key is invalid: {problem}"));
+    }
     if !key_fits(scheme, key.id()) {
         return Err(format!(
             "the signer's {} key cannot make {} signatures",
@@ -614,4 +655,40 @@ pub(crate) fn sign_message(
         s.set_rsa_pss_saltlen(RsaPssSaltlen::custom(*salt_len as i32))?;
     }
     s.sign_oneshot_to_vec(msg)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// With e = 1 an RSA "signature" is the EMSA-PKCS1-v1_5 encoding itself, computable by
+    /// anyone; OpenSSL's verify accepts it, so kyso must refuse the key (RFC 8017 §3.1).
+    #[test]
+    fn rsa_exponent_one_forgery_is_refused() {
+        let n = openssl::rsa::Rsa::generate(2048)
+            .unwrap()
+            .n()
+            .to_owned()
+            .unwrap();
+        let one = openssl::bn::BigNum::from_u32(1).unwrap();
+        let rsa = openssl::rsa::Rsa::from_public_components(n, one).unwrap();
+        let key = PKey::from_rsa(rsa).unwrap();
+        let msg = b"signed attributes nobody signed";
+        // EM = 0x00 0x01 FF.. 0x00 || DigestInfo(SHA-256, H(msg)) (RFC 8017 §9.2).
+        let mut t = vec![
+            0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02,
+            0x01, 0x05, 0x00, 0x04, 0x20,
+        ];
+        t.extend_from_slice(&DigestAlgorithm::Sha256.digest(msg));
+        let mut em = vec![0x00, 0x01];
+        em.resize(256 - t.len() - 1, 0xff);
+        em.push(0x00);
+        em.extend_from_slice(&t);
+        let scheme = SignatureScheme::RsaPkcs1(DigestAlgorithm::Sha256);
+        // The forgery is real: the crypto library alone accepts it ...
+        assert_eq!(verify_message(&scheme, &key, msg, &em).ok(), Some(true));
+        // ... kyso does not.
+        let r = verify_signature(&scheme, &key, Signed::Message(msg), &em);
+        assert!(r.as_ref().is_err_and(|e| e.contains("RFC 8017")), "{r:?}");
+    }
 }

@@ -171,10 +171,14 @@ impl<'a> Reader<'a> {
                     data.len() - p
                 ),
             })?;
+        let value = &data[p..end];
+        if first == tag::OID {
+            check_oid(value)?;
+        }
         self.pos = end;
         Ok(Tlv {
             tag: first,
-            value: &data[p..end],
+            value,
             raw: &data[start..end],
         })
     }
@@ -204,6 +208,30 @@ impl<'a> Reader<'a> {
             ))
         }
     }
+}
+
+/// X.690 §8.19.2 (BER, so DER too): an OBJECT IDENTIFIER has at least one subidentifier,
+/// each "encoded in as few octets as possible" (its leading octet is never 0x80) and ending
+/// with an octet whose high bit is clear. A padded OID would otherwise compare unequal to the
+/// real one byte for byte while naming the same object for other decoders (a second
+/// messageDigest attribute, a content type that is and is not id-data).
+fn check_oid(value: &[u8]) -> Result<()> {
+    if value.is_empty() {
+        return err("an OBJECT IDENTIFIER is empty (X.690 §8.19.2)");
+    }
+    if value.last().is_some_and(|b| b & 0x80 != 0) {
+        return err("an OBJECT IDENTIFIER ends inside a subidentifier (X.690 §8.19.2)");
+    }
+    let mut at_start = true;
+    for b in value {
+        if at_start && *b == 0x80 {
+            return err(
+                "an OBJECT IDENTIFIER subidentifier is not in its shortest form (X.690 §8.19.2: the leading octet shall not be 0x80)",
+            );
+        }
+        at_start = b & 0x80 == 0;
+    }
+    Ok(())
 }
 
 /// Decode a definite length (X.690 §8.1.3); returns (length, octets used).
@@ -287,6 +315,25 @@ pub(crate) fn oid_to_string(value: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn oids_must_be_minimal() {
+        // 2.5.4.3 (id-at-commonName) and the same OID padded with a 0x80 octet.
+        let good = [0x06, 0x03, 0x55, 0x04, 0x03];
+        assert!(Tlv::parse_exact(&good, "oid").is_ok());
+        let padded = [0x06, 0x04, 0x55, 0x80, 0x04, 0x03];
+        let e = Tlv::parse_exact(&padded, "oid").unwrap_err();
+        assert!(e.what.contains("8.19.2"), "{e}");
+        let padded_first = [0x06, 0x04, 0x80, 0x55, 0x04, 0x03];
+        assert!(Tlv::parse_exact(&padded_first, "oid").is_err());
+        let unterminated = [0x06, 0x02, 0x55, 0x84];
+        assert!(Tlv::parse_exact(&unterminated, "oid").is_err());
+        assert!(Tlv::parse_exact(&[0x06, 0x00], "oid").is_err());
+        // The check applies inside constructed values read later, too.
+        let seq = [0x30, 0x06, 0x06, 0x04, 0x55, 0x80, 0x04, 0x03];
+        let t = Tlv::parse_exact(&seq, "seq").unwrap();
+        assert!(t.reader().read().is_err());
+    }
 
     #[test]
     fn reads_nested_elements_and_rejects_overlong_claims() {

@@ -43,24 +43,63 @@ impl Timestamp {
         (later.0 - self.0).div_euclid(86_400)
     }
 
-    /// Parse an ASN.1 UTCTime or GeneralizedTime (RFC 5280 §4.1.2.5: YYMMDDHHMMSSZ, with years
-    /// 50..99 meaning 19xx; YYYYMMDDHHMMSS[.f]Z). Returns `None` when malformed.
-    pub(crate) fn from_asn1(tag: u8, value: &[u8]) -> Option<Self> {
-        let s = std::str::from_utf8(value).ok()?;
-        let s = s.strip_suffix('Z')?;
-        let (year, rest) = match tag {
-            crate::encoding::asn1::tag::UTC_TIME => {
-                let yy: i32 = digits(s.get(0..2)?)?;
-                (if yy >= 50 { 1900 + yy } else { 2000 + yy }, s.get(2..)?)
-            }
-            crate::encoding::asn1::tag::GENERALIZED_TIME => (digits(s.get(0..4)?)?, s.get(4..)?),
-            _ => return None,
-        };
-        // Fractional seconds are allowed in GeneralizedTime; the second is what we keep.
-        let rest = rest.split('.').next()?;
-        if rest.len() != 10 {
+    /// Parse a DER UTCTime or GeneralizedTime in whole seconds with `Z` (RFC 5280 §4.1.2.5.2:
+    /// "MUST NOT include fractional seconds"), either type for any year: certificate validity
+    /// as NIST PKITS 4.2.4 requires a path validator to accept it (a GeneralizedTime before
+    /// 2050 is the issuing CA's error, not a malformed encoding).
+    pub(crate) fn from_asn1_whole_seconds(tag: u8, value: &[u8]) -> Option<Self> {
+        Self::parse_der_time(tag, value, false)
+    }
+
+    /// Parse a time as RFC 5280 §4.1.2.5 (certificate validity) and RFC 5652 §11.3
+    /// (signing-time) require it: UTCTime for 1950..2049, GeneralizedTime only outside those
+    /// years, always in seconds with `Z` and never with fractional seconds ("MUST NOT").
+    pub(crate) fn from_asn1_profile(tag: u8, value: &[u8]) -> Option<Self> {
+        let t = Self::parse_der_time(tag, value, false)?;
+        let year = t.datetime().year();
+        if tag == crate::encoding::asn1::tag::GENERALIZED_TIME && (1950..2050).contains(&year) {
             return None;
         }
+        Some(t)
+    }
+
+    /// Parse a DER UTCTime or GeneralizedTime (X.690 §11.8: `YYMMDDHHMMSSZ`, years 50..99
+    /// meaning 19xx as RFC 5280 §4.1.2.5.1 says; §11.7: `YYYYMMDDHHMMSS[.f]Z`, the fraction,
+    /// when allowed, without trailing zeros and kept to the second). Anything else, trailing
+    /// bytes included, is `None`.
+    fn parse_der_time(tag: u8, value: &[u8], allow_fraction: bool) -> Option<Self> {
+        let s = std::str::from_utf8(value).ok()?;
+        let body = s.strip_suffix('Z')?;
+        let (year, rest) = match tag {
+            crate::encoding::asn1::tag::UTC_TIME => {
+                if body.len() != 12 {
+                    return None;
+                }
+                let yy: i32 = digits(body.get(0..2)?)?;
+                (if yy >= 50 { 1900 + yy } else { 2000 + yy }, body.get(2..)?)
+            }
+            crate::encoding::asn1::tag::GENERALIZED_TIME => {
+                let (whole, fraction) = match body.split_once('.') {
+                    Some((w, f)) => (w, Some(f)),
+                    None => (body, None),
+                };
+                if let Some(f) = fraction {
+                    // X.690 §11.7.3/4: "." then at least one digit, no trailing zero.
+                    if !allow_fraction
+                        || f.is_empty()
+                        || f.ends_with('0')
+                        || !f.bytes().all(|b| b.is_ascii_digit())
+                    {
+                        return None;
+                    }
+                }
+                if whole.len() != 14 {
+                    return None;
+                }
+                (digits(whole.get(0..4)?)?, whole.get(4..)?)
+            }
+            _ => return None,
+        };
         let p = |i: usize| digits::<u8>(rest.get(i..i + 2)?);
         let date =
             time::Date::from_calendar_date(year, time::Month::try_from(p(0)?).ok()?, p(2)?).ok()?;
@@ -127,31 +166,37 @@ mod tests {
         let t = Timestamp::parse_rfc3339("2026-06-01T07:00:00+07:00").unwrap();
         assert_eq!(t.to_string(), "2026-06-01T00:00:00Z");
         assert_eq!(
-            Timestamp::from_asn1(tag::UTC_TIME, b"260601000000Z"),
+            Timestamp::from_asn1_profile(tag::UTC_TIME, b"260601000000Z"),
             Some(t)
         );
         assert_eq!(
-            Timestamp::from_asn1(tag::GENERALIZED_TIME, b"20260601000000Z"),
-            Some(t)
+            Timestamp::from_asn1_profile(tag::GENERALIZED_TIME, b"20510601000000Z"),
+            Timestamp::parse_rfc3339("2051-06-01T00:00:00Z").ok()
         );
         assert_eq!(
-            Timestamp::from_asn1(tag::UTC_TIME, b"491231235959Z")
+            Timestamp::from_asn1_profile(tag::UTC_TIME, b"491231235959Z")
                 .unwrap()
                 .datetime()
                 .year(),
             2049
         );
         assert_eq!(
-            Timestamp::from_asn1(tag::UTC_TIME, b"500101000000Z")
+            Timestamp::from_asn1_profile(tag::UTC_TIME, b"500101000000Z")
                 .unwrap()
                 .datetime()
                 .year(),
             1950
         );
-        assert_eq!(Timestamp::from_asn1(tag::UTC_TIME, b"261301000000Z"), None);
-        assert_eq!(Timestamp::from_asn1(tag::UTC_TIME, b"2606010000Z"), None);
         assert_eq!(
-            Timestamp::from_asn1(tag::OCTET_STRING, b"260601000000Z"),
+            Timestamp::from_asn1_profile(tag::UTC_TIME, b"261301000000Z"),
+            None
+        );
+        assert_eq!(
+            Timestamp::from_asn1_profile(tag::UTC_TIME, b"2606010000Z"),
+            None
+        );
+        assert_eq!(
+            Timestamp::from_asn1_profile(tag::OCTET_STRING, b"260601000000Z"),
             None
         );
         let utc = t.to_asn1();
@@ -164,5 +209,50 @@ mod tests {
             tag::GENERALIZED_TIME
         );
         assert!(Timestamp::parse_rfc3339("yesterday").is_err());
+    }
+
+    #[test]
+    fn asn1_times_are_strict() {
+        let g = tag::GENERALIZED_TIME;
+        let u = tag::UTC_TIME;
+        // Trailing garbage, fractions in UTCTime, missing seconds, offsets: never.
+        for bad in [
+            &b"260601000000.5Z"[..],
+            b"260601000000Zjunk",
+            b"260601000000.5Zjunk",
+            b"2606010000Z",
+            b"260601000000+0700",
+            b"260601000000",
+        ] {
+            assert_eq!(
+                Timestamp::parse_der_time(u, bad, true),
+                None,
+                "{}",
+                String::from_utf8_lossy(bad)
+            );
+        }
+        for bad in [
+            &b"20260601000000.Z"[..],
+            b"20260601000000.50Z",
+            b"20260601000000,5Z",
+            b"20260601000000.5xZ",
+            b"20260601000000.5Zjunk",
+            b"202606010000Z",
+        ] {
+            assert_eq!(
+                Timestamp::parse_der_time(g, bad, true),
+                None,
+                "{}",
+                String::from_utf8_lossy(bad)
+            );
+        }
+        // DER allows a GeneralizedTime fraction (RFC 3161 genTime uses it) ...
+        assert!(Timestamp::parse_der_time(g, b"20260601000000.25Z", true).is_some());
+        // ... RFC 5280 §4.1.2.5.2 and RFC 5652 §11.3 do not, nor GeneralizedTime for 1950..2049.
+        assert_eq!(Timestamp::from_asn1_profile(g, b"20260601000000.25Z"), None);
+        assert_eq!(Timestamp::from_asn1_profile(g, b"20260601000000Z"), None);
+        assert!(Timestamp::from_asn1_profile(g, b"20500101000000Z").is_some());
+        assert!(Timestamp::from_asn1_profile(g, b"19491231235959Z").is_some());
+        assert!(Timestamp::from_asn1_profile(u, b"260601000000Z").is_some());
     }
 }

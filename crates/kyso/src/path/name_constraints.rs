@@ -7,7 +7,6 @@
 //! algebra on subtrees.
 
 use crate::x509::general_name::{GeneralName, NameConstraints, Subtree};
-use crate::x509::name::fold;
 
 /// Name/subtree comparisons allowed for one certificate against one CA's constraints.
 /// Chromium (BoringSSL pki/verify_name_match / name_constraints) bounds the same work at
@@ -198,16 +197,7 @@ fn ip_within(constraint: &[u8], addr: &[u8]) -> bool {
 /// directoryName: the constraint's RDNs are a prefix of the name's (§4.2.1.10, compared per
 /// §7.1).
 fn dn_within(constraint: &[u8], name: &[u8]) -> bool {
-    let (Ok(c), Ok(n)) = (
-        crate::x509::name::attributes(constraint),
-        crate::x509::name::attributes(name),
-    ) else {
-        return false;
-    };
-    c.len() <= n.len()
-        && c.iter()
-            .zip(&n)
-            .all(|(x, y)| x.key == y.key && fold(&x.value) == fold(&y.value))
+    crate::x509::name::name_has_prefix(constraint, name)
 }
 
 #[cfg(test)]

@@ -112,8 +112,8 @@ pub(crate) fn check_signed_attributes<'a>(
     }
     let signing_time = match single(&oid::SIGNING_TIME, "signing-time", false)? {
         None => None,
-        Some(t) => Some(Timestamp::from_asn1(t.tag, t.value).ok_or_else(|| Reason::Malformed {
-            detail: "the signing-time attribute is not a valid UTCTime or GeneralizedTime (RFC 5652 §11.3)".into(),
+        Some(t) => Some(Timestamp::from_asn1_profile(t.tag, t.value).ok_or_else(|| Reason::Malformed {
+            detail: "the signing-time attribute is not a UTCTime (1950 to 2049) or GeneralizedTime (other years) in whole seconds with Z (RFC 5652 §11.3)".into(),
         })?),
     };
     Ok((md.value, signing_time))

@@ -145,7 +145,23 @@ impl Certificate {
         let mut san_critical: Option<bool> = None;
         let mut aia_critical = false;
         let mut eku_empty = false;
+        let mut seen_extensions: Vec<&[u8]> = Vec::new();
+        let mut duplicate_extension = false;
+        let mut extension_with_trailing_bytes = false;
         for ext in c.extensions() {
+            // §4.2: "A certificate MUST NOT include more than one instance of a particular
+            // extension." Without this, the copy a parser keeps decides (two basicConstraints
+            // or extKeyUsage could make an end-entity certificate a CA or a document signer).
+            let ext_oid = ext.oid.as_bytes();
+            if seen_extensions.contains(&ext_oid) {
+                duplicate_extension = true;
+            }
+            seen_extensions.push(ext_oid);
+            // §4.1 (Extension.extnValue): the OCTET STRING holds the DER of exactly one value;
+            // bytes after it are ignored by the parsers and so must not be accepted.
+            if asn1::Tlv::parse_exact(ext.value, "extnValue").is_err() {
+                extension_with_trailing_bytes = true;
+            }
             match ext.parsed_extension() {
                 ParsedExtension::KeyUsage(k) => key_usage = Some(k.flags),
                 ParsedExtension::ExtendedKeyUsage(e) => {
@@ -286,6 +302,21 @@ impl Certificate {
         }
         if malformed_noncritical {
             flaws.push("an extension is malformed (§4.2, Appendix A)");
+        }
+        if duplicate_extension {
+            flaws.push("an extension appears more than once (§4.2: MUST NOT include more than one instance of a particular extension)");
+        }
+        if extension_with_trailing_bytes {
+            flaws.push("an extension value is not exactly one DER value (§4.1: extnValue holds the DER encoding of the extension)");
+        }
+        if !v3 && !seen_extensions.is_empty() {
+            flaws.push("a version 1 or 2 certificate carries extensions (§4.1.2.9: MUST only appear if the version is 3)");
+        }
+        if let Some(problem) = crate::crypto::key_parameter_problem(&public_key) {
+            flaws.push(problem);
+        }
+        if !validity_times_ok(&der) {
+            flaws.push("a validity time is not a DER UTCTime or GeneralizedTime in whole seconds with Z (§4.1.2.5)");
         }
         match aki_flags {
             Some((true, _)) => {
@@ -476,9 +507,11 @@ impl Certificate {
     pub fn extended_key_usage(&self) -> Option<&[String]> {
         self.0.ext_key_usage.as_deref()
     }
-    /// basicConstraints cA.
+    /// basicConstraints cA, in a version 3 certificate. RFC 5280 §6.1.4 (k): a version 1 or 2
+    /// certificate is a CA only by out-of-band means (kyso: only as a trust anchor given by
+    /// the caller), never through extensions it cannot legally carry (§4.1.2.9).
     pub fn is_ca(&self) -> bool {
-        matches!(self.0.basic_constraints, Some((true, _)))
+        self.0.v3 && matches!(self.0.basic_constraints, Some((true, _)))
     }
     /// The certificate's own signature algorithm (dotted OID).
     pub fn signature_algorithm(&self) -> &str {
@@ -590,6 +623,30 @@ impl Certificate {
 }
 
 /// The contents octets of tbsCertificate.serialNumber (RFC 5280 §4.1.2.2).
+/// Whether both validity times are DER times in whole seconds with `Z` (RFC 5280 §4.1.2.5):
+/// x509-parser reads them leniently (fractions, trailing bytes).
+fn validity_times_ok(der: &[u8]) -> bool {
+    let times = || -> Option<bool> {
+        let cert = Tlv::parse_exact(der, "Certificate").ok()?;
+        let tbs = cert.reader().read().ok()?;
+        let mut r = tbs.reader();
+        r.optional(tag::ctx_cons(0)).ok()?;
+        for _ in 0..3 {
+            r.read().ok()?; // serialNumber, signature, issuer
+        }
+        let validity = r.expect(tag::SEQUENCE, "validity").ok()?;
+        let mut v = validity.reader();
+        let not_before = v.read().ok()?;
+        let not_after = v.read().ok()?;
+        Some(
+            v.is_empty()
+                && Timestamp::from_asn1_whole_seconds(not_before.tag, not_before.value).is_some()
+                && Timestamp::from_asn1_whole_seconds(not_after.tag, not_after.value).is_some(),
+        )
+    };
+    times().unwrap_or(false)
+}
+
 fn tbs_serial(der: &[u8]) -> Option<Vec<u8>> {
     let cert = Tlv::parse_exact(der, "Certificate").ok()?;
     let tbs = cert.reader().read().ok()?;

@@ -155,51 +155,93 @@ pub(crate) fn names_match(a: &[u8], b: &[u8]) -> bool {
     }
     // Path building compares names constantly; this walks both encodings without building
     // strings, and decodes and folds a value only when its bytes differ.
-    match (type_values(a), type_values(b)) {
-        (Some(x), Some(y)) => {
-            x.len() == y.len()
-                && x.iter().zip(&y).all(|((ox, vx), (oy, vy))| {
-                    ox == oy
-                        && (vx.raw == vy.raw
-                            || matches!((decode_string(vx), decode_string(vy)),
-                                (Some(p), Some(q)) if fold(&p) == fold(&q)))
-                })
-        }
+    match (rdns(a), rdns(b)) {
+        (Some(x), Some(y)) => rdn_sequences_match(&x, &y, false),
         _ => false,
     }
 }
 
+/// True when the RDNs of `prefix` match the first RDNs of `name` (RFC 5280 §4.2.1.10
+/// directoryName constraints, compared per §7.1).
+pub(crate) fn name_has_prefix(prefix: &[u8], name: &[u8]) -> bool {
+    match (rdns(prefix), rdns(name)) {
+        (Some(x), Some(y)) => rdn_sequences_match(&x, &y, true),
+        _ => false,
+    }
+}
+
+/// RFC 5280 §7.1: names match RDN by RDN; two RDNs match when they have the same number of
+/// attributes and each attribute of one matches an attribute of the other (an RDN is a SET,
+/// so order within it does not matter, but one multi-valued RDN never matches several
+/// single-valued ones).
+fn rdn_sequences_match(x: &[Rdn<'_>], y: &[Rdn<'_>], prefix: bool) -> bool {
+    let lengths_ok = if prefix {
+        x.len() <= y.len()
+    } else {
+        x.len() == y.len()
+    };
+    lengths_ok
+        && x.iter().zip(y).all(|(p, q)| {
+            p.len() == q.len()
+                && p.iter().all(|a| q.iter().any(|b| attributes_match(a, b)))
+                && q.iter().all(|b| p.iter().any(|a| attributes_match(a, b)))
+        })
+}
+
+fn attributes_match((ox, vx): &(&[u8], Tlv<'_>), (oy, vy): &(&[u8], Tlv<'_>)) -> bool {
+    ox == oy
+        && (vx.raw == vy.raw
+            || matches!((decode_string(vx), decode_string(vy)),
+                (Some(p), Some(q)) if fold(&p) == fold(&q)))
+}
+
 /// A byte string that is equal for two names exactly when [`names_match`] says they match:
-/// each (type, value) in order, the value decoded and folded (raw bytes when it cannot be
-/// decoded). Certificates compute it once, so path building compares names by equality.
+/// RDN by RDN, each RDN's attributes as a sorted set of (type, value) with the value decoded
+/// and folded (raw bytes when it cannot be decoded). Certificates compute it once, so path
+/// building compares names by equality.
 pub(crate) fn match_key(name_der: &[u8]) -> Vec<u8> {
-    let Some(pairs) = type_values(name_der) else {
+    let Some(rdns) = rdns(name_der) else {
         // Not a parsable Name: only the identical encoding matches (as in names_match).
         let mut k = vec![0xff];
         k.extend_from_slice(name_der);
         return k;
     };
-    let mut k = Vec::with_capacity(name_der.len());
-    let mut push = |bytes: &[u8]| {
+    fn push(k: &mut Vec<u8>, bytes: &[u8]) {
         k.extend_from_slice(&(bytes.len() as u32).to_be_bytes());
         k.extend_from_slice(bytes);
-    };
-    for (oid, value) in pairs {
-        push(oid);
-        match decode_string(&value) {
-            Some(text) => push(fold(&text).as_bytes()),
-            // Undecodable values match only byte for byte; mark them apart from text.
-            None => {
-                push(&[0xff]);
-                push(value.raw);
-            }
+    }
+    let mut k = Vec::with_capacity(name_der.len() + 8 * rdns.len());
+    for rdn in rdns {
+        let mut attrs: Vec<Vec<u8>> = rdn
+            .iter()
+            .map(|(oid, value)| {
+                let mut a = Vec::new();
+                push(&mut a, oid);
+                match decode_string(value) {
+                    Some(text) => push(&mut a, fold(&text).as_bytes()),
+                    // Undecodable values match only byte for byte; mark them apart from text.
+                    None => {
+                        push(&mut a, &[0xff]);
+                        push(&mut a, value.raw);
+                    }
+                }
+                a
+            })
+            .collect();
+        attrs.sort();
+        k.extend_from_slice(&(attrs.len() as u32).to_be_bytes());
+        for a in attrs {
+            push(&mut k, &a);
         }
     }
     k
 }
 
-/// The (type OID, value) pairs of a DER Name in encoded order, borrowed.
-fn type_values(name_der: &[u8]) -> Option<Vec<(&[u8], Tlv<'_>)>> {
+/// One RDN's (type OID, value) pairs, borrowed.
+type Rdn<'a> = Vec<(&'a [u8], Tlv<'a>)>;
+
+/// The RDNs of a DER Name in encoded order, borrowed.
+fn rdns(name_der: &[u8]) -> Option<Vec<Rdn<'_>>> {
     let name = Tlv::parse_exact(name_der, "Name")
         .ok()?
         .expect(tag::SEQUENCE, "Name")
@@ -208,14 +250,23 @@ fn type_values(name_der: &[u8]) -> Option<Vec<(&[u8], Tlv<'_>)>> {
     let mut rdns = name.reader();
     while !rdns.is_empty() {
         let mut atvs = rdns.expect(tag::SET, "RDN").ok()?.reader();
+        let mut rdn = Vec::with_capacity(1);
         while !atvs.is_empty() {
             let mut r = atvs
                 .expect(tag::SEQUENCE, "AttributeTypeAndValue")
                 .ok()?
                 .reader();
             let oid = r.expect(tag::OID, "attribute type").ok()?.value;
-            out.push((oid, r.read().ok()?));
+            rdn.push((oid, r.read().ok()?));
+            if !r.is_empty() {
+                return None;
+            }
         }
+        // X.501: a RelativeDistinguishedName is SET SIZE (1..MAX).
+        if rdn.is_empty() {
+            return None;
+        }
+        out.push(rdn);
     }
     Some(out)
 }
@@ -231,6 +282,58 @@ pub(crate) fn fold(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A Name from RDNs, each a list of (OID bytes, UTF8String value).
+    fn name_rdns(rdns: &[&[(&[u8], &str)]]) -> Vec<u8> {
+        let rdn_ders: Vec<Vec<u8>> = rdns
+            .iter()
+            .map(|rdn| {
+                let atvs: Vec<Vec<u8>> = rdn
+                    .iter()
+                    .map(|(oid, v)| {
+                        asn1::tlv(
+                            tag::SEQUENCE,
+                            &[
+                                &asn1::tlv(tag::OID, &[oid]),
+                                &asn1::tlv(tag::UTF8_STRING, &[v.as_bytes()]),
+                            ],
+                        )
+                    })
+                    .collect();
+                asn1::tlv(
+                    tag::SET,
+                    &atvs.iter().map(Vec::as_slice).collect::<Vec<_>>(),
+                )
+            })
+            .collect();
+        asn1::tlv(
+            tag::SEQUENCE,
+            &rdn_ders.iter().map(Vec::as_slice).collect::<Vec<_>>(),
+        )
+    }
+
+    #[test]
+    fn names_compare_rdn_by_rdn() {
+        const O: &[u8] = &[0x55, 0x04, 0x0a];
+        const CN: &[u8] = &[0x55, 0x04, 0x03];
+        // One multi-valued RDN {O, CN} against two single-valued RDNs O, CN (RFC 5280 §7.1).
+        let multi = name_rdns(&[&[(O, "Bộ Tư pháp"), (CN, "An")]]);
+        let single = name_rdns(&[&[(O, "Bộ Tư pháp")], &[(CN, "An")]]);
+        assert!(!names_match(&multi, &single));
+        assert!(!names_match(&single, &multi));
+        assert_ne!(match_key(&multi), match_key(&single));
+        // Order inside an RDN does not matter (it is a SET); case and spaces are folded.
+        let swapped = name_rdns(&[&[(CN, "an"), (O, "Bộ  Tư pháp")]]);
+        assert!(names_match(&multi, &swapped));
+        assert_eq!(match_key(&multi), match_key(&swapped));
+        // Prefix matching for directoryName constraints is per RDN, too.
+        let longer = name_rdns(&[&[(O, "Bộ Tư pháp")], &[(CN, "An")], &[(CN, "B")]]);
+        assert!(name_has_prefix(&single, &longer));
+        assert!(!name_has_prefix(&multi, &longer));
+        let o_only = name_rdns(&[&[(O, "Bộ Tư pháp")]]);
+        assert!(name_has_prefix(&o_only, &single));
+        assert!(!name_has_prefix(&o_only, &multi));
+    }
 
     fn name(attrs: &[(&str, u8, &[u8])]) -> Vec<u8> {
         let rdns: Vec<Vec<u8>> = attrs
