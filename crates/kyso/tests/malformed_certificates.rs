@@ -259,14 +259,6 @@ fn a_certificate_on_a_policy_curve_outside_the_list_is_weak() {
     let group = EcGroup::from_curve_name(Nid::SECP256K1).unwrap();
     let key = PKey::from_ec_key(EcKey::generate(&group).unwrap()).unwrap();
     let root_key = ec_key();
-    let root = build(
-        "Root",
-        &public(&root_key),
-        "Root",
-        &root_key,
-        true,
-        Twist::None,
-    );
     let leaf = build("K1", &public(&key), "Root", &root_key, false, Twist::None);
     let c = k(&leaf);
     let weakness = c
