@@ -666,3 +666,38 @@ fn sign_reports_in_vietnamese_with_lang_vi() {
         "{err}"
     );
 }
+
+#[test]
+fn attached_signature_with_a_different_content_file_fails_exit_1() {
+    // `--content` naming another file than the one embedded: HASH_FAILURE, never a pass
+    // with a note (a script would publish the given file as signed).
+    let d = tmpdir("attached-content");
+    std::fs::write(d.join("other.txt"), "not the signed text").unwrap();
+    let p7m = samples().join("to-trinh.txt.p7m");
+    let run = |content: &Path| {
+        kyso(
+            &d,
+            &[
+                "verify",
+                "--trust",
+                &pki("trust.pem"),
+                "--at",
+                AT,
+                "--content",
+                content.to_str().unwrap(),
+                p7m.to_str().unwrap(),
+            ],
+        )
+    };
+    let out = run(&d.join("other.txt"));
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    assert!(stdout(&out).contains("HASH_FAILURE"), "{}", stdout(&out));
+    let out = run(&samples().join("to-trinh.txt"));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+}

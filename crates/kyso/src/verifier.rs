@@ -170,17 +170,17 @@ impl Verifier {
                 ),
             ));
         }
-        // Content given for a signature that embeds its own: say it was not used, rather than
-        // let the caller believe the given file was checked.
+        // Content given for a signature that embeds its own: it must be the embedded content,
+        // or a script that publishes the given file would publish something nobody signed.
         let mut messages = Vec::new();
-        if normalized.content_len.is_some() {
-            if let Detached::File(p, true) = &detached {
-                messages.push(format!(
-                    "the signature embeds its content; the separately given content {} was not used",
-                    p.display()
-                ));
-            }
-        }
+        let given_with_attached: Option<(String, Detached<'_>)> =
+            match (&normalized.content_len, &detached) {
+                (Some(_), Detached::File(p, true)) => {
+                    Some((p.display().to_string(), Detached::File(p.clone(), true)))
+                }
+                (Some(_), Detached::Bytes(b)) => Some(("<memory>".into(), Detached::Bytes(b))),
+                _ => None,
+            };
         let (mut content, content_file) = match normalized.content_len {
             Some(_) => (Content::embedded(source, sink), Some(name.clone())),
             None => match detached {
@@ -220,7 +220,41 @@ impl Verifier {
             .iter()
             .enumerate()
             .map(|(i, si)| self.verify_signer(&sd, si, i, &embedded, &mut content, at))
-            .collect();
+            .collect::<Vec<_>>();
+        let mut signatures = signatures;
+        if let Some((shown, given)) = given_with_attached {
+            let alg = wanted.first().copied().unwrap_or(DigestAlgorithm::Sha256);
+            let embedded_digest = content.digest(alg).map_err(Reason::from);
+            let given_digest = match given {
+                Detached::File(p, _) => crate::cms::envelope::hash_file_all(&p, &[alg])?
+                    .remove(&alg)
+                    .unwrap_or_default(),
+                Detached::Bytes(b) => alg.digest(b),
+                Detached::None => Vec::new(),
+            };
+            match embedded_digest {
+                Ok(d) if d == given_digest => messages.push(format!(
+                    "the signature embeds its content; the separately given content {shown} is identical to it"
+                )),
+                _ => {
+                    messages.push(format!(
+                        "the signature embeds its content, and the separately given content {shown} differs from it: {shown} is not what was signed"
+                    ));
+                    let expected = embedded_digest.map(hex::encode).unwrap_or_default();
+                    for sig in &mut signatures {
+                        sig.checks.push(Check {
+                            check: CheckName::MessageDigest,
+                            result: CheckResult::Failed(Reason::DigestMismatch {
+                                algorithm: alg.to_string(),
+                                expected: expected.clone(),
+                                computed: hex::encode(&given_digest),
+                            }),
+                        });
+                        sig.conclude();
+                    }
+                }
+            }
+        }
         let mut doc = DocumentReport {
             signature_file: name,
             content_file,

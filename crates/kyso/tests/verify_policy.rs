@@ -648,3 +648,38 @@ fn key_formats_load_and_sign() {
     let r = SigningKey::from_key_and_cert(b"not a key", None, rsa());
     assert!(matches!(r, Err(Error::Key(_))), "{r:?}");
 }
+
+#[test]
+fn attached_signature_with_different_given_content_is_hash_failure() {
+    // An attached signature (.p7m) verified with separately given content: the content must be
+    // the embedded one, or a caller that then publishes the given file publishes something
+    // nobody signed (issue 9, "content ambiguity").
+    let p7m = read(&sample("to-trinh.txt.p7m"));
+    let v = Verifier::new().with_trust_anchors(certs(&pki("root-ec.pem")));
+    let alone = v.verify_bytes(&p7m, None, at());
+    assert_complete(&alone);
+    let embedded_ok = alone.signatures[0]
+        .checks
+        .iter()
+        .all(|c| c.check != CheckName::MessageDigest || c.result == CheckResult::Passed);
+    assert!(embedded_ok, "{}", brief(&alone));
+
+    let other = v.verify_bytes(&p7m, Some(b"a different document"), at());
+    assert_eq!(
+        other.indication,
+        Indication::TotalFailed,
+        "{}",
+        brief(&other)
+    );
+    assert_eq!(other.sub_indication, Some(SubIndication::HashFailure));
+    assert!(other
+        .messages
+        .iter()
+        .any(|m| m.contains("is not what was signed")));
+
+    // The same content given twice is fine, and said so.
+    let content = read(&sample("to-trinh.txt"));
+    let same = v.verify_bytes(&p7m, Some(&content), at());
+    assert_eq!(same.indication, alone.indication, "{}", brief(&same));
+    assert!(same.messages.iter().any(|m| m.contains("identical")));
+}
