@@ -666,3 +666,192 @@ fn sign_reports_in_vietnamese_with_lang_vi() {
         "{err}"
     );
 }
+
+/// Real Vietnamese certificates (`../shared/testdata-ext/vn-pki` beside the repository; its
+/// README and certs.tsv give their provenance and the values below, checked with
+/// `openssl x509 -text`).
+fn vn_pki(f: &str) -> String {
+    root()
+        .join("../shared/testdata-ext/vn-pki")
+        .join(f)
+        .display()
+        .to_string()
+}
+
+fn inspect_json(files: &[&str]) -> serde_json::Value {
+    let mut args = vec!["inspect", "--format", "json"];
+    args.extend_from_slice(files);
+    let out = kyso(&root(), &args);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn inspect_shows_revocation_pointers_policies_and_key_ids_of_real_certificates() {
+    let leaf = vn_pki("end-entity/cuc-thue-bo-tai-chinh-2025.der");
+    let out = kyso(&root(), &["inspect", "--lang", "en", &leaf]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    for want in [
+        "signature algorithm: sha256WithRSAEncryption (1.2.840.113549.1.1.11)",
+        "extendedKeyUsage: clientAuth, emailProtection, msSmartcardLogin",
+        "subjectAltName: email:cthsm@gdt.gov.vn",
+        "subjectKeyIdentifier: 25642f9c8e4d55b6bb12754ff04f1ce37591646c",
+        "authorityKeyIdentifier: 50becfa0bdea0f9f4e9128a32aeb7ceef02fc8ba",
+        "cRLDistributionPoints:\n      http://ca.gov.vn/pki/pub/crl/cpcag2.crl\n",
+        "OCSP: http://ocsp.ca.gov.vn\n",
+        "caIssuers: http://ca.gov.vn/pki/pub/crt/cpcag2.crt\n",
+        // The VGCA policy has no published meaning kyso can cite: dotted, with its CPS.
+        "certificatePolicies:\n      2.16.704.1.1.1.1.1\n        CPS: https://ca.gov.vn/pki/pub/policies/CP\n",
+    ] {
+        assert!(text.contains(want), "missing {want:?} in:\n{text}");
+    }
+    let vi = stdout(&kyso(&root(), &["inspect", "--lang", "vi", &leaf]));
+    assert!(
+        vi.contains("thuật toán ký: sha256WithRSAEncryption"),
+        "{vi}"
+    );
+
+    let ca = vn_pki("intermediates/vgca-ca-co-quan-nha-nuoc-g2.der");
+    let viettel = vn_pki("end-entity/viettel-retail-branch-2020.der");
+    let fastca = vn_pki("intermediates/fastca-sha256-2020.der");
+    let v = inspect_json(&[&leaf, &ca, &viettel, &fastca]);
+    let cert = |i: usize| v["files"][i]["content"]["certificates"][0].clone();
+    let (leaf, ca, viettel, fastca) = (cert(0), cert(1), cert(2), cert(3));
+    assert_eq!(
+        leaf["ocsp_urls"],
+        serde_json::json!(["http://ocsp.ca.gov.vn"])
+    );
+    assert_eq!(
+        leaf["ca_issuers_urls"],
+        serde_json::json!(["http://ca.gov.vn/pki/pub/crt/cpcag2.crt"])
+    );
+    assert_eq!(
+        leaf["crl_distribution_points"],
+        serde_json::json!([{"names": ["http://ca.gov.vn/pki/pub/crl/cpcag2.crl"],
+                            "reasons": null, "crl_issuer": []}])
+    );
+    assert_eq!(
+        leaf["certificate_policies"],
+        serde_json::json!([{"oid": "2.16.704.1.1.1.1.1", "name": null,
+                            "cps": ["https://ca.gov.vn/pki/pub/policies/CP"], "user_notices": []}])
+    );
+    assert_eq!(leaf["signature_algorithm_oid"], "1.2.840.113549.1.1.11");
+    // The leaf's authority key id is its issuing CA's subject key id.
+    assert_eq!(
+        leaf["authority_key_identifier"],
+        ca["subject_key_identifier"]
+    );
+    assert_eq!(
+        ca["ocsp_urls"],
+        serde_json::json!(["http://ocsp.ca.gov.vn/"])
+    );
+    // Viettel: OCSP without caIssuers, a CRL point naming its CRL issuer, SHA-1 signature.
+    assert_eq!(
+        viettel["ocsp_urls"],
+        serde_json::json!(["http://ocsp.viettel-ca.vn"])
+    );
+    assert_eq!(viettel["ca_issuers_urls"], serde_json::json!([]));
+    assert_eq!(
+        viettel["crl_distribution_points"][0]["names"],
+        serde_json::json!(["http://crl.viettel-ca.vn/Viettel-CA-v3.crl"])
+    );
+    assert_eq!(
+        viettel["crl_distribution_points"][0]["crl_issuer"],
+        serde_json::json!(["DirName:C=VN,L=Hà Nội,O=Viettel Group,CN=Viettel-CA"])
+    );
+    assert_eq!(viettel["signature_algorithm"], "sha1WithRSAEncryption");
+    assert_eq!(viettel["certificate_policies"], serde_json::json!([]));
+    // FastCA (national root hierarchy): caIssuers without OCSP.
+    assert_eq!(fastca["ocsp_urls"], serde_json::json!([]));
+    assert_eq!(
+        fastca["ca_issuers_urls"],
+        serde_json::json!(["https://rootca.gov.vn/crt/vnrca256.p7b"])
+    );
+    assert_eq!(
+        fastca["authority_key_identifier"],
+        "7ef087edb1b89dfb08836fa416fdf1b8ac629b01"
+    );
+
+    // The test PKI: key identifiers chain (values change when gen.sh is re-run), and
+    // certificates without revocation pointers say so with empty lists.
+    let v = inspect_json(&[&pki("signer-rsa.pem"), &pki("sub-rsa.pem")]);
+    let (signer, sub) = (
+        &v["files"][0]["content"]["certificates"][0],
+        &v["files"][1]["content"]["certificates"][0],
+    );
+    assert!(signer["authority_key_identifier"].is_string());
+    assert_eq!(
+        signer["authority_key_identifier"],
+        sub["subject_key_identifier"]
+    );
+    assert_eq!(signer["crl_distribution_points"], serde_json::json!([]));
+    assert_eq!(signer["ocsp_urls"], serde_json::json!([]));
+    assert_eq!(
+        signer["extended_key_usage"],
+        serde_json::json!(["emailProtection"])
+    );
+}
+
+#[test]
+fn inspect_names_standard_policies_and_decodes_user_notices() {
+    // A certificate made here with the openssl CLI: ETSI policies, a CPS and a UTF-8 user
+    // notice (the test PKI has no certificatePolicies).
+    let d = tmpdir("inspect-policies");
+    std::fs::write(
+        d.join("req.cnf"),
+        "[req]\ndistinguished_name = dn\nprompt = no\nx509_extensions = ext\nutf8 = yes\n\
+         [dn]\nCN = Policy Test\n\
+         [ext]\nbasicConstraints = CA:FALSE\n\
+         certificatePolicies = 0.4.0.2042.1.1, @qcp, 1.2.3.4.5\n\
+         [qcp]\npolicyIdentifier = 0.4.0.194112.1.2\nCPS.1 = https://ca.example.invalid/cps\n\
+         userNotice.1 = @notice\n\
+         [notice]\nexplicitText = \"UTF8:Chữ ký số chuyên dùng\"\n",
+    )
+    .unwrap();
+    let made = Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+            "-keyout",
+            "k.pem",
+            "-out",
+            "c.pem",
+            "-days",
+            "30",
+            "-config",
+            "req.cnf",
+        ])
+        .current_dir(&d)
+        .output()
+        .expect("openssl runs");
+    assert!(made.status.success(), "{}", stderr(&made));
+    let c = d.join("c.pem").display().to_string();
+    let v = inspect_json(&[&c]);
+    let cert = &v["files"][0]["content"]["certificates"][0];
+    assert_eq!(cert["signature_algorithm"], "ecdsa-with-SHA256");
+    assert_eq!(
+        cert["certificate_policies"],
+        serde_json::json!([
+            {"oid": "0.4.0.2042.1.1", "name": "ETSI NCP (normalized certificate policy)",
+             "cps": [], "user_notices": []},
+            {"oid": "0.4.0.194112.1.2",
+             "name": "ETSI QCP-n-qscd (EU qualified, natural person, QSCD)",
+             "cps": ["https://ca.example.invalid/cps"],
+             "user_notices": ["Chữ ký số chuyên dùng"]},
+            {"oid": "1.2.3.4.5", "name": null, "cps": [], "user_notices": []},
+        ])
+    );
+    let text = stdout(&kyso(&root(), &["inspect", "--lang", "en", &c]));
+    assert!(
+        text.contains(
+            "      0.4.0.194112.1.2 — ETSI QCP-n-qscd (EU qualified, natural person, QSCD)\n        CPS: https://ca.example.invalid/cps\n        notice: Chữ ký số chuyên dùng\n"
+        ),
+        "{text}"
+    );
+}

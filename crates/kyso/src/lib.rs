@@ -97,7 +97,8 @@ pub use chain::{CertVerdict, ChainError, ChainOptions, ChainOutcome};
 pub use crl::{Crl, CrlProblem, RevocationMode, RevocationReason, RevocationStatus};
 pub use error::Error;
 pub use inspect::{
-    inspect, inspect_pkcs12, CertificateDetails, Inspection, NameField, SignerDetails,
+    inspect, inspect_pkcs12, CertificateDetails, CertificatePolicy, CrlDistributionPoint,
+    Inspection, NameField, SignerDetails,
 };
 pub use key::SigningKey;
 pub use name::{uid_label, UID_PREFIXES};
