@@ -9,7 +9,7 @@ mod secret;
 use std::io::Write;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 /// Exit codes of the product contract.
 pub(crate) mod exit {
@@ -42,6 +42,10 @@ enum Command {
     Chain(cmd::chain::Args),
     /// PKCS#11 tokens: list modules' slots, tokens, PIN state, certificates and keys.
     Token(cmd::token::Args),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish) on stdout.
+    Completions(cmd::completions::Args),
+    /// Write the man pages (kyso.1, kyso-sign.1, ...) into a directory.
+    Man(cmd::man::Args),
 }
 
 fn main() -> ExitCode {
@@ -63,6 +67,8 @@ fn main() -> ExitCode {
         Command::Inspect(a) => cmd::inspect::run(a),
         Command::Chain(a) => cmd::chain::run(a),
         Command::Token(a) => cmd::token::run(a),
+        Command::Completions(a) => cmd::completions::run(a, Cli::command()),
+        Command::Man(a) => cmd::man::run(a, Cli::command()),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -855,3 +855,129 @@ fn inspect_names_standard_policies_and_decodes_user_notices() {
         "{text}"
     );
 }
+
+const COMMANDS: [&str; 7] = [
+    "sign",
+    "verify",
+    "inspect",
+    "chain",
+    "token",
+    "completions",
+    "man",
+];
+
+#[test]
+fn completions_for_every_shell_offer_the_subcommands_and_their_flags() {
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let out = kyso(&root(), &["completions", shell]);
+        assert_eq!(out.status.code(), Some(0), "{shell}: {}", stderr(&out));
+        let script = stdout(&out);
+        assert!(
+            script.len() > 1000,
+            "{shell}: a {}-byte script",
+            script.len()
+        );
+        for c in COMMANDS {
+            assert!(script.contains(c), "{shell}: {c} is not offered");
+        }
+        // Flags of subcommands, nested ones included.
+        for flag in ["add-to", "trust", "revocation", "module"] {
+            assert!(script.contains(flag), "{shell}: --{flag} is not offered");
+        }
+    }
+    let out = kyso(&root(), &["completions", "tcsh"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("possible values: bash, elvish, fish, powershell, zsh"));
+}
+
+#[test]
+fn bash_completion_completes_subcommands_and_flags() {
+    let out = kyso(&root(), &["completions", "bash"]);
+    let d = tmpdir("bash-completion");
+    std::fs::write(d.join("kyso.bash"), &out.stdout).unwrap();
+    let run = Command::new("bash")
+        .arg("-c")
+        .arg(
+            "source ./kyso.bash; COMP_WORDS=(kyso ver); COMP_CWORD=1; _kyso kyso ver kyso; \
+             echo \"${COMPREPLY[*]}\"; COMP_WORDS=(kyso sign --add); COMP_CWORD=2; \
+             _kyso kyso --add sign; echo \"${COMPREPLY[*]}\"",
+        )
+        .current_dir(&d)
+        .output()
+        .expect("bash runs");
+    assert_eq!(stdout(&run), "verify\n--add-to\n", "{}", stderr(&run));
+}
+
+#[test]
+fn man_writes_one_page_per_command_and_never_overwrites_without_force() {
+    let d = tmpdir("man");
+    let dir = d.join("share/man/man1"); // created by kyso
+    let dir_s = dir.display().to_string();
+    let out = kyso(&d, &["man", &dir_s]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "kyso-chain.1",
+            "kyso-completions.1",
+            "kyso-inspect.1",
+            "kyso-man.1",
+            "kyso-sign.1",
+            "kyso-token-list.1",
+            "kyso-token.1",
+            "kyso-verify.1",
+            "kyso.1"
+        ]
+    );
+    let sign = std::fs::read_to_string(dir.join("kyso-sign.1")).unwrap();
+    assert!(sign.starts_with(".ie \\n(.g .ds Aq"), "{sign}");
+    assert!(sign.contains(".TH kyso-sign 1"), "{sign}");
+    assert!(sign.contains("\\-\\-add\\-to"), "{sign}");
+    // One roff preamble per page, not one per section.
+    assert_eq!(sign.matches(".ds Aq").count(), 2, "{sign}");
+
+    // Existing pages: refused as a whole, nothing touched or added.
+    std::fs::write(dir.join("kyso.1"), "local edit").unwrap();
+    std::fs::remove_file(dir.join("kyso-man.1")).unwrap();
+    let out = kyso(&d, &["man", &dir_s]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("kyso.1") && err.contains("pass --force"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join("kyso.1")).unwrap(),
+        "local edit"
+    );
+    assert!(!dir.join("kyso-man.1").exists());
+
+    let out = kyso(&d, &["man", "--force", &dir_s]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(std::fs::read_to_string(dir.join("kyso.1"))
+        .unwrap()
+        .contains(".TH kyso 1"));
+    assert!(dir.join("kyso-man.1").exists());
+    let leftovers: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .contains("kyso-tmp")
+        })
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
+
+    // A file where the directory should be: an error naming it, exit 2.
+    std::fs::write(d.join("file"), "x").unwrap();
+    let out = kyso(&d, &["man", "file/man1"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("file/man1"), "{}", stderr(&out));
+}
