@@ -937,9 +937,19 @@ fn man_writes_one_page_per_command_and_never_overwrites_without_force() {
     let sign = std::fs::read_to_string(dir.join("kyso-sign.1")).unwrap();
     assert!(sign.starts_with(".ie \\n(.g .ds Aq"), "{sign}");
     assert!(sign.contains(".TH kyso-sign 1"), "{sign}");
-    assert!(sign.contains("\\-\\-add\\-to"), "{sign}");
+    assert!(sign.contains(".SH EXAMPLES"), "{sign}");
+    assert!(sign.contains("kyso sign \\-\\-p12 org.p12"), "{sign}");
     // One roff preamble per page, not one per section.
     assert_eq!(sign.matches(".ds Aq").count(), 2, "{sign}");
+    let top = std::fs::read_to_string(dir.join("kyso.1")).unwrap();
+    for section in [
+        ".SH \"EXIT STATUS\"",
+        ".SH ENVIRONMENT",
+        ".SH LANGUAGE",
+        "LANG=vi_VN.UTF\\-8",
+    ] {
+        assert!(top.contains(section), "kyso.1 lacks {section}");
+    }
 
     // Existing pages: refused as a whole, nothing touched or added.
     std::fs::write(dir.join("kyso.1"), "local edit").unwrap();
@@ -980,4 +990,147 @@ fn man_writes_one_page_per_command_and_never_overwrites_without_force() {
     let out = kyso(&d, &["man", "file/man1"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("file/man1"), "{}", stderr(&out));
+}
+
+/// The example lines of a command's `--help` (the lines after "Examples:" that are commands).
+fn help_examples(args: &[&str]) -> Vec<String> {
+    let out = kyso(&root(), args);
+    assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+    stdout(&out)
+        .split("\nExamples:\n")
+        .nth(1)
+        .unwrap_or_else(|| panic!("{args:?}: no Examples section"))
+        .lines()
+        .take_while(|l| l.starts_with("  "))
+        .map(str::trim)
+        .filter(|l| !l.starts_with('#'))
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn every_help_has_examples_of_its_own_command() {
+    let mut paths: Vec<Vec<&str>> = vec![vec![]];
+    paths.extend(COMMANDS.iter().map(|c| vec![*c]));
+    paths.push(vec!["token", "list"]);
+    for path in paths {
+        for flag in ["--help", "-h"] {
+            let mut args = path.clone();
+            args.push(flag);
+            let examples = help_examples(&args);
+            let own = format!("kyso {}", path.join(" "));
+            assert!(
+                examples.iter().any(|e| e.contains(own.trim_end())),
+                "`kyso {}` has no example of itself: {examples:?}",
+                args.join(" ")
+            );
+        }
+    }
+    let out = kyso(&root(), &["--help"]);
+    let top = stdout(&out);
+    assert!(top.contains("Vietnamese output:"), "{top}");
+    assert!(
+        top.contains("--lang vi") && top.contains("LANG=vi_VN.UTF-8"),
+        "{top}"
+    );
+    assert!(top.contains("Exit status:"), "{top}");
+}
+
+/// The examples of `--help` are real: run the file-based ones in order, in a scratch directory
+/// holding files of the names they use (test PKI and the real VGCA chain), with `sh`.
+#[test]
+fn help_examples_run_and_succeed() {
+    let d = tmpdir("help-examples");
+    let copy = |from: &str, to: &str| {
+        std::fs::copy(root().join(from), d.join(to)).unwrap();
+    };
+    copy("testdata/pki/signer-rsa.key", "official.key");
+    copy("testdata/pki/signer-rsa.pem", "official.pem");
+    copy("testdata/pki/chain-rsa.pem", "ca-chain.pem");
+    copy("testdata/pki/signer-rsa.p12", "official.p12");
+    copy("testdata/pki/org-rsa.p12", "org.p12");
+    copy("testdata/pki/trust.pem", "roots.pem");
+    let chain = [pki("signer-rsa.pem"), pki("chain-rsa.pem")]
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .concat();
+    std::fs::write(d.join("official-chain.pem"), chain).unwrap();
+    std::fs::write(d.join("decision.pdf"), "Quyết định số 12/QĐ-UBND").unwrap();
+    std::fs::create_dir_all(d.join("dossier")).unwrap();
+    std::fs::create_dir_all(d.join("archive")).unwrap();
+    for f in ["a.pdf", "b.pdf"] {
+        std::fs::write(d.join("dossier").join(f), f).unwrap();
+    }
+    for f in ["cong-van.txt", "cong-van.txt.p7s", "to-trinh.txt.p7m"] {
+        copy(&format!("testdata/samples/{f}"), &format!("archive/{f}"));
+    }
+    // The VGCA policy example: the VGCA root, and the tax department's certificate with its CA.
+    std::fs::copy(vn_pki("roots/vgca-rootca-g2.der"), d.join("vgca-g2.der")).unwrap();
+    let mut pem = String::new();
+    for f in [
+        "end-entity/cuc-thue-bo-tai-chinh-2025.der",
+        "intermediates/vgca-ca-co-quan-nha-nuoc-g2.der",
+    ] {
+        let out = Command::new("openssl")
+            .args(["x509", "-inform", "DER", "-in", &vn_pki(f)])
+            .output()
+            .expect("openssl runs");
+        pem.push_str(&stdout(&out));
+    }
+    std::fs::write(d.join("chain.pem"), pem).unwrap();
+
+    let bin_dir = Path::new(env!("CARGO_BIN_EXE_kyso")).parent().unwrap();
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let mut ran = 0;
+    for cmd in ["sign", "verify", "inspect", "chain"] {
+        for line in help_examples(&[cmd, "--help"]) {
+            // A token needs SoftHSM (tests/token.rs signs on one); the test PKI has no CRLs.
+            if line.contains("--pkcs11") || line.contains("--crl") {
+                continue;
+            }
+            let out = Command::new("sh")
+                .arg("-c")
+                .arg(&line)
+                .current_dir(&d)
+                .env("PATH", &path)
+                .env("P12_PASS", "kyso-test")
+                .env("ORG_PASS", "kyso-test")
+                .env("LANG", "C")
+                .env_remove("LC_ALL")
+                .env_remove("KYSO_TRUST")
+                .output()
+                .unwrap();
+            assert_eq!(
+                out.status.code(),
+                Some(0),
+                "`{line}` failed:\n{}{}",
+                stdout(&out),
+                stderr(&out)
+            );
+            ran += 1;
+        }
+    }
+    assert!(ran >= 16, "only {ran} examples ran");
+    // What the sign examples promised: an official's signature co-signed by the organisation,
+    // an attached envelope, a resumable batch, PSS, and a signature made from stdin.
+    let v = inspect_json(&[&d.join("decision.pdf.p7s").display().to_string()]);
+    assert_eq!(
+        v["files"][0]["content"]["signers"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    for f in [
+        "decision.pdf.p7m",
+        "dossier/a.pdf.p7s",
+        "dossier/b.pdf.p7s",
+        "pss.p7s",
+        "signature.p7s",
+    ] {
+        assert!(d.join(f).exists(), "{f} was not written");
+    }
 }

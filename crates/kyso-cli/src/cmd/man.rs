@@ -1,7 +1,7 @@
 //! `kyso man DIR`: one roff man page per command and subcommand (kyso.1, kyso-sign.1,
-//! kyso-token-list.1, ...), generated with clap_mangen from the command line's definition.
-//! Each page is written atomically, and existing pages are only replaced with --force, like
-//! every output of kyso.
+//! kyso-token-list.1, ...), generated with clap_mangen from the command line's definition,
+//! with the EXAMPLES and other sections of `--help`. Each page is written atomically, and
+//! existing pages are only replaced with --force, like every output of kyso.
 
 use std::path::PathBuf;
 
@@ -75,8 +75,8 @@ fn collect(cmd: &clap::Command, out: &mut Vec<(String, Vec<u8>)>) -> Result<()> 
     Ok(())
 }
 
-/// One page: clap_mangen's NAME, SYNOPSIS, DESCRIPTION, OPTIONS and SUBCOMMANDS, then SEE
-/// ALSO and VERSION.
+/// One page: clap_mangen's NAME, SYNOPSIS, DESCRIPTION, OPTIONS and SUBCOMMANDS, then the
+/// EXAMPLES and further sections of our help, SEE ALSO and VERSION.
 fn page(cmd: &clap::Command) -> std::io::Result<(String, Vec<u8>)> {
     let man = Man::new(cmd.clone())
         .source(format!("kyso {}", env!("CARGO_PKG_VERSION")))
@@ -103,6 +103,28 @@ fn page(cmd: &clap::Command) -> std::io::Result<(String, Vec<u8>)> {
         section(&|w| man.render_subcommands_section(w))?;
     }
     let mut roff = Roff::new();
+    if let Some(h) = crate::help::of(&title) {
+        roff.control("SH", ["EXAMPLES"]);
+        for e in h.examples {
+            if !e.what.is_empty() {
+                roff.control("PP", []);
+                roff.text([roman(e.what)]);
+            }
+            roff.control("RS", ["4"]);
+            roff.control("nf", []);
+            roff.text([roman(e.run)]);
+            roff.control("fi", []);
+            roff.control("RE", []);
+        }
+        for (_, heading, text) in h.sections {
+            roff.control("SH", [*heading]);
+            // Filled (long lines wrap), but each line of the help text starts a new line.
+            for line in text.lines() {
+                roff.text([roman(line)]);
+                roff.control("br", []);
+            }
+        }
+    }
     roff.control("SH", ["SEE ALSO"]);
     let see_also = if title == "kyso" {
         "kyso-sign(1), kyso-verify(1), kyso-inspect(1), kyso-chain(1), openssl-cms(1)".to_string()
