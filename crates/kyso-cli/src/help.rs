@@ -143,7 +143,7 @@ pub const ALL: &[Help] = &[
                 "KYSO_TRUST=roots.pem kyso verify --lang vi decision.pdf.p7m",
             ),
             ex(
-                "Every .p7s and .p7m under a directory, as of a given time, as JSON",
+                "Every .p7s, .p7m and CMS .sig under a directory, as of a given time, as JSON",
                 "kyso verify --trust roots.pem --at 2026-06-01T12:00:00+07:00 --format json archive/",
             ),
             ex(

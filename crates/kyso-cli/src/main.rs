@@ -6,6 +6,7 @@ mod cmd;
 mod help;
 mod output;
 mod secret;
+mod sigfile;
 
 use std::io::Write;
 use std::process::ExitCode;

@@ -1134,3 +1134,117 @@ fn help_examples_run_and_succeed() {
         assert!(d.join(f).exists(), "{f} was not written");
     }
 }
+
+/// A detached OpenPGP signature of "release" made with `gpg --detach-sign` and a throwaway
+/// Ed25519 key (packet tag 2, old format: first byte 0x88).
+const GPG_SIG: &str =
+    "887504001608001d162104542a9ba5940fe23cb9dbe3edd22f96788342fe0805026b0f4bc8000a\
+0910d22f96788342fe08d7e400ff554c3fe793efdf2658c6cf238dade37d261cb5a44f2a15e4527218a4d8e089450\
+0fe274a7f9ac4e5f193f6a32dff8e0971763268d1549eaf83e5108c805ad0397f02";
+
+fn unhex(s: &str) -> Vec<u8> {
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+        .collect()
+}
+
+#[test]
+fn verify_picks_up_cms_sig_files_and_skips_other_signature_formats() {
+    let d = tmpdir("sig-files");
+    let dir = d.join("archive");
+    std::fs::create_dir_all(dir.join("sub")).unwrap();
+    let s = samples();
+    std::fs::copy(s.join("cong-van.txt"), dir.join("cong-van.txt")).unwrap();
+    // Detached: the content of X.sig is X, as for X.p7s.
+    std::fs::copy(s.join("cong-van.txt.p7s"), dir.join("cong-van.txt.sig")).unwrap();
+    std::fs::copy(s.join("to-trinh.txt.p7m"), dir.join("sub/to-trinh.sig")).unwrap();
+    std::fs::write(dir.join("release.tar.gz.sig"), unhex(GPG_SIG)).unwrap();
+    std::fs::write(
+        dir.join("notes.txt.sig"),
+        "-----BEGIN SSH SIGNATURE-----\nU1NIU0lHAAAAAQAAADMAAAALc3NoLWVkMjU1MTk=\n-----END SSH SIGNATURE-----\n",
+    )
+    .unwrap();
+    let trust = pki("trust.pem");
+    let args = ["verify", "--trust", &trust, "--at", AT, "--lang", "en"];
+
+    let out = kyso(&d, &[&args[..], &["archive"]].concat());
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    let (text, err) = (stdout(&out), stderr(&out));
+    assert!(
+        text.contains("archive/cong-van.txt.sig: TOTAL-PASSED"),
+        "{text}"
+    );
+    assert!(text.contains("content: archive/cong-van.txt\n"), "{text}");
+    assert!(
+        text.contains("archive/sub/to-trinh.sig: TOTAL-PASSED"),
+        "{text}"
+    );
+    assert!(
+        text.contains("2 documents: 2 passed, 0 failed, 0 indeterminate; 2 .sig skipped (not CMS)"),
+        "{text}"
+    );
+    assert!(
+        err.contains("kyso: note: skipped archive/release.tar.gz.sig: an OpenPGP signature, not CMS (check it with gpg --verify)"),
+        "{err}"
+    );
+    assert!(
+        err.contains("archive/notes.txt.sig: an SSH signature"),
+        "{err}"
+    );
+
+    let out = kyso(&d, &[&args[..], &["--json", "archive"]].concat());
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["summary"]["total"], 2);
+    assert_eq!(
+        v["skipped"],
+        serde_json::json!([
+            {"file": "archive/notes.txt.sig", "format": "ssh",
+             "reason": "an SSH signature, not CMS (check it with ssh-keygen -Y verify)"},
+            {"file": "archive/release.tar.gz.sig", "format": "openpgp",
+             "reason": "an OpenPGP signature, not CMS (check it with gpg --verify)"},
+        ])
+    );
+
+    let out = kyso(&d, &[&args[..], &["--format", "junit", "archive"]].concat());
+    let junit = stdout(&out);
+    assert!(
+        junit.contains("tests=\"4\" failures=\"0\" errors=\"0\" skipped=\"2\""),
+        "{junit}"
+    );
+    assert!(
+        junit.contains(
+            "name=\"archive/release.tar.gz.sig\"><skipped message=\"an OpenPGP signature"
+        ),
+        "{junit}"
+    );
+
+    // A damaged CMS .sig is not skipped: it is reported, and fails the run.
+    let p7s = std::fs::read(s.join("cong-van.txt.p7s")).unwrap();
+    std::fs::write(dir.join("broken.sig"), &p7s[..40]).unwrap();
+    let out = kyso(&d, &[&args[..], &["archive"]].concat());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout(&out).contains("archive/broken.sig: TOTAL-FAILED / FORMAT_FAILURE"),
+        "{}",
+        stdout(&out)
+    );
+
+    // Named on the command line, a non-CMS .sig is verified (FORMAT_FAILURE, as the product
+    // contract says of any file that is not a SignedData) and the hint says what it is.
+    let out = kyso(&d, &[&args[..], &["archive/release.tar.gz.sig"]].concat());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).contains("FORMAT_FAILURE"));
+    assert!(
+        stderr(&out).contains("hint: archive/release.tar.gz.sig: an OpenPGP signature, not CMS"),
+        "{}",
+        stderr(&out)
+    );
+}
