@@ -3,13 +3,15 @@
 #![forbid(unsafe_code)]
 
 mod cmd;
+mod help;
 mod output;
 mod secret;
+mod sigfile;
 
 use std::io::Write;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 /// Exit codes of the product contract.
 pub(crate) mod exit {
@@ -23,7 +25,8 @@ pub(crate) mod exit {
 #[command(
     name = "kyso",
     version,
-    about = "Ký số: sign and verify CMS/CAdES documents (RFC 5652, ETSI EN 319 122)"
+    about = "Ký số: sign and verify CMS/CAdES documents (RFC 5652, ETSI EN 319 122)",
+    after_help = help::after_help("kyso")
 )]
 struct Cli {
     #[command(subcommand)]
@@ -33,15 +36,26 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Sign files (CAdES B-B; detached .p7s by default, --attached for .p7m).
+    #[command(after_help = help::after_help("kyso-sign"))]
     Sign(cmd::sign::Args),
     /// Verify signatures and print a report (text or JSON, schema kyso.verify/v1).
+    #[command(after_help = help::after_help("kyso-verify"))]
     Verify(cmd::verify::Args),
     /// Show what a certificate, bundle, PKCS#12 or CMS file holds.
+    #[command(after_help = help::after_help("kyso-inspect"))]
     Inspect(cmd::inspect::Args),
     /// Build and validate a certificate's path to the trust anchors, shown as a tree.
+    #[command(after_help = help::after_help("kyso-chain"))]
     Chain(cmd::chain::Args),
     /// PKCS#11 tokens: list modules' slots, tokens, PIN state, certificates and keys.
+    #[command(after_help = help::after_help("kyso-token"))]
     Token(cmd::token::Args),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish) on stdout.
+    #[command(after_help = help::after_help("kyso-completions"))]
+    Completions(cmd::completions::Args),
+    /// Write the man pages (kyso.1, kyso-sign.1, ...) into a directory.
+    #[command(after_help = help::after_help("kyso-man"))]
+    Man(cmd::man::Args),
 }
 
 fn main() -> ExitCode {
@@ -63,6 +77,8 @@ fn main() -> ExitCode {
         Command::Inspect(a) => cmd::inspect::run(a),
         Command::Chain(a) => cmd::chain::run(a),
         Command::Token(a) => cmd::token::run(a),
+        Command::Completions(a) => cmd::completions::run(a, Cli::command()),
+        Command::Man(a) => cmd::man::run(a, Cli::command()),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -701,3 +701,585 @@ fn attached_signature_with_a_different_content_file_fails_exit_1() {
         stderr(&out)
     );
 }
+
+/// Real Vietnamese certificates (`../shared/testdata-ext/vn-pki` beside the repository; its
+/// README and certs.tsv give their provenance and the values below, checked with
+/// `openssl x509 -text`).
+fn vn_pki(f: &str) -> String {
+    root()
+        .join("../shared/testdata-ext/vn-pki")
+        .join(f)
+        .display()
+        .to_string()
+}
+
+fn inspect_json(files: &[&str]) -> serde_json::Value {
+    let mut args = vec!["inspect", "--format", "json"];
+    args.extend_from_slice(files);
+    let out = kyso(&root(), &args);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn inspect_shows_revocation_pointers_policies_and_key_ids_of_real_certificates() {
+    let leaf = vn_pki("end-entity/cuc-thue-bo-tai-chinh-2025.der");
+    let out = kyso(&root(), &["inspect", "--lang", "en", &leaf]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    for want in [
+        "signature algorithm: sha256WithRSAEncryption (1.2.840.113549.1.1.11)",
+        "extendedKeyUsage: clientAuth, emailProtection, msSmartcardLogin",
+        "subjectAltName: email:cthsm@gdt.gov.vn",
+        "subjectKeyIdentifier: 25642f9c8e4d55b6bb12754ff04f1ce37591646c",
+        "authorityKeyIdentifier: 50becfa0bdea0f9f4e9128a32aeb7ceef02fc8ba",
+        "cRLDistributionPoints:\n      http://ca.gov.vn/pki/pub/crl/cpcag2.crl\n",
+        "OCSP: http://ocsp.ca.gov.vn\n",
+        "caIssuers: http://ca.gov.vn/pki/pub/crt/cpcag2.crt\n",
+        // The VGCA policy has no published meaning kyso can cite: dotted, with its CPS.
+        "certificatePolicies:\n      2.16.704.1.1.1.1.1\n        CPS: https://ca.gov.vn/pki/pub/policies/CP\n",
+    ] {
+        assert!(text.contains(want), "missing {want:?} in:\n{text}");
+    }
+    let vi = stdout(&kyso(&root(), &["inspect", "--lang", "vi", &leaf]));
+    assert!(
+        vi.contains("thuật toán ký: sha256WithRSAEncryption"),
+        "{vi}"
+    );
+
+    let ca = vn_pki("intermediates/vgca-ca-co-quan-nha-nuoc-g2.der");
+    let viettel = vn_pki("end-entity/viettel-retail-branch-2020.der");
+    let fastca = vn_pki("intermediates/fastca-sha256-2020.der");
+    let v = inspect_json(&[&leaf, &ca, &viettel, &fastca]);
+    let cert = |i: usize| v["files"][i]["content"]["certificates"][0].clone();
+    let (leaf, ca, viettel, fastca) = (cert(0), cert(1), cert(2), cert(3));
+    assert_eq!(
+        leaf["ocsp_urls"],
+        serde_json::json!(["http://ocsp.ca.gov.vn"])
+    );
+    assert_eq!(
+        leaf["ca_issuers_urls"],
+        serde_json::json!(["http://ca.gov.vn/pki/pub/crt/cpcag2.crt"])
+    );
+    assert_eq!(
+        leaf["crl_distribution_points"],
+        serde_json::json!([{"names": ["http://ca.gov.vn/pki/pub/crl/cpcag2.crl"],
+                            "reasons": null, "crl_issuer": []}])
+    );
+    assert_eq!(
+        leaf["certificate_policies"],
+        serde_json::json!([{"oid": "2.16.704.1.1.1.1.1", "name": null,
+                            "cps": ["https://ca.gov.vn/pki/pub/policies/CP"], "user_notices": []}])
+    );
+    assert_eq!(leaf["signature_algorithm_oid"], "1.2.840.113549.1.1.11");
+    // The leaf's authority key id is its issuing CA's subject key id.
+    assert_eq!(
+        leaf["authority_key_identifier"],
+        ca["subject_key_identifier"]
+    );
+    assert_eq!(
+        ca["ocsp_urls"],
+        serde_json::json!(["http://ocsp.ca.gov.vn/"])
+    );
+    // Viettel: OCSP without caIssuers, a CRL point naming its CRL issuer, SHA-1 signature.
+    assert_eq!(
+        viettel["ocsp_urls"],
+        serde_json::json!(["http://ocsp.viettel-ca.vn"])
+    );
+    assert_eq!(viettel["ca_issuers_urls"], serde_json::json!([]));
+    assert_eq!(
+        viettel["crl_distribution_points"][0]["names"],
+        serde_json::json!(["http://crl.viettel-ca.vn/Viettel-CA-v3.crl"])
+    );
+    assert_eq!(
+        viettel["crl_distribution_points"][0]["crl_issuer"],
+        serde_json::json!(["DirName:C=VN,L=Hà Nội,O=Viettel Group,CN=Viettel-CA"])
+    );
+    assert_eq!(viettel["signature_algorithm"], "sha1WithRSAEncryption");
+    assert_eq!(viettel["certificate_policies"], serde_json::json!([]));
+    // FastCA (national root hierarchy): caIssuers without OCSP.
+    assert_eq!(fastca["ocsp_urls"], serde_json::json!([]));
+    assert_eq!(
+        fastca["ca_issuers_urls"],
+        serde_json::json!(["https://rootca.gov.vn/crt/vnrca256.p7b"])
+    );
+    assert_eq!(
+        fastca["authority_key_identifier"],
+        "7ef087edb1b89dfb08836fa416fdf1b8ac629b01"
+    );
+
+    // The test PKI: key identifiers chain (values change when gen.sh is re-run), and
+    // certificates without revocation pointers say so with empty lists.
+    let v = inspect_json(&[&pki("signer-rsa.pem"), &pki("sub-rsa.pem")]);
+    let (signer, sub) = (
+        &v["files"][0]["content"]["certificates"][0],
+        &v["files"][1]["content"]["certificates"][0],
+    );
+    assert!(signer["authority_key_identifier"].is_string());
+    assert_eq!(
+        signer["authority_key_identifier"],
+        sub["subject_key_identifier"]
+    );
+    assert_eq!(signer["crl_distribution_points"], serde_json::json!([]));
+    assert_eq!(signer["ocsp_urls"], serde_json::json!([]));
+    assert_eq!(
+        signer["extended_key_usage"],
+        serde_json::json!(["emailProtection"])
+    );
+}
+
+#[test]
+fn inspect_names_standard_policies_and_decodes_user_notices() {
+    // A certificate made here with the openssl CLI: ETSI policies, a CPS and a UTF-8 user
+    // notice (the test PKI has no certificatePolicies).
+    let d = tmpdir("inspect-policies");
+    std::fs::write(
+        d.join("req.cnf"),
+        "[req]\ndistinguished_name = dn\nprompt = no\nx509_extensions = ext\nutf8 = yes\n\
+         [dn]\nCN = Policy Test\n\
+         [ext]\nbasicConstraints = CA:FALSE\n\
+         certificatePolicies = 0.4.0.2042.1.1, @qcp, 1.2.3.4.5\n\
+         [qcp]\npolicyIdentifier = 0.4.0.194112.1.2\nCPS.1 = https://ca.example.invalid/cps\n\
+         userNotice.1 = @notice\n\
+         [notice]\nexplicitText = \"UTF8:Chữ ký số chuyên dùng\"\n",
+    )
+    .unwrap();
+    let made = Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+            "-keyout",
+            "k.pem",
+            "-out",
+            "c.pem",
+            "-days",
+            "30",
+            "-config",
+            "req.cnf",
+        ])
+        .current_dir(&d)
+        .output()
+        .expect("openssl runs");
+    assert!(made.status.success(), "{}", stderr(&made));
+    let c = d.join("c.pem").display().to_string();
+    let v = inspect_json(&[&c]);
+    let cert = &v["files"][0]["content"]["certificates"][0];
+    assert_eq!(cert["signature_algorithm"], "ecdsa-with-SHA256");
+    assert_eq!(
+        cert["certificate_policies"],
+        serde_json::json!([
+            {"oid": "0.4.0.2042.1.1", "name": "ETSI NCP (normalized certificate policy)",
+             "cps": [], "user_notices": []},
+            {"oid": "0.4.0.194112.1.2",
+             "name": "ETSI QCP-n-qscd (EU qualified, natural person, QSCD)",
+             "cps": ["https://ca.example.invalid/cps"],
+             "user_notices": ["Chữ ký số chuyên dùng"]},
+            {"oid": "1.2.3.4.5", "name": null, "cps": [], "user_notices": []},
+        ])
+    );
+    let text = stdout(&kyso(&root(), &["inspect", "--lang", "en", &c]));
+    assert!(
+        text.contains(
+            "      0.4.0.194112.1.2 — ETSI QCP-n-qscd (EU qualified, natural person, QSCD)\n        CPS: https://ca.example.invalid/cps\n        notice: Chữ ký số chuyên dùng\n"
+        ),
+        "{text}"
+    );
+}
+
+const COMMANDS: [&str; 7] = [
+    "sign",
+    "verify",
+    "inspect",
+    "chain",
+    "token",
+    "completions",
+    "man",
+];
+
+#[test]
+fn completions_for_every_shell_offer_the_subcommands_and_their_flags() {
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let out = kyso(&root(), &["completions", shell]);
+        assert_eq!(out.status.code(), Some(0), "{shell}: {}", stderr(&out));
+        let script = stdout(&out);
+        assert!(
+            script.len() > 1000,
+            "{shell}: a {}-byte script",
+            script.len()
+        );
+        for c in COMMANDS {
+            assert!(script.contains(c), "{shell}: {c} is not offered");
+        }
+        // Flags of subcommands, nested ones included.
+        for flag in ["add-to", "trust", "revocation", "module"] {
+            assert!(script.contains(flag), "{shell}: --{flag} is not offered");
+        }
+    }
+    let out = kyso(&root(), &["completions", "tcsh"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("possible values: bash, elvish, fish, powershell, zsh"));
+}
+
+#[test]
+fn bash_completion_completes_subcommands_and_flags() {
+    let out = kyso(&root(), &["completions", "bash"]);
+    let d = tmpdir("bash-completion");
+    std::fs::write(d.join("kyso.bash"), &out.stdout).unwrap();
+    let run = Command::new("bash")
+        .arg("-c")
+        .arg(
+            "source ./kyso.bash; COMP_WORDS=(kyso ver); COMP_CWORD=1; _kyso kyso ver kyso; \
+             echo \"${COMPREPLY[*]}\"; COMP_WORDS=(kyso sign --add); COMP_CWORD=2; \
+             _kyso kyso --add sign; echo \"${COMPREPLY[*]}\"",
+        )
+        .current_dir(&d)
+        .output()
+        .expect("bash runs");
+    assert_eq!(stdout(&run), "verify\n--add-to\n", "{}", stderr(&run));
+}
+
+#[test]
+fn man_writes_one_page_per_command_and_never_overwrites_without_force() {
+    let d = tmpdir("man");
+    let dir = d.join("share/man/man1"); // created by kyso
+    let dir_s = dir.display().to_string();
+    let out = kyso(&d, &["man", &dir_s]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "kyso-chain.1",
+            "kyso-completions.1",
+            "kyso-inspect.1",
+            "kyso-man.1",
+            "kyso-sign.1",
+            "kyso-token-list.1",
+            "kyso-token.1",
+            "kyso-verify.1",
+            "kyso.1"
+        ]
+    );
+    let sign = std::fs::read_to_string(dir.join("kyso-sign.1")).unwrap();
+    assert!(sign.starts_with(".ie \\n(.g .ds Aq"), "{sign}");
+    assert!(sign.contains(".TH kyso-sign 1"), "{sign}");
+    assert!(sign.contains(".SH EXAMPLES"), "{sign}");
+    assert!(sign.contains("kyso sign \\-\\-p12 org.p12"), "{sign}");
+    // One roff preamble per page, not one per section.
+    assert_eq!(sign.matches(".ds Aq").count(), 2, "{sign}");
+    let top = std::fs::read_to_string(dir.join("kyso.1")).unwrap();
+    for section in [
+        ".SH \"EXIT STATUS\"",
+        ".SH ENVIRONMENT",
+        ".SH LANGUAGE",
+        "LANG=vi_VN.UTF\\-8",
+    ] {
+        assert!(top.contains(section), "kyso.1 lacks {section}");
+    }
+
+    // Existing pages: refused as a whole, nothing touched or added.
+    std::fs::write(dir.join("kyso.1"), "local edit").unwrap();
+    std::fs::remove_file(dir.join("kyso-man.1")).unwrap();
+    let out = kyso(&d, &["man", &dir_s]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("kyso.1") && err.contains("pass --force"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join("kyso.1")).unwrap(),
+        "local edit"
+    );
+    assert!(!dir.join("kyso-man.1").exists());
+
+    let out = kyso(&d, &["man", "--force", &dir_s]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(std::fs::read_to_string(dir.join("kyso.1"))
+        .unwrap()
+        .contains(".TH kyso 1"));
+    assert!(dir.join("kyso-man.1").exists());
+    let leftovers: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .contains("kyso-tmp")
+        })
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
+
+    // A file where the directory should be: an error naming it, exit 2.
+    std::fs::write(d.join("file"), "x").unwrap();
+    let out = kyso(&d, &["man", "file/man1"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("file/man1"), "{}", stderr(&out));
+}
+
+/// The example lines of a command's `--help` (the lines after "Examples:" that are commands).
+fn help_examples(args: &[&str]) -> Vec<String> {
+    let out = kyso(&root(), args);
+    assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+    stdout(&out)
+        .split("\nExamples:\n")
+        .nth(1)
+        .unwrap_or_else(|| panic!("{args:?}: no Examples section"))
+        .lines()
+        .take_while(|l| l.starts_with("  "))
+        .map(str::trim)
+        .filter(|l| !l.starts_with('#'))
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn every_help_has_examples_of_its_own_command() {
+    let mut paths: Vec<Vec<&str>> = vec![vec![]];
+    paths.extend(COMMANDS.iter().map(|c| vec![*c]));
+    paths.push(vec!["token", "list"]);
+    for path in paths {
+        for flag in ["--help", "-h"] {
+            let mut args = path.clone();
+            args.push(flag);
+            let examples = help_examples(&args);
+            let own = format!("kyso {}", path.join(" "));
+            assert!(
+                examples.iter().any(|e| e.contains(own.trim_end())),
+                "`kyso {}` has no example of itself: {examples:?}",
+                args.join(" ")
+            );
+        }
+    }
+    let out = kyso(&root(), &["--help"]);
+    let top = stdout(&out);
+    assert!(top.contains("Vietnamese output:"), "{top}");
+    assert!(
+        top.contains("--lang vi") && top.contains("LANG=vi_VN.UTF-8"),
+        "{top}"
+    );
+    assert!(top.contains("Exit status:"), "{top}");
+}
+
+/// The examples of `--help` are real: run the file-based ones in order, in a scratch directory
+/// holding files of the names they use (test PKI and the real VGCA chain), with `sh`.
+#[test]
+fn help_examples_run_and_succeed() {
+    let d = tmpdir("help-examples");
+    let copy = |from: &str, to: &str| {
+        std::fs::copy(root().join(from), d.join(to)).unwrap();
+    };
+    copy("testdata/pki/signer-rsa.key", "official.key");
+    copy("testdata/pki/signer-rsa.pem", "official.pem");
+    copy("testdata/pki/chain-rsa.pem", "ca-chain.pem");
+    copy("testdata/pki/signer-rsa.p12", "official.p12");
+    copy("testdata/pki/org-rsa.p12", "org.p12");
+    copy("testdata/pki/trust.pem", "roots.pem");
+    let chain = [pki("signer-rsa.pem"), pki("chain-rsa.pem")]
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .concat();
+    std::fs::write(d.join("official-chain.pem"), chain).unwrap();
+    std::fs::write(d.join("decision.pdf"), "Quyết định số 12/QĐ-UBND").unwrap();
+    std::fs::create_dir_all(d.join("dossier")).unwrap();
+    std::fs::create_dir_all(d.join("archive")).unwrap();
+    for f in ["a.pdf", "b.pdf"] {
+        std::fs::write(d.join("dossier").join(f), f).unwrap();
+    }
+    for f in ["cong-van.txt", "cong-van.txt.p7s", "to-trinh.txt.p7m"] {
+        copy(&format!("testdata/samples/{f}"), &format!("archive/{f}"));
+    }
+    // The VGCA policy example: the VGCA root, and the tax department's certificate with its CA.
+    std::fs::copy(vn_pki("roots/vgca-rootca-g2.der"), d.join("vgca-g2.der")).unwrap();
+    let mut pem = String::new();
+    for f in [
+        "end-entity/cuc-thue-bo-tai-chinh-2025.der",
+        "intermediates/vgca-ca-co-quan-nha-nuoc-g2.der",
+    ] {
+        let out = Command::new("openssl")
+            .args(["x509", "-inform", "DER", "-in", &vn_pki(f)])
+            .output()
+            .expect("openssl runs");
+        pem.push_str(&stdout(&out));
+    }
+    std::fs::write(d.join("chain.pem"), pem).unwrap();
+
+    let bin_dir = Path::new(env!("CARGO_BIN_EXE_kyso")).parent().unwrap();
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let mut ran = 0;
+    for cmd in ["sign", "verify", "inspect", "chain"] {
+        for line in help_examples(&[cmd, "--help"]) {
+            // A token needs SoftHSM (tests/token.rs signs on one); the test PKI has no CRLs.
+            if line.contains("--pkcs11") || line.contains("--crl") {
+                continue;
+            }
+            let out = Command::new("sh")
+                .arg("-c")
+                .arg(&line)
+                .current_dir(&d)
+                .env("PATH", &path)
+                .env("P12_PASS", "kyso-test")
+                .env("ORG_PASS", "kyso-test")
+                .env("LANG", "C")
+                .env_remove("LC_ALL")
+                .env_remove("KYSO_TRUST")
+                .output()
+                .unwrap();
+            assert_eq!(
+                out.status.code(),
+                Some(0),
+                "`{line}` failed:\n{}{}",
+                stdout(&out),
+                stderr(&out)
+            );
+            ran += 1;
+        }
+    }
+    assert!(ran >= 16, "only {ran} examples ran");
+    // What the sign examples promised: an official's signature co-signed by the organisation,
+    // an attached envelope, a resumable batch, PSS, and a signature made from stdin.
+    let v = inspect_json(&[&d.join("decision.pdf.p7s").display().to_string()]);
+    assert_eq!(
+        v["files"][0]["content"]["signers"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    for f in [
+        "decision.pdf.p7m",
+        "dossier/a.pdf.p7s",
+        "dossier/b.pdf.p7s",
+        "pss.p7s",
+        "signature.p7s",
+    ] {
+        assert!(d.join(f).exists(), "{f} was not written");
+    }
+}
+
+/// A detached OpenPGP signature of "release" made with `gpg --detach-sign` and a throwaway
+/// Ed25519 key (packet tag 2, old format: first byte 0x88).
+const GPG_SIG: &str =
+    "887504001608001d162104542a9ba5940fe23cb9dbe3edd22f96788342fe0805026b0f4bc8000a\
+0910d22f96788342fe08d7e400ff554c3fe793efdf2658c6cf238dade37d261cb5a44f2a15e4527218a4d8e089450\
+0fe274a7f9ac4e5f193f6a32dff8e0971763268d1549eaf83e5108c805ad0397f02";
+
+fn unhex(s: &str) -> Vec<u8> {
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+        .collect()
+}
+
+#[test]
+fn verify_picks_up_cms_sig_files_and_skips_other_signature_formats() {
+    let d = tmpdir("sig-files");
+    let dir = d.join("archive");
+    std::fs::create_dir_all(dir.join("sub")).unwrap();
+    let s = samples();
+    std::fs::copy(s.join("cong-van.txt"), dir.join("cong-van.txt")).unwrap();
+    // Detached: the content of X.sig is X, as for X.p7s.
+    std::fs::copy(s.join("cong-van.txt.p7s"), dir.join("cong-van.txt.sig")).unwrap();
+    std::fs::copy(s.join("to-trinh.txt.p7m"), dir.join("sub/to-trinh.sig")).unwrap();
+    std::fs::write(dir.join("release.tar.gz.sig"), unhex(GPG_SIG)).unwrap();
+    std::fs::write(
+        dir.join("notes.txt.sig"),
+        "-----BEGIN SSH SIGNATURE-----\nU1NIU0lHAAAAAQAAADMAAAALc3NoLWVkMjU1MTk=\n-----END SSH SIGNATURE-----\n",
+    )
+    .unwrap();
+    let trust = pki("trust.pem");
+    let args = ["verify", "--trust", &trust, "--at", AT, "--lang", "en"];
+
+    let out = kyso(&d, &[&args[..], &["archive"]].concat());
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    let (text, err) = (stdout(&out), stderr(&out));
+    assert!(
+        text.contains("archive/cong-van.txt.sig: TOTAL-PASSED"),
+        "{text}"
+    );
+    assert!(text.contains("content: archive/cong-van.txt\n"), "{text}");
+    assert!(
+        text.contains("archive/sub/to-trinh.sig: TOTAL-PASSED"),
+        "{text}"
+    );
+    assert!(
+        text.contains("2 documents: 2 passed, 0 failed, 0 indeterminate; 2 .sig skipped (not CMS)"),
+        "{text}"
+    );
+    assert!(
+        err.contains("kyso: note: skipped archive/release.tar.gz.sig: an OpenPGP signature, not CMS (check it with gpg --verify)"),
+        "{err}"
+    );
+    assert!(
+        err.contains("archive/notes.txt.sig: an SSH signature"),
+        "{err}"
+    );
+
+    let out = kyso(&d, &[&args[..], &["--json", "archive"]].concat());
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["summary"]["total"], 2);
+    assert_eq!(
+        v["skipped"],
+        serde_json::json!([
+            {"file": "archive/notes.txt.sig", "format": "ssh",
+             "reason": "an SSH signature, not CMS (check it with ssh-keygen -Y verify)"},
+            {"file": "archive/release.tar.gz.sig", "format": "openpgp",
+             "reason": "an OpenPGP signature, not CMS (check it with gpg --verify)"},
+        ])
+    );
+
+    let out = kyso(&d, &[&args[..], &["--format", "junit", "archive"]].concat());
+    let junit = stdout(&out);
+    assert!(
+        junit.contains("tests=\"4\" failures=\"0\" errors=\"0\" skipped=\"2\""),
+        "{junit}"
+    );
+    assert!(
+        junit.contains(
+            "name=\"archive/release.tar.gz.sig\"><skipped message=\"an OpenPGP signature"
+        ),
+        "{junit}"
+    );
+
+    // A damaged CMS .sig is not skipped: it is reported, and fails the run.
+    let p7s = std::fs::read(s.join("cong-van.txt.p7s")).unwrap();
+    std::fs::write(dir.join("broken.sig"), &p7s[..40]).unwrap();
+    let out = kyso(&d, &[&args[..], &["archive"]].concat());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout(&out).contains("archive/broken.sig: TOTAL-FAILED / FORMAT_FAILURE"),
+        "{}",
+        stdout(&out)
+    );
+
+    // Named on the command line, a non-CMS .sig is verified (FORMAT_FAILURE, as the product
+    // contract says of any file that is not a SignedData) and the hint says what it is.
+    let out = kyso(&d, &[&args[..], &["archive/release.tar.gz.sig"]].concat());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).contains("FORMAT_FAILURE"));
+    assert!(
+        stderr(&out).contains("hint: archive/release.tar.gz.sig: an OpenPGP signature, not CMS"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -3,9 +3,11 @@
 use serde::Serialize;
 
 use crate::cms::signed_data;
+use crate::encoding::asn1::{self, tag, Reader, Tlv};
 use crate::encoding::time::Timestamp;
 use crate::error::Error;
 use crate::x509::cert::Certificate;
+use crate::x509::general_name::{self, GeneralName};
 use crate::x509::name;
 
 /// What a file holds.
@@ -63,14 +65,69 @@ pub struct CertificateDetails {
     pub sha1_fingerprint: String,
     /// Key type and size.
     pub key: crate::KeyInfo,
+    /// The certificate's signature algorithm, named where kyso knows it
+    /// (`sha256WithRSAEncryption`), else the dotted OID.
+    pub signature_algorithm: String,
+    /// The certificate's signature algorithm, dotted OID.
+    pub signature_algorithm_oid: String,
     /// keyUsage names, when present.
     pub key_usage: Option<Vec<String>>,
-    /// extendedKeyUsage, named where known, when present.
+    /// extendedKeyUsage, named where known (`emailProtection`, `msSmartcardLogin`), else the
+    /// dotted OID, when present.
     pub extended_key_usage: Option<Vec<String>>,
     /// basicConstraints cA.
     pub is_ca: bool,
     /// Self-issued (subject = issuer).
     pub self_issued: bool,
+    /// subjectAltName entries (RFC 5280 §4.2.1.6), rendered `email:...`, `DNS:...`, `URI:...`,
+    /// `DirName:...`; empty when the extension is absent.
+    pub subject_alt_names: Vec<String>,
+    /// subjectKeyIdentifier (RFC 5280 §4.2.1.2), lowercase hex.
+    pub subject_key_identifier: Option<String>,
+    /// The keyIdentifier of authorityKeyIdentifier (RFC 5280 §4.2.1.1), lowercase hex: the
+    /// subject key identifier of the issuer's certificate.
+    pub authority_key_identifier: Option<String>,
+    /// cRLDistributionPoints (RFC 5280 §4.2.1.13): where the CRLs covering this certificate
+    /// are published; empty when the extension is absent.
+    pub crl_distribution_points: Vec<CrlDistributionPoint>,
+    /// OCSP responders from authorityInfoAccess (RFC 5280 §4.2.2.1, id-ad-ocsp); empty when
+    /// there are none.
+    pub ocsp_urls: Vec<String>,
+    /// Where the issuer's certificate is published, from authorityInfoAccess (RFC 5280
+    /// §4.2.2.1, id-ad-caIssuers); empty when there are none.
+    pub ca_issuers_urls: Vec<String>,
+    /// certificatePolicies (RFC 5280 §4.2.1.4), in certificate order; empty when absent.
+    pub certificate_policies: Vec<CertificatePolicy>,
+}
+
+/// One cRLDistributionPoints entry (RFC 5280 §4.2.1.13).
+#[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
+pub struct CrlDistributionPoint {
+    /// Where the CRL is: URIs as they are (`http://...`), other name forms rendered with
+    /// their form (`DirName:CN=...`). A name relative to the CRL issuer is shown in full.
+    pub names: Vec<String>,
+    /// The revocation reasons this point covers (RFC 5280 ReasonFlags names); `None`: all.
+    pub reasons: Option<Vec<String>>,
+    /// The CRL issuer when it is not the certificate's issuer (an indirect CRL), rendered like
+    /// `names`; empty otherwise.
+    pub crl_issuer: Vec<String>,
+}
+
+/// One certificatePolicies entry (RFC 5280 §4.2.1.4).
+#[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
+pub struct CertificatePolicy {
+    /// The policy OID, dotted.
+    pub oid: String,
+    /// Its name where kyso knows it (anyPolicy, ETSI EN 319 411-1/-2, CA/Browser Forum);
+    /// `None` otherwise: kyso does not guess what a CA's own policy OID means.
+    pub name: Option<String>,
+    /// CPS pointer qualifiers (id-qt-cps): URIs of the certification practice statement.
+    pub cps: Vec<String>,
+    /// User notice qualifiers (id-qt-unotice): the explicit text, or the notice reference
+    /// as `ORGANISATION #n`.
+    pub user_notices: Vec<String>,
 }
 
 /// One subject attribute.
@@ -97,8 +154,11 @@ pub struct SignerDetails {
     pub signer: String,
     /// Digest algorithm (name or OID).
     pub digest_algorithm: String,
-    /// Signature algorithm (OID).
+    /// Signature algorithm, named where kyso knows it (`rsaEncryption`,
+    /// `ecdsa-with-SHA256`), else the dotted OID.
     pub signature_algorithm: String,
+    /// Signature algorithm, dotted OID.
+    pub signature_algorithm_oid: String,
     /// signing-time, when present.
     pub signing_time: Option<Timestamp>,
     /// Signed attribute types (named where known).
@@ -117,10 +177,229 @@ fn eku_name(o: &str) -> String {
         "1.3.6.1.5.5.7.3.8" => "timeStamping",
         "1.3.6.1.5.5.7.3.9" => "OCSPSigning",
         "1.3.6.1.5.5.7.3.36" => "documentSigning",
+        "1.3.6.1.5.5.7.3.5" => "ipsecEndSystem",
+        "1.3.6.1.5.5.7.3.6" => "ipsecTunnel",
+        "1.3.6.1.5.5.7.3.7" => "ipsecUser",
         "1.3.6.1.4.1.311.10.3.12" => "msDocumentSigning",
+        "1.3.6.1.4.1.311.10.3.4" => "msEFS",
+        "1.3.6.1.4.1.311.20.2.2" => "msSmartcardLogin",
+        "1.2.840.113583.1.1.5" => "adobeAuthenticDocumentsTrust",
         _ => return o.to_string(),
     };
     n.to_string()
+}
+
+/// Names of signature and public-key algorithm OIDs, as their RFCs spell them (RFC 8017,
+/// RFC 4055, RFC 5758, RFC 3279, RFC 8410, NIST CSOR for SHA-3).
+fn algorithm_name(dotted: &str) -> Option<&'static str> {
+    Some(match dotted {
+        "1.2.840.113549.1.1.1" => "rsaEncryption",
+        "1.2.840.113549.1.1.4" => "md5WithRSAEncryption",
+        "1.2.840.113549.1.1.5" => "sha1WithRSAEncryption",
+        "1.2.840.113549.1.1.10" => "RSASSA-PSS",
+        "1.2.840.113549.1.1.11" => "sha256WithRSAEncryption",
+        "1.2.840.113549.1.1.12" => "sha384WithRSAEncryption",
+        "1.2.840.113549.1.1.13" => "sha512WithRSAEncryption",
+        "1.2.840.113549.1.1.14" => "sha224WithRSAEncryption",
+        "1.2.840.10045.2.1" => "ecPublicKey",
+        "1.2.840.10045.4.1" => "ecdsa-with-SHA1",
+        "1.2.840.10045.4.3.1" => "ecdsa-with-SHA224",
+        "1.2.840.10045.4.3.2" => "ecdsa-with-SHA256",
+        "1.2.840.10045.4.3.3" => "ecdsa-with-SHA384",
+        "1.2.840.10045.4.3.4" => "ecdsa-with-SHA512",
+        "1.2.840.10040.4.1" => "dsa",
+        "1.2.840.10040.4.3" => "dsa-with-sha1",
+        "2.16.840.1.101.3.4.3.2" => "dsa-with-sha256",
+        "1.3.101.112" => "Ed25519",
+        "1.3.101.113" => "Ed448",
+        "2.16.840.1.101.3.4.3.9" => "id-ecdsa-with-sha3-224",
+        "2.16.840.1.101.3.4.3.10" => "id-ecdsa-with-sha3-256",
+        "2.16.840.1.101.3.4.3.11" => "id-ecdsa-with-sha3-384",
+        "2.16.840.1.101.3.4.3.12" => "id-ecdsa-with-sha3-512",
+        "2.16.840.1.101.3.4.3.13" => "id-rsassa-pkcs1-v1_5-with-sha3-224",
+        "2.16.840.1.101.3.4.3.14" => "id-rsassa-pkcs1-v1_5-with-sha3-256",
+        "2.16.840.1.101.3.4.3.15" => "id-rsassa-pkcs1-v1_5-with-sha3-384",
+        "2.16.840.1.101.3.4.3.16" => "id-rsassa-pkcs1-v1_5-with-sha3-512",
+        _ => return None,
+    })
+}
+
+/// Names of certificate policy OIDs that have a public, standard meaning: anyPolicy (RFC 5280
+/// §4.2.1.4), ETSI EN 319 411-1 §5.3 and EN 319 411-2 §5.3, and the CA/Browser Forum
+/// reserved policies. The Vietnamese CAs' own policies (under 2.16.704, the Viet Nam country
+/// arc) are left unnamed: their meanings are not published in a form kyso can cite.
+fn policy_name(dotted: &str) -> Option<&'static str> {
+    Some(match dotted {
+        "2.5.29.32.0" => "anyPolicy",
+        "0.4.0.2042.1.1" => "ETSI NCP (normalized certificate policy)",
+        "0.4.0.2042.1.2" => "ETSI NCP+ (normalized, secure device)",
+        "0.4.0.2042.1.3" => "ETSI LCP (lightweight certificate policy)",
+        "0.4.0.2042.1.4" => "ETSI EVCP (extended validation)",
+        "0.4.0.2042.1.6" => "ETSI DVCP (domain validation)",
+        "0.4.0.2042.1.7" => "ETSI OVCP (organisation validation)",
+        "0.4.0.2042.1.8" => "ETSI IVCP (individual validation)",
+        "0.4.0.194112.1.0" => "ETSI QCP-n (EU qualified, natural person)",
+        "0.4.0.194112.1.1" => "ETSI QCP-l (EU qualified, legal person)",
+        "0.4.0.194112.1.2" => "ETSI QCP-n-qscd (EU qualified, natural person, QSCD)",
+        "0.4.0.194112.1.3" => "ETSI QCP-l-qscd (EU qualified, legal person, QSCD)",
+        "0.4.0.194112.1.4" => "ETSI QCP-w (EU qualified website)",
+        "2.23.140.1.1" => "CA/B Forum extended validation",
+        "2.23.140.1.2.1" => "CA/B Forum domain validated",
+        "2.23.140.1.2.2" => "CA/B Forum organization validated",
+        "2.23.140.1.2.3" => "CA/B Forum individual validated",
+        _ => return None,
+    })
+}
+
+/// ReasonFlags named bits 1..8 (RFC 5280 §4.2.1.13; bit 0 is "unused").
+const REASONS: [&str; 8] = [
+    "keyCompromise",
+    "cACompromise",
+    "affiliationChanged",
+    "superseded",
+    "cessationOfOperation",
+    "certificateHold",
+    "privilegeWithdrawn",
+    "aACompromise",
+];
+
+/// A GeneralName for people: a URI as it is, other forms with their form prefix.
+fn show_name(n: &GeneralName) -> String {
+    match n {
+        GeneralName::Uri(u) => u.clone(),
+        other => other.render(),
+    }
+}
+
+/// The extnValue of the certificate extension `oid` (RFC 5280 §4.1: tbsCertificate
+/// `[3] EXPLICIT Extensions`). The certificate parsed already, so a structure that does not
+/// read here is simply absent.
+fn extension<'a>(der: &'a [u8], oid: &str) -> Option<&'a [u8]> {
+    let cert = Tlv::parse_exact(der, "Certificate").ok()?;
+    let tbs = cert.reader().read().ok()?;
+    let mut fields = tbs.reader();
+    while let Ok(field) = fields.read() {
+        if field.tag != tag::ctx_cons(3) {
+            continue;
+        }
+        let exts = Tlv::parse_exact(field.value, "Extensions").ok()?;
+        let mut r = exts.reader();
+        while let Ok(ext) = r.read() {
+            let mut e = ext.reader();
+            let id = e.expect(tag::OID, "extnID").ok()?;
+            if asn1::oid_to_string(id.value) != oid {
+                continue;
+            }
+            e.optional(0x01).ok()?; // critical BOOLEAN DEFAULT FALSE
+            return Some(e.expect(tag::OCTET_STRING, "extnValue").ok()?.value);
+        }
+    }
+    None
+}
+
+/// authorityInfoAccess (RFC 5280 §4.2.2.1) as (OCSP, caIssuers) locations.
+///
+/// ```text
+/// AuthorityInfoAccessSyntax ::= SEQUENCE SIZE (1..MAX) OF AccessDescription
+/// AccessDescription ::= SEQUENCE { accessMethod OBJECT IDENTIFIER, accessLocation GeneralName }
+/// ```
+fn authority_info_access(der: &[u8]) -> (Vec<String>, Vec<String>) {
+    let (mut ocsp, mut issuers) = (Vec::new(), Vec::new());
+    let Some(seq) = extension(der, "1.3.6.1.5.5.7.1.1")
+        .and_then(|v| Tlv::parse_exact(v, "AuthorityInfoAccess").ok())
+    else {
+        return (ocsp, issuers);
+    };
+    let mut r = seq.reader();
+    while let Ok(desc) = r.expect(tag::SEQUENCE, "AccessDescription") {
+        let mut d = desc.reader();
+        let Ok(method) = d.expect(tag::OID, "accessMethod") else {
+            break;
+        };
+        let target = match asn1::oid_to_string(method.value).as_str() {
+            "1.3.6.1.5.5.7.48.1" => &mut ocsp,
+            "1.3.6.1.5.5.7.48.2" => &mut issuers,
+            _ => continue,
+        };
+        if let Ok(names) = general_name::parse_names(d) {
+            target.extend(names.iter().map(show_name));
+        }
+    }
+    (ocsp, issuers)
+}
+
+/// certificatePolicies (RFC 5280 §4.2.1.4) with their CPS and user notice qualifiers.
+///
+/// ```text
+/// PolicyInformation ::= SEQUENCE { policyIdentifier CertPolicyId,
+///      policyQualifiers SEQUENCE SIZE (1..MAX) OF PolicyQualifierInfo OPTIONAL }
+/// PolicyQualifierInfo ::= SEQUENCE { policyQualifierId PolicyQualifierId,
+///      qualifier ANY DEFINED BY policyQualifierId }
+/// CPSuri ::= IA5String
+/// UserNotice ::= SEQUENCE { noticeRef NoticeReference OPTIONAL, explicitText DisplayText OPTIONAL }
+/// NoticeReference ::= SEQUENCE { organization DisplayText, noticeNumbers SEQUENCE OF INTEGER }
+/// ```
+fn certificate_policies(der: &[u8]) -> Vec<CertificatePolicy> {
+    let mut out = Vec::new();
+    let Some(seq) =
+        extension(der, "2.5.29.32").and_then(|v| Tlv::parse_exact(v, "certificatePolicies").ok())
+    else {
+        return out;
+    };
+    let mut r = seq.reader();
+    while let Ok(info) = r.expect(tag::SEQUENCE, "PolicyInformation") {
+        let mut i = info.reader();
+        let Ok(id) = i.expect(tag::OID, "policyIdentifier") else {
+            break;
+        };
+        let oid = asn1::oid_to_string(id.value);
+        let mut policy = CertificatePolicy {
+            name: policy_name(&oid).map(str::to_string),
+            oid,
+            cps: Vec::new(),
+            user_notices: Vec::new(),
+        };
+        if let Ok(Some(quals)) = i.optional(tag::SEQUENCE) {
+            let mut q = quals.reader();
+            while let Ok(qual) = q.expect(tag::SEQUENCE, "PolicyQualifierInfo") {
+                let mut qr = qual.reader();
+                let Ok(qid) = qr.expect(tag::OID, "policyQualifierId") else {
+                    break;
+                };
+                let Ok(value) = qr.read() else { break };
+                match asn1::oid_to_string(qid.value).as_str() {
+                    "1.3.6.1.5.5.7.2.1" => policy.cps.extend(name::decode_string(&value)),
+                    "1.3.6.1.5.5.7.2.2" => policy.user_notices.extend(user_notice(value)),
+                    _ => {}
+                }
+            }
+        }
+        out.push(policy);
+    }
+    out
+}
+
+/// A UserNotice as text: the explicit text, else the notice reference.
+fn user_notice(t: Tlv<'_>) -> Option<String> {
+    let mut r = Reader::new(t.value);
+    let mut reference = None;
+    if let Ok(Some(nr)) = r.optional(tag::SEQUENCE) {
+        let mut n = nr.reader();
+        let org = n.read().ok().and_then(|o| name::decode_string(&o));
+        let numbers: Vec<String> = n
+            .expect(tag::SEQUENCE, "noticeNumbers")
+            .map(|s| {
+                let mut nums = s.reader();
+                std::iter::from_fn(|| nums.read().ok())
+                    .filter_map(|i| i.small_uint("noticeNumber").ok())
+                    .map(|i| format!("#{i}"))
+                    .collect()
+            })
+            .unwrap_or_default();
+        reference = org.map(|o| format!("{o} {}", numbers.join(" ")).trim_end().to_string());
+    }
+    let text = r.read().ok().and_then(|t| name::decode_string(&t));
+    text.or(reference)
 }
 
 fn attr_name(o: &[u8]) -> String {
@@ -162,6 +441,7 @@ impl CertificateDetails {
                 }
             })
             .collect();
+        let (ocsp_urls, ca_issuers_urls) = authority_info_access(c.der());
         CertificateDetails {
             subject: c.subject(),
             issuer: c.issuer(),
@@ -173,6 +453,9 @@ impl CertificateDetails {
             sha256_fingerprint: c.sha256_fingerprint(),
             sha1_fingerprint: hex::encode(crate::DigestAlgorithm::Sha1.digest(c.der())),
             key: c.key_info().clone(),
+            signature_algorithm: algorithm_name(c.signature_algorithm())
+                .map_or_else(|| c.signature_algorithm().to_string(), str::to_string),
+            signature_algorithm_oid: c.signature_algorithm().to_string(),
             key_usage: c
                 .key_usage()
                 .map(|v| v.into_iter().map(str::to_string).collect()),
@@ -181,6 +464,43 @@ impl CertificateDetails {
                 .map(|v| v.iter().map(|o| eku_name(o)).collect()),
             is_ca: c.is_ca(),
             self_issued: c.is_self_issued(),
+            subject_alt_names: c.subject_alt_names().iter().map(show_name).collect(),
+            subject_key_identifier: c.ski().map(hex::encode),
+            authority_key_identifier: c.aki().map(hex::encode),
+            crl_distribution_points: c
+                .crl_distribution_points()
+                .unwrap_or_default()
+                .iter()
+                .map(|dp| {
+                    let crl_issuer = dp.crl_issuer.clone().unwrap_or_default();
+                    // A relative name extends the CRL issuer's name: the cRLIssuer directory
+                    // name when there is one, else the certificate's issuer (§4.2.1.13).
+                    let issuer_der = crl_issuer
+                        .iter()
+                        .find_map(|n| match n {
+                            GeneralName::Directory(d) => Some(d.as_slice()),
+                            _ => None,
+                        })
+                        .unwrap_or(c.issuer_der());
+                    CrlDistributionPoint {
+                        names: dp
+                            .name
+                            .as_ref()
+                            .map(|n| n.names(issuer_der).iter().map(show_name).collect())
+                            .unwrap_or_default(),
+                        reasons: dp.reasons.map(|mask| {
+                            (0..REASONS.len())
+                                .filter(|i| mask & (1 << (i + 1)) != 0)
+                                .map(|i| REASONS[i].to_string())
+                                .collect()
+                        }),
+                        crl_issuer: crl_issuer.iter().map(show_name).collect(),
+                    }
+                })
+                .collect(),
+            ocsp_urls,
+            ca_issuers_urls,
+            certificate_policies: certificate_policies(c.der()),
         }
     }
 }
@@ -224,7 +544,9 @@ pub fn inspect(data: &[u8], at: Timestamp) -> Result<Inspection, Error> {
                         signer,
                         digest_algorithm: crate::DigestAlgorithm::from_oid(si.digest_algorithm.oid)
                             .map_or_else(|| si.digest_algorithm.dotted(), |d| d.name().to_string()),
-                        signature_algorithm: si.signature_algorithm.dotted(),
+                        signature_algorithm: algorithm_name(&si.signature_algorithm.dotted())
+                            .map_or_else(|| si.signature_algorithm.dotted(), str::to_string),
+                        signature_algorithm_oid: si.signature_algorithm.dotted(),
                         signing_time,
                         signed_attributes: si
                             .signed_attrs

@@ -89,7 +89,8 @@ pub use crypto::{DigestAlgorithm, KeyInfo};
 pub use encoding::time::Timestamp;
 pub use error::{Error, PinState, TokenError};
 pub use inspect::{
-    inspect, inspect_pkcs12, CertificateDetails, Inspection, NameField, SignerDetails,
+    inspect, inspect_pkcs12, CertificateDetails, CertificatePolicy, CrlDistributionPoint,
+    Inspection, NameField, SignerDetails,
 };
 pub use keys::SigningKey;
 pub use path::{CertVerdict, ChainError, ChainOptions, ChainOutcome};

@@ -96,7 +96,8 @@ impl Verifier {
     }
 
     /// Verify a signature file. Attached content is read from the file itself; for a detached
-    /// signature the content is `content` or, when `None` and the file is `X.p7s`, the file `X`.
+    /// signature the content is `content` or, when `None` and the file is `X.p7s` or `X.sig`,
+    /// the file `X`.
     /// `Err` only when a named file cannot be read; every verdict is in the report.
     pub fn verify_file(
         &self,
@@ -112,7 +113,7 @@ impl Verifier {
                 Detached::File(p.to_path_buf(), true)
             }
             None => match signature.extension().and_then(|e| e.to_str()) {
-                Some(e) if e.eq_ignore_ascii_case("p7s") => {
+                Some(e) if e.eq_ignore_ascii_case("p7s") || e.eq_ignore_ascii_case("sig") => {
                     Detached::File(signature.with_extension(""), false)
                 }
                 _ => Detached::None,

@@ -118,7 +118,7 @@ fn render(s: &mut String, i: &Inspection, lang: Lang) {
                     "    {} {} / {}",
                     lang.pick("algorithms:", "thuật toán:"),
                     sgn.digest_algorithm,
-                    sgn.signature_algorithm
+                    with_oid(&sgn.signature_algorithm, &sgn.signature_algorithm_oid)
                 );
                 let _ = writeln!(
                     s,
@@ -188,6 +188,12 @@ fn cert(s: &mut String, c: &CertificateDetails, lang: Lang, ind: &str) {
         c.not_after
     );
     let _ = writeln!(s, "{ind}{} {}", lang.pick("key:", "khóa:"), c.key);
+    let _ = writeln!(
+        s,
+        "{ind}{} {}",
+        lang.pick("signature algorithm:", "thuật toán ký:"),
+        with_oid(&c.signature_algorithm, &c.signature_algorithm_oid)
+    );
     if let Some(k) = &c.key_usage {
         let _ = writeln!(s, "{ind}keyUsage: {}", k.join(", "));
     }
@@ -197,6 +203,72 @@ fn cert(s: &mut String, c: &CertificateDetails, lang: Lang, ind: &str) {
     if c.is_ca {
         let _ = writeln!(s, "{ind}CA: {}", lang.pick("yes", "có"));
     }
+    if !c.subject_alt_names.is_empty() {
+        let _ = writeln!(s, "{ind}subjectAltName: {}", c.subject_alt_names.join(", "));
+    }
+    if let Some(k) = &c.subject_key_identifier {
+        let _ = writeln!(s, "{ind}subjectKeyIdentifier: {k}");
+    }
+    if let Some(k) = &c.authority_key_identifier {
+        let _ = writeln!(s, "{ind}authorityKeyIdentifier: {k}");
+    }
+    if !c.crl_distribution_points.is_empty() {
+        let _ = writeln!(s, "{ind}cRLDistributionPoints:");
+        for dp in &c.crl_distribution_points {
+            let mut line = dp.names.join(", ");
+            if let Some(r) = &dp.reasons {
+                let _ = write!(
+                    line,
+                    " ({} {})",
+                    lang.pick("reasons:", "lý do:"),
+                    r.join(", ")
+                );
+            }
+            if !dp.crl_issuer.is_empty() {
+                let _ = write!(
+                    line,
+                    " ({} {})",
+                    lang.pick("CRL issuer:", "bên cấp CRL:"),
+                    dp.crl_issuer.join(", ")
+                );
+            }
+            let _ = writeln!(s, "{ind}  {}", line.trim_start());
+        }
+    }
+    for u in &c.ocsp_urls {
+        let _ = writeln!(s, "{ind}OCSP: {u}");
+    }
+    for u in &c.ca_issuers_urls {
+        let _ = writeln!(s, "{ind}caIssuers: {u}");
+    }
+    if !c.certificate_policies.is_empty() {
+        let _ = writeln!(s, "{ind}certificatePolicies:");
+        for p in &c.certificate_policies {
+            match &p.name {
+                Some(n) => {
+                    let _ = writeln!(s, "{ind}  {} — {n}", p.oid);
+                }
+                None => {
+                    let _ = writeln!(s, "{ind}  {}", p.oid);
+                }
+            }
+            for u in &p.cps {
+                let _ = writeln!(s, "{ind}    CPS: {u}");
+            }
+            for n in &p.user_notices {
+                let _ = writeln!(s, "{ind}    {} {n}", lang.pick("notice:", "thông báo:"));
+            }
+        }
+    }
     let _ = writeln!(s, "{ind}SHA-256: {}", c.sha256_fingerprint);
     let _ = writeln!(s, "{ind}SHA-1:   {}", c.sha1_fingerprint);
+}
+
+/// `name (dotted)` when the OID has a name, else just the dotted OID.
+fn with_oid(name: &str, oid: &str) -> String {
+    if name == oid {
+        oid.to_string()
+    } else {
+        format!("{name} ({oid})")
+    }
 }

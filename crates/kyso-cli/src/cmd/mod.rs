@@ -1,6 +1,8 @@
 //! One module per subcommand, each with its clap `Args` and a `run`.
 pub mod chain;
+pub mod completions;
 pub mod inspect;
+pub mod man;
 pub mod sign;
 pub mod token;
 pub mod verify;

@@ -22,6 +22,7 @@ pub struct Args {
 enum TokenCommand {
     /// List the module's slots, tokens (label, manufacturer, model, serial, PIN state) and the
     /// certificates and keys on each token that are readable without login.
+    #[command(after_help = crate::help::after_help("kyso-token-list"))]
     List(ListArgs),
 }
 

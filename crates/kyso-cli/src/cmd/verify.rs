@@ -11,6 +11,7 @@ use kyso::{CheckResult, DocumentReport, Indication, Lang, Summary};
 
 use crate::exit;
 use crate::output::{self, LangArg};
+use crate::sigfile;
 
 /// `--format` values of `kyso verify`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, Default)]
@@ -47,7 +48,8 @@ pub struct Args {
     /// INSECURE: accept MD5/SHA-1 and RSA < 2048 / EC < 256 bits (reported as skipped).
     #[arg(long)]
     insecure_legacy_crypto: bool,
-    /// Signature files (.p7s, .p7m) or directories searched recursively.
+    /// Signature files (.p7s, .p7m, .sig) or directories searched recursively for them (a
+    /// .sig found there that is not CMS, e.g. OpenPGP, is skipped with a note).
     #[arg(value_name = "SIG", required = true)]
     inputs: Vec<PathBuf>,
 }
@@ -56,7 +58,15 @@ pub fn run(a: Args) -> Result<u8> {
     let format = if a.json { VerifyFormat::Json } else { a.format };
     let lang = output::lang(a.lang);
     let (anchors, intermediates) = a.certs.load()?;
-    let files = collect_inputs(&a.inputs)?;
+    let (files, skipped) = collect_inputs(&a.inputs)?;
+    for s in &skipped {
+        eprintln!(
+            "kyso: {} {}: {}",
+            lang.pick("note: skipped", "ghi chú: bỏ qua"),
+            s.path.display(),
+            s.format.describe(lang)
+        );
+    }
     if a.content.is_some() && files.len() != 1 {
         bail!(
             "--content names the content of one signature, but {} signature files were given",
@@ -124,6 +134,9 @@ pub fn run(a: Args) -> Result<u8> {
                         }
                         worst = worst.max(Some(d.indication));
                         out.document(&d);
+                        if d.sub_indication == Some(kyso::SubIndication::FormatFailure) {
+                            foreign_format_hint(&files[emitted], lang);
+                        }
                     }
                     Err(e) => {
                         eprintln!("kyso: error: {e}");
@@ -142,7 +155,7 @@ pub fn run(a: Args) -> Result<u8> {
             eprint!("\r\x1b[K");
         }
     });
-    out.finish(&summary, unreadable);
+    out.finish(&summary, unreadable, &skipped);
     if format == VerifyFormat::Text && anchors.is_empty() {
         eprintln!(
             "{}",
@@ -228,28 +241,73 @@ impl Emitter {
         }
     }
 
-    fn finish(mut self, sm: &Summary, unreadable: usize) {
+    fn finish(mut self, sm: &Summary, unreadable: usize, skipped: &[Skipped]) {
         match self.format {
-            VerifyFormat::Text => self.out.write(summary_line(sm, self.lang).as_bytes()),
-            VerifyFormat::Json => self.out.write(
-                format!(
-                    "\n  ],\n  \"summary\": {}\n}}\n",
+            VerifyFormat::Text => {
+                let mut line = summary_line(sm, self.lang);
+                if !skipped.is_empty() {
+                    line.pop();
+                    let _ = writeln!(
+                        line,
+                        "; {} .sig {}",
+                        skipped.len(),
+                        self.lang
+                            .pick("skipped (not CMS)", "bỏ qua (không phải CMS)")
+                    );
+                }
+                self.out.write(line.as_bytes())
+            }
+            VerifyFormat::Json => {
+                // "skipped" only when some were: the report of a run without .sig files stays
+                // exactly as before.
+                let mut tail = String::from("\n  ],");
+                if !skipped.is_empty() {
+                    let list: Vec<serde_json::Value> = skipped
+                        .iter()
+                        .map(|s| {
+                            serde_json::json!({
+                                "file": s.path.display().to_string(),
+                                "format": s.format.code(),
+                                "reason": s.format.describe(Lang::En),
+                            })
+                        })
+                        .collect();
+                    let _ = write!(
+                        tail,
+                        "\n  \"skipped\": {},",
+                        serde_json::to_string_pretty(&list)
+                            .unwrap_or_default()
+                            .replace('\n', "\n  ")
+                    );
+                }
+                let _ = write!(
+                    tail,
+                    "\n  \"summary\": {}\n}}\n",
                     serde_json::to_string_pretty(sm)
                         .unwrap_or_default()
                         .replace('\n', "\n  ")
-                )
-                .as_bytes(),
-            ),
+                );
+                self.out.write(tail.as_bytes())
+            }
             VerifyFormat::Junit => {
                 let mut x = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
                 let _ = writeln!(
                     x,
-                    "<testsuites><testsuite name=\"kyso verify\" tests=\"{}\" failures=\"{}\" errors=\"{unreadable}\" timestamp=\"{}\">",
-                    sm.total + unreadable,
+                    "<testsuites><testsuite name=\"kyso verify\" tests=\"{}\" failures=\"{}\" errors=\"{unreadable}\" skipped=\"{}\" timestamp=\"{}\">",
+                    sm.total + unreadable + skipped.len(),
                     sm.failed + sm.indeterminate,
+                    skipped.len(),
                     self.at
                 );
                 x.push_str(&self.cases);
+                for s in skipped {
+                    let _ = writeln!(
+                        x,
+                        "  <testcase classname=\"kyso.verify\" name=\"{}\"><skipped message=\"{}\"/></testcase>",
+                        xml(&s.path.display().to_string()),
+                        xml(&s.format.describe(Lang::En))
+                    );
+                }
                 x.push_str("</testsuite></testsuites>\n");
                 self.out.write(x.as_bytes());
             }
@@ -326,9 +384,34 @@ fn verify_stdin(
     Ok(report)
 }
 
-/// Expand directories (recursively, `.p7s` and `.p7m`, sorted) and check files exist.
-fn collect_inputs(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
+/// A `.sig` file found in a directory that is not CMS.
+struct Skipped {
+    path: PathBuf,
+    format: sigfile::Format,
+}
+
+/// For a file that is not CMS at all, say what it is when kyso recognises it (stderr).
+fn foreign_format_hint(file: &Path, lang: Lang) {
+    if file.as_os_str() == "-" {
+        return;
+    }
+    if let Some(f @ (sigfile::Format::OpenPgp | sigfile::Format::Ssh | sigfile::Format::Minisign)) =
+        sigfile::sniff_file(file)
+    {
+        eprintln!(
+            "kyso: {} {}: {}",
+            lang.pick("hint:", "gợi ý:"),
+            file.display(),
+            f.describe(lang)
+        );
+    }
+}
+
+/// Expand directories (recursively: `.p7s`, `.p7m`, and `.sig` files that hold CMS; sorted)
+/// and check that files exist. Files named on the command line are always verified.
+fn collect_inputs(inputs: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<Skipped>)> {
     let mut out = Vec::new();
+    let mut skipped = Vec::new();
     if inputs.iter().filter(|p| p.as_os_str() == "-").count() > 1 {
         bail!("standard input (-) can be given only once");
     }
@@ -342,15 +425,40 @@ fn collect_inputs(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
             let mut found = Vec::new();
             walk(p, &mut found, 0)?;
             found.sort();
-            if found.is_empty() {
-                eprintln!("kyso: warning: no .p7s or .p7m files under {}", p.display());
+            // `.sig` is also what gpg, ssh-keygen, minisign and signify write: verify only
+            // CMS ones (an unreadable file stays in, so that its error is reported).
+            let before = skipped.len();
+            found.retain(|f| {
+                if !has_extension(f, "sig") {
+                    return true;
+                }
+                match sigfile::sniff_file(f) {
+                    Some(sigfile::Format::Cms) | None => true,
+                    Some(format) => {
+                        skipped.push(Skipped {
+                            path: f.clone(),
+                            format,
+                        });
+                        false
+                    }
+                }
+            });
+            if found.is_empty() && skipped.len() == before {
+                eprintln!(
+                    "kyso: warning: no .p7s, .p7m or .sig files under {}",
+                    p.display()
+                );
             }
             out.extend(found);
         } else {
             out.push(p.clone());
         }
     }
-    Ok(out)
+    Ok((out, skipped))
+}
+
+fn has_extension(p: &Path, ext: &str) -> bool {
+    p.extension().is_some_and(|x| x.eq_ignore_ascii_case(ext))
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) -> Result<()> {
@@ -366,10 +474,7 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) -> Result<()> {
         let p = e.path();
         if ft.is_dir() {
             walk(&p, out, depth + 1)?;
-        } else if p
-            .extension()
-            .is_some_and(|x| x.eq_ignore_ascii_case("p7s") || x.eq_ignore_ascii_case("p7m"))
-        {
+        } else if ["p7s", "p7m", "sig"].iter().any(|x| has_extension(&p, x)) {
             out.push(p);
         }
     }

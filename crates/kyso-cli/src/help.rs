@@ -1,0 +1,405 @@
+//! Examples and extra sections of every command's `--help`, kept in one table so that
+//! `kyso man` renders the same text as EXAMPLES (and EXIT STATUS, ENVIRONMENT, ...) sections,
+//! and a test can parse every example against the real command line.
+
+use std::fmt::Write as _;
+
+use clap::builder::StyledStr;
+
+/// One example: what it does, then the command line (at most one line of 96 characters, so
+/// that clap's wrapping at 100 columns never breaks it).
+pub struct Example {
+    pub what: &'static str,
+    pub run: &'static str,
+}
+
+/// The help of one command, found by its man page name (`kyso`, `kyso-sign`, `kyso-token-list`).
+pub struct Help {
+    pub page: &'static str,
+    pub examples: &'static [Example],
+    /// Further sections: (title in the help, title of the man section, text).
+    pub sections: &'static [(&'static str, &'static str, &'static str)],
+}
+
+const fn ex(what: &'static str, run: &'static str) -> Example {
+    Example { what, run }
+}
+
+const TOKEN_LIST: &[Example] = &[
+    ex(
+        "Slots, tokens (label, serial, PIN state), certificates and keys a module sees",
+        "kyso token list --module /usr/lib/softhsm/libsofthsm2.so",
+    ),
+    ex(
+        "The module from the environment, as JSON",
+        "KYSO_PKCS11_MODULE=/usr/lib/libeToken.so kyso token list --format json",
+    ),
+    ex(
+        "Days left of the certificates on the token, counted from a given date",
+        "kyso token list --at 2027-01-01T00:00:00+07:00",
+    ),
+];
+
+/// Every command's help, in the order of `kyso --help`.
+pub const ALL: &[Help] = &[
+    Help {
+        page: "kyso",
+        examples: &[
+            ex(
+                "Sign a document with a PKCS#12 file (writes decision.pdf.p7s)",
+                "kyso sign --p12 official.p12 --pass env:P12_PASS decision.pdf",
+            ),
+            ex(
+                "Verify it against the root certificates you trust",
+                "kyso verify --trust roots.pem decision.pdf.p7s",
+            ),
+            ex(
+                "See what a certificate or a signature holds",
+                "kyso inspect official.pem decision.pdf.p7s",
+            ),
+            ex(
+                "Each command has its own examples",
+                "kyso sign --help",
+            ),
+            ex(
+                "Shell completion and man pages",
+                "kyso completions bash > ~/.local/share/bash-completion/completions/kyso",
+            ),
+            ex("", "kyso man ~/.local/share/man/man1"),
+        ],
+        sections: &[
+            (
+                "Vietnamese output",
+                "LANGUAGE",
+                "Add --lang vi to sign, verify, inspect or chain, or run kyso under a Vietnamese \
+                 locale: LANG=vi_VN.UTF-8 (LC_ALL or LC_MESSAGES, when set, take precedence). \
+                 Help and man pages are in English; JSON keys and codes always are.\n\
+                 Tiếng Việt: thêm --lang vi, hoặc đặt LANG=vi_VN.UTF-8.",
+            ),
+            (
+                "Environment",
+                "ENVIRONMENT",
+                "KYSO_TRUST                 trust anchors for verify and chain without --trust\n\
+                 KYSO_PKCS11_MODULE         PKCS#11 module for sign --pkcs11 and token list\n\
+                 LC_ALL, LC_MESSAGES, LANG  language of the text output (vi...: Vietnamese)",
+            ),
+            (
+                "Exit status",
+                "EXIT STATUS",
+                "0  every signature is TOTAL-PASSED, or the command succeeded\n\
+                 1  a signature is TOTAL-FAILED, or signing was refused or failed\n\
+                 2  usage error, or an input could not be read at all\n\
+                 3  none failed, at least one is INDETERMINATE",
+            ),
+        ],
+    },
+    Help {
+        page: "kyso-sign",
+        examples: &[
+            ex(
+                "Detached signature decision.pdf.p7s with a key file; the CA chain is embedded",
+                "kyso sign --key official.key --cert official.pem --chain ca-chain.pem decision.pdf",
+            ),
+            ex(
+                "Attached signature decision.pdf.p7m from a PKCS#12 file, password from $P12_PASS",
+                "kyso sign --p12 official.p12 --pass env:P12_PASS --attached decision.pdf",
+            ),
+            ex(
+                "Co-sign: the organisation adds its signature to the official's (kept byte for byte)",
+                "kyso sign --p12 org.p12 --pass env:ORG_PASS --add-to decision.pdf.p7s decision.pdf",
+            ),
+            ex(
+                "RSA-PSS with SHA-384, to a file of your choice",
+                "kyso sign --key official.key --cert official.pem --pss --digest sha384 -o pss.p7s decision.pdf",
+            ),
+            ex(
+                "A batch; after an interruption, run it again with --resume",
+                "kyso sign --p12 official.p12 --pass env:P12_PASS --resume dossier/*.pdf",
+            ),
+            ex(
+                "Standard input to standard output",
+                "kyso sign --p12 official.p12 --pass env:P12_PASS -o - - < decision.pdf > signature.p7s",
+            ),
+            ex(
+                "USB token (PKCS#11), module from $KYSO_PKCS11_MODULE, PIN from $TOKEN_PIN",
+                "kyso sign --pkcs11 'pkcs11:token=Nguyen%20Van%20An;id=%01' --pin env:TOKEN_PIN qd.pdf",
+            ),
+            ex(
+                "The module named here; kyso shows the PIN state, then asks for the PIN",
+                "kyso sign --module /usr/lib/libeToken.so --pkcs11 'pkcs11:token=So%20Noi%20vu' qd.pdf",
+            ),
+        ],
+        sections: &[],
+    },
+    Help {
+        page: "kyso-verify",
+        examples: &[
+            ex(
+                "A detached signature; its content is decision.pdf beside it",
+                "kyso verify --trust roots.pem decision.pdf.p7s",
+            ),
+            ex(
+                "An attached signature, trust anchors from the environment, report in Vietnamese",
+                "KYSO_TRUST=roots.pem kyso verify --lang vi decision.pdf.p7m",
+            ),
+            ex(
+                "Every .p7s, .p7m and CMS .sig under a directory, as of a given time, as JSON",
+                "kyso verify --trust roots.pem --at 2026-06-01T12:00:00+07:00 --format json archive/",
+            ),
+            ex(
+                "JUnit XML for CI: one test case per signature file",
+                "kyso verify --trust roots.pem --format junit archive/ > kyso-junit.xml",
+            ),
+            ex(
+                "The signature on standard input, its content named",
+                "kyso verify --trust roots.pem --content decision.pdf - < signature.p7s",
+            ),
+            ex(
+                "Revocation from CRL files; every certificate must have a known status",
+                "kyso verify --trust roots.pem --crl crls/ --revocation required decision.pdf.p7s",
+            ),
+        ],
+        sections: &[],
+    },
+    Help {
+        page: "kyso-inspect",
+        examples: &[
+            ex(
+                "A certificate: names, validity, usages, CRL and OCSP URLs, policies, key ids",
+                "kyso inspect official.pem",
+            ),
+            ex(
+                "A signature: signers, signed attributes, embedded certificates, as JSON",
+                "kyso inspect --format json decision.pdf.p7s",
+            ),
+            ex(
+                "The certificates inside a PKCS#12 file, password from $P12_PASS",
+                "kyso inspect --pass env:P12_PASS official.p12",
+            ),
+            ex("In Vietnamese", "kyso inspect --lang vi ca-chain.pem"),
+        ],
+        sections: &[],
+    },
+    Help {
+        page: "kyso-chain",
+        examples: &[
+            ex(
+                "The path from a certificate to the trusted roots, as a tree",
+                "kyso chain --trust roots.pem --intermediates ca-chain.pem official.pem",
+            ),
+            ex(
+                "As of a given time, as JSON; the file holds the certificate, then its CA chain",
+                "kyso chain --trust roots.pem --at 2026-06-01T00:00:00Z --format json official-chain.pem",
+            ),
+            ex(
+                "The certificate must allow e-mail protection (extendedKeyUsage)",
+                "kyso chain --trust roots.pem --intermediates ca-chain.pem --eku emailProtection official.pem",
+            ),
+            ex(
+                "Valid for the VGCA policy (RFC 5280 §6.1.1); chain.pem: the certificate, then its CA",
+                "kyso chain --trust vgca-g2.der --policy 2.16.704.1.1.1.1.1 --require-explicit-policy chain.pem",
+            ),
+            ex(
+                "Revocation from CRL files; every certificate must have a known status",
+                "kyso chain --trust roots.pem --crl crls/ --revocation required official-chain.pem",
+            ),
+        ],
+        sections: &[],
+    },
+    Help {
+        page: "kyso-token",
+        examples: TOKEN_LIST,
+        sections: &[],
+    },
+    Help {
+        page: "kyso-token-list",
+        examples: TOKEN_LIST,
+        sections: &[],
+    },
+    Help {
+        page: "kyso-completions",
+        examples: &[
+            ex(
+                "bash (bash-completion loads it on first use)",
+                "kyso completions bash > ~/.local/share/bash-completion/completions/kyso",
+            ),
+            ex(
+                "zsh: a directory on $fpath (add fpath=(~/.zfunc $fpath) before compinit)",
+                "kyso completions zsh > ~/.zfunc/_kyso",
+            ),
+            ex(
+                "fish",
+                "kyso completions fish > ~/.config/fish/completions/kyso.fish",
+            ),
+            ex(
+                "PowerShell: append to your profile",
+                "kyso completions powershell >> $PROFILE",
+            ),
+            ex(
+                "elvish: add this line to ~/.config/elvish/rc.elv",
+                "eval (kyso completions elvish | slurp)",
+            ),
+        ],
+        sections: &[],
+    },
+    Help {
+        page: "kyso-man",
+        examples: &[
+            ex(
+                "For you (man-db finds ~/.local/share/man when ~/.local/bin is on PATH)",
+                "kyso man ~/.local/share/man/man1",
+            ),
+            ex(
+                "For everyone, replacing the pages of an earlier version",
+                "sudo kyso man --force /usr/local/share/man/man1",
+            ),
+        ],
+        sections: &[],
+    },
+];
+
+/// The help of the command whose man page is `page`.
+pub fn of(page: &str) -> Option<&'static Help> {
+    ALL.iter().find(|h| h.page == page)
+}
+
+/// The `after_help` text of a command: its examples and further sections, with headings
+/// styled like clap's own ("Usage:", "Options:").
+pub fn after_help(page: &str) -> StyledStr {
+    let Some(h) = of(page) else {
+        return StyledStr::new();
+    };
+    let head = clap::builder::Styles::default().get_header().to_owned();
+    let mut s = String::new();
+    let _ = writeln!(s, "{head}Examples:{head:#}");
+    for e in h.examples {
+        if !e.what.is_empty() {
+            let _ = writeln!(s, "  # {}", e.what);
+        }
+        let _ = writeln!(s, "  {}", e.run);
+    }
+    for (title, _, text) in h.sections {
+        let _ = writeln!(s, "\n{head}{title}:{head:#}");
+        for line in text.lines() {
+            let _ = writeln!(s, "  {line}");
+        }
+    }
+    StyledStr::from(s.trim_end().to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::{CommandFactory, Parser};
+
+    /// The words of a one-line shell command up to its first redirection or pipe, without
+    /// leading `VAR=value` assignments and `sudo`; `None` when it does not run kyso.
+    fn kyso_words(line: &str) -> Option<Vec<String>> {
+        let mut words = Vec::new();
+        let (mut cur, mut quote, mut any) = (String::new(), None, false);
+        for c in line.chars() {
+            match (quote, c) {
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), c) => cur.push(c),
+                (None, '\'' | '"') => {
+                    quote = Some(c);
+                    any = true;
+                }
+                (None, ' ') => {
+                    if any || !cur.is_empty() {
+                        words.push(std::mem::take(&mut cur));
+                    }
+                    any = false;
+                }
+                (None, '<' | '>' | '|') => break,
+                (None, c) => cur.push(c),
+            }
+        }
+        if any || !cur.is_empty() {
+            words.push(cur);
+        }
+        let assignment = |w: &str| w.contains('=') && !w.starts_with('-');
+        let first = words.iter().position(|w| !assignment(w) && w != "sudo")?;
+        (words[first] == "kyso").then(|| words.split_off(first))
+    }
+
+    #[test]
+    fn the_word_splitter_reads_quotes_assignments_and_redirections() {
+        assert_eq!(
+            kyso_words("KYSO_TRUST=r.pem kyso verify --pkcs11 'a b;c' x > out"),
+            Some(
+                vec!["kyso", "verify", "--pkcs11", "a b;c", "x"]
+                    .into_iter()
+                    .map(String::from)
+                    .collect()
+            )
+        );
+        assert_eq!(kyso_words("eval (kyso completions elvish | slurp)"), None);
+        assert_eq!(kyso_words("sudo kyso man d").map(|w| w.len()), Some(3));
+    }
+
+    #[test]
+    fn every_example_is_accepted_by_the_command_line() {
+        let mut parsed = 0;
+        for h in ALL {
+            for e in h.examples {
+                assert!(
+                    e.run.len() <= 96 && e.what.len() <= 94,
+                    "{}: wider than the 100 columns clap wraps at: {}",
+                    h.page,
+                    e.run
+                );
+                let Some(words) = kyso_words(e.run) else {
+                    continue;
+                };
+                if let Err(err) = crate::Cli::try_parse_from(&words) {
+                    // `--help` is an example too: clap reports it as a "display help" error.
+                    assert_eq!(
+                        err.kind(),
+                        clap::error::ErrorKind::DisplayHelp,
+                        "{}: `{}` is not a valid command line:\n{err}",
+                        h.page,
+                        e.run
+                    );
+                }
+                parsed += 1;
+            }
+        }
+        assert!(parsed > 30, "only {parsed} examples were checked");
+    }
+
+    #[test]
+    fn every_command_has_examples_of_itself_and_no_entry_is_stale() {
+        fn pages(cmd: &clap::Command, out: &mut Vec<(String, String)>) {
+            // (man page name, the command line that runs it)
+            let page = cmd.get_display_name().unwrap_or(cmd.get_name()).to_string();
+            let line = page.replace('-', " ");
+            out.push((page, line));
+            for s in cmd.get_subcommands() {
+                pages(s, out);
+            }
+        }
+        let mut cli = crate::Cli::command().disable_help_subcommand(true);
+        cli.build();
+        let mut all = Vec::new();
+        pages(&cli, &mut all);
+        for (page, line) in &all {
+            let h = of(page).unwrap_or_else(|| panic!("no examples for {page}"));
+            assert!(
+                h.examples.iter().any(|e| e
+                    .run
+                    .split(" > ")
+                    .next()
+                    .is_some_and(|r| r.contains(line.as_str()))),
+                "{page}: no example runs `{line}`"
+            );
+        }
+        for h in ALL {
+            assert!(
+                all.iter().any(|(p, _)| p == h.page),
+                "help entry {} names no command",
+                h.page
+            );
+        }
+    }
+}
