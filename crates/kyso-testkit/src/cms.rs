@@ -172,7 +172,10 @@ fn signer_info(s: &SignerSpec, content: &[u8]) -> Vec<u8> {
             // being the default hashAlgorithm (RFC 5035 §3).
             let cert_hash = openssl::sha::sha256(&s.signer.cert_der());
             let id = der::seq(&[der::octets(&cert_hash)]);
-            attrs.push(attr("1.2.840.113549.1.9.16.2.47", der::seq(&[der::seq(&[id])])));
+            attrs.push(attr(
+                "1.2.840.113549.1.9.16.2.47",
+                der::seq(&[der::seq(&[id])]),
+            ));
         }
         let set = der::set_of(&attrs);
         let implicit = {
@@ -213,7 +216,11 @@ pub fn sign(content: &[u8], spec: &CmsSpec) -> Vec<u8> {
     if !spec.crls.is_empty() {
         sd.push(der::ctx(1, &spec.crls.concat()));
     }
-    let infos: Vec<_> = spec.signers.iter().map(|s| signer_info(s, content)).collect();
+    let infos: Vec<_> = spec
+        .signers
+        .iter()
+        .map(|s| signer_info(s, content))
+        .collect();
     // SignerInfos keep the given order (as CMS writers do), so reports index them predictably.
     sd.push(der::tlv(0x31, &infos.concat()));
     der::seq(&[
@@ -270,7 +277,13 @@ mod tests {
         let store = store.build();
         let mut out = Vec::new();
         let detached = (!attached).then_some(content);
-        let r = cms.verify(None, Some(&store), detached, Some(&mut out), CMSOptions::BINARY);
+        let r = cms.verify(
+            None,
+            Some(&store),
+            detached,
+            Some(&mut out),
+            CMSOptions::BINARY,
+        );
         if let Err(e) = &r {
             eprintln!("openssl: {e}");
         }
@@ -307,10 +320,15 @@ mod tests {
                 certs: vec![leaf.clone(), pki.sub.clone()],
                 ..CmsSpec::default()
             };
-            assert!(!openssl_verifies(&pki, &sign(content, &bad), content, false));
+            assert!(!openssl_verifies(
+                &pki,
+                &sign(content, &bad),
+                content,
+                false
+            ));
         }
         let leaf = pki.leaf(CertSpec::ee("Lê Văn Cường"));
-        let der = openssl_sign(content, &leaf, &[pki.sub.clone()], false, true);
+        let der = openssl_sign(content, &leaf, std::slice::from_ref(&pki.sub), false, true);
         assert!(openssl_verifies(&pki, &der, content, false));
     }
 }

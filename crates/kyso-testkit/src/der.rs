@@ -124,7 +124,7 @@ pub fn named_bits(positions: &[u8]) -> Vec<u8> {
     for p in positions {
         b[*p as usize / 8] |= 0x80 >> (p % 8);
     }
-    let unused = (7 - max % 8) as u8;
+    let unused = 7 - max % 8;
     let mut c = vec![unused];
     c.extend_from_slice(&b);
     tlv(0x03, &c)
@@ -155,7 +155,10 @@ pub fn time(unix: i64) -> Vec<u8> {
 /// GeneralizedTime (for CRL entry invalidityDate-like fields, always this form).
 pub fn generalized_time(unix: i64) -> Vec<u8> {
     let (y, mo, d, h, mi, s) = civil(unix);
-    tlv(0x18, format!("{y:04}{mo:02}{d:02}{h:02}{mi:02}{s:02}Z").as_bytes())
+    tlv(
+        0x18,
+        format!("{y:04}{mo:02}{d:02}{h:02}{mi:02}{s:02}Z").as_bytes(),
+    )
 }
 
 /// Unix time to (year, month, day, hour, minute, second), proleptic Gregorian, UTC.
@@ -256,7 +259,10 @@ mod tests {
     #[test]
     fn encodings() {
         assert_eq!(oid("2.5.29.19"), vec![6, 3, 0x55, 0x1d, 0x13]);
-        assert_eq!(oid("1.2.840.113549"), vec![6, 6, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d]);
+        assert_eq!(
+            oid("1.2.840.113549"),
+            vec![6, 6, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d]
+        );
         assert_eq!(int(0), vec![2, 1, 0]);
         assert_eq!(int(128), vec![2, 2, 0, 128]);
         // digitalSignature(0), nonRepudiation(1): 03 02 06 c0

@@ -325,7 +325,11 @@ impl CertSpec {
     }
 
     /// basicConstraints as given (`None` removes it).
-    pub fn basic_constraints(mut self, bc: Option<(bool, Option<u32>)>, critical: bool) -> CertSpec {
+    pub fn basic_constraints(
+        mut self,
+        bc: Option<(bool, Option<u32>)>,
+        critical: bool,
+    ) -> CertSpec {
         self.basic_constraints = bc;
         self.basic_constraints_critical = critical;
         self
@@ -413,11 +417,7 @@ impl Issued {
     }
     /// Serial number, big-endian magnitude.
     pub fn serial(&self) -> Vec<u8> {
-        self.cert
-            .serial_number()
-            .to_bn()
-            .expect("serial")
-            .to_vec()
+        self.cert.serial_number().to_bn().expect("serial").to_vec()
     }
     /// The subject name, DER.
     pub fn subject_der(&self) -> Vec<u8> {
@@ -505,7 +505,11 @@ fn extension(oid: &str, critical: bool, value: &[u8]) -> X509Extension {
     X509Extension::new_from_der(&o, critical, &v).expect("extension")
 }
 
-fn extensions(spec: &CertSpec, subject_kid: &[u8], issuer_kid: Option<&[u8]>) -> Vec<X509Extension> {
+fn extensions(
+    spec: &CertSpec,
+    subject_kid: &[u8],
+    issuer_kid: Option<&[u8]>,
+) -> Vec<X509Extension> {
     let mut out = Vec::new();
     if let Some((ca, pl)) = spec.basic_constraints {
         let mut f = Vec::new();
@@ -515,7 +519,11 @@ fn extensions(spec: &CertSpec, subject_kid: &[u8], issuer_kid: Option<&[u8]>) ->
         if let Some(n) = pl {
             f.push(der::int(n.into()));
         }
-        out.push(extension("2.5.29.19", spec.basic_constraints_critical, &der::seq(&f)));
+        out.push(extension(
+            "2.5.29.19",
+            spec.basic_constraints_critical,
+            &der::seq(&f),
+        ));
     }
     if let Some(ku) = &spec.key_usage {
         let bits: Vec<u8> = ku.iter().map(|k| *k as u8).collect();
@@ -528,7 +536,11 @@ fn extensions(spec: &CertSpec, subject_kid: &[u8], issuer_kid: Option<&[u8]>) ->
     if spec.key_ids {
         out.push(extension("2.5.29.14", false, &der::octets(subject_kid)));
         if let Some(k) = issuer_kid {
-            out.push(extension("2.5.29.35", false, &der::seq(&[der::ctx_prim(0, k)])));
+            out.push(extension(
+                "2.5.29.35",
+                false,
+                &der::seq(&[der::ctx_prim(0, k)]),
+            ));
         }
     }
     if !spec.san.is_empty() {
@@ -571,10 +583,16 @@ fn extensions(spec: &CertSpec, subject_kid: &[u8], issuer_kid: Option<&[u8]>) ->
     if !spec.ocsp.is_empty() || !spec.ca_issuers.is_empty() {
         let mut v = Vec::new();
         for u in &spec.ocsp {
-            v.push(der::seq(&[der::oid("1.3.6.1.5.5.7.48.1"), der::ctx_prim(6, u.as_bytes())]));
+            v.push(der::seq(&[
+                der::oid("1.3.6.1.5.5.7.48.1"),
+                der::ctx_prim(6, u.as_bytes()),
+            ]));
         }
         for u in &spec.ca_issuers {
-            v.push(der::seq(&[der::oid("1.3.6.1.5.5.7.48.2"), der::ctx_prim(6, u.as_bytes())]));
+            v.push(der::seq(&[
+                der::oid("1.3.6.1.5.5.7.48.2"),
+                der::ctx_prim(6, u.as_bytes()),
+            ]));
         }
         out.push(extension("1.3.6.1.5.5.7.1.1", false, &der::seq(&v)));
     }
@@ -691,7 +709,9 @@ impl Pki {
     pub fn with_key_types(root: KeyType, sub: KeyType) -> Pki {
         let serial = AtomicU64::new(0x1000);
         let root = self_signed_with(&serial, CertSpec::ca("Kyso Testkit Root CA").key_type(root));
-        let sub_spec = CertSpec::ca("Kyso Testkit Sub CA").key_type(sub).path_len(0);
+        let sub_spec = CertSpec::ca("Kyso Testkit Sub CA")
+            .key_type(sub)
+            .path_len(0);
         let sub = issue_with(&serial, &root, sub_spec);
         Pki { root, sub, serial }
     }
@@ -780,7 +800,12 @@ fn build(
 /// CRL whose signature does not verify).
 pub fn crl(issuer: &Issued, signing_key: &PKey<Private>, spec: &CrlSpec) -> Vec<u8> {
     let (md, alg) = sig_alg(signing_key);
-    let mut tbs = vec![der::int(1), alg.clone(), issuer.subject_der(), der::time(spec.this_update)];
+    let mut tbs = vec![
+        der::int(1),
+        alg.clone(),
+        issuer.subject_der(),
+        der::time(spec.this_update),
+    ];
     if let Some(n) = spec.next_update {
         tbs.push(der::time(n));
     }
@@ -791,7 +816,8 @@ pub fn crl(issuer: &Issued, signing_key: &PKey<Private>, spec: &CrlSpec) -> Vec<
             .map(|r| {
                 let mut e = vec![der::uint(&r.serial), der::time(r.at)];
                 if let Some(code) = r.reason {
-                    let ext = der::seq(&[der::oid("2.5.29.21"), der::octets(&der::enumerated(code))]);
+                    let ext =
+                        der::seq(&[der::oid("2.5.29.21"), der::octets(&der::enumerated(code))]);
                     e.push(der::seq(&[ext]));
                 }
                 der::seq(&e)
@@ -805,7 +831,10 @@ pub fn crl(issuer: &Issued, signing_key: &PKey<Private>, spec: &CrlSpec) -> Vec<
         exts.push(der::seq(&[der::oid("2.5.29.35"), der::octets(&aki)]));
     }
     if let Some(n) = spec.number {
-        exts.push(der::seq(&[der::oid("2.5.29.20"), der::octets(&der::int(n))]));
+        exts.push(der::seq(&[
+            der::oid("2.5.29.20"),
+            der::octets(&der::int(n)),
+        ]));
     }
     if !exts.is_empty() {
         tbs.push(der::ctx(0, &der::seq(&exts)));
@@ -818,8 +847,8 @@ pub fn crl(issuer: &Issued, signing_key: &PKey<Private>, spec: &CrlSpec) -> Vec<
 #[cfg(test)]
 mod tests {
     use super::*;
-    use openssl::stack::Stack;
     use openssl::ssl::SslFiletype;
+    use openssl::stack::Stack;
     use openssl::x509::store::{X509Lookup, X509StoreBuilder};
     use openssl::x509::verify::{X509VerifyFlags, X509VerifyParam};
     use openssl::x509::{X509Crl, X509StoreContext};
@@ -843,21 +872,33 @@ mod tests {
         let mut chain = Stack::new().unwrap();
         chain.push(pki.sub.cert.clone()).unwrap();
         let mut ctx = X509StoreContext::new().unwrap();
-        let ok = ctx
-            .init(&store, &leaf.cert, &chain, |c| {
-                Ok(if c.verify_cert()? { Ok(()) } else { Err(c.error().to_string()) })
+        ctx.init(&store, &leaf.cert, &chain, |c| {
+            Ok(if c.verify_cert()? {
+                Ok(())
+            } else {
+                Err(c.error().to_string())
             })
-            .unwrap();
-        ok
+        })
+        .unwrap()
     }
 
     #[test]
     fn openssl_accepts_the_pki_and_sees_the_revocation() {
         let pki = Pki::new();
-        for kt in [KeyType::P256, KeyType::P384, KeyType::Ed25519, KeyType::RSA2048] {
+        for kt in [
+            KeyType::P256,
+            KeyType::P384,
+            KeyType::Ed25519,
+            KeyType::RSA2048,
+        ] {
             let leaf = pki.leaf(
                 CertSpec::ee("Nguyễn Văn An")
-                    .vietnamese("Hà Nội", "Sở Tư pháp Hà Nội", "Nguyễn Văn An", "CCCD:001085012345")
+                    .vietnamese(
+                        "Hà Nội",
+                        "Sở Tư pháp Hà Nội",
+                        "Nguyễn Văn An",
+                        "CCCD:001085012345",
+                    )
                     .key_type(kt)
                     .crl_dp("http://127.0.0.1:1/sub.crl")
                     .ocsp("http://127.0.0.1:1/ocsp")
@@ -896,11 +937,16 @@ mod tests {
                 .key_type(KeyType::P256)
                 .validity("2020-01-01T00:00:00Z", "2021-01-01T00:00:00Z"),
         );
-        assert!(verify(&pki, &expired, None).unwrap_err().contains("expired"));
+        assert!(verify(&pki, &expired, None)
+            .unwrap_err()
+            .contains("expired"));
         let nc = CertSpec::ca("NC").name_constraints(&["dns:.gov.vn"], &["email:x@y.vn"]);
         let ca = pki.issue(&pki.root, nc.key_type(KeyType::P256));
         let text = String::from_utf8(ca.cert.to_text().unwrap()).unwrap();
-        assert!(text.contains("Permitted") && text.contains(".gov.vn"), "{text}");
+        assert!(
+            text.contains("Permitted") && text.contains(".gov.vn"),
+            "{text}"
+        );
         assert_eq!(KeyType::parse("rsa3072"), Some(KeyType::RSA3072));
         assert_eq!(KeyType::parse("ed25519"), Some(KeyType::Ed25519));
     }

@@ -89,7 +89,11 @@ fn drop_stops_the_server_even_during_a_delay() {
     }
     let start = Instant::now();
     drop(s);
-    assert!(start.elapsed() < Duration::from_secs(2), "{:?}", start.elapsed());
+    assert!(
+        start.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        start.elapsed()
+    );
     assert!(client.join().unwrap().is_err());
     // Nobody listens any more.
     assert!(std::net::TcpStream::connect_timeout(&addr, Duration::from_millis(500)).is_err());

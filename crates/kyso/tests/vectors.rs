@@ -8,7 +8,9 @@ use std::collections::BTreeSet;
 use std::path::Path;
 use std::sync::OnceLock;
 
-use kyso::{Certificate, CheckResult, Crl, RevocationMode, Signer, SigningKey, Timestamp, Verifier};
+use kyso::{
+    Certificate, CheckResult, Crl, RevocationMode, Signer, SigningKey, Timestamp, Verifier,
+};
 use kyso_testkit::cms::{self, CmsSpec, Digest, SignerSpec};
 use kyso_testkit::{CertSpec, CrlSpec, Issued, KeyType, KeyUsage, Pki};
 use serde::Deserialize;
@@ -222,7 +224,12 @@ fn run(v: &Vector) -> Outcome {
     };
     let issuer = cas.last().expect("a CA").clone();
     let mut spec = CertSpec::ee("Nguyễn Văn An")
-        .vietnamese("Hà Nội", "Sở Tư pháp Hà Nội", "Nguyễn Văn An", "CCCD:001085012345")
+        .vietnamese(
+            "Hà Nội",
+            "Sở Tư pháp Hà Nội",
+            "Nguyễn Văn An",
+            "CCCD:001085012345",
+        )
         .key_type(key_type(&v.signer.key, KeyType::RSA2048));
     if let (Some(a), Some(b)) = (&v.signer.not_before, &v.signer.not_after) {
         spec = spec.validity(a, b);
@@ -238,7 +245,9 @@ fn run(v: &Vector) -> Outcome {
 
     let s = &v.signature;
     let embedded: Vec<Issued> = match s.embed.as_str() {
-        "chain" => std::iter::once(leaf.clone()).chain(cas.iter().cloned()).collect(),
+        "chain" => std::iter::once(leaf.clone())
+            .chain(cas.iter().cloned())
+            .collect(),
         "signer" => vec![leaf.clone()],
         "none" => Vec::new(),
         other => panic!("embed {other}"),
@@ -302,7 +311,8 @@ fn run(v: &Vector) -> Outcome {
         "other" => {
             static OTHER: OnceLock<Issued> = OnceLock::new();
             let o = OTHER.get_or_init(|| {
-                shared().self_signed(CertSpec::ca("Tổ chức Không liên quan").key_type(KeyType::P256))
+                shared()
+                    .self_signed(CertSpec::ca("Tổ chức Không liên quan").key_type(KeyType::P256))
             });
             vec![kyso_cert(o)]
         }
@@ -452,19 +462,32 @@ fn vectors() {
     let mut names = BTreeSet::new();
     for f in &files {
         let text = std::fs::read_to_string(f).expect("read vector file");
-        let file: File = toml::from_str(&text)
-            .unwrap_or_else(|e| panic!("{}: {e}", f.display()));
+        let file: File = toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
         for v in &file.vector {
-            assert!(names.insert(v.name.clone()), "duplicate vector name {}", v.name);
+            assert!(
+                names.insert(v.name.clone()),
+                "duplicate vector name {}",
+                v.name
+            );
             if only.as_ref().is_some_and(|o| o != &v.name) {
                 continue;
             }
             let o = run(v);
             let mut problems = Vec::new();
-            compare(&v.expect, &o.indication, &o.sub_indication, o.sigs.first(), &mut problems);
+            compare(
+                &v.expect,
+                &o.indication,
+                &o.sub_indication,
+                o.sigs.first(),
+                &mut problems,
+            );
             if let Some(per) = &v.expect.signatures {
                 if per.len() != o.sigs.len() {
-                    problems.push(format!("{} signatures, expected {}", o.sigs.len(), per.len()));
+                    problems.push(format!(
+                        "{} signatures, expected {}",
+                        o.sigs.len(),
+                        per.len()
+                    ));
                 }
                 for (i, (e, s)) in per.iter().zip(&o.sigs).enumerate() {
                     let mut p = Vec::new();
@@ -475,7 +498,11 @@ fn vectors() {
             if problems.is_empty() {
                 passed += 1;
             } else {
-                let file = f.file_name().unwrap_or_default().to_string_lossy().to_string();
+                let file = f
+                    .file_name()
+                    .unwrap_or_default()
+                    .to_string_lossy()
+                    .to_string();
                 failures.push(format!("{file} {}: {}", v.name, problems.join("; ")));
             }
         }
@@ -484,7 +511,12 @@ fn vectors() {
     for m in &failures {
         println!("  MISMATCH {m}");
     }
-    assert!(failures.is_empty(), "{} vector(s) failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} vector(s) failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
     if only.is_none() {
         assert!(passed >= 25, "only {passed} vectors");
     }
