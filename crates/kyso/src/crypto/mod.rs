@@ -525,7 +525,9 @@ pub(crate) const ALLOWED_CURVES: [&str; 6] = [
 /// Why a public key's parameters are invalid, whatever the policy: a key with such parameters
 /// "verifies" values made without any private key. RFC 8017 §3.1: the RSA public exponent e
 /// is odd with 3 <= e <= n - 1 (e = 1 makes every value its own signature).
-pub(crate) fn key_parameter_problem(key: &PKey<Public>) -> Option<&'static str> {
+/// `thorough` adds OpenSSL's full EC key check (point on the curve and of the group's order,
+/// a scalar multiplication): done once per certificate when it is parsed, not per signature.
+pub(crate) fn key_parameter_problem(key: &PKey<Public>, thorough: bool) -> Option<&'static str> {
     if let Ok(rsa) = key.rsa() {
         let e = rsa.e();
         let three = openssl::bn::BigNum::from_u32(3).ok()?;
@@ -533,6 +535,17 @@ pub(crate) fn key_parameter_problem(key: &PKey<Public>) -> Option<&'static str> 
             return Some(
                 "an RSA public key whose exponent is not odd with 3 <= e <= n - 1 (RFC 8017 §3.1)",
             );
+        }
+    }
+    // RFC 5480 §2.2 / SEC 1 §3.2.2.1: the EC public point is on the curve and is not the
+    // point at infinity (which "verifies" forged ECDSA values).
+    // OpenSSL 3 loads the point at infinity but cannot export it as an EC_KEY.
+    if key.id() == Id::EC {
+        let valid = key.ec_key().is_ok_and(|ec| {
+            !ec.public_key().is_infinity(ec.group()) && (!thorough || ec.check_key().is_ok())
+        });
+        if !valid {
+            return Some("an EC public key that is not a valid point of its curve (RFC 5480 §2.2)");
         }
     }
     None
@@ -565,7 +578,7 @@ pub(crate) fn verify_signature(
     signed: Signed<'_>,
     signature: &[u8],
 ) -> Result<bool, String> {
-    if let Some(problem) = key_parameter_problem(key) {
+    if let Some(problem) = key_parameter_problem(key, false) {
         return Err(format!("the signer's key is invalid: {problem}"));
     }
     if !key_fits(scheme, key.id()) {
@@ -660,6 +673,29 @@ pub(crate) fn sign_message(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ec_point_at_infinity_is_refused() {
+        // SubjectPublicKeyInfo { ecPublicKey, prime256v1 } with the point 0x00 (infinity).
+        let spki = [
+            0x30, 0x19, 0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01, 0x06,
+            0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07, 0x03, 0x02, 0x00, 0x00,
+        ];
+        if let Ok(key) = PKey::public_key_from_der(&spki) {
+            assert!(
+                key_parameter_problem(&key, true).is_some()
+                    && key_parameter_problem(&key, false).is_some()
+            );
+        }
+        // A real key passes.
+        let group =
+            openssl::ec::EcGroup::from_curve_name(openssl::nid::Nid::X9_62_PRIME256V1).unwrap();
+        let k = openssl::ec::EcKey::generate(&group).unwrap();
+        let public =
+            PKey::public_key_from_der(&PKey::from_ec_key(k).unwrap().public_key_to_der().unwrap())
+                .unwrap();
+        assert_eq!(key_parameter_problem(&public, true), None);
+    }
 
     /// With e = 1 an RSA "signature" is the EMSA-PKCS1-v1_5 encoding itself, computable by
     /// anyone; OpenSSL's verify accepts it, so kyso must refuse the key (RFC 8017 §3.1).

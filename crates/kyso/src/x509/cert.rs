@@ -312,7 +312,7 @@ impl Certificate {
         if !v3 && !seen_extensions.is_empty() {
             flaws.push("a version 1 or 2 certificate carries extensions (§4.1.2.9: MUST only appear if the version is 3)");
         }
-        if let Some(problem) = crate::crypto::key_parameter_problem(&public_key) {
+        if let Some(problem) = crate::crypto::key_parameter_problem(&public_key, true) {
             flaws.push(problem);
         }
         if !validity_times_ok(&der) {
