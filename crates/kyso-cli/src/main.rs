@@ -4,6 +4,7 @@
 
 mod cmd;
 mod help;
+mod interrupt;
 mod output;
 mod secret;
 mod sigfile;
@@ -92,9 +93,16 @@ fn main() -> ExitCode {
 /// Print an error with its causes, never `{:?}` (style: errors say what happened, then what to do).
 pub(crate) fn report_error(e: &anyhow::Error) {
     let mut err = std::io::stderr().lock();
-    let _ = write!(err, "kyso: error: {e}");
+    let _ = err.write_all(error_text(e).as_bytes());
+}
+
+/// The line [`report_error`] prints, for rendering on a batch worker.
+pub(crate) fn error_text(e: &anyhow::Error) -> String {
+    use std::fmt::Write as _;
+    let mut s = format!("kyso: error: {e}");
     for cause in e.chain().skip(1) {
-        let _ = write!(err, ": {cause}");
+        let _ = write!(s, ": {cause}");
     }
-    let _ = writeln!(err);
+    s.push('\n');
+    s
 }

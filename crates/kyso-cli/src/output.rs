@@ -42,6 +42,8 @@ pub fn write_atomic(
         .create_new(true)
         .open(&tmp)
         .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
+    // Known to the interrupt handler, which removes it if a second Ctrl-C exits mid-write.
+    crate::interrupt::temp_file_created(&tmp);
     let result = (|| -> Result<()> {
         let mut w = BufWriter::with_capacity(256 * 1024, file);
         fill(&mut w)?;
@@ -62,6 +64,7 @@ pub fn write_atomic(
     if result.is_err() {
         let _ = fs::remove_file(&tmp);
     }
+    crate::interrupt::temp_file_gone(&tmp);
     result
 }
 

@@ -68,6 +68,8 @@
 // The library must not panic on input: unwrap/expect are for tests only (clippy.toml).
 #![warn(clippy::unwrap_used, clippy::expect_used)]
 
+/// Batches: many inputs verified or signed in parallel, results in input order, cancellable.
+pub mod batch;
 // Layers, each depending only on those listed before it (checked by scripts/check-layers.sh):
 mod cms; // RFC 5652 SignedData reading
 mod crypto; // the one place that names openssl's algorithms: digests, signature schemes
@@ -105,7 +107,7 @@ pub use report::{
 };
 pub use revocation::crl::{Crl, CrlProblem, RevocationMode, RevocationReason, RevocationStatus};
 pub use signer::{sign_detached, Signer, SignerBuilder};
-pub use verifier::{DangerousVerifierConfig, Verifier};
+pub use verifier::{DangerousVerifierConfig, Verifier, VerifyContext};
 pub use x509::cert::{Certificate, CertificateSummary};
 pub use x509::name::{uid_label, UID_PREFIXES};
 

@@ -7,7 +7,9 @@
 
 use std::path::Path;
 
-use crate::cms::envelope::{Content, Detached, HashingSink, SigSource, SourceError};
+use crate::cms::envelope::{
+    ChunkBuffer, Content, Detached, HashingSink, SigBuffer, SigSource, SourceError,
+};
 use crate::cms::signed_data::{self, not_cms, SignedData, SignerInfo};
 use crate::crypto::{self, DigestAlgorithm, SchemeError, SignatureScheme, Signed};
 use crate::encoding::asn1::tag;
@@ -38,6 +40,28 @@ pub struct Verifier {
     policy: ChainPolicy,
     /// Certificates embedded in the documents, parsed once per run (shared by clones).
     certificates: crate::x509::cache::CertificateCache,
+}
+
+/// What one thread reuses from one verification to the next: the buffer a signature file is
+/// read into and the one detached content is hashed through. Make one per worker thread and
+/// pass it to [`Verifier::verify_file_in`]; [`crate::batch`] does this for you.
+#[derive(Default)]
+pub struct VerifyContext {
+    sig: SigBuffer,
+    chunk: ChunkBuffer,
+}
+
+impl std::fmt::Debug for VerifyContext {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("VerifyContext")
+    }
+}
+
+impl VerifyContext {
+    /// An empty context; its buffers grow on first use and are kept.
+    pub fn new() -> Self {
+        Self::default()
+    }
 }
 
 /// Options that weaken verification, asked for by name (see [`Verifier::dangerous`]).
@@ -105,6 +129,17 @@ impl Verifier {
         content: Option<&Path>,
         at: Timestamp,
     ) -> Result<DocumentReport, Error> {
+        self.verify_file_in(&mut VerifyContext::new(), signature, content, at)
+    }
+
+    /// [`Verifier::verify_file`] reusing a per-thread [`VerifyContext`], for many files in a row.
+    pub fn verify_file_in(
+        &self,
+        ctx: &mut VerifyContext,
+        signature: &Path,
+        content: Option<&Path>,
+        at: Timestamp,
+    ) -> Result<DocumentReport, Error> {
         let name = signature.display().to_string();
         let source = SigSource::File(signature.to_path_buf());
         let detached = match content {
@@ -119,7 +154,7 @@ impl Verifier {
                 _ => Detached::None,
             },
         };
-        self.verify_source(name, source, detached, at)
+        self.verify_source(ctx, name, source, detached, at)
     }
 
     /// Verify a signature held in memory (DER, BER or PEM), with detached content if any.
@@ -131,7 +166,13 @@ impl Verifier {
     ) -> DocumentReport {
         let detached = content.map_or(Detached::None, Detached::Bytes);
         let source = SigSource::Bytes(signature);
-        match self.verify_source("<memory>".into(), source, detached, at) {
+        match self.verify_source(
+            &mut VerifyContext::new(),
+            "<memory>".into(),
+            source,
+            detached,
+            at,
+        ) {
             Ok(r) => r,
             Err(e) => DocumentReport::format_failure("<memory>".into(), e.to_string()),
         }
@@ -139,13 +180,15 @@ impl Verifier {
 
     fn verify_source(
         &self,
+        ctx: &mut VerifyContext,
         name: String,
         source: SigSource<'_>,
         detached: Detached<'_>,
         at: Timestamp,
     ) -> Result<DocumentReport, Error> {
         let mut sink = HashingSink::default();
-        let normalized = match source.normalize(&mut sink) {
+        let VerifyContext { sig, chunk } = ctx;
+        let normalized = match source.read_with(sig, &mut sink) {
             Ok(n) => n,
             Err(SourceError::Io(e)) => return Err(e),
             Err(SourceError::Format(m)) => {
@@ -185,11 +228,19 @@ impl Verifier {
         let (mut content, content_file) = match normalized.content_len {
             Some(_) => (Content::embedded(source, sink), Some(name.clone())),
             None => match detached {
-                Detached::File(p, _) if p.exists() => {
-                    let shown = p.display().to_string();
-                    (Content::file(p), Some(shown))
-                }
-                Detached::File(p, _) => (Content::Missing(Some(p.display().to_string())), None),
+                // Opened, not looked up first: one file-system walk per file in a batch.
+                Detached::File(p, _) => match std::fs::File::open(&p) {
+                    Ok(f) => {
+                        let shown = p.display().to_string();
+                        (Content::opened(p, f), Some(shown))
+                    }
+                    // Only on failure: absent is a report (the content is missing), any other
+                    // failure to open is an I/O error, as before.
+                    Err(_) if !p.exists() => {
+                        (Content::Missing(Some(p.display().to_string())), None)
+                    }
+                    Err(e) => return Err(Error::io(&p, e)),
+                },
                 Detached::Bytes(b) => (Content::bytes(b), Some("<memory>".into())),
                 Detached::None => (Content::Missing(None), None),
             },
@@ -200,7 +251,7 @@ impl Verifier {
             .iter()
             .filter_map(|si| DigestAlgorithm::from_oid(si.digest_algorithm.oid))
             .collect();
-        content.prefetch(&wanted)?;
+        content.prefetch_with(&wanted, chunk)?;
         if sd.certificates.len() > MAX_CERTIFICATES {
             return Ok(DocumentReport::format_failure(
                 name,

@@ -134,46 +134,88 @@ pub fn run(a: Args) -> Result<u8> {
     };
     // One key load for the whole batch. Keys in memory sign on one worker per core (more
     // workers only spin on the output directory's lock: measured with scripts/bench.sh); a
-    // token session signs one file at a time. Each file reports its own result, in order.
+    // token session signs one file at a time. Each file's line is rendered on its worker and
+    // printed in input order as soon as it and those before it are done.
     let workers = if token.is_some() {
         1
     } else {
         std::thread::available_parallelism().map_or(1, |n| n.get())
     };
-    let results = run_parallel(&a.files, workers, |f| sign_one(&a, &signer, f));
     let lang = crate::output::lang(a.lang);
     let vi = lang == kyso::Lang::Vi;
+    let interrupt = crate::interrupt::arm();
     let (mut failed, mut skipped) = (0, 0);
-    for (f, r) in a.files.iter().zip(results) {
-        let (f, shown) = (f.display(), |o: &PathBuf| o.display().to_string());
-        match r {
-            Ok(Outcome::Signed(out)) if vi => eprintln!("kyso: đã ký {f} -> {}", shown(&out)),
-            Ok(Outcome::Signed(out)) => eprintln!("kyso: signed {f} -> {}", shown(&out)),
-            Ok(Outcome::AlreadySigned(out)) => {
-                skipped += 1;
-                if vi {
-                    eprintln!("kyso: {f} đã được ký trong {} (--resume)", shown(&out));
-                } else {
-                    eprintln!("kyso: {f} is already signed in {} (--resume)", shown(&out));
+    let outcome = kyso::batch::Batch::new()
+        .workers(workers)
+        .cancel_token(interrupt.token())
+        .run(
+            &a.files,
+            || (),
+            |_, _, f| {
+                let r = sign_one(&a, &signer, f);
+                let (f, shown) = (f.display(), |o: &PathBuf| o.display().to_string());
+                match r {
+                    Ok(Outcome::Signed(out)) if vi => (
+                        Done::Signed,
+                        format!("kyso: đã ký {f} -> {}\n", shown(&out)),
+                    ),
+                    Ok(Outcome::Signed(out)) => (
+                        Done::Signed,
+                        format!("kyso: signed {f} -> {}\n", shown(&out)),
+                    ),
+                    Ok(Outcome::AlreadySigned(out)) if vi => (
+                        Done::Skipped,
+                        format!("kyso: {f} đã được ký trong {} (--resume)\n", shown(&out)),
+                    ),
+                    Ok(Outcome::AlreadySigned(out)) => (
+                        Done::Skipped,
+                        format!(
+                            "kyso: {f} is already signed in {} (--resume)\n",
+                            shown(&out)
+                        ),
+                    ),
+                    Err(e) => {
+                        let what = if vi {
+                            format!("{f} chưa được ký")
+                        } else {
+                            format!("{f} was not signed")
+                        };
+                        (Done::Failed, crate::error_text(&e.context(what)))
+                    }
                 }
-            }
-            Err(e) => {
-                failed += 1;
-                let what = if vi {
-                    format!("{f} chưa được ký")
-                } else {
-                    format!("{f} was not signed")
-                };
-                crate::report_error(&e.context(what));
-            }
-        }
-    }
-    let signed = a.files.len() - failed - skipped;
-    if a.files.len() > 1 {
+            },
+            |done| {
+                let (kind, line) = done.output;
+                match kind {
+                    Done::Signed => {}
+                    Done::Skipped => skipped += 1,
+                    Done::Failed => failed += 1,
+                }
+                let mut err = std::io::stderr().lock();
+                let _ = std::io::Write::write_all(&mut err, line.as_bytes());
+            },
+        );
+    let signed = outcome.done - failed - skipped;
+    // A signal that came while the last files finished still counts as an interruption.
+    let interrupted = interrupt.exit_code();
+    if a.files.len() > 1 || interrupted.is_some() {
         if vi {
             eprintln!("kyso: {signed} tệp đã ký, {skipped} tệp đã ký từ trước, {failed} tệp lỗi");
         } else {
             eprintln!("kyso: {signed} signed, {skipped} already signed, {failed} failed");
+        }
+    }
+    if interrupted.is_some() {
+        if vi {
+            eprintln!(
+                "kyso: bị ngắt: {} tệp chưa được ký (không để lại tệp dở dang); chạy lại với --resume để ký tiếp",
+                outcome.not_done
+            );
+        } else {
+            eprintln!(
+                "kyso: interrupted: {} file(s) not signed (no partial output was left); run again with --resume to continue",
+                outcome.not_done
+            );
         }
     }
     if let Some(t) = &token {
@@ -184,6 +226,9 @@ pub fn run(a: Args) -> Result<u8> {
             eprintln!("kyso: {n} login(s) to token '{label}' for {files} file(s)");
         }
     }
+    if let Some(code) = interrupted {
+        return Ok(code);
+    }
     Ok(if failed == 0 { exit::OK } else { exit::FAILED })
 }
 
@@ -193,32 +238,11 @@ enum Outcome {
     AlreadySigned(PathBuf),
 }
 
-/// Run `job` over `items` on `workers` threads; results in input order.
-fn run_parallel<T: Sync, R: Send>(
-    items: &[T],
-    workers: usize,
-    job: impl Fn(&T) -> R + Sync,
-) -> Vec<R> {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    use std::sync::Mutex;
-    let slots: Vec<Mutex<Option<R>>> = items.iter().map(|_| Mutex::new(None)).collect();
-    let next = AtomicUsize::new(0);
-    std::thread::scope(|s| {
-        for _ in 0..workers.clamp(1, items.len().max(1)) {
-            s.spawn(|| loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some(item) = items.get(i) else { break };
-                let r = job(item);
-                if let Ok(mut slot) = slots[i].lock() {
-                    *slot = Some(r);
-                }
-            });
-        }
-    });
-    slots
-        .into_iter()
-        .filter_map(|m| m.into_inner().ok().flatten())
-        .collect()
+/// How one input ended, for the summary.
+enum Done {
+    Signed,
+    Skipped,
+    Failed,
 }
 
 fn sign_one(a: &Args, signer: &kyso::Signer, file: &Path) -> Result<Outcome> {

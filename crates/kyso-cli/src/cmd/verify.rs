@@ -3,7 +3,6 @@
 use std::fmt::Write as _;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anyhow::{bail, Context, Result};
 use clap::Args as ClapArgs;
@@ -83,13 +82,9 @@ pub fn run(a: Args) -> Result<u8> {
     }
     let at = a.at.unwrap_or_else(kyso::Timestamp::now);
 
-    // In parallel across cores. Results are printed in input order as soon as each one and
-    // all before it are done, so memory stays flat however many files a run has.
-    let next = AtomicUsize::new(0);
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(files.len())
-        .max(1);
+    // In parallel across cores (kyso::batch): each worker verifies and renders its files; the
+    // results are written in input order as soon as each one and all before it are done, so
+    // memory stays flat however many files a run has.
     // A progress line on a terminal, for text output only (never in JSON/JUnit or a pipe).
     let show_progress =
         format == VerifyFormat::Text && files.len() > 1 && std::io::stderr().is_terminal();
@@ -97,64 +92,51 @@ pub fn run(a: Args) -> Result<u8> {
     let mut summary = Summary::default();
     let mut worst = None;
     let mut unreadable = 0usize;
-    std::thread::scope(|s| {
-        let (tx, rx) = std::sync::mpsc::channel::<(usize, Result<DocumentReport, String>)>();
-        for _ in 0..workers {
-            let tx = tx.clone();
-            let (next, files, verifier, content) = (&next, &files, &verifier, a.content.as_deref());
-            s.spawn(move || loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some(f) = files.get(i) else { break };
+    let mut last_progress = std::time::Instant::now();
+    let interrupt = crate::interrupt::arm();
+    let content = a.content.as_deref();
+    let outcome = kyso::batch::Batch::new()
+        .cancel_token(interrupt.token())
+        .run(
+            &files,
+            kyso::VerifyContext::new,
+            |ctx, _, f| {
                 let r = if f.as_os_str() == "-" {
-                    verify_stdin(verifier, content, at)
+                    verify_stdin(&verifier, content, at)
                 } else {
                     verifier
-                        .verify_file(f, content, at)
+                        .verify_file_in(ctx, f, content, at)
                         .map_err(|e| e.to_string())
                 };
-                if tx.send((i, r)).is_err() {
-                    break;
-                }
-            });
-        }
-        drop(tx);
-        let mut pending = std::collections::BTreeMap::new();
-        let mut emitted = 0usize;
-        let mut last_progress = std::time::Instant::now();
-        for (i, r) in rx {
-            pending.insert(i, r);
-            while let Some(r) = pending.remove(&emitted) {
-                match r {
-                    Ok(d) => {
+                Rendered::new(format, lang, f, r)
+            },
+            |done| {
+                let r = done.output;
+                match r.indication {
+                    Some(i) => {
                         summary.total += 1;
-                        match d.indication {
+                        match i {
                             Indication::TotalPassed => summary.passed += 1,
                             Indication::TotalFailed => summary.failed += 1,
                             Indication::Indeterminate => summary.indeterminate += 1,
                         }
-                        worst = worst.max(Some(d.indication));
-                        out.document(&d);
-                        if d.sub_indication == Some(kyso::SubIndication::FormatFailure) {
-                            foreign_format_hint(&files[emitted], lang);
+                        worst = worst.max(Some(i));
+                        if r.format_failure {
+                            foreign_format_hint(&files[done.index], lang);
                         }
                     }
-                    Err(e) => {
-                        eprintln!("kyso: error: {e}");
-                        unreadable += 1;
-                        out.unreadable(&files[emitted].display().to_string(), &e);
-                    }
+                    None => unreadable += 1,
                 }
-                emitted += 1;
-            }
-            if show_progress && last_progress.elapsed().as_millis() >= 100 {
-                last_progress = std::time::Instant::now();
-                eprint!("\rkyso: verified {emitted}/{}", files.len());
-            }
-        }
-        if show_progress {
-            eprint!("\r\x1b[K");
-        }
-    });
+                out.document(r);
+                if show_progress && last_progress.elapsed().as_millis() >= 100 {
+                    last_progress = std::time::Instant::now();
+                    eprint!("\rkyso: verified {}/{}", done.index + 1, files.len());
+                }
+            },
+        );
+    if show_progress {
+        eprint!("\r\x1b[K");
+    }
     out.finish(&summary, unreadable, &skipped);
     if format == VerifyFormat::Text && anchors.is_empty() {
         eprintln!(
@@ -164,6 +146,28 @@ pub fn run(a: Args) -> Result<u8> {
                 "kyso: gợi ý: chưa chỉ định chứng thư gốc tin cậy nên không chữ ký nào đạt TOTAL-PASSED; dùng --trust hoặc biến KYSO_TRUST"
             )
         );
+    }
+    // Interrupted (Ctrl-C, SIGTERM): what finished was reported; say what was not.
+    if let Some(code) = interrupt.exit_code() {
+        eprintln!(
+            "{}",
+            if lang == Lang::Vi {
+                format!(
+                    "kyso: bị ngắt: đã kiểm tra {} trong {} tệp, {} tệp chưa được kiểm tra",
+                    outcome.done,
+                    files.len(),
+                    outcome.not_done
+                )
+            } else {
+                format!(
+                    "kyso: interrupted: verified {} of {} files, {} not verified",
+                    outcome.done,
+                    files.len(),
+                    outcome.not_done
+                )
+            }
+        );
+        return Ok(code);
     }
     Ok(match (unreadable > 0, worst) {
         (true, _) => exit::USAGE,
@@ -207,37 +211,26 @@ impl Emitter {
         }
     }
 
-    fn document(&mut self, d: &DocumentReport) {
-        match self.format {
-            VerifyFormat::Text => self.out.write(render_document(d, self.lang).as_bytes()),
-            VerifyFormat::Json => {
-                let body = serde_json::to_vec_pretty(d).unwrap_or_default();
+    /// Write one input's result, rendered on a worker, in order.
+    fn document(&mut self, r: Rendered) {
+        if let Some(e) = &r.error {
+            eprint!("{e}");
+        }
+        match (self.format, r.indication) {
+            (VerifyFormat::Junit, _) => self.cases.push_str(&r.text),
+            (_, None) => return,
+            (VerifyFormat::Text, _) => self.out.write(r.text.as_bytes()),
+            (VerifyFormat::Json, _) => {
                 self.out.write(if self.written == 0 {
                     b"\n    "
                 } else {
                     b",\n    "
                 });
-                // Indent the document to sit inside "documents": [ ... ].
-                for (i, line) in body.split(|b| *b == b'\n').enumerate() {
-                    if i > 0 {
-                        self.out.write(b"\n    ");
-                    }
-                    self.out.write(line);
-                }
+                self.out.write(r.text.as_bytes());
             }
-            VerifyFormat::Junit => self.cases.push_str(&junit_case(d)),
         }
-        self.written += 1;
-    }
-
-    fn unreadable(&mut self, file: &str, error: &str) {
-        if self.format == VerifyFormat::Junit {
-            let _ = writeln!(
-                self.cases,
-                "  <testcase classname=\"kyso.verify\" name=\"{}\"><error message=\"{}\"/></testcase>",
-                xml(file),
-                xml(error)
-            );
+        if r.indication.is_some() {
+            self.written += 1;
         }
     }
 
@@ -313,6 +306,64 @@ impl Emitter {
             }
         }
         self.out.flush();
+    }
+}
+
+/// One input's result rendered on a batch worker: the bytes the main thread writes in order.
+struct Rendered {
+    /// The document's indication; `None` when the input could not be read.
+    indication: Option<Indication>,
+    /// Text: the report; JSON: the document, indented to sit in "documents"; JUnit: the test
+    /// case (also for unreadable input).
+    text: String,
+    /// Unreadable input: the error line for stderr.
+    error: Option<String>,
+    /// FORMAT_FAILURE: the CLI may recognise a foreign format and say so.
+    format_failure: bool,
+}
+
+impl Rendered {
+    fn new(
+        format: VerifyFormat,
+        lang: Lang,
+        file: &Path,
+        r: Result<DocumentReport, String>,
+    ) -> Self {
+        let d = match r {
+            Ok(d) => d,
+            Err(e) => {
+                let text = if format == VerifyFormat::Junit {
+                    format!(
+                        "  <testcase classname=\"kyso.verify\" name=\"{}\"><error message=\"{}\"/></testcase>\n",
+                        xml(&file.display().to_string()),
+                        xml(&e)
+                    )
+                } else {
+                    String::new()
+                };
+                return Rendered {
+                    indication: None,
+                    text,
+                    error: Some(format!("kyso: error: {e}\n")),
+                    format_failure: false,
+                };
+            }
+        };
+        let text = match format {
+            VerifyFormat::Text => render_document(&d, lang),
+            VerifyFormat::Json => {
+                let body = serde_json::to_string_pretty(&d).unwrap_or_default();
+                // Indent the document to sit inside "documents": [ ... ].
+                body.replace('\n', "\n    ")
+            }
+            VerifyFormat::Junit => junit_case(&d),
+        };
+        Rendered {
+            indication: Some(d.indication),
+            format_failure: d.sub_indication == Some(kyso::SubIndication::FormatFailure),
+            text,
+            error: None,
+        }
     }
 }
 

@@ -140,6 +140,114 @@ impl SigSource<'_> {
     }
 }
 
+/// Signatures up to this size are read whole into a reused buffer and, when already DER,
+/// parsed in place ([`ber::borrow_if_der`]); larger ones stream through the transcoder, so a
+/// worker holds at most this much of a signature however large an attached content is.
+const WHOLE_READ: usize = 2 << 20;
+/// Read size for content hashing: large enough for few system calls on big files.
+const CHUNK: usize = 256 * 1024;
+
+/// The buffer a worker reads signature files into, reused from one file to the next.
+#[derive(Default)]
+pub(crate) struct SigBuffer(Vec<u8>);
+
+/// The buffer a worker hashes detached content through, reused from one file to the next.
+#[derive(Default)]
+pub(crate) struct ChunkBuffer(Vec<u8>);
+
+impl ChunkBuffer {
+    fn get(&mut self) -> &mut [u8] {
+        if self.0.len() < CHUNK {
+            self.0.resize(CHUNK, 0);
+        }
+        &mut self.0[..CHUNK]
+    }
+}
+
+/// A signature read into a skeleton; the DER borrows the reader's buffer when it could.
+pub(crate) struct Skeleton<'b> {
+    pub der: std::borrow::Cow<'b, [u8]>,
+    pub content_len: Option<u64>,
+}
+
+impl From<ber::Normalized> for Skeleton<'_> {
+    fn from(n: ber::Normalized) -> Self {
+        Skeleton {
+            der: std::borrow::Cow::Owned(n.der),
+            content_len: n.content_len,
+        }
+    }
+}
+
+impl<'a> SigSource<'a> {
+    /// Read the signature like [`SigSource::normalize`], but into `bufs`: DER input is parsed
+    /// in place and its embedded content hashed as a slice; anything else (BER, PEM, large
+    /// files) goes through the transcoder exactly as before.
+    pub(crate) fn read_with<'b>(
+        &self,
+        bufs: &'b mut SigBuffer,
+        sink: &mut dyn ContentSink,
+    ) -> Result<Skeleton<'b>, SourceError>
+    where
+        'a: 'b,
+    {
+        let data: &'b [u8] = match self {
+            SigSource::Bytes(b) => b,
+            SigSource::File(p) => {
+                let io_err = |e| SourceError::Io(Error::io(p, e));
+                let mut f = File::open(p).map_err(io_err)?;
+                bufs.0.clear();
+                (&mut f)
+                    .take(WHOLE_READ as u64 + 1)
+                    .read_to_end(&mut bufs.0)
+                    .map_err(io_err)?;
+                if bufs.0.len() > WHOLE_READ {
+                    return stream_rest(p, &bufs.0, f, sink);
+                }
+                &bufs.0
+            }
+        };
+        if let Some(b) = ber::borrow_if_der(data) {
+            if let Some(content) = b.content {
+                // Same order of calls as the transcoder makes: begin, then the octets.
+                sink.begin(b.digest_algorithms)
+                    .and_then(|()| sink.data(content))
+                    .map_err(|e| SourceError::Format(e.to_string()))?;
+            }
+            return Ok(Skeleton {
+                der: b.der,
+                content_len: b.content.map(|c| c.len() as u64),
+            });
+        }
+        normalize_bytes(data, sink).map(Skeleton::from)
+    }
+}
+
+/// A file larger than [`WHOLE_READ`]: its first bytes are in `head`, the rest still in `f`.
+fn stream_rest<'b>(
+    p: &Path,
+    head: &[u8],
+    f: File,
+    sink: &mut dyn ContentSink,
+) -> Result<Skeleton<'b>, SourceError> {
+    let io_err = |e| SourceError::Io(Error::io(p, e));
+    if head.first() == Some(&0x30) {
+        let mut r = head.chain(BufReader::with_capacity(CHUNK, f));
+        return ber::normalize(&mut r, sink)
+            .map(Skeleton::from)
+            .map_err(|e| match e {
+                ber::NormalizeError::Io(e) => SourceError::Io(Error::io(p, e)),
+                ber::NormalizeError::Format(m) => SourceError::Format(m),
+            });
+    }
+    // Text: PEM or bare base64, bounded as in [`SigSource::normalize`].
+    let mut data = head.to_vec();
+    f.take((pem::MAX_PEM + 1 - head.len().min(pem::MAX_PEM + 1)) as u64)
+        .read_to_end(&mut data)
+        .map_err(io_err)?;
+    normalize_bytes(&data, sink).map(Skeleton::from)
+}
+
 pub(crate) fn normalize_bytes(
     data: &[u8],
     sink: &mut dyn ContentSink,
@@ -274,6 +382,8 @@ pub(crate) enum Content<'a> {
     },
     File {
         path: PathBuf,
+        /// The file, when the caller opened it already (so it is not looked up twice).
+        opened: Option<File>,
         digests: HashMap<DigestAlgorithm, Vec<u8>>,
         raw: Option<Vec<u8>>,
     },
@@ -293,6 +403,17 @@ impl<'a> Content<'a> {
     pub(crate) fn file(path: PathBuf) -> Self {
         Content::File {
             path,
+            opened: None,
+            digests: HashMap::new(),
+            raw: None,
+        }
+    }
+
+    /// Detached content in a file the caller has just opened.
+    pub(crate) fn opened(path: PathBuf, file: File) -> Self {
+        Content::File {
+            path,
+            opened: Some(file),
             digests: HashMap::new(),
             raw: None,
         }
@@ -303,21 +424,39 @@ impl<'a> Content<'a> {
 
     /// Hash file content for all `algs` in one pass (embedded content was hashed while read).
     pub(crate) fn prefetch(&mut self, algs: &[DigestAlgorithm]) -> Result<(), Error> {
-        if let Content::File { path, digests, raw } = self {
+        self.prefetch_with(algs, &mut ChunkBuffer::default())
+    }
+
+    /// [`Content::prefetch`] reading through a worker's reused buffer.
+    pub(crate) fn prefetch_with(
+        &mut self,
+        algs: &[DigestAlgorithm],
+        bufs: &mut ChunkBuffer,
+    ) -> Result<(), Error> {
+        if let Content::File {
+            path,
+            opened,
+            digests,
+            raw,
+        } = self
+        {
             let mut algs = algs.to_vec();
             algs.dedup();
             let mut sink = HashingSink::default();
             sink.start(&algs);
-            let f = File::open(&*path).map_err(|e| Error::io(path, e))?;
-            let mut r = BufReader::with_capacity(256 * 1024, f);
+            let mut f = match opened.take() {
+                Some(f) => f,
+                None => File::open(&*path).map_err(|e| Error::io(path, e))?,
+            };
+            let buf = bufs.get();
             loop {
-                let buf = r.fill_buf().map_err(|e| Error::io(path, e))?;
-                if buf.is_empty() {
-                    break;
-                }
-                let n = buf.len();
-                let _ = sink.data(buf);
-                r.consume(n);
+                let n = match f.read(buf) {
+                    Ok(0) => break,
+                    Ok(n) => n,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                    Err(e) => return Err(Error::io(path, e)),
+                };
+                let _ = sink.data(&buf[..n]);
             }
             let (d, k) = sink.finish();
             *digests = d;

@@ -590,11 +590,59 @@ pub(crate) fn verify_signature(
     }
     let result = match signed {
         Signed::Message(msg) => verify_message(scheme, key, msg, signature),
-        Signed::Digest(digest) => verify_digest(scheme, key, digest, signature),
+        Signed::Digest(digest) => verify_digest_cached(scheme, key, digest, signature),
     };
     // OpenSSL reports a malformed signature value (bad DER in an ECDSA signature, wrong
     // length) as an error; for the verifier both mean "does not verify".
     Ok(result.unwrap_or(false))
+}
+
+/// Verification contexts kept per thread, at most. A batch's files are mostly signed by a few
+/// keys (an official and the organisation); four covers that without holding many keys.
+const CACHED_CONTEXTS: usize = 4;
+
+/// A configured verification context and what it was configured for.
+type CachedContext = (PKey<Public>, SignatureScheme, PkeyCtx<Public>);
+
+thread_local! {
+    /// Configured verification contexts (key, scheme) of this thread, most recent last.
+    /// Setting one up costs OpenSSL 3 more than the RSA-2048 verification itself (algorithm
+    /// fetches, key export to the provider); a context can verify any number of signatures.
+    /// The entry holds a reference to its key, so a key's address cannot be reused by another
+    /// key while it is cached: comparing addresses is comparing keys.
+    static CONTEXTS: std::cell::RefCell<Vec<CachedContext>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Verify a signature over `digest` with this thread's cached context for (key, scheme).
+fn verify_digest_cached(
+    scheme: &SignatureScheme,
+    key: &PKey<Public>,
+    digest: &[u8],
+    sig: &[u8],
+) -> Result<bool, openssl::error::ErrorStack> {
+    CONTEXTS.with(|cell| {
+        let Ok(mut cache) = cell.try_borrow_mut() else {
+            return verify_digest(scheme, key, digest, sig);
+        };
+        let hit = cache
+            .iter()
+            .position(|(k, s, _)| std::ptr::eq::<PKeyRef<Public>>(&**k, &**key) && s == scheme);
+        let i = match hit {
+            Some(i) => i,
+            None => {
+                let mut ctx = PkeyCtx::new(key)?;
+                ctx.verify_init()?;
+                configure(&mut ctx, scheme)?;
+                if cache.len() == CACHED_CONTEXTS {
+                    cache.remove(0);
+                }
+                cache.push((key.clone(), *scheme, ctx));
+                cache.len() - 1
+            }
+        };
+        cache[i].2.verify(digest, sig)
+    })
 }
 
 fn verify_message(
@@ -603,6 +651,12 @@ fn verify_message(
     msg: &[u8],
     sig: &[u8],
 ) -> Result<bool, openssl::error::ErrorStack> {
+    // Hash-then-verify is what EVP_DigestVerify does for these schemes (RFC 8017 §8.2.2 and
+    // §8.1.2 hash the message first; so do ECDSA and DSA), with a context that is reused.
+    if let (Some(d), false) = (scheme.hash(), matches!(scheme, SignatureScheme::Ed25519)) {
+        let digest = openssl::hash::hash(d.md(), msg)?;
+        return verify_digest_cached(scheme, key, &digest, sig);
+    }
     let mut v = match scheme.hash() {
         Some(d) => Verifier::new(d.md(), key)?,
         None => Verifier::new_without_digest(key)?,

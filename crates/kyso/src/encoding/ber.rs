@@ -11,7 +11,7 @@
 
 use std::io::{self, Read};
 
-use crate::encoding::asn1::tag;
+use crate::encoding::asn1::{self, tag, Tlv};
 
 /// Nesting deeper than this is rejected. The deepest legitimate CMS structure we know
 /// (ContentInfo > SignedData > certificates > Certificate > extensions > a policy qualifier)
@@ -432,6 +432,179 @@ impl Transcoder<'_> {
         }
         Ok(())
     }
+}
+
+/// A ContentInfo that is already in the form [`normalize`] produces, read without copying.
+#[derive(Debug)]
+pub(crate) struct Borrowed<'a> {
+    /// The DER skeleton: the input itself, or (attached content) the input without `eContent`.
+    pub der: std::borrow::Cow<'a, [u8]>,
+    /// The contents octets of the `eContent` OCTET STRING, when the SignedData has one.
+    pub content: Option<&'a [u8]>,
+    /// The DER of SignedData.digestAlgorithms, for [`ContentSink::begin`].
+    pub digest_algorithms: Option<&'a [u8]>,
+}
+
+/// Elements the DER check walks before handing the input to the transcoder instead; real
+/// signatures have a few hundred, and the transcoder applies [`MAX_ELEMENTS`] with its message.
+const FAST_MAX_ELEMENTS: usize = 100_000;
+
+/// The DER fast path: when `data` is a ContentInfo that [`normalize`] would reproduce octet
+/// for octet (definite, minimal lengths; no constructed OCTET STRING; low tag numbers; nothing
+/// after it; within the depth bound), return it borrowed, with a SignedData's eContent located
+/// so that it can be hashed in place. `None` means "not known to be DER": the caller runs the
+/// transcoder, which also produces every error message, so both paths give the same results.
+pub(crate) fn borrow_if_der(data: &[u8]) -> Option<Borrowed<'_>> {
+    use crate::encoding::asn1::Reader;
+    if data.first() != Some(&tag::SEQUENCE) {
+        return None;
+    }
+    let mut elements = 0usize;
+    let (_, _, end) = canonical(data, 0, 0, &mut elements)?;
+    if end != data.len() {
+        return None;
+    }
+    // Locate eContent along ECONTENT_PATH, as the transcoder does (tags in ECONTENT_TAGS).
+    let ci = Reader::new(data).read().ok()?;
+    let mut r = ci.reader();
+    let content_type = r.read().ok()?;
+    let signed_data = content_type.tag == tag::OID && content_type.value == ID_SIGNED_DATA;
+    let borrowed = |digest_algorithms| {
+        Some(Borrowed {
+            der: std::borrow::Cow::Borrowed(data),
+            content: None,
+            digest_algorithms,
+        })
+    };
+    if !signed_data {
+        return borrowed(None);
+    }
+    let Ok(explicit) = r.read() else {
+        return borrowed(None);
+    };
+    if explicit.tag != tag::ctx_cons(0) {
+        return borrowed(None);
+    }
+    let mut er = explicit.reader();
+    let Ok(sd) = er.read() else {
+        return borrowed(None);
+    };
+    if sd.tag != tag::SEQUENCE {
+        return borrowed(None);
+    }
+    let mut sr = sd.reader();
+    let mut children = Vec::with_capacity(6);
+    while let Ok(t) = sr.read() {
+        children.push(t);
+    }
+    let digest_algorithms = children
+        .get(DIGEST_ALGORITHMS_PATH[2])
+        .filter(|t| t.tag == tag::SET)
+        .map(|t| t.raw);
+    let Some(encap) = children
+        .get(ECONTENT_PATH[2])
+        .filter(|t| t.tag == tag::SEQUENCE)
+    else {
+        return borrowed(digest_algorithms);
+    };
+    let mut cr = encap.reader();
+    let Ok(econtent_type) = cr.read() else {
+        return borrowed(digest_algorithms);
+    };
+    let Ok(wrapper) = cr.read() else {
+        return borrowed(digest_algorithms);
+    };
+    if wrapper.tag != tag::ctx_cons(0) {
+        return borrowed(digest_algorithms);
+    }
+    // eContent [0] EXPLICIT OCTET STRING: exactly one primitive OCTET STRING (anything else
+    // is an error the transcoder words).
+    let octets = Tlv::parse_exact(wrapper.value, "eContent").ok()?;
+    if octets.tag != tag::OCTET_STRING {
+        return None;
+    }
+    // The skeleton without eContent: the four enclosing elements re-encoded around the rest.
+    let mut rest_of_encap: Vec<&[u8]> = vec![econtent_type.raw];
+    while let Ok(t) = cr.read() {
+        rest_of_encap.push(t.raw);
+    }
+    let encap_der = asn1::tlv(tag::SEQUENCE, &rest_of_encap);
+    let sd_parts: Vec<&[u8]> = children
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            if i == ECONTENT_PATH[2] {
+                encap_der.as_slice()
+            } else {
+                t.raw
+            }
+        })
+        .collect();
+    let sd_der = asn1::tlv(tag::SEQUENCE, &sd_parts);
+    let mut ci_parts: Vec<&[u8]> = vec![content_type.raw];
+    let mut explicit_parts: Vec<&[u8]> = vec![&sd_der];
+    while let Ok(t) = er.read() {
+        explicit_parts.push(t.raw);
+    }
+    let explicit_der = asn1::tlv(tag::ctx_cons(0), &explicit_parts);
+    ci_parts.push(&explicit_der);
+    while let Ok(t) = r.read() {
+        ci_parts.push(t.raw);
+    }
+    Some(Borrowed {
+        der: std::borrow::Cow::Owned(asn1::tlv(tag::SEQUENCE, &ci_parts)),
+        content: Some(octets.value),
+        digest_algorithms,
+    })
+}
+
+/// Check the element at `data[at..]` (and everything inside it) is in the transcoder's output
+/// form; returns (identifier, contents start, end). `None` on anything else.
+fn canonical(
+    data: &[u8],
+    at: usize,
+    depth: usize,
+    elements: &mut usize,
+) -> Option<(u8, usize, usize)> {
+    *elements += 1;
+    if depth + 1 >= MAX_DEPTH || *elements > FAST_MAX_ELEMENTS {
+        return None;
+    }
+    let id = *data.get(at)?;
+    // High tag numbers, end-of-contents octets and constructed OCTET STRINGs are left to the
+    // transcoder (the last two are errors or get rewritten there).
+    if id & 0x1f == 0x1f || id == 0 || id == 0x24 {
+        return None;
+    }
+    let l = *data.get(at + 1)?;
+    let (len, start) = if l < 0x80 {
+        (usize::from(l), at + 2)
+    } else {
+        let n = usize::from(l & 0x7f);
+        // Indefinite (n == 0) or longer than 4 octets: not ours.
+        if n == 0 || n > 4 {
+            return None;
+        }
+        let bytes = data.get(at + 2..at + 2 + n)?;
+        // X.690 §10.1: the minimal number of octets, and the long form only from 128 on.
+        if bytes[0] == 0 {
+            return None;
+        }
+        let len = bytes.iter().fold(0usize, |a, b| (a << 8) | usize::from(*b));
+        if len < 0x80 {
+            return None;
+        }
+        (len, at + 2 + n)
+    };
+    let end = start.checked_add(len).filter(|e| *e <= data.len())?;
+    if id & 0x20 != 0 {
+        let mut p = start;
+        while p < end {
+            let (_, _, e) = canonical(&data[..end], p, depth + 1, elements)?;
+            p = e;
+        }
+    }
+    Some((id, start, end))
 }
 
 fn encode(tag: &[u8], value: &[u8]) -> Vec<u8> {
