@@ -547,13 +547,16 @@ pub(crate) fn verify_signature(
 /// keys (an official and the organisation); four covers that without holding many keys.
 const CACHED_CONTEXTS: usize = 4;
 
+/// A verification context configured for a key and scheme (see `CONTEXTS`).
+type CachedContext = (PKey<Public>, SignatureScheme, PkeyCtx<Public>);
+
 thread_local! {
     /// Configured verification contexts (key, scheme) of this thread, most recent last.
     /// Setting one up costs OpenSSL 3 more than the RSA-2048 verification itself (algorithm
     /// fetches, key export to the provider); a context can verify any number of signatures.
     /// The entry holds a reference to its key, so a key's address cannot be reused by another
     /// key while it is cached: comparing addresses is comparing keys.
-    static CONTEXTS: std::cell::RefCell<Vec<(PKey<Public>, SignatureScheme, PkeyCtx<Public>)>> =
+    static CONTEXTS: std::cell::RefCell<Vec<CachedContext>> =
         const { std::cell::RefCell::new(Vec::new()) };
 }
 
