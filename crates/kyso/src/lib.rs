@@ -76,7 +76,7 @@
 // The library must not panic on input: unwrap/expect are for tests only (clippy.toml).
 #![warn(clippy::unwrap_used, clippy::expect_used)]
 
-/// Batches: many inputs verified or signed in parallel, results in input order, cancellable.
+// Batches: many inputs verified or signed in parallel, results in input order, cancellable.
 pub mod batch;
 // Layers, each depending only on those listed before it (checked by scripts/check-layers.sh):
 mod cms; // RFC 5652 SignedData reading
