@@ -1283,3 +1283,94 @@ fn verify_picks_up_cms_sig_files_and_skips_other_signature_formats() {
         stderr(&out)
     );
 }
+
+#[test]
+fn ctrl_c_ends_a_sign_batch_cleanly() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    // Enough files that the batch is still running when the first result line appears (a
+    // 2-core machine signs about a thousand a second); the test holds either way: interrupted
+    // (most of the time) or finished before the signal arrived.
+    const N: usize = 4000;
+    let dir = tmpdir("interrupt");
+    let mut names = Vec::with_capacity(N);
+    for i in 0..N {
+        let name = format!("d{i:05}");
+        std::fs::write(dir.join(&name), [b'x'; 512]).unwrap();
+        names.push(name);
+    }
+    let pki = root().join("testdata/pki");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kyso"))
+        .arg("sign")
+        .arg("--key")
+        .arg(pki.join("signer-rsa.key"))
+        .arg("--cert")
+        .arg(pki.join("signer-rsa.pem"))
+        .arg("--chain")
+        .arg(pki.join("chain-rsa.pem"))
+        .args(&names)
+        .current_dir(&dir)
+        .env("LANG", "C")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut err = BufReader::new(child.stderr.take().unwrap());
+    let mut first = String::new();
+    err.read_line(&mut first).unwrap();
+    assert!(first.contains("signed"), "{first}");
+    let started = std::time::Instant::now();
+    let kill = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut err, &mut rest).unwrap();
+    let status = child.wait().unwrap();
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(10),
+        "kyso took {:?} to stop after SIGINT",
+        started.elapsed()
+    );
+    let left: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("kyso-tmp"))
+        .collect();
+    assert!(left.is_empty(), "temporary files left behind: {left:?}");
+    let signed = names
+        .iter()
+        .filter(|n| dir.join(format!("{n}.p7s")).exists())
+        .count();
+    if kill.success() && status.code() != Some(0) {
+        // Interrupted: exit 130 (128 + SIGINT), a summary that says so, fewer than all done.
+        assert_eq!(status.code(), Some(130), "{rest}");
+        assert!(rest.contains("interrupted"), "{rest}");
+        let summary = format!("kyso: {signed} signed, 0 already signed, 0 failed");
+        assert!(rest.contains(&summary), "expected '{summary}' in:\n{rest}");
+        assert!(signed < N, "{rest}");
+    } else {
+        // The batch finished before the signal: everything is signed.
+        assert_eq!(signed, N, "{rest}");
+    }
+    // Every output that exists is a whole signature.
+    let out = kyso(
+        &dir,
+        &[
+            "verify",
+            "--trust",
+            pki.join("trust.pem").to_str().unwrap(),
+            "--at",
+            AT,
+            ".",
+        ],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

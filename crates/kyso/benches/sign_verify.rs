@@ -1,5 +1,6 @@
 //! Criterion benchmarks: detached signing and verification of a 1 KiB document with RSA-2048
-//! and P-256, and the hashing throughput of verifying a detached signature over 64 MiB.
+//! and P-256, the hashing throughput of verifying a detached signature over 64 MiB, and a
+//! batch verification of 1,000 signature files on disk (`kyso::batch::verify_files`).
 //!
 //! ```sh
 //! cargo bench -p kyso --bench sign_verify              # full run (a few minutes on 2 cores)
@@ -137,5 +138,60 @@ fn bench_hashing(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench_sign_verify, bench_hashing);
+/// Files in the batch benchmark: enough to keep every worker busy through several chunks.
+const BATCH_FILES: usize = 1000;
+
+/// `kyso::batch::verify_files` over 1,000 detached RSA-2048 signatures of 1 KiB files on disk,
+/// one worker per core, results delivered in order: the library side of `kyso verify DIR`.
+fn bench_batch_verify(c: &mut Criterion) {
+    let dir = std::env::temp_dir().join(format!("kyso-bench-batch-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("bench directory");
+    let s = signer("rsa");
+    let v = verifier("rsa");
+    let at = at();
+    let mut files = Vec::with_capacity(BATCH_FILES);
+    for i in 0..BATCH_FILES {
+        let mut doc = document(SMALL_LEN);
+        doc[..8].copy_from_slice(&(i as u64).to_le_bytes());
+        let content = dir.join(format!("f{i:05}"));
+        std::fs::write(&content, &doc).expect("content");
+        let sig = dir.join(format!("f{i:05}.p7s"));
+        std::fs::write(&sig, s.sign_bytes(&doc).expect("sign")).expect("signature");
+        files.push(sig);
+    }
+    let batch = kyso::batch::Batch::new();
+    let run = || {
+        let mut passed = 0usize;
+        kyso::batch::verify_files(
+            &batch,
+            &v,
+            &files,
+            None,
+            at,
+            |_, r| {
+                r.map(|d| d.indication == Indication::TotalPassed)
+                    .unwrap_or(false)
+            },
+            |d| passed += usize::from(d.output),
+        );
+        passed
+    };
+    assert_eq!(run(), BATCH_FILES, "every file verifies");
+
+    let mut g = c.benchmark_group("batch_verify_1000_files");
+    g.sample_size(10)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(5));
+    g.throughput(Throughput::Elements(BATCH_FILES as u64));
+    g.bench_function("rsa2048_1KiB", |b| b.iter(run));
+    g.finish();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+criterion_group!(
+    benches,
+    bench_sign_verify,
+    bench_hashing,
+    bench_batch_verify
+);
 criterion_main!(benches);

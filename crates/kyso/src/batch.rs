@@ -52,7 +52,7 @@ use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::encoding::time::Timestamp;
 use crate::error::Error;
@@ -62,6 +62,10 @@ use crate::verifier::{Verifier, VerifyContext};
 /// How often a waiting thread looks at the cancel token: a signal handler can only set a flag,
 /// it cannot wake a condition variable, so waits are bounded by this.
 const CANCEL_POLL: Duration = Duration::from_millis(20);
+
+/// A worker holding finished results longer than this hands them over before its chunk ends,
+/// so a chunk of slow inputs still shows its results as they finish.
+const HAND_OVER: Duration = Duration::from_millis(5);
 
 /// Inputs claimed at once by a worker, at most. Small enough that a batch of a few large files
 /// still spreads over the workers, large enough that claims cost nothing beside a verification
@@ -313,21 +317,43 @@ impl<R> Shared<'_, R> {
                         .0;
                 }
             }
+            // Results are handed over once per chunk (one lock, one wake-up), or sooner when
+            // an input is slow, so that results still appear as they finish.
+            let mut held: Vec<(usize, R)> = Vec::with_capacity(end - start);
+            let mut since = Instant::now();
             for (i, input) in inputs.iter().enumerate().take(end).skip(start) {
                 if self.cancel.is_cancelled() {
-                    return;
+                    break;
                 }
-                let r = job(&mut ctx, i, input);
-                let mut st = self.lock();
-                let at = i - st.base;
-                while st.slots.len() <= at {
-                    st.slots.push_back(None);
+                if held.is_empty() {
+                    since = Instant::now();
                 }
-                st.slots[at] = Some(r);
-                if at == 0 {
-                    self.ready.notify_one();
+                held.push((i, job(&mut ctx, i, input)));
+                if since.elapsed() >= HAND_OVER {
+                    self.hand_over(&mut held);
                 }
             }
+            self.hand_over(&mut held);
+        }
+    }
+
+    /// Put finished results in their slots; wake the delivering thread if the oldest is there.
+    fn hand_over(&self, held: &mut Vec<(usize, R)>) {
+        if held.is_empty() {
+            return;
+        }
+        let mut st = self.lock();
+        let mut oldest = false;
+        for (i, r) in held.drain(..) {
+            let at = i - st.base;
+            while st.slots.len() <= at {
+                st.slots.push_back(None);
+            }
+            st.slots[at] = Some(r);
+            oldest |= at == 0;
+        }
+        if oldest {
+            self.ready.notify_one();
         }
     }
 

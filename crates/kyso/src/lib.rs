@@ -45,6 +45,14 @@
 //! Every signature a token returns is verified with the certificate before it is written;
 //! [`Token::login`] refuses a locked PIN and, unless confirmed, the final PIN try.
 //!
+//! ## Many files at once
+//!
+//! [`batch::Batch`] runs verification (or signing, or anything else) over many inputs on one
+//! worker per core, delivers results in input order with bounded memory, and stops cleanly
+//! when its [`batch::CancelToken`] is set; [`batch::verify_files`] is the verification
+//! shortcut, with one [`VerifyContext`] per worker. `kyso verify DIR` and `kyso sign FILE...`
+//! are built on it.
+//!
 //! ## Security considerations
 //!
 //! * A verdict is only as good as the trust anchors given. With none, nothing is TOTAL-PASSED.
@@ -68,7 +76,7 @@
 // The library must not panic on input: unwrap/expect are for tests only (clippy.toml).
 #![warn(clippy::unwrap_used, clippy::expect_used)]
 
-/// Batches: many inputs verified or signed in parallel, results in input order, cancellable.
+// Batches: many inputs verified or signed in parallel, results in input order, cancellable.
 pub mod batch;
 // Layers, each depending only on those listed before it (checked by scripts/check-layers.sh):
 mod cms; // RFC 5652 SignedData reading

@@ -187,6 +187,9 @@ struct Emitter {
     written: usize,
     /// JUnit: the test cases, written at the end because the counts come first.
     cases: String,
+    /// Text on a terminal: each document is shown as soon as it is done (issue 9), not when
+    /// the output buffer fills.
+    live: bool,
 }
 
 impl Emitter {
@@ -208,6 +211,7 @@ impl Emitter {
             at,
             written: 0,
             cases: String::new(),
+            live: format == VerifyFormat::Text && std::io::stdout().is_terminal(),
         }
     }
 
@@ -219,7 +223,12 @@ impl Emitter {
         match (self.format, r.indication) {
             (VerifyFormat::Junit, _) => self.cases.push_str(&r.text),
             (_, None) => return,
-            (VerifyFormat::Text, _) => self.out.write(r.text.as_bytes()),
+            (VerifyFormat::Text, _) => {
+                self.out.write(r.text.as_bytes());
+                if self.live {
+                    self.out.flush();
+                }
+            }
             (VerifyFormat::Json, _) => {
                 self.out.write(if self.written == 0 {
                     b"\n    "

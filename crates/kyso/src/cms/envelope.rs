@@ -156,11 +156,17 @@ pub(crate) struct SigBuffer(Vec<u8>);
 pub(crate) struct ChunkBuffer(Vec<u8>);
 
 impl ChunkBuffer {
+    /// A page-aligned window of [`CHUNK`] bytes. The kernel copies file pages (page-aligned)
+    /// into it; with a destination a few bytes past a page boundary, as a large allocation
+    /// from malloc is, the copy hits 4K aliasing and runs at a third of its speed (measured:
+    /// 1 GiB detached verify 1.5 s instead of 1.0 s).
     fn get(&mut self) -> &mut [u8] {
-        if self.0.len() < CHUNK {
-            self.0.resize(CHUNK, 0);
+        const PAGE: usize = 4096;
+        if self.0.len() < CHUNK + PAGE {
+            self.0.resize(CHUNK + PAGE, 0);
         }
-        &mut self.0[..CHUNK]
+        let off = (PAGE - self.0.as_ptr() as usize % PAGE) % PAGE;
+        &mut self.0[off..off + CHUNK]
     }
 }
 
@@ -557,6 +563,94 @@ impl<'a> Content<'a> {
             Content::Missing(p) => Err(ContentError::Missing {
                 looked_for: p.clone(),
             }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::encoding::asn1::{self, Reader};
+    use crate::{Certificate, Signer, SigningKey, Timestamp, Verifier};
+
+    fn pki(name: &str) -> Vec<u8> {
+        let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/pki");
+        std::fs::read(p.join(name)).unwrap()
+    }
+
+    /// Re-encode DER as BER the way `openssl cms -stream` writes it: every constructed element
+    /// with an indefinite length, and OCTET STRINGs longer than `chunk` split into pieces.
+    fn to_ber(der: &[u8], chunk: usize) -> Vec<u8> {
+        let mut out = Vec::new();
+        let mut r = Reader::new(der);
+        while !r.is_empty() {
+            let t = r.read().unwrap();
+            if t.tag & 0x20 != 0 {
+                out.extend_from_slice(&[t.tag, 0x80]);
+                out.extend_from_slice(&to_ber(t.value, chunk));
+                out.extend_from_slice(&[0, 0]);
+            } else if t.tag == asn1::tag::OCTET_STRING && t.value.len() > chunk {
+                out.extend_from_slice(&[0x24, 0x80]);
+                for piece in t.value.chunks(chunk) {
+                    out.extend_from_slice(&asn1::tlv(asn1::tag::OCTET_STRING, &[piece]));
+                }
+                out.extend_from_slice(&[0, 0]);
+            } else {
+                out.extend_from_slice(t.raw);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn der_fast_path_and_transcoder_give_the_same_verdict() {
+        let at = Timestamp::parse_rfc3339("2026-06-01T00:00:00Z").unwrap();
+        let key = || {
+            let leaf = Certificate::load_all(&pki("signer-rsa.pem"))
+                .unwrap()
+                .remove(0);
+            let chain = Certificate::load_all(&pki("chain-rsa.pem")).unwrap();
+            SigningKey::from_key_and_cert(&pki("signer-rsa.key"), None, leaf)
+                .unwrap()
+                .with_chain(chain)
+        };
+        let anchors = Certificate::load_all(&pki("trust.pem")).unwrap();
+        let verifier = Verifier::new().with_trust_anchors(anchors);
+        let content = vec![b'x'; 5000];
+        for attached in [true, false] {
+            let signer = Signer::new(key())
+                .attached(attached)
+                .signing_time(at)
+                .build()
+                .unwrap();
+            let der = signer.sign_bytes(&content).unwrap();
+            assert!(crate::encoding::ber::borrow_if_der(&der).is_some());
+            let ber = to_ber(&der, 1000);
+            assert!(crate::encoding::ber::borrow_if_der(&ber).is_none());
+            let detached = (!attached).then_some(content.as_slice());
+            let json = |sig: &[u8]| {
+                serde_json::to_string(&verifier.verify_bytes(sig, detached, at)).unwrap()
+            };
+            let (fast, slow) = (json(&der), json(&ber));
+            assert!(fast.contains("TOTAL-PASSED"), "{fast}");
+            assert_eq!(fast, slow);
+            // A changed content byte fails the same way on both paths.
+            let mut bad = content.clone();
+            bad[10] ^= 1;
+            let tampered = if attached {
+                let pos = der.windows(100).position(|w| w == &content[..100]).unwrap();
+                let mut d = der.clone();
+                d[pos + 10] ^= 1;
+                d
+            } else {
+                der.clone()
+            };
+            let report = |sig: &[u8]| {
+                let c = (!attached).then_some(bad.as_slice());
+                serde_json::to_string(&verifier.verify_bytes(sig, c, at)).unwrap()
+            };
+            let (fast, slow) = (report(&tampered), report(&to_ber(&tampered, 1000)));
+            assert!(fast.contains("HASH_FAILURE"), "{fast}");
+            assert_eq!(fast, slow);
         }
     }
 }

@@ -601,7 +601,7 @@ pub(crate) fn verify_signature(
 /// keys (an official and the organisation); four covers that without holding many keys.
 const CACHED_CONTEXTS: usize = 4;
 
-/// A configured verification context and what it was configured for.
+/// A verification context configured for a key and scheme (see `CONTEXTS`).
 type CachedContext = (PKey<Public>, SignatureScheme, PkeyCtx<Public>);
 
 thread_local! {

@@ -668,6 +668,72 @@ mod tests {
         assert_eq!(n.der, want);
     }
 
+    /// DER of a ContentInfo { signedData, SignedData { 1, {}, { id-data, [0] OCTET STRING } } }.
+    fn der_signed_data(content: &[u8]) -> Vec<u8> {
+        let t = |tag, parts: &[&[u8]]| asn1::tlv(tag, parts);
+        let id_data = t(
+            tag::OID,
+            &[&[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x01]],
+        );
+        let econtent = t(tag::ctx_cons(0), &[&t(tag::OCTET_STRING, &[content])]);
+        let encap = t(tag::SEQUENCE, &[&id_data, &econtent]);
+        let sd = t(
+            tag::SEQUENCE,
+            &[
+                &[0x02, 0x01, 0x01],
+                &t(tag::SET, &[]),
+                &encap,
+                &t(tag::SET, &[]),
+            ],
+        );
+        t(
+            tag::SEQUENCE,
+            &[
+                &t(tag::OID, &[ID_SIGNED_DATA]),
+                &t(tag::ctx_cons(0), &[&sd]),
+            ],
+        )
+    }
+
+    #[test]
+    fn der_fast_path_matches_the_transcoder_octet_for_octet() {
+        for content in [&b""[..], b"abc", &[7u8; 300], &[1u8; 70_000]] {
+            let der = der_signed_data(content);
+            let (n, streamed) = run(&der);
+            let n = n.unwrap();
+            let b = borrow_if_der(&der).expect("DER input takes the fast path");
+            assert_eq!(&*b.der, n.der.as_slice());
+            assert_eq!(b.content, Some(content));
+            assert_eq!(streamed, content);
+            assert_eq!(n.content_len, Some(content.len() as u64));
+            // The skeleton itself (no eContent) is DER too, and is borrowed as it is.
+            let again = borrow_if_der(&n.der).expect("a skeleton is DER");
+            assert!(matches!(again.der, std::borrow::Cow::Borrowed(_)));
+            assert_eq!(again.content, None);
+        }
+    }
+
+    #[test]
+    fn non_der_input_is_left_to_the_transcoder() {
+        let der = der_signed_data(b"abc");
+        // Indefinite lengths (the test above builds the same SignedData in BER).
+        let mut ber = vec![0x30, 0x80];
+        ber.extend_from_slice(&der[2..]);
+        ber.extend_from_slice(&[0, 0]);
+        assert!(borrow_if_der(&ber).is_none());
+        assert!(run(&ber).0.is_ok());
+        // A non-minimal length: DER forbids it (X.690 §10.1); the transcoder rewrites it.
+        let mut long = vec![0x30, 0x81, der[1]];
+        long.extend_from_slice(&der[2..]);
+        assert!(borrow_if_der(&long).is_none());
+        assert_eq!(run(&long).0.unwrap().der, run(&der).0.unwrap().der);
+        // Trailing bytes and truncation: the transcoder words the error.
+        let mut trailing = der.clone();
+        trailing.push(0);
+        assert!(borrow_if_der(&trailing).is_none());
+        assert!(borrow_if_der(&der[..der.len() - 1]).is_none());
+    }
+
     #[test]
     fn hostile_inputs_are_refused_with_a_reason() {
         let msg = |d: &[u8]| match run(d).0 {

@@ -224,17 +224,18 @@ pub(crate) fn signing_usage_problem(cert: &Certificate) -> Option<Reason> {
         }
     }
     if let Some(eku) = cert.extended_key_usage() {
-        let allowed = [
-            oid::ANY_EKU,
-            oid::EKU_EMAIL_PROTECTION,
-            oid::EKU_DOCUMENT_SIGNING,
-            oid::EKU_MS_DOCUMENT_SIGNING,
-            oid::EKU_ADOBE_DOCUMENT_SIGNING,
-        ];
-        if !eku
-            .iter()
-            .any(|e| allowed.iter().any(|a| a.to_string() == *e))
-        {
+        // Rendered once per run, not once per document (the certificate keeps dotted strings).
+        static ALLOWED: std::sync::LazyLock<[String; 5]> = std::sync::LazyLock::new(|| {
+            [
+                oid::ANY_EKU,
+                oid::EKU_EMAIL_PROTECTION,
+                oid::EKU_DOCUMENT_SIGNING,
+                oid::EKU_MS_DOCUMENT_SIGNING,
+                oid::EKU_ADOBE_DOCUMENT_SIGNING,
+            ]
+            .map(|a| a.to_string())
+        });
+        if !eku.iter().any(|e| ALLOWED.iter().any(|a| a == e)) {
             return Some(Reason::ExtendedKeyUsageNotAllowed {
                 ext_key_usage: eku.to_vec(),
             });
