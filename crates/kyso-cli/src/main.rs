@@ -2,8 +2,10 @@
 //! prints, and picks the exit code (0 ok, 1 failed, 2 usage or unreadable input, 3 indeterminate).
 #![forbid(unsafe_code)]
 
+mod advice;
 mod cmd;
 mod output;
+mod schema_v1;
 mod secret;
 
 use std::io::Write;
@@ -34,7 +36,7 @@ struct Cli {
 enum Command {
     /// Sign files (CAdES B-B; detached .p7s by default, --attached for .p7m).
     Sign(cmd::sign::Args),
-    /// Verify signatures and print a report (text or JSON, schema kyso.verify/v1).
+    /// Verify signatures and print a report (text or JSON, schema kyso.verify/v2).
     Verify(cmd::verify::Args),
     /// Show what a certificate, bundle, PKCS#12 or CMS file holds.
     Inspect(cmd::inspect::Args),

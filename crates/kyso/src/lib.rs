@@ -99,8 +99,8 @@ pub use pkcs11::{
     TokenDescription, TokenKeyDescription,
 };
 pub use report::{
-    Check, CheckName, CheckResult, DocumentReport, Indication, Lang, Reason, Report,
-    SignatureReport, SubIndication, Summary, SCHEMA,
+    Check, CheckName, CheckResult, DocumentProblem, DocumentReport, Hint, Indication, Lang, Reason,
+    Report, SignatureReport, SkipReason, SubIndication, Summary, SCHEMA,
 };
 pub use revocation::crl::{Crl, CrlProblem, RevocationMode, RevocationReason, RevocationStatus};
 pub use signer::{sign_detached, Signer, SignerBuilder};

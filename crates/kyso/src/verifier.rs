@@ -8,7 +8,7 @@
 use std::path::Path;
 
 use crate::cms::envelope::{Content, Detached, HashingSink, SigSource, SourceError};
-use crate::cms::signed_data::{self, not_cms, SignedData, SignerInfo};
+use crate::cms::signed_data::{self, SignedData, SignerInfo};
 use crate::crypto::{self, DigestAlgorithm, SchemeError, SignatureScheme, Signed};
 use crate::encoding::asn1::tag;
 use crate::encoding::oid;
@@ -16,7 +16,8 @@ use crate::encoding::time::Timestamp;
 use crate::error::Error;
 use crate::path::{self, ChainPolicy};
 use crate::report::{
-    Check, CheckName, CheckResult, DocumentReport, Indication, Reason, SignatureReport, SkipReason,
+    Check, CheckName, CheckResult, DocumentProblem, DocumentReport, Indication, Reason,
+    SignatureReport, SkipReason,
 };
 use crate::validation::{
     check_signed_attributes, check_signer_usage, check_signing_certificate, signature_outcome,
@@ -132,7 +133,12 @@ impl Verifier {
         let source = SigSource::Bytes(signature);
         match self.verify_source("<memory>".into(), source, detached, at) {
             Ok(r) => r,
-            Err(e) => DocumentReport::format_failure("<memory>".into(), e.to_string()),
+            Err(e) => DocumentReport::format_failure(
+                "<memory>".into(),
+                DocumentProblem::Unreadable {
+                    detail: e.to_string(),
+                },
+            ),
         }
     }
 
@@ -147,38 +153,45 @@ impl Verifier {
         let normalized = match source.normalize(&mut sink) {
             Ok(n) => n,
             Err(SourceError::Io(e)) => return Err(e),
-            Err(SourceError::Format(m)) => {
-                return Ok(DocumentReport::format_failure(name, not_cms(&m)))
+            Err(SourceError::Format(detail)) => {
+                return Ok(DocumentReport::format_failure(
+                    name,
+                    DocumentProblem::NotSignedData { detail },
+                ))
             }
         };
         let sd = match signed_data::parse(&normalized.der) {
             Ok(sd) => sd,
-            Err(m) => return Ok(DocumentReport::format_failure(name, not_cms(&m))),
+            Err(detail) => {
+                return Ok(DocumentReport::format_failure(
+                    name,
+                    DocumentProblem::NotSignedData { detail },
+                ))
+            }
         };
         if sd.signer_infos.is_empty() {
             return Ok(DocumentReport::format_failure(
                 name,
-                "the SignedData has no SignerInfo: it carries certificates only (a .p7b bundle?), not a signature".into(),
+                DocumentProblem::NoSignerInfo,
             ));
         }
         if sd.signer_infos.len() > MAX_SIGNERS {
             return Ok(DocumentReport::format_failure(
                 name,
-                format!(
-                    "{} SignerInfos: more than the {MAX_SIGNERS} kyso evaluates in one document",
-                    sd.signer_infos.len()
-                ),
+                DocumentProblem::TooManySigners {
+                    count: sd.signer_infos.len(),
+                    limit: MAX_SIGNERS,
+                },
             ));
         }
         // Content given for a signature that embeds its own: say it was not used, rather than
         // let the caller believe the given file was checked.
-        let mut messages = Vec::new();
+        let mut problems = Vec::new();
         if normalized.content_len.is_some() {
             if let Detached::File(p, true) = &detached {
-                messages.push(format!(
-                    "the signature embeds its content; the separately given content {} was not used",
-                    p.display()
-                ));
+                problems.push(DocumentProblem::EmbeddedContentUsed {
+                    ignored: p.display().to_string(),
+                });
             }
         }
         let (mut content, content_file) = match normalized.content_len {
@@ -203,10 +216,10 @@ impl Verifier {
         if sd.certificates.len() > MAX_CERTIFICATES {
             return Ok(DocumentReport::format_failure(
                 name,
-                format!(
-                    "{} embedded certificates: more than the {MAX_CERTIFICATES} kyso accepts in one signature",
-                    sd.certificates.len()
-                ),
+                DocumentProblem::TooManyCertificates {
+                    count: sd.certificates.len(),
+                    limit: MAX_CERTIFICATES,
+                },
             ));
         }
         let embedded: Vec<Certificate> = sd
@@ -221,16 +234,12 @@ impl Verifier {
             .enumerate()
             .map(|(i, si)| self.verify_signer(&sd, si, i, &embedded, &mut content, at))
             .collect();
-        let mut doc = DocumentReport {
-            signature_file: name,
+        Ok(DocumentReport::new(
+            name,
             content_file,
-            indication: Indication::TotalFailed,
-            sub_indication: None,
             signatures,
-            messages,
-        };
-        doc.conclude();
-        Ok(doc)
+            problems,
+        ))
     }
 
     fn verify_signer(

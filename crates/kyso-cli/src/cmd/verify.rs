@@ -9,8 +9,10 @@ use anyhow::{bail, Context, Result};
 use clap::Args as ClapArgs;
 use kyso::{CheckResult, DocumentReport, Indication, Lang, Summary};
 
+use crate::advice::with_hint;
 use crate::exit;
 use crate::output::{self, LangArg};
+use crate::schema_v1;
 
 /// `--format` values of `kyso verify`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, Default)]
@@ -18,10 +20,19 @@ pub enum VerifyFormat {
     /// Human-readable text.
     #[default]
     Text,
-    /// One JSON document (schema kyso.verify/v1) on stdout.
+    /// One JSON document (schema kyso.verify/v2, or v1 with --schema v1) on stdout.
     Json,
     /// JUnit XML: one test case per signature file, for CI systems.
     Junit,
+}
+
+/// `--schema` values of `kyso verify`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum SchemaArg {
+    /// kyso.verify/v1 (legacy: reasons as a code string and an English message).
+    V1,
+    /// kyso.verify/v2 (docs/schema/kyso.verify.v2.schema.json).
+    V2,
 }
 
 /// Arguments of `kyso verify`.
@@ -41,6 +52,9 @@ pub struct Args {
     /// Same as --format json.
     #[arg(long)]
     json: bool,
+    /// JSON schema version: v2 (codes, evidence and hints as data), or the legacy v1.
+    #[arg(long, value_enum, default_value_t = SchemaArg::V2)]
+    schema: SchemaArg,
     /// Language of the text report (default from the locale).
     #[arg(long, value_enum)]
     lang: Option<LangArg>,
@@ -83,7 +97,7 @@ pub fn run(a: Args) -> Result<u8> {
     // A progress line on a terminal, for text output only (never in JSON/JUnit or a pipe).
     let show_progress =
         format == VerifyFormat::Text && files.len() > 1 && std::io::stderr().is_terminal();
-    let mut out = Emitter::new(format, lang, at);
+    let mut out = Emitter::new(format, a.schema, lang, at);
     let mut summary = Summary::default();
     let mut worst = None;
     let mut unreadable = 0usize;
@@ -164,6 +178,7 @@ pub fn run(a: Args) -> Result<u8> {
 struct Emitter {
     out: output::Stdout,
     format: VerifyFormat,
+    schema: SchemaArg,
     lang: Lang,
     at: kyso::Timestamp,
     /// JSON: documents written so far (for the separating commas).
@@ -173,20 +188,25 @@ struct Emitter {
 }
 
 impl Emitter {
-    fn new(format: VerifyFormat, lang: Lang, at: kyso::Timestamp) -> Self {
+    fn new(format: VerifyFormat, schema: SchemaArg, lang: Lang, at: kyso::Timestamp) -> Self {
         let mut out = output::Stdout::new();
         if format == VerifyFormat::Json {
-            // Schema kyso.verify/v1; "summary" follows "documents" so that it can be counted
-            // while streaming (JSON objects are unordered).
+            // The fields of kyso::Report, streamed: each document is serialized by serde as
+            // it arrives, and "summary" follows "documents" so that it can be counted while
+            // streaming (JSON objects are unordered).
+            let name = match schema {
+                SchemaArg::V1 => schema_v1::SCHEMA_V1,
+                SchemaArg::V2 => kyso::SCHEMA,
+            };
             let head = format!(
-                "{{\n  \"schema\": \"{}\",\n  \"validation_time\": \"{at}\",\n  \"documents\": [",
-                kyso::SCHEMA
+                "{{\n  \"schema\": \"{name}\",\n  \"validation_time\": \"{at}\",\n  \"documents\": [",
             );
             out.write(head.as_bytes());
         }
         Emitter {
             out,
             format,
+            schema,
             lang,
             at,
             written: 0,
@@ -198,7 +218,11 @@ impl Emitter {
         match self.format {
             VerifyFormat::Text => self.out.write(render_document(d, self.lang).as_bytes()),
             VerifyFormat::Json => {
-                let body = serde_json::to_vec_pretty(d).unwrap_or_default();
+                let body = match self.schema {
+                    SchemaArg::V1 => serde_json::to_vec_pretty(&schema_v1::Document::new(d)),
+                    SchemaArg::V2 => serde_json::to_vec_pretty(d),
+                }
+                .unwrap_or_default();
                 self.out.write(if self.written == 0 {
                     b"\n    "
                 } else {
@@ -380,7 +404,7 @@ fn mark(r: &CheckResult) -> &'static str {
     match r {
         CheckResult::Passed => "✓",
         CheckResult::Failed(_) => "✗",
-        CheckResult::Skipped(_) => "-",
+        _ => "-",
     }
 }
 
@@ -400,8 +424,8 @@ fn render_document(d: &DocumentReport, lang: Lang) -> String {
                 let _ = writeln!(s, "  {} {}", lang.pick("content:", "nội dung:"), c);
             }
         }
-        for m in &d.messages {
-            let _ = writeln!(s, "  {m}");
+        for p in &d.problems {
+            let _ = writeln!(s, "  {}", p.message(lang));
         }
         for sig in &d.signatures {
             let who = sig.signer.as_ref().map_or_else(
@@ -435,15 +459,14 @@ fn render_document(d: &DocumentReport, lang: Lang) -> String {
             );
             for c in &sig.checks {
                 let detail = match &c.result {
-                    CheckResult::Passed => String::new(),
-                    CheckResult::Failed(r) => format!(": {}", r.message(lang)),
-                    CheckResult::Skipped(why) => {
-                        format!(
-                            " ({}: {})",
-                            lang.pick("skipped", "bỏ qua"),
-                            why.message(lang)
-                        )
+                    CheckResult::Failed(r) => {
+                        format!(": {}", with_hint(r.message(lang), r.hint(), lang))
                     }
+                    CheckResult::Skipped(why) => {
+                        let why = with_hint(why.message(lang).to_string(), why.hint(), lang);
+                        format!(" ({}: {why})", lang.pick("skipped", "bỏ qua"))
+                    }
+                    _ => String::new(),
                 };
                 let _ = writeln!(
                     s,

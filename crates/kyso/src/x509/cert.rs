@@ -4,7 +4,7 @@ use std::sync::{Arc, Mutex};
 
 use openssl::pkey::{PKey, Public};
 use openssl::x509::X509;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use x509_parser::extensions::ParsedExtension;
 use x509_parser::prelude::{FromDer, X509Certificate};
@@ -611,7 +611,8 @@ fn cert_signature_digest(der: &[u8]) -> Option<DigestAlgorithm> {
 }
 
 /// What a certificate-level report shows about one certificate.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CertificateSummary {
     /// Subject, RFC 4514 order.
     pub subject: String,
