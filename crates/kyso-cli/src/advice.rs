@@ -56,6 +56,18 @@ pub fn advice(hint: &Hint, lang: Lang) -> Option<&'static str> {
     })
 }
 
+/// Flag advice for a library error, by its stable code ([`kyso::Error::code`]).
+pub fn for_error(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "password_required" => {
+            "give the password with --pass env:VAR, file:PATH, fd:N or stdin (or run on a terminal to be asked)"
+        }
+        "signing_refused_digest_not_allowed" => "choose another --digest, or drop it",
+        "signing_refused_pss_needs_rsa" => "drop --pss for this key",
+        _ => return None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

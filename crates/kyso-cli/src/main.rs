@@ -83,4 +83,12 @@ pub(crate) fn report_error(e: &anyhow::Error) {
         let _ = write!(err, ": {cause}");
     }
     let _ = writeln!(err);
+    // The library's errors carry a code; where a flag helps, say which.
+    let code = e
+        .chain()
+        .find_map(|c| c.downcast_ref::<kyso::Error>())
+        .map(kyso::Error::code);
+    if let Some(hint) = code.and_then(advice::for_error) {
+        let _ = writeln!(err, "kyso: hint: {hint}");
+    }
 }

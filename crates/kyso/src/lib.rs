@@ -87,7 +87,7 @@ mod x509; // certificates (parsed once), names, general names, the run-wide cert
 
 pub use crypto::{DigestAlgorithm, KeyInfo};
 pub use encoding::time::Timestamp;
-pub use error::{Error, PinState, TokenError};
+pub use error::{Error, PinState, SigningRefusal, TokenError};
 pub use inspect::{
     inspect, inspect_pkcs12, CertificateDetails, Inspection, NameField, SignerDetails,
 };

@@ -286,8 +286,3 @@ pub(crate) fn certificates_of(data: &[u8]) -> Result<Vec<Certificate>, Error> {
         .map(|t| Certificate::from_der(t.raw))
         .collect()
 }
-
-/// The message for input that is not a SignedData.
-pub(crate) fn not_cms(m: &str) -> String {
-    format!("not a valid CMS/PKCS#7 SignedData: {m}")
-}

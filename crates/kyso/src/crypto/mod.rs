@@ -14,6 +14,7 @@ use serde::Serialize;
 
 use crate::encoding::asn1::{self, tag, Tlv};
 use crate::encoding::oid;
+use crate::error::Error;
 
 /// A message digest algorithm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -614,4 +615,10 @@ pub(crate) fn sign_message(
         s.set_rsa_pss_saltlen(RsaPssSaltlen::custom(*salt_len as i32))?;
     }
     s.sign_oneshot_to_vec(msg)
+}
+
+/// An OpenSSL failure as a kyso error. Crate-private on purpose: openssl types stay out of the
+/// public API (no `From<ErrorStack> for Error`), so the backend can change.
+pub(crate) fn openssl_error(e: openssl::error::ErrorStack) -> Error {
+    Error::Crypto(e.to_string())
 }

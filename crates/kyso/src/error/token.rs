@@ -191,6 +191,38 @@ pub enum TokenError {
     },
 }
 
+impl TokenError {
+    /// A stable machine-readable code, `token_` and the variant in snake_case
+    /// (`token_pin_incorrect`, `token_pin_locked`, `token_key_not_found`, ...).
+    pub fn code(&self) -> &'static str {
+        use TokenError::*;
+        match self {
+            InvalidUri { .. } => "token_invalid_uri",
+            NoModule => "token_no_module",
+            ModuleNotFound { .. } => "token_module_not_found",
+            ModuleNotLoadable { .. } => "token_module_not_loadable",
+            ModuleInit { .. } => "token_module_init",
+            NoTokenPresent { .. } => "token_no_token_present",
+            NoTokenMatches { .. } => "token_no_token_matches",
+            SeveralTokensMatch { .. } => "token_several_tokens_match",
+            PinLocked { .. } => "token_pin_locked",
+            FinalTryNotConfirmed { .. } => "token_final_try_not_confirmed",
+            PinIncorrect { .. } => "token_pin_incorrect",
+            PinExpired { .. } => "token_pin_expired",
+            PinLength { .. } => "token_pin_length",
+            KeyNotFound { .. } => "token_key_not_found",
+            SeveralKeysMatch { .. } => "token_several_keys_match",
+            CertificateNotFound { .. } => "token_certificate_not_found",
+            BadCertificate { .. } => "token_bad_certificate",
+            KeyCertificateMismatch { .. } => "token_key_certificate_mismatch",
+            KeyCannotSign { .. } => "token_key_cannot_sign",
+            MechanismNotSupported { .. } => "token_mechanism_not_supported",
+            TokenRemoved { .. } => "token_token_removed",
+            Pkcs11 { .. } => "token_pkcs11",
+        }
+    }
+}
+
 fn list(v: &[String]) -> String {
     if v.is_empty() {
         "none".into()

@@ -1023,12 +1023,16 @@ impl TokenKey {
             }
             TokenKeyKind::Ec => {
                 if let (Some(p), Ok(ec)) = (&self.ec_point, pk.ec_key()) {
-                    let mut ctx = openssl::bn::BigNumContext::new()?;
-                    let want = ec.public_key().to_bytes(
-                        ec.group(),
-                        openssl::ec::PointConversionForm::UNCOMPRESSED,
-                        &mut ctx,
-                    )?;
+                    let mut ctx =
+                        openssl::bn::BigNumContext::new().map_err(crate::crypto::openssl_error)?;
+                    let want = ec
+                        .public_key()
+                        .to_bytes(
+                            ec.group(),
+                            openssl::ec::PointConversionForm::UNCOMPRESSED,
+                            &mut ctx,
+                        )
+                        .map_err(crate::crypto::openssl_error)?;
                     // PKCS#11 §4.x: CKA_EC_POINT is the DER of an ECPoint OCTET STRING; some
                     // tokens return the raw point. Accept both forms.
                     let raw = asn1::Tlv::parse_exact(p, "CKA_EC_POINT")
