@@ -65,6 +65,9 @@
 //!   as skipped.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+// Everything `pub` is reachable from the root (flat re-exports), and every type a caller meets
+// can be named (issue 8): what is not for callers is `pub(crate)`.
+#![warn(unreachable_pub, unnameable_types)]
 // The library must not panic on input: unwrap/expect are for tests only (clippy.toml).
 #![warn(clippy::unwrap_used, clippy::expect_used)]
 

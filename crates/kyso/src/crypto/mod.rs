@@ -171,7 +171,7 @@ pub(crate) struct AlgorithmIdentifier<'a> {
 }
 
 impl<'a> AlgorithmIdentifier<'a> {
-    pub fn parse(tlv: Tlv<'a>, what: &str) -> asn1::Result<Self> {
+    pub(crate) fn parse(tlv: Tlv<'a>, what: &str) -> asn1::Result<Self> {
         let tlv = tlv.expect(tag::SEQUENCE, what)?;
         let mut r = tlv.reader();
         let oid = r.expect(tag::OID, what)?.value;
@@ -180,7 +180,7 @@ impl<'a> AlgorithmIdentifier<'a> {
         Ok(AlgorithmIdentifier { oid, params })
     }
 
-    pub fn dotted(&self) -> String {
+    pub(crate) fn dotted(&self) -> String {
         asn1::oid_to_string(self.oid)
     }
 }
@@ -210,7 +210,7 @@ pub(crate) enum SignatureScheme {
 
 impl SignatureScheme {
     /// The name used in the report (`rsa-pkcs1-sha256`).
-    pub fn name(&self) -> String {
+    pub(crate) fn name(&self) -> String {
         match self {
             Self::RsaPkcs1(d) => format!("rsa-pkcs1-{d}"),
             Self::RsaPss { hash, .. } => format!("rsa-pss-{hash}"),
@@ -221,7 +221,7 @@ impl SignatureScheme {
     }
 
     /// The digest applied to the signed data by the signature primitive, if any.
-    pub fn hash(&self) -> Option<DigestAlgorithm> {
+    pub(crate) fn hash(&self) -> Option<DigestAlgorithm> {
         match *self {
             Self::RsaPkcs1(d) | Self::Ecdsa(d) | Self::Dsa(d) => Some(d),
             Self::RsaPss { hash, .. } => Some(hash),
@@ -231,7 +231,7 @@ impl SignatureScheme {
 
     /// Work out the scheme from a SignerInfo's digestAlgorithm and signatureAlgorithm. RFC 5652
     /// §5.3 and RFC 5754 §3: the digest inside a combined OID must be the SignerInfo's digest.
-    pub fn from_signer_info(
+    pub(crate) fn from_signer_info(
         digest: DigestAlgorithm,
         sig: &AlgorithmIdentifier<'_>,
     ) -> Result<Self, SchemeError> {
@@ -287,7 +287,7 @@ impl SignatureScheme {
     }
 
     /// DER AlgorithmIdentifier for signing (RFC 3370 §3.2, RFC 4056 §3, RFC 5753 §2.1.1, RFC 8419 §2.3).
-    pub fn algorithm_identifier(&self) -> Vec<u8> {
+    pub(crate) fn algorithm_identifier(&self) -> Vec<u8> {
         let oid_tlv = |o: &der::asn1::ObjectIdentifier| asn1::tlv(tag::OID, &[o.as_bytes()]);
         match *self {
             // rsaEncryption with NULL parameters, as OpenSSL and most CAdES producers write it.

@@ -21,11 +21,11 @@ use crate::x509::name;
 
 /// keyUsage bits (RFC 5280 §4.2.1.3).
 pub(crate) mod ku {
-    pub const DIGITAL_SIGNATURE: u16 = 1 << 0;
-    pub const NON_REPUDIATION: u16 = 1 << 1;
-    pub const KEY_CERT_SIGN: u16 = 1 << 5;
-    pub const CRL_SIGN: u16 = 1 << 6;
-    pub const NAMES: [&str; 9] = [
+    pub(crate) const DIGITAL_SIGNATURE: u16 = 1 << 0;
+    pub(crate) const NON_REPUDIATION: u16 = 1 << 1;
+    pub(crate) const KEY_CERT_SIGN: u16 = 1 << 5;
+    pub(crate) const CRL_SIGN: u16 = 1 << 6;
+    pub(crate) const NAMES: [&str; 9] = [
         "digitalSignature",
         "nonRepudiation",
         "keyEncipherment",
