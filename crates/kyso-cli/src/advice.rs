@@ -64,6 +64,17 @@ pub fn for_error(code: &str) -> Option<&'static str> {
         }
         "signing_refused_digest_not_allowed" => "choose another --digest, or drop it",
         "signing_refused_pss_needs_rsa" => "drop --pss for this key",
+        "token_no_module" | "token_module_not_found" => {
+            "pass --module PATH or set KYSO_PKCS11_MODULE"
+        }
+        "token_final_try_not_confirmed" => {
+            "answer yes at the prompt or pass --confirm-final-pin-try"
+        }
+        "token_certificate_not_found" | "token_bad_certificate" => {
+            "give the certificate with --cert FILE"
+        }
+        "token_key_certificate_mismatch" => "give the right --cert, or select the key by its id",
+        "token_mechanism_not_supported" => "choose another --digest, or drop --pss",
         _ => return None,
     })
 }

@@ -75,6 +75,18 @@ fn main() -> ExitCode {
     }
 }
 
+/// The stable code of the library error behind `e`, if it is one.
+pub(crate) fn error_code(e: &anyhow::Error) -> Option<&'static str> {
+    e.chain().find_map(|c| {
+        c.downcast_ref::<kyso::Error>()
+            .map(kyso::Error::code)
+            .or_else(|| {
+                c.downcast_ref::<kyso::TokenError>()
+                    .map(kyso::TokenError::code)
+            })
+    })
+}
+
 /// Print an error with its causes, never `{:?}` (style: errors say what happened, then what to do).
 pub(crate) fn report_error(e: &anyhow::Error) {
     let mut err = std::io::stderr().lock();
@@ -84,11 +96,7 @@ pub(crate) fn report_error(e: &anyhow::Error) {
     }
     let _ = writeln!(err);
     // The library's errors carry a code; where a flag helps, say which.
-    let code = e
-        .chain()
-        .find_map(|c| c.downcast_ref::<kyso::Error>())
-        .map(kyso::Error::code);
-    if let Some(hint) = code.and_then(advice::for_error) {
+    if let Some(hint) = error_code(e).and_then(advice::for_error) {
         let _ = writeln!(err, "kyso: hint: {hint}");
     }
 }
