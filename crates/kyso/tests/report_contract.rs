@@ -88,11 +88,14 @@ fn every_document_and_signature_has_the_same_keys() {
     }
 }
 
+/// A change that makes a good report break the schema.
+type Breaker = Box<dyn Fn(&mut serde_json::Value)>;
+
 #[test]
 fn the_schema_rejects_broken_reports() {
     let v = schema();
     let good = serde_json::to_value(Report::new(at(), reports())).unwrap();
-    let broken: Vec<(&str, Box<dyn Fn(&mut serde_json::Value)>)> = vec![
+    let broken: Vec<(&str, Breaker)> = vec![
         (
             "unknown indication",
             Box::new(|j| j["documents"][0]["indication"] = "OK".into()),
