@@ -42,6 +42,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 CheckResult::Passed => "passed".to_string(),
                 CheckResult::Failed(r) => format!("FAILED: {}", r.message(kyso::Lang::En)),
                 CheckResult::Skipped(s) => format!("skipped: {}", s.message(kyso::Lang::En)),
+                // The report types are non_exhaustive: later versions may add outcomes.
+                _ => "other".to_string(),
             };
             println!("  {:?}: {result}", check.check);
         }

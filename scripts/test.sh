@@ -43,5 +43,7 @@ echo "== cargo check without the pkcs11 feature"
 cargo check -p kyso --no-default-features --locked -q
 echo "== cargo doc"
 RUSTDOCFLAGS="-D rustdoc::broken_intra_doc_links" cargo doc --workspace --no-deps --locked -q
+echo "== foreign types in the public API"
+bash scripts/check-external-types.sh
 echo "== cargo test"
 cargo test --workspace --locked

@@ -2,10 +2,12 @@
 //! prints, and picks the exit code (0 ok, 1 failed, 2 usage or unreadable input, 3 indeterminate).
 #![forbid(unsafe_code)]
 
+mod advice;
 mod cmd;
 mod help;
 mod interrupt;
 mod output;
+mod schema_v1;
 mod secret;
 mod sigfile;
 
@@ -39,7 +41,7 @@ enum Command {
     /// Sign files (CAdES B-B; detached .p7s by default, --attached for .p7m).
     #[command(after_help = help::after_help("kyso-sign"))]
     Sign(cmd::sign::Args),
-    /// Verify signatures and print a report (text or JSON, schema kyso.verify/v1).
+    /// Verify signatures and print a report (text or JSON, schema kyso.verify/v2).
     #[command(after_help = help::after_help("kyso-verify"))]
     Verify(cmd::verify::Args),
     /// Show what a certificate, bundle, PKCS#12 or CMS file holds.
@@ -90,13 +92,26 @@ fn main() -> ExitCode {
     }
 }
 
+/// The stable code of the library error behind `e`, if it is one.
+pub(crate) fn error_code(e: &anyhow::Error) -> Option<&'static str> {
+    e.chain().find_map(|c| {
+        c.downcast_ref::<kyso::Error>()
+            .map(kyso::Error::code)
+            .or_else(|| {
+                c.downcast_ref::<kyso::TokenError>()
+                    .map(kyso::TokenError::code)
+            })
+    })
+}
+
 /// Print an error with its causes, never `{:?}` (style: errors say what happened, then what to do).
 pub(crate) fn report_error(e: &anyhow::Error) {
     let mut err = std::io::stderr().lock();
     let _ = err.write_all(error_text(e).as_bytes());
 }
 
-/// The line [`report_error`] prints, for rendering on a batch worker.
+/// The lines [`report_error`] prints (the error and its causes, then a hint where a flag
+/// helps), for rendering on a batch worker.
 pub(crate) fn error_text(e: &anyhow::Error) -> String {
     use std::fmt::Write as _;
     let mut s = format!("kyso: error: {e}");
@@ -104,5 +119,9 @@ pub(crate) fn error_text(e: &anyhow::Error) -> String {
         let _ = write!(s, ": {cause}");
     }
     s.push('\n');
+    // The library's errors carry a code; where a flag helps, say which.
+    if let Some(hint) = error_code(e).and_then(advice::for_error) {
+        let _ = writeln!(s, "kyso: hint: {hint}");
+    }
     s
 }

@@ -1,6 +1,8 @@
 //! Golden tests of the `kyso` command line: output and exit codes of the product contract.
 //! Refresh the golden files with `UPDATE_GOLDEN=1 cargo test -p kyso-cli --test cli`.
 
+mod report_schema;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -25,7 +27,9 @@ fn kyso_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     for (k, v) in env {
         c.env(k, v);
     }
-    c.output().expect("kyso runs")
+    let out = c.output().expect("kyso runs");
+    report_schema::check_output(args, &out);
+    out
 }
 
 fn samples() -> PathBuf {
@@ -152,7 +156,7 @@ fn verify_json_golden_and_schema() {
     golden("verify-json", &out);
     let v: serde_json::Value =
         serde_json::from_slice(&out.stdout).expect("exactly one JSON document");
-    assert_eq!(v["schema"], "kyso.verify/v1");
+    assert_eq!(v["schema"], "kyso.verify/v2");
     assert_eq!(v["summary"]["total"], 2);
     assert_eq!(v["summary"]["passed"], 2);
     let sigs = v["documents"][0]["signatures"].as_array().unwrap();
@@ -166,6 +170,88 @@ fn verify_json_golden_and_schema() {
             "a check not performed is never reported as passed"
         );
     }
+}
+
+/// `--schema v1` keeps printing the kyso.verify/v1 document for programs written against it.
+#[test]
+fn verify_json_schema_v1_is_unchanged() {
+    let out = kyso(
+        &samples(),
+        &[
+            "verify",
+            "--trust",
+            "../pki/trust.pem",
+            "--at",
+            AT,
+            "--json",
+            "--schema",
+            "v1",
+            "cong-van.txt.p7s",
+            "to-trinh.txt.p7m",
+        ],
+    );
+    golden("verify-json-v1", &out);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["schema"], "kyso.verify/v1");
+}
+
+/// Failures carry their code and typed evidence, hints are data, and the text output turns
+/// the hint into advice naming the CLI's flags.
+#[test]
+fn verify_json_v2_failure_has_code_evidence_and_hint() {
+    let d = tmpdir("tamper-json");
+    std::fs::copy(
+        samples().join("cong-van.txt.p7s"),
+        d.join("cong-van.txt.p7s"),
+    )
+    .unwrap();
+    let mut content = std::fs::read(samples().join("cong-van.txt")).unwrap();
+    content[10] ^= 1;
+    std::fs::write(d.join("cong-van.txt"), content).unwrap();
+    let out = kyso(
+        &d,
+        &[
+            "verify",
+            "--trust",
+            &pki("trust.pem"),
+            "--at",
+            AT,
+            "--json",
+            "cong-van.txt.p7s",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let check = v["documents"][0]["signatures"][0]["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["check"] == "message_digest")
+        .unwrap()
+        .clone();
+    assert_eq!(check["result"], "failed");
+    assert_eq!(check["sub_indication"], "HASH_FAILURE");
+    assert_eq!(check["reason"]["code"], "digest_mismatch");
+    assert_eq!(check["reason"]["algorithm"], "sha256");
+    assert_eq!(check["reason"]["expected"].as_str().unwrap().len(), 64);
+    assert_ne!(check["reason"]["expected"], check["reason"]["computed"]);
+    assert_eq!(check["hint"]["code"], "wrong_content");
+    assert!(
+        !check["message"].as_str().unwrap().contains("--"),
+        "{check}"
+    );
+    // No trust anchor: the hint is data in JSON and flag advice in text.
+    let out = kyso(
+        &samples(),
+        &["verify", "--at", AT, "--json", "cong-van.txt.p7s"],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let chain = &v["documents"][0]["signatures"][0]["checks"][7];
+    assert_eq!(chain["check"], "certificate_chain");
+    assert_eq!(chain["reason"]["code"], "no_trust_anchors");
+    assert_eq!(chain["hint"]["code"], "missing_trust_anchor");
+    let out = kyso(&samples(), &["verify", "--at", AT, "cong-van.txt.p7s"]);
+    assert!(stdout(&out).contains("hint: pass the root certificate with --trust"));
 }
 
 #[test]
@@ -500,6 +586,7 @@ fn verify_reads_a_signature_from_stdin() {
     let out = run(&sig);
     assert_eq!(out.status.code(), Some(0));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    report_schema::assert_conforms(&v);
     assert_eq!(v["documents"][0]["signature_file"], "-");
     assert_eq!(v["documents"][0]["content_file"], "cong-van.txt");
     let out = run(&sig[..sig.len() / 2]);

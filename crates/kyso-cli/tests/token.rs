@@ -3,6 +3,7 @@
 //! independently with OpenSC's pkcs11-spy), and the failure messages and exit codes.
 //! Every test gets its own token directory, so PIN state never leaks between tests.
 
+mod report_schema;
 #[path = "../../kyso/tests/softhsm/mod.rs"]
 mod softhsm;
 
@@ -26,7 +27,9 @@ fn kyso(hsm: &SoftHsm, dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Outpu
     for (k, v) in env {
         c.env(k, v);
     }
-    c.output().expect("kyso runs")
+    let out = c.output().expect("kyso runs");
+    report_schema::check_output(args, &out);
+    out
 }
 
 fn text(b: &[u8]) -> String {

@@ -584,7 +584,7 @@ pub fn inspect(data: &[u8], at: Timestamp) -> Result<Inspection, Error> {
     }
     if openssl::pkcs12::Pkcs12::from_der(data).is_ok() {
         return Ok(Inspection::Pkcs12 {
-            note: "a PKCS#12 bundle; its key and certificates are encrypted (use `kyso inspect --pass ...` to open it)".into(),
+            note: "a PKCS#12 bundle; its key and certificates are encrypted (give its password to open it)".into(),
         });
     }
     Err(Error::Format(

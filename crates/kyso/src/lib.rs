@@ -73,6 +73,9 @@
 //!   as skipped.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+// Everything `pub` is reachable from the root (flat re-exports), and every type a caller meets
+// can be named (issue 8): what is not for callers is `pub(crate)`.
+#![warn(unreachable_pub, unnameable_types)]
 // The library must not panic on input: unwrap/expect are for tests only (clippy.toml).
 #![warn(clippy::unwrap_used, clippy::expect_used)]
 
@@ -97,7 +100,7 @@ mod x509; // certificates (parsed once), names, general names, the run-wide cert
 
 pub use crypto::{DigestAlgorithm, KeyInfo};
 pub use encoding::time::Timestamp;
-pub use error::{Error, PinState, TokenError};
+pub use error::{Error, PinState, SigningRefusal, TokenError};
 pub use inspect::{
     inspect, inspect_pkcs12, CertificateDetails, CertificatePolicy, CrlDistributionPoint,
     Inspection, NameField, SignerDetails,
@@ -110,8 +113,8 @@ pub use pkcs11::{
     TokenDescription, TokenKeyDescription,
 };
 pub use report::{
-    Check, CheckName, CheckResult, DocumentReport, Indication, Lang, Reason, Report,
-    SignatureReport, SubIndication, Summary, SCHEMA,
+    Check, CheckName, CheckResult, DocumentProblem, DocumentReport, Hint, Indication, Lang, Reason,
+    Report, SignatureReport, SkipReason, SubIndication, Summary, SCHEMA,
 };
 pub use revocation::crl::{Crl, CrlProblem, RevocationMode, RevocationReason, RevocationStatus};
 pub use signer::{sign_detached, Signer, SignerBuilder};
@@ -171,6 +174,8 @@ pub fn verify_detached(
 }
 
 /// Fail-closed helper: `Ok(report)` only when every signature is TOTAL-PASSED.
+// The Err is the full report on purpose (the caller wants to know why), once per call.
+#[allow(clippy::result_large_err)]
 pub fn verify_detached_strict(
     signature: &[u8],
     content: &[u8],

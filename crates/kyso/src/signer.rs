@@ -10,8 +10,9 @@ use crate::crypto::{self, DigestAlgorithm, SignatureScheme};
 use crate::encoding::asn1::{self, tag, write_header};
 use crate::encoding::oid;
 use crate::encoding::time::Timestamp;
-use crate::error::Error;
+use crate::error::{Error, SigningRefusal};
 use crate::keys::SigningKey;
+use crate::report::Reason;
 
 /// Configures a [`Signer`]; checks everything in [`SignerBuilder::build`].
 pub struct SignerBuilder {
@@ -67,23 +68,25 @@ impl SignerBuilder {
 
     /// Check the key, certificate and options; refuse with a reason when they are not fit.
     pub fn build(self) -> Result<Signer, Error> {
-        let refuse = |m: String| Err(Error::SigningRefused(m));
+        let refuse = |r: SigningRefusal| Err(Error::SigningRefused(r));
         let Some(at) = self.signing_time else {
-            return refuse("no signing time was given".into());
+            return refuse(SigningRefusal::NoSigningTime);
         };
         let cert = &self.key.cert;
         let subject = cert.subject();
         if at > cert.not_after() {
-            return refuse(format!(
-                "the certificate '{subject}' expired on {}; sign with a valid certificate",
-                cert.not_after()
-            ));
+            return refuse(SigningRefusal::CertificateExpired {
+                subject,
+                not_after: cert.not_after().to_string(),
+                at: at.to_string(),
+            });
         }
         if at < cert.not_before() {
-            return refuse(format!(
-                "the certificate '{subject}' is not valid before {}",
-                cert.not_before()
-            ));
+            return refuse(SigningRefusal::CertificateNotYetValid {
+                subject,
+                not_before: cert.not_before().to_string(),
+                at: at.to_string(),
+            });
         }
         if !self.key.token_kind_fits(&cert.key_info().kind) || !self.key.matches_certificate()? {
             return match self.key.token_label() {
@@ -93,30 +96,41 @@ impl SignerBuilder {
                     subject,
                 }
                 .into()),
-                None => refuse(format!(
-                    "the private key does not belong to the certificate '{subject}'"
-                )),
+                None => refuse(SigningRefusal::KeyMismatch { subject }),
             };
         }
         if let Some(w) = cert.key_info().weakness() {
-            return refuse(format!("{w}; such signatures are rejected by verifiers"));
+            return refuse(SigningRefusal::WeakKey {
+                detail: w.to_string(),
+            });
         }
-        if let Some(reason) = crate::validation::signing_usage_problem(cert) {
-            return refuse(reason.message(crate::Lang::En));
+        match crate::validation::signing_usage_problem(cert) {
+            Some(Reason::KeyUsageNotAllowed { key_usage }) => {
+                return refuse(SigningRefusal::KeyUsageNotAllowed { key_usage })
+            }
+            Some(Reason::ExtendedKeyUsageNotAllowed { ext_key_usage }) => {
+                return refuse(SigningRefusal::ExtendedKeyUsageNotAllowed { ext_key_usage })
+            }
+            Some(other) => {
+                return refuse(SigningRefusal::WeakKey {
+                    detail: other.message(crate::Lang::En),
+                })
+            }
+            None => {}
         }
         let kind = cert.key_info().kind.as_str();
         if self.pss && kind != "rsa" {
-            return refuse(format!(
-                "RSA-PSS needs an RSA key; this key is {}",
-                cert.key_info()
-            ));
+            return refuse(SigningRefusal::PssNeedsRsa {
+                key: cert.key_info().to_string(),
+            });
         }
         let digest = match (kind, self.digest) {
             ("ed25519", None | Some(DigestAlgorithm::Sha512)) => DigestAlgorithm::Sha512,
             ("ed25519", Some(d)) => {
-                return refuse(format!(
-                    "Ed25519 signatures use SHA-512 in CMS (RFC 8419 §3), not {d}; drop --digest"
-                ))
+                return refuse(SigningRefusal::DigestNotAllowed {
+                    digest: d.to_string(),
+                    why: "Ed25519 signatures use SHA-512 in CMS (RFC 8419 §3)".into(),
+                })
             }
             (_, None) => DigestAlgorithm::Sha256,
             (_, Some(d))
@@ -128,9 +142,10 @@ impl SignerBuilder {
                 d
             }
             (_, Some(d)) => {
-                return refuse(format!(
-                    "{d} is not offered for signing; use sha256, sha384 or sha512"
-                ))
+                return refuse(SigningRefusal::DigestNotAllowed {
+                    digest: d.to_string(),
+                    why: "only sha256, sha384 and sha512 are offered for signing".into(),
+                })
             }
         };
         let scheme = match kind {
@@ -142,7 +157,11 @@ impl SignerBuilder {
             "rsa" => SignatureScheme::RsaPkcs1(digest),
             "ec" => SignatureScheme::Ecdsa(digest),
             "ed25519" => SignatureScheme::Ed25519,
-            other => return refuse(format!("{other} keys are not supported for signing")),
+            other => {
+                return refuse(SigningRefusal::UnsupportedKey {
+                    kind: other.to_string(),
+                })
+            }
         };
         // A token key: the token must offer a mechanism for this scheme (checked once here,
         // not on the first file of a batch).
@@ -228,7 +247,7 @@ impl Signer {
         let len = std::fs::metadata(content)
             .map_err(|e| Error::io(content, e))?
             .len();
-        let mut rehash = self.digest.hasher()?;
+        let mut rehash = self.digest.hasher().map_err(crypto::openssl_error)?;
         let mut stream = |w: &mut dyn Write| -> std::io::Result<()> {
             let f = File::open(content)?;
             let mut r = BufReader::with_capacity(256 * 1024, f);
@@ -259,11 +278,10 @@ impl Signer {
         parts
             .write(out, Some((len, &mut stream)))
             .map_err(|e| Error::io(content, e))?;
-        if rehash.finish()?.as_ref() != digest.as_slice() {
-            return Err(Error::SigningRefused(format!(
-                "{} changed while it was being signed; the output is not valid, sign again",
-                content.display()
-            )));
+        if rehash.finish().map_err(crypto::openssl_error)?.as_ref() != digest.as_slice() {
+            return Err(Error::SigningRefused(SigningRefusal::ContentChanged {
+                path: content.display().to_string(),
+            }));
         }
         Ok(())
     }
@@ -337,9 +355,7 @@ impl Signer {
             let md = attrs.all(&oid::MESSAGE_DIGEST);
             if let (Some(a), Some(computed)) = (md.first(), digests.get(&d)) {
                 if a.values.first().map(|v| v.value) != Some(computed.as_slice()) {
-                    return Err(Error::SigningRefused(
-                        "the document differs from the one the existing signature covers; co-sign the same file".into(),
-                    ));
+                    return Err(Error::SigningRefused(SigningRefusal::DifferentDocument));
                 }
             }
         }

@@ -10,7 +10,7 @@ use std::path::Path;
 use crate::cms::envelope::{
     ChunkBuffer, Content, Detached, HashingSink, SigBuffer, SigSource, SourceError,
 };
-use crate::cms::signed_data::{self, not_cms, SignedData, SignerInfo};
+use crate::cms::signed_data::{self, SignedData, SignerInfo};
 use crate::crypto::{self, DigestAlgorithm, SchemeError, SignatureScheme, Signed};
 use crate::encoding::asn1::tag;
 use crate::encoding::oid;
@@ -18,7 +18,8 @@ use crate::encoding::time::Timestamp;
 use crate::error::Error;
 use crate::path::{self, ChainPolicy};
 use crate::report::{
-    Check, CheckName, CheckResult, DocumentReport, Indication, Reason, SignatureReport, SkipReason,
+    Check, CheckName, CheckResult, DocumentProblem, DocumentReport, Indication, Reason,
+    SignatureReport, SkipReason,
 };
 use crate::validation::{
     check_signed_attributes, check_signer_usage, check_signing_certificate, signature_outcome,
@@ -174,7 +175,12 @@ impl Verifier {
             at,
         ) {
             Ok(r) => r,
-            Err(e) => DocumentReport::format_failure("<memory>".into(), e.to_string()),
+            Err(e) => DocumentReport::format_failure(
+                "<memory>".into(),
+                DocumentProblem::Unreadable {
+                    detail: e.to_string(),
+                },
+            ),
         }
     }
 
@@ -191,32 +197,40 @@ impl Verifier {
         let normalized = match source.read_with(sig, &mut sink) {
             Ok(n) => n,
             Err(SourceError::Io(e)) => return Err(e),
-            Err(SourceError::Format(m)) => {
-                return Ok(DocumentReport::format_failure(name, not_cms(&m)))
+            Err(SourceError::Format(detail)) => {
+                return Ok(DocumentReport::format_failure(
+                    name,
+                    DocumentProblem::NotSignedData { detail },
+                ))
             }
         };
         let sd = match signed_data::parse(&normalized.der) {
             Ok(sd) => sd,
-            Err(m) => return Ok(DocumentReport::format_failure(name, not_cms(&m))),
+            Err(detail) => {
+                return Ok(DocumentReport::format_failure(
+                    name,
+                    DocumentProblem::NotSignedData { detail },
+                ))
+            }
         };
         if sd.signer_infos.is_empty() {
             return Ok(DocumentReport::format_failure(
                 name,
-                "the SignedData has no SignerInfo: it carries certificates only (a .p7b bundle?), not a signature".into(),
+                DocumentProblem::NoSignerInfo,
             ));
         }
         if sd.signer_infos.len() > MAX_SIGNERS {
             return Ok(DocumentReport::format_failure(
                 name,
-                format!(
-                    "{} SignerInfos: more than the {MAX_SIGNERS} kyso evaluates in one document",
-                    sd.signer_infos.len()
-                ),
+                DocumentProblem::TooManySigners {
+                    count: sd.signer_infos.len(),
+                    limit: MAX_SIGNERS,
+                },
             ));
         }
         // Content given for a signature that embeds its own: it must be the embedded content,
         // or a script that publishes the given file would publish something nobody signed.
-        let mut messages = Vec::new();
+        let mut problems = Vec::new();
         let given_with_attached: Option<(String, Detached<'_>)> =
             match (&normalized.content_len, &detached) {
                 (Some(_), Detached::File(p, true)) => {
@@ -255,10 +269,10 @@ impl Verifier {
         if sd.certificates.len() > MAX_CERTIFICATES {
             return Ok(DocumentReport::format_failure(
                 name,
-                format!(
-                    "{} embedded certificates: more than the {MAX_CERTIFICATES} kyso accepts in one signature",
-                    sd.certificates.len()
-                ),
+                DocumentProblem::TooManyCertificates {
+                    count: sd.certificates.len(),
+                    limit: MAX_CERTIFICATES,
+                },
             ));
         }
         let embedded: Vec<Certificate> = sd
@@ -285,13 +299,11 @@ impl Verifier {
                 Detached::None => Vec::new(),
             };
             match embedded_digest {
-                Ok(d) if d == given_digest => messages.push(format!(
-                    "the signature embeds its content; the separately given content {shown} is identical to it"
-                )),
+                Ok(d) if d == given_digest => {
+                    problems.push(DocumentProblem::GivenContentIdentical { given: shown })
+                }
                 _ => {
-                    messages.push(format!(
-                        "the signature embeds its content, and the separately given content {shown} differs from it: {shown} is not what was signed"
-                    ));
+                    problems.push(DocumentProblem::GivenContentDiffers { given: shown });
                     let expected = embedded_digest.map(hex::encode).unwrap_or_default();
                     for sig in &mut signatures {
                         sig.checks.push(Check {
@@ -307,16 +319,12 @@ impl Verifier {
                 }
             }
         }
-        let mut doc = DocumentReport {
-            signature_file: name,
+        Ok(DocumentReport::new(
+            name,
             content_file,
-            indication: Indication::TotalFailed,
-            sub_indication: None,
             signatures,
-            messages,
-        };
-        doc.conclude();
-        Ok(doc)
+            problems,
+        ))
     }
 
     fn verify_signer(

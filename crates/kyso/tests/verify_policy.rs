@@ -11,7 +11,7 @@ mod common;
 use common::*;
 use kyso::{
     Certificate, CheckName, CheckResult, DocumentReport, Error, Indication, Reason, Signer,
-    SigningKey, SubIndication, Verifier,
+    SigningKey, SigningRefusal, SubIndication, Verifier,
 };
 
 const CONTENT: &str = "cong-van.txt";
@@ -327,43 +327,65 @@ fn every_report_lists_all_checks_and_never_passes_revocation_or_timestamp() {
 // ---------------------------------------------------------------------------------------------
 // Signer::build refusals.
 
-fn refusal(key: SigningKey) -> String {
+/// The refusal's message, after checking its stable code.
+fn refusal_with(key: SigningKey, code: &str) -> String {
     match Signer::new(key).signing_time(at()).build() {
-        Err(Error::SigningRefused(m)) => m,
+        Err(e @ Error::SigningRefused(_)) => {
+            assert_eq!(e.code(), code, "{e}");
+            e.to_string()
+        }
         other => panic!("expected SigningRefused, got {other:?}"),
     }
 }
 
 #[test]
 fn build_refuses_expired_certificate() {
-    let m = refusal(key_pair("expired-rsa.pem", "expired-rsa.key"));
+    let m = refusal_with(
+        key_pair("expired-rsa.pem", "expired-rsa.key"),
+        "signing_refused_certificate_expired",
+    );
     assert!(m.contains("expired"), "{m}");
 }
 
 #[test]
 fn build_refuses_not_yet_valid_certificate() {
-    let m = refusal(key_pair("notyet-rsa.pem", "notyet-rsa.key"));
+    let m = refusal_with(
+        key_pair("notyet-rsa.pem", "notyet-rsa.key"),
+        "signing_refused_certificate_not_yet_valid",
+    );
     assert!(m.contains("not valid before"), "{m}");
 }
 
 #[test]
 fn build_refuses_rsa_1024() {
-    let m = refusal(key_pair("weak-rsa1024.pem", "weak-rsa1024.key"));
+    let m = refusal_with(
+        key_pair("weak-rsa1024.pem", "weak-rsa1024.key"),
+        "signing_refused_weak_key",
+    );
     assert!(m.contains("1024"), "{m}");
 }
 
 #[test]
 fn build_refuses_key_certificate_mismatch() {
-    let m = refusal(key_pair("signer-rsa.pem", "org-rsa.key"));
+    let m = refusal_with(
+        key_pair("signer-rsa.pem", "org-rsa.key"),
+        "signing_refused_key_mismatch",
+    );
     assert!(m.contains("does not belong"), "{m}");
     // EC key with an RSA certificate too.
-    let m = refusal(key_pair("signer-rsa.pem", "signer-ec.key"));
+    let m = refusal_with(
+        key_pair("signer-rsa.pem", "signer-ec.key"),
+        "signing_refused_key_mismatch",
+    );
     assert!(m.contains("does not belong"), "{m}");
 }
 
 #[test]
 fn build_refuses_tls_only_certificate() {
-    let m = refusal(key_pair("tls-rsa.pem", "tls-rsa.key"));
+    let m = refusal_with(
+        key_pair("tls-rsa.pem", "tls-rsa.key"),
+        "signing_refused_extended_key_usage",
+    );
     assert!(
         m.contains("extendedKeyUsage") || m.contains("purpose"),
         "{m}"
@@ -372,20 +394,35 @@ fn build_refuses_tls_only_certificate() {
 
 #[test]
 fn build_refuses_without_signing_time_and_pss_for_ec() {
-    assert!(matches!(
-        Signer::new(key_pair("signer-rsa.pem", "signer-rsa.key")).build(),
-        Err(Error::SigningRefused(_))
-    ));
+    let r = Signer::new(key_pair("signer-rsa.pem", "signer-rsa.key")).build();
+    assert!(
+        matches!(r, Err(Error::SigningRefused(SigningRefusal::NoSigningTime))),
+        "{r:?}"
+    );
     let r = Signer::new(key_pair("signer-ec.pem", "signer-ec.key"))
         .pss(true)
         .signing_time(at())
         .build();
-    assert!(matches!(r, Err(Error::SigningRefused(_))), "{r:?}");
+    assert!(
+        matches!(
+            r,
+            Err(Error::SigningRefused(SigningRefusal::PssNeedsRsa { .. }))
+        ),
+        "{r:?}"
+    );
     let r = Signer::new(key_pair("signer-ed25519.pem", "signer-ed25519.key"))
         .digest(kyso::DigestAlgorithm::Sha256)
         .signing_time(at())
         .build();
-    assert!(matches!(r, Err(Error::SigningRefused(_))), "{r:?}");
+    assert!(
+        matches!(
+            r,
+            Err(Error::SigningRefused(
+                SigningRefusal::DigestNotAllowed { .. }
+            ))
+        ),
+        "{r:?}"
+    );
 }
 
 #[test]
@@ -395,18 +432,20 @@ fn wrong_passwords_are_reported_as_such() {
         Some(b"wrong"),
         cert("signer-rsa.pem"),
     );
-    assert!(matches!(r, Err(Error::WrongPassword(_))), "{r:?}");
+    assert!(matches!(r, Err(Error::WrongPassword { .. })), "{r:?}");
     let r = SigningKey::from_pkcs12(&read(&pki("signer-rsa.p12")), b"wrong");
-    assert!(matches!(r, Err(Error::WrongPassword(_))), "{r:?}");
+    assert!(matches!(r, Err(Error::WrongPassword { .. })), "{r:?}");
     let r = SigningKey::from_pkcs12(&read(&pki("org-rsa.p12")), b"");
-    assert!(matches!(r, Err(Error::WrongPassword(_))), "{r:?}");
-    // No password at all for an encrypted key is a key error that asks for one.
+    assert!(matches!(r, Err(Error::WrongPassword { .. })), "{r:?}");
+    assert_eq!(r.unwrap_err().code(), "wrong_password");
+    // No password at all for an encrypted key is its own error, asking for one.
     let r = SigningKey::from_key_and_cert(
         &read(&pki("signer-rsa.enc.key")),
         None,
         cert("signer-rsa.pem"),
     );
-    assert!(matches!(r, Err(Error::Key(_))), "{r:?}");
+    assert!(matches!(r, Err(Error::PasswordRequired { .. })), "{r:?}");
+    assert_eq!(r.unwrap_err().code(), "password_required");
     assert!(SigningKey::key_file_is_encrypted(&read(&pki(
         "signer-rsa.enc.key"
     ))));

@@ -7,6 +7,7 @@ use anyhow::{bail, Context, Result};
 use clap::Args as ClapArgs;
 use kyso::{CertVerdict, ChainOptions, Lang, RevocationStatus};
 
+use crate::advice::with_hint;
 use crate::exit;
 use crate::output::{self, Format, LangArg};
 
@@ -165,7 +166,9 @@ pub fn run(a: Args) -> Result<u8> {
             // Trust anchor at the top, the certificate at the bottom.
             for (depth, (i, c)) in outcome.path.iter().enumerate().rev().enumerate() {
                 let verdict = match &verdicts[i] {
-                    CertVerdict::Invalid { error } => format!("✗ {}", error.message(lang)),
+                    CertVerdict::Invalid { error } => {
+                        format!("✗ {}", with_hint(error.message(lang), error.hint(), lang))
+                    }
                     CertVerdict::NotEvaluated => "·".to_string(),
                     _ if outcome.error.is_some() && outcome.error_at.is_none() => "·".to_string(),
                     _ => "✓".to_string(),
@@ -207,7 +210,7 @@ pub fn run(a: Args) -> Result<u8> {
                 }
                 Some(e) => {
                     if outcome.error_at.is_none() {
-                        let _ = writeln!(s, "✗ {}", e.message(lang));
+                        let _ = writeln!(s, "✗ {}", with_hint(e.message(lang), e.hint(), lang));
                     }
                     let _ = writeln!(
                         s,

@@ -377,7 +377,11 @@ mod tests {
         );
         // Script without the flag: refused with the hint.
         let e = confirm_final_try(&token(fin), false, false, &mut never).unwrap_err();
-        assert!(e.to_string().contains("--confirm-final-pin-try"), "{e}");
+        let hint = crate::error_code(&e).and_then(crate::advice::for_error);
+        assert!(
+            hint.is_some_and(|h| h.contains("--confirm-final-pin-try")),
+            "{e}"
+        );
         // The flag confirms.
         assert!(confirm_final_try(&token(fin), true, false, &mut never).unwrap());
         // At a terminal: only "yes" confirms.

@@ -8,8 +8,10 @@ use anyhow::{bail, Context, Result};
 use clap::Args as ClapArgs;
 use kyso::{CheckResult, DocumentReport, Indication, Lang, Summary};
 
+use crate::advice::with_hint;
 use crate::exit;
 use crate::output::{self, LangArg};
+use crate::schema_v1;
 use crate::sigfile;
 
 /// `--format` values of `kyso verify`.
@@ -18,10 +20,19 @@ pub enum VerifyFormat {
     /// Human-readable text.
     #[default]
     Text,
-    /// One JSON document (schema kyso.verify/v1) on stdout.
+    /// One JSON document (schema kyso.verify/v2, or v1 with --schema v1) on stdout.
     Json,
     /// JUnit XML: one test case per signature file, for CI systems.
     Junit,
+}
+
+/// `--schema` values of `kyso verify`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum SchemaArg {
+    /// kyso.verify/v1 (legacy: reasons as a code string and an English message).
+    V1,
+    /// kyso.verify/v2 (docs/schema/kyso.verify.v2.schema.json).
+    V2,
 }
 
 /// Arguments of `kyso verify`.
@@ -41,6 +52,9 @@ pub struct Args {
     /// Same as --format json.
     #[arg(long)]
     json: bool,
+    /// JSON schema version: v2 (codes, evidence and hints as data), or the legacy v1.
+    #[arg(long, value_enum, default_value_t = SchemaArg::V2)]
+    schema: SchemaArg,
     /// Language of the text report (default from the locale).
     #[arg(long, value_enum)]
     lang: Option<LangArg>,
@@ -88,7 +102,7 @@ pub fn run(a: Args) -> Result<u8> {
     // A progress line on a terminal, for text output only (never in JSON/JUnit or a pipe).
     let show_progress =
         format == VerifyFormat::Text && files.len() > 1 && std::io::stderr().is_terminal();
-    let mut out = Emitter::new(format, lang, at);
+    let mut out = Emitter::new(format, a.schema, lang, at);
     let mut summary = Summary::default();
     let mut worst = None;
     let mut unreadable = 0usize;
@@ -108,7 +122,7 @@ pub fn run(a: Args) -> Result<u8> {
                         .verify_file_in(ctx, f, content, at)
                         .map_err(|e| e.to_string())
                 };
-                Rendered::new(format, lang, f, r)
+                Rendered::new(format, a.schema, lang, f, r)
             },
             |done| {
                 let r = done.output;
@@ -193,14 +207,18 @@ struct Emitter {
 }
 
 impl Emitter {
-    fn new(format: VerifyFormat, lang: Lang, at: kyso::Timestamp) -> Self {
+    fn new(format: VerifyFormat, schema: SchemaArg, lang: Lang, at: kyso::Timestamp) -> Self {
         let mut out = output::Stdout::new();
         if format == VerifyFormat::Json {
-            // Schema kyso.verify/v1; "summary" follows "documents" so that it can be counted
-            // while streaming (JSON objects are unordered).
+            // The fields of kyso::Report, streamed: each document is serialized by serde as
+            // it arrives, and "summary" follows "documents" so that it can be counted while
+            // streaming (JSON objects are unordered).
+            let name = match schema {
+                SchemaArg::V1 => schema_v1::SCHEMA_V1,
+                SchemaArg::V2 => kyso::SCHEMA,
+            };
             let head = format!(
-                "{{\n  \"schema\": \"{}\",\n  \"validation_time\": \"{at}\",\n  \"documents\": [",
-                kyso::SCHEMA
+                "{{\n  \"schema\": \"{name}\",\n  \"validation_time\": \"{at}\",\n  \"documents\": [",
             );
             out.write(head.as_bytes());
         }
@@ -334,6 +352,7 @@ struct Rendered {
 impl Rendered {
     fn new(
         format: VerifyFormat,
+        schema: SchemaArg,
         lang: Lang,
         file: &Path,
         r: Result<DocumentReport, String>,
@@ -361,7 +380,11 @@ impl Rendered {
         let text = match format {
             VerifyFormat::Text => render_document(&d, lang),
             VerifyFormat::Json => {
-                let body = serde_json::to_string_pretty(&d).unwrap_or_default();
+                let body = match schema {
+                    SchemaArg::V1 => serde_json::to_string_pretty(&schema_v1::Document::new(&d)),
+                    SchemaArg::V2 => serde_json::to_string_pretty(&d),
+                }
+                .unwrap_or_default();
                 // Indent the document to sit inside "documents": [ ... ].
                 body.replace('\n', "\n    ")
             }
@@ -545,7 +568,7 @@ fn mark(r: &CheckResult) -> &'static str {
     match r {
         CheckResult::Passed => "✓",
         CheckResult::Failed(_) => "✗",
-        CheckResult::Skipped(_) => "-",
+        _ => "-",
     }
 }
 
@@ -565,8 +588,8 @@ fn render_document(d: &DocumentReport, lang: Lang) -> String {
                 let _ = writeln!(s, "  {} {}", lang.pick("content:", "nội dung:"), c);
             }
         }
-        for m in &d.messages {
-            let _ = writeln!(s, "  {m}");
+        for p in &d.problems {
+            let _ = writeln!(s, "  {}", p.message(lang));
         }
         for sig in &d.signatures {
             let who = sig.signer.as_ref().map_or_else(
@@ -600,15 +623,14 @@ fn render_document(d: &DocumentReport, lang: Lang) -> String {
             );
             for c in &sig.checks {
                 let detail = match &c.result {
-                    CheckResult::Passed => String::new(),
-                    CheckResult::Failed(r) => format!(": {}", r.message(lang)),
-                    CheckResult::Skipped(why) => {
-                        format!(
-                            " ({}: {})",
-                            lang.pick("skipped", "bỏ qua"),
-                            why.message(lang)
-                        )
+                    CheckResult::Failed(r) => {
+                        format!(": {}", with_hint(r.message(lang), r.hint(), lang))
                     }
+                    CheckResult::Skipped(why) => {
+                        let why = with_hint(why.message(lang).to_string(), why.hint(), lang);
+                        format!(" ({}: {why})", lang.pick("skipped", "bỏ qua"))
+                    }
+                    _ => String::new(),
                 };
                 let _ = writeln!(
                     s,

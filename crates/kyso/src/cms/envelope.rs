@@ -38,11 +38,10 @@ pub(crate) fn open_envelope(path: &Path, extra: &[DigestAlgorithm]) -> Result<En
         .normalize(&mut sink)
         .map_err(|e| match e {
             SourceError::Io(e) => e,
-            SourceError::Format(m) => Error::Format(format!(
-                "{}: {}",
-                path.display(),
-                crate::cms::signed_data::not_cms(&m)
-            )),
+            SourceError::Format(detail) => Error::NotCms {
+                path: path.display().to_string(),
+                detail,
+            },
         })?;
     let (digests, _) = sink.finish();
     Ok(Envelope {

@@ -30,7 +30,7 @@ pub(crate) enum SignerId<'a> {
 }
 
 impl SignerId<'_> {
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         match self {
             SignerId::IssuerSerial { issuer, serial } => {
                 format!(
@@ -43,7 +43,7 @@ impl SignerId<'_> {
         }
     }
 
-    pub fn matches(&self, c: &Certificate) -> bool {
+    pub(crate) fn matches(&self, c: &Certificate) -> bool {
         match self {
             SignerId::IssuerSerial { issuer, serial } => c.matches_issuer_serial(issuer, serial),
             SignerId::SubjectKeyId(k) => c.ski() == Some(*k),
@@ -104,14 +104,14 @@ impl<'a> Attributes<'a> {
     }
 
     /// Every attribute of this type.
-    pub fn all(&self, o: &der::asn1::ObjectIdentifier) -> Vec<&Attribute<'a>> {
+    pub(crate) fn all(&self, o: &der::asn1::ObjectIdentifier) -> Vec<&Attribute<'a>> {
         self.list.iter().filter(|a| oid::is(o, a.oid)).collect()
     }
 
     /// The encodings the signature may cover (RFC 5652 §5.4): the attributes as sent with the
     /// EXPLICIT SET OF tag and, when that differs, their DER (sorted) form, which is what
     /// OpenSSL re-encodes before verifying.
-    pub fn signed_encodings(&self) -> Vec<Vec<u8>> {
+    pub(crate) fn signed_encodings(&self) -> Vec<Vec<u8>> {
         let as_sent = asn1::tlv(tag::SET, &[self.contents]);
         let sorted = asn1::set_of(self.list.iter().map(|a| a.raw).collect());
         if sorted == as_sent {
@@ -285,9 +285,4 @@ pub(crate) fn certificates_of(data: &[u8]) -> Result<Vec<Certificate>, Error> {
         .filter(|t| t.tag == tag::SEQUENCE)
         .map(|t| Certificate::from_der(t.raw))
         .collect()
-}
-
-/// The message for input that is not a SignedData.
-pub(crate) fn not_cms(m: &str) -> String {
-    format!("not a valid CMS/PKCS#7 SignedData: {m}")
 }

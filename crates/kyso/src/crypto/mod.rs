@@ -14,6 +14,7 @@ use serde::Serialize;
 
 use crate::encoding::asn1::{self, tag, Tlv};
 use crate::encoding::oid;
+use crate::error::Error;
 
 /// A message digest algorithm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -170,7 +171,7 @@ pub(crate) struct AlgorithmIdentifier<'a> {
 }
 
 impl<'a> AlgorithmIdentifier<'a> {
-    pub fn parse(tlv: Tlv<'a>, what: &str) -> asn1::Result<Self> {
+    pub(crate) fn parse(tlv: Tlv<'a>, what: &str) -> asn1::Result<Self> {
         let tlv = tlv.expect(tag::SEQUENCE, what)?;
         let mut r = tlv.reader();
         let oid = r.expect(tag::OID, what)?.value;
@@ -179,7 +180,7 @@ impl<'a> AlgorithmIdentifier<'a> {
         Ok(AlgorithmIdentifier { oid, params })
     }
 
-    pub fn dotted(&self) -> String {
+    pub(crate) fn dotted(&self) -> String {
         asn1::oid_to_string(self.oid)
     }
 }
@@ -209,7 +210,7 @@ pub(crate) enum SignatureScheme {
 
 impl SignatureScheme {
     /// The name used in the report (`rsa-pkcs1-sha256`).
-    pub fn name(&self) -> String {
+    pub(crate) fn name(&self) -> String {
         match self {
             Self::RsaPkcs1(d) => format!("rsa-pkcs1-{d}"),
             Self::RsaPss { hash, .. } => format!("rsa-pss-{hash}"),
@@ -220,7 +221,7 @@ impl SignatureScheme {
     }
 
     /// The digest applied to the signed data by the signature primitive, if any.
-    pub fn hash(&self) -> Option<DigestAlgorithm> {
+    pub(crate) fn hash(&self) -> Option<DigestAlgorithm> {
         match *self {
             Self::RsaPkcs1(d) | Self::Ecdsa(d) | Self::Dsa(d) => Some(d),
             Self::RsaPss { hash, .. } => Some(hash),
@@ -230,7 +231,7 @@ impl SignatureScheme {
 
     /// Work out the scheme from a SignerInfo's digestAlgorithm and signatureAlgorithm. RFC 5652
     /// §5.3 and RFC 5754 §3: the digest inside a combined OID must be the SignerInfo's digest.
-    pub fn from_signer_info(
+    pub(crate) fn from_signer_info(
         digest: DigestAlgorithm,
         sig: &AlgorithmIdentifier<'_>,
     ) -> Result<Self, SchemeError> {
@@ -286,7 +287,7 @@ impl SignatureScheme {
     }
 
     /// DER AlgorithmIdentifier for signing (RFC 3370 §3.2, RFC 4056 §3, RFC 5753 §2.1.1, RFC 8419 §2.3).
-    pub fn algorithm_identifier(&self) -> Vec<u8> {
+    pub(crate) fn algorithm_identifier(&self) -> Vec<u8> {
         let oid_tlv = |o: &der::asn1::ObjectIdentifier| asn1::tlv(tag::OID, &[o.as_bytes()]);
         match *self {
             // rsaEncryption with NULL parameters, as OpenSSL and most CAdES producers write it.
@@ -722,6 +723,12 @@ pub(crate) fn sign_message(
         s.set_rsa_pss_saltlen(RsaPssSaltlen::custom(*salt_len as i32))?;
     }
     s.sign_oneshot_to_vec(msg)
+}
+
+/// An OpenSSL failure as a kyso error. Crate-private on purpose: openssl types stay out of the
+/// public API (no `From<ErrorStack> for Error`), so the backend can change.
+pub(crate) fn openssl_error(e: openssl::error::ErrorStack) -> Error {
+    Error::Crypto(e.to_string())
 }
 
 #[cfg(test)]

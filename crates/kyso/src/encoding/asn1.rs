@@ -11,33 +11,33 @@ use std::fmt;
 
 /// Universal and context tags used by CMS, as the identifier octet.
 pub(crate) mod tag {
-    pub const INTEGER: u8 = 0x02;
-    pub const OCTET_STRING: u8 = 0x04;
-    pub const NULL: u8 = 0x05;
-    pub const OID: u8 = 0x06;
-    pub const UTF8_STRING: u8 = 0x0c;
-    pub const PRINTABLE_STRING: u8 = 0x13;
-    pub const T61_STRING: u8 = 0x14;
-    pub const IA5_STRING: u8 = 0x16;
-    pub const UTC_TIME: u8 = 0x17;
-    pub const GENERALIZED_TIME: u8 = 0x18;
-    pub const UNIVERSAL_STRING: u8 = 0x1c;
-    pub const BMP_STRING: u8 = 0x1e;
-    pub const SEQUENCE: u8 = 0x30;
-    pub const SET: u8 = 0x31;
+    pub(crate) const INTEGER: u8 = 0x02;
+    pub(crate) const OCTET_STRING: u8 = 0x04;
+    pub(crate) const NULL: u8 = 0x05;
+    pub(crate) const OID: u8 = 0x06;
+    pub(crate) const UTF8_STRING: u8 = 0x0c;
+    pub(crate) const PRINTABLE_STRING: u8 = 0x13;
+    pub(crate) const T61_STRING: u8 = 0x14;
+    pub(crate) const IA5_STRING: u8 = 0x16;
+    pub(crate) const UTC_TIME: u8 = 0x17;
+    pub(crate) const GENERALIZED_TIME: u8 = 0x18;
+    pub(crate) const UNIVERSAL_STRING: u8 = 0x1c;
+    pub(crate) const BMP_STRING: u8 = 0x1e;
+    pub(crate) const SEQUENCE: u8 = 0x30;
+    pub(crate) const SET: u8 = 0x31;
     /// `[n]` constructed, context-specific.
-    pub const fn ctx_cons(n: u8) -> u8 {
+    pub(crate) const fn ctx_cons(n: u8) -> u8 {
         0xa0 | n
     }
     /// `[n]` primitive, context-specific.
-    pub const fn ctx_prim(n: u8) -> u8 {
+    pub(crate) const fn ctx_prim(n: u8) -> u8 {
         0x80 | n
     }
 }
 
 /// Why some bytes are not the DER that was expected.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Asn1Error {
+pub(crate) struct Asn1Error {
     /// What was wrong, in words.
     pub what: String,
 }
@@ -67,7 +67,7 @@ pub(crate) struct Tlv<'a> {
 
 impl<'a> Tlv<'a> {
     /// Parse exactly one element that fills `data`.
-    pub fn parse_exact(data: &'a [u8], what: &str) -> Result<Tlv<'a>> {
+    pub(crate) fn parse_exact(data: &'a [u8], what: &str) -> Result<Tlv<'a>> {
         let mut r = Reader::new(data);
         let tlv = r.read()?;
         if !r.is_empty() {
@@ -80,12 +80,12 @@ impl<'a> Tlv<'a> {
     }
 
     /// A reader over the contents of a constructed element.
-    pub fn reader(&self) -> Reader<'a> {
+    pub(crate) fn reader(&self) -> Reader<'a> {
         Reader::new(self.value)
     }
 
     /// Check the tag and return self.
-    pub fn expect(self, tag: u8, what: &str) -> Result<Tlv<'a>> {
+    pub(crate) fn expect(self, tag: u8, what: &str) -> Result<Tlv<'a>> {
         if self.tag != tag {
             return err(format!(
                 "{what}: expected tag 0x{tag:02x}, found 0x{:02x}",
@@ -96,7 +96,7 @@ impl<'a> Tlv<'a> {
     }
 
     /// The value of a small non-negative INTEGER (versions, counts).
-    pub fn small_uint(&self, what: &str) -> Result<u64> {
+    pub(crate) fn small_uint(&self, what: &str) -> Result<u64> {
         if self.tag != tag::INTEGER || self.value.is_empty() || self.value.len() > 8 {
             return err(format!("{what}: not a small INTEGER"));
         }
@@ -117,25 +117,25 @@ pub(crate) struct Reader<'a> {
 }
 
 impl<'a> Reader<'a> {
-    pub fn new(data: &'a [u8]) -> Self {
+    pub(crate) fn new(data: &'a [u8]) -> Self {
         Reader { data, pos: 0 }
     }
 
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.pos >= self.data.len()
     }
 
-    pub fn remaining(&self) -> usize {
+    pub(crate) fn remaining(&self) -> usize {
         self.data.len() - self.pos
     }
 
     /// The identifier octet of the next element, if any.
-    pub fn peek_tag(&self) -> Option<u8> {
+    pub(crate) fn peek_tag(&self) -> Option<u8> {
         self.data.get(self.pos).copied()
     }
 
     /// Read the next element (X.690 §8.1: identifier, definite length, contents).
-    pub fn read(&mut self) -> Result<Tlv<'a>> {
+    pub(crate) fn read(&mut self) -> Result<Tlv<'a>> {
         let start = self.pos;
         let data = self.data;
         let mut p = start;
@@ -184,12 +184,12 @@ impl<'a> Reader<'a> {
     }
 
     /// Read the next element and check its tag.
-    pub fn expect(&mut self, tag: u8, what: &str) -> Result<Tlv<'a>> {
+    pub(crate) fn expect(&mut self, tag: u8, what: &str) -> Result<Tlv<'a>> {
         self.read()?.expect(tag, what)
     }
 
     /// Read the next element only if it has this tag.
-    pub fn optional(&mut self, tag: u8) -> Result<Option<Tlv<'a>>> {
+    pub(crate) fn optional(&mut self, tag: u8) -> Result<Option<Tlv<'a>>> {
         if self.peek_tag() == Some(tag) {
             self.read().map(Some)
         } else {
@@ -198,7 +198,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Fail unless everything was consumed.
-    pub fn finish(&self, what: &str) -> Result<()> {
+    pub(crate) fn finish(&self, what: &str) -> Result<()> {
         if self.is_empty() {
             Ok(())
         } else {

@@ -1,4 +1,7 @@
 //! Errors: "could not evaluate", as opposed to a verdict (a failed signature is a report).
+//!
+//! Every error has a stable [`Error::code`] for programs to branch on; the variants carry the
+//! data a program needs (which file, why signing was refused) rather than only a sentence.
 
 mod token;
 
@@ -7,6 +10,19 @@ use std::path::Path;
 pub use token::{PinState, TokenError};
 
 /// Why kyso could not do what was asked.
+///
+/// | code | variant |
+/// |---|---|
+/// | `file_not_found`, `permission_denied`, `io` | [`Error::Io`] (by [`std::io::ErrorKind`]) |
+/// | `certificate_invalid` | [`Error::Certificate`] |
+/// | `key_invalid` | [`Error::Key`] |
+/// | `password_required` | [`Error::PasswordRequired`] |
+/// | `wrong_password` | [`Error::WrongPassword`] |
+/// | `not_cms` | [`Error::NotCms`] |
+/// | `format` | [`Error::Format`] |
+/// | `signing_refused_*` | [`Error::SigningRefused`], see [`SigningRefusal::code`] |
+/// | `crypto` | [`Error::Crypto`] |
+/// | `token_*` | [`Error::Token`], see [`TokenError::code`] |
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -15,7 +31,7 @@ pub enum Error {
     Io {
         /// The file.
         path: String,
-        /// The operating system's reason.
+        /// The operating system's reason ([`std::io::Error::kind`] tells not-found apart).
         #[source]
         source: std::io::Error,
     },
@@ -25,21 +41,144 @@ pub enum Error {
     /// A private key or PKCS#12 file could not be loaded.
     #[error("private key: {0}")]
     Key(String),
+    /// The key or PKCS#12 file is encrypted and no password was given.
+    #[error("{what} is encrypted; a password is needed to open it")]
+    PasswordRequired {
+        /// What needs the password (`the private key`).
+        what: String,
+    },
     /// The password does not open the key or PKCS#12 file.
-    #[error("wrong password for {0} (or the file is damaged)")]
-    WrongPassword(String),
-    /// The input is not the structure that was expected (not CMS, truncated, ...).
+    #[error("wrong password for {what} (or the file is damaged)")]
+    WrongPassword {
+        /// What the password was for (`the PKCS#12 file`).
+        what: String,
+    },
+    /// The input is not a CMS SignedData at all.
+    #[error("{path}: not a valid CMS/PKCS#7 SignedData: {detail}")]
+    NotCms {
+        /// The file.
+        path: String,
+        /// What the file looks like, or where decoding stopped.
+        detail: String,
+    },
+    /// The input is not the structure that was expected (truncated, wrong PEM label, ...).
     #[error("{0}")]
     Format(String),
     /// kyso refuses to sign, and says why.
     #[error("refusing to sign: {0}")]
-    SigningRefused(String),
+    SigningRefused(SigningRefusal),
     /// The cryptographic library failed.
     #[error("cryptographic operation failed: {0}")]
     Crypto(String),
     /// A PKCS#11 module or token failed, or refused (wrong PIN, key not found, ...).
     #[error(transparent)]
     Token(#[from] TokenError),
+}
+
+/// Why kyso refuses to sign (the product contract: no signature that verifiers will reject).
+/// Times are RFC 3339 UTC.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SigningRefusal {
+    /// No signing time was given (kyso never reads the clock itself).
+    #[error("no signing time was given")]
+    NoSigningTime,
+    /// The certificate expired before the signing time.
+    #[error("the certificate '{subject}' expired on {not_after}; sign with a valid certificate")]
+    CertificateExpired {
+        /// The signer certificate.
+        subject: String,
+        /// Its notAfter.
+        not_after: String,
+        /// The signing time.
+        at: String,
+    },
+    /// The certificate is not valid yet at the signing time.
+    #[error("the certificate '{subject}' is not valid before {not_before}")]
+    CertificateNotYetValid {
+        /// The signer certificate.
+        subject: String,
+        /// Its notBefore.
+        not_before: String,
+        /// The signing time.
+        at: String,
+    },
+    /// The private key does not belong to the certificate.
+    #[error("the private key does not belong to the certificate '{subject}'")]
+    KeyMismatch {
+        /// The certificate.
+        subject: String,
+    },
+    /// The key is weaker than the algorithm policy allows (RSA < 2048, EC < 256 bits).
+    #[error("{detail}; such signatures are rejected by verifiers")]
+    WeakKey {
+        /// What is too weak.
+        detail: String,
+    },
+    /// keyUsage allows neither digitalSignature nor nonRepudiation.
+    #[error("the certificate is not allowed to sign documents (keyUsage: {}; needs digitalSignature or nonRepudiation)", key_usage.join(", "))]
+    KeyUsageNotAllowed {
+        /// The bits that are set.
+        key_usage: Vec<String>,
+    },
+    /// extendedKeyUsage does not allow document signing.
+    #[error("the certificate is for other purposes (extendedKeyUsage: {}), not document signing", ext_key_usage.join(", "))]
+    ExtendedKeyUsageNotAllowed {
+        /// The purposes listed.
+        ext_key_usage: Vec<String>,
+    },
+    /// RSA-PSS was asked for with a key that is not RSA.
+    #[error("RSA-PSS needs an RSA key; this key is {key}")]
+    PssNeedsRsa {
+        /// The key.
+        key: String,
+    },
+    /// The digest cannot be used with this key or is not offered for signing.
+    #[error("{digest} cannot be used here: {why}")]
+    DigestNotAllowed {
+        /// The digest asked for.
+        digest: String,
+        /// Why (Ed25519 uses SHA-512 in CMS, RFC 8419 §3; only SHA-2 is offered).
+        why: String,
+    },
+    /// The key type cannot sign.
+    #[error("{kind} keys are not supported for signing")]
+    UnsupportedKey {
+        /// The key type.
+        kind: String,
+    },
+    /// The content changed while it was being signed.
+    #[error("{path} changed while it was being signed; the output is not valid, sign again")]
+    ContentChanged {
+        /// The content file.
+        path: String,
+    },
+    /// Co-signing: the document is not the one the existing signature covers.
+    #[error(
+        "the document differs from the one the existing signature covers; co-sign the same file"
+    )]
+    DifferentDocument,
+}
+
+impl SigningRefusal {
+    /// A stable machine-readable code, `signing_refused_` and the reason.
+    pub fn code(&self) -> &'static str {
+        use SigningRefusal::*;
+        match self {
+            NoSigningTime => "signing_refused_no_signing_time",
+            CertificateExpired { .. } => "signing_refused_certificate_expired",
+            CertificateNotYetValid { .. } => "signing_refused_certificate_not_yet_valid",
+            KeyMismatch { .. } => "signing_refused_key_mismatch",
+            WeakKey { .. } => "signing_refused_weak_key",
+            KeyUsageNotAllowed { .. } => "signing_refused_key_usage",
+            ExtendedKeyUsageNotAllowed { .. } => "signing_refused_extended_key_usage",
+            PssNeedsRsa { .. } => "signing_refused_pss_needs_rsa",
+            DigestNotAllowed { .. } => "signing_refused_digest_not_allowed",
+            UnsupportedKey { .. } => "signing_refused_unsupported_key",
+            ContentChanged { .. } => "signing_refused_content_changed",
+            DifferentDocument => "signing_refused_different_document",
+        }
+    }
 }
 
 impl Error {
@@ -49,10 +188,30 @@ impl Error {
             source,
         }
     }
+
+    /// A stable machine-readable code (snake_case; the table on [`Error`] lists them).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Io { source, .. } => match source.kind() {
+                std::io::ErrorKind::NotFound => "file_not_found",
+                std::io::ErrorKind::PermissionDenied => "permission_denied",
+                _ => "io",
+            },
+            Error::Certificate(_) => "certificate_invalid",
+            Error::Key(_) => "key_invalid",
+            Error::PasswordRequired { .. } => "password_required",
+            Error::WrongPassword { .. } => "wrong_password",
+            Error::NotCms { .. } => "not_cms",
+            Error::Format(_) => "format",
+            Error::SigningRefused(r) => r.code(),
+            Error::Crypto(_) => "crypto",
+            Error::Token(t) => t.code(),
+        }
+    }
 }
 
-impl From<openssl::error::ErrorStack> for Error {
-    fn from(e: openssl::error::ErrorStack) -> Self {
-        Error::Crypto(e.to_string())
+impl From<SigningRefusal> for Error {
+    fn from(r: SigningRefusal) -> Self {
+        Error::SigningRefused(r)
     }
 }

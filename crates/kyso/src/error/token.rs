@@ -16,10 +16,10 @@ pub enum TokenError {
         reason: String,
     },
     /// No module path was given.
-    #[error("no PKCS#11 module was given; hint: pass --module PATH or set KYSO_PKCS11_MODULE to the token vendor's PKCS#11 library (SoftHSM2: /usr/lib/softhsm/libsofthsm2.so, OpenSC: /usr/lib/x86_64-linux-gnu/opensc-pkcs11.so)")]
+    #[error("no PKCS#11 module was given; hint: name the token vendor's PKCS#11 library (SoftHSM2: /usr/lib/softhsm/libsofthsm2.so, OpenSC: /usr/lib/x86_64-linux-gnu/opensc-pkcs11.so)")]
     NoModule,
     /// The module file does not exist.
-    #[error("the PKCS#11 module {path} does not exist; hint: install the token's driver, or give the path of its PKCS#11 library (.so) with --module or KYSO_PKCS11_MODULE")]
+    #[error("the PKCS#11 module {path} does not exist; hint: install the token's driver, or give the path of its PKCS#11 library (.so)")]
     ModuleNotFound {
         /// The path given.
         path: String,
@@ -69,7 +69,7 @@ pub enum TokenError {
         token: String,
     },
     /// The token reports that the next wrong PIN locks it, and the caller did not confirm.
-    #[error("token '{token}' reports that the next wrong PIN locks it (CKF_USER_PIN_FINAL_TRY); not logging in without explicit confirmation; hint: make sure of the PIN, then answer yes at the prompt or pass --confirm-final-pin-try")]
+    #[error("token '{token}' reports that the next wrong PIN locks it (CKF_USER_PIN_FINAL_TRY); not logging in without explicit confirmation; hint: make sure of the PIN, then confirm the final try explicitly")]
     FinalTryNotConfirmed {
         /// The token label.
         token: String,
@@ -122,7 +122,7 @@ pub enum TokenError {
         candidates: Vec<String>,
     },
     /// The key's certificate is not on the token.
-    #[error("no certificate for the key {key} was found on token '{token}' (none with the same CKA_ID or label); hint: give the certificate with --cert FILE")]
+    #[error("no certificate for the key {key} was found on token '{token}' (none with the same CKA_ID or label); hint: give the certificate as a file")]
     CertificateNotFound {
         /// The token label.
         token: String,
@@ -130,7 +130,7 @@ pub enum TokenError {
         key: String,
     },
     /// A certificate object on the token could not be parsed.
-    #[error("the certificate {object} on token '{token}' is not a valid X.509 certificate: {reason}; hint: give the certificate with --cert FILE")]
+    #[error("the certificate {object} on token '{token}' is not a valid X.509 certificate: {reason}; hint: give the certificate as a file")]
     BadCertificate {
         /// The token label.
         token: String,
@@ -140,7 +140,7 @@ pub enum TokenError {
         reason: String,
     },
     /// The key on the token is not the key of the certificate.
-    #[error("the key {key} on token '{token}' does not belong to the certificate '{subject}'; hint: select the key with the certificate's id (see `kyso token list`) or give the right --cert")]
+    #[error("the key {key} on token '{token}' does not belong to the certificate '{subject}'; hint: select the key with the certificate's id (see `kyso token list`) or give the right certificate file")]
     KeyCertificateMismatch {
         /// The token label.
         token: String,
@@ -189,6 +189,38 @@ pub enum TokenError {
         /// The return value or reason.
         rv: String,
     },
+}
+
+impl TokenError {
+    /// A stable machine-readable code, `token_` and the variant in snake_case
+    /// (`token_pin_incorrect`, `token_pin_locked`, `token_key_not_found`, ...).
+    pub fn code(&self) -> &'static str {
+        use TokenError::*;
+        match self {
+            InvalidUri { .. } => "token_invalid_uri",
+            NoModule => "token_no_module",
+            ModuleNotFound { .. } => "token_module_not_found",
+            ModuleNotLoadable { .. } => "token_module_not_loadable",
+            ModuleInit { .. } => "token_module_init",
+            NoTokenPresent { .. } => "token_no_token_present",
+            NoTokenMatches { .. } => "token_no_token_matches",
+            SeveralTokensMatch { .. } => "token_several_tokens_match",
+            PinLocked { .. } => "token_pin_locked",
+            FinalTryNotConfirmed { .. } => "token_final_try_not_confirmed",
+            PinIncorrect { .. } => "token_pin_incorrect",
+            PinExpired { .. } => "token_pin_expired",
+            PinLength { .. } => "token_pin_length",
+            KeyNotFound { .. } => "token_key_not_found",
+            SeveralKeysMatch { .. } => "token_several_keys_match",
+            CertificateNotFound { .. } => "token_certificate_not_found",
+            BadCertificate { .. } => "token_bad_certificate",
+            KeyCertificateMismatch { .. } => "token_key_certificate_mismatch",
+            KeyCannotSign { .. } => "token_key_cannot_sign",
+            MechanismNotSupported { .. } => "token_mechanism_not_supported",
+            TokenRemoved { .. } => "token_token_removed",
+            Pkcs11 { .. } => "token_pkcs11",
+        }
+    }
 }
 
 fn list(v: &[String]) -> String {

@@ -66,7 +66,13 @@ impl SigningKey {
             // DER: an EncryptedPrivateKeyInfo starts with an AlgorithmIdentifier SEQUENCE where
             // a PrivateKeyInfo starts with an INTEGER version.
             None => {
-                PKey::private_key_from_der(data).is_err()
+                let first_child = match data {
+                    [0x30, l, rest @ ..] if *l < 0x80 => rest.first(),
+                    [0x30, l, rest @ ..] => rest.get(usize::from(*l & 0x7f)),
+                    _ => None,
+                };
+                first_child == Some(&0x30)
+                    && PKey::private_key_from_der(data).is_err()
                     && PKey::private_key_from_pkcs8_passphrase(data, b"").is_err()
             }
         }
@@ -88,12 +94,14 @@ impl SigningKey {
         let key = match parsed {
             Ok(k) => k,
             Err(_) if encrypted && password.is_some() => {
-                return Err(Error::WrongPassword("the private key".into()))
+                return Err(Error::WrongPassword {
+                    what: "the private key".into(),
+                })
             }
             Err(_) if encrypted => {
-                return Err(Error::Key(
-                    "the private key is encrypted; give its password with --pass".into(),
-                ))
+                return Err(Error::PasswordRequired {
+                    what: "the private key".into(),
+                })
             }
             Err(e) => {
                 return Err(Error::Key(format!(
@@ -123,7 +131,9 @@ impl SigningKey {
             Err(e) => {
                 let text = e.to_string();
                 if text.contains("mac verify") || text.contains("MAC") {
-                    return Err(Error::WrongPassword("the PKCS#12 file".into()));
+                    return Err(Error::WrongPassword {
+                        what: "the PKCS#12 file".into(),
+                    });
                 }
                 return Err(Error::Key(format!(
                     "cannot open the PKCS#12 file (wrong password, or a legacy encryption such as RC2 that OpenSSL 3 disables): {text}"
@@ -136,11 +146,11 @@ impl SigningKey {
         let x509 = parsed
             .cert
             .ok_or_else(|| Error::Key("the PKCS#12 file holds no certificate".into()))?;
-        let cert = Certificate::from_der(&x509.to_der()?)?;
+        let cert = Certificate::from_der(&x509.to_der().map_err(crypto::openssl_error)?)?;
         let mut chain = Vec::new();
         if let Some(stack) = parsed.ca {
             for c in stack {
-                let c = Certificate::from_der(&c.to_der()?)?;
+                let c = Certificate::from_der(&c.to_der().map_err(crypto::openssl_error)?)?;
                 if c != cert {
                     chain.push(c);
                 }
@@ -233,7 +243,9 @@ impl SigningKey {
     /// Sign `msg` (the DER of the signed attributes) with `scheme`.
     pub(crate) fn sign(&self, scheme: &SignatureScheme, msg: &[u8]) -> Result<Vec<u8>, Error> {
         match &self.backend {
-            Backend::Memory(k) => Ok(crypto::sign_message(scheme, k, msg)?),
+            Backend::Memory(k) => {
+                crypto::sign_message(scheme, k, msg).map_err(crypto::openssl_error)
+            }
             Backend::External(t) => {
                 let sig = t.sign_raw(scheme, msg)?;
                 // A token signs blind: check its answer with the certificate before it goes

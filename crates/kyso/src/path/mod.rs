@@ -13,7 +13,7 @@
 pub(crate) mod cert_policies;
 pub(crate) mod name_constraints;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::encoding::time::Timestamp;
 use crate::revocation::crl::{
@@ -38,7 +38,7 @@ const MAX_CANDIDATES: usize = 1_000;
 const MAX_CRL_SIGNER_DEPTH: u8 = 2;
 
 /// Why a certificate path is not valid. Serialized with `code` equal to [`ChainError::code`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "code", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum ChainError {

@@ -1023,12 +1023,16 @@ impl TokenKey {
             }
             TokenKeyKind::Ec => {
                 if let (Some(p), Ok(ec)) = (&self.ec_point, pk.ec_key()) {
-                    let mut ctx = openssl::bn::BigNumContext::new()?;
-                    let want = ec.public_key().to_bytes(
-                        ec.group(),
-                        openssl::ec::PointConversionForm::UNCOMPRESSED,
-                        &mut ctx,
-                    )?;
+                    let mut ctx =
+                        openssl::bn::BigNumContext::new().map_err(crate::crypto::openssl_error)?;
+                    let want = ec
+                        .public_key()
+                        .to_bytes(
+                            ec.group(),
+                            openssl::ec::PointConversionForm::UNCOMPRESSED,
+                            &mut ctx,
+                        )
+                        .map_err(crate::crypto::openssl_error)?;
                     // PKCS#11 §4.x: CKA_EC_POINT is the DER of an ECPoint OCTET STRING; some
                     // tokens return the raw point. Accept both forms.
                     let raw = asn1::Tlv::parse_exact(p, "CKA_EC_POINT")
@@ -1080,7 +1084,7 @@ impl TokenKey {
                         token: token.clone(),
                         needed: mech_name.clone(),
                         scheme: scheme.name(),
-                        hint: "sign with RSA PKCS#1 v1.5 (drop --pss) or another --digest".into(),
+                        hint: "sign with RSA PKCS#1 v1.5 instead of RSA-PSS, or with another digest".into(),
                     }
                 }
                 Some(RvError::UserNotLoggedIn) if self.always_authenticate => {
@@ -1164,7 +1168,7 @@ fn plan(
             }
             Err(unsupported(
                 format!("CKM_RSA_PKCS or CKM_{}_RSA_PKCS", d.name().to_uppercase()),
-                "try another --digest; check the mechanisms with the vendor's tool",
+                "try another digest; check the mechanisms with the vendor's tool",
             ))
         }
         (
@@ -1195,7 +1199,7 @@ fn plan(
                     "CKM_RSA_PKCS_PSS or CKM_{}_RSA_PKCS_PSS",
                     hash.name().to_uppercase()
                 ),
-                "sign with RSA PKCS#1 v1.5 (drop --pss); many USB tokens implement only that",
+                "sign with RSA PKCS#1 v1.5 instead of RSA-PSS; many USB tokens implement only that",
             ))
         }
         (SignatureScheme::Ecdsa(d), TokenKeyKind::Ec) => {
@@ -1213,7 +1217,7 @@ fn plan(
             }
             Err(unsupported(
                 format!("CKM_ECDSA or CKM_ECDSA_{}", d.name().to_uppercase()),
-                "try another --digest",
+                "try another digest",
             ))
         }
         _ => Err(unsupported(
@@ -1268,7 +1272,8 @@ mod tests {
         assert!(fin.to_string().contains("next wrong PIN locks"));
         let e = check_pin_state("t", fin, false).unwrap_err();
         assert!(matches!(e, TokenError::FinalTryNotConfirmed { .. }));
-        assert!(e.to_string().contains("--confirm-final-pin-try"));
+        assert_eq!(e.code(), "token_final_try_not_confirmed");
+        assert!(e.to_string().contains("confirm the final try"));
         assert!(check_pin_state("t", fin, true).is_ok());
         let locked = PinState {
             locked: true,
@@ -1333,7 +1338,7 @@ mod tests {
             e.contains("token 'eToken' does not support CKM_RSA_PKCS_PSS"),
             "{e}"
         );
-        assert!(e.contains("drop --pss"), "{e}");
+        assert!(e.contains("instead of RSA-PSS"), "{e}");
         // ECDSA: CKM_ECDSA over the digest, or the matching CKM_ECDSA_SHAxxx only.
         let ec = TokenKeyKind::Ec;
         assert_eq!(
@@ -1393,7 +1398,7 @@ mod tests {
     fn module_errors_are_specific() {
         let e = Pkcs11Module::load("/nonexistent/libvendor.so").unwrap_err();
         assert!(matches!(e, TokenError::ModuleNotFound { .. }), "{e}");
-        assert!(e.to_string().contains("--module"));
+        assert_eq!(e.code(), "token_module_not_found");
         // A file that is not a shared library at all.
         let dir = std::env::temp_dir().join(format!("kyso-notlib-{}", std::process::id()));
         std::fs::write(&dir, b"not a library").unwrap();

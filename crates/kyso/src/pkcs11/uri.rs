@@ -160,7 +160,7 @@ impl Pkcs11Uri {
             let slot = match name {
                 "pin-value" => {
                     return Err(bad(
-                        "pin-value puts the PIN in the URI, where shell history and process lists can read it; kyso never takes a secret from the command line: give it with --pin env:VAR, file:PATH, fd:N or stdin, or pin-source=FILE".into(),
+                        "pin-value puts the PIN in the URI, where shell history and process lists can read it; kyso never takes a secret from the command line: give it from an environment variable, a file, a file descriptor or standard input, or with pin-source=FILE".into(),
                     ))
                 }
                 "pin-source" => &mut uri.pin_source,

@@ -1,16 +1,20 @@
-//! The validation report (schema `kyso.verify/v1`) with ETSI EN 319 102-1 indications.
+//! The validation report (schema `kyso.verify/v2`) with ETSI EN 319 102-1 indications: the
+//! contract programs read. Every failure and skip is a stable `code` with typed evidence, hints
+//! are data, and human text comes from the message catalogue ([`text`]).
 
 mod chain;
+mod text;
 
+use serde::de::Error as _;
 use serde::ser::SerializeMap;
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::encoding::time::Timestamp;
 use crate::path::ChainError;
 use crate::x509::cert::CertificateSummary;
 
 /// The schema name written in every JSON report.
-pub const SCHEMA: &str = "kyso.verify/v1";
+pub const SCHEMA: &str = "kyso.verify/v2";
 
 /// Language of human-readable text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -33,7 +37,7 @@ impl Lang {
 }
 
 /// The main status indication (ETSI EN 319 102-1 §5.1.3, table 4).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Indication {
     /// Every check passed.
     #[serde(rename = "TOTAL-PASSED")]
@@ -58,7 +62,7 @@ impl Indication {
 }
 
 /// Sub-indications (ETSI EN 319 102-1 §5.1.3, table 5).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[non_exhaustive]
 #[allow(missing_docs)] // the names are the standard's; see table 5
@@ -129,7 +133,7 @@ impl SubIndication {
 }
 
 /// The checks kyso performs on each SignerInfo, in order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum CheckName {
@@ -188,8 +192,11 @@ impl CheckName {
     }
 }
 
-/// Why a check failed, with its evidence.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Why a check failed, with its evidence. Serialized as an object whose `code` is
+/// [`Reason::code`] and whose other keys are the evidence (a chain error's own code and
+/// evidence, for [`Reason::Chain`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Reason {
     /// The structure is not what RFC 5652 requires.
@@ -200,7 +207,7 @@ pub enum Reason {
     /// A required signed attribute is absent.
     MissingAttribute {
         /// Attribute name (`content-type`).
-        attribute: &'static str,
+        attribute: String,
     },
     /// An attribute occurs more than once, or has more than one value.
     DuplicateAttribute {
@@ -253,8 +260,6 @@ pub enum Reason {
         /// Where kyso looked, if anywhere.
         looked_for: Option<String>,
     },
-    /// The certificate chain is not valid.
-    Chain(ChainError),
     /// keyUsage lacks digitalSignature and nonRepudiation.
     KeyUsageNotAllowed {
         /// The bits that are set.
@@ -265,6 +270,10 @@ pub enum Reason {
         /// The purposes listed.
         ext_key_usage: Vec<String>,
     },
+    /// The certificate chain is not valid (serialized as the chain error itself: its code is
+    /// one of [`ChainError::code`]).
+    #[serde(untagged)]
+    Chain(ChainError),
 }
 
 impl Reason {
@@ -313,108 +322,32 @@ impl Reason {
         }
     }
 
-    /// What happened and what to do, in the given language.
+    /// What happened, in the given language (from the message catalogue; no advice on how to
+    /// call a program: see [`Reason::hint`]).
     pub fn message(&self, lang: Lang) -> String {
+        text::reason(self, lang)
+    }
+
+    /// What the reader can do about it, as data, when kyso knows.
+    pub fn hint(&self) -> Option<Hint> {
         use Reason::*;
-        let vi = lang == Lang::Vi;
         match self {
-            Malformed { detail } => {
-                if vi {
-                    format!("cấu trúc chữ ký không hợp lệ: {detail}")
-                } else {
-                    format!("malformed signature: {detail}")
-                }
-            }
-            MissingAttribute { attribute } => {
-                if vi {
-                    format!("thiếu thuộc tính được ký bắt buộc {attribute} (RFC 5652 §5.3)")
-                } else {
-                    format!("the required signed attribute {attribute} is missing (RFC 5652 §5.3)")
-                }
-            }
-            DuplicateAttribute { attribute } => {
-                if vi {
-                    format!("thuộc tính {attribute} xuất hiện nhiều lần hoặc có nhiều giá trị")
-                } else {
-                    format!("the attribute {attribute} occurs more than once or has several values")
-                }
-            }
-            ContentTypeMismatch { attribute, econtent_type } => {
-                if vi {
-                    format!("thuộc tính content-type ({attribute}) khác kiểu nội dung ({econtent_type})")
-                } else {
-                    format!("the content-type attribute ({attribute}) differs from the content type ({econtent_type})")
-                }
-            }
-            DigestMismatch { algorithm, expected, computed } => {
-                if vi {
-                    format!("tài liệu đã bị thay đổi sau khi ký hoặc không phải tài liệu đã ký: mã băm {algorithm} tính được {computed}, giá trị đã ký {expected}; gợi ý: kiểm tra đúng tệp với --content")
-                } else {
-                    format!("the document was changed after signing, or is not the signed document: its {algorithm} digest is {computed} but the signed value is {expected}; hint: check you passed the right file with --content")
-                }
-            }
-            SignatureInvalid { algorithm } => {
-                if vi {
-                    format!("giá trị chữ ký {algorithm} không khớp với khóa công khai của người ký")
-                } else {
-                    format!("the {algorithm} signature value does not verify with the signer's public key")
-                }
-            }
-            UnsupportedAlgorithm { detail } => {
-                if vi {
-                    format!("thuật toán không được hỗ trợ: {detail}")
-                } else {
-                    format!("unsupported algorithm: {detail}")
-                }
-            }
-            WeakAlgorithm { detail } => {
-                if vi {
-                    format!("thuật toán hoặc khóa quá yếu: {detail}")
-                } else {
-                    format!("algorithm or key too weak: {detail}")
-                }
-            }
-            SignerCertificateNotFound { signer_id } => {
-                if vi {
-                    format!("không tìm thấy chứng thư của người ký ({signer_id}); gợi ý: cung cấp chứng thư bằng --intermediates")
-                } else {
-                    format!("the signer's certificate ({signer_id}) is not in the signature; hint: pass it with --intermediates")
-                }
-            }
-            SigningCertificateMismatch { detail } => {
-                if vi {
-                    format!("thuộc tính signing-certificate không khớp chứng thư ký: {detail}")
-                } else {
-                    format!("the signing-certificate attribute does not match the signer certificate: {detail}")
-                }
-            }
-            ContentMissing { looked_for } => match (vi, looked_for) {
-                (false, Some(p)) => format!("detached signature without its content: '{p}' does not exist; hint: pass the signed file with --content"),
-                (false, None) => "detached signature without its content; hint: pass the signed file with --content".into(),
-                (true, Some(p)) => format!("chữ ký tách rời nhưng không có tài liệu: không có tệp '{p}'; gợi ý: chỉ định tệp đã ký bằng --content"),
-                (true, None) => "chữ ký tách rời nhưng không có tài liệu; gợi ý: chỉ định tệp đã ký bằng --content".into(),
-            },
-            Chain(e) => e.message(lang),
-            KeyUsageNotAllowed { key_usage } => {
-                if vi {
-                    format!("chứng thư không được phép ký tài liệu (keyUsage: {})", key_usage.join(", "))
-                } else {
-                    format!("the certificate is not allowed to sign documents (keyUsage: {}; needs digitalSignature or nonRepudiation)", key_usage.join(", "))
-                }
-            }
-            ExtendedKeyUsageNotAllowed { ext_key_usage } => {
-                if vi {
-                    format!("chứng thư chỉ dùng cho mục đích khác (extendedKeyUsage: {}), không dùng để ký tài liệu", ext_key_usage.join(", "))
-                } else {
-                    format!("the certificate is for other purposes (extendedKeyUsage: {}), not document signing", ext_key_usage.join(", "))
-                }
-            }
+            DigestMismatch { .. } => Some(Hint::WrongContent),
+            SignerCertificateNotFound { signer_id } => Some(Hint::MissingSignerCertificate {
+                signer_id: signer_id.clone(),
+            }),
+            ContentMissing { looked_for } => Some(Hint::MissingContent {
+                looked_for: looked_for.clone(),
+            }),
+            Chain(e) => e.hint(),
+            _ => None,
         }
     }
 }
 
-/// Why a check was not performed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Why a check was not performed. Serialized as `{"code": ...}` ([`SkipReason::code`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum SkipReason {
     /// No signed attributes: the signature covers the content directly (RFC 5652 §5.4).
@@ -471,57 +404,23 @@ impl SkipReason {
         }
     }
 
-    /// Why, in the given language.
+    /// Why, in the given language (from the message catalogue).
     pub fn message(self, lang: Lang) -> &'static str {
-        use SkipReason::*;
+        text::skip(self, lang)
+    }
+
+    /// What the reader can do about it, as data, when kyso knows.
+    pub fn hint(self) -> Option<Hint> {
         match self {
-            NoSignedAttributes => lang.pick(
-                "no signed attributes: the signature covers the content directly (RFC 5652 §5.4)",
-                "không có thuộc tính được ký: chữ ký phủ trực tiếp lên nội dung (RFC 5652 §5.4)",
-            ),
-            SignerCertificateNotFound => lang.pick("the signer certificate was not found", "không tìm thấy chứng thư ký"),
-            AlgorithmsUnusable => lang.pick("the algorithms are unusable (see the structure check)", "thuật toán không dùng được (xem kiểm tra cấu trúc)"),
-            ContentUnavailable => lang.pick("the signed content is not available", "không có nội dung đã ký"),
-            MessageDigestUnusable => lang.pick(
-                "the message-digest attribute is unusable (see the signed attributes check)",
-                "thuộc tính message-digest không dùng được (xem kiểm tra thuộc tính được ký)",
-            ),
-            UnsupportedDigest => lang.pick("the digest algorithm is not supported", "thuật toán băm không được hỗ trợ"),
-            NoSigningCertificateAttribute => lang.pick(
-                "no ESS signing-certificate attribute: the signature does not bind the signer certificate (not CAdES baseline)",
-                "không có thuộc tính ESS signing-certificate: chữ ký không gắn với chứng thư ký (không đạt CAdES baseline)",
-            ),
-            LegacyCryptoAllowed => lang.pick(
-                "legacy algorithms were allowed by an insecure option",
-                "thuật toán cũ được cho phép bằng tùy chọn không an toàn",
-            ),
-            RevocationNotSupported => lang.pick(
-                "revocation (CRL/OCSP) is not checked by this version of kyso; the certificates' revocation status is unknown",
-                "phiên bản kyso này chưa kiểm tra thu hồi (CRL/OCSP); chưa rõ chứng thư có bị thu hồi hay không",
-            ),
-            NoRevocationData => lang.pick(
-                "no CRL given covers every certificate of the path, so their revocation status is unknown; hint: pass the CAs' CRLs with --crl (and --revocation required to insist)",
-                "không có CRL nào được cung cấp cho mọi chứng thư trong chuỗi nên chưa rõ trạng thái thu hồi; gợi ý: cung cấp CRL của CA bằng --crl",
-            ),
-            RevocationOff => lang.pick(
-                "revocation checking was turned off (--revocation off)",
-                "đã tắt kiểm tra thu hồi (--revocation off)",
-            ),
-            PathNotValid => lang.pick(
-                "the certificate path is not valid, so revocation was not evaluated",
-                "chuỗi chứng thư không hợp lệ nên chưa kiểm tra thu hồi",
-            ),
-            TimestampNotValidated => lang.pick(
-                "a signature time-stamp is present but this version of kyso does not validate time-stamps; it was not relied on",
-                "có dấu thời gian nhưng phiên bản kyso này chưa kiểm tra dấu thời gian; không dựa vào nó",
-            ),
-            NoTimestamp => lang.pick("no signature time-stamp (CAdES B-B level)", "không có dấu thời gian (mức CAdES B-B)"),
+            SkipReason::NoRevocationData => Some(Hint::MissingCrl),
+            _ => None,
         }
     }
 }
 
 /// The outcome of one check.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum CheckResult {
     /// The check ran and passed.
     Passed,
@@ -533,6 +432,7 @@ pub enum CheckResult {
 
 /// One check and its outcome.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Check {
     /// Which check.
     pub check: CheckName,
@@ -540,30 +440,210 @@ pub struct Check {
     pub result: CheckResult,
 }
 
+impl Check {
+    /// A check and its outcome.
+    pub fn new(check: CheckName, result: CheckResult) -> Self {
+        Check { check, result }
+    }
+}
+
+/// Schema v2: every check object has the same keys. `reason` is the failure's or skip's code
+/// and evidence, `hint` what the reader can do (data), `message` the English text; all three
+/// and `sub_indication` are null for a passed check.
 impl Serialize for Check {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s.serialize_map(None)?;
+        let mut m = s.serialize_map(Some(6))?;
         m.serialize_entry("check", &self.check)?;
         match &self.result {
-            CheckResult::Passed => m.serialize_entry("result", "passed")?,
+            CheckResult::Passed => {
+                m.serialize_entry("result", "passed")?;
+                m.serialize_entry("sub_indication", &None::<SubIndication>)?;
+                m.serialize_entry("reason", &None::<Reason>)?;
+                m.serialize_entry("hint", &None::<Hint>)?;
+                m.serialize_entry("message", &None::<String>)?;
+            }
             CheckResult::Failed(r) => {
                 m.serialize_entry("result", "failed")?;
                 m.serialize_entry("sub_indication", &r.sub_indication())?;
-                m.serialize_entry("reason", r.code())?;
+                m.serialize_entry("reason", r)?;
+                m.serialize_entry("hint", &r.hint())?;
                 m.serialize_entry("message", &r.message(Lang::En))?;
             }
             CheckResult::Skipped(why) => {
                 m.serialize_entry("result", "skipped")?;
-                m.serialize_entry("reason", why.code())?;
-                m.serialize_entry("message", &why.message(Lang::En))?;
+                m.serialize_entry("sub_indication", &None::<SubIndication>)?;
+                m.serialize_entry("reason", why)?;
+                m.serialize_entry("hint", &why.hint())?;
+                m.serialize_entry("message", why.message(Lang::En))?;
             }
         }
         m.end()
     }
 }
 
+/// Reads what [`Serialize`] writes; `sub_indication`, `hint` and `message` are derived from the
+/// reason, so they are not read back.
+impl<'de> Deserialize<'de> for Check {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        enum Outcome {
+            Passed,
+            Failed,
+            Skipped,
+        }
+        #[derive(Deserialize)]
+        struct Wire {
+            check: CheckName,
+            result: Outcome,
+            #[serde(default)]
+            reason: Option<serde_json::Value>,
+        }
+        let w = Wire::deserialize(d)?;
+        let reason = || {
+            w.reason
+                .clone()
+                .ok_or_else(|| D::Error::missing_field("reason"))
+        };
+        let result = match w.result {
+            Outcome::Passed => CheckResult::Passed,
+            Outcome::Failed => {
+                CheckResult::Failed(serde_json::from_value(reason()?).map_err(D::Error::custom)?)
+            }
+            Outcome::Skipped => {
+                CheckResult::Skipped(serde_json::from_value(reason()?).map_err(D::Error::custom)?)
+            }
+        };
+        Ok(Check {
+            check: w.check,
+            result,
+        })
+    }
+}
+
+/// What the reader can do about a failure or skip: data, so that each front end words it for
+/// its own interface (the CLI names its flags; agency software its own settings). Serialized as
+/// an object whose `code` is [`Hint::code`], with the details as further keys.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Hint {
+    /// A detached signature's content is needed: give the signed file.
+    MissingContent {
+        /// Where kyso looked, if anywhere.
+        looked_for: Option<String>,
+    },
+    /// The content given may not be the signed document: check it is the right file.
+    WrongContent,
+    /// No trust anchor was configured: give the root certificate.
+    MissingTrustAnchor,
+    /// The issuer of `subject` is missing: give the intermediate certificate, or the root.
+    MissingIntermediate {
+        /// The certificate whose issuer is missing.
+        subject: String,
+        /// The issuer name it points to.
+        issuer: String,
+    },
+    /// The signer's certificate is not in the signature: give it.
+    MissingSignerCertificate {
+        /// The SignerIdentifier, rendered.
+        signer_id: String,
+    },
+    /// No CRL covers the path: give the CAs' CRLs (and require revocation to insist).
+    MissingCrl,
+    /// The CRL is past its nextUpdate: fetch a current one.
+    StaleCrl,
+    /// No acceptable certificate policy: check the required policies and the CAs' policies.
+    CheckPolicy,
+}
+
+impl Hint {
+    /// A stable machine-readable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Hint::MissingContent { .. } => "missing_content",
+            Hint::WrongContent => "wrong_content",
+            Hint::MissingTrustAnchor => "missing_trust_anchor",
+            Hint::MissingIntermediate { .. } => "missing_intermediate",
+            Hint::MissingSignerCertificate { .. } => "missing_signer_certificate",
+            Hint::MissingCrl => "missing_crl",
+            Hint::StaleCrl => "stale_crl",
+            Hint::CheckPolicy => "check_policy",
+        }
+    }
+}
+
+/// A problem of the signature file as a whole (not of one SignerInfo), with its evidence.
+/// Serialized as an object whose `code` is [`DocumentProblem::code`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum DocumentProblem {
+    /// The file is not a CMS SignedData (FORMAT_FAILURE).
+    NotSignedData {
+        /// What the file looks like, or where decoding stopped.
+        detail: String,
+    },
+    /// A SignedData without any SignerInfo (a certificate bundle; FORMAT_FAILURE).
+    NoSignerInfo,
+    /// More SignerInfos than kyso evaluates in one document (FORMAT_FAILURE).
+    TooManySigners {
+        /// SignerInfos in the file.
+        count: usize,
+        /// kyso's bound.
+        limit: usize,
+    },
+    /// More embedded certificates than kyso accepts (FORMAT_FAILURE).
+    TooManyCertificates {
+        /// Certificates in the file.
+        count: usize,
+        /// kyso's bound.
+        limit: usize,
+    },
+    /// Not a failure: the signature embeds its content and the content given separately is
+    /// identical to it.
+    GivenContentIdentical {
+        /// The content that was given.
+        given: String,
+    },
+    /// The signature embeds its content and the content given separately differs from it:
+    /// the given content is not what was signed (every signature's message-digest check
+    /// fails with HASH_FAILURE).
+    GivenContentDiffers {
+        /// The content that was given.
+        given: String,
+    },
+    /// The signature could not be read (FORMAT_FAILURE).
+    Unreadable {
+        /// Why.
+        detail: String,
+    },
+}
+
+impl DocumentProblem {
+    /// A stable machine-readable code.
+    pub fn code(&self) -> &'static str {
+        use DocumentProblem::*;
+        match self {
+            NotSignedData { .. } => "not_signed_data",
+            NoSignerInfo => "no_signer_info",
+            TooManySigners { .. } => "too_many_signers",
+            TooManyCertificates { .. } => "too_many_certificates",
+            GivenContentIdentical { .. } => "given_content_identical",
+            GivenContentDiffers { .. } => "given_content_differs",
+            Unreadable { .. } => "unreadable",
+        }
+    }
+
+    /// What happened, in the given language.
+    pub fn message(&self, lang: Lang) -> String {
+        text::document(self, lang)
+    }
+}
+
 /// The report for one SignerInfo.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SignatureReport {
     /// Position of the SignerInfo in the file (0-based, file order).
     pub index: usize,
@@ -583,7 +663,7 @@ pub struct SignatureReport {
     pub checks: Vec<Check>,
     /// The certificate path, signer first, trust anchor last (as far as it was built).
     pub chain: Vec<CertificateSummary>,
-    /// Human explanation of each failure, with a hint (English).
+    /// Human explanation of each failure (English; the codes and evidence are in `checks`).
     pub messages: Vec<String>,
 }
 
@@ -627,7 +707,8 @@ impl SignatureReport {
 }
 
 /// The report for one signature file.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DocumentReport {
     /// The signature file.
     pub signature_file: String,
@@ -639,25 +720,49 @@ pub struct DocumentReport {
     pub sub_indication: Option<SubIndication>,
     /// One report per SignerInfo, in file order.
     pub signatures: Vec<SignatureReport>,
-    /// Document-level problems (not a SignedData, no signatures), in English.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    /// Document-level problems and notes (not a SignedData, no signatures, content not used),
+    /// with their codes and evidence; empty when there are none.
+    pub problems: Vec<DocumentProblem>,
+    /// The problems in English, one per entry of `problems`.
     pub messages: Vec<String>,
 }
 
 impl DocumentReport {
     /// A document that could not be read as a SignedData at all.
-    pub fn format_failure(signature_file: String, message: String) -> Self {
+    pub fn format_failure(signature_file: String, problem: DocumentProblem) -> Self {
         DocumentReport {
             signature_file,
             content_file: None,
             indication: Indication::TotalFailed,
             sub_indication: Some(SubIndication::FormatFailure),
             signatures: Vec::new(),
-            messages: vec![message],
+            messages: vec![problem.message(Lang::En)],
+            problems: vec![problem],
         }
     }
 
-    pub(crate) fn conclude(&mut self) {
+    /// A report for `signature_file` from its signatures' reports (in file order) and any
+    /// document-level notes; the indication is the worst of the signatures'.
+    pub(crate) fn new(
+        signature_file: String,
+        content_file: Option<String>,
+        signatures: Vec<SignatureReport>,
+        problems: Vec<DocumentProblem>,
+    ) -> Self {
+        let mut doc = DocumentReport {
+            signature_file,
+            content_file,
+            indication: Indication::TotalFailed,
+            sub_indication: None,
+            signatures,
+            messages: problems.iter().map(|p| p.message(Lang::En)).collect(),
+            problems,
+        };
+        doc.conclude();
+        doc
+    }
+
+    fn conclude(&mut self) {
         if self.signatures.is_empty() {
             return;
         }
@@ -668,7 +773,8 @@ impl DocumentReport {
 }
 
 /// Counts over a run.
-#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Summary {
     /// Documents.
     pub total: usize,
@@ -680,11 +786,12 @@ pub struct Summary {
     pub indeterminate: usize,
 }
 
-/// A whole verification run: the `kyso.verify/v1` document.
-#[derive(Debug, Clone, Serialize)]
+/// A whole verification run: the `kyso.verify/v2` document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Report {
-    /// Always [`SCHEMA`].
-    pub schema: &'static str,
+    /// [`SCHEMA`] for reports kyso makes.
+    pub schema: String,
     /// The time the signatures were validated at.
     pub validation_time: Timestamp,
     /// Counts.
@@ -708,7 +815,7 @@ impl Report {
             }
         }
         Report {
-            schema: SCHEMA,
+            schema: SCHEMA.to_string(),
             validation_time,
             summary,
             documents,

@@ -9,7 +9,7 @@
 use std::sync::Arc;
 
 use openssl::x509::X509Crl;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use x509_parser::prelude::FromDer;
 use x509_parser::revocation_list::CertificateRevocationList;
 
@@ -25,7 +25,7 @@ use crate::x509::general_name::{
 const MAX_ENTRIES: usize = 1_000_000;
 
 /// CRLReason (RFC 5280 §5.3.1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub enum RevocationReason {
@@ -81,7 +81,7 @@ impl std::fmt::Display for RevocationReason {
 }
 
 /// Why a certificate's revocation status could not be established.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "code", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum CrlProblem {
@@ -104,6 +104,7 @@ pub enum CrlProblem {
     /// No certificate of the CRL issuer verifies the CRL's signature (§6.3.3 g).
     CrlSignatureInvalid,
     /// The CRL signer's keyUsage lacks cRLSign (§4.2.1.3, §6.3.3 f).
+    #[serde(rename = "crl_signer_lacks_crl_sign")]
     CrlSignerNotAllowed,
     /// The CRL signer's own path is not valid (§6.3.3 f).
     CrlSignerPathInvalid {
@@ -111,20 +112,24 @@ pub enum CrlProblem {
         error: String,
     },
     /// The CRLs in scope do not cover every revocation reason (§6.3.3 k: UNDETERMINED).
+    #[serde(rename = "crl_reasons_not_covered")]
     ReasonsNotCovered,
     /// The CRL has a critical extension kyso does not process (§5.2: must not be used).
+    #[serde(rename = "crl_unsupported_critical_extension")]
     UnsupportedCriticalExtension {
         /// Its OID.
         oid: String,
     },
     /// The CRL breaks a MUST of RFC 5280 §5 (missing or critical cRLNumber, ...).
+    #[serde(rename = "crl_non_conforming")]
     NonConforming {
         /// What is wrong.
-        detail: &'static str,
+        detail: std::borrow::Cow<'static, str>,
     },
     /// An applicable delta CRL is stale, so the complete CRL alone cannot be relied on.
     DeltaCrlExpired,
     /// The work budget for CRL checks ran out.
+    #[serde(rename = "crl_budget_exceeded")]
     BudgetExceeded,
 }
 
@@ -147,13 +152,13 @@ impl CrlProblem {
         }
     }
 
-    /// In words.
+    /// In words (English; [`CrlProblem::message`] in either language).
     pub fn describe(&self) -> String {
         use CrlProblem::*;
         match self {
-            NoCrl => "no CRL given covers it; hint: pass the issuer's CRL with --crl".into(),
+            NoCrl => "no CRL given covers it".into(),
             CrlExpired { next_update, at } => {
-                format!("the CRL's nextUpdate {next_update} is before the validation time {at}; hint: fetch a current CRL")
+                format!("the CRL's nextUpdate {next_update} is before the validation time {at}")
             }
             CrlNotYetValid { this_update, at } => {
                 format!("the CRL was issued at {this_update}, after the validation time {at}")
@@ -194,7 +199,7 @@ impl CrlProblem {
 
 /// The revocation status of one certificate (RFC 5280 §6.3.3: UNREVOKED, a reason, or
 /// UNDETERMINED).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "status", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum RevocationStatus {
@@ -310,7 +315,7 @@ impl Crl {
                         .map_err(|e| bad(e.what))?;
                     if v.value.first().is_some_and(|b| b & 0x80 != 0) {
                         problem = Some(CrlProblem::NonConforming {
-                            detail: "negative cRLNumber",
+                            detail: "negative cRLNumber".into(),
                         });
                     }
                     if oid == OID_CRL_NUMBER {
@@ -318,7 +323,7 @@ impl Crl {
                         // extension ... marked as non-critical".
                         if ext.critical {
                             problem = Some(CrlProblem::NonConforming {
-                                detail: "cRLNumber is marked critical",
+                                detail: "cRLNumber is marked critical".into(),
                             });
                         }
                         number = Some(magnitude(v.value));
@@ -365,11 +370,13 @@ impl Crl {
             None
         };
         if let Some(detail) = shape_problem {
-            problem = Some(CrlProblem::NonConforming { detail });
+            problem = Some(CrlProblem::NonConforming {
+                detail: detail.into(),
+            });
         }
         if number.is_none() && problem.is_none() {
             problem = Some(CrlProblem::NonConforming {
-                detail: "cRLNumber is missing (§5.2.3)",
+                detail: "cRLNumber is missing (§5.2.3)".into(),
             });
         }
         let indirect = idp.as_ref().is_some_and(|i| i.indirect);

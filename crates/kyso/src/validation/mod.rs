@@ -73,7 +73,9 @@ pub(crate) fn check_signed_attributes<'a>(
      -> Result<Option<Tlv<'a>>, Reason> {
         let found = attrs.all(o);
         match found.as_slice() {
-            [] if required => Err(Reason::MissingAttribute { attribute: name }),
+            [] if required => Err(Reason::MissingAttribute {
+                attribute: name.into(),
+            }),
             [] => Ok(None),
             [a] if a.values.len() == 1 => Ok(Some(a.values[0])),
             _ => Err(Reason::DuplicateAttribute {
@@ -87,8 +89,10 @@ pub(crate) fn check_signed_attributes<'a>(
     ] {
         single(o, name, false)?;
     }
-    let ct = single(&oid::CONTENT_TYPE, "content-type", true)?.ok_or(Reason::MissingAttribute {
-        attribute: "content-type",
+    let ct = single(&oid::CONTENT_TYPE, "content-type", true)?.ok_or_else(|| {
+        Reason::MissingAttribute {
+            attribute: "content-type".into(),
+        }
     })?;
     if ct.tag != tag::OID {
         return Err(Reason::Malformed {
@@ -101,10 +105,11 @@ pub(crate) fn check_signed_attributes<'a>(
             econtent_type: crate::encoding::asn1::oid_to_string(econtent_type),
         });
     }
-    let md =
-        single(&oid::MESSAGE_DIGEST, "message-digest", true)?.ok_or(Reason::MissingAttribute {
-            attribute: "message-digest",
-        })?;
+    let md = single(&oid::MESSAGE_DIGEST, "message-digest", true)?.ok_or_else(|| {
+        Reason::MissingAttribute {
+            attribute: "message-digest".into(),
+        }
+    })?;
     if md.tag != tag::OCTET_STRING {
         return Err(Reason::Malformed {
             detail: "the message-digest attribute value is not an OCTET STRING".into(),

@@ -28,7 +28,7 @@ impl std::fmt::Debug for CertificateCache {
 
 impl CertificateCache {
     /// The certificate for `der`, parsed at most once per run.
-    pub fn parse(&self, der: &[u8]) -> Result<Certificate, Error> {
+    pub(crate) fn parse(&self, der: &[u8]) -> Result<Certificate, Error> {
         let key: [u8; 32] = Sha256::digest(der).into();
         if let Some(c) = self.map.lock().ok().and_then(|m| m.get(&key).cloned()) {
             return Ok(c);

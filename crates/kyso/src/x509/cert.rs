@@ -4,7 +4,7 @@ use std::sync::{Arc, Mutex};
 
 use openssl::pkey::{PKey, Public};
 use openssl::x509::X509;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use x509_parser::extensions::ParsedExtension;
 use x509_parser::prelude::{FromDer, X509Certificate};
@@ -21,11 +21,11 @@ use crate::x509::name;
 
 /// keyUsage bits (RFC 5280 §4.2.1.3).
 pub(crate) mod ku {
-    pub const DIGITAL_SIGNATURE: u16 = 1 << 0;
-    pub const NON_REPUDIATION: u16 = 1 << 1;
-    pub const KEY_CERT_SIGN: u16 = 1 << 5;
-    pub const CRL_SIGN: u16 = 1 << 6;
-    pub const NAMES: [&str; 9] = [
+    pub(crate) const DIGITAL_SIGNATURE: u16 = 1 << 0;
+    pub(crate) const NON_REPUDIATION: u16 = 1 << 1;
+    pub(crate) const KEY_CERT_SIGN: u16 = 1 << 5;
+    pub(crate) const CRL_SIGN: u16 = 1 << 6;
+    pub(crate) const NAMES: [&str; 9] = [
         "digitalSignature",
         "nonRepudiation",
         "keyEncipherment",
@@ -668,7 +668,8 @@ fn cert_signature_digest(der: &[u8]) -> Option<DigestAlgorithm> {
 }
 
 /// What a certificate-level report shows about one certificate.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CertificateSummary {
     /// Subject, RFC 4514 order.
     pub subject: String,

@@ -1,0 +1,170 @@
+//! English messages.
+
+use crate::path::ChainError;
+use crate::report::{DocumentProblem, Reason, SkipReason};
+use crate::revocation::crl::CrlProblem;
+
+pub(super) fn reason(r: &Reason) -> String {
+    use Reason::*;
+    match r {
+        Malformed { detail } => format!("malformed signature: {detail}"),
+        MissingAttribute { attribute } => {
+            format!("the required signed attribute {attribute} is missing (RFC 5652 §5.3)")
+        }
+        DuplicateAttribute { attribute } => {
+            format!("the attribute {attribute} occurs more than once or has several values")
+        }
+        ContentTypeMismatch { attribute, econtent_type } => format!(
+            "the content-type attribute ({attribute}) differs from the content type ({econtent_type})"
+        ),
+        DigestMismatch { algorithm, expected, computed } => format!(
+            "the document was changed after signing, or is not the signed document: its {algorithm} digest is {computed} but the signed value is {expected}"
+        ),
+        SignatureInvalid { algorithm } => {
+            format!("the {algorithm} signature value does not verify with the signer's public key")
+        }
+        UnsupportedAlgorithm { detail } => format!("unsupported algorithm: {detail}"),
+        WeakAlgorithm { detail } => format!("algorithm or key too weak: {detail}"),
+        SignerCertificateNotFound { signer_id } => {
+            format!("the signer's certificate ({signer_id}) is not in the signature")
+        }
+        SigningCertificateMismatch { detail } => format!(
+            "the signing-certificate attribute does not match the signer certificate: {detail}"
+        ),
+        ContentMissing { looked_for: Some(p) } => {
+            format!("detached signature without its content: '{p}' does not exist")
+        }
+        ContentMissing { looked_for: None } => "detached signature without its content".into(),
+        KeyUsageNotAllowed { key_usage } => format!(
+            "the certificate is not allowed to sign documents (keyUsage: {}; needs digitalSignature or nonRepudiation)",
+            key_usage.join(", ")
+        ),
+        ExtendedKeyUsageNotAllowed { ext_key_usage } => format!(
+            "the certificate is for other purposes (extendedKeyUsage: {}), not document signing",
+            ext_key_usage.join(", ")
+        ),
+        Chain(e) => chain(e),
+    }
+}
+
+pub(super) fn chain(e: &ChainError) -> String {
+    use ChainError::*;
+    match e {
+        NoTrustAnchors => "no trust anchor was given, so the chain cannot be validated".into(),
+        UnknownIssuer { subject, issuer } => format!(
+            "no certificate issued '{subject}' (issuer '{issuer}') among the intermediates and trust anchors"
+        ),
+        BadCertificateSignature { subject } => {
+            format!("the signature on certificate '{subject}' does not verify with its issuer's key")
+        }
+        Expired { subject, not_after, at, end_entity: true } => format!(
+            "the signer certificate '{subject}' expired at {not_after}, before the validation time {at}, and no time-stamp proves the signature existed earlier"
+        ),
+        Expired { subject, not_after, at, end_entity: false } => {
+            format!("certificate '{subject}' expired at {not_after}, before the validation time {at}")
+        }
+        NotYetValid { subject, not_before, at } => format!(
+            "certificate '{subject}' is not valid until {not_before}, after the validation time {at}"
+        ),
+        NotCa { subject } => format!(
+            "'{subject}' issued a certificate but is not a CA (basicConstraints cA is not set)"
+        ),
+        KeyCertSignMissing { subject } => format!(
+            "CA '{subject}' issued a certificate but its keyUsage does not include keyCertSign"
+        ),
+        PathLenExceeded { subject } => {
+            format!("the path is longer than CA '{subject}' allows (pathLenConstraint)")
+        }
+        UnknownCriticalExtension { subject, oid } => {
+            format!("certificate '{subject}' has a critical extension {oid} that kyso does not process")
+        }
+        WeakAlgorithm { subject, detail } => {
+            format!("certificate '{subject}' uses a weak algorithm or key: {detail}")
+        }
+        BudgetExceeded => "the certificate pool made path building exceed its work limit (too many candidate issuers or loops)".into(),
+        NameConstraintViolation { subject, name, constrained_by, excluded_subtree: Some(ex) } => format!(
+            "certificate '{subject}' has the name {name}, which CA '{constrained_by}' excludes ({ex}) in its name constraints"
+        ),
+        NameConstraintViolation { subject, name, constrained_by, excluded_subtree: None } => format!(
+            "certificate '{subject}' has the name {name}, which is outside what CA '{constrained_by}' permits in its name constraints"
+        ),
+        UnsupportedNameConstraint { subject, form } => format!(
+            "CA '{subject}' has a critical name constraint on the {form} form, which kyso cannot check, so the path is rejected"
+        ),
+        NoAcceptablePolicy { subject, initial_policies } => format!(
+            "no certificate policy acceptable to the user ({}) is valid along the path, and an explicit policy is required (failed at '{subject}')",
+            initial_policies.join(", ")
+        ),
+        AnyPolicyMapped { subject } => format!(
+            "CA '{subject}' has a policy mapping to or from anyPolicy, which RFC 5280 forbids"
+        ),
+        PolicyTreeTooLarge { subject } => format!(
+            "certificate policy processing exceeded its bound at '{subject}' (hostile policy mappings?)"
+        ),
+        EkuNotAllowed { subject, required } => format!(
+            "certificate '{subject}' does not allow the required extended key usage {required}"
+        ),
+        TooManyNameChecks { subject, checks } => format!(
+            "checking the names of '{subject}' against name constraints would take {checks} comparisons, over kyso's bound (hostile certificate?)"
+        ),
+        MalformedCertificate { subject, rule } => {
+            format!("certificate '{subject}' does not conform to RFC 5280 and is not used: {rule}")
+        }
+        Revoked { subject, serial, reason, revoked_at } => format!(
+            "certificate '{subject}' (serial {serial}) was revoked at {revoked_at}, reason {reason}"
+        ),
+        RevocationUnknown { subject, problem } => format!(
+            "the revocation status of '{subject}' is unknown: {}",
+            crl_problem(problem)
+        ),
+    }
+}
+
+pub(super) fn crl_problem(p: &CrlProblem) -> String {
+    p.describe()
+}
+
+pub(super) fn skip(s: SkipReason) -> &'static str {
+    use SkipReason::*;
+    match s {
+        NoSignedAttributes => {
+            "no signed attributes: the signature covers the content directly (RFC 5652 §5.4)"
+        }
+        SignerCertificateNotFound => "the signer certificate was not found",
+        AlgorithmsUnusable => "the algorithms are unusable (see the structure check)",
+        ContentUnavailable => "the signed content is not available",
+        MessageDigestUnusable => {
+            "the message-digest attribute is unusable (see the signed attributes check)"
+        }
+        UnsupportedDigest => "the digest algorithm is not supported",
+        NoSigningCertificateAttribute => "no ESS signing-certificate attribute: the signature does not bind the signer certificate (not CAdES baseline)",
+        LegacyCryptoAllowed => "legacy algorithms were allowed by an insecure option",
+        RevocationNotSupported => "revocation (CRL/OCSP) is not checked by this version of kyso; the certificates' revocation status is unknown",
+        NoRevocationData => "no CRL given covers every certificate of the path, so their revocation status is unknown",
+        RevocationOff => "revocation checking was turned off",
+        PathNotValid => "the certificate path is not valid, so revocation was not evaluated",
+        TimestampNotValidated => "a signature time-stamp is present but this version of kyso does not validate time-stamps; it was not relied on",
+        NoTimestamp => "no signature time-stamp (CAdES B-B level)",
+    }
+}
+
+pub(super) fn document(p: &DocumentProblem) -> String {
+    use DocumentProblem::*;
+    match p {
+        NotSignedData { detail } => format!("not a valid CMS/PKCS#7 SignedData: {detail}"),
+        NoSignerInfo => "the SignedData has no SignerInfo: it carries certificates only (a .p7b bundle?), not a signature".into(),
+        TooManySigners { count, limit } => {
+            format!("{count} SignerInfos: more than the {limit} kyso evaluates in one document")
+        }
+        TooManyCertificates { count, limit } => format!(
+            "{count} embedded certificates: more than the {limit} kyso accepts in one signature"
+        ),
+        GivenContentIdentical { given } => format!(
+            "the signature embeds its content; the separately given content {given} is identical to it"
+        ),
+        GivenContentDiffers { given } => format!(
+            "the signature embeds its content, and the separately given content {given} differs from it: {given} is not what was signed"
+        ),
+        Unreadable { detail } => format!("the signature could not be read: {detail}"),
+    }
+}
