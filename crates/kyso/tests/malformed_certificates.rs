@@ -38,6 +38,8 @@ enum Twist {
     DuplicateEku,
     /// keyUsage whose extnValue has a byte after the BIT STRING.
     TrailingBytesInKeyUsage,
+    /// subjectKeyIdentifier marked critical.
+    CriticalSki,
 }
 
 fn build(
@@ -120,9 +122,10 @@ fn build(
     let mut aki_der = vec![0x30, 22, 0x80, 20];
     aki_der.extend_from_slice(&aki);
     for (oid, der) in [("2.5.29.14", ski_der), ("2.5.29.35", aki_der)] {
+        let critical = oid == "2.5.29.14" && twist == Twist::CriticalSki;
         let oid = Asn1Object::from_str(oid).unwrap();
         let value = Asn1OctetString::new_from_bytes(&der).unwrap();
-        b.append_extension(X509Extension::new_from_der(&oid, false, &value).unwrap())
+        b.append_extension(X509Extension::new_from_der(&oid, critical, &value).unwrap())
             .unwrap();
     }
     b.sign(issuer_key, MessageDigest::sha256()).unwrap();
@@ -266,4 +269,148 @@ fn a_certificate_on_a_policy_curve_outside_the_list_is_weak() {
         .weakness()
         .expect("secp256k1 must not be allowed");
     assert!(weakness.contains("secp256k1"), "{weakness}");
+}
+
+/// A DER TLV header for `len` content octets.
+fn header(tag: u8, len: usize) -> Vec<u8> {
+    let mut h = vec![tag];
+    if len < 0x80 {
+        h.push(len as u8);
+    } else {
+        let bytes: Vec<u8> = len
+            .to_be_bytes()
+            .into_iter()
+            .skip_while(|b| *b == 0)
+            .collect();
+        h.push(0x80 | bytes.len() as u8);
+        h.extend(bytes);
+    }
+    h
+}
+
+/// The (start, header length, total length) of the element at `pos`.
+fn element(der: &[u8], pos: usize) -> (usize, usize) {
+    let first = der[pos + 1];
+    let (hl, len) = if first < 0x80 {
+        (2, first as usize)
+    } else {
+        let n = (first & 0x7f) as usize;
+        let len = der[pos + 2..pos + 2 + n]
+            .iter()
+            .fold(0usize, |a, b| (a << 8) | *b as usize);
+        (2 + n, len)
+    };
+    (hl, hl + len)
+}
+
+#[test]
+fn a_certificate_signed_with_an_unknown_algorithm_oid_is_not_trusted() {
+    // SHA-1 with RSA under its old OIW identifier 1.3.14.3.2.29, which kyso's policy cannot
+    // name but OpenSSL verifies: the policy is an allow-list, so the path must not validate.
+    let root_rsa = Rsa::generate(2048).unwrap();
+    let root_key = PKey::from_rsa(root_rsa).unwrap();
+    let root = build(
+        "Root",
+        &public(&root_key),
+        "Root",
+        &root_key,
+        true,
+        Twist::None,
+    );
+    let leaf_key = ec_key();
+    let leaf = build(
+        "Signer",
+        &public(&leaf_key),
+        "Root",
+        &root_key,
+        false,
+        Twist::None,
+    );
+    let der = leaf.to_der().unwrap();
+    // Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signature }
+    let (outer_hl, _) = element(&der, 0);
+    let tbs_start = outer_hl;
+    let (tbs_hl, tbs_len) = element(&der, tbs_start);
+    let tbs = &der[tbs_start..tbs_start + tbs_len];
+    // Replace the AlgorithmIdentifier inside the TBS (after [0] version and serialNumber).
+    let mut p = tbs_hl;
+    for _ in 0..2 {
+        p += element(tbs, p).1;
+    }
+    let (_, alg_len) = element(tbs, p);
+    let oiw_sha1_rsa: &[u8] = &[
+        0x30, 0x09, 0x06, 0x05, 0x2b, 0x0e, 0x03, 0x02, 0x1d, 0x05, 0x00,
+    ];
+    let mut body = tbs[tbs_hl..p].to_vec();
+    body.extend_from_slice(oiw_sha1_rsa);
+    body.extend_from_slice(&tbs[p + alg_len..]);
+    let mut new_tbs = header(0x30, body.len());
+    new_tbs.extend(body);
+    let mut signer = openssl::sign::Signer::new(MessageDigest::sha1(), &root_key).unwrap();
+    let sig = signer.sign_oneshot_to_vec(&new_tbs).unwrap();
+    let mut bits = vec![0u8];
+    bits.extend(sig);
+    let mut cert_body = new_tbs;
+    cert_body.extend_from_slice(oiw_sha1_rsa);
+    cert_body.extend(header(0x03, bits.len()));
+    cert_body.extend(bits);
+    let mut cert = header(0x30, cert_body.len());
+    cert.extend(cert_body);
+    // OpenSSL accepts the re-signed certificate's signature: the rejection below is policy.
+    let reparsed = X509::from_der(&cert).unwrap();
+    assert!(
+        reparsed.verify(&root_key).unwrap(),
+        "the hand-made signature must verify"
+    );
+    let leaf = Certificate::from_der(&cert).unwrap();
+    assert_eq!(leaf.signature_algorithm(), "1.3.14.3.2.29");
+    match kyso::validate_chain(&leaf, &[], &[k(&root)], at()).error {
+        Some(ChainError::WeakAlgorithm { detail, .. }) => {
+            assert!(detail.contains("1.3.14.3.2.29"), "{detail}")
+        }
+        other => panic!("an unknown signature algorithm was trusted: {other:?}"),
+    }
+    // Control: the same root and leaf as OpenSSL signed them (SHA-256) validate.
+    assert_eq!(
+        kyso::validate_chain(
+            &k(&build(
+                "Signer",
+                &public(&leaf_key),
+                "Root",
+                &root_key,
+                false,
+                Twist::None
+            )),
+            &[],
+            &[k(&root)],
+            at()
+        )
+        .error,
+        None
+    );
+}
+
+#[test]
+fn a_critical_subject_key_identifier_is_rejected() {
+    // RFC 5280 §4.2.1.2: "Conforming CAs MUST mark this extension as non-critical."
+    let root_key = ec_key();
+    let root = build(
+        "Root",
+        &public(&root_key),
+        "Root",
+        &root_key,
+        true,
+        Twist::None,
+    );
+    let leaf_key = ec_key();
+    let leaf = build(
+        "Signer",
+        &public(&leaf_key),
+        "Root",
+        &root_key,
+        false,
+        Twist::CriticalSki,
+    );
+    let rule = malformed_rule(kyso::validate_chain(&k(&leaf), &[], &[k(&root)], at()).error);
+    assert!(rule.contains("§4.2.1.2"), "{rule}");
 }

@@ -660,11 +660,23 @@ impl Search<'_> {
                 }
                 // The anchor's self-signature is not relied on (RFC 5280 §6.1), so not judged.
                 if i + 1 < n {
-                    if let Some(d) = c.signature_digest().filter(|d| d.is_legacy()) {
+                    // An allow-list, not a deny-list: a signature algorithm kyso cannot name
+                    // (1.3.14.3.2.29 is SHA-1 with RSA under an old OID, which OpenSSL
+                    // verifies) is not judged strong by default.
+                    let judged = match c.signature_digest() {
+                        Some(d) if d.is_legacy() => Some(format!("signed with {d}")),
+                        Some(_) => None,
+                        None if is_pure_eddsa(c.signature_algorithm()) => None,
+                        None => Some(format!(
+                            "signed with an algorithm the policy does not know ({})",
+                            c.signature_algorithm()
+                        )),
+                    };
+                    if let Some(detail) = judged {
                         return fail(
                             ChainError::WeakAlgorithm {
                                 subject: c.subject(),
-                                detail: format!("signed with {d}"),
+                                detail,
                             },
                             i,
                         );
@@ -1033,6 +1045,11 @@ pub(crate) fn revocation_of(
         best: None,
     };
     s.revocation_status(cert, &[cert.clone(), issuer.clone()])
+}
+
+/// Ed25519 and Ed448 (RFC 8410 §3): their signature algorithm names no separate digest.
+fn is_pure_eddsa(signature_algorithm: &str) -> bool {
+    matches!(signature_algorithm, "1.3.101.112" | "1.3.101.113")
 }
 
 /// Could `issuer` have issued `child`? Names must chain (RFC 5280 §6.1.3 a.4); when both carry

@@ -144,6 +144,7 @@ impl Certificate {
         let mut aki_flags: Option<(bool, bool)> = None;
         let mut san_critical: Option<bool> = None;
         let mut aia_critical = false;
+        let mut ski_critical = false;
         let mut eku_empty = false;
         let mut seen_extensions: Vec<&[u8]> = Vec::new();
         let mut duplicate_extension = false;
@@ -263,6 +264,7 @@ impl Certificate {
                     aki_flags = Some((ext.critical, a.key_identifier.is_some()))
                 }
                 ParsedExtension::SubjectAlternativeName(_) => san_critical = Some(ext.critical),
+                ParsedExtension::SubjectKeyIdentifier(_) => ski_critical |= ext.critical,
                 ParsedExtension::AuthorityInfoAccess(_) => aia_critical |= ext.critical,
                 ParsedExtension::ExtendedKeyUsage(e) => {
                     eku_empty = !e.any
@@ -371,6 +373,9 @@ impl Certificate {
             {
                 flaws.push("a dNSName name constraint starts with a period (§4.2.1.10: host.example.com form)");
             }
+        }
+        if ski_critical {
+            flaws.push("subjectKeyIdentifier is critical (§4.2.1.2: MUST be non-critical)");
         }
         if aia_critical {
             flaws.push("authorityInfoAccess is critical (§4.2.2.1: MUST be non-critical)");
