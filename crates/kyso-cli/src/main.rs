@@ -4,6 +4,7 @@
 
 mod advice;
 mod cmd;
+mod display;
 mod help;
 mod interrupt;
 mod output;

@@ -22,6 +22,8 @@ fn kyso_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
         .current_dir(dir)
         .env_remove("KYSO_TRUST")
         .env("LANG", "C")
+        // Text output shows local times; the goldens are read in Vietnam's zone (+07:00).
+        .env("TZ", "Asia/Ho_Chi_Minh")
         .env_remove("LC_ALL")
         .env_remove("LC_MESSAGES");
     for (k, v) in env {
@@ -1460,4 +1462,46 @@ fn ctrl_c_ends_a_sign_batch_cleanly() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+#[test]
+fn text_shows_local_time_masked_ids_unless_asked_and_at_takes_a_date() {
+    let args = |extra: &[&'static str]| {
+        let mut v = vec!["verify", "--lang", "vi", "--at", "2026-06-01"];
+        v.extend_from_slice(extra);
+        v.push("to-trinh.txt.p7m");
+        v
+    };
+    let trust = pki("trust.pem");
+    let run = |extra: &[&'static str], tz: &str| {
+        let mut a = args(extra);
+        a.splice(1..1, ["--trust", trust.as_str()]);
+        kyso_env(&samples(), &a, &[("TZ", tz)])
+    };
+    let out = run(&[], "Asia/Ho_Chi_Minh");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("chữ ký thứ 1: TOTAL-PASSED — Võ Thị Hạnh — CCCD 0351…234"),
+        "{text}"
+    );
+    assert!(!text.contains("— CCCD 035190001234"), "{text}");
+    assert!(text.contains("2026-11-28 02:39:17 +07:00"), "{text}");
+    let out = run(&["--full-ids"], "UTC");
+    let text = stdout(&out);
+    assert!(text.contains("— CCCD 035190001234 —"), "{text}");
+    assert!(text.contains("2026-11-27 19:39:17 +00:00"), "{text}");
+    // JSON keeps UTC and the full subject whatever the zone.
+    let mut a = args(&["--json"]);
+    a.splice(1..1, ["--trust", trust.as_str()]);
+    let out = kyso_env(&samples(), &a, &[("TZ", "Asia/Ho_Chi_Minh")]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        v["validation_time"], "2026-05-31T17:00:00Z",
+        "--at 2026-06-01 is local midnight"
+    );
+    assert!(v["documents"][0]["signatures"][0]["signer"]["subject"]
+        .as_str()
+        .unwrap()
+        .contains("CCCD:035190001234"));
 }

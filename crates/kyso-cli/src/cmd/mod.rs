@@ -7,7 +7,8 @@ pub mod sign;
 pub mod token;
 pub mod verify;
 
-/// Parse `--at`.
+/// Parse `--at`: an RFC 3339 time, or a plain date meaning the start of that day in the
+/// user's time zone.
 pub fn parse_time(s: &str) -> Result<kyso::Timestamp, String> {
-    kyso::Timestamp::parse_rfc3339(s)
+    crate::display::parse_at(s)
 }

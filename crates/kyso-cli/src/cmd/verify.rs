@@ -9,6 +9,7 @@ use clap::Args as ClapArgs;
 use kyso::{CheckResult, DocumentReport, Indication, Lang, Summary};
 
 use crate::advice::with_hint;
+use crate::display;
 use crate::exit;
 use crate::output::{self, LangArg};
 use crate::schema_v1;
@@ -55,6 +56,10 @@ pub struct Args {
     /// JSON schema version: v2 (codes, evidence and hints as data), or the legacy v1.
     #[arg(long, value_enum, default_value_t = SchemaArg::V2)]
     schema: SchemaArg,
+    /// Show personal ID numbers (CCCD, CMND, passport, social insurance) in full in text
+    /// output; by default they are masked (0351…234). JSON always has them in full.
+    #[arg(long)]
+    full_ids: bool,
     /// Language of the text report (default from the locale).
     #[arg(long, value_enum)]
     lang: Option<LangArg>,
@@ -122,7 +127,7 @@ pub fn run(a: Args) -> Result<u8> {
                         .verify_file_in(ctx, f, content, at)
                         .map_err(|e| e.to_string())
                 };
-                Rendered::new(format, a.schema, lang, f, r)
+                Rendered::new(format, a.schema, lang, a.full_ids, f, r)
             },
             |done| {
                 let r = done.output;
@@ -354,6 +359,7 @@ impl Rendered {
         format: VerifyFormat,
         schema: SchemaArg,
         lang: Lang,
+        full_ids: bool,
         file: &Path,
         r: Result<DocumentReport, String>,
     ) -> Self {
@@ -378,7 +384,7 @@ impl Rendered {
             }
         };
         let text = match format {
-            VerifyFormat::Text => render_document(&d, lang),
+            VerifyFormat::Text => render_document(&d, lang, full_ids),
             VerifyFormat::Json => {
                 let body = match schema {
                     SchemaArg::V1 => serde_json::to_string_pretty(&schema_v1::Document::new(&d)),
@@ -573,7 +579,7 @@ fn mark(r: &CheckResult) -> &'static str {
 }
 
 /// The text report: per document, per signature, every check performed.
-fn render_document(d: &DocumentReport, lang: Lang) -> String {
+fn render_document(d: &DocumentReport, lang: Lang, full_ids: bool) -> String {
     let mut s = String::new();
     {
         let _ = writeln!(
@@ -594,23 +600,27 @@ fn render_document(d: &DocumentReport, lang: Lang) -> String {
         for sig in &d.signatures {
             let who = sig.signer.as_ref().map_or_else(
                 || lang.pick("unknown signer", "không rõ người ký").to_string(),
-                |c| c.subject.clone(),
+                |c| display::signer_line(&c.subject, full_ids),
             );
+            // Numbered from 1 for people ("chữ ký thứ 1"); JSON keeps the 0-based index.
             let _ = writeln!(
                 s,
-                "  {} #{}: {}{} — {}",
-                lang.pick("signature", "chữ ký"),
-                sig.index,
+                "  {} {}: {}{} — {}",
+                lang.pick("signature", "chữ ký thứ"),
+                sig.index + 1,
                 sig.indication.as_str(),
                 sub(sig.sub_indication),
                 who
             );
+            if let Some(c) = &sig.signer {
+                let _ = writeln!(s, "    {} {}", lang.pick("subject:", "chủ thể:"), c.subject);
+            }
             if let Some(t) = sig.signing_time {
                 let _ = writeln!(
                     s,
                     "    {} {} ({})",
                     lang.pick("signing time (claimed):", "thời điểm ký (khai báo):"),
-                    t,
+                    display::local_time(t),
                     lang.pick("not a proof of time", "không phải bằng chứng thời gian")
                 );
             }
@@ -648,8 +658,8 @@ fn render_document(d: &DocumentReport, lang: Lang) -> String {
                         "      {}{} ({} .. {})",
                         "  ".repeat(i),
                         c.subject,
-                        c.not_before,
-                        c.not_after
+                        display::local_time(c.not_before),
+                        display::local_time(c.not_after)
                     );
                 }
             }
