@@ -37,11 +37,11 @@ pub fn advice(hint: &Hint, lang: Lang) -> Option<&'static str> {
         ),
         Hint::MissingIntermediate { .. } => lang.pick(
             "intermediate missing? pass it with --intermediates, or the root with --trust",
-            "thêm chứng thư trung gian bằng --intermediates hoặc gốc bằng --trust",
+            "thêm chứng thư số trung gian bằng --intermediates hoặc gốc bằng --trust",
         ),
         Hint::MissingSignerCertificate { .. } => lang.pick(
             "pass it with --intermediates",
-            "cung cấp chứng thư bằng --intermediates",
+            "cung cấp chứng thư số bằng --intermediates",
         ),
         Hint::MissingCrl => lang.pick(
             "pass the CAs' CRLs with --crl (and --revocation required to insist)",

@@ -1482,7 +1482,7 @@ fn text_shows_local_time_masked_ids_unless_asked_and_at_takes_a_date() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let text = stdout(&out);
     assert!(
-        text.contains("chữ ký thứ 1: TOTAL-PASSED — Võ Thị Hạnh — CCCD 0351…234"),
+        text.contains("chữ ký thứ 1: TOTAL-PASSED (hợp lệ) — Võ Thị Hạnh — CCCD 0351…234"),
         "{text}"
     );
     assert!(!text.contains("— CCCD 035190001234"), "{text}");

@@ -76,7 +76,7 @@ fn render(s: &mut String, i: &Inspection, lang: Lang) {
     match i {
         Inspection::Certificates { certificates } => {
             for (n, c) in certificates.iter().enumerate() {
-                let _ = writeln!(s, "  {} #{}", lang.pick("certificate", "chứng thư"), n);
+                let _ = writeln!(s, "  {} #{}", lang.pick("certificate", "chứng thư số"), n);
                 cert(s, c, lang, "    ");
             }
         }
@@ -139,7 +139,7 @@ fn render(s: &mut String, i: &Inspection, lang: Lang) {
                 let _ = writeln!(
                     s,
                     "  {} #{}",
-                    lang.pick("embedded certificate", "chứng thư kèm theo"),
+                    lang.pick("embedded certificate", "chứng thư số kèm theo"),
                     n
                 );
                 cert(s, c, lang, "    ");
@@ -176,7 +176,10 @@ fn cert(s: &mut String, c: &CertificateDetails, lang: Lang, ind: &str) {
     let _ = writeln!(s, "{ind}{} {}", lang.pick("issuer:", "bên cấp:"), c.issuer);
     let _ = writeln!(s, "{ind}{} {}", lang.pick("serial:", "số hiệu:"), c.serial);
     let days = if c.days_left >= 0 {
-        format!("{} {}", c.days_left, lang.pick("days left", "ngày còn lại"))
+        match lang {
+            Lang::Vi => format!("còn {} ngày", c.days_left),
+            _ => format!("{} days left", c.days_left),
+        }
     } else {
         lang.pick("EXPIRED", "ĐÃ HẾT HẠN").to_string()
     };

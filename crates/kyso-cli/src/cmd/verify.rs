@@ -162,7 +162,7 @@ pub fn run(a: Args) -> Result<u8> {
             "{}",
             lang.pick(
                 "kyso: hint: no trust anchor was given, so no signature can be TOTAL-PASSED; pass the root certificate with --trust or set KYSO_TRUST",
-                "kyso: gợi ý: chưa chỉ định chứng thư gốc tin cậy nên không chữ ký nào đạt TOTAL-PASSED; dùng --trust hoặc biến KYSO_TRUST"
+                "kyso: gợi ý: chưa chỉ định chứng thư số gốc tin cậy nên không chữ ký nào đạt TOTAL-PASSED; dùng --trust hoặc biến KYSO_TRUST"
             )
         );
     }
@@ -579,15 +579,27 @@ fn mark(r: &CheckResult) -> &'static str {
 }
 
 /// The text report: per document, per signature, every check performed.
+/// What an ETSI indication means, for officials reading Vietnamese (EN 319 102-1 §5.1.3);
+/// English readers get the standard's words alone.
+fn gloss(i: Indication, lang: Lang) -> &'static str {
+    match (lang, i) {
+        (Lang::Vi, Indication::TotalPassed) => " (hợp lệ)",
+        (Lang::Vi, Indication::TotalFailed) => " (không hợp lệ)",
+        (Lang::Vi, Indication::Indeterminate) => " (chưa xác định được)",
+        _ => "",
+    }
+}
+
 fn render_document(d: &DocumentReport, lang: Lang, full_ids: bool) -> String {
     let mut s = String::new();
     {
         let _ = writeln!(
             s,
-            "{}: {}{}",
+            "{}: {}{}{}",
             d.signature_file,
             d.indication.as_str(),
-            sub(d.sub_indication)
+            sub(d.sub_indication),
+            gloss(d.indication, lang)
         );
         if let Some(c) = &d.content_file {
             if c != &d.signature_file {
@@ -605,11 +617,12 @@ fn render_document(d: &DocumentReport, lang: Lang, full_ids: bool) -> String {
             // Numbered from 1 for people ("chữ ký thứ 1"); JSON keeps the 0-based index.
             let _ = writeln!(
                 s,
-                "  {} {}: {}{} — {}",
+                "  {} {}: {}{}{} — {}",
                 lang.pick("signature", "chữ ký thứ"),
                 sig.index + 1,
                 sig.indication.as_str(),
                 sub(sig.sub_indication),
+                gloss(sig.indication, lang),
                 who
             );
             if let Some(c) = &sig.signer {
@@ -651,7 +664,7 @@ fn render_document(d: &DocumentReport, lang: Lang, full_ids: bool) -> String {
                 );
             }
             if !sig.chain.is_empty() {
-                let _ = writeln!(s, "    {}", lang.pick("chain:", "chuỗi chứng thư:"));
+                let _ = writeln!(s, "    {}", lang.pick("chain:", "chuỗi chứng thư số:"));
                 for (i, c) in sig.chain.iter().enumerate() {
                     let _ = writeln!(
                         s,

@@ -170,10 +170,13 @@ impl CheckName {
                 "signature structure and algorithms",
                 "cấu trúc chữ ký và thuật toán",
             ),
-            SignerCertificate => lang.pick("signer certificate found", "tìm thấy chứng thư ký"),
+            SignerCertificate => lang.pick(
+                "signer certificate found",
+                "tìm thấy chứng thư số của người ký",
+            ),
             SigningCertificateReference => lang.pick(
                 "signing-certificate attribute",
-                "thuộc tính chứng thư ký (ESS)",
+                "thuộc tính chứng thư số của người ký (ESS)",
             ),
             SignedAttributes => lang.pick("signed attributes", "các thuộc tính được ký"),
             MessageDigest => lang.pick("document digest", "mã băm tài liệu"),
@@ -181,11 +184,12 @@ impl CheckName {
             AlgorithmPolicy => lang.pick("algorithm strength", "độ an toàn thuật toán"),
             CertificateChain => lang.pick(
                 "certificate chain to a trust anchor",
-                "chuỗi chứng thư đến gốc tin cậy",
+                "chuỗi chứng thư số đến gốc tin cậy",
             ),
-            SignerKeyUsage => {
-                lang.pick("certificate allowed for signing", "chứng thư được phép ký")
-            }
+            SignerKeyUsage => lang.pick(
+                "certificate allowed for signing",
+                "chứng thư số được phép ký",
+            ),
             Revocation => lang.pick("revocation status", "trạng thái thu hồi"),
             Timestamp => lang.pick("signature time-stamp", "dấu thời gian"),
         }

@@ -50,9 +50,9 @@ pub(super) fn reason(r: &Reason) -> String {
 pub(super) fn chain(e: &ChainError) -> String {
     use ChainError::*;
     match e {
-        NoTrustAnchors => "chưa có chứng thư số gốc tin cậy nào nên không kiểm tra được chuỗi chứng thư".into(),
+        NoTrustAnchors => "chưa có chứng thư số gốc tin cậy nào nên không kiểm tra được chuỗi chứng thư số".into(),
         UnknownIssuer { subject, issuer } => format!(
-            "không tìm thấy chứng thư số đã cấp cho '{subject}' (bên cấp '{issuer}') trong các chứng thư trung gian và gốc tin cậy"
+            "không tìm thấy chứng thư số đã cấp cho '{subject}' (bên cấp '{issuer}') trong các chứng thư số trung gian và gốc tin cậy"
         ),
         BadCertificateSignature { subject } => {
             format!("chữ ký trên chứng thư số '{subject}' không hợp lệ với khóa của bên cấp")
@@ -67,7 +67,7 @@ pub(super) fn chain(e: &ChainError) -> String {
             "chứng thư số '{subject}' chưa có hiệu lực (từ {not_before}) tại thời điểm kiểm tra {at}"
         ),
         NotCa { subject } => format!(
-            "'{subject}' không phải chứng thư số CA (basicConstraints) nhưng đã cấp chứng thư khác"
+            "'{subject}' không phải chứng thư số CA (basicConstraints) nhưng đã cấp chứng thư số khác"
         ),
         KeyCertSignMissing { subject } => {
             format!("CA '{subject}' không có quyền keyCertSign trong keyUsage")
@@ -81,7 +81,7 @@ pub(super) fn chain(e: &ChainError) -> String {
         WeakAlgorithm { subject, detail } => {
             format!("chứng thư số '{subject}' dùng thuật toán hoặc khóa yếu: {detail}")
         }
-        BudgetExceeded => "quá nhiều ứng viên khi dựng chuỗi chứng thư; đã dừng tìm kiếm".into(),
+        BudgetExceeded => "quá nhiều ứng viên khi dựng chuỗi chứng thư số; đã dừng tìm kiếm".into(),
         NameConstraintViolation { subject, name, constrained_by, excluded_subtree: Some(ex) } => format!(
             "tên {name} của chứng thư số '{subject}' thuộc vùng bị loại trừ ({ex}) trong ràng buộc tên (name constraints) của CA '{constrained_by}'"
         ),
@@ -92,14 +92,14 @@ pub(super) fn chain(e: &ChainError) -> String {
             "CA '{subject}' có ràng buộc tên bắt buộc với dạng {form} mà kyso không kiểm tra được, nên chuỗi bị từ chối"
         ),
         NoAcceptablePolicy { subject, initial_policies } => format!(
-            "không có chính sách chứng thư hợp lệ nào cho chuỗi (yêu cầu chính sách tường minh), tại '{subject}'; tập chính sách ban đầu: {}",
+            "không có chính sách chứng thư số hợp lệ nào cho chuỗi (yêu cầu chính sách tường minh), tại '{subject}'; tập chính sách ban đầu: {}",
             initial_policies.join(", ")
         ),
         AnyPolicyMapped { subject } => {
             format!("CA '{subject}' ánh xạ chính sách từ hoặc tới anyPolicy (RFC 5280 cấm)")
         }
         PolicyTreeTooLarge { subject } => {
-            format!("xử lý chính sách chứng thư vượt giới hạn tại '{subject}'")
+            format!("xử lý chính sách chứng thư số vượt giới hạn tại '{subject}'")
         }
         EkuNotAllowed { subject, required } => format!(
             "chứng thư số '{subject}' không cho phép mục đích sử dụng {required} (extendedKeyUsage)"
@@ -123,7 +123,7 @@ pub(super) fn chain(e: &ChainError) -> String {
 pub(super) fn crl_problem(p: &CrlProblem) -> String {
     use CrlProblem::*;
     match p {
-        NoCrl => "không có CRL nào được cung cấp cho chứng thư này".into(),
+        NoCrl => "không có CRL nào được cung cấp cho chứng thư số này".into(),
         CrlExpired { next_update, at } => {
             format!(
                 "CRL đã quá hạn cập nhật (nextUpdate {next_update}) trước thời điểm kiểm tra {at}"
@@ -137,7 +137,7 @@ pub(super) fn crl_problem(p: &CrlProblem) -> String {
         }
         CrlSignerNotAllowed => "chứng thư số ký CRL không có quyền cRLSign trong keyUsage".into(),
         CrlSignerPathInvalid { error } => {
-            format!("chuỗi chứng thư của bên ký CRL không hợp lệ ({error})")
+            format!("chuỗi chứng thư số của bên ký CRL không hợp lệ ({error})")
         }
         ReasonsNotCovered => {
             "các CRL được cung cấp chỉ bao gồm một số lý do thu hồi (onlySomeReasons)".into()
@@ -157,19 +157,19 @@ pub(super) fn skip(s: SkipReason) -> &'static str {
         NoSignedAttributes => {
             "không có thuộc tính được ký: chữ ký phủ trực tiếp lên nội dung (RFC 5652 §5.4)"
         }
-        SignerCertificateNotFound => "không tìm thấy chứng thư ký",
+        SignerCertificateNotFound => "không tìm thấy chứng thư số của người ký",
         AlgorithmsUnusable => "thuật toán không dùng được (xem kiểm tra cấu trúc)",
         ContentUnavailable => "không có nội dung đã ký",
         MessageDigestUnusable => {
             "thuộc tính message-digest không dùng được (xem kiểm tra thuộc tính được ký)"
         }
         UnsupportedDigest => "thuật toán băm không được hỗ trợ",
-        NoSigningCertificateAttribute => "không có thuộc tính ESS signing-certificate: chữ ký không gắn với chứng thư ký (không đạt CAdES baseline)",
+        NoSigningCertificateAttribute => "không có thuộc tính ESS signing-certificate: chữ ký không gắn với chứng thư số của người ký (không đạt CAdES baseline)",
         LegacyCryptoAllowed => "thuật toán cũ được cho phép bằng tùy chọn không an toàn",
-        RevocationNotSupported => "phiên bản kyso này chưa kiểm tra thu hồi (CRL/OCSP); chưa rõ chứng thư có bị thu hồi hay không",
-        NoRevocationData => "không có CRL nào được cung cấp cho mọi chứng thư trong chuỗi nên chưa rõ trạng thái thu hồi",
+        RevocationNotSupported => "phiên bản kyso này chưa kiểm tra thu hồi (CRL/OCSP); chưa rõ chứng thư số có bị thu hồi hay không",
+        NoRevocationData => "không có CRL nào được cung cấp cho mọi chứng thư số trong chuỗi nên chưa rõ trạng thái thu hồi",
         RevocationOff => "đã tắt kiểm tra thu hồi",
-        PathNotValid => "chuỗi chứng thư không hợp lệ nên chưa kiểm tra thu hồi",
+        PathNotValid => "chuỗi chứng thư số không hợp lệ nên chưa kiểm tra thu hồi",
         TimestampNotValidated => "có dấu thời gian nhưng phiên bản kyso này chưa kiểm tra dấu thời gian; không dựa vào nó",
         NoTimestamp => "không có dấu thời gian (mức CAdES B-B)",
     }
