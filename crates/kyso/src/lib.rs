@@ -117,7 +117,7 @@ pub use report::{
     Report, SignatureReport, SkipReason, SubIndication, Summary, SCHEMA,
 };
 pub use revocation::crl::{Crl, CrlProblem, RevocationMode, RevocationReason, RevocationStatus};
-pub use signer::{sign_detached, Signer, SignerBuilder};
+pub use signer::{sign_detached, Signer, SignerBuilder, SigningWarning};
 pub use verifier::{DangerousVerifierConfig, Verifier, VerifyContext};
 pub use x509::cert::{Certificate, CertificateSummary};
 pub use x509::name::{uid_label, UID_PREFIXES};
