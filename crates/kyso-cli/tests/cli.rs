@@ -1613,3 +1613,90 @@ fn signing_an_empty_document_warns() {
     );
     assert!(d.join("empty.txt.p7s").exists());
 }
+
+/// One missing input and a dangling symbolic link among good ones: the whole report is still
+/// written, with an error entry for each, in every format, and the exit code is 2 (issue 9).
+#[test]
+fn unreadable_inputs_are_error_entries_in_every_format_and_exit_2() {
+    let d = tmpdir("unreadable-inputs");
+    let sub = d.join("sub");
+    std::fs::create_dir_all(&sub).unwrap();
+    for f in ["cong-van.txt", "cong-van.txt.p7s"] {
+        std::fs::copy(samples().join(f), sub.join(f)).unwrap();
+    }
+    std::os::unix::fs::symlink(d.join("nowhere.p7s"), sub.join("gone.p7s")).unwrap();
+    let run = |format: &str| {
+        kyso(
+            &d,
+            &[
+                "verify",
+                "--trust",
+                &pki("trust.pem"),
+                "--intermediates",
+                &pki("chain-rsa.pem"),
+                "--at",
+                AT,
+                "--format",
+                format,
+                "sub",
+                "missing.p7s",
+            ],
+        )
+    };
+    // JSON (validated against the schema by `kyso()`): three entries, two of them errors.
+    let out = run("json");
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let docs = v["documents"].as_array().unwrap();
+    assert_eq!(docs.len(), 3, "{v}");
+    let problem = |name: &str| {
+        let doc = docs
+            .iter()
+            .find(|d| d["signature_file"].as_str().unwrap().ends_with(name))
+            .unwrap_or_else(|| panic!("no entry for {name}: {v}"));
+        doc["problems"][0]["code"]
+            .as_str()
+            .unwrap_or("")
+            .to_string()
+    };
+    assert_eq!(problem("gone.p7s"), "unreadable");
+    assert_eq!(problem("missing.p7s"), "unreadable");
+    assert_eq!(problem("cong-van.txt.p7s"), "");
+    assert_eq!(v["summary"]["passed"], 1, "{v}");
+    // JUnit: the same two as errors.
+    let out = run("junit");
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let x = stdout(&out);
+    assert!(x.contains("errors=\"2\""), "{x}");
+    for name in ["gone.p7s\"><error", "missing.p7s\"><error"] {
+        assert!(x.contains(name), "{name} in {x}");
+    }
+    // Text: each named on stderr, counted in the summary line.
+    let out = run("text");
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let (o, e) = (stdout(&out), stderr(&out));
+    assert!(e.contains("gone.p7s") && e.contains("dangling"), "{e}");
+    assert!(e.contains("missing.p7s"), "{e}");
+    assert!(o.contains("TOTAL-PASSED"), "{o}");
+    assert!(o.contains("2 could not be read"), "{o}");
+}
+
+/// A run that finds no signature file at all says so and exits 2, in every format.
+#[test]
+fn verify_finding_no_signature_file_is_exit_2() {
+    let d = tmpdir("no-signatures");
+    std::fs::create_dir_all(d.join("empty")).unwrap();
+    std::fs::create_dir_all(d.join("docs")).unwrap();
+    std::fs::write(d.join("docs/notes.txt"), "không có chữ ký").unwrap();
+    for dir in ["empty", "docs"] {
+        for format in ["text", "json", "junit"] {
+            let out = kyso(&d, &["verify", "--format", format, dir]);
+            assert_eq!(out.status.code(), Some(2), "{dir} {format}");
+            assert!(
+                stderr(&out).contains("no signature file was found"),
+                "{dir} {format}: {}",
+                stderr(&out)
+            );
+        }
+    }
+}
