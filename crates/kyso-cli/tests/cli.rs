@@ -1246,6 +1246,15 @@ fn help_examples_run_and_succeed() {
             .len(),
         2
     );
+    // The batch co-signature: a detached and an attached envelope, two signers each.
+    for f in ["dossier/a.pdf.p7s", "decision.pdf.p7m"] {
+        let v = inspect_json(&[&d.join(f).display().to_string()]);
+        let signers = v["files"][0]["content"]["signers"]
+            .as_array()
+            .unwrap()
+            .len();
+        assert_eq!(signers, 2, "{f}: {v}");
+    }
     for f in [
         "decision.pdf.p7m",
         "dossier/a.pdf.p7s",
