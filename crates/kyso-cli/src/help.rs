@@ -117,6 +117,10 @@ pub const ALL: &[Help] = &[
                 "kyso sign --p12 official.p12 --pass env:P12_PASS --resume dossier/*.pdf",
             ),
             ex(
+                "Co-sign many envelopes with one password or PIN entry (a .p7m needs no FILE)",
+                "kyso sign --p12 org.p12 --pass env:ORG_PASS --add-to dossier/a.pdf.p7s --add-to decision.pdf.p7m",
+            ),
+            ex(
                 "Standard input to standard output",
                 "kyso sign --p12 official.p12 --pass env:P12_PASS -o - - < decision.pdf > signature.p7s",
             ),

@@ -1248,6 +1248,15 @@ fn help_examples_run_and_succeed() {
             .len(),
         2
     );
+    // The batch co-signature: a detached and an attached envelope, two signers each.
+    for f in ["dossier/a.pdf.p7s", "decision.pdf.p7m"] {
+        let v = inspect_json(&[&d.join(f).display().to_string()]);
+        let signers = v["files"][0]["content"]["signers"]
+            .as_array()
+            .unwrap()
+            .len();
+        assert_eq!(signers, 2, "{f}: {v}");
+    }
     for f in [
         "decision.pdf.p7m",
         "dossier/a.pdf.p7s",
@@ -1504,4 +1513,243 @@ fn text_shows_local_time_masked_ids_unless_asked_and_at_takes_a_date() {
         .as_str()
         .unwrap()
         .contains("CCCD:035190001234"));
+}
+
+/// `kyso sign` over an envelope other people signed: who signed it, `--add-to` as the way
+/// forward, and `--force` alone refused; nothing is changed by the refused runs (issue 9).
+#[test]
+fn sign_over_a_cosigned_envelope_names_the_signers_and_needs_discard_signatures() {
+    let d = tmpdir("cosigned-envelope");
+    std::fs::write(d.join("a.txt"), "quyết định").unwrap();
+    let run = |who: &str, extra: &[&str]| {
+        let (key, cert) = (pki(&format!("{who}.key")), pki(&format!("{who}.pem")));
+        let mut args = vec!["sign", "--key", key.as_str(), "--cert", cert.as_str()];
+        args.extend_from_slice(extra);
+        kyso(&d, &args)
+    };
+    assert_eq!(run("signer-rsa", &["a.txt"]).status.code(), Some(0));
+    let out = run("org-rsa", &["--add-to", "a.txt.p7s"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let cosigned = std::fs::read(d.join("a.txt.p7s")).unwrap();
+
+    // Without --force: names the other signer, points to --add-to, does not offer --force.
+    let out = run("signer-rsa", &["a.txt"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("Sở Nội vụ tỉnh Hà Nam"), "{err}");
+    assert!(err.contains("--add-to a.txt.p7s"), "{err}");
+    assert!(!err.contains("--force"), "{err}");
+    assert_eq!(std::fs::read(d.join("a.txt.p7s")).unwrap(), cosigned);
+
+    // --force alone refuses to discard other signers' signatures.
+    let out = run("signer-rsa", &["--force", "a.txt"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("--discard-signatures"), "{err}");
+    assert!(err.contains("Sở Nội vụ tỉnh Hà Nam"), "{err}");
+    assert_eq!(std::fs::read(d.join("a.txt.p7s")).unwrap(), cosigned);
+
+    // The confirmation flag alone is a usage error.
+    let out = run("signer-rsa", &["--discard-signatures", "a.txt"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+
+    // Both flags: replaced by one signature.
+    let out = run("signer-rsa", &["--force", "--discard-signatures", "a.txt"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = kyso(&d, &["inspect", "a.txt.p7s"]);
+    assert!(!stdout(&out).contains("Sở Nội vụ"), "{}", stdout(&out));
+}
+
+/// `--add-to` over many envelopes (detached and attached, no content argument) in one run;
+/// a second co-signature by the same certificate is refused, or skipped with --resume.
+#[test]
+fn add_to_many_envelopes_refuses_duplicates_and_resumes() {
+    let d = tmpdir("add-to-many");
+    std::fs::write(d.join("a.txt"), "tờ trình").unwrap();
+    std::fs::write(d.join("b.txt"), "công văn").unwrap();
+    let run = |who: &str, extra: &[&str]| {
+        let (key, cert) = (pki(&format!("{who}.key")), pki(&format!("{who}.pem")));
+        let mut args = vec!["sign", "--key", key.as_str(), "--cert", cert.as_str()];
+        args.extend_from_slice(extra);
+        kyso(&d, &args)
+    };
+    assert_eq!(run("signer-rsa", &["a.txt"]).status.code(), Some(0));
+    assert_eq!(
+        run("signer-rsa", &["--attached", "b.txt"]).status.code(),
+        Some(0)
+    );
+    let add = ["--add-to", "a.txt.p7s", "--add-to", "b.txt.p7m"];
+    let out = run("org-rsa", &add);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(err.contains("co-signed a.txt.p7s"), "{err}");
+    assert!(err.contains("co-signed b.txt.p7m"), "{err}");
+    assert!(
+        err.contains("2 signed, 0 already signed, 0 failed"),
+        "{err}"
+    );
+    let a = std::fs::read(d.join("a.txt.p7s")).unwrap();
+    let b = std::fs::read(d.join("b.txt.p7m")).unwrap();
+
+    // Again: refused per file, never duplicated, nothing changed.
+    let out = run("org-rsa", &add);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("already signed this envelope"), "{err}");
+    assert!(err.contains("--resume"), "{err}");
+    assert!(
+        err.contains("0 signed, 0 already signed, 2 failed"),
+        "{err}"
+    );
+    // The first signer too: its certificate is already in the envelope.
+    let out = run("signer-rsa", &["--add-to", "a.txt.p7s"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(std::fs::read(d.join("a.txt.p7s")).unwrap(), a);
+    assert_eq!(std::fs::read(d.join("b.txt.p7m")).unwrap(), b);
+
+    // With --resume: skipped, exit 0.
+    let out = run("org-rsa", &["--resume", add[0], add[1], add[2], add[3]]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("0 signed, 2 already signed, 0 failed"),
+        "{err}"
+    );
+
+    // FILEs, when given, pair with --add-to one to one.
+    let out = run("org-rsa", &["--add-to", "a.txt.p7s", "a.txt", "b.txt"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+
+    // Both envelopes verify with exactly two signatures each.
+    let out = kyso(
+        &d,
+        &[
+            "verify",
+            "--trust",
+            &pki("trust.pem"),
+            "--intermediates",
+            &pki("chain-rsa.pem"),
+            "--format",
+            "json",
+            "a.txt.p7s",
+            "b.txt.p7m",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    for doc in v["documents"].as_array().unwrap() {
+        assert_eq!(doc["signatures"].as_array().unwrap().len(), 2, "{doc}");
+    }
+}
+
+/// Signing an empty document works but warns (issue 9).
+#[test]
+fn signing_an_empty_document_warns() {
+    let d = tmpdir("empty-doc");
+    std::fs::write(d.join("empty.txt"), "").unwrap();
+    let out = kyso(
+        &d,
+        &[
+            "sign",
+            "--key",
+            &pki("signer-rsa.key"),
+            "--cert",
+            &pki("signer-rsa.pem"),
+            "empty.txt",
+        ],
+    );
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("warning: empty.txt is empty (0 bytes)"),
+        "{err}"
+    );
+    assert!(d.join("empty.txt.p7s").exists());
+}
+
+/// One missing input and a dangling symbolic link among good ones: the whole report is still
+/// written, with an error entry for each, in every format, and the exit code is 2 (issue 9).
+#[test]
+fn unreadable_inputs_are_error_entries_in_every_format_and_exit_2() {
+    let d = tmpdir("unreadable-inputs");
+    let sub = d.join("sub");
+    std::fs::create_dir_all(&sub).unwrap();
+    for f in ["cong-van.txt", "cong-van.txt.p7s"] {
+        std::fs::copy(samples().join(f), sub.join(f)).unwrap();
+    }
+    std::os::unix::fs::symlink(d.join("nowhere.p7s"), sub.join("gone.p7s")).unwrap();
+    let run = |format: &str| {
+        kyso(
+            &d,
+            &[
+                "verify",
+                "--trust",
+                &pki("trust.pem"),
+                "--intermediates",
+                &pki("chain-rsa.pem"),
+                "--at",
+                AT,
+                "--format",
+                format,
+                "sub",
+                "missing.p7s",
+            ],
+        )
+    };
+    // JSON (validated against the schema by `kyso()`): three entries, two of them errors.
+    let out = run("json");
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let docs = v["documents"].as_array().unwrap();
+    assert_eq!(docs.len(), 3, "{v}");
+    let problem = |name: &str| {
+        let doc = docs
+            .iter()
+            .find(|d| d["signature_file"].as_str().unwrap().ends_with(name))
+            .unwrap_or_else(|| panic!("no entry for {name}: {v}"));
+        doc["problems"][0]["code"]
+            .as_str()
+            .unwrap_or("")
+            .to_string()
+    };
+    assert_eq!(problem("gone.p7s"), "unreadable");
+    assert_eq!(problem("missing.p7s"), "unreadable");
+    assert_eq!(problem("cong-van.txt.p7s"), "");
+    assert_eq!(v["summary"]["passed"], 1, "{v}");
+    // JUnit: the same two as errors.
+    let out = run("junit");
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let x = stdout(&out);
+    assert!(x.contains("errors=\"2\""), "{x}");
+    for name in ["gone.p7s\"><error", "missing.p7s\"><error"] {
+        assert!(x.contains(name), "{name} in {x}");
+    }
+    // Text: each named on stderr, counted in the summary line.
+    let out = run("text");
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let (o, e) = (stdout(&out), stderr(&out));
+    assert!(e.contains("gone.p7s") && e.contains("dangling"), "{e}");
+    assert!(e.contains("missing.p7s"), "{e}");
+    assert!(o.contains("TOTAL-PASSED"), "{o}");
+    assert!(o.contains("2 could not be read"), "{o}");
+}
+
+/// A run that finds no signature file at all says so and exits 2, in every format.
+#[test]
+fn verify_finding_no_signature_file_is_exit_2() {
+    let d = tmpdir("no-signatures");
+    std::fs::create_dir_all(d.join("empty")).unwrap();
+    std::fs::create_dir_all(d.join("docs")).unwrap();
+    std::fs::write(d.join("docs/notes.txt"), "không có chữ ký").unwrap();
+    for dir in ["empty", "docs"] {
+        for format in ["text", "json", "junit"] {
+            let out = kyso(&d, &["verify", "--format", format, dir]);
+            assert_eq!(out.status.code(), Some(2), "{dir} {format}");
+            assert!(
+                stderr(&out).contains("no signature file was found"),
+                "{dir} {format}: {}",
+                stderr(&out)
+            );
+        }
+    }
 }

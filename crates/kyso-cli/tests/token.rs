@@ -541,3 +541,64 @@ fn token_list_text_and_json() {
     assert_eq!(wrong["pin"]["final_try"], false);
     assert_eq!(wrong["pin"]["locked"], false);
 }
+
+/// Co-signing many envelopes (detached and attached) from a token: one login for all, a line
+/// per envelope and a summary; openssl and kyso see two signatures in each (issue 9).
+#[test]
+fn add_to_many_envelopes_logs_in_once() {
+    let hsm = SoftHsm::create("cli-add-to-many");
+    let dir = workdir(&hsm);
+    let pin = format!("file:{}", hsm.pin_file(softhsm::PIN).display());
+    std::fs::write(dir.join("a.txt"), "Quyết định số 1").unwrap();
+    std::fs::write(dir.join("b.txt"), "Quyết định số 2").unwrap();
+    let sign = |args: &[&str]| {
+        let (key, cert) = (pki("signer-rsa.key"), pki("signer-rsa.pem"));
+        let (key, cert) = (key.to_str().unwrap(), cert.to_str().unwrap());
+        let mut all = vec!["sign", "--key", key, "--cert", cert];
+        all.extend_from_slice(args);
+        let out = kyso(&hsm, &dir, &all, &[]);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    };
+    sign(&["a.txt"]);
+    sign(&["--attached", "b.txt"]);
+    let spy_log = hsm.dir.join("spy-add-to.log");
+    let spy = softhsm::spy_module();
+    let out = kyso(
+        &hsm,
+        &dir,
+        &[
+            "sign",
+            "--pkcs11",
+            "pkcs11:token=Kyso%20Test%20Token;id=%03",
+            "--module",
+            spy.to_str().unwrap(),
+            "--pin",
+            &pin,
+            "--add-to",
+            "a.txt.p7s",
+            "--add-to",
+            "b.txt.p7m",
+        ],
+        &[
+            ("PKCS11SPY", hsm.module.to_str().unwrap()),
+            ("PKCS11SPY_OUTPUT", spy_log.to_str().unwrap()),
+        ],
+    );
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(err.contains("co-signed a.txt.p7s -> a.txt.p7s"), "{err}");
+    assert!(err.contains("co-signed b.txt.p7m -> b.txt.p7m"), "{err}");
+    assert!(
+        err.contains("2 signed, 0 already signed, 0 failed"),
+        "{err}"
+    );
+    assert!(
+        err.contains("1 login(s) to token 'Kyso Test Token' for 2 file(s)"),
+        "{err}"
+    );
+    let log = std::fs::read_to_string(&spy_log).expect("pkcs11-spy wrote its log");
+    assert_eq!(log.lines().filter(|l| l.contains("C_Login")).count(), 1);
+    softhsm::openssl_verify(&dir.join("a.txt.p7s"), Some(&dir.join("a.txt")));
+    kyso_verify(&hsm, &dir, &dir.join("a.txt.p7s"), 2);
+    kyso_verify(&hsm, &dir, &dir.join("b.txt.p7m"), 2);
+}

@@ -12,7 +12,8 @@
 //! let now = Timestamp::now();
 //! // Sign a file: detached signature, SHA-256, RSA PKCS#1 v1.5 (or ECDSA / Ed25519 by key).
 //! let key = SigningKey::from_pkcs12(&std::fs::read("official.p12").unwrap(), b"secret")?;
-//! let signer = Signer::new(key).signing_time(now).build()?;
+//! // Validity is judged at the signing time and at `now` (the same here).
+//! let signer = Signer::new(key).signing_time(now).now(now).build()?;
 //! signer.sign_file(std::path::Path::new("decision.pdf"), &mut std::fs::File::create("decision.pdf.p7s").unwrap())?;
 //!
 //! // Verify it against the root the agency trusts.
@@ -117,7 +118,7 @@ pub use report::{
     Report, SignatureReport, SkipReason, SubIndication, Summary, SCHEMA,
 };
 pub use revocation::crl::{Crl, CrlProblem, RevocationMode, RevocationReason, RevocationStatus};
-pub use signer::{sign_detached, Signer, SignerBuilder};
+pub use signer::{sign_detached, Signer, SignerBuilder, SigningWarning};
 pub use verifier::{DangerousVerifierConfig, Verifier, VerifyContext};
 pub use x509::cert::{Certificate, CertificateSummary};
 pub use x509::name::{uid_label, UID_PREFIXES};

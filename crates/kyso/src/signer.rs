@@ -21,6 +21,41 @@ pub struct SignerBuilder {
     pss: bool,
     attached: bool,
     signing_time: Option<Timestamp>,
+    now: Option<Timestamp>,
+}
+
+/// Something worth telling the user about a signature that was made anyway.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SigningWarning {
+    /// The signed document is empty (zero bytes): almost always a wrong path or a file that
+    /// was not written yet. The signature is valid, over no content.
+    EmptyContent {
+        /// The document.
+        path: String,
+    },
+}
+
+impl std::fmt::Display for SigningWarning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SigningWarning::EmptyContent { path } => {
+                write!(
+                    f,
+                    "{path} is empty (0 bytes); the signature covers no content"
+                )
+            }
+        }
+    }
+}
+
+impl SigningWarning {
+    /// A stable machine-readable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            SigningWarning::EmptyContent { .. } => "empty_content",
+        }
+    }
 }
 
 /// Makes signatures with one key; reuse it for many files.
@@ -65,6 +100,15 @@ impl SignerBuilder {
         self.signing_time = Some(t);
         self
     }
+    /// The real current time, at which the certificate must be valid too: a signing time in
+    /// the past (or future) does not make an expired (or not yet valid) certificate usable.
+    /// Defaults to the signing time, which is right when the signing time *is* now; pass it
+    /// whenever the signing time comes from elsewhere. (kyso has no hidden clock: the caller
+    /// reads it, e.g. with [`Timestamp::now`].)
+    pub fn now(mut self, t: Timestamp) -> Self {
+        self.now = Some(t);
+        self
+    }
 
     /// Check the key, certificate and options; refuse with a reason when they are not fit.
     pub fn build(self) -> Result<Signer, Error> {
@@ -74,19 +118,23 @@ impl SignerBuilder {
         };
         let cert = &self.key.cert;
         let subject = cert.subject();
-        if at > cert.not_after() {
-            return refuse(SigningRefusal::CertificateExpired {
-                subject,
-                not_after: cert.not_after().to_string(),
-                at: at.to_string(),
-            });
-        }
-        if at < cert.not_before() {
-            return refuse(SigningRefusal::CertificateNotYetValid {
-                subject,
-                not_before: cert.not_before().to_string(),
-                at: at.to_string(),
-            });
+        // Judged at the signing time and at the real current time: a backdated signing time
+        // must not revive an expired certificate (issue 9).
+        for t in [at, self.now.unwrap_or(at)] {
+            if t > cert.not_after() {
+                return refuse(SigningRefusal::CertificateExpired {
+                    subject,
+                    not_after: cert.not_after().to_string(),
+                    at: t.to_string(),
+                });
+            }
+            if t < cert.not_before() {
+                return refuse(SigningRefusal::CertificateNotYetValid {
+                    subject,
+                    not_before: cert.not_before().to_string(),
+                    at: t.to_string(),
+                });
+            }
         }
         if !self.key.token_kind_fits(&cert.key_info().kind) || !self.key.matches_certificate()? {
             return match self.key.token_label() {
@@ -186,6 +234,7 @@ impl Signer {
             pss: false,
             attached: false,
             signing_time: None,
+            now: None,
         }
     }
 
@@ -235,18 +284,25 @@ impl Signer {
     }
 
     /// Sign a file, streaming it (twice when attached: once to hash, once to embed; a file that
-    /// changes in between is detected and refused). Writes DER to `out`.
-    pub fn sign_file(&self, content: &Path, out: &mut dyn Write) -> Result<(), Error> {
-        let digest = hash_file(content, self.digest)?;
-        let parts = self.new_envelope(&digest)?;
-        if !self.attached {
-            return parts
-                .write(out, None)
-                .map_err(|e| Error::io(Path::new("<output>"), e));
-        }
+    /// changes in between is detected and refused). Writes DER to `out`. Returns the warnings
+    /// about a signature that was made anyway (an empty document: [`SigningWarning`]).
+    pub fn sign_file(
+        &self,
+        content: &Path,
+        out: &mut dyn Write,
+    ) -> Result<Vec<SigningWarning>, Error> {
         let len = std::fs::metadata(content)
             .map_err(|e| Error::io(content, e))?
             .len();
+        let warnings = content_warnings(content, len);
+        let digest = hash_file(content, self.digest)?;
+        let parts = self.new_envelope(&digest)?;
+        if !self.attached {
+            parts
+                .write(out, None)
+                .map_err(|e| Error::io(Path::new("<output>"), e))?;
+            return Ok(warnings);
+        }
         let mut rehash = self.digest.hasher().map_err(crypto::openssl_error)?;
         let mut stream = |w: &mut dyn Write| -> std::io::Result<()> {
             let f = File::open(content)?;
@@ -283,10 +339,11 @@ impl Signer {
                 path: content.display().to_string(),
             }));
         }
-        Ok(())
+        Ok(warnings)
     }
 
-    /// Sign bytes in memory; returns the DER SignedData.
+    /// Sign bytes in memory; returns the DER SignedData. An empty `content` is signed as it
+    /// is: the caller holds the bytes and can warn (as [`SigningWarning::EmptyContent`]).
     pub fn sign_bytes(&self, content: &[u8]) -> Result<Vec<u8>, Error> {
         let digest = self.digest.digest(content);
         let parts = self.new_envelope(&digest)?;
@@ -309,7 +366,9 @@ impl Signer {
     /// Add this signer's SignerInfo to an existing envelope (co-signing, RFC 5652 §5.1: signers
     /// in parallel). The existing SignerInfos are copied byte for byte; the new signer's
     /// certificates join the set. For a detached envelope, `content` is the signed file; it must
-    /// be the same document the existing signatures cover.
+    /// be the same document the existing signatures cover; an attached envelope (`.p7m`)
+    /// carries its content, so `content` may be `None`. Refused with
+    /// [`SigningRefusal::AlreadySigned`] when this signer's certificate already signed it.
     pub fn add_to_file(
         &self,
         existing: &Path,
@@ -324,6 +383,17 @@ impl Signer {
                 "{} holds no signature to add to",
                 existing.display()
             )));
+        }
+        // Never a second SignerInfo by the same certificate (issue 9): refused, so that a
+        // repeated run cannot duplicate a signature; the caller may treat it as done.
+        if sd
+            .signer_infos
+            .iter()
+            .any(|s| s.sid.matches(&self.key.cert))
+        {
+            return Err(Error::SigningRefused(SigningRefusal::AlreadySigned {
+                subject: self.key.cert.subject(),
+            }));
         }
         let attached = source.content_len.is_some();
         let digests = if attached {
@@ -490,6 +560,16 @@ pub fn sign_detached(
         .sign_bytes(content)
 }
 
+fn content_warnings(content: &Path, len: u64) -> Vec<SigningWarning> {
+    if len == 0 {
+        vec![SigningWarning::EmptyContent {
+            path: content.display().to_string(),
+        }]
+    } else {
+        Vec::new()
+    }
+}
+
 fn hash_file(path: &Path, d: DigestAlgorithm) -> Result<Vec<u8>, Error> {
     let all = crate::cms::envelope::hash_file_all(path, &[d])?;
     all.get(&d)
@@ -646,5 +726,99 @@ mod tests {
                 assert!(types.contains(&want.to_string()), "{name}: missing {want}");
             }
         }
+    }
+
+    /// A backdated signing time does not make an expired certificate usable, nor a
+    /// post-dated one a not-yet-valid certificate: validity is judged at `now` as well.
+    #[test]
+    fn validity_is_judged_at_now_as_well_as_at_the_signing_time() {
+        let t = |s: &str| Timestamp::parse_rfc3339(s).unwrap();
+        // expired-rsa is valid 2020-01-01 .. 2021-01-01; notyet-rsa 2040-01-01 .. 2045-01-01.
+        let backdated = Signer::new(key("expired-rsa"))
+            .signing_time(t("2020-06-01T00:00:00Z"))
+            .now(t("2026-06-01T00:00:00Z"))
+            .build();
+        match backdated {
+            Err(Error::SigningRefused(SigningRefusal::CertificateExpired { at, .. })) => {
+                assert_eq!(at, "2026-06-01T00:00:00Z")
+            }
+            other => panic!("expected CertificateExpired, got {other:?}"),
+        }
+        let postdated = Signer::new(key("notyet-rsa"))
+            .signing_time(t("2041-01-01T00:00:00Z"))
+            .now(t("2026-06-01T00:00:00Z"))
+            .build();
+        assert!(matches!(
+            postdated,
+            Err(Error::SigningRefused(
+                SigningRefusal::CertificateNotYetValid { .. }
+            ))
+        ));
+        // Without `now`, the signing time is taken as now (valid then: accepted).
+        assert!(Signer::new(key("expired-rsa"))
+            .signing_time(t("2020-06-01T00:00:00Z"))
+            .build()
+            .is_ok());
+        // Valid at both: accepted.
+        assert!(Signer::new(key("signer-rsa"))
+            .signing_time(t("2026-05-01T00:00:00Z"))
+            .now(t("2026-06-01T00:00:00Z"))
+            .build()
+            .is_ok());
+    }
+
+    /// `now` only gates the build: the bytes signed are those of the signing time alone, so
+    /// output stays identical for the same inputs and signing time.
+    #[test]
+    fn now_does_not_change_the_signature_bytes() {
+        let at = Timestamp::parse_rfc3339("2026-06-01T00:00:00Z").unwrap();
+        let later = Timestamp::parse_rfc3339("2026-06-02T00:00:00Z").unwrap();
+        let a = Signer::new(key("signer-rsa"))
+            .signing_time(at)
+            .build()
+            .unwrap();
+        let b = Signer::new(key("signer-rsa"))
+            .signing_time(at)
+            .now(later)
+            .build()
+            .unwrap();
+        assert_eq!(a.sign_bytes(b"x").unwrap(), b.sign_bytes(b"x").unwrap());
+    }
+
+    /// An empty file is signed with a warning; co-signing twice with one certificate is
+    /// refused, and the envelope written is not touched.
+    #[test]
+    fn empty_content_warns_and_a_second_cosignature_is_refused() {
+        let dir = std::env::temp_dir().join(format!("kyso-signer-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let (doc, sig) = (dir.join("empty.txt"), dir.join("empty.txt.p7s"));
+        std::fs::write(&doc, b"").unwrap();
+        let at = Timestamp::parse_rfc3339("2026-06-01T00:00:00Z").unwrap();
+        let signer = Signer::new(key("signer-rsa"))
+            .signing_time(at)
+            .build()
+            .unwrap();
+        let mut out = Vec::new();
+        let warnings = signer.sign_file(&doc, &mut out).unwrap();
+        assert_eq!(warnings.len(), 1);
+        assert_eq!(warnings[0].code(), "empty_content");
+        std::fs::write(&sig, &out).unwrap();
+        let mut again = Vec::new();
+        match signer.add_to_file(&sig, Some(&doc), &mut again) {
+            Err(Error::SigningRefused(r @ SigningRefusal::AlreadySigned { .. })) => {
+                assert_eq!(r.code(), "signing_refused_already_signed")
+            }
+            other => panic!("expected AlreadySigned, got {other:?}"),
+        }
+        assert!(again.is_empty());
+        let org = Signer::new(key("org-rsa"))
+            .signing_time(at)
+            .build()
+            .unwrap();
+        let mut cosigned = Vec::new();
+        org.add_to_file(&sig, Some(&doc), &mut cosigned).unwrap();
+        std::fs::write(&sig, &cosigned).unwrap();
+        assert!(org.add_to_file(&sig, Some(&doc), &mut Vec::new()).is_err());
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

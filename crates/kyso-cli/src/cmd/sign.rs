@@ -59,24 +59,35 @@ pub struct Args {
     #[arg(long)]
     pss: bool,
     /// Add a parallel signature to this existing envelope (co-signing); it is replaced in
-    /// place unless -o is given. The existing signatures are kept byte for byte.
+    /// place unless -o is given. The existing signatures are kept byte for byte. Repeatable:
+    /// many envelopes are co-signed in one run with one key load (one PIN entry). The content
+    /// of a detached X.p7s is X beside it unless FILEs are given (one per --add-to, in
+    /// order); a .p7m carries its content. Refused when this certificate already signed the
+    /// envelope (skipped with --resume).
     #[arg(long, value_name = "SIG")]
-    add_to: Option<PathBuf>,
+    add_to: Vec<PathBuf>,
     /// Output file (only with one input); `-` writes to stdout.
     #[arg(short, long, value_name = "OUT")]
     output: Option<PathBuf>,
-    /// Replace existing output files.
+    /// Replace existing output files. An output that holds other signers' signatures is
+    /// replaced only with --discard-signatures too (else use --add-to).
     #[arg(long)]
     force: bool,
+    /// With --force: really discard the other signers' signatures in an existing output
+    /// (they are lost; --add-to keeps them).
+    #[arg(long, requires = "force")]
+    discard_signatures: bool,
     /// Language of the messages (default from the locale).
     #[arg(long, value_enum)]
     lang: Option<crate::output::LangArg>,
     /// Resume an interrupted batch: skip files whose output already holds a valid signature
-    /// by this signer over the same content (anything else still needs --force).
-    #[arg(long, conflicts_with = "add_to")]
+    /// by this signer over the same content (anything else still needs --force); with
+    /// --add-to, skip envelopes this certificate already signed.
+    #[arg(long)]
     resume: bool,
-    /// Files to sign; `-` reads standard input.
-    #[arg(value_name = "FILE", required = true)]
+    /// Files to sign; `-` reads standard input. With --add-to: the signed documents of
+    /// detached envelopes, one per --add-to (optional: X for X.p7s, none for .p7m).
+    #[arg(value_name = "FILE", required_unless_present = "add_to")]
     files: Vec<PathBuf>,
 }
 
@@ -87,10 +98,17 @@ pub fn run(a: Args) -> Result<u8> {
             a.files.len()
         );
     }
-    if a.add_to.is_some() && a.files.len() != 1 {
-        bail!("--add-to co-signs one document; give exactly one FILE");
+    if a.add_to.len() > 1 && a.output.is_some() {
+        bail!("-o names one output but --add-to was given {} times; drop -o to co-sign each envelope in place", a.add_to.len());
     }
-    for f in &a.files {
+    if !a.add_to.is_empty() && !a.files.is_empty() && a.files.len() != a.add_to.len() {
+        bail!(
+            "--add-to was given {} times but {} FILEs: give one signed document per --add-to, in order, or none (X for X.p7s; a .p7m holds its content)",
+            a.add_to.len(),
+            a.files.len()
+        );
+    }
+    for f in a.files.iter().chain(&a.add_to) {
         if f != Path::new("-") {
             std::fs::metadata(f).with_context(|| format!("cannot read {}", f.display()))?;
         }
@@ -118,10 +136,12 @@ pub fn run(a: Args) -> Result<u8> {
         }
         None => (load_key(&a)?, None),
     };
+    let now = kyso::Timestamp::now();
     let mut builder = kyso::Signer::new(key.with_chain(chain))
         .attached(a.attached)
         .pss(a.pss)
-        .signing_time(kyso::Timestamp::now());
+        .signing_time(now)
+        .now(now);
     if let Some(d) = &a.digest {
         builder = builder.digest(kyso::DigestAlgorithm::from_name(d).context("unknown digest")?);
     }
@@ -145,24 +165,43 @@ pub fn run(a: Args) -> Result<u8> {
     let vi = lang == kyso::Lang::Vi;
     let interrupt = crate::interrupt::arm();
     let (mut failed, mut skipped) = (0, 0);
+    // The batch items: files to sign, or (with --add-to) the envelopes to co-sign.
+    let items = if a.add_to.is_empty() {
+        &a.files
+    } else {
+        &a.add_to
+    };
     let outcome = kyso::batch::Batch::new()
         .workers(workers)
         .cancel_token(interrupt.token())
         .run(
-            &a.files,
+            items,
             || (),
-            |_, _, f| {
-                let r = sign_one(&a, &signer, f);
+            |_, i, f| {
+                let r = if a.add_to.is_empty() {
+                    sign_one(&a, &signer, f)
+                } else {
+                    add_one(&a, &signer, f, a.files.get(i).map(PathBuf::as_path))
+                };
                 let (f, shown) = (f.display(), |o: &PathBuf| o.display().to_string());
                 match r {
-                    Ok(Outcome::Signed(out)) if vi => (
-                        Done::Signed,
-                        format!("kyso: đã ký {f} -> {}\n", shown(&out)),
-                    ),
-                    Ok(Outcome::Signed(out)) => (
-                        Done::Signed,
-                        format!("kyso: signed {f} -> {}\n", shown(&out)),
-                    ),
+                    Ok(Outcome::Signed(out, warnings)) => {
+                        let mut line = String::new();
+                        for w in &warnings {
+                            line.push_str(&if vi {
+                                format!("kyso: cảnh báo: {w}\n")
+                            } else {
+                                format!("kyso: warning: {w}\n")
+                            });
+                        }
+                        line.push_str(&match (vi, a.add_to.is_empty()) {
+                            (true, true) => format!("kyso: đã ký {f} -> {}\n", shown(&out)),
+                            (false, true) => format!("kyso: signed {f} -> {}\n", shown(&out)),
+                            (true, false) => format!("kyso: đã ký thêm {f} -> {}\n", shown(&out)),
+                            (false, false) => format!("kyso: co-signed {f} -> {}\n", shown(&out)),
+                        });
+                        (Done::Signed, line)
+                    }
                     Ok(Outcome::AlreadySigned(out)) if vi => (
                         Done::Skipped,
                         format!("kyso: {f} đã được ký trong {} (--resume)\n", shown(&out)),
@@ -198,7 +237,7 @@ pub fn run(a: Args) -> Result<u8> {
     let signed = outcome.done - failed - skipped;
     // A signal that came while the last files finished still counts as an interruption.
     let interrupted = interrupt.exit_code();
-    if a.files.len() > 1 || interrupted.is_some() {
+    if items.len() > 1 || interrupted.is_some() {
         if vi {
             eprintln!("kyso: {signed} tệp đã ký, {skipped} tệp đã ký từ trước, {failed} tệp lỗi");
         } else {
@@ -219,7 +258,7 @@ pub fn run(a: Args) -> Result<u8> {
         }
     }
     if let Some(t) = &token {
-        let (n, label, files) = (t.login_count(), &t.description().label, a.files.len());
+        let (n, label, files) = (t.login_count(), &t.description().label, items.len());
         if vi {
             eprintln!("kyso: đăng nhập token '{label}' {n} lần cho {files} tệp");
         } else {
@@ -234,7 +273,7 @@ pub fn run(a: Args) -> Result<u8> {
 
 /// What happened to one input.
 enum Outcome {
-    Signed(PathBuf),
+    Signed(PathBuf, Vec<kyso::SigningWarning>),
     AlreadySigned(PathBuf),
 }
 
@@ -245,25 +284,122 @@ enum Done {
     Failed,
 }
 
-fn sign_one(a: &Args, signer: &kyso::Signer, file: &Path) -> Result<Outcome> {
-    if let Some(existing) = &a.add_to {
-        let out = a.output.clone().unwrap_or_else(|| existing.clone());
-        // Replacing the envelope we add to is the point of --add-to; other outputs need --force.
-        let force = a.force || out == *existing;
-        write_atomic(&out, force, &mut |w| {
-            Ok(signer.add_to_file(existing, Some(file), w)?)
-        })?;
-        return Ok(Outcome::Signed(out));
+/// Co-sign one envelope: `content` is its signed document (default: X for a detached X.p7s).
+fn add_one(
+    a: &Args,
+    signer: &kyso::Signer,
+    existing: &Path,
+    content: Option<&Path>,
+) -> Result<Outcome> {
+    let out = a.output.clone().unwrap_or_else(|| existing.to_path_buf());
+    let beside = existing.with_extension("");
+    let content = match content {
+        Some(c) => Some(c),
+        // Only a detached envelope needs it; add_to_file says so when it is missing.
+        None if beside.is_file() && !has_extension(existing, "p7m") => Some(beside.as_path()),
+        None => None,
+    };
+    // Replacing the envelope we add to is the point of --add-to; other outputs need --force.
+    let force = a.force || out == existing;
+    let r = write_atomic(&out, force, &mut |w| {
+        Ok(signer.add_to_file(existing, content, w)?)
+    });
+    match r {
+        Ok(()) => Ok(Outcome::Signed(out, Vec::new())),
+        Err(e) if a.resume && is_already_signed(&e) => Ok(Outcome::AlreadySigned(out)),
+        Err(e) if is_already_signed(&e) => {
+            Err(e
+                .context("nothing was changed; pass --resume to skip envelopes you already signed"))
+        }
+        Err(e) => Err(e),
     }
+}
+
+fn is_already_signed(e: &anyhow::Error) -> bool {
+    matches!(
+        e.downcast_ref::<kyso::Error>(),
+        Some(kyso::Error::SigningRefused(
+            kyso::SigningRefusal::AlreadySigned { .. }
+        ))
+    )
+}
+
+fn has_extension(p: &Path, ext: &str) -> bool {
+    p.extension().is_some_and(|x| x.eq_ignore_ascii_case(ext))
+}
+
+/// An existing output that is a signature envelope: refuse to overwrite it without --force,
+/// and refuse --force alone when it holds other signers' signatures (issue 9).
+fn check_existing_output(a: &Args, signer: &kyso::Signer, out: &Path) -> Result<()> {
+    if out == Path::new("-") || !out.exists() {
+        return Ok(());
+    }
+    let Some(signers) = envelope_signers(out) else {
+        return Ok(()); // not a signature: write_atomic's --force rule applies
+    };
+    let me = signer.certificate().subject();
+    let others: Vec<&String> = signers.iter().filter(|s| **s != me).collect();
+    let names = |v: &[&String]| {
+        v.iter()
+            .map(|s| format!("'{s}'"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if !a.force && others.is_empty() {
+        bail!(
+            "{} already exists and holds your own signature ('{me}'); nothing was changed\nhint: --resume skips files you already signed; --force signs again",
+            out.display()
+        );
+    }
+    if !a.force {
+        bail!(
+            "{} already exists and holds {} signature(s), by {}; nothing was changed\nhint: to add your signature beside them, run kyso sign with --add-to {}",
+            out.display(),
+            signers.len(),
+            names(&others),
+            out.display()
+        );
+    }
+    if !others.is_empty() && !a.discard_signatures {
+        bail!(
+            "--force would discard the signature(s) of {} in {}; nothing was changed\nhint: use --add-to {} to keep them, or add --discard-signatures to really replace them",
+            names(&others),
+            out.display(),
+            out.display()
+        );
+    }
+    Ok(())
+}
+
+/// The signers (subjects, or identifiers) of the envelope at `path`, `None` when it is not one.
+fn envelope_signers(path: &Path) -> Option<Vec<String>> {
+    let data = std::fs::read(path).ok()?;
+    match kyso::inspect(&data, kyso::Timestamp::now()).ok()? {
+        kyso::Inspection::SignedData { signers, .. } if !signers.is_empty() => {
+            Some(signers.into_iter().map(|s| s.signer).collect())
+        }
+        _ => None,
+    }
+}
+
+fn sign_one(a: &Args, signer: &kyso::Signer, file: &Path) -> Result<Outcome> {
     let ext = if signer.is_attached() { "p7m" } else { "p7s" };
     if file == Path::new("-") {
         let out = a.output.clone().unwrap_or_else(|| PathBuf::from("-"));
         let mut data = Vec::new();
         std::io::Read::read_to_end(&mut std::io::stdin(), &mut data)
             .context("reading standard input")?;
+        let warnings = if data.is_empty() {
+            vec![kyso::SigningWarning::EmptyContent {
+                path: "standard input".into(),
+            }]
+        } else {
+            Vec::new()
+        };
+        check_existing_output(a, signer, &out)?;
         let sig = signer.sign_bytes(&data)?;
         write_atomic(&out, a.force, &mut |w| Ok(w.write_all(&sig)?))?;
-        return Ok(Outcome::Signed(out));
+        return Ok(Outcome::Signed(out, warnings));
     }
     let out = a.output.clone().unwrap_or_else(|| {
         let mut name = file.as_os_str().to_owned();
@@ -274,8 +410,13 @@ fn sign_one(a: &Args, signer: &kyso::Signer, file: &Path) -> Result<Outcome> {
     if a.resume && out.exists() && signer.has_signed(file, &out) {
         return Ok(Outcome::AlreadySigned(out));
     }
-    write_atomic(&out, a.force, &mut |w| Ok(signer.sign_file(file, w)?))?;
-    Ok(Outcome::Signed(out))
+    check_existing_output(a, signer, &out)?;
+    let mut warnings = Vec::new();
+    write_atomic(&out, a.force, &mut |w| {
+        warnings = signer.sign_file(file, w)?;
+        Ok(())
+    })?;
+    Ok(Outcome::Signed(out, warnings))
 }
 
 fn load_key(a: &Args) -> Result<kyso::SigningKey> {

@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use clap::Args as ClapArgs;
 use kyso::{CheckResult, DocumentReport, Indication, Lang, Summary};
 
@@ -76,7 +76,8 @@ pub fn run(a: Args) -> Result<u8> {
     let format = if a.json { VerifyFormat::Json } else { a.format };
     let lang = output::lang(a.lang);
     let (anchors, intermediates) = a.certs.load()?;
-    let (files, skipped) = collect_inputs(&a.inputs)?;
+    let (inputs, skipped) = collect_inputs(&a.inputs)?;
+    let files: Vec<PathBuf> = inputs.iter().map(|i| i.path.clone()).collect();
     for s in &skipped {
         eprintln!(
             "kyso: {} {}: {}",
@@ -117,10 +118,13 @@ pub fn run(a: Args) -> Result<u8> {
     let outcome = kyso::batch::Batch::new()
         .cancel_token(interrupt.token())
         .run(
-            &files,
+            &inputs,
             kyso::VerifyContext::new,
-            |ctx, _, f| {
-                let r = if f.as_os_str() == "-" {
+            |ctx, _, input| {
+                let f = &input.path;
+                let r = if let Some(e) = &input.error {
+                    Err(e.clone())
+                } else if f.as_os_str() == "-" {
                     verify_stdin(&verifier, content, at)
                 } else {
                     verifier
@@ -157,6 +161,17 @@ pub fn run(a: Args) -> Result<u8> {
         eprint!("\r\x1b[K");
     }
     out.finish(&summary, unreadable, &skipped);
+    // Nothing to verify at all (an empty directory, only other files): not a success.
+    let nothing = files.is_empty();
+    if nothing {
+        eprintln!(
+            "{}",
+            lang.pick(
+                "kyso: error: no signature file was found in the inputs (.p7s, .p7m, CMS .sig); nothing was verified",
+                "kyso: lỗi: không tìm thấy tệp chữ ký nào (.p7s, .p7m, .sig CMS); không có gì được kiểm tra"
+            )
+        );
+    }
     if format == VerifyFormat::Text && anchors.is_empty() {
         eprintln!(
             "{}",
@@ -188,7 +203,7 @@ pub fn run(a: Args) -> Result<u8> {
         );
         return Ok(code);
     }
-    Ok(match (unreadable > 0, worst) {
+    Ok(match (unreadable > 0 || nothing, worst) {
         (true, _) => exit::USAGE,
         (_, Some(Indication::TotalFailed)) => exit::FAILED,
         (_, Some(Indication::Indeterminate)) => exit::INDETERMINATE,
@@ -245,7 +260,7 @@ impl Emitter {
         }
         match (self.format, r.indication) {
             (VerifyFormat::Junit, _) => self.cases.push_str(&r.text),
-            (_, None) => return,
+            (VerifyFormat::Text, None) => return,
             (VerifyFormat::Text, _) => {
                 self.out.write(r.text.as_bytes());
                 if self.live {
@@ -261,7 +276,7 @@ impl Emitter {
                 self.out.write(r.text.as_bytes());
             }
         }
-        if r.indication.is_some() {
+        if self.format == VerifyFormat::Json {
             self.written += 1;
         }
     }
@@ -270,6 +285,14 @@ impl Emitter {
         match self.format {
             VerifyFormat::Text => {
                 let mut line = summary_line(sm, self.lang);
+                if unreadable > 0 {
+                    line.pop();
+                    let _ = writeln!(
+                        line,
+                        "; {unreadable} {}",
+                        self.lang.pick("could not be read", "không đọc được")
+                    );
+                }
                 if !skipped.is_empty() {
                     line.pop();
                     let _ = writeln!(
@@ -366,14 +389,29 @@ impl Rendered {
         let d = match r {
             Ok(d) => d,
             Err(e) => {
-                let text = if format == VerifyFormat::Junit {
-                    format!(
+                let text = match format {
+                    VerifyFormat::Junit => format!(
                         "  <testcase classname=\"kyso.verify\" name=\"{}\"><error message=\"{}\"/></testcase>\n",
                         xml(&file.display().to_string()),
                         xml(&e)
-                    )
-                } else {
-                    String::new()
+                    ),
+                    // An error entry in "documents", so that the report stays whole: the
+                    // document problem `unreadable` (not counted in "summary").
+                    VerifyFormat::Json => {
+                        let d = DocumentReport::format_failure(
+                            file.display().to_string(),
+                            kyso::DocumentProblem::Unreadable { detail: e.clone() },
+                        );
+                        match schema {
+                            SchemaArg::V1 => {
+                                serde_json::to_string_pretty(&schema_v1::Document::new(&d))
+                            }
+                            SchemaArg::V2 => serde_json::to_string_pretty(&d),
+                        }
+                        .unwrap_or_default()
+                        .replace('\n', "\n    ")
+                    }
+                    VerifyFormat::Text => String::new(),
                 };
                 return Rendered {
                     indication: None,
@@ -496,9 +534,24 @@ fn foreign_format_hint(file: &Path, lang: Lang) {
     }
 }
 
+/// One input to verify; `error` when it could not be read at all (reported as an error
+/// entry in every format, and exit 2).
+struct Input {
+    path: PathBuf,
+    error: Option<String>,
+}
+
+impl Input {
+    fn ok(path: PathBuf) -> Self {
+        Input { path, error: None }
+    }
+}
+
 /// Expand directories (recursively: `.p7s`, `.p7m`, and `.sig` files that hold CMS; sorted)
-/// and check that files exist. Files named on the command line are always verified.
-fn collect_inputs(inputs: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<Skipped>)> {
+/// and check that files exist. Files named on the command line are always verified; one that
+/// is missing or unreadable, like an unreadable directory or a dangling symbolic link found
+/// in one, becomes an error entry so that the rest of the run is still reported.
+fn collect_inputs(inputs: &[PathBuf]) -> Result<(Vec<Input>, Vec<Skipped>)> {
     let mut out = Vec::new();
     let mut skipped = Vec::new();
     if inputs.iter().filter(|p| p.as_os_str() == "-").count() > 1 {
@@ -506,26 +559,35 @@ fn collect_inputs(inputs: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<Skipped>)> {
     }
     for p in inputs {
         if p.as_os_str() == "-" {
-            out.push(p.clone());
+            out.push(Input::ok(p.clone()));
             continue;
         }
-        let meta = std::fs::metadata(p).with_context(|| format!("cannot read {}", p.display()))?;
+        let meta = match std::fs::metadata(p) {
+            Ok(m) => m,
+            Err(e) => {
+                out.push(Input {
+                    path: p.clone(),
+                    error: Some(format!("cannot read {}: {e}", p.display())),
+                });
+                continue;
+            }
+        };
         if meta.is_dir() {
             let mut found = Vec::new();
             walk(p, &mut found, 0)?;
-            found.sort();
+            found.sort_by(|a, b| a.path.cmp(&b.path));
             // `.sig` is also what gpg, ssh-keygen, minisign and signify write: verify only
             // CMS ones (an unreadable file stays in, so that its error is reported).
             let before = skipped.len();
             found.retain(|f| {
-                if !has_extension(f, "sig") {
+                if f.error.is_some() || !has_extension(&f.path, "sig") {
                     return true;
                 }
-                match sigfile::sniff_file(f) {
+                match sigfile::sniff_file(&f.path) {
                     Some(sigfile::Format::Cms) | None => true,
                     Some(format) => {
                         skipped.push(Skipped {
-                            path: f.clone(),
+                            path: f.path.clone(),
                             format,
                         });
                         false
@@ -540,7 +602,7 @@ fn collect_inputs(inputs: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<Skipped>)> {
             }
             out.extend(found);
         } else {
-            out.push(p.clone());
+            out.push(Input::ok(p.clone()));
         }
     }
     Ok((out, skipped))
@@ -550,21 +612,36 @@ fn has_extension(p: &Path, ext: &str) -> bool {
     p.extension().is_some_and(|x| x.eq_ignore_ascii_case(ext))
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) -> Result<()> {
+fn walk(dir: &Path, out: &mut Vec<Input>, depth: usize) -> Result<()> {
     // Deeper trees than this are almost certainly a symlink loop.
     if depth > 32 {
         bail!("{} is nested more than 32 directories deep", dir.display());
     }
-    for e in std::fs::read_dir(dir)
-        .with_context(|| format!("cannot read directory {}", dir.display()))?
-    {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) => {
+            out.push(Input {
+                path: dir.to_path_buf(),
+                error: Some(format!("cannot read directory {}: {e}", dir.display())),
+            });
+            return Ok(());
+        }
+    };
+    for e in entries {
         let e = e?;
         let ft = e.file_type()?;
         let p = e.path();
         if ft.is_dir() {
             walk(&p, out, depth + 1)?;
         } else if ["p7s", "p7m", "sig"].iter().any(|x| has_extension(&p, x)) {
-            out.push(p);
+            // A symbolic link whose target is gone is named like a signature: report it.
+            let error = (ft.is_symlink() && std::fs::metadata(&p).is_err()).then(|| {
+                format!(
+                    "cannot read {}: dangling symbolic link (its target does not exist)",
+                    p.display()
+                )
+            });
+            out.push(Input { path: p, error });
         }
     }
     Ok(())

@@ -83,24 +83,25 @@ pub enum SigningRefusal {
     /// No signing time was given (kyso never reads the clock itself).
     #[error("no signing time was given")]
     NoSigningTime,
-    /// The certificate expired before the signing time.
+    /// The certificate expired before the signing time or before the current time (see
+    /// [`SignerBuilder::now`](crate::SignerBuilder::now)).
     #[error("the certificate '{subject}' expired on {not_after}; sign with a valid certificate")]
     CertificateExpired {
         /// The signer certificate.
         subject: String,
         /// Its notAfter.
         not_after: String,
-        /// The signing time.
+        /// The time at which it was judged (the signing time or the current time).
         at: String,
     },
-    /// The certificate is not valid yet at the signing time.
+    /// The certificate is not valid yet at the signing time or at the current time.
     #[error("the certificate '{subject}' is not valid before {not_before}")]
     CertificateNotYetValid {
         /// The signer certificate.
         subject: String,
         /// Its notBefore.
         not_before: String,
-        /// The signing time.
+        /// The time at which it was judged (the signing time or the current time).
         at: String,
     },
     /// The private key does not belong to the certificate.
@@ -158,6 +159,13 @@ pub enum SigningRefusal {
         "the document differs from the one the existing signature covers; co-sign the same file"
     )]
     DifferentDocument,
+    /// Co-signing: this signer's certificate already signed the envelope; a second
+    /// SignerInfo by the same certificate would only duplicate it.
+    #[error("'{subject}' already signed this envelope; it is not signed twice")]
+    AlreadySigned {
+        /// The signer certificate.
+        subject: String,
+    },
 }
 
 impl SigningRefusal {
@@ -177,6 +185,7 @@ impl SigningRefusal {
             UnsupportedKey { .. } => "signing_refused_unsupported_key",
             ContentChanged { .. } => "signing_refused_content_changed",
             DifferentDocument => "signing_refused_different_document",
+            AlreadySigned { .. } => "signing_refused_already_signed",
         }
     }
 }
