@@ -331,6 +331,7 @@ fn crl_times_must_be_whole_second_der_times() {
     };
     let good = with_this_update(der::tlv(0x17, b"260501000000Z"));
     assert_eq!(check(&pki, &leaf, &[], &[], vec![crl(good)]), Ok(()));
+    let mut loaded = 0;
     for raw in [
         der::tlv(0x18, b"20260501000000.5Z"),
         der::tlv(0x17, b"2605010000Z"),
@@ -338,6 +339,7 @@ fn crl_times_must_be_whole_second_der_times() {
     ] {
         // The parser may refuse it outright; if it loads, it must not be used.
         if let Ok(c) = Crl::from_der(&with_this_update(raw.clone())) {
+            loaded += 1;
             assert_eq!(
                 check(&pki, &leaf, &[], &[], vec![c]),
                 Err("unknown:crl_non_conforming".into()),
@@ -345,6 +347,8 @@ fn crl_times_must_be_whole_second_der_times() {
             );
         }
     }
+    // x509-parser reads the fractional GeneralizedTime leniently, so this is not vacuous.
+    assert!(loaded >= 1, "no malformed time loaded: the test checks nothing");
 }
 
 #[test]

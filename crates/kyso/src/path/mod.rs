@@ -1186,4 +1186,42 @@ mod tests {
             assert!(!e.message(Lang::En).is_empty() && !e.message(Lang::Vi).is_empty());
         }
     }
+
+    /// The CRL's signature digest is judged by the same switch as certificates': a SHA-1 CRL
+    /// is refused by default and used when legacy crypto is allowed (the control).
+    #[test]
+    fn a_sha1_crl_counts_only_with_legacy_crypto() {
+        use kyso_testkit::{CertSpec, CrlSpec, Pki};
+        let pki = Pki::new();
+        let leaf = pki.leaf(CertSpec::ee("Signer"));
+        let c = |i: &kyso_testkit::Issued| Certificate::from_der(&i.cert_der()).unwrap();
+        let mut spec = CrlSpec::default();
+        spec.sha1 = true;
+        let crls = vec![
+            Crl::from_der(&pki.crl(&pki.sub, &spec)).unwrap(),
+            Crl::from_der(&pki.crl(&pki.root, &CrlSpec::default())).unwrap(),
+        ];
+        let at = Timestamp::from_unix(kyso_testkit::der::parse_rfc3339(kyso_testkit::PINNED));
+        let run = |legacy_crypto: bool| {
+            let policy = ChainPolicy {
+                legacy_crypto,
+                crls: crls.clone(),
+                revocation: RevocationMode::Required,
+                ..ChainPolicy::default()
+            };
+            build(&c(&leaf), &[c(&pki.sub)], &[c(&pki.root)], at, &policy).error
+        };
+        assert_eq!(run(true), None);
+        assert!(
+            matches!(
+                run(false),
+                Some(ChainError::RevocationUnknown {
+                    problem: CrlProblem::NonConforming { .. },
+                    ..
+                })
+            ),
+            "{:?}",
+            run(false)
+        );
+    }
 }
