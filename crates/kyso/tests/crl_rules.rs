@@ -178,6 +178,8 @@ fn a_same_named_ca_under_another_trusted_root_signs_no_crl_for_this_path() {
     let twin = pki.issue(&other_root, CertSpec::ca("Kyso Testkit Sub CA"));
     let real = || crl(pki.crl(&pki.sub, &revokes(&leaf)));
     let hidden = || crl(pki.crl(&twin, &CrlSpec::default().number(Some(100))));
+    // The other root's CRL, so that the twin's own path is valid under `required` (E15).
+    let other_root_crl = || crl(pki.crl(&other_root, &CrlSpec::default()));
     // Control: the twin's CRL is good for a certificate the twin issued (same generator).
     let twin_leaf = pki.issue(&twin, CertSpec::ee("Twin Signer"));
     let mut crls = vec![hidden(), crl(pki.crl(&other_root, &CrlSpec::default()))];
@@ -199,12 +201,18 @@ fn a_same_named_ca_under_another_trusted_root_signs_no_crl_for_this_path() {
             &leaf,
             &[&twin],
             &[&other_root],
-            vec![hidden(), real()]
+            vec![hidden(), other_root_crl(), real()]
         ),
         Err("certificate_revoked".into())
     );
     assert_eq!(
-        check(&pki, &leaf, &[&twin], &[&other_root], vec![hidden()]),
+        check(
+            &pki,
+            &leaf,
+            &[&twin],
+            &[&other_root],
+            vec![hidden(), other_root_crl()]
+        ),
         Err("unknown:crl_signer_path_invalid".into())
     );
 }
@@ -348,7 +356,10 @@ fn crl_times_must_be_whole_second_der_times() {
         }
     }
     // x509-parser reads the fractional GeneralizedTime leniently, so this is not vacuous.
-    assert!(loaded >= 1, "no malformed time loaded: the test checks nothing");
+    assert!(
+        loaded >= 1,
+        "no malformed time loaded: the test checks nothing"
+    );
 }
 
 #[test]
