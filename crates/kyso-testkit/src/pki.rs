@@ -690,6 +690,21 @@ impl CrlSpec {
         self.extensions.push((oid.into(), critical, value));
         self
     }
+    /// Sign an RSA CRL with SHA-1 (sha1WithRSAEncryption).
+    pub fn sha1(mut self) -> CrlSpec {
+        self.sha1 = true;
+        self
+    }
+    /// Encode thisUpdate as the TLV `raw` (a malformed time, say).
+    pub fn raw_this_update(mut self, raw: Vec<u8>) -> CrlSpec {
+        self.raw_this_update = Some(raw);
+        self
+    }
+    /// Add authorityKeyIdentifier or not.
+    pub fn key_id(mut self, on: bool) -> CrlSpec {
+        self.key_id = on;
+        self
+    }
     /// Append an extension to every entry.
     pub fn entry_extension(mut self, oid: &str, critical: bool, value: Vec<u8>) -> CrlSpec {
         self.entry_extensions.push((oid.into(), critical, value));

@@ -152,11 +152,11 @@ fn a_delta_crl_with_another_authority_key_identifier_is_not_applied() {
     let leaf = pki.leaf(CertSpec::ee("Signer"));
     let complete = || crl(pki.crl(&pki.sub, &revokes(&leaf).number(Some(2))));
     let remove = |key_id: bool| {
-        let mut spec = CrlSpec::default()
+        let spec = CrlSpec::default()
+            .key_id(key_id)
             .revoke(&leaf, "2026-05-15T00:00:00Z", Some(8))
             .number(Some(3))
             .delta_of(2);
-        spec.key_id = key_id;
         crl(pki.crl(&pki.sub, &spec))
     };
     assert_eq!(
@@ -332,11 +332,8 @@ fn duplicate_or_padded_crl_extensions_make_the_crl_unusable() {
 fn crl_times_must_be_whole_second_der_times() {
     let pki = Pki::new();
     let leaf = pki.leaf(CertSpec::ee("Signer"));
-    let with_this_update = |raw: Vec<u8>| {
-        let mut spec = CrlSpec::default();
-        spec.raw_this_update = Some(raw);
-        pki.crl(&pki.sub, &spec)
-    };
+    let with_this_update =
+        |raw: Vec<u8>| pki.crl(&pki.sub, &CrlSpec::default().raw_this_update(raw));
     let good = with_this_update(der::tlv(0x17, b"260501000000Z"));
     assert_eq!(check(&pki, &leaf, &[], &[], vec![crl(good)]), Ok(()));
     let mut loaded = 0;
@@ -366,12 +363,12 @@ fn crl_times_must_be_whole_second_der_times() {
 fn a_sha1_signed_crl_does_not_establish_good() {
     let pki = Pki::new();
     let leaf = pki.leaf(CertSpec::ee("Signer"));
-    let mut spec = CrlSpec::default();
+    let spec = CrlSpec::default();
     assert_eq!(
         check(&pki, &leaf, &[], &[], vec![crl(pki.crl(&pki.sub, &spec))]),
         Ok(())
     );
-    spec.sha1 = true;
+    let spec = spec.sha1();
     assert_eq!(
         check(&pki, &leaf, &[], &[], vec![crl(pki.crl(&pki.sub, &spec))]),
         Err("unknown:crl_non_conforming".into())

@@ -1048,11 +1048,11 @@ pub(crate) fn revocation_of(
     crls: &[Crl],
     at: Timestamp,
 ) -> RevocationStatus {
-    let Some(issuer) = issuers.first() else {
+    if issuers.is_empty() {
         return RevocationStatus::Unknown {
             problem: CrlProblem::NoCrl,
         };
-    };
+    }
     let policy = ChainPolicy {
         crls: crls.to_vec(),
         revocation: RevocationMode::Required,
@@ -1072,7 +1072,6 @@ pub(crate) fn revocation_of(
     };
     // The issuers stand above the certificate as on a path, so each one is trusted as a
     // CRL signer without a path of its own.
-    let _ = issuer;
     let path: Vec<Certificate> = std::iter::once(cert.clone())
         .chain(issuers.iter().cloned())
         .collect();
@@ -1195,8 +1194,7 @@ mod tests {
         let pki = Pki::new();
         let leaf = pki.leaf(CertSpec::ee("Signer"));
         let c = |i: &kyso_testkit::Issued| Certificate::from_der(&i.cert_der()).unwrap();
-        let mut spec = CrlSpec::default();
-        spec.sha1 = true;
+        let spec = CrlSpec::default().sha1();
         let crls = vec![
             Crl::from_der(&pki.crl(&pki.sub, &spec)).unwrap(),
             Crl::from_der(&pki.crl(&pki.root, &CrlSpec::default())).unwrap(),

@@ -265,6 +265,14 @@ struct Inner {
 }
 
 /// A certificate revocation list (RFC 5280 §5). Cheap to clone.
+///
+/// A CRL that breaks a MUST of RFC 5280 §5 loads but is never used, so the status it would
+/// give stays unknown ([`CrlProblem::NonConforming`]; under [`RevocationMode::Required`] the
+/// path then fails as INDETERMINATE/TRY_LATER): no cRLNumber, no nextUpdate (§5.1.2.5: what a
+/// client does then "is not specified"; kyso cannot tell when such a CRL stops being current),
+/// a duplicate or padded CRL or entry extension, times not in whole seconds. Of the usable
+/// CRLs of one scope (issuer and issuingDistributionPoint) the newest by cRLNumber, then
+/// thisUpdate, decides; the same for delta CRLs.
 #[derive(Clone)]
 pub struct Crl(Arc<Inner>);
 
