@@ -628,6 +628,17 @@ pub struct CrlSpec {
     pub revoked: Vec<Revoked>,
     /// Add authorityKeyIdentifier.
     pub key_id: bool,
+    /// Make it a delta CRL: deltaCRLIndicator with this BaseCRLNumber (RFC 5280 §5.2.4).
+    pub delta_base: Option<u64>,
+    /// Further CRL extensions `(oid, critical, extnValue contents)`, appended as given (a
+    /// repeated OID makes a duplicate).
+    pub extensions: Vec<(String, bool, Vec<u8>)>,
+    /// Extensions added to every entry, the same way.
+    pub entry_extensions: Vec<(String, bool, Vec<u8>)>,
+    /// Sign an RSA CRL with SHA-1 (sha1WithRSAEncryption) instead of SHA-256.
+    pub sha1: bool,
+    /// Encode thisUpdate with these bytes (a whole TLV) instead of `this_update`.
+    pub raw_this_update: Option<Vec<u8>>,
 }
 
 impl Default for CrlSpec {
@@ -639,6 +650,11 @@ impl Default for CrlSpec {
             number: Some(1),
             revoked: Vec::new(),
             key_id: true,
+            delta_base: None,
+            extensions: Vec::new(),
+            entry_extensions: Vec::new(),
+            sha1: false,
+            raw_this_update: None,
         }
     }
 }
@@ -662,6 +678,36 @@ impl CrlSpec {
     /// cRLNumber.
     pub fn number(mut self, n: Option<u64>) -> CrlSpec {
         self.number = n;
+        self
+    }
+    /// Make it a delta CRL on base `base` (deltaCRLIndicator).
+    pub fn delta_of(mut self, base: u64) -> CrlSpec {
+        self.delta_base = Some(base);
+        self
+    }
+    /// Append a CRL extension (`value`: the contents of extnValue).
+    pub fn extension(mut self, oid: &str, critical: bool, value: Vec<u8>) -> CrlSpec {
+        self.extensions.push((oid.into(), critical, value));
+        self
+    }
+    /// Sign an RSA CRL with SHA-1 (sha1WithRSAEncryption).
+    pub fn sha1(mut self) -> CrlSpec {
+        self.sha1 = true;
+        self
+    }
+    /// Encode thisUpdate as the TLV `raw` (a malformed time, say).
+    pub fn raw_this_update(mut self, raw: Vec<u8>) -> CrlSpec {
+        self.raw_this_update = Some(raw);
+        self
+    }
+    /// Add authorityKeyIdentifier or not.
+    pub fn key_id(mut self, on: bool) -> CrlSpec {
+        self.key_id = on;
+        self
+    }
+    /// Append an extension to every entry.
+    pub fn entry_extension(mut self, oid: &str, critical: bool, value: Vec<u8>) -> CrlSpec {
+        self.entry_extensions.push((oid.into(), critical, value));
         self
     }
 }
@@ -799,12 +845,29 @@ fn build(
 /// A CRL naming `issuer` as its issuer, signed with `signing_key` (pass another key to make a
 /// CRL whose signature does not verify).
 pub fn crl(issuer: &Issued, signing_key: &PKey<Private>, spec: &CrlSpec) -> Vec<u8> {
-    let (md, alg) = sig_alg(signing_key);
+    let (md, alg) = if spec.sha1 {
+        (
+            Some(MessageDigest::sha1()),
+            der::seq(&[der::oid("1.2.840.113549.1.1.5"), der::null()]),
+        )
+    } else {
+        sig_alg(signing_key)
+    };
+    let ext = |(oid, crit, v): &(String, bool, Vec<u8>)| {
+        let mut e = vec![der::oid(oid)];
+        if *crit {
+            e.push(der::boolean(true));
+        }
+        e.push(der::octets(v));
+        der::seq(&e)
+    };
     let mut tbs = vec![
         der::int(1),
         alg.clone(),
         issuer.subject_der(),
-        der::time(spec.this_update),
+        spec.raw_this_update
+            .clone()
+            .unwrap_or_else(|| der::time(spec.this_update)),
     ];
     if let Some(n) = spec.next_update {
         tbs.push(der::time(n));
@@ -815,10 +878,16 @@ pub fn crl(issuer: &Issued, signing_key: &PKey<Private>, spec: &CrlSpec) -> Vec<
             .iter()
             .map(|r| {
                 let mut e = vec![der::uint(&r.serial), der::time(r.at)];
+                let mut exts = Vec::new();
                 if let Some(code) = r.reason {
-                    let ext =
-                        der::seq(&[der::oid("2.5.29.21"), der::octets(&der::enumerated(code))]);
-                    e.push(der::seq(&[ext]));
+                    exts.push(der::seq(&[
+                        der::oid("2.5.29.21"),
+                        der::octets(&der::enumerated(code)),
+                    ]));
+                }
+                exts.extend(spec.entry_extensions.iter().map(ext));
+                if !exts.is_empty() {
+                    e.push(der::seq(&exts));
                 }
                 der::seq(&e)
             })
@@ -836,6 +905,14 @@ pub fn crl(issuer: &Issued, signing_key: &PKey<Private>, spec: &CrlSpec) -> Vec<
             der::octets(&der::int(n)),
         ]));
     }
+    if let Some(base) = spec.delta_base {
+        exts.push(der::seq(&[
+            der::oid("2.5.29.27"),
+            der::boolean(true),
+            der::octets(&der::int(base)),
+        ]));
+    }
+    exts.extend(spec.extensions.iter().map(ext));
     if !exts.is_empty() {
         tbs.push(der::ctx(0, &der::seq(&exts)));
     }

@@ -447,6 +447,9 @@ struct Search<'a> {
     policy: &'a ChainPolicy,
     budget: &'a mut Budget,
     crl_depth: u8,
+    /// The path's leaf is a CRL signer whose own path is being validated (§6.3.3 f), not the
+    /// target certificate: its status may be on a CRL it signs itself (PKITS 4.14.30).
+    leaf_is_crl_signer: bool,
     best: Option<ChainOutcome>,
 }
 
@@ -481,6 +484,7 @@ fn build_nested(
         policy,
         budget,
         crl_depth,
+        leaf_is_crl_signer: crl_depth > 0,
         best: None,
     };
     let mut path = vec![leaf.clone()];
@@ -922,27 +926,57 @@ impl Search<'_> {
 
     /// §6.3.3 for one certificate of `path`, with the CRL signer found and validated
     /// (§6.3.3 f, g): a certificate of the CRL issuer's name, allowed to sign CRLs, whose key
-    /// verifies the CRL and whose own path is valid. The certificate's issuer on the path
-    /// needs no further path validation.
+    /// verifies the CRL and whose own path is valid and ends at this path's trust anchor.
+    ///
+    /// Trusted without a path of their own: the certificate's issuer and the CA certificates
+    /// above it on this path (this validation establishes their chain), the anchor of this
+    /// path, and the certificate itself when it is a CA or a CRL signer whose own path this is
+    /// (PKITS 4.14.30: a CRL issuer whose status is on the CRL it signs). Never the target end
+    /// entity: it signs no CRL about itself nor about the CAs above it.
     fn revocation_status(&mut self, cert: &Certificate, path: &[Certificate]) -> RevocationStatus {
         let crls = self.policy.crls.clone();
-        let issuer_on_path = path
+        let at_cert = path.iter().position(|p| p == cert);
+        let issuer_on_path = at_cert.and_then(|i| path.get(i + 1)).cloned();
+        // The certificate itself (when a CA) and everything above it.
+        let trusted_on_path: Vec<Certificate> = at_cert
+            .map(|i| &path[i..])
+            .unwrap_or_default()
             .iter()
-            .position(|p| p == cert)
-            .and_then(|i| path.get(i + 1))
+            .filter(|c| *c != cert || cert.is_ca() || self.leaf_is_crl_signer)
+            .cloned()
+            .collect();
+        let end_entity = path
+            .first()
+            .filter(|c| !c.is_ca() && !self.leaf_is_crl_signer)
             .cloned();
-        let anchors = self.anchors;
+        // §6.3.3 (f): "The trust anchor for the certification path MUST be the same as the
+        // trust anchor used to validate the target certificate."
+        let this_anchor: Vec<Certificate> = path.last().into_iter().cloned().collect();
+        let anchors: &[Certificate] = &this_anchor;
+        let all_anchors = self.anchors;
         let pool = self.pool;
         let at = self.at;
         let depth = self.crl_depth;
         let policy = self.policy;
         let budget: &mut Budget = &mut *self.budget;
         let mut signer_ok = |crl: &Crl| -> Result<(), CrlProblem> {
+            // The CRL's signature algorithm is judged like a certificate's (`validate`): MD5
+            // and SHA-1 establish nothing unless legacy crypto was asked for.
+            if !policy.legacy_crypto {
+                if let Some(d) = crl.signature_digest().filter(|d| d.is_legacy()) {
+                    return Err(CrlProblem::NonConforming {
+                        detail: format!(
+                            "signed with {d}, which the algorithm policy refuses (legacy crypto not allowed)"
+                        )
+                        .into(),
+                    });
+                }
+            }
             let mut problem = CrlProblem::CrlSignatureInvalid;
             let candidates: Vec<Certificate> = issuer_on_path
                 .iter()
                 .chain(path.iter())
-                .chain(anchors.iter())
+                .chain(all_anchors.iter())
                 .chain(pool.iter())
                 .filter(|c| crate::x509::name::names_match(c.subject_der(), crl.issuer_der()))
                 .cloned()
@@ -953,6 +987,10 @@ impl Search<'_> {
                     continue;
                 }
                 seen.push(cand);
+                if end_entity.as_ref() == Some(cand) {
+                    problem = CrlProblem::CrlSignerNotAllowed;
+                    continue;
+                }
                 if !budget.spend_signature() {
                     return Err(CrlProblem::BudgetExceeded);
                 }
@@ -960,16 +998,15 @@ impl Search<'_> {
                     continue;
                 }
                 // §6.3.3 (f): "verify that the cRLSign bit is set" when keyUsage is present.
-                if cand.key_usage_bits().is_some_and(|k| k & ku::CRL_SIGN == 0) {
+                // A signer other than the certificate's issuer must show the cRLSign bit: its
+                // authority to sign CRLs cannot be implied by having issued the certificate.
+                let is_issuer = Some(cand) == issuer_on_path.as_ref();
+                let crl_sign = cand.key_usage_bits().map(|k| k & ku::CRL_SIGN != 0);
+                if crl_sign == Some(false) || (!is_issuer && crl_sign.is_none()) {
                     problem = CrlProblem::CrlSignerNotAllowed;
                     continue;
                 }
-                // The certificate's issuer, an anchor, or a certificate of the path being
-                // validated (whose own chain this very validation establishes; PKITS 4.14.30
-                // has a CRL issuer whose status is on the CRL it signs itself).
-                let trusted = Some(cand) == issuer_on_path.as_ref()
-                    || anchors.iter().any(|a| a == cand)
-                    || path.iter().any(|p| p == cand);
+                let trusted = is_issuer || trusted_on_path.iter().any(|p| p == cand);
                 if trusted {
                     return Ok(());
                 }
@@ -977,8 +1014,8 @@ impl Search<'_> {
                     problem = CrlProblem::BudgetExceeded;
                     continue;
                 }
-                // The signer's own path, to the same anchors, with its own revocation checked;
-                // policies do not apply to it.
+                // The signer's own path, to this path's anchor, with its own revocation
+                // checked; policies do not apply to it.
                 let signer_policy = ChainPolicy {
                     initial_policies: Vec::new(),
                     require_explicit_policy: false,
@@ -1023,11 +1060,11 @@ pub(crate) fn revocation_of(
     crls: &[Crl],
     at: Timestamp,
 ) -> RevocationStatus {
-    let Some(issuer) = issuers.first() else {
+    if issuers.is_empty() {
         return RevocationStatus::Unknown {
             problem: CrlProblem::NoCrl,
         };
-    };
+    }
     let policy = ChainPolicy {
         crls: crls.to_vec(),
         revocation: RevocationMode::Required,
@@ -1042,9 +1079,15 @@ pub(crate) fn revocation_of(
         budget: &mut budget,
         // Signers must be among `issuers`: no nested path building.
         crl_depth: MAX_CRL_SIGNER_DEPTH,
+        leaf_is_crl_signer: false,
         best: None,
     };
-    s.revocation_status(cert, &[cert.clone(), issuer.clone()])
+    // The issuers stand above the certificate as on a path, so each one is trusted as a
+    // CRL signer without a path of its own.
+    let path: Vec<Certificate> = std::iter::once(cert.clone())
+        .chain(issuers.iter().cloned())
+        .collect();
+    s.revocation_status(cert, &path)
 }
 
 /// Ed25519 and Ed448 (RFC 8410 §3): their signature algorithm names no separate digest.
@@ -1158,5 +1201,42 @@ mod tests {
             assert_eq!(v["code"], e.code(), "{e:?}");
             assert!(!e.message(Lang::En).is_empty() && !e.message(Lang::Vi).is_empty());
         }
+    }
+
+    /// The CRL's signature digest is judged by the same switch as certificates': a SHA-1 CRL
+    /// is refused by default and used when legacy crypto is allowed (the control).
+    #[test]
+    fn a_sha1_crl_counts_only_with_legacy_crypto() {
+        use kyso_testkit::{CertSpec, CrlSpec, Pki};
+        let pki = Pki::new();
+        let leaf = pki.leaf(CertSpec::ee("Signer"));
+        let c = |i: &kyso_testkit::Issued| Certificate::from_der(&i.cert_der()).unwrap();
+        let spec = CrlSpec::default().sha1();
+        let crls = vec![
+            Crl::from_der(&pki.crl(&pki.sub, &spec)).unwrap(),
+            Crl::from_der(&pki.crl(&pki.root, &CrlSpec::default())).unwrap(),
+        ];
+        let at = Timestamp::from_unix(kyso_testkit::der::parse_rfc3339(kyso_testkit::PINNED));
+        let run = |legacy_crypto: bool| {
+            let policy = ChainPolicy {
+                legacy_crypto,
+                crls: crls.clone(),
+                revocation: RevocationMode::Required,
+                ..ChainPolicy::default()
+            };
+            build(&c(&leaf), &[c(&pki.sub)], &[c(&pki.root)], at, &policy).error
+        };
+        assert_eq!(run(true), None);
+        assert!(
+            matches!(
+                run(false),
+                Some(ChainError::RevocationUnknown {
+                    problem: CrlProblem::NonConforming { .. },
+                    ..
+                })
+            ),
+            "{:?}",
+            run(false)
+        );
     }
 }

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use x509_parser::prelude::FromDer;
 use x509_parser::revocation_list::CertificateRevocationList;
 
+use crate::crypto::DigestAlgorithm;
 use crate::encoding::time::Timestamp;
 use crate::error::Error;
 use crate::x509::cert::Certificate;
@@ -252,6 +253,11 @@ struct Inner {
     next_update: Option<Timestamp>,
     number: Option<Vec<u8>>,
     delta_base: Option<Vec<u8>>,
+    /// The authorityKeyIdentifier extension's value as encoded, for the §6.3.3 (c)(3)
+    /// comparison of a delta CRL with its complete CRL.
+    aki: Option<Vec<u8>>,
+    /// The digest of signatureAlgorithm, judged by the caller's algorithm policy.
+    signature_digest: Option<DigestAlgorithm>,
     idp: Option<IssuingDistributionPoint>,
     entries: Vec<Entry>,
     /// Set when the CRL must not be used (§5.2 unknown critical extension, non-conformance).
@@ -259,6 +265,14 @@ struct Inner {
 }
 
 /// A certificate revocation list (RFC 5280 §5). Cheap to clone.
+///
+/// A CRL that breaks a MUST of RFC 5280 §5 loads but is never used, so the status it would
+/// give stays unknown ([`CrlProblem::NonConforming`]; under [`RevocationMode::Required`] the
+/// path then fails as INDETERMINATE/TRY_LATER): no cRLNumber, no nextUpdate (§5.1.2.5: what a
+/// client does then "is not specified"; kyso cannot tell when such a CRL stops being current),
+/// a duplicate or padded CRL or entry extension, times not in whole seconds. Of the usable
+/// CRLs of one scope (issuer and issuingDistributionPoint) the newest by cRLNumber, then
+/// thisUpdate, decides; the same for delta CRLs.
 #[derive(Clone)]
 pub struct Crl(Arc<Inner>);
 
@@ -305,7 +319,22 @@ impl Crl {
         let mut number = None;
         let mut delta_base = None;
         let mut idp = None;
+        let mut aki = None;
         let mut problem = None;
+        // §5.2 (by reference to §4.2): "A certificate [CRL] MUST NOT include more than one
+        // instance of a particular extension"; an extnValue must hold exactly one DER value.
+        if let Some(detail) = extension_problem(crl.extensions()) {
+            problem = Some(CrlProblem::NonConforming {
+                detail: format!("CRL {detail}").into(),
+            });
+        }
+        for rc in crl.iter_revoked_certificates() {
+            if let Some(detail) = extension_problem(rc.extensions()) {
+                problem = Some(CrlProblem::NonConforming {
+                    detail: format!("CRL entry {detail}").into(),
+                });
+            }
+        }
         for ext in crl.extensions() {
             let oid = ext.oid.to_id_string();
             match oid.as_str() {
@@ -337,7 +366,8 @@ impl Crl {
                             .map_err(|e| bad(e.what))?,
                     )
                 }
-                OID_AKI | OID_ISSUER_ALT_NAME | OID_FRESHEST_CRL => {}
+                OID_AKI => aki = Some(ext.value.to_vec()),
+                OID_ISSUER_ALT_NAME | OID_FRESHEST_CRL => {}
                 _ if ext.critical => {
                     problem = Some(CrlProblem::UnsupportedCriticalExtension { oid });
                 }
@@ -355,6 +385,14 @@ impl Crl {
             Some("a v1 CRL carries extensions (§5.1.2.1: version MUST be v2)")
         } else if shape.empty_revoked_list {
             Some("revokedCertificates is present but empty (§5.1.2.6: MUST be absent)")
+        } else if !shape.whole_second_times {
+            Some("thisUpdate, nextUpdate or a revocationDate is not a DER time in whole seconds with Z (§5.1.2.4, §5.1.2.5, §5.1.2.6)")
+        } else if crl.next_update().is_none() {
+            // §5.1.2.5: "Conforming CRL issuers MUST include the nextUpdate field in all
+            // CRLs." What a client does with one that lacks it "is not specified"; kyso does
+            // not use it, since nothing says when it stops being current (a CRL from years
+            // ago would otherwise establish "good" today).
+            Some("nextUpdate is missing (§5.1.2.5: conforming CRL issuers MUST include it)")
         } else if !shape.same_signature_algorithm {
             Some("signatureAlgorithm differs from tbsCertList.signature (§5.1.1.2)")
         } else if idp
@@ -434,6 +472,8 @@ impl Crl {
             next_update: crl.next_update().map(time),
             number,
             delta_base,
+            aki,
+            signature_digest: shape.signature_digest,
             idp,
             entries,
             problem,
@@ -490,6 +530,25 @@ impl Crl {
         &self.0.issuer_der
     }
 
+    /// The digest of the CRL's signature algorithm (`None` for Ed25519 and unknown ones).
+    pub(crate) fn signature_digest(&self) -> Option<DigestAlgorithm> {
+        self.0.signature_digest
+    }
+
+    /// Same CRL issuer and the same issuingDistributionPoint: CRLs of one scope, of which the
+    /// newest usable one decides (RFC 5280 §5.2.3, §6.3.3).
+    fn same_scope(&self, other: &Crl) -> bool {
+        crate::x509::name::names_match(self.issuer_der(), other.issuer_der())
+            && self.0.idp == other.0.idp
+    }
+
+    /// Newest first: the higher cRLNumber (§5.2.3: "monotonically increasing sequence
+    /// number"), then the later thisUpdate.
+    fn newest_first(a: &Crl, b: &Crl) -> std::cmp::Ordering {
+        let n = |c: &Crl| c.0.number.clone().unwrap_or_default();
+        cmp_number(&n(b), &n(a)).then_with(|| b.0.this_update.cmp(&a.0.this_update))
+    }
+
     /// Whether `signer`'s key made this CRL's signature.
     pub(crate) fn signed_by(&self, signer: &Certificate) -> bool {
         self.0.x509.verify(signer.public_key()).unwrap_or(false)
@@ -523,6 +582,30 @@ struct Shape {
     version: Option<u64>,
     empty_revoked_list: bool,
     same_signature_algorithm: bool,
+    /// thisUpdate, nextUpdate and every revocationDate are DER times in whole seconds
+    /// (x509-parser reads them leniently).
+    whole_second_times: bool,
+    signature_digest: Option<DigestAlgorithm>,
+}
+
+/// A duplicated extension or an extnValue that is not exactly one DER value, in words.
+fn extension_problem(exts: &[x509_parser::extensions::X509Extension<'_>]) -> Option<String> {
+    let mut seen: Vec<String> = Vec::new();
+    for ext in exts {
+        let oid = ext.oid.to_id_string();
+        if seen.contains(&oid) {
+            return Some(format!(
+                "extension {oid} appears twice (§5.2, §5.3: MUST NOT include more than one instance)"
+            ));
+        }
+        if crate::encoding::asn1::Tlv::parse_exact(ext.value, "extnValue").is_err() {
+            return Some(format!(
+                "extension {oid}: extnValue is not exactly one DER value (trailing bytes)"
+            ));
+        }
+        seen.push(oid);
+    }
+    None
 }
 
 /// ```text
@@ -553,18 +636,35 @@ fn crl_shape(der: &[u8]) -> crate::encoding::asn1::Result<Shape> {
         .transpose()?;
     let inner_alg = t.expect(tag::SEQUENCE, "signature")?;
     t.read()?; // issuer
-    t.read()?; // thisUpdate
+    let whole = |t: &Tlv<'_>| Timestamp::from_asn1_whole_seconds(t.tag, t.value).is_some();
+    let mut whole_second_times = whole(&t.read()?); // thisUpdate
     let mut empty_revoked_list = false;
     while !t.is_empty() {
         let e = t.read()?;
-        if e.tag == tag::SEQUENCE && e.value.is_empty() {
-            empty_revoked_list = true;
+        if e.tag == tag::UTC_TIME || e.tag == tag::GENERALIZED_TIME {
+            whole_second_times &= whole(&e); // nextUpdate
+        } else if e.tag == tag::SEQUENCE {
+            empty_revoked_list |= e.value.is_empty();
+            let mut entries = e.reader();
+            while !entries.is_empty() {
+                let mut entry = entries
+                    .expect(tag::SEQUENCE, "revokedCertificate")?
+                    .reader();
+                entry.read()?; // userCertificate
+                whole_second_times &= whole(&entry.read()?); // revocationDate
+            }
         }
     }
+    let signature_digest =
+        crate::crypto::AlgorithmIdentifier::parse(outer_alg, "signatureAlgorithm")
+            .ok()
+            .and_then(|a| crate::crypto::digest_of_signature_algorithm(&a));
     Ok(Shape {
         version,
         empty_revoked_list,
         same_signature_algorithm: inner_alg.raw == outer_alg.raw,
+        whole_second_times,
+        signature_digest,
     })
 }
 
@@ -592,14 +692,26 @@ pub(crate) fn status_of(
             *best = p;
         }
     };
+    // The complete CRLs used so far: a CRL of the same scope as one of them is older (they are
+    // tried newest first) and must not decide, whatever order the caller gave them in.
+    let mut used: Vec<&Crl> = Vec::new();
     for dp in dps {
-        for crl in crls.iter().filter(|c| !c.is_delta()) {
+        // §5.2.3, §6.3.3: of the CRLs of one scope (issuer and distribution point), the newest
+        // usable one decides; an older one that is still current would otherwise hide a later
+        // revocation.
+        let mut complete: Vec<(&Crl, u16)> = crls
+            .iter()
+            .filter(|c| !c.is_delta())
+            .filter_map(|c| scope(cert, dp, c).map(|m| (c, m)))
+            .collect();
+        complete.sort_by(|a, b| Crl::newest_first(a.0, b.0));
+        for (crl, interim) in complete {
             if reasons_mask == ALL_REASONS {
                 break;
             }
-            let Some(interim) = scope(cert, dp, crl) else {
+            if used.iter().any(|u| u.same_scope(crl)) {
                 continue;
-            };
+            }
             // §6.3.3 (e): the CRL must add a reason not yet covered.
             if interim & !reasons_mask == 0 {
                 continue;
@@ -616,22 +728,29 @@ pub(crate) fn status_of(
                 note(p, &mut best_problem);
                 continue;
             }
-            // §6.3.3 (c): an applicable delta CRL (same issuer and scope, base not newer than
-            // this complete CRL).
-            let deltas: Vec<&Crl> = crls
+            used.push(crl);
+            // §6.3.3 (c): an applicable delta CRL: same issuer, same issuingDistributionPoint
+            // and (c)(3) the same authorityKeyIdentifier; §5.2.4: its BaseCRLNumber not above
+            // the complete CRL's number, and (d) its own number above it. The newest decides
+            // (§5.2.4: "the one with the latest value in thisUpdate"; numbers rise with it).
+            let mut deltas: Vec<&Crl> = crls
                 .iter()
                 .filter(|d| {
                     d.0.delta_base.as_ref().is_some_and(|base| {
                         crate::x509::name::names_match(d.issuer_der(), crl.issuer_der())
                             && d.0.idp == crl.0.idp
-                            && crl
-                                .0
-                                .number
-                                .as_ref()
-                                .is_some_and(|n| cmp_number(base, n).is_le())
+                            && d.0.aki == crl.0.aki
+                            && crl.0.number.as_ref().is_some_and(|n| {
+                                cmp_number(base, n).is_le()
+                                    && d.0
+                                        .number
+                                        .as_ref()
+                                        .is_some_and(|dn| cmp_number(dn, n).is_gt())
+                            })
                     })
                 })
                 .collect();
+            deltas.sort_by(|a, b| Crl::newest_first(a, b));
             let mut delta = None;
             if !deltas.is_empty() {
                 let mut last = CrlProblem::DeltaCrlExpired;
