@@ -219,7 +219,8 @@ fn pkits_cms() {
             tally.diverge(id, "S/MIME message not understood by the harness".into());
             continue;
         };
-        let report = kyso::Verifier::new().with_policy(ess_optional_pkits())
+        let report = kyso::Verifier::new()
+            .with_policy(ess_optional_pkits())
             .with_trust_anchors([anchor])
             .with_intermediates(path)
             .with_crls(crls)

@@ -65,7 +65,9 @@ fn verify_with(v: &Verifier, sig: &[u8]) -> DocumentReport {
 }
 
 fn rsa_verifier() -> Verifier {
-    Verifier::new().with_policy(common::ess_optional()).with_trust_anchors(certs(&pki("root-rsa.pem")))
+    Verifier::new()
+        .with_policy(common::ess_optional())
+        .with_trust_anchors(certs(&pki("root-rsa.pem")))
 }
 
 fn failed_reason(r: &DocumentReport, name: CheckName) -> Reason {
@@ -301,7 +303,9 @@ fn every_report_lists_all_checks_and_never_passes_revocation_or_timestamp() {
         ("signer-ec.pem", "signer-ec.key", &["sub-ec.pem"]),
         ("tls-rsa.pem", "tls-rsa.key", &["sub-rsa.pem"]),
     ];
-    let v = Verifier::new().with_policy(common::ess_optional()).with_trust_anchors(certs(&pki("trust.pem")));
+    let v = Verifier::new()
+        .with_policy(common::ess_optional())
+        .with_trust_anchors(certs(&pki("trust.pem")));
     for (c, k, chain) in cases {
         let (_d, sig) = openssl_signed("all", c, k, chain, &[]);
         let r = verify_with(&v, &sig);
@@ -471,7 +475,8 @@ fn sign_and_verify(key: SigningKey) {
     let content = read(&sample(CONTENT));
     let signer = Signer::new(key).signing_time(at()).build().expect("build");
     let sig = signer.sign_bytes(&content).expect("sign");
-    let r = Verifier::new().with_policy(common::ess_optional())
+    let r = Verifier::new()
+        .with_policy(common::ess_optional())
         .with_trust_anchors(certs(&pki("trust.pem")))
         .verify_bytes(&sig, Some(&content), at());
     assert_eq!(r.indication, Indication::TotalPassed, "{}", brief(&r));
@@ -528,7 +533,9 @@ fn attached_signature_with_different_given_content_is_hash_failure() {
     // the embedded one, or a caller that then publishes the given file publishes something
     // nobody signed (issue 9, "content ambiguity").
     let p7m = read(&sample("to-trinh.txt.p7m"));
-    let v = Verifier::new().with_policy(common::ess_optional()).with_trust_anchors(certs(&pki("root-ec.pem")));
+    let v = Verifier::new()
+        .with_policy(common::ess_optional())
+        .with_trust_anchors(certs(&pki("root-ec.pem")));
     let alone = v.verify_bytes(&p7m, None, at());
     assert_complete(&alone);
     let embedded_ok = alone.signatures[0]

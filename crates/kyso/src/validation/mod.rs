@@ -145,7 +145,12 @@ pub(crate) fn check_signing_certificate(
         (&oid::SIGNING_CERTIFICATE, false),
     ]
     .into_iter()
-    .filter_map(|(o, v2)| attrs.all(o).first().map(|a| (a.values.first().copied(), v2)))
+    .filter_map(|(o, v2)| {
+        attrs
+            .all(o)
+            .first()
+            .map(|a| (a.values.first().copied(), v2))
+    })
     .collect();
     if present.is_empty() {
         return CheckResult::Skipped(SkipReason::NoSigningCertificateAttribute);

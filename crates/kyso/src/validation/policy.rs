@@ -197,17 +197,15 @@ impl ValidationPolicy {
     /// (`policies/agency-default.toml`).
     pub fn agency_default() -> Self {
         // The shipped file is tested (validation::policy::tests), so this cannot fail.
-        Self::parse(AGENCY_DEFAULT, PolicySource::Builtin).unwrap_or_else(|e| {
-            unreachable!("the shipped agency-default policy is invalid: {e}")
-        })
+        Self::parse(AGENCY_DEFAULT, PolicySource::Builtin)
+            .unwrap_or_else(|e| unreachable!("the shipped agency-default policy is invalid: {e}"))
     }
 
     /// The relaxed profile for legacy archives (`policies/legacy-archive.toml`): plain CMS,
     /// SHA-1, small keys; its algorithm check is reported as skipped.
     pub fn legacy_archive() -> Self {
-        Self::parse(LEGACY_ARCHIVE, PolicySource::Builtin).unwrap_or_else(|e| {
-            unreachable!("the shipped legacy-archive policy is invalid: {e}")
-        })
+        Self::parse(LEGACY_ARCHIVE, PolicySource::Builtin)
+            .unwrap_or_else(|e| unreachable!("the shipped legacy-archive policy is invalid: {e}"))
     }
 
     /// A shipped profile by name: `agency-default` or `legacy-archive`.
@@ -271,7 +269,11 @@ impl ValidationPolicy {
             }
         };
         for e in &doc.signature.signer_ekus {
-            if e.split('.').count() < 2 || !e.split('.').all(|a| !a.is_empty() && a.bytes().all(|b| b.is_ascii_digit())) {
+            if e.split('.').count() < 2
+                || !e
+                    .split('.')
+                    .all(|a| !a.is_empty() && a.bytes().all(|b| b.is_ascii_digit()))
+            {
                 return Err(invalid(format!("signer_ekus: '{e}' is not a dotted OID")));
             }
         }
@@ -398,12 +400,10 @@ mod tests {
 
     #[test]
     fn digest_end_date_is_judged_at_the_validation_time() {
-        let p = ValidationPolicy::from_toml(
-            &AGENCY_DEFAULT.replace(
-                "{ name = \"sha224\" }",
-                "{ name = \"sha1\", until = \"2016-01-01\" }, { name = \"sha224\" }",
-            ),
-        )
+        let p = ValidationPolicy::from_toml(&AGENCY_DEFAULT.replace(
+            "{ name = \"sha224\" }",
+            "{ name = \"sha1\", until = \"2016-01-01\" }, { name = \"sha224\" }",
+        ))
         .unwrap();
         assert_eq!(p.source, PolicySource::File);
         let before = Timestamp::parse_rfc3339("2015-12-31T23:59:59Z").unwrap();
@@ -418,10 +418,9 @@ mod tests {
 
     #[test]
     fn unknown_keys_and_names_are_refused() {
-        let e = ValidationPolicy::from_toml(&AGENCY_DEFAULT.replace(
-            "require_signed_attributes",
-            "require_signed_atributes",
-        ))
+        let e = ValidationPolicy::from_toml(
+            &AGENCY_DEFAULT.replace("require_signed_attributes", "require_signed_atributes"),
+        )
         .unwrap_err();
         assert!(matches!(e, PolicyError::Invalid { .. }), "{e}");
         let e = ValidationPolicy::from_toml(&AGENCY_DEFAULT.replace("\"sha384\"", "\"sha385\""))
