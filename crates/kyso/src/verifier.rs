@@ -602,7 +602,7 @@ impl Verifier {
                 .into_iter()
                 .chain(signature_hash)
                 .find_map(|d| vp.digest_problem(d, at))
-                .or_else(|| signer.as_ref().and_then(|c| vp.key_problem(&c.key_info())));
+                .or_else(|| signer.as_ref().and_then(|c| vp.key_problem(c.key_info())));
             match (weak, &scheme) {
                 (Some(w), _) => CheckResult::Failed(Reason::WeakAlgorithm { detail: w }),
                 (None, Err(_)) => skip(SkipReason::AlgorithmsUnusable),

@@ -651,6 +651,27 @@ impl DocumentProblem {
     }
 }
 
+/// Where a [`crate::ValidationPolicy`] came from, as named in the report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum PolicySource {
+    /// A profile shipped with kyso ([`crate::ValidationPolicy::builtin`]).
+    Builtin,
+    /// A file given by the caller ([`crate::ValidationPolicy::load`], [`crate::ValidationPolicy::from_toml`]).
+    File,
+}
+
+/// The policy a report was made under: `{"name": ..., "source": "builtin"|"file"}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct PolicyName {
+    /// The policy's `name`.
+    pub name: String,
+    /// Where it came from.
+    pub source: PolicySource,
+}
+
 /// What a SignerInfo is, structurally (ETSI EN 319 122-1 levels): `CMS` for a plain RFC 5652
 /// signature (no signed attributes, or no ESS signing-certificate(-v2) binding), `B-B` for a
 /// CAdES baseline signature. Says what was found, not whether it is valid.
@@ -823,7 +844,7 @@ pub struct Report {
     /// The validation policy the signatures were judged by, when the caller named it
     /// ([`Report::with_policy`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub policy: Option<crate::PolicyName>,
+    pub policy: Option<PolicyName>,
     /// Counts.
     pub summary: Summary,
     /// One entry per input, in input order.
@@ -854,7 +875,7 @@ impl Report {
     }
 
     /// Name the validation policy in the report.
-    pub fn with_policy(mut self, policy: crate::PolicyName) -> Self {
+    pub fn with_policy(mut self, policy: PolicyName) -> Self {
         self.policy = Some(policy);
         self
     }

@@ -5,35 +5,15 @@
 
 use std::path::Path;
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use crate::crypto::{DigestAlgorithm, KeyInfo};
 use crate::encoding::time::Timestamp;
+use crate::report::{PolicyName, PolicySource};
 use crate::revocation::crl::RevocationMode;
 
 const AGENCY_DEFAULT: &str = include_str!("../../policies/agency-default.toml");
 const LEGACY_ARCHIVE: &str = include_str!("../../policies/legacy-archive.toml");
-
-/// Where a [`ValidationPolicy`] came from, as named in the report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum PolicySource {
-    /// A profile shipped with kyso ([`ValidationPolicy::builtin`]).
-    Builtin,
-    /// A file given by the caller ([`ValidationPolicy::load`], [`ValidationPolicy::from_toml`]).
-    File,
-}
-
-/// The policy a report was made under: `{"name": ..., "source": "builtin"|"file"}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct PolicyName {
-    /// The policy's `name`.
-    pub name: String,
-    /// Where it came from.
-    pub source: PolicySource,
-}
 
 /// A digest algorithm the policy allows, optionally only until a date (ETSI TS 119 312 style:
 /// judged at the validation time).
