@@ -1753,3 +1753,90 @@ fn verify_finding_no_signature_file_is_exit_2() {
         }
     }
 }
+
+/// `--policy NAME|FILE` selects the validation policy, which the JSON report names; an
+/// unknown name is a usage error; `kyso chain --validation-policy` names it too.
+#[test]
+fn verify_policy_flag_names_the_policy_in_the_report() {
+    let d = tmpdir("policy-flag");
+    let custom = d.0.join("strict.toml");
+    let text = std::fs::read_to_string(root().join("crates/kyso/policies/agency-default.toml"))
+        .unwrap()
+        .replace("name = \"agency-default\"", "name = \"strict-ministry\"");
+    std::fs::write(&custom, text).unwrap();
+    for (policy, name, source) in [
+        ("legacy-archive", "legacy-archive", "builtin"),
+        (custom.to_str().unwrap(), "strict-ministry", "file"),
+    ] {
+        let args = [
+            "verify",
+            "--trust",
+            "../pki/trust.pem",
+            "--at",
+            AT,
+            "--json",
+            "--policy",
+            policy,
+            "cong-van.txt.p7s",
+        ];
+        let out = kyso(&samples(), &args);
+        report_schema::check_output(&args, &out);
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v["policy"]["name"], name);
+        assert_eq!(v["policy"]["source"], source);
+        let sig = &v["documents"][0]["signatures"][0];
+        assert_eq!(sig["level"], "B-B");
+        let alg = sig["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["check"] == "algorithm_policy")
+            .unwrap();
+        let want = if name == "legacy-archive" {
+            "skipped"
+        } else {
+            "passed"
+        };
+        assert_eq!(
+            alg["result"], want,
+            "a legacy profile never reports the algorithms passed"
+        );
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    }
+    let out = kyso(
+        &samples(),
+        &[
+            "verify",
+            "--trust",
+            "../pki/trust.pem",
+            "--policy",
+            "lax",
+            "cong-van.txt.p7s",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("no built-in validation policy is named 'lax'"),
+        "{}",
+        stderr(&out)
+    );
+    let out = kyso(
+        &root().join("testdata/pki"),
+        &[
+            "chain",
+            "--trust",
+            "trust.pem",
+            "--intermediates",
+            "chain-rsa.pem",
+            "--at",
+            AT,
+            "--format",
+            "json",
+            "--validation-policy",
+            "legacy-archive",
+            "signer-rsa.pem",
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["validation_policy"]["name"], "legacy-archive");
+}

@@ -114,11 +114,13 @@ pub use pkcs11::{
     TokenDescription, TokenKeyDescription,
 };
 pub use report::{
-    Check, CheckName, CheckResult, DocumentProblem, DocumentReport, Hint, Indication, Lang, Reason,
-    Report, SignatureReport, SkipReason, SubIndication, Summary, SCHEMA,
+    Check, CheckName, CheckResult, DocumentProblem, DocumentReport, Hint, Indication, Lang,
+    PolicyName, PolicySource, Reason, Report, SignatureLevel, SignatureReport, SkipReason,
+    SubIndication, Summary, SCHEMA,
 };
 pub use revocation::crl::{Crl, CrlProblem, RevocationMode, RevocationReason, RevocationStatus};
 pub use signer::{sign_detached, Signer, SignerBuilder, SigningWarning};
+pub use validation::policy::{DigestRule, PolicyError, ValidationPolicy};
 pub use verifier::{DangerousVerifierConfig, Verifier, VerifyContext};
 pub use x509::cert::{Certificate, CertificateSummary};
 pub use x509::name::{uid_label, UID_PREFIXES};

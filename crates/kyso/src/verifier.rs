@@ -19,8 +19,10 @@ use crate::error::Error;
 use crate::path::{self, ChainPolicy};
 use crate::report::{
     Check, CheckName, CheckResult, DocumentProblem, DocumentReport, Indication, Reason,
-    SignatureReport, SkipReason,
+    SignatureLevel, SignatureReport, SkipReason,
 };
+use crate::revocation::crl::RevocationMode;
+use crate::validation::policy::ValidationPolicy;
 use crate::validation::{
     check_signed_attributes, check_signer_usage, check_signing_certificate, signature_outcome,
 };
@@ -39,6 +41,13 @@ pub struct Verifier {
     anchors: Vec<Certificate>,
     intermediates: Vec<Certificate>,
     policy: ChainPolicy,
+    /// The signature validation policy (default agency-default).
+    validation: ValidationPolicy,
+    /// A revocation mode the caller set explicitly; it wins over the policy's.
+    revocation_override: Option<RevocationMode>,
+    /// [`DangerousVerifierConfig::allow_legacy_crypto`] was called: kept across
+    /// [`Verifier::with_policy`].
+    legacy_forced: bool,
     /// Certificates embedded in the documents, parsed once per run (shared by clones).
     certificates: crate::x509::cache::CertificateCache,
 }
@@ -69,10 +78,13 @@ impl VerifyContext {
 pub struct DangerousVerifierConfig<'a>(&'a mut Verifier);
 
 impl DangerousVerifierConfig<'_> {
-    /// Accept MD5/SHA-1 digests and RSA/DSA keys below 2048 bits and EC keys below 256 bits.
-    /// The algorithm-policy check is then reported as skipped, never as passed.
+    /// Accept MD5/SHA-1 digests and RSA/DSA keys below 2048 bits and EC keys below 256 bits:
+    /// the `legacy-archive` policy's algorithm settings on top of the selected policy
+    /// ([`ValidationPolicy::with_legacy_crypto`]). The algorithm-policy check is then
+    /// reported as skipped, never as passed.
     pub fn allow_legacy_crypto(self) {
-        self.0.policy.legacy_crypto = true;
+        self.0.legacy_forced = true;
+        self.0.apply_policy();
     }
 }
 
@@ -109,10 +121,38 @@ impl Verifier {
         self
     }
 
-    /// How revocation is checked (default [`crate::RevocationMode::Auto`]).
+    /// How revocation is checked (default: the policy's, [`crate::RevocationMode::Auto`] for
+    /// agency-default). Set here, it wins over the policy's.
     pub fn with_revocation_mode(mut self, mode: crate::revocation::crl::RevocationMode) -> Self {
-        self.policy.revocation = mode;
+        self.revocation_override = Some(mode);
+        self.apply_policy();
         self
+    }
+
+    /// Judge signatures by `policy` (default [`ValidationPolicy::agency_default`]): signed
+    /// attributes and the ESS binding required or not, digest algorithms (with end dates,
+    /// judged at the validation time), key sizes and curves, the signer's EKUs, the
+    /// revocation mode. Certificates of the path are judged by kyso's baseline (SHA-1/MD5
+    /// certificate signatures and small keys refused) unless the policy is marked legacy.
+    pub fn with_policy(mut self, policy: ValidationPolicy) -> Self {
+        self.validation = policy;
+        self.apply_policy();
+        self
+    }
+
+    /// The policy signatures are judged by.
+    pub fn policy(&self) -> &ValidationPolicy {
+        &self.validation
+    }
+
+    fn apply_policy(&mut self) {
+        if self.legacy_forced && !self.validation.legacy_crypto {
+            self.validation = self.validation.clone().with_legacy_crypto();
+        }
+        self.policy.legacy_crypto = self.validation.legacy_crypto;
+        self.policy.revocation = self
+            .revocation_override
+            .unwrap_or_else(|| self.validation.effective_revocation());
     }
 
     /// Options that make verification weaker.
@@ -385,9 +425,29 @@ impl Verifier {
         }
 
         // ESS signing-certificate(-v2): the signature binds the certificate (RFC 5035 §5.4).
+        // Its absence is a plain CMS signature (level CMS): the policy decides.
+        let vp = &self.validation;
+        let not_met = |rule: &str| {
+            CheckResult::Failed(Reason::PolicyNotMet {
+                policy: vp.name.clone(),
+                rule: rule.into(),
+            })
+        };
+        let has_ess = si.signed_attrs.as_ref().is_some_and(|a| {
+            !a.all(&oid::SIGNING_CERTIFICATE_V2).is_empty()
+                || !a.all(&oid::SIGNING_CERTIFICATE).is_empty()
+        });
+        let level = if has_ess {
+            SignatureLevel::BB
+        } else {
+            SignatureLevel::Cms
+        };
         let ess = match (&si.signed_attrs, &signer) {
+            (_, _) if !has_ess && vp.require_signing_certificate => {
+                not_met("require_signing_certificate")
+            }
             (None, _) => skip(SkipReason::NoSignedAttributes),
-            (Some(attrs), Some(cert)) => check_signing_certificate(attrs, cert),
+            (Some(attrs), Some(cert)) => check_signing_certificate(attrs, cert, vp, at),
             (Some(_), None) => skip(SkipReason::SignerCertificateNotFound),
         };
         push(CheckName::SigningCertificateReference, ess);
@@ -427,10 +487,27 @@ impl Verifier {
                     detail: "signed attributes are required when the content type is not id-data (RFC 5652 §5.3)".into(),
                 }),
             ),
-            None => push(
-                CheckName::SignedAttributes,
-                misplaced.map_or(skip(SkipReason::NoSignedAttributes), CheckResult::Failed),
-            ),
+            None => {
+                // Content that is itself a SignedAttributes SET makes this signature a
+                // signature over someone's signed attributes too (CMS EUF-CMA confusion):
+                // refused under every policy. Plain CMS is rare, so reading it again is cheap
+                // in practice; content too large to hold is not such a SET (those are small).
+                let confusable = content
+                    .raw()
+                    .is_ok_and(|raw| signed_data::looks_like_signed_attributes(&raw));
+                let result = if confusable {
+                    CheckResult::Failed(Reason::Malformed {
+                        detail: "the content is itself a DER SET of attributes with content-type and message-digest, and the signature has no signed attributes: it would also verify as a signature over those attributes (CMS EUF-CMA confusion, draft-vangeest-lamps-cms-euf-cma-signeddata)".into(),
+                    })
+                } else if let Some(m) = misplaced {
+                    CheckResult::Failed(m)
+                } else if vp.require_signed_attributes {
+                    not_met("require_signed_attributes")
+                } else {
+                    skip(SkipReason::NoSignedAttributes)
+                };
+                push(CheckName::SignedAttributes, result);
+            }
         }
 
         // Message digest (RFC 5652 §5.4) and the content digest for attribute-less signatures.
@@ -517,19 +594,19 @@ impl Verifier {
         push(CheckName::Signature, sig_result);
 
         // Algorithm policy (product contract; ETSI TS 119 312).
-        let policy = if self.policy.legacy_crypto {
-            skip(SkipReason::LegacyCryptoAllowed)
-        } else {
+        // Judged by the validation policy at the validation time; a legacy policy's verdict
+        // is at best skipped, never passed.
+        let policy = {
             let signature_hash = scheme.as_ref().ok().and_then(SignatureScheme::hash);
             let weak = digest
                 .into_iter()
                 .chain(signature_hash)
-                .find(|d| d.is_legacy())
-                .map(|d| format!("{d} digest"))
-                .or_else(|| signer.as_ref().and_then(|c| c.key_info().weakness()));
+                .find_map(|d| vp.digest_problem(d, at))
+                .or_else(|| signer.as_ref().and_then(|c| vp.key_problem(c.key_info())));
             match (weak, &scheme) {
                 (Some(w), _) => CheckResult::Failed(Reason::WeakAlgorithm { detail: w }),
                 (None, Err(_)) => skip(SkipReason::AlgorithmsUnusable),
+                (None, Ok(_)) if vp.legacy_crypto => skip(SkipReason::LegacyCryptoAllowed),
                 (None, Ok(_)) => CheckResult::Passed,
             }
         };
@@ -564,7 +641,7 @@ impl Verifier {
                 CheckName::SignerKeyUsage,
                 skip(SkipReason::SignerCertificateNotFound),
             ),
-            Some(cert) => push(CheckName::SignerKeyUsage, check_signer_usage(cert)),
+            Some(cert) => push(CheckName::SignerKeyUsage, check_signer_usage(cert, vp)),
         }
 
         push(
@@ -592,6 +669,7 @@ impl Verifier {
             signing_time,
             digest_algorithm: digest_name,
             signature_algorithm,
+            level,
             checks,
             chain: chain_summaries,
             messages: Vec::new(),

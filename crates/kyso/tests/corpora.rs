@@ -63,7 +63,9 @@ fn rfc9216_signed_examples_verify() {
         if signers.contains("Carlos") {
             anchors.push(lamps_ca("Ed25519"));
         }
-        let mut v = Verifier::new().with_trust_anchors(anchors.clone());
+        let mut v = Verifier::new()
+            .with_policy(common::plain_cms())
+            .with_trust_anchors(anchors.clone());
         if file.contains("NoCerts") {
             v = v.with_intermediates(
                 certs(&rfc9216("certs-and-keys/lamps-alice.crt"))
@@ -105,6 +107,7 @@ fn rfc9216_signed_examples_verify() {
             "RSA"
         };
         let r = Verifier::new()
+            .with_policy(common::plain_cms())
             .with_trust_anchors([lamps_ca(wrong)])
             .verify_bytes(&read(&rfc9216(file)), det, at());
         if !file.contains("AliceAndCarlos") {
@@ -127,7 +130,9 @@ fn rfc9216_signed_examples_verify() {
 
 #[test]
 fn rfc9216_no_certs_without_intermediates_is_not_passed() {
-    let v = Verifier::new().with_trust_anchors([lamps_ca("RSA"), lamps_ca("Ed25519")]);
+    let v = Verifier::new()
+        .with_policy(common::plain_cms())
+        .with_trust_anchors([lamps_ca("RSA"), lamps_ca("Ed25519")]);
     let r = v.verify_bytes(
         &read(&rfc9216("binary-files/signedByAliceAndCarlosNoCerts.p7m")),
         None,
@@ -152,11 +157,13 @@ fn rfc4134(p: &str) -> PathBuf {
 #[test]
 fn rfc4134_signed_examples() {
     let at2010 = Timestamp::parse_rfc3339("2010-01-01T00:00:00Z").unwrap();
-    let mut v = Verifier::new().with_trust_anchors(
-        certs(&rfc4134("CarlRSASelf.cer"))
-            .into_iter()
-            .chain(certs(&rfc4134("CarlDSSSelf.cer"))),
-    );
+    let mut v = Verifier::new()
+        .with_policy(common::plain_cms())
+        .with_trust_anchors(
+            certs(&rfc4134("CarlRSASelf.cer"))
+                .into_iter()
+                .chain(certs(&rfc4134("CarlDSSSelf.cer"))),
+        );
     v.dangerous().allow_legacy_crypto();
     let ex_content = read(&rfc4134("ExContent.bin"));
     let mut passed = Vec::new();
@@ -293,7 +300,9 @@ fn openssl_invalid_attribute_cms_fail() {
             continue;
         }
         seen += 1;
-        let v = Verifier::new().with_trust_anchors(certs(&ossl(trust)));
+        let v = Verifier::new()
+            .with_policy(common::plain_cms())
+            .with_trust_anchors(certs(&ossl(trust)));
         let r = v.verify_file(&ossl(file), None, at()).unwrap();
         assert_eq!(
             r.indication,
@@ -327,7 +336,9 @@ fn openssl_invalid_attribute_cms_fail() {
 #[test]
 fn openssl_pkcs7_md4_is_handled() {
     let f = ossl("80-test_cms_data/pkcs7-md4.pem");
-    let v = Verifier::new().with_trust_anchors(certs(&ossl("smime-certs/smroot.pem")));
+    let v = Verifier::new()
+        .with_policy(common::plain_cms())
+        .with_trust_anchors(certs(&ossl("smime-certs/smroot.pem")));
     let r = std::panic::catch_unwind(|| v.verify_file(&f, None, at()))
         .expect("no panic")
         .unwrap();
@@ -346,7 +357,7 @@ fn openssl_pkcs7_md4_is_handled() {
 #[test]
 fn dss_cades_samples() {
     let base = ext().join("dss-cades");
-    let v = Verifier::new();
+    let v = Verifier::new().with_policy(common::plain_cms());
     let mut counts = [0usize; 3];
     for row in tsv("dss-cades") {
         let (file, detached, expected) = (&row[0], &row[1], &row[2]);
@@ -419,7 +430,9 @@ fn no_panics(corpus: &str) -> usize {
     let mut files = Vec::new();
     walk(&ext().join(corpus), &mut files);
     files.sort();
-    let v = Verifier::new().with_trust_anchors(certs(&pki("trust.pem")));
+    let v = Verifier::new()
+        .with_policy(common::plain_cms())
+        .with_trust_anchors(certs(&pki("trust.pem")));
     let mut panics = Vec::new();
     for f in &files {
         let data = read(f);

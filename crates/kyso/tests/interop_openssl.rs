@@ -18,7 +18,9 @@ fn trust() -> Vec<Certificate> {
 }
 
 fn verifier() -> Verifier {
-    Verifier::new().with_trust_anchors(trust())
+    Verifier::new()
+        .with_policy(common::plain_cms())
+        .with_trust_anchors(trust())
 }
 
 fn rsa_key() -> SigningKey {
@@ -632,7 +634,34 @@ fn kyso_verifies_openssl_noattr() {
         &["-noattr"],
         true,
     );
+    // Under the default policy (agency-default) plain CMS is not TOTAL-PASSED: the policy
+    // requires signed attributes and the ESS binding (EN 319 102-1 §5.2.8), level CMS.
+    let r = Verifier::new()
+        .with_trust_anchors(trust())
+        .verify_file(&s.sig, Some(&s.content), at())
+        .unwrap();
+    assert_eq!(r.indication, Indication::Indeterminate, "{}", brief(&r));
+    assert_eq!(
+        r.sub_indication,
+        Some(kyso::SubIndication::SigConstraintsFailure)
+    );
+    assert_eq!(r.signatures[0].level, kyso::SignatureLevel::Cms);
+    let failed: Vec<_> = r.signatures[0]
+        .failures()
+        .map(|(c, x)| (c, x.code()))
+        .collect();
+    assert!(
+        failed.contains(&(kyso::CheckName::SignedAttributes, "policy_not_met")),
+        "{failed:?}"
+    );
+    // Under a policy that allows plain CMS (and under legacy-archive) it passes.
     assert_passes(&s);
+    let r = Verifier::new()
+        .with_policy(kyso::ValidationPolicy::legacy_archive())
+        .with_trust_anchors(trust())
+        .verify_file(&s.sig, Some(&s.content), at())
+        .unwrap();
+    assert_eq!(r.indication, Indication::TotalPassed, "{}", brief(&r));
     let s = openssl_sign(
         "o-noattr-ec",
         "signer-ec.pem",

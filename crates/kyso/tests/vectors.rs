@@ -121,6 +121,10 @@ struct Ver {
     /// Give the intermediates to the verifier.
     intermediates: bool,
     legacy_crypto: bool,
+    /// A built-in validation policy by name; absent: agency-default without the ESS
+    /// requirement, since the vectors are made with `openssl cms -sign` (no ESS attribute)
+    /// and test other checks.
+    policy: Option<String>,
     /// `auto`, `required`, `off`.
     revocation: Option<String>,
     at: Option<String>,
@@ -132,6 +136,7 @@ impl Default for Ver {
             anchor: "root".into(),
             intermediates: false,
             legacy_crypto: false,
+            policy: None,
             revocation: None,
             at: None,
         }
@@ -319,7 +324,17 @@ fn run(v: &Vector) -> Outcome {
         "none" => Vec::new(),
         other => panic!("anchor {other}"),
     };
-    let mut verifier = Verifier::new().with_trust_anchors(anchors);
+    let policy = match &v.verifier.policy {
+        Some(name) => kyso::ValidationPolicy::builtin(name).expect("a built-in policy"),
+        None => {
+            let mut p = kyso::ValidationPolicy::agency_default();
+            p.require_signing_certificate = false;
+            p
+        }
+    };
+    let mut verifier = Verifier::new()
+        .with_policy(policy)
+        .with_trust_anchors(anchors);
     if v.verifier.intermediates {
         verifier = verifier.with_intermediates(cas.iter().map(kyso_cert));
     }

@@ -35,6 +35,10 @@ pub struct Args {
     /// emailProtection, timeStamping, OCSPSigning, documentSigning; repeatable.
     #[arg(long = "eku", value_name = "OID|NAME", value_parser = parse_eku)]
     ekus: Vec<String>,
+    /// Validation policy (built-in name or TOML file; --policy here is the RFC 5280 policy
+    /// set): its revocation mode applies unless --revocation names another than auto.
+    #[arg(long, value_name = "FILE|NAME", default_value = "agency-default")]
+    validation_policy: String,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
@@ -107,6 +111,13 @@ pub fn run(a: Args) -> Result<u8> {
             bail!("--policy {p}: not a dotted OID such as 2.16.704.1.1.1");
         }
     }
+    let vpolicy = kyso::ValidationPolicy::by_name_or_file(&a.validation_policy)
+        .with_context(|| format!("--validation-policy {}", a.validation_policy))?;
+    let revocation = if a.certs.revocation == output::RevocationArg::Auto {
+        vpolicy.effective_revocation()
+    } else {
+        a.certs.revocation.into()
+    };
     let mut pool = intermediates;
     let data =
         std::fs::read(&a.cert).with_context(|| format!("cannot read {}", a.cert.display()))?;
@@ -121,7 +132,7 @@ pub fn run(a: Args) -> Result<u8> {
         .inhibit_policy_mapping(a.inhibit_policy_mapping)
         .inhibit_any_policy(a.inhibit_any_policy)
         .crls(crls)
-        .revocation(a.certs.revocation.into());
+        .revocation(revocation);
     for p in &a.policies {
         opts = opts.policy(p.clone());
     }
@@ -152,6 +163,7 @@ pub fn run(a: Args) -> Result<u8> {
             let doc = serde_json::json!({
                 "schema": "kyso.chain/v1",
                 "validation_time": at,
+                "validation_policy": vpolicy.id(),
                 "valid": outcome.is_valid(),
                 "error": outcome.error,
                 "message": outcome.error.as_ref().map(|e| e.message(Lang::En)),

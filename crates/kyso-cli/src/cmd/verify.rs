@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Result};
+use anyhow::{bail, Context, Result};
 use clap::Args as ClapArgs;
 use kyso::{CheckResult, DocumentReport, Indication, Lang, Summary};
 
@@ -63,9 +63,14 @@ pub struct Args {
     /// Language of the text report (default from the locale).
     #[arg(long, value_enum)]
     lang: Option<LangArg>,
-    /// INSECURE: accept MD5/SHA-1 and RSA < 2048 / EC < 256 bits (reported as skipped).
+    /// INSECURE: accept MD5/SHA-1 and RSA < 2048 / EC < 256 bits (reported as skipped):
+    /// the legacy-archive policy's algorithm settings on top of --policy.
     #[arg(long)]
     insecure_legacy_crypto: bool,
+    /// Validation policy: a built-in name (agency-default, legacy-archive) or a TOML file
+    /// (README "Validation policies"). Default agency-default.
+    #[arg(long, value_name = "FILE|NAME", default_value = "agency-default")]
+    policy: String,
     /// Signature files (.p7s, .p7m, .sig) or directories searched recursively for them (a
     /// .sig found there that is not CMS, e.g. OpenPGP, is skipped with a note).
     #[arg(value_name = "SIG", required = true)]
@@ -92,11 +97,18 @@ pub fn run(a: Args) -> Result<u8> {
             files.len()
         );
     }
+    let policy = kyso::ValidationPolicy::by_name_or_file(&a.policy)
+        .with_context(|| format!("--policy {}", a.policy))?;
+    let policy_name = policy.id();
     let mut verifier = kyso::Verifier::new()
+        .with_policy(policy)
         .with_trust_anchors(anchors.clone())
         .with_intermediates(intermediates)
-        .with_crls(a.certs.load_crls()?)
-        .with_revocation_mode(a.certs.revocation.into());
+        .with_crls(a.certs.load_crls()?);
+    // The policy's revocation mode, unless --revocation asks for another than auto.
+    if a.certs.revocation != output::RevocationArg::Auto {
+        verifier = verifier.with_revocation_mode(a.certs.revocation.into());
+    }
     if a.insecure_legacy_crypto {
         verifier.dangerous().allow_legacy_crypto();
     }
@@ -108,7 +120,7 @@ pub fn run(a: Args) -> Result<u8> {
     // A progress line on a terminal, for text output only (never in JSON/JUnit or a pipe).
     let show_progress =
         format == VerifyFormat::Text && files.len() > 1 && std::io::stderr().is_terminal();
-    let mut out = Emitter::new(format, a.schema, lang, at);
+    let mut out = Emitter::new(format, a.schema, lang, at, &policy_name);
     let mut summary = Summary::default();
     let mut worst = None;
     let mut unreadable = 0usize;
@@ -227,7 +239,13 @@ struct Emitter {
 }
 
 impl Emitter {
-    fn new(format: VerifyFormat, schema: SchemaArg, lang: Lang, at: kyso::Timestamp) -> Self {
+    fn new(
+        format: VerifyFormat,
+        schema: SchemaArg,
+        lang: Lang,
+        at: kyso::Timestamp,
+        policy: &kyso::PolicyName,
+    ) -> Self {
         let mut out = output::Stdout::new();
         if format == VerifyFormat::Json {
             // The fields of kyso::Report, streamed: each document is serialized by serde as
@@ -237,8 +255,16 @@ impl Emitter {
                 SchemaArg::V1 => schema_v1::SCHEMA_V1,
                 SchemaArg::V2 => kyso::SCHEMA,
             };
+            // v2 names the validation policy; v1 stays exactly as it was.
+            let policy = match schema {
+                SchemaArg::V1 => String::new(),
+                SchemaArg::V2 => format!(
+                    "\n  \"policy\": {},",
+                    serde_json::to_string(policy).unwrap_or_default()
+                ),
+            };
             let head = format!(
-                "{{\n  \"schema\": \"{name}\",\n  \"validation_time\": \"{at}\",\n  \"documents\": [",
+                "{{\n  \"schema\": \"{name}\",\n  \"validation_time\": \"{at}\",{policy}\n  \"documents\": [",
             );
             out.write(head.as_bytes());
         }

@@ -122,6 +122,24 @@ impl<'a> Attributes<'a> {
     }
 }
 
+/// True when `content` is a DER SET OF Attribute holding content-type and message-digest:
+/// what a signature over signed attributes covers. A signature without signed attributes
+/// over such content is also a valid signature over someone's signed attributes, so it
+/// could be replayed as that (the CMS EUF-CMA confusion,
+/// draft-vangeest-lamps-cms-euf-cma-signeddata), and is refused.
+pub(crate) fn looks_like_signed_attributes(content: &[u8]) -> bool {
+    if content.first() != Some(&tag::SET) {
+        return false;
+    }
+    let Ok(t) = Tlv::parse_exact(content, "SignedAttributes") else {
+        return false;
+    };
+    let Ok(attrs) = Attributes::parse(t) else {
+        return false;
+    };
+    !attrs.all(&oid::CONTENT_TYPE).is_empty() && !attrs.all(&oid::MESSAGE_DIGEST).is_empty()
+}
+
 /// Parse a ContentInfo (DER) that must hold a SignedData.
 pub(crate) fn parse(der: &[u8]) -> Result<SignedData<'_>, String> {
     parse_inner(der).map_err(|e| e.what)

@@ -274,6 +274,14 @@ pub enum Reason {
         /// The purposes listed.
         ext_key_usage: Vec<String>,
     },
+    /// The signature does not meet a constraint of the validation policy (ETSI EN 319 102-1
+    /// §5.2.8, signature acceptance validation): INDETERMINATE/SIG_CONSTRAINTS_FAILURE.
+    PolicyNotMet {
+        /// The policy's name.
+        policy: String,
+        /// The policy setting (`require_signed_attributes`, `require_signing_certificate`).
+        rule: String,
+    },
     /// The certificate chain is not valid (serialized as the chain error itself: its code is
     /// one of [`ChainError::code`]).
     #[serde(untagged)]
@@ -298,6 +306,7 @@ impl Reason {
                 SubIndication::NoSigningCertificateFound
             }
             ContentMissing { .. } => SubIndication::SignedDataNotFound,
+            PolicyNotMet { .. } => SubIndication::SigConstraintsFailure,
             Chain(e) => e.sub_indication(),
             KeyUsageNotAllowed { .. } | ExtendedKeyUsageNotAllowed { .. } => {
                 SubIndication::ChainConstraintsFailure
@@ -320,6 +329,7 @@ impl Reason {
             SignerCertificateNotFound { .. } => "signer_certificate_not_found",
             SigningCertificateMismatch { .. } => "signing_certificate_mismatch",
             ContentMissing { .. } => "content_missing",
+            PolicyNotMet { .. } => "policy_not_met",
             Chain(e) => e.code(),
             KeyUsageNotAllowed { .. } => "key_usage_not_allowed",
             ExtendedKeyUsageNotAllowed { .. } => "extended_key_usage_not_allowed",
@@ -645,6 +655,41 @@ impl DocumentProblem {
     }
 }
 
+/// Where a [`crate::ValidationPolicy`] came from, as named in the report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum PolicySource {
+    /// A profile shipped with kyso ([`crate::ValidationPolicy::builtin`]).
+    Builtin,
+    /// A file given by the caller ([`crate::ValidationPolicy::load`], [`crate::ValidationPolicy::from_toml`]).
+    File,
+}
+
+/// The policy a report was made under: `{"name": ..., "source": "builtin"|"file"}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct PolicyName {
+    /// The policy's `name`.
+    pub name: String,
+    /// Where it came from.
+    pub source: PolicySource,
+}
+
+/// What a SignerInfo is, structurally (ETSI EN 319 122-1 levels): `CMS` for a plain RFC 5652
+/// signature (no signed attributes, or no ESS signing-certificate(-v2) binding), `B-B` for a
+/// CAdES baseline signature. Says what was found, not whether it is valid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum SignatureLevel {
+    /// Plain CMS: no signed attributes, or no signing-certificate(-v2) attribute.
+    #[serde(rename = "CMS")]
+    Cms,
+    /// CAdES B-B: signed content-type, message-digest and signing-certificate(-v2).
+    #[serde(rename = "B-B")]
+    BB,
+}
+
 /// The report for one SignerInfo.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -663,6 +708,8 @@ pub struct SignatureReport {
     pub digest_algorithm: String,
     /// Signature algorithm name.
     pub signature_algorithm: String,
+    /// `CMS` or `B-B`.
+    pub level: SignatureLevel,
     /// Every check, in order.
     pub checks: Vec<Check>,
     /// The certificate path, signer first, trust anchor last (as far as it was built).
@@ -798,6 +845,10 @@ pub struct Report {
     pub schema: String,
     /// The time the signatures were validated at.
     pub validation_time: Timestamp,
+    /// The validation policy the signatures were judged by, when the caller named it
+    /// ([`Report::with_policy`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<PolicyName>,
     /// Counts.
     pub summary: Summary,
     /// One entry per input, in input order.
@@ -821,9 +872,16 @@ impl Report {
         Report {
             schema: SCHEMA.to_string(),
             validation_time,
+            policy: None,
             summary,
             documents,
         }
+    }
+
+    /// Name the validation policy in the report.
+    pub fn with_policy(mut self, policy: PolicyName) -> Self {
+        self.policy = Some(policy);
+        self
     }
 
     /// The JSON document.

@@ -1,6 +1,8 @@
 //! Validation layer (ETSI EN 319 102-1): the checks of one SignerInfo, mapped to
 //! indications and sub-indications.
 
+pub(crate) mod policy;
+
 use crate::cms::signed_data::Attributes;
 use crate::crypto::{self, DigestAlgorithm, SignatureScheme};
 use crate::encoding::asn1::{tag, Tlv};
@@ -10,6 +12,8 @@ use crate::path::{ChainOutcome, ChainPolicy};
 use crate::report::{CheckResult, Reason, SkipReason};
 use crate::revocation::crl::{RevocationMode, RevocationStatus};
 use crate::x509::cert::{ku, Certificate};
+
+use policy::ValidationPolicy;
 
 /// The verifier's `certificate_chain` and `revocation` checks from one outcome. The revocation
 /// check passes only when every certificate below the anchor has a good status from a valid
@@ -124,26 +128,74 @@ pub(crate) fn check_signed_attributes<'a>(
     Ok((md.value, signing_time))
 }
 
-/// ESS signing-certificate-v2 (RFC 5035 §3) or v1 (RFC 2634 §5.4): the first ESSCertID must
-/// identify the signer certificate by hash (and issuer/serial when present).
-pub(crate) fn check_signing_certificate(attrs: &Attributes<'_>, cert: &Certificate) -> CheckResult {
-    let (value, v2) = if let Some(a) = attrs.all(&oid::SIGNING_CERTIFICATE_V2).first() {
-        (a.values.first().copied(), true)
-    } else if let Some(a) = attrs.all(&oid::SIGNING_CERTIFICATE).first() {
-        (a.values.first().copied(), false)
-    } else {
+/// ESS signing-certificate-v2 (RFC 5035 §3) and v1 (RFC 2634 §5.4): the first ESSCertID of
+/// each attribute present must identify the signer certificate by hash (and issuer/serial
+/// when present). RFC 5035 §5.4: when both are present, both are checked. The v2
+/// hashAlgorithm is judged by the policy's digest list at the validation time; v1's hash is
+/// SHA-1 by definition (RFC 2634) and identifies, it does not sign, so it is not.
+/// Without either attribute the check is skipped, and the caller applies the policy.
+pub(crate) fn check_signing_certificate(
+    attrs: &Attributes<'_>,
+    cert: &Certificate,
+    policy: &ValidationPolicy,
+    at: Timestamp,
+) -> CheckResult {
+    let present: Vec<(Option<Tlv<'_>>, bool)> = [
+        (&oid::SIGNING_CERTIFICATE_V2, true),
+        (&oid::SIGNING_CERTIFICATE, false),
+    ]
+    .into_iter()
+    .filter_map(|(o, v2)| {
+        attrs
+            .all(o)
+            .first()
+            .map(|a| (a.values.first().copied(), v2))
+    })
+    .collect();
+    if present.is_empty() {
         return CheckResult::Skipped(SkipReason::NoSigningCertificateAttribute);
+    }
+    for (value, v2) in present {
+        let result = check_one_signing_certificate(value, v2, cert, policy, at);
+        if result != CheckResult::Passed {
+            return result;
+        }
+    }
+    CheckResult::Passed
+}
+
+fn check_one_signing_certificate(
+    value: Option<Tlv<'_>>,
+    v2: bool,
+    cert: &Certificate,
+    policy: &ValidationPolicy,
+    at: Timestamp,
+) -> CheckResult {
+    let name = if v2 {
+        "signing-certificate-v2"
+    } else {
+        "signing-certificate"
     };
-    let mismatch =
-        |detail: String| CheckResult::Failed(Reason::SigningCertificateMismatch { detail });
+    let mismatch = |detail: String| {
+        CheckResult::Failed(Reason::SigningCertificateMismatch {
+            detail: format!("{name}: {detail}"),
+        })
+    };
     let Some(value) = value else {
         return mismatch("the attribute has no value".into());
     };
     match parse_first_ess_cert_id(value, v2) {
         Err(e) => CheckResult::Failed(Reason::Malformed {
-            detail: format!("signing-certificate attribute: {e}"),
+            detail: format!("{name} attribute: {e}"),
         }),
         Ok((alg, hash, issuer_serial)) => {
+            if v2 {
+                if let Some(problem) = policy.digest_problem(alg, at) {
+                    return CheckResult::Failed(Reason::WeakAlgorithm {
+                        detail: format!("{name} certificate hash: {problem}"),
+                    });
+                }
+            }
             if alg.digest(cert.der()) != hash {
                 return mismatch(format!(
                     "the {alg} hash of the signer certificate differs from the one signed"
@@ -168,6 +220,9 @@ pub(crate) fn check_signing_certificate(attrs: &Attributes<'_>, cert: &Certifica
 
 type EssCertId<'a> = (DigestAlgorithm, &'a [u8], Option<(Vec<&'a [u8]>, &'a [u8])>);
 
+/// SigningCertificate(V2) ::= SEQUENCE { certs SEQUENCE OF ESSCertID(v2),
+/// policies SEQUENCE OF PolicyInformation OPTIONAL } (RFC 5035 §3, RFC 2634 §5.4). Every
+/// level must be consumed exactly: trailing bytes are malformed, not ignored.
 fn parse_first_ess_cert_id(
     value: Tlv<'_>,
     v2: bool,
@@ -175,6 +230,12 @@ fn parse_first_ess_cert_id(
     let mut r = value.expect(tag::SEQUENCE, "SigningCertificate")?.reader();
     let mut certs = r.expect(tag::SEQUENCE, "certs")?.reader();
     let mut id = certs.expect(tag::SEQUENCE, "ESSCertID")?.reader();
+    // The other ESSCertIDs name certificates of the path; only their framing is checked.
+    while !certs.is_empty() {
+        certs.expect(tag::SEQUENCE, "ESSCertID")?;
+    }
+    r.optional(tag::SEQUENCE)?;
+    r.finish("SigningCertificate")?;
     let mut alg = if v2 {
         DigestAlgorithm::Sha256
     } else {
@@ -202,20 +263,27 @@ fn parse_first_ess_cert_id(
                 }
             }
             let serial = ir.expect(tag::INTEGER, "serialNumber")?.value;
+            ir.finish("IssuerSerial")?;
             Some((dirs, serial))
         }
     };
+    id.finish("ESSCertID")?;
     Ok((alg, hash, issuer_serial))
 }
 
 /// keyUsage must allow digitalSignature or nonRepudiation; an extendedKeyUsage, if present,
-/// must allow document signing, email protection or any purpose (product contract).
-pub(crate) fn check_signer_usage(cert: &Certificate) -> CheckResult {
-    signing_usage_problem(cert).map_or(CheckResult::Passed, CheckResult::Failed)
+/// must list one of the policy's `signer_ekus` (product contract).
+pub(crate) fn check_signer_usage(cert: &Certificate, policy: &ValidationPolicy) -> CheckResult {
+    usage_problem(cert, Some(&policy.signer_ekus)).map_or(CheckResult::Passed, CheckResult::Failed)
 }
 
-/// Why `cert` may not sign documents, if it may not (shared by signing and verification).
+/// Why `cert` may not sign documents under the default policy, if it may not (signing uses
+/// this; verification uses the selected policy's EKU list).
 pub(crate) fn signing_usage_problem(cert: &Certificate) -> Option<Reason> {
+    usage_problem(cert, None)
+}
+
+fn usage_problem(cert: &Certificate, ekus: Option<&[String]>) -> Option<Reason> {
     if let Some(bits) = cert.key_usage_bits() {
         if bits & (ku::DIGITAL_SIGNATURE | ku::NON_REPUDIATION) == 0 {
             return Some(Reason::KeyUsageNotAllowed {
@@ -240,7 +308,8 @@ pub(crate) fn signing_usage_problem(cert: &Certificate) -> Option<Reason> {
             ]
             .map(|a| a.to_string())
         });
-        if !eku.iter().any(|e| ALLOWED.iter().any(|a| a == e)) {
+        let allowed: &[String] = ekus.unwrap_or(&ALLOWED[..]);
+        if !eku.iter().any(|e| allowed.iter().any(|a| a == e)) {
             return Some(Reason::ExtendedKeyUsageNotAllowed {
                 ext_key_usage: eku.to_vec(),
             });

@@ -244,3 +244,24 @@ pub fn signer_infos(der: &[u8]) -> Vec<(Vec<u8>, Vec<u8>)> {
         })
         .collect()
 }
+
+/// agency-default without the ESS signing-certificate(-v2) requirement: for suites whose
+/// signatures come from `openssl cms -sign` or third-party corpora (no ESS attribute) and
+/// test other checks (chain, usage, integrity). The ESS rule itself is tested in
+/// tests/signature_policy.rs under the real default.
+#[allow(dead_code)]
+pub fn ess_optional() -> kyso::ValidationPolicy {
+    let mut p = kyso::ValidationPolicy::agency_default();
+    p.require_signing_certificate = false;
+    p
+}
+
+/// agency-default allowing plain CMS (no signed attributes, no ESS): for interop with
+/// `openssl cms -sign` and third-party corpora, which test parsing and cryptography. The
+/// EUF-CMA confusion check still applies under it.
+#[allow(dead_code)]
+pub fn plain_cms() -> kyso::ValidationPolicy {
+    let mut p = ess_optional();
+    p.require_signed_attributes = false;
+    p
+}

@@ -24,6 +24,14 @@ pub(super) fn reason(r: &Reason) -> String {
             format!("the {algorithm} signature value does not verify with the signer's public key")
         }
         UnsupportedAlgorithm { detail } => format!("unsupported algorithm: {detail}"),
+        PolicyNotMet { policy, rule } => format!(
+            "the signature does not meet the validation policy {policy}: {}",
+            match rule.as_str() {
+                "require_signed_attributes" => "it has no signed attributes (plain CMS), which the policy requires",
+                "require_signing_certificate" => "it has no ESS signing-certificate(-v2) attribute binding the signer certificate, which the policy requires",
+                other => other,
+            }
+        ),
         WeakAlgorithm { detail } => format!("algorithm or key too weak: {detail}"),
         SignerCertificateNotFound { signer_id } => {
             format!("the signer's certificate ({signer_id}) is not in the signature")

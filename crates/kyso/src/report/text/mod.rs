@@ -197,6 +197,10 @@ mod tests {
             },
             Reason::UnsupportedAlgorithm { detail: s("1.2.3") },
             Reason::WeakAlgorithm { detail: s("sha1") },
+            Reason::PolicyNotMet {
+                policy: s("agency-default"),
+                rule: s("require_signed_attributes"),
+            },
             Reason::SignerCertificateNotFound {
                 signer_id: s("serial 01"),
             },

@@ -24,6 +24,14 @@ pub(super) fn reason(r: &Reason) -> String {
             format!("giá trị chữ ký {algorithm} không khớp với khóa công khai của người ký")
         }
         UnsupportedAlgorithm { detail } => format!("thuật toán không được hỗ trợ: {detail}"),
+        PolicyNotMet { policy, rule } => format!(
+            "chữ ký không đáp ứng chính sách xác thực {policy}: {}",
+            match rule.as_str() {
+                "require_signed_attributes" => "không có thuộc tính được ký (CMS thuần), chính sách yêu cầu phải có",
+                "require_signing_certificate" => "không có thuộc tính ESS signing-certificate(-v2) gắn chứng thư ký, chính sách yêu cầu phải có",
+                other => other,
+            }
+        ),
         WeakAlgorithm { detail } => format!("thuật toán hoặc khóa quá yếu: {detail}"),
         SignerCertificateNotFound { signer_id } => {
             format!("không tìm thấy chứng thư số của người ký ({signer_id}) trong chữ ký")
