@@ -1,10 +1,10 @@
 //! Many inputs verified or signed in parallel, with results delivered in input order.
 //!
-//! [`Batch::run`](crate::batch::Batch::run) is the engine the `kyso` command line uses for `kyso verify DIR` and
+//! [`Batch::run`] is the engine the `kyso` command line uses for `kyso verify DIR` and
 //! `kyso sign FILE...`, and what a program that links the crate uses instead of writing its
 //! own thread pool:
 //!
-//! * **Worker threads** ([`Batch::workers`](crate::batch::Batch::workers), default: the available parallelism) each own a
+//! * **Worker threads** ([`Batch::workers`], default: the available parallelism) each own a
 //!   context made once by the caller's `init` closure, for example a [`VerifyContext`] whose
 //!   buffers and digest contexts are reused from one file to the next.
 //! * **Chunked work claims**: a worker claims the next few inputs with one atomic increment,
@@ -12,13 +12,13 @@
 //! * **Rendering on the workers**: the `job` closure returns whatever the caller wants to keep
 //!   of an input, typically the report already rendered to bytes. The calling thread only
 //!   receives those results, in input order, and writes them out.
-//! * **Bounded memory**: at most [`Batch::window`](crate::batch::Batch::window) inputs past the oldest undelivered one are in
+//! * **Bounded memory**: at most [`Batch::window`] inputs past the oldest undelivered one are in
 //!   flight or waiting in the engine (plus those being handed to `deliver`), however many
 //!   inputs there are. A slow input holds the others back instead of letting finished results
 //!   pile up.
-//! * **Cancellation**: a [`CancelToken`](crate::batch::CancelToken) (for example set from a Ctrl-C handler) makes the
+//! * **Cancellation**: a [`CancelToken`] (for example set from a Ctrl-C handler) makes the
 //!   workers stop claiming inputs. Inputs already being processed finish; everything that
-//!   finished is delivered, in order, and [`BatchOutcome`](crate::batch::BatchOutcome) says how many were not done.
+//!   finished is delivered, in order, and [`BatchOutcome`] says how many were not done.
 //!
 //! ```
 //! use kyso::batch::{Batch, CancelToken};
@@ -45,7 +45,7 @@
 //! assert_eq!(delivered[7].output, "7: 14\n");
 //! ```
 //!
-//! For signature files there is [`verify_files`](crate::batch::verify_files), which runs a [`crate::Verifier`] with one
+//! For signature files there is [`verify_files`], which runs a [`crate::Verifier`] with one
 //! [`VerifyContext`] per worker.
 
 use std::collections::VecDeque;
@@ -110,7 +110,7 @@ impl CancelToken {
 #[derive(Debug)]
 #[non_exhaustive]
 pub struct Done<R> {
-    /// The input's index in the slice given to [`Batch::run`](crate::batch::Batch::run).
+    /// The input's index in the slice given to [`Batch::run`].
     pub index: usize,
     /// What the job returned for it.
     pub output: R,
@@ -164,7 +164,7 @@ impl Batch {
         self
     }
 
-    /// Use this token to cancel the batch (see [`CancelToken`](crate::batch::CancelToken)).
+    /// Use this token to cancel the batch (see [`CancelToken`]).
     pub fn cancel_token(mut self, token: CancelToken) -> Self {
         self.cancel = token;
         self
