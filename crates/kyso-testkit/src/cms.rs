@@ -70,6 +70,11 @@ pub struct SignerSpec {
     pub corrupt_signature: bool,
     /// Put this digest in messageDigest instead of the content's.
     pub message_digest_override: Option<Vec<u8>>,
+    /// Replace the signingCertificateV2 attribute value (a whole `SigningCertificateV2` DER)
+    /// by these bytes; with `ess` only.
+    pub ess_v2_value: Option<Vec<u8>>,
+    /// More signed attributes, each a whole `Attribute` DER (e.g. a signingCertificate v1).
+    pub extra_signed_attrs: Vec<Vec<u8>>,
 }
 
 impl SignerSpec {
@@ -88,6 +93,8 @@ impl SignerSpec {
             signing_time: der::parse_rfc3339("2026-05-31T08:00:00Z"),
             corrupt_signature: false,
             message_digest_override: None,
+            ess_v2_value: None,
+            extra_signed_attrs: Vec::new(),
         }
     }
     /// Digest.
@@ -172,11 +179,13 @@ fn signer_info(s: &SignerSpec, content: &[u8]) -> Vec<u8> {
             // being the default hashAlgorithm (RFC 5035 §3).
             let cert_hash = openssl::sha::sha256(&s.signer.cert_der());
             let id = der::seq(&[der::octets(&cert_hash)]);
-            attrs.push(attr(
-                "1.2.840.113549.1.9.16.2.47",
-                der::seq(&[der::seq(&[id])]),
-            ));
+            let value = s
+                .ess_v2_value
+                .clone()
+                .unwrap_or_else(|| der::seq(&[der::seq(&[id])]));
+            attrs.push(attr("1.2.840.113549.1.9.16.2.47", value));
         }
+        attrs.extend(s.extra_signed_attrs.iter().cloned());
         let set = der::set_of(&attrs);
         let implicit = {
             let mut v = set.clone();

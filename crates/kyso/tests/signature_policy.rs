@@ -176,3 +176,82 @@ fn insecure_legacy_crypto_keeps_the_signature_constraints_and_skips_the_algorith
         "only the crypto settings change"
     );
 }
+
+/// ESS (RFC 5035 §5.4): every signing-certificate attribute present is checked, its hash
+/// algorithm is judged by the policy, and trailing bytes are malformed. Each case differs from
+/// the passing baseline in that one attribute only.
+#[test]
+fn every_ess_attribute_is_checked_and_judged() {
+    use kyso_testkit::der;
+    let pki = Pki::new();
+    let leaf = pki.leaf(CertSpec::ee("Nguyễn Văn A"));
+    let other = pki.leaf(CertSpec::ee("Trần Thị B"));
+    let ess_v2 = |hash_alg: Option<Vec<u8>>, cert_hash: Vec<u8>, trailing: bool| {
+        let mut id = Vec::new();
+        if let Some(a) = hash_alg {
+            id.push(a);
+        }
+        id.push(der::octets(&cert_hash));
+        let mut outer = vec![der::seq(&[der::seq(&id)])];
+        if trailing {
+            outer.push(der::null());
+        }
+        der::seq(&outer)
+    };
+    let run = |s: SignerSpec| {
+        let sig = sign(b"doc", &spec(&pki, s, false));
+        verify(&pki, None, &sig, Some(b"doc"))
+    };
+    let sha256_of = |i: &kyso_testkit::Issued| openssl::sha::sha256(&i.cert_der()).to_vec();
+    let sha1_of = |i: &kyso_testkit::Issued| openssl::sha::sha1(&i.cert_der()).to_vec();
+
+    // Control: the same explicit construction, correct, passes.
+    let mut ok = SignerSpec::new(&leaf);
+    ok.ess_v2_value = Some(ess_v2(None, sha256_of(&leaf), false));
+    let r = run(ok);
+    assert_eq!(r.indication, Indication::TotalPassed, "{:?}", failed(&r));
+
+    // A correct v2 beside a v1 (SigningCertificate, SHA-1) naming another certificate.
+    let mut both = SignerSpec::new(&leaf);
+    let v1 = der::seq(&[
+        der::oid("1.2.840.113549.1.9.16.2.12"),
+        der::set_of(&[der::seq(&[der::seq(&[der::seq(&[der::octets(
+            &sha1_of(&other),
+        )])])])]),
+    ]);
+    both.extra_signed_attrs.push(v1);
+    let r = run(both);
+    assert_ne!(
+        r.indication,
+        Indication::TotalPassed,
+        "a v1 naming another certificate passed"
+    );
+    assert!(
+        failed(&r)
+            .iter()
+            .any(|(c, _)| *c == CheckName::SigningCertificateReference),
+        "{:?}",
+        failed(&r)
+    );
+
+    // v2 with SHA-1 as its hashAlgorithm (the hash itself correct): not allowed by default.
+    let mut weak = SignerSpec::new(&leaf);
+    let sha1_alg = der::seq(&[der::oid("1.3.14.3.2.26")]);
+    weak.ess_v2_value = Some(ess_v2(Some(sha1_alg), sha1_of(&leaf), false));
+    let r = run(weak);
+    assert_ne!(
+        r.indication,
+        Indication::TotalPassed,
+        "an ESS binding by SHA-1 passed"
+    );
+
+    // Trailing bytes after the certs sequence.
+    let mut trailing = SignerSpec::new(&leaf);
+    trailing.ess_v2_value = Some(ess_v2(None, sha256_of(&leaf), true));
+    let r = run(trailing);
+    assert_ne!(
+        r.indication,
+        Indication::TotalPassed,
+        "trailing ESS bytes were accepted"
+    );
+}
