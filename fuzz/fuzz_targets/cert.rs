@@ -25,9 +25,20 @@ macro_rules! pki {
 }
 /// The seed certificates (the seed corpus holds their DER, see seed.sh).
 static ORIGINALS: &[&[u8]] = pki!(
-    "signer-rsa.pem", "signer-ec.pem", "sub-rsa.pem", "sub-ec.pem", "root-rsa.pem",
-    "root-ec.pem", "org-rsa.pem", "subsub-rsa.pem", "under-subsub.pem", "signer-p384.pem",
-    "signer-ed25519.pem", "tls-rsa.pem", "bmp-rsa.pem", "expired-rsa.pem"
+    "signer-rsa.pem",
+    "signer-ec.pem",
+    "sub-rsa.pem",
+    "sub-ec.pem",
+    "root-rsa.pem",
+    "root-ec.pem",
+    "org-rsa.pem",
+    "subsub-rsa.pem",
+    "under-subsub.pem",
+    "signer-p384.pem",
+    "signer-ed25519.pem",
+    "tls-rsa.pem",
+    "bmp-rsa.pem",
+    "expired-rsa.pem"
 );
 static INTERMEDIATES: &[&[u8]] = pki!("sub-rsa.pem", "sub-ec.pem", "subsub-rsa.pem");
 static TRUST: &[u8] = include_bytes!("../../testdata/pki/trust.pem");
@@ -44,15 +55,24 @@ struct Ctx {
 }
 
 fn load(pems: &[&[u8]]) -> Vec<Certificate> {
-    pems.iter().flat_map(|p| Certificate::load_all(p).unwrap_or_default()).collect()
+    pems.iter()
+        .flat_map(|p| Certificate::load_all(p).unwrap_or_default())
+        .collect()
 }
 
 fn ctx() -> &'static Ctx {
     static CTX: OnceLock<Ctx> = OnceLock::new();
     CTX.get_or_init(|| {
         let originals: Vec<Vec<u8>> = load(ORIGINALS).iter().map(|c| c.der().to_vec()).collect();
-        assert_eq!(originals.len(), ORIGINALS.len(), "test certificates failed to load");
-        let trees: Vec<Node> = originals.iter().map(|d| der::parse(d).expect("DER")).collect();
+        assert_eq!(
+            originals.len(),
+            ORIGINALS.len(),
+            "test certificates failed to load"
+        );
+        let trees: Vec<Node> = originals
+            .iter()
+            .map(|d| der::parse(d).expect("DER"))
+            .collect();
         let mut donors = Vec::new();
         for t in &trees {
             for p in t.paths_under(&[]) {
@@ -106,7 +126,10 @@ fn mutate_cert(root: &mut Node, rng: &mut Rng, c: &Ctx) {
                 }
                 return;
             };
-            let exts = root.get_mut(&ep).and_then(Node::children_mut).expect("extensions");
+            let exts = root
+                .get_mut(&ep)
+                .and_then(Node::children_mut)
+                .expect("extensions");
             if exts.is_empty() {
                 return;
             }
@@ -121,14 +144,22 @@ fn mutate_cert(root: &mut Node, rng: &mut Rng, c: &Ctx) {
                 1 => {
                     // trailing bytes inside the extnValue OCTET STRING
                     if let Some(v) = exts[i].children_mut().and_then(|ch| ch.last_mut()) {
-                        let junk: &[&[u8]] = &[&[0x00], &[0x05, 0x00], &[0x30, 0x00], &[0xff, 0xff], &[0x04, 0x01, 0x00]];
+                        let junk: &[&[u8]] = &[
+                            &[0x00],
+                            &[0x05, 0x00],
+                            &[0x30, 0x00],
+                            &[0xff, 0xff],
+                            &[0x04, 0x01, 0x00],
+                        ];
                         v.trailer.extend_from_slice(rng.pick(junk).expect("junk"));
                     }
                 }
                 2 => {
                     // pad the extnID with 0x80
-                    if let Some(Node { body: Body::Prim(oid), .. }) =
-                        exts[i].children_mut().and_then(|ch| ch.first_mut())
+                    if let Some(Node {
+                        body: Body::Prim(oid),
+                        ..
+                    }) = exts[i].children_mut().and_then(|ch| ch.first_mut())
                     {
                         der::pad_oid(oid, rng);
                     }
@@ -139,7 +170,12 @@ fn mutate_cert(root: &mut Node, rng: &mut Rng, c: &Ctx) {
                         if ch.len() == 3 {
                             ch.remove(1);
                         } else if ch.len() == 2 {
-                            let b = Node { tag: 0x01, body: Body::Prim(vec![if rng.chance(4) { 0x00 } else { 0xff }]), len_override: None, trailer: vec![] };
+                            let b = Node {
+                                tag: 0x01,
+                                body: Body::Prim(vec![if rng.chance(4) { 0x00 } else { 0xff }]),
+                                len_override: None,
+                                trailer: vec![],
+                            };
                             ch.insert(1, b);
                         }
                     }
@@ -147,7 +183,10 @@ fn mutate_cert(root: &mut Node, rng: &mut Rng, c: &Ctx) {
                 4 => {
                     // an extension from another certificate
                     let t = rng.pick(&c.trees).expect("trees");
-                    if let Some(e) = extensions_path(t).and_then(|p| t.get(&p)).and_then(Node::children) {
+                    if let Some(e) = extensions_path(t)
+                        .and_then(|p| t.get(&p))
+                        .and_then(Node::children)
+                    {
                         if let Some(e) = rng.pick(e) {
                             exts.insert(rng.below(exts.len() + 1), e.clone());
                         }
@@ -166,16 +205,28 @@ fn mutate_cert(root: &mut Node, rng: &mut Rng, c: &Ctx) {
         }
         7 => {
             // pad some OID
-            let oids: Vec<_> = all.iter().filter(|p| root.get(p).is_some_and(|n| n.tag == 0x06)).cloned().collect();
+            let oids: Vec<_> = all
+                .iter()
+                .filter(|p| root.get(p).is_some_and(|n| n.tag == 0x06))
+                .cloned()
+                .collect();
             if let Some(p) = rng.pick(&oids) {
-                if let Some(Node { body: Body::Prim(c), .. }) = root.get_mut(p) {
+                if let Some(Node {
+                    body: Body::Prim(c),
+                    ..
+                }) = root.get_mut(p)
+                {
                     der::pad_oid(c, rng);
                 }
             }
         }
         _ => {
             // validity times and other times
-            let times: Vec<_> = all.iter().filter(|p| root.get(p).is_some_and(|n| n.tag == 0x17 || n.tag == 0x18)).cloned().collect();
+            let times: Vec<_> = all
+                .iter()
+                .filter(|p| root.get(p).is_some_and(|n| n.tag == 0x17 || n.tag == 0x18))
+                .cloned()
+                .collect();
             if let Some(p) = rng.pick(&times) {
                 if let Some(n) = root.get_mut(p) {
                     der::mutate_time(n, rng);
@@ -209,11 +260,28 @@ fuzz_mutator!(|data: &mut [u8], size: usize, max_size: usize, seed: u32| {
 
 fuzz_target!(|data: &[u8]| {
     let c = ctx();
-    let Ok(cert) = Certificate::from_der(data) else { return };
+    let Ok(cert) = Certificate::from_der(data) else {
+        return;
+    };
     // The accessors a caller (and the report) use.
-    let _ = (cert.subject(), cert.issuer(), cert.serial_hex(), cert.key_usage(), cert.is_ca());
-    let _ = (cert.extended_key_usage(), cert.is_self_issued(), cert.signature_algorithm());
-    let out = kyso::validate_chain(&cert, &c.intermediates, &c.anchors, Timestamp::from_unix(AT));
+    let _ = (
+        cert.subject(),
+        cert.issuer(),
+        cert.serial_hex(),
+        cert.key_usage(),
+        cert.is_ca(),
+    );
+    let _ = (
+        cert.extended_key_usage(),
+        cert.is_self_issued(),
+        cert.signature_algorithm(),
+    );
+    let out = kyso::validate_chain(
+        &cert,
+        &c.intermediates,
+        &c.anchors,
+        Timestamp::from_unix(AT),
+    );
     let _ = out.verdicts();
     if out.is_valid() {
         let parts = signed_parts(data);

@@ -20,7 +20,10 @@ pub enum Body {
     Cons(Vec<Node>),
     /// An OCTET STRING / BIT STRING whose contents are themselves DER (extnValue,
     /// subjectPublicKey, eContent): `prefix` is the BIT STRING's unused-bits octet.
-    Encap { prefix: Vec<u8>, children: Vec<Node> },
+    Encap {
+        prefix: Vec<u8>,
+        children: Vec<Node>,
+    },
 }
 
 const MAX_DEPTH: usize = 40;
@@ -68,18 +71,32 @@ fn parse_one(d: &[u8], depth: usize) -> Option<(Node, usize)> {
         Body::Cons(parse_seq(content, depth + 1)?)
     } else if tag == 0x04 && content.len() >= 2 && content[0] & 0x20 != 0 {
         match parse_seq(content, depth + 1) {
-            Some(c) => Body::Encap { prefix: vec![], children: c },
+            Some(c) => Body::Encap {
+                prefix: vec![],
+                children: c,
+            },
             None => Body::Prim(content.to_vec()),
         }
     } else if tag == 0x03 && content.len() >= 3 && content[0] == 0 && content[1] & 0x20 != 0 {
         match parse_seq(&content[1..], depth + 1) {
-            Some(c) => Body::Encap { prefix: vec![0], children: c },
+            Some(c) => Body::Encap {
+                prefix: vec![0],
+                children: c,
+            },
             None => Body::Prim(content.to_vec()),
         }
     } else {
         Body::Prim(content.to_vec())
     };
-    Some((Node { tag, body, len_override: None, trailer: vec![] }, end))
+    Some((
+        Node {
+            tag,
+            body,
+            len_override: None,
+            trailer: vec![],
+        },
+        end,
+    ))
 }
 
 /// Parse exactly one element covering all of `d`.
@@ -214,8 +231,8 @@ impl Rng {
 
 /// Tags worth switching to: the universal ones kyso reads, and context tags.
 const TAGS: &[u8] = &[
-    0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x0c, 0x13, 0x14, 0x16, 0x17, 0x18, 0x1e, 0x30, 0x31,
-    0x80, 0x81, 0x82, 0x83, 0x86, 0x87, 0x88, 0xa0, 0xa1, 0xa2, 0xa3, 0x24, 0x23,
+    0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x0c, 0x13, 0x14, 0x16, 0x17, 0x18, 0x1e, 0x30, 0x31, 0x80,
+    0x81, 0x82, 0x83, 0x86, 0x87, 0x88, 0xa0, 0xa1, 0xa2, 0xa3, 0x24, 0x23,
 ];
 
 /// Interesting bytes for primitive contents.
@@ -292,8 +309,12 @@ pub fn mutate_at(root: &mut Node, path: &[usize], rng: &mut Rng, donors: &[Node]
     if op <= 3 && !path.is_empty() {
         // sibling operations: replace, duplicate, drop, swap
         let (parent_path, idx) = (&path[..path.len() - 1], path[path.len() - 1]);
-        let Some(parent) = root.get_mut(parent_path) else { return false };
-        let Some(ch) = parent.children_mut() else { return false };
+        let Some(parent) = root.get_mut(parent_path) else {
+            return false;
+        };
+        let Some(ch) = parent.children_mut() else {
+            return false;
+        };
         if idx >= ch.len() {
             return false;
         }
@@ -322,10 +343,16 @@ pub fn mutate_at(root: &mut Node, path: &[usize], rng: &mut Rng, donors: &[Node]
         }
         return true;
     }
-    let Some(n) = root.get_mut(path) else { return false };
+    let Some(n) = root.get_mut(path) else {
+        return false;
+    };
     match op {
         4 => {
-            n.tag = if rng.chance(3) { n.tag ^ 0x20 } else { *rng.pick(TAGS).unwrap_or(&0x30) };
+            n.tag = if rng.chance(3) {
+                n.tag ^ 0x20
+            } else {
+                *rng.pick(TAGS).unwrap_or(&0x30)
+            };
         }
         5 => {
             let real = n.content().len();

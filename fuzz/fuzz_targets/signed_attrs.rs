@@ -33,8 +33,12 @@ const OIDS: &[&[u8]] = &[
     &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x04],
     &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x05],
     &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x06],
-    &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x10, 0x02, 0x0c],
-    &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x10, 0x02, 0x2f],
+    &[
+        0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x10, 0x02, 0x0c,
+    ],
+    &[
+        0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x10, 0x02, 0x2f,
+    ],
     &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x34],
     &[0x2b, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x02, 0x01, 0x0c],
 ];
@@ -52,12 +56,22 @@ struct Ctx {
 fn ctx() -> &'static Ctx {
     static CTX: OnceLock<Ctx> = OnceLock::new();
     CTX.get_or_init(|| {
-        let verifier = Verifier::new().with_trust_anchors(Certificate::load_all(TRUST).unwrap_or_default());
+        let verifier =
+            Verifier::new().with_trust_anchors(Certificate::load_all(TRUST).unwrap_or_default());
         let at = Timestamp::from_unix(AT);
         // The setup is only useful if the originals pass.
-        assert_eq!(verifier.verify_bytes(P7S, Some(CONTENT), at).indication, Indication::TotalPassed);
-        assert_eq!(verifier.verify_bytes(P7M, None, at).indication, Indication::TotalPassed);
-        let trees: Vec<Node> = [P7S, P7M].iter().map(|d| der::parse(d).expect("DER sample")).collect();
+        assert_eq!(
+            verifier.verify_bytes(P7S, Some(CONTENT), at).indication,
+            Indication::TotalPassed
+        );
+        assert_eq!(
+            verifier.verify_bytes(P7M, None, at).indication,
+            Indication::TotalPassed
+        );
+        let trees: Vec<Node> = [P7S, P7M]
+            .iter()
+            .map(|d| der::parse(d).expect("DER sample"))
+            .collect();
         let mut attrs = Vec::new();
         let mut donors = Vec::new();
         for t in &trees {
@@ -65,22 +79,40 @@ fn ctx() -> &'static Ctx {
                 if let Some(a) = signed_attrs_idx(t, &si) {
                     let mut p = si.clone();
                     p.push(a);
-                    attrs.extend(t.get(&p).and_then(Node::children).cloned().unwrap_or_default());
+                    attrs.extend(
+                        t.get(&p)
+                            .and_then(Node::children)
+                            .cloned()
+                            .unwrap_or_default(),
+                    );
                     for q in t.paths_under(&p) {
                         donors.push(t.get(&q).expect("path").clone());
                     }
                 }
             }
         }
-        let signed = [P7S, P7M].iter().flat_map(|d| raw_signed(d).unwrap_or_default()).collect();
-        Ctx { trees, attrs, donors, signed, verifier }
+        let signed = [P7S, P7M]
+            .iter()
+            .flat_map(|d| raw_signed(d).unwrap_or_default())
+            .collect();
+        Ctx {
+            trees,
+            attrs,
+            donors,
+            signed,
+            verifier,
+        }
     })
 }
 
 /// Paths of the SignerInfos: ContentInfo / [0] / SignedData / signerInfos (its last child).
 fn signer_infos(root: &Node) -> Vec<Vec<usize>> {
-    let Some(sd) = root.get(&[1, 0]).and_then(Node::children) else { return vec![] };
-    let Some(last) = sd.len().checked_sub(1) else { return vec![] };
+    let Some(sd) = root.get(&[1, 0]).and_then(Node::children) else {
+        return vec![];
+    };
+    let Some(last) = sd.len().checked_sub(1) else {
+        return vec![];
+    };
     let n = sd[last].children().map_or(0, Vec::len);
     (0..n).map(|j| vec![1, 0, last, j]).collect()
 }
@@ -113,7 +145,12 @@ fn raw_signed(d: &[u8]) -> Option<Vec<(Option<Vec<u8>>, Vec<u8>)>> {
 }
 
 fn node(tag: u8, content: &[u8]) -> Node {
-    Node { tag, body: Body::Prim(content.to_vec()), len_override: None, trailer: vec![] }
+    Node {
+        tag,
+        body: Body::Prim(content.to_vec()),
+        len_override: None,
+        trailer: vec![],
+    }
 }
 
 fn mutate_sig(root: &mut Node, rng: &mut Rng, c: &Ctx) {
@@ -131,11 +168,18 @@ fn mutate_sig(root: &mut Node, rng: &mut Rng, c: &Ctx) {
         let all = root.paths_under(&base);
         if rng.chance(3) {
             // the signature value itself
-            let sig = root.get(&si).and_then(Node::children).and_then(|ch| ch.iter().position(|n| n.tag == 0x04));
+            let sig = root
+                .get(&si)
+                .and_then(Node::children)
+                .and_then(|ch| ch.iter().position(|n| n.tag == 0x04));
             if let Some(s) = sig {
                 let mut p = si.clone();
                 p.push(s);
-                if let Some(Node { body: Body::Prim(v), .. }) = root.get_mut(&p) {
+                if let Some(Node {
+                    body: Body::Prim(v),
+                    ..
+                }) = root.get_mut(&p)
+                {
                     if !v.is_empty() {
                         let i = rng.below(v.len());
                         v[i] ^= 1 << rng.below(8);
@@ -151,7 +195,9 @@ fn mutate_sig(root: &mut Node, rng: &mut Rng, c: &Ctx) {
     };
     let mut ap = si.clone();
     ap.push(ai);
-    let Some(attrs) = root.get_mut(&ap) else { return };
+    let Some(attrs) = root.get_mut(&ap) else {
+        return;
+    };
     match op {
         0 | 1 => {
             // the [0] itself: retag (explicit SET tag, constructed SET), odd lengths, trailer
@@ -169,7 +215,9 @@ fn mutate_sig(root: &mut Node, rng: &mut Rng, c: &Ctx) {
         }
         _ => {}
     }
-    let Some(list) = attrs.children_mut() else { return };
+    let Some(list) = attrs.children_mut() else {
+        return;
+    };
     if list.is_empty() {
         if let Some(a) = rng.pick(&c.attrs) {
             list.push(a.clone());
@@ -232,7 +280,11 @@ fn mutate_sig(root: &mut Node, rng: &mut Rng, c: &Ctx) {
         }
         11 => {
             // a second value in the attribute's SET OF values (e.g. two message digests)
-            if let Some(vals) = list[i].children_mut().and_then(|ch| ch.get_mut(1)).and_then(Node::children_mut) {
+            if let Some(vals) = list[i]
+                .children_mut()
+                .and_then(|ch| ch.get_mut(1))
+                .and_then(Node::children_mut)
+            {
                 if let Some(v) = vals.first().cloned() {
                     let mut v2 = v.clone();
                     if rng.chance(2) {
@@ -284,6 +336,24 @@ fuzz_mutator!(|data: &mut [u8], size: usize, max_size: usize, seed: u32| {
     out.len()
 });
 
+/// The signedAttrs contents made DER: each attribute re-encoded with minimal lengths, the
+/// attributes sorted as DER sorts a SET OF.
+fn canonical(g: &(Option<Vec<u8>>, Vec<u8>)) -> (Option<Vec<u8>>, Vec<u8>) {
+    let attrs = g.0.as_ref().and_then(|a| {
+        let mut els = Vec::new();
+        let mut p = 0;
+        while p < a.len() {
+            let end = der::raw_tlv(a, p, 1)?.3;
+            // re-encoded with minimal definite lengths (the harness's DER tree)
+            els.push(der::parse(&a[p..end])?.to_der());
+            p = end;
+        }
+        els.sort();
+        Some(els.concat())
+    });
+    (attrs.or_else(|| g.0.clone()), g.1.clone())
+}
+
 fn check(c: &Ctx, data: &[u8], r: &DocumentReport, what: &str) {
     let passed: Vec<usize> = r
         .signatures
@@ -297,6 +367,13 @@ fn check(c: &Ctx, data: &[u8], r: &DocumentReport, what: &str) {
     let raw = raw_signed(data);
     for i in passed {
         let got = raw.as_ref().and_then(|v| v.get(i));
+        if got.is_some_and(|g| !c.signed.contains(g) && c.signed.contains(&canonical(g))) {
+            // Known and accepted (testdata/fuzz-regressions/README.md): the same attributes in
+            // a BER encoding (another order than DER's, non-minimal lengths). kyso re-encodes
+            // signedAttrs as DER before checking the signature, so the verdict is about
+            // exactly what was signed.
+            return;
+        }
         assert!(
             got.is_some_and(|g| c.signed.contains(g)),
             "{what}: SignerInfo #{i} is TOTAL-PASSED but its signedAttrs or signature differ from every original (harness walk ok: {})",
