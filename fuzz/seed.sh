@@ -75,4 +75,16 @@ else
     echo "seed.sh: openssl not found, no generated signatures" >&2
 fi
 
+# Structure-aware targets (issue 9): their mutators need valid structures to start from, and
+# their properties compare against these exact originals (compiled into the targets).
+cert="$here/corpus/cert"
+sattrs="$here/corpus/signed_attrs"
+mkdir -p "$cert" "$sattrs"
+for f in signer-rsa signer-ec sub-rsa sub-ec root-rsa root-ec org-rsa subsub-rsa under-subsub \
+    signer-p384 signer-ed25519 tls-rsa bmp-rsa expired-rsa; do
+    openssl x509 -in "$pki/$f.pem" -outform DER -out "$cert/$f.der"
+done
+install -m 0644 "$root/testdata/samples/cong-van.txt.p7s" "$root/testdata/samples/to-trinh.txt.p7m" "$sattrs/"
+
 echo "corpus/verify: $(ls "$verify" | wc -l) files; corpus/inspect: $(ls "$inspect" | wc -l) files"
+echo "corpus/cert: $(ls "$cert" | wc -l) files; corpus/signed_attrs: $(ls "$sattrs" | wc -l) files"
