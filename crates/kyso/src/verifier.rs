@@ -321,13 +321,24 @@ impl Verifier {
             .filter(|t| t.tag == tag::SEQUENCE)
             .filter_map(|t| self.certificates.parse(t.raw).ok())
             .collect();
-        let signatures = sd
+        let signatures_and_flags = sd
             .signer_infos
             .iter()
             .enumerate()
             .map(|(i, si)| self.verify_signer(&sd, si, i, &embedded, &mut content, at))
             .collect::<Vec<_>>();
-        let mut signatures = signatures;
+        let mut signatures = Vec::with_capacity(signatures_and_flags.len());
+        for (report, verified_over_der_only) in signatures_and_flags {
+            if verified_over_der_only {
+                // RFC 5652 §5.4 signs the DER encoding; the bytes as sent were not DER and did
+                // not verify, their DER form did. Say so: the file was re-encoded after signing
+                // or written by a non-conforming signer (issue 9).
+                problems.push(DocumentProblem::SignedAttributesNotDer {
+                    signature: report.index,
+                });
+            }
+            signatures.push(report);
+        }
         if let Some((shown, given)) = given_with_attached {
             let alg = wanted.first().copied().unwrap_or(DigestAlgorithm::Sha256);
             let embedded_digest = content.digest(alg).map_err(Reason::from);
@@ -375,7 +386,8 @@ impl Verifier {
         embedded: &[Certificate],
         content: &mut Content,
         at: Timestamp,
-    ) -> SignatureReport {
+    ) -> (SignatureReport, bool) {
+        let mut verified_over_der_only = false;
         let mut checks: Vec<Check> = Vec::new();
         let mut push = |check: CheckName, result: CheckResult| checks.push(Check { check, result });
         let skip = CheckResult::Skipped;
@@ -552,7 +564,7 @@ impl Verifier {
                 Some(attrs) => {
                     let encodings = attrs.signed_encodings();
                     let mut outcome = Ok(false);
-                    for enc in &encodings {
+                    for (k, enc) in encodings.iter().enumerate() {
                         outcome = crypto::verify_signature(
                             scheme,
                             cert.public_key(),
@@ -560,6 +572,7 @@ impl Verifier {
                             si.signature,
                         );
                         if !matches!(outcome, Ok(false)) {
+                            verified_over_der_only = k > 0 && matches!(outcome, Ok(true));
                             break;
                         }
                     }
@@ -675,6 +688,6 @@ impl Verifier {
             messages: Vec::new(),
         };
         report.conclude();
-        report
+        (report, verified_over_der_only)
     }
 }

@@ -627,6 +627,14 @@ pub enum DocumentProblem {
         /// The content that was given.
         given: String,
     },
+    /// Not a failure by itself: a signature's signed attributes as sent are not in DER order,
+    /// and the signature verifies over their DER encoding (what RFC 5652 §5.4 signs), not over
+    /// the bytes as sent. What is reported is what was signed, but the file was re-encoded
+    /// after signing or written by a non-conforming signer.
+    SignedAttributesNotDer {
+        /// The signature's index (0-based, as in `signatures`).
+        signature: usize,
+    },
     /// The signature could not be read (FORMAT_FAILURE).
     Unreadable {
         /// Why.
@@ -645,6 +653,7 @@ impl DocumentProblem {
             TooManyCertificates { .. } => "too_many_certificates",
             GivenContentIdentical { .. } => "given_content_identical",
             GivenContentDiffers { .. } => "given_content_differs",
+            SignedAttributesNotDer { .. } => "signed_attributes_not_der",
             Unreadable { .. } => "unreadable",
         }
     }

@@ -170,6 +170,10 @@ pub(super) fn document(p: &DocumentProblem) -> String {
         GivenContentIdentical { given } => format!(
             "the signature embeds its content; the separately given content {given} is identical to it"
         ),
+        SignedAttributesNotDer { signature } => format!(
+            "signature {}: its signed attributes are not in DER order as sent; the signature verifies over their DER encoding (RFC 5652 §5.4), so what is shown is what was signed, but the file was re-encoded after signing or made by a non-conforming signer",
+            signature + 1
+        ),
         GivenContentDiffers { given } => format!(
             "the signature embeds its content, and the separately given content {given} differs from it: {given} is not what was signed"
         ),

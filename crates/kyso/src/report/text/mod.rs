@@ -253,6 +253,7 @@ mod tests {
             },
             DocumentProblem::GivenContentIdentical { given: s("a.txt") },
             DocumentProblem::GivenContentDiffers { given: s("b.txt") },
+            DocumentProblem::SignedAttributesNotDer { signature: 1 },
             DocumentProblem::Unreadable {
                 detail: s("truncated"),
             },

@@ -197,6 +197,10 @@ pub(super) fn document(p: &DocumentProblem) -> String {
         GivenContentIdentical { given } => format!(
             "chữ ký đã chứa nội dung; tệp nội dung được chỉ định riêng {given} giống hệt nội dung đó"
         ),
+        SignedAttributesNotDer { signature } => format!(
+            "chữ ký thứ {}: các thuộc tính được ký không theo thứ tự DER như khi gửi; chữ ký hợp lệ trên bản mã hóa DER của chúng (RFC 5652 §5.4), nên nội dung hiển thị đúng là nội dung đã ký, nhưng tệp đã bị mã hóa lại sau khi ký hoặc do phần mềm ký không tuân thủ tạo ra",
+            signature + 1
+        ),
         GivenContentDiffers { given } => format!(
             "chữ ký đã chứa nội dung, nhưng tệp được chỉ định riêng {given} khác nội dung đó: {given} không phải tài liệu đã ký"
         ),
