@@ -611,9 +611,16 @@ impl Verifier {
         // is at best skipped, never passed.
         let policy = {
             let signature_hash = scheme.as_ref().ok().and_then(SignatureScheme::hash);
+            // RFC 8017 §B.2.1: RSA-PSS's mask generation hash is as much a part of the scheme
+            // as its message hash (MGF1 with SHA-1 beside a SHA-256 PSS hash is judged too).
+            let mgf1_hash = match &scheme {
+                Ok(SignatureScheme::RsaPss { mgf1, .. }) => Some(*mgf1),
+                _ => None,
+            };
             let weak = digest
                 .into_iter()
                 .chain(signature_hash)
+                .chain(mgf1_hash)
                 .find_map(|d| vp.digest_problem(d, at))
                 .or_else(|| signer.as_ref().and_then(|c| vp.key_problem(c.key_info())));
             match (weak, &scheme) {

@@ -563,3 +563,44 @@ fn attached_signature_with_different_given_content_is_hash_failure() {
     assert_eq!(same.indication, alone.indication, "{}", brief(&same));
     assert!(same.messages.iter().any(|m| m.contains("identical")));
 }
+
+#[test]
+fn rsa_pss_mgf1_hash_is_judged_by_the_policy() {
+    // RSA-PSS with a SHA-256 message hash but MGF1 over SHA-1 (RFC 8017 §B.2.1): the mask
+    // generation hash is part of the scheme and falls under the algorithm policy too.
+    let pss = |mgf1: &str| {
+        let mgf = format!("rsa_mgf1_md:{mgf1}");
+        openssl_signed(
+            "pss-mgf1",
+            "signer-rsa.pem",
+            "signer-rsa.key",
+            &["sub-rsa.pem"],
+            &[
+                "-md",
+                "sha256",
+                "-keyopt",
+                "rsa_padding_mode:pss",
+                "-keyopt",
+                &mgf,
+            ],
+        )
+    };
+    // Control: MGF1-SHA-256 passes with the same pipeline.
+    let (_d, good) = pss("sha256");
+    let r = verify_with(&rsa_verifier(), &good);
+    assert_eq!(r.indication, Indication::TotalPassed, "{}", brief(&r));
+    let (_d, sha1_mask) = pss("sha1");
+    let r = verify_with(&rsa_verifier(), &sha1_mask);
+    assert_integrity(&r);
+    assert_eq!(
+        r.sub_indication,
+        Some(SubIndication::CryptoConstraintsFailure),
+        "{}",
+        brief(&r)
+    );
+    assert!(
+        matches!(failed_reason(&r, CheckName::AlgorithmPolicy), Reason::WeakAlgorithm { ref detail } if detail.to_lowercase().contains("sha1") || detail.contains("SHA-1")),
+        "{}",
+        brief(&r)
+    );
+}
