@@ -11,7 +11,7 @@ use crate::cms::envelope::{
     ChunkBuffer, Content, Detached, HashingSink, SigBuffer, SigSource, SourceError,
 };
 use crate::cms::signed_data::{self, SignedData, SignerInfo};
-use crate::crypto::{self, DigestAlgorithm, SchemeError, SignatureScheme, Signed};
+use crate::crypto::{DigestAlgorithm, SchemeError, SignatureScheme, Signed};
 use crate::encoding::asn1::tag;
 use crate::encoding::oid;
 use crate::encoding::time::Timestamp;
@@ -565,12 +565,7 @@ impl Verifier {
                     let encodings = attrs.signed_encodings();
                     let mut outcome = Ok(false);
                     for (k, enc) in encodings.iter().enumerate() {
-                        outcome = crypto::verify_signature(
-                            scheme,
-                            cert.public_key(),
-                            Signed::Message(enc),
-                            si.signature,
-                        );
+                        outcome = cert.verify_signature(scheme, Signed::Message(enc), si.signature);
                         if !matches!(outcome, Ok(false)) {
                             verified_over_der_only = k > 0 && matches!(outcome, Ok(true));
                             break;
@@ -582,23 +577,13 @@ impl Verifier {
                     (_, Some(Err(_))) | (_, None) => skip(SkipReason::ContentUnavailable),
                     (SignatureScheme::Ed25519, _) => match content.raw() {
                         Ok(raw) => signature_outcome(
-                            crypto::verify_signature(
-                                scheme,
-                                cert.public_key(),
-                                Signed::Message(&raw),
-                                si.signature,
-                            ),
+                            cert.verify_signature(scheme, Signed::Message(&raw), si.signature),
                             scheme,
                         ),
                         Err(r) => CheckResult::Failed(r.into()),
                     },
                     (_, Some(Ok(d))) => signature_outcome(
-                        crypto::verify_signature(
-                            scheme,
-                            cert.public_key(),
-                            Signed::Digest(d),
-                            si.signature,
-                        ),
+                        cert.verify_signature(scheme, Signed::Digest(d), si.signature),
                         scheme,
                     ),
                 },

@@ -580,8 +580,25 @@ pub(crate) fn verify_signature(
     signature: &[u8],
 ) -> Result<bool, String> {
     if let Some(problem) = key_parameter_problem(key, false) {
-        return Err(format!("the signer's key is invalid: {problem}"));
+        return Err(invalid_key(problem));
     }
+    verify_signature_key_checked(scheme, key, signed, signature)
+}
+
+/// The error for a key whose parameters are invalid (see [`key_parameter_problem`]).
+pub(crate) fn invalid_key(problem: &str) -> String {
+    format!("the signer's key is invalid: {problem}")
+}
+
+/// [`verify_signature`] for a key whose parameters the caller has already checked: a parsed
+/// certificate checks them once ([`crate::x509::cert::Certificate::verify_signature`]), so a
+/// batch does not make OpenSSL 3 export the key for every signature.
+pub(crate) fn verify_signature_key_checked(
+    scheme: &SignatureScheme,
+    key: &PKey<Public>,
+    signed: Signed<'_>,
+    signature: &[u8],
+) -> Result<bool, String> {
     if !key_fits(scheme, key.id()) {
         return Err(format!(
             "the signer's {} key cannot make {} signatures",

@@ -85,6 +85,9 @@ struct Inner {
     crl_distribution_points: Option<Vec<DistributionPoint>>,
     /// RFC 5280 profile rules this certificate breaks (each names its section).
     profile_flaws: Vec<&'static str>,
+    /// Why the public key's parameters are invalid (RFC 8017 §3.1, RFC 5480 §2.2), checked
+    /// once when the certificate is parsed.
+    key_problem: Option<&'static str>,
     /// Version 3 (extensions allowed).
     v3: bool,
     /// Profile rules about its issuance, not applied when it is a trust anchor.
@@ -314,7 +317,8 @@ impl Certificate {
         if !v3 && !seen_extensions.is_empty() {
             flaws.push("a version 1 or 2 certificate carries extensions (§4.1.2.9: MUST only appear if the version is 3)");
         }
-        if let Some(problem) = crate::crypto::key_parameter_problem(&public_key, true) {
+        let key_problem = crate::crypto::key_parameter_problem(&public_key, true);
+        if let Some(problem) = key_problem {
             flaws.push(problem);
         }
         if !validity_times_ok(&der) {
@@ -446,6 +450,7 @@ impl Certificate {
             subject_alt_names,
             crl_distribution_points,
             profile_flaws: flaws,
+            key_problem,
             v3,
             issuance_flaws,
             signature_digest,
@@ -576,6 +581,20 @@ impl Certificate {
     }
     pub(crate) fn subject_alt_names(&self) -> &[GeneralName] {
         &self.0.subject_alt_names
+    }
+    /// Verify a signature value with this certificate's key: the key's parameters were
+    /// judged when the certificate was parsed, so an invalid key (an RSA exponent of 1, an EC
+    /// point at infinity) is refused here without asking OpenSSL again.
+    pub(crate) fn verify_signature(
+        &self,
+        scheme: &crate::crypto::SignatureScheme,
+        signed: crate::crypto::Signed<'_>,
+        signature: &[u8],
+    ) -> Result<bool, String> {
+        if let Some(problem) = self.0.key_problem {
+            return Err(crate::crypto::invalid_key(problem));
+        }
+        crate::crypto::verify_signature_key_checked(scheme, &self.0.public_key, signed, signature)
     }
     pub(crate) fn profile_flaws(&self) -> &[&'static str] {
         &self.0.profile_flaws
