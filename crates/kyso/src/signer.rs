@@ -150,6 +150,7 @@ impl SignerBuilder {
         if let Some(w) = cert.key_info().weakness() {
             return refuse(SigningRefusal::WeakKey {
                 detail: w.to_string(),
+                key: cert.key_info().to_string(),
             });
         }
         match crate::validation::signing_usage_problem(cert) {
@@ -162,6 +163,7 @@ impl SignerBuilder {
             Some(other) => {
                 return refuse(SigningRefusal::WeakKey {
                     detail: other.message(crate::Lang::En),
+                    key: cert.key_info().to_string(),
                 })
             }
             None => {}
