@@ -114,8 +114,8 @@ pub use pkcs11::{
     TokenDescription, TokenKeyDescription,
 };
 pub use report::{
-    io_reason, Check, CheckName, CheckResult, DocumentProblem, DocumentReport, Hint, Indication, Lang,
-    PolicyName, PolicySource, Reason, Report, SignatureLevel, SignatureReport, SkipReason,
+    io_reason, Check, CheckName, CheckResult, DocumentProblem, DocumentReport, Hint, Indication,
+    Lang, PolicyName, PolicySource, Reason, Report, SignatureLevel, SignatureReport, SkipReason,
     SubIndication, Summary, SCHEMA,
 };
 pub use revocation::crl::{Crl, CrlProblem, RevocationMode, RevocationReason, RevocationStatus};

@@ -56,6 +56,16 @@ impl SigningWarning {
             SigningWarning::EmptyContent { .. } => "empty_content",
         }
     }
+
+    /// The warning in the given language (English is the `Display` text).
+    pub fn message(&self, lang: crate::Lang) -> String {
+        match (lang, self) {
+            (crate::Lang::En, _) => self.to_string(),
+            (crate::Lang::Vi, SigningWarning::EmptyContent { path }) => {
+                format!("{path} là tệp rỗng (0 byte); chữ ký không phủ nội dung nào")
+            }
+        }
+    }
 }
 
 /// Makes signatures with one key; reuse it for many files.

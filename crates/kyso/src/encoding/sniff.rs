@@ -148,9 +148,7 @@ fn der(data: &[u8], total: usize) -> FileKind {
             content_type: crate::encoding::asn1::oid_to_string(oid),
         },
         // PFX ::= SEQUENCE { version INTEGER {v3(3)}, authSafe ContentInfo, macData } (RFC 7292 §4).
-        [(INT, [3]), (SEQ, auth), ..]
-            if matches!(children(auth, 1).first(), Some((OID, o)) if oid_is(o, 1) || oid_is(o, 2)) =>
-        {
+        [(INT, [3]), (SEQ, auth), ..] if matches!(children(auth, 1).first(), Some((OID, o)) if oid_is(o, 1) || oid_is(o, 2)) => {
             FileKind::Pkcs12
         }
         // PrivateKeyInfo / OneAsymmetricKey (RFC 5208, RFC 5958): version, algorithm, key.
@@ -190,7 +188,10 @@ mod tests {
     #[test]
     fn tells_the_usual_files_apart() {
         assert_eq!(sniff(b""), FileKind::Empty);
-        assert_eq!(sniff(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj"), FileKind::Pdf);
+        assert_eq!(
+            sniff(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj"),
+            FileKind::Pdf
+        );
         assert_eq!(sniff(b"PK\x03\x04\x14\x00\x06\x00"), FileKind::Zip);
         assert_eq!(sniff("# Hồ sơ\n\nREADME\n".as_bytes()), FileKind::Text);
         assert_eq!(sniff(&[0xff, 0xd8, 0xff, 0xe0, 0, 0x10]), FileKind::Unknown);

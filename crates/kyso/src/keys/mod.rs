@@ -34,12 +34,30 @@ pub(crate) trait SignatureBackend: Send + Sync + std::fmt::Debug {
 /// AlgorithmIdentifiers are not themselves encrypted).
 fn legacy_pkcs12_algorithm(der: &[u8]) -> Option<&'static str> {
     const LEGACY: [(&[u8], &str); 6] = [
-        (&[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x0c, 0x01, 0x06], "RC2-40-CBC"),
-        (&[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x0c, 0x01, 0x05], "RC2-128-CBC"),
-        (&[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x0c, 0x01, 0x02], "RC4-40"),
-        (&[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x0c, 0x01, 0x01], "RC4-128"),
-        (&[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x05, 0x03], "DES-CBC (PBES1, MD5)"),
-        (&[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x05, 0x0a], "DES-CBC (PBES1, SHA-1)"),
+        (
+            &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x0c, 0x01, 0x06],
+            "RC2-40-CBC",
+        ),
+        (
+            &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x0c, 0x01, 0x05],
+            "RC2-128-CBC",
+        ),
+        (
+            &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x0c, 0x01, 0x02],
+            "RC4-40",
+        ),
+        (
+            &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x0c, 0x01, 0x01],
+            "RC4-128",
+        ),
+        (
+            &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x05, 0x03],
+            "DES-CBC (PBES1, MD5)",
+        ),
+        (
+            &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x05, 0x0a],
+            "DES-CBC (PBES1, SHA-1)",
+        ),
     ];
     LEGACY.iter().find_map(|(oid, name)| {
         let mut tlv = vec![0x06, oid.len() as u8];
@@ -144,16 +162,25 @@ impl SigningKey {
         })
     }
 
-    /// Load a PKCS#12 (`.p12`/`.pfx`) bundle: key, certificate and the CA certificates in it.
-    pub fn from_pkcs12(der: &[u8], password: &[u8]) -> Result<Self, Error> {
-        let found = crate::encoding::sniff::sniff(der);
-        if found != FileKind::Pkcs12 {
-            return Err(Error::WrongFileType {
+    /// [`Error::WrongFileType`] unless `data` is a PKCS#12 file: for checking before asking
+    /// the user for its password.
+    pub fn check_pkcs12(data: &[u8]) -> Result<(), Error> {
+        let found = crate::encoding::sniff::sniff(data);
+        if found == FileKind::Pkcs12 {
+            Ok(())
+        } else {
+            Err(Error::WrongFileType {
                 expected: Expected::Pkcs12,
                 found,
-            });
+            })
         }
-        let p12 = Pkcs12::from_der(der).map_err(|_| Error::KeyFile(KeyFileProblem::Pkcs12Unreadable))?;
+    }
+
+    /// Load a PKCS#12 (`.p12`/`.pfx`) bundle: key, certificate and the CA certificates in it.
+    pub fn from_pkcs12(der: &[u8], password: &[u8]) -> Result<Self, Error> {
+        Self::check_pkcs12(der)?;
+        let p12 =
+            Pkcs12::from_der(der).map_err(|_| Error::KeyFile(KeyFileProblem::Pkcs12Unreadable))?;
         let pass = std::str::from_utf8(password)
             .map_err(|_| Error::KeyFile(KeyFileProblem::Pkcs12PasswordNotUtf8))?;
         let parsed = match p12.parse2(pass) {

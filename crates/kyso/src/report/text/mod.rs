@@ -455,23 +455,42 @@ mod tests {
         ];
         let kinds = [
             FileKind::Empty,
-            FileKind::Pem { label: s("CERTIFICATE") },
-            FileKind::Pem { label: s("PRIVATE KEY") },
-            FileKind::Pem { label: s("ENCRYPTED PRIVATE KEY") },
-            FileKind::Pem { label: s("PUBLIC KEY") },
-            FileKind::Pem { label: s("CERTIFICATE REQUEST") },
-            FileKind::Pem { label: s("X509 CRL") },
+            FileKind::Pem {
+                label: s("CERTIFICATE"),
+            },
+            FileKind::Pem {
+                label: s("PRIVATE KEY"),
+            },
+            FileKind::Pem {
+                label: s("ENCRYPTED PRIVATE KEY"),
+            },
+            FileKind::Pem {
+                label: s("PUBLIC KEY"),
+            },
+            FileKind::Pem {
+                label: s("CERTIFICATE REQUEST"),
+            },
+            FileKind::Pem {
+                label: s("X509 CRL"),
+            },
             FileKind::Pem { label: s("PKCS7") },
             FileKind::Pem { label: s("PKCS12") },
-            FileKind::Pem { label: s("OPENSSH PRIVATE KEY") },
+            FileKind::Pem {
+                label: s("OPENSSH PRIVATE KEY"),
+            },
             FileKind::Certificate,
             FileKind::Crl,
             FileKind::Pkcs12,
             FileKind::SignedData,
-            FileKind::OtherCms { content_type: s("1.2.840.113549.1.7.3") },
+            FileKind::OtherCms {
+                content_type: s("1.2.840.113549.1.7.3"),
+            },
             FileKind::PrivateKey,
             FileKind::EncryptedPrivateKey,
-            FileKind::Truncated { length: 1, declared: 2 },
+            FileKind::Truncated {
+                length: 1,
+                declared: 2,
+            },
             FileKind::Asn1,
             FileKind::Pdf,
             FileKind::Zip,
@@ -506,15 +525,36 @@ mod tests {
         all.extend(
             [
                 SigningRefusal::NoSigningTime,
-                SigningRefusal::CertificateExpired { subject: sub(), not_after: t.clone(), at: t.clone() },
-                SigningRefusal::CertificateNotYetValid { subject: sub(), not_before: t.clone(), at: t.clone() },
+                SigningRefusal::CertificateExpired {
+                    subject: sub(),
+                    not_after: t.clone(),
+                    at: t.clone(),
+                },
+                SigningRefusal::CertificateNotYetValid {
+                    subject: sub(),
+                    not_before: t.clone(),
+                    at: t.clone(),
+                },
                 SigningRefusal::KeyMismatch { subject: sub() },
-                SigningRefusal::WeakKey { detail: s("RSA key of 1024 bits is below the 2048-bit minimum"), key: s("RSA 1024 bits") },
-                SigningRefusal::KeyUsageNotAllowed { key_usage: vec![s("keyEncipherment")] },
-                SigningRefusal::ExtendedKeyUsageNotAllowed { ext_key_usage: vec![s("serverAuth")] },
+                SigningRefusal::WeakKey {
+                    detail: s("RSA key of 1024 bits is below the 2048-bit minimum"),
+                    key: s("RSA 1024 bits"),
+                },
+                SigningRefusal::KeyUsageNotAllowed {
+                    key_usage: vec![s("keyEncipherment")],
+                },
+                SigningRefusal::ExtendedKeyUsageNotAllowed {
+                    ext_key_usage: vec![s("serverAuth")],
+                },
                 SigningRefusal::PssNeedsRsa { key: s("EC P-256") },
-                SigningRefusal::DigestNotAllowed { digest: s("sha1"), why: s("only sha256, sha384 and sha512 are offered for signing") },
-                SigningRefusal::DigestNotAllowed { digest: s("sha256"), why: s("Ed25519 signatures use SHA-512 in CMS (RFC 8419 §3)") },
+                SigningRefusal::DigestNotAllowed {
+                    digest: s("sha1"),
+                    why: s("only sha256, sha384 and sha512 are offered for signing"),
+                },
+                SigningRefusal::DigestNotAllowed {
+                    digest: s("sha256"),
+                    why: s("Ed25519 signatures use SHA-512 in CMS (RFC 8419 §3)"),
+                },
                 SigningRefusal::UnsupportedKey { kind: s("dsa") },
                 SigningRefusal::ContentChanged { path: s("a.pdf") },
                 SigningRefusal::DifferentDocument,
@@ -523,32 +563,96 @@ mod tests {
             .map(Error::SigningRefused),
         );
         let tok = || s("Nguyen Van An");
-        let pin = PinState { count_low: true, ..PinState::default() };
+        let pin = PinState {
+            count_low: true,
+            ..PinState::default()
+        };
         all.extend(
             [
-                TokenError::InvalidUri { uri: s("pkcs11:x"), reason: s("x") },
+                TokenError::InvalidUri {
+                    uri: s("pkcs11:x"),
+                    reason: s("x"),
+                },
                 TokenError::NoModule,
                 TokenError::ModuleNotFound { path: s("/x.so") },
-                TokenError::ModuleNotLoadable { path: s("/x.so"), reason: s("x") },
-                TokenError::ModuleInit { path: s("/x.so"), rv: s("CKR_GENERAL_ERROR") },
+                TokenError::ModuleNotLoadable {
+                    path: s("/x.so"),
+                    reason: s("x"),
+                },
+                TokenError::ModuleInit {
+                    path: s("/x.so"),
+                    rv: s("CKR_GENERAL_ERROR"),
+                },
                 TokenError::NoTokenPresent { module: s("/x.so") },
-                TokenError::NoTokenMatches { uri: s("pkcs11:"), available: vec![] },
-                TokenError::SeveralTokensMatch { uri: s("pkcs11:"), candidates: vec![s("a"), s("b")] },
+                TokenError::NoTokenMatches {
+                    uri: s("pkcs11:"),
+                    available: vec![],
+                },
+                TokenError::SeveralTokensMatch {
+                    uri: s("pkcs11:"),
+                    candidates: vec![s("a"), s("b")],
+                },
                 TokenError::PinLocked { token: tok() },
                 TokenError::FinalTryNotConfirmed { token: tok() },
-                TokenError::PinIncorrect { token: tok(), after: Some(pin) },
-                TokenError::PinIncorrect { token: tok(), after: None },
+                TokenError::PinIncorrect {
+                    token: tok(),
+                    after: Some(pin),
+                },
+                TokenError::PinIncorrect {
+                    token: tok(),
+                    after: None,
+                },
                 TokenError::PinExpired { token: tok() },
-                TokenError::PinLength { token: tok(), len: 2, min: 4, max: 8 },
-                TokenError::KeyNotFound { token: tok(), uri: s("pkcs11:"), available: vec![] },
-                TokenError::SeveralKeysMatch { token: tok(), uri: s("pkcs11:"), candidates: vec![] },
-                TokenError::CertificateNotFound { token: tok(), key: s("k") },
-                TokenError::BadCertificate { token: tok(), object: s("o"), reason: s("x") },
-                TokenError::KeyCertificateMismatch { token: tok(), key: s("k"), subject: sub() },
-                TokenError::KeyCannotSign { token: tok(), key: s("k"), reason: s("x") },
-                TokenError::MechanismNotSupported { token: tok(), needed: s("CKM_RSA_PKCS_PSS"), scheme: s("rsa-pss-sha256"), hint: s("x") },
-                TokenError::TokenRemoved { token: tok(), rv: s("CKR_DEVICE_REMOVED") },
-                TokenError::Pkcs11 { token: tok(), function: s("C_Sign"), rv: s("CKR_GENERAL_ERROR") },
+                TokenError::PinLength {
+                    token: tok(),
+                    len: 2,
+                    min: 4,
+                    max: 8,
+                },
+                TokenError::KeyNotFound {
+                    token: tok(),
+                    uri: s("pkcs11:"),
+                    available: vec![],
+                },
+                TokenError::SeveralKeysMatch {
+                    token: tok(),
+                    uri: s("pkcs11:"),
+                    candidates: vec![],
+                },
+                TokenError::CertificateNotFound {
+                    token: tok(),
+                    key: s("k"),
+                },
+                TokenError::BadCertificate {
+                    token: tok(),
+                    object: s("o"),
+                    reason: s("x"),
+                },
+                TokenError::KeyCertificateMismatch {
+                    token: tok(),
+                    key: s("k"),
+                    subject: sub(),
+                },
+                TokenError::KeyCannotSign {
+                    token: tok(),
+                    key: s("k"),
+                    reason: s("x"),
+                },
+                TokenError::MechanismNotSupported {
+                    token: tok(),
+                    needed: s("CKM_RSA_PKCS_PSS"),
+                    scheme: s("rsa-pss-sha256"),
+                    hint: s("x"),
+                },
+                TokenError::TokenRemoved {
+                    token: tok(),
+                    rv: s("CKR_DEVICE_REMOVED"),
+                },
+                TokenError::Pkcs11 {
+                    token: tok(),
+                    function: s("C_Sign"),
+                    rv: s("CKR_GENERAL_ERROR"),
+                },
             ]
             .map(Error::Token),
         );
@@ -562,10 +666,23 @@ mod tests {
         let mut codes = std::collections::BTreeSet::new();
         for e in errors() {
             let (en, vi) = (e.message(Lang::En), e.message(Lang::Vi));
-            assert!(!en.trim().is_empty() && !vi.trim().is_empty(), "{}", e.code());
-            assert_ne!(en, vi, "{}: the Vietnamese text is the English one", e.code());
+            assert!(
+                !en.trim().is_empty() && !vi.trim().is_empty(),
+                "{}",
+                e.code()
+            );
+            assert_ne!(
+                en,
+                vi,
+                "{}: the Vietnamese text is the English one",
+                e.code()
+            );
             for t in [&en, &vi] {
-                assert!(!t.contains("Error {") && !t.contains("Some("), "{}: {t}", e.code());
+                assert!(
+                    !t.contains("Error {") && !t.contains("Some("),
+                    "{}: {t}",
+                    e.code()
+                );
             }
             codes.insert(e.code());
         }
@@ -573,9 +690,19 @@ mod tests {
         assert_eq!(codes.len(), 52, "{codes:?}");
         let states = [
             PinState::default(),
-            PinState { count_low: true, ..PinState::default() },
-            PinState { final_try: true, to_be_changed: true, ..PinState::default() },
-            PinState { locked: true, ..PinState::default() },
+            PinState {
+                count_low: true,
+                ..PinState::default()
+            },
+            PinState {
+                final_try: true,
+                to_be_changed: true,
+                ..PinState::default()
+            },
+            PinState {
+                locked: true,
+                ..PinState::default()
+            },
         ];
         for p in states {
             assert_ne!(p.message(Lang::En), p.message(Lang::Vi), "{}", p.code());

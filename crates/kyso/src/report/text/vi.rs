@@ -1,11 +1,13 @@
 //! Vietnamese messages (tiếng Việt).
 
 use super::About;
-use crate::error::{Error, Expected, FileKind, KeyFileProblem, PinState, SigningRefusal, TokenError};
+use crate::error::{
+    Error, Expected, FileKind, KeyFileProblem, PinState, SigningRefusal, TokenError,
+};
 use crate::path::ChainError;
-use crate::revocation::crl::RevocationReason;
 use crate::report::{DocumentProblem, Reason, SkipReason};
 use crate::revocation::crl::CrlProblem;
+use crate::revocation::crl::RevocationReason;
 
 pub(super) fn reason(r: &Reason) -> String {
     use Reason::*;
@@ -404,7 +406,9 @@ fn key_file(p: KeyFileProblem) -> &'static str {
         KeyFileProblem::KeyUnreadable => {
             "không đọc được tệp khóa bí mật (tệp bị hỏng, hoặc loại khóa kyso chưa hỗ trợ)"
         }
-        KeyFileProblem::Pkcs12Unreadable => "không đọc được tệp PKCS#12 (tệp bị hỏng hoặc không đầy đủ)",
+        KeyFileProblem::Pkcs12Unreadable => {
+            "không đọc được tệp PKCS#12 (tệp bị hỏng hoặc không đầy đủ)"
+        }
         KeyFileProblem::Pkcs12PasswordNotUtf8 => "mật khẩu của tệp PKCS#12 phải là văn bản UTF-8",
         KeyFileProblem::Pkcs12NoKey => {
             "tệp PKCS#12 không chứa khóa bí mật (có thể chỉ xuất chứng thư số?)"
@@ -471,9 +475,11 @@ pub(super) fn pin_state(p: &PinState) -> String {
     let mut s = if p.locked {
         "mã PIN đã bị khóa (CKF_USER_PIN_LOCKED): không thể đăng nhập".to_string()
     } else if p.final_try {
-        "lần thử cuối (CKF_USER_PIN_FINAL_TRY): nhập sai mã PIN thêm một lần nữa sẽ khóa token".to_string()
+        "lần thử cuối (CKF_USER_PIN_FINAL_TRY): nhập sai mã PIN thêm một lần nữa sẽ khóa token"
+            .to_string()
     } else if p.count_low {
-        "đã có lần nhập sai mã PIN kể từ lần đăng nhập thành công gần nhất (CKF_USER_PIN_COUNT_LOW)".to_string()
+        "đã có lần nhập sai mã PIN kể từ lần đăng nhập thành công gần nhất (CKF_USER_PIN_COUNT_LOW)"
+            .to_string()
     } else {
         "chưa có lần nhập sai mã PIN nào được ghi nhận".to_string()
     };
