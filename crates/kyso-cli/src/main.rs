@@ -87,6 +87,15 @@ fn main() -> ExitCode {
             } else {
                 exit::OK
             };
+            // A secret given where its source was expected: kyso's own message, in the
+            // run's language, and never the value (clap's usage errors stay English).
+            let refused = crate::tr!("pass_not_a_source");
+            if e.kind() == clap::error::ErrorKind::ValueValidation
+                && e.to_string().contains(&refused)
+            {
+                eprintln!("kyso: {} {refused}", crate::tr!("error"));
+                return ExitCode::from(exit::USAGE);
+            }
             let _ = e.print();
             return ExitCode::from(code);
         }

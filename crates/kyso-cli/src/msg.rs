@@ -220,8 +220,8 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ),
     (
         "advice_legacy_p12",
-        "convert it once, then sign with new.p12: openssl pkcs12 -legacy -in OLD.p12 -nodes -passin env:P12_PASS | openssl pkcs12 -export -out new.p12 -passout env:P12_PASS",
-        "chuyển đổi một lần rồi ký bằng new.p12: openssl pkcs12 -legacy -in CU.p12 -nodes -passin env:P12_PASS | openssl pkcs12 -export -out new.p12 -passout env:P12_PASS",
+        "convert it once (bash; the key stays in memory), then sign with new.p12: PEM=$(openssl pkcs12 -legacy -in OLD.p12 -nodes -passin env:P12_PASS) && openssl pkcs12 -export -in <(echo \"$PEM\") -inkey <(echo \"$PEM\") -out new.p12 -passout env:P12_PASS",
+        "chuyển đổi một lần (bash; khóa bí mật chỉ nằm trong bộ nhớ) rồi ký bằng new.p12: PEM=$(openssl pkcs12 -legacy -in CU.p12 -nodes -passin env:P12_PASS) && openssl pkcs12 -export -in <(echo \"$PEM\") -inkey <(echo \"$PEM\") -out new.p12 -passout env:P12_PASS",
     ),
     (
         "advice_cert_for_p12",

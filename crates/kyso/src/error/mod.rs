@@ -80,7 +80,7 @@ pub enum Error {
     },
     /// A PKCS#12 file protected with a legacy algorithm (RC2-40, RC4: what old Windows and
     /// OpenSSL 1.x exports use) that OpenSSL 3 no longer offers without its legacy provider.
-    #[error("the PKCS#12 file is encrypted with {algorithm}, a legacy algorithm OpenSSL 3 no longer opens; convert it once to AES (the README shows how: `openssl pkcs12 -legacy ... | openssl pkcs12 -export ...`)")]
+    #[error("the PKCS#12 file is encrypted with {algorithm}, a legacy algorithm OpenSSL 3 no longer opens; convert it once to AES with `openssl pkcs12 -legacy` (the README shows how)")]
     LegacyPkcs12 {
         /// The legacy algorithm (`RC2-40-CBC`, ...).
         algorithm: String,

@@ -392,7 +392,7 @@ pub(super) fn error(e: &Error) -> String {
             format!("đây là {}, không phải {}", file_kind(found), expected(*x))
         }
         Error::LegacyPkcs12 { algorithm } => format!(
-            "tệp PKCS#12 được mã hóa bằng {algorithm}, một thuật toán cũ mà OpenSSL 3 không còn mở được; hãy chuyển đổi tệp một lần sang AES (README có hướng dẫn: `openssl pkcs12 -legacy ... | openssl pkcs12 -export ...`)"
+            "tệp PKCS#12 được mã hóa bằng {algorithm}, một thuật toán cũ mà OpenSSL 3 không còn mở được; hãy chuyển đổi tệp một lần sang AES bằng `openssl pkcs12 -legacy` (README có hướng dẫn)"
         ),
         Error::KeyFile(p) => key_file(*p).into(),
         Error::SigningRefused(r) => format!("từ chối ký: {}", refusal(r)),
