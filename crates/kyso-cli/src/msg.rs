@@ -445,6 +445,18 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("no_certificate_found", "no certificate found", "không tìm thấy chứng thư số nào"),
     // inspect.
     ("file_error", "{path}: {error}", "{path}: {error}"),
+    // Other commands.
+    (
+        "cannot_handle_ctrl_c",
+        "cannot handle Ctrl-C: {error}",
+        "không xử lý được Ctrl-C: {error}",
+    ),
+    (
+        "cannot_create_dir",
+        "cannot create the directory {path}",
+        "không tạo được thư mục {path}",
+    ),
+    ("rendering_man", "rendering the man pages", "tạo các trang man"),
 ];
 
 #[cfg(test)]

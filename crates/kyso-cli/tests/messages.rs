@@ -636,4 +636,24 @@ fn every_line_of_a_run_follows_the_language() {
     }
     let out = kyso(&d, &["token", "list", "--help"]);
     assert!(stdout(&out).contains("--lang"));
+    // Token messages come from the library's catalogue, in the language of the run.
+    let module = ["token", "list", "--module", "/khong-co/libtoken.so"];
+    let vi_module = [
+        "token",
+        "list",
+        "--lang",
+        "vi",
+        "--module",
+        "/khong-co/libtoken.so",
+    ];
+    for args in [&module[..], &vi_module[..]] {
+        let out = kyso(&d, args);
+        assert_eq!(out.status.code(), Some(2));
+        let want = if args.contains(&"vi") {
+            "kyso: lỗi: không có mô-đun PKCS#11 /khong-co/libtoken.so"
+        } else {
+            "kyso: error: the PKCS#11 module /khong-co/libtoken.so does not exist"
+        };
+        assert!(stderr(&out).starts_with(want), "{}", stderr(&out));
+    }
 }
