@@ -232,4 +232,29 @@ mod tests {
         );
         assert_eq!(sniff(&[0x30, 0x03, 0x02, 0x01, 0x07]), FileKind::Asn1);
     }
+
+    /// The test PKI's real files (testdata/README.md says how each was made).
+    #[test]
+    fn tells_the_test_pki_files_apart() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata");
+        let kind = |f: &str| sniff(&std::fs::read(dir.join(f)).unwrap());
+        assert_eq!(kind("pki/signer-rsa.der"), FileKind::Certificate);
+        assert_eq!(kind("pki/root-rsa.der"), FileKind::Certificate);
+        assert_eq!(kind("pki/signer-rsa.p12"), FileKind::Pkcs12);
+        assert_eq!(kind("pki/signer-rsa.key.der"), FileKind::PrivateKey);
+        assert_eq!(kind("samples/cong-van.txt.p7s"), FileKind::SignedData);
+        assert_eq!(kind("samples/cong-van.txt"), FileKind::Text);
+        assert_eq!(
+            kind("pki/signer-rsa.pem"),
+            FileKind::Pem {
+                label: "CERTIFICATE".into()
+            }
+        );
+        assert!(kind("pki/signer-rsa.enc.key").is_private_key());
+        let der = std::fs::read(dir.join("pki/signer-rsa.der")).unwrap();
+        assert!(matches!(
+            sniff(&der[..100]),
+            FileKind::Truncated { length: 100, .. }
+        ));
+    }
 }
