@@ -334,7 +334,7 @@ impl Signer {
         parts
             .write(out, Some((len, &mut stream)))
             .map_err(|e| Error::io(content, e))?;
-        if rehash.finish().map_err(crypto::openssl_error)?.as_ref() != digest.as_slice() {
+        if rehash.finish().map_err(crypto::openssl_error)? != digest {
             return Err(Error::SigningRefused(SigningRefusal::ContentChanged {
                 path: content.display().to_string(),
             }));

@@ -346,20 +346,12 @@ impl Emitter {
                             })
                         })
                         .collect();
-                    let _ = write!(
-                        tail,
-                        "\n  \"skipped\": {},",
-                        serde_json::to_string_pretty(&list)
-                            .unwrap_or_default()
-                            .replace('\n', "\n  ")
-                    );
+                    let _ = write!(tail, "\n  \"skipped\": {},", output::json_nested(&list, 1));
                 }
                 let _ = write!(
                     tail,
                     "\n  \"summary\": {}\n}}\n",
-                    serde_json::to_string_pretty(sm)
-                        .unwrap_or_default()
-                        .replace('\n', "\n  ")
+                    output::json_nested(sm, 1)
                 );
                 self.out.write(tail.as_bytes())
             }
@@ -429,13 +421,9 @@ impl Rendered {
                             kyso::DocumentProblem::Unreadable { detail: e.clone() },
                         );
                         match schema {
-                            SchemaArg::V1 => {
-                                serde_json::to_string_pretty(&schema_v1::Document::new(&d))
-                            }
-                            SchemaArg::V2 => serde_json::to_string_pretty(&d),
+                            SchemaArg::V1 => output::json_nested(&schema_v1::Document::new(&d), 2),
+                            SchemaArg::V2 => output::json_nested(&d, 2),
                         }
-                        .unwrap_or_default()
-                        .replace('\n', "\n    ")
                     }
                     VerifyFormat::Text => String::new(),
                 };
@@ -450,13 +438,11 @@ impl Rendered {
         let text = match format {
             VerifyFormat::Text => render_document(&d, lang, full_ids),
             VerifyFormat::Json => {
-                let body = match schema {
-                    SchemaArg::V1 => serde_json::to_string_pretty(&schema_v1::Document::new(&d)),
-                    SchemaArg::V2 => serde_json::to_string_pretty(&d),
+                // Indented to sit inside "documents": [ ... ].
+                match schema {
+                    SchemaArg::V1 => output::json_nested(&schema_v1::Document::new(&d), 2),
+                    SchemaArg::V2 => output::json_nested(&d, 2),
                 }
-                .unwrap_or_default();
-                // Indent the document to sit inside "documents": [ ... ].
-                body.replace('\n', "\n    ")
             }
             VerifyFormat::Junit => junit_case(&d),
         };
