@@ -179,10 +179,10 @@ impl DigestAlgorithm {
             let Ok(mut slot) = cell.try_borrow_mut() else {
                 return Hasher::new(self)?.finish();
             };
-            if slot.is_none() {
-                *slot = Some(MdCtx::new()?);
-            }
-            let ctx = slot.as_mut().expect("set above");
+            let ctx = match slot.take() {
+                Some(ctx) => slot.insert(ctx),
+                None => slot.insert(MdCtx::new()?),
+            };
             ctx.digest_init(self.fetched())?;
             ctx.digest_update(data)?;
             finish_into_vec(ctx)
