@@ -392,10 +392,17 @@ mod tests {
     #[test]
     fn named_envelopes_are_set_apart_and_missing_inputs_are_errors() {
         let t = tree("env", &["a.txt", "a.txt.p7s", "b.txt.p7m"]);
-        let inputs = [t.0.join("a.txt.p7s"), t.0.join("a.txt"), t.0.join("b.txt.p7m")];
+        let inputs = [
+            t.0.join("a.txt.p7s"),
+            t.0.join("a.txt"),
+            t.0.join("b.txt.p7m"),
+        ];
         let sel = select_files_to_sign(&inputs, SelectOptions::new()).unwrap();
         assert_eq!(sel.files, [t.0.join("a.txt")]);
-        assert_eq!(sel.envelopes, [t.0.join("a.txt.p7s"), t.0.join("b.txt.p7m")]);
+        assert_eq!(
+            sel.envelopes,
+            [t.0.join("a.txt.p7s"), t.0.join("b.txt.p7m")]
+        );
         let missing = [t.0.join("nope.txt")];
         let e = select_files_to_sign(&missing, SelectOptions::new()).unwrap_err();
         assert_eq!(e.code(), "file_not_found");
