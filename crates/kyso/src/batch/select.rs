@@ -1,22 +1,6 @@
-//! Which files a signing batch signs: `kyso sign DIR` and `kyso sign -r DIR` (issue 12).
-//!
-//! The rules, in one place so that a program linking the crate signs the same files as the
-//! command line:
-//!
-//! * A path named by the caller is signed as given (its order kept), except that a name
-//!   ending in `.p7s` or `.p7m` is an existing signature envelope: it is listed in
-//!   [`SignSelection::envelopes`] so the caller can refuse it (co-signing is a different
-//!   operation, `--add-to`) rather than wrap a signature in a signature by mistake.
-//! * A folder contributes its files in sorted order (byte order of the path, per component),
-//!   and with [`SelectOptions::recursive`] the files of its subfolders too. Left out, each with
-//!   its reason in [`SignSelection::skipped`]: existing signatures (`.p7s`, `.p7m`, `.sig`),
-//!   hidden files and folders (a name starting with `.`: editor backups, `.git`), kyso's own
-//!   temporary files ([`TEMP_FILE_MARKER`]), symbolic links to folders (never followed, so a
-//!   link loop cannot make the walk endless), and anything that is not a regular file.
-//! * The same file reached twice (named twice, through `./a.txt` and `a.txt`, through a
-//!   symbolic link, or named and inside a named folder) is signed once, at its first place;
-//!   the later paths are listed in [`SignSelection::duplicates`].
-//! * `-` (standard input) is passed through; it can appear only once.
+//! Which files a signing batch signs: `kyso sign DIR` and `kyso sign -r DIR` (issue 12). The
+//! rules live here, in one place, so that a program linking the crate signs the same files
+//! as the command line; [`select_files_to_sign`] states them.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -144,8 +128,22 @@ pub struct SignSelection {
     pub skipped: Vec<SkippedFile>,
 }
 
-/// The files to sign for `inputs` (files, folders, `-`), per the rules in the
-/// [module documentation](self).
+/// The files to sign for `inputs` (files, folders, `-`):
+///
+/// * A named path is signed as given (its order kept), except that a name ending in `.p7s` or
+///   `.p7m` is an existing signature envelope: it goes to [`SignSelection::envelopes`] so the
+///   caller can refuse it (co-signing is another operation, `--add-to`) rather than wrap a
+///   signature in a signature by mistake.
+/// * A folder gives its files in sorted order, and with [`SelectOptions::recursive`] those of
+///   its subfolders too. Left out, each with its [`FileSkip`] in [`SignSelection::skipped`]:
+///   existing signatures (`.p7s`, `.p7m`, `.sig`), hidden files and folders (a name starting
+///   with `.`), kyso's temporary files ([`TEMP_FILE_MARKER`]), symbolic links to folders
+///   (never followed, so a link loop cannot make the walk endless), anything that is not a
+///   regular file.
+/// * The same file reached twice (named twice, `./a.txt` and `a.txt`, a symbolic link, or
+///   named and inside a named folder) is selected once, at its first place; the later paths
+///   are in [`SignSelection::duplicates`].
+/// * `-` (standard input) is passed through.
 ///
 /// `Err` when a named input cannot be read at all (it does not exist, or permission is
 /// denied), or when `-` is named twice: nothing should be signed then.
