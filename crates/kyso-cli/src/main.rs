@@ -8,6 +8,7 @@ mod display;
 mod help;
 mod interrupt;
 mod output;
+mod progress;
 mod schema_v1;
 mod secret;
 mod sigfile;

@@ -5,7 +5,7 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 
 /// Write `path` with `fill`, atomically. Refuses to replace an existing file unless `force`.
 /// `-` writes to stdout.
@@ -23,10 +23,13 @@ pub fn write_atomic(
     }
     let replacing = path.exists();
     if !force && replacing {
-        bail!(
-            "{} already exists; pass --force to replace it",
-            path.display()
-        );
+        return Err(coded(
+            "output_exists",
+            format!(
+                "{} already exists; pass --force to replace it",
+                path.display()
+            ),
+        ));
     }
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -36,7 +39,12 @@ pub fn write_atomic(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.kyso-tmp-{}", std::process::id()));
+    // kyso::batch::TEMP_FILE_MARKER: a folder walk of `kyso sign DIR` never signs these.
+    let tmp = dir.join(format!(
+        ".{name}{}{}",
+        kyso::batch::TEMP_FILE_MARKER,
+        std::process::id()
+    ));
     let file = OpenOptions::new()
         .write(true)
         .create_new(true)
@@ -66,6 +74,28 @@ pub fn write_atomic(
     }
     crate::interrupt::temp_file_gone(&tmp);
     result
+}
+
+/// An error whose kind a program can branch on: the `code` of a failed file in the JSON of
+/// `kyso sign` (errors of the library carry their own, [`kyso::Error::code`]). Its text is
+/// the message alone.
+#[derive(Debug)]
+pub struct CodedError {
+    pub code: &'static str,
+    message: String,
+}
+
+impl std::fmt::Display for CodedError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for CodedError {}
+
+/// An [`anyhow::Error`] with a stable code (see [`CodedError`]).
+pub fn coded(code: &'static str, message: String) -> anyhow::Error {
+    anyhow::Error::new(CodedError { code, message })
 }
 
 /// Print to stdout; a closed pipe (e.g. `| head`) ends the program quietly.
