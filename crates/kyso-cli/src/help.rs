@@ -119,6 +119,14 @@ pub const ALL: &[Help] = &[
                 "kyso sign --p12 official.p12 --pass env:P12_PASS --resume dossier/*.pdf",
             ),
             ex(
+                "Every document of a folder and its subfolders (not signatures, hidden or temp files)",
+                "kyso sign --p12 official.p12 --pass env:P12_PASS -r --resume dossier/",
+            ),
+            ex(
+                "The same, with each file's result in one JSON document (schema kyso.sign/v1)",
+                "kyso sign --p12 official.p12 --pass env:P12_PASS -r --resume --format json dossier > signed.json",
+            ),
+            ex(
                 "Co-sign many envelopes with one password or PIN entry (a .p7m needs no FILE)",
                 "kyso sign --p12 org.p12 --pass env:ORG_PASS --add-to dossier/a.pdf.p7s --add-to decision.pdf.p7m",
             ),

@@ -10,6 +10,7 @@ mod interrupt;
 mod msg;
 mod output;
 mod paths;
+mod progress;
 mod schema_v1;
 mod secret;
 mod sigfile;

@@ -63,6 +63,11 @@ pub struct Args {
     /// Language of the text report (default from the locale).
     #[arg(long, value_enum)]
     pub lang: Option<LangArg>,
+    /// List every document of a batch in the text report. By default a run over several
+    /// files lists only those that are not TOTAL-PASSED, then the summary (JSON and JUnit
+    /// always hold every document).
+    #[arg(short, long)]
+    verbose: bool,
     /// INSECURE: accept MD5/SHA-1 and RSA < 2048 / EC < 256 bits (reported as skipped):
     /// the legacy-archive policy's algorithm settings on top of --policy.
     #[arg(long)]
@@ -110,18 +115,27 @@ pub fn run(a: Args) -> Result<u8> {
         verifier.dangerous().allow_legacy_crypto();
     }
     let at = a.at.unwrap_or_else(kyso::Timestamp::now);
+    let run = RunInfo::start(at, policy_name.name.clone());
 
     // In parallel across cores (kyso::batch): each worker verifies and renders its files; the
     // results are written in input order as soon as each one and all before it are done, so
     // memory stays flat however many files a run has.
-    // A progress line on a terminal, for text output only (never in JSON/JUnit or a pipe).
-    let show_progress =
-        format == VerifyFormat::Text && files.len() > 1 && std::io::stderr().is_terminal();
-    let mut out = Emitter::new(format, a.schema, lang, at, &policy_name);
+    // A progress bar on a terminal, for text output only (never in JSON/JUnit or a pipe).
+    let mut progress = crate::progress::Progress::new(
+        crate::progress::wanted(
+            std::io::stderr().is_terminal(),
+            format != VerifyFormat::Text,
+            files.len(),
+        ),
+        files.len(),
+        lang.pick("verifying", "đang kiểm tra"),
+    );
+    let mut out = Emitter::new(format, a.schema, lang, run, &policy_name);
+    // A batch lists the documents that did not pass, unless --verbose.
+    out.hide_passed = files.len() > 1 && !a.verbose;
     let mut summary = Summary::default();
     let mut worst = None;
     let mut unreadable = 0usize;
-    let mut last_progress = std::time::Instant::now();
     let interrupt = crate::interrupt::arm();
     let content = a.content.as_deref();
     let outcome = kyso::batch::Batch::new()
@@ -131,6 +145,7 @@ pub fn run(a: Args) -> Result<u8> {
             kyso::VerifyContext::new,
             |ctx, _, input| {
                 let f = &input.path;
+                let started = std::time::Instant::now();
                 let r = if let Some(e) = &input.error {
                     Err(e.clone())
                 } else if f.as_os_str() == "-" {
@@ -146,7 +161,7 @@ pub fn run(a: Args) -> Result<u8> {
                             text: e.message(lang),
                         })
                 };
-                Rendered::new(format, a.schema, lang, a.full_ids, f, r)
+                Rendered::new(format, a.schema, lang, a.full_ids, f, r, started.elapsed())
             },
             |done| {
                 let r = done.output;
@@ -160,21 +175,16 @@ pub fn run(a: Args) -> Result<u8> {
                         }
                         worst = worst.max(Some(i));
                         if r.format_failure {
-                            foreign_format_hint(&files[done.index], lang);
+                            progress.suspend(|| foreign_format_hint(&files[done.index], lang));
                         }
                     }
                     None => unreadable += 1,
                 }
-                out.document(r);
-                if show_progress && last_progress.elapsed().as_millis() >= 100 {
-                    last_progress = std::time::Instant::now();
-                    eprint!("\rkyso: verified {}/{}", done.index + 1, files.len());
-                }
+                progress.suspend(|| out.document(r));
+                progress.done();
             },
         );
-    if show_progress {
-        eprint!("\r\x1b[K");
-    }
+    progress.finish();
     out.finish(&summary, unreadable, &skipped);
     // Nothing to verify at all (an empty directory, only other files): not a success.
     let nothing = files.is_empty();
@@ -226,12 +236,41 @@ pub fn run(a: Args) -> Result<u8> {
     })
 }
 
+/// When and where a run happens, for the JUnit report.
+struct RunInfo {
+    /// The validation time (`--at`, default now).
+    at: kyso::Timestamp,
+    /// The validation policy's name.
+    policy: String,
+    /// The run's start, for the suite's `time`.
+    started: std::time::Instant,
+    /// The run's start as the JUnit schema writes it: ISO 8601 without a zone, here UTC.
+    timestamp: String,
+}
+
+impl RunInfo {
+    fn start(at: kyso::Timestamp, policy: String) -> Self {
+        RunInfo {
+            at,
+            policy,
+            started: std::time::Instant::now(),
+            timestamp: jiff::Timestamp::now()
+                .strftime("%Y-%m-%dT%H:%M:%S")
+                .to_string(),
+        }
+    }
+}
+
 /// Writes the report in the chosen format while documents arrive in order.
 struct Emitter {
     out: output::Stdout,
     format: VerifyFormat,
     lang: Lang,
-    at: kyso::Timestamp,
+    run: RunInfo,
+    /// Text: TOTAL-PASSED documents are counted, not shown (a batch without --verbose).
+    hide_passed: bool,
+    /// Text: how many were not shown.
+    hidden: usize,
     /// JSON: documents written so far (for the separating commas).
     written: usize,
     /// JUnit: the test cases, written at the end because the counts come first.
@@ -246,9 +285,10 @@ impl Emitter {
         format: VerifyFormat,
         schema: SchemaArg,
         lang: Lang,
-        at: kyso::Timestamp,
+        run: RunInfo,
         policy: &kyso::PolicyName,
     ) -> Self {
+        let at = run.at;
         let mut out = output::Stdout::new();
         if format == VerifyFormat::Json {
             // The fields of kyso::Report, streamed: each document is serialized by serde as
@@ -275,7 +315,9 @@ impl Emitter {
             out,
             format,
             lang,
-            at,
+            run,
+            hide_passed: false,
+            hidden: 0,
             written: 0,
             cases: String::new(),
             live: format == VerifyFormat::Text && std::io::stdout().is_terminal(),
@@ -290,6 +332,10 @@ impl Emitter {
         match (self.format, r.indication) {
             (VerifyFormat::Junit, _) => self.cases.push_str(&r.text),
             (VerifyFormat::Text, None) => return,
+            (VerifyFormat::Text, Some(Indication::TotalPassed)) if self.hide_passed => {
+                self.hidden += 1;
+                return;
+            }
             (VerifyFormat::Text, _) => {
                 self.out.write(r.text.as_bytes());
                 if self.live {
@@ -332,6 +378,22 @@ impl Emitter {
                             .pick("skipped (not CMS)", "bỏ qua (không phải CMS)")
                     );
                 }
+                if self.hidden > 0 {
+                    let n = self.hidden;
+                    let _ = writeln!(
+                        line,
+                        "{}",
+                        match self.lang {
+                            Lang::Vi =>
+                                format!("(không liệt kê {n} tệp hợp lệ; thêm --verbose để xem)"),
+                            Lang::En => format!(
+                                "({n} passed document{} not listed; --verbose lists {})",
+                                if n == 1 { "" } else { "s" },
+                                if n == 1 { "it" } else { "them" }
+                            ),
+                        }
+                    );
+                }
                 self.out.write(line.as_bytes())
             }
             VerifyFormat::Json => {
@@ -349,43 +411,47 @@ impl Emitter {
                             })
                         })
                         .collect();
-                    let _ = write!(
-                        tail,
-                        "\n  \"skipped\": {},",
-                        serde_json::to_string_pretty(&list)
-                            .unwrap_or_default()
-                            .replace('\n', "\n  ")
-                    );
+                    let _ = write!(tail, "\n  \"skipped\": {},", output::json_nested(&list, 1));
                 }
                 let _ = write!(
                     tail,
                     "\n  \"summary\": {}\n}}\n",
-                    serde_json::to_string_pretty(sm)
-                        .unwrap_or_default()
-                        .replace('\n', "\n  ")
+                    output::json_nested(sm, 1)
                 );
                 self.out.write(tail.as_bytes())
             }
             VerifyFormat::Junit => {
+                // The strict Ant/Jenkins JUnit schema (JUnit.xsd): inside <testsuites> a suite
+                // has package and id; time, timestamp (no zone), hostname, <properties>,
+                // <system-out> and <system-err> are required.
+                let run = &self.run;
                 let mut x = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
                 let _ = writeln!(
                     x,
-                    "<testsuites><testsuite name=\"kyso verify\" tests=\"{}\" failures=\"{}\" errors=\"{unreadable}\" skipped=\"{}\" timestamp=\"{}\">",
+                    "<testsuites>\n<testsuite name=\"kyso verify\" tests=\"{}\" failures=\"{}\" errors=\"{unreadable}\" skipped=\"{}\" time=\"{}\" timestamp=\"{}\" hostname=\"{}\" package=\"kyso\" id=\"0\">",
                     sm.total + unreadable + skipped.len(),
                     sm.failed + sm.indeterminate,
                     skipped.len(),
-                    self.at
+                    seconds(run.started.elapsed()),
+                    run.timestamp,
+                    xml(&hostname())
+                );
+                let _ = writeln!(
+                    x,
+                    "  <properties>\n    <property name=\"validation_time\" value=\"{}\"/>\n    <property name=\"policy\" value=\"{}\"/>\n  </properties>",
+                    run.at,
+                    xml(&run.policy)
                 );
                 x.push_str(&self.cases);
                 for s in skipped {
                     let _ = writeln!(
                         x,
-                        "  <testcase classname=\"kyso.verify\" name=\"{}\"><skipped message=\"{}\"/></testcase>",
+                        "  <testcase classname=\"kyso.verify\" time=\"0\" name=\"{}\"><skipped message=\"{}\"/></testcase>",
                         xml(&s.path.display().to_string()),
                         xml(&s.format.describe(Lang::En))
                     );
                 }
-                x.push_str("</testsuite></testsuites>\n");
+                x.push_str("  <system-out/>\n  <system-err/>\n</testsuite>\n</testsuites>\n");
                 self.out.write(x.as_bytes());
             }
         }
@@ -414,13 +480,15 @@ impl Rendered {
         full_ids: bool,
         file: &Path,
         r: Result<DocumentReport, Unread>,
+        elapsed: std::time::Duration,
     ) -> Self {
         let d = match r {
             Ok(d) => d,
             Err(e) => {
                 let text = match format {
                     VerifyFormat::Junit => format!(
-                        "  <testcase classname=\"kyso.verify\" name=\"{}\"><error message=\"{}\"/></testcase>\n",
+                        "  <testcase classname=\"kyso.verify\" time=\"{}\" name=\"{}\"><error type=\"unreadable\" message=\"{}\"/></testcase>\n",
+                        seconds(elapsed),
                         xml(&file.display().to_string()),
                         xml(&e.en)
                     ),
@@ -434,13 +502,9 @@ impl Rendered {
                             },
                         );
                         match schema {
-                            SchemaArg::V1 => {
-                                serde_json::to_string_pretty(&schema_v1::Document::new(&d))
-                            }
-                            SchemaArg::V2 => serde_json::to_string_pretty(&d),
+                            SchemaArg::V1 => output::json_nested(&schema_v1::Document::new(&d), 2),
+                            SchemaArg::V2 => output::json_nested(&d, 2),
                         }
-                        .unwrap_or_default()
-                        .replace('\n', "\n    ")
                     }
                     VerifyFormat::Text => String::new(),
                 };
@@ -455,15 +519,13 @@ impl Rendered {
         let text = match format {
             VerifyFormat::Text => render_document(&d, lang, full_ids),
             VerifyFormat::Json => {
-                let body = match schema {
-                    SchemaArg::V1 => serde_json::to_string_pretty(&schema_v1::Document::new(&d)),
-                    SchemaArg::V2 => serde_json::to_string_pretty(&d),
+                // Indented to sit inside "documents": [ ... ].
+                match schema {
+                    SchemaArg::V1 => output::json_nested(&schema_v1::Document::new(&d), 2),
+                    SchemaArg::V2 => output::json_nested(&d, 2),
                 }
-                .unwrap_or_default();
-                // Indent the document to sit inside "documents": [ ... ].
-                body.replace('\n', "\n    ")
             }
-            VerifyFormat::Junit => junit_case(&d),
+            VerifyFormat::Junit => junit_case(&d, elapsed),
         };
         Rendered {
             indication: Some(d.indication),
@@ -474,11 +536,14 @@ impl Rendered {
     }
 }
 
-/// One JUnit test case per signature file: TOTAL-FAILED and INDETERMINATE are failures (with
-/// the sub-indication as their type); unreadable files are errors (see `Emitter`).
-fn junit_case(d: &DocumentReport) -> String {
+/// One JUnit test case per signature file, with the time its verification took: TOTAL-FAILED
+/// and INDETERMINATE are failures (with the sub-indication as their type: an INDETERMINATE
+/// signature is not a passed test, kyso exits 3 for it); unreadable files are errors (see
+/// `Emitter`).
+fn junit_case(d: &DocumentReport, elapsed: std::time::Duration) -> String {
     let mut x = format!(
-        "  <testcase classname=\"kyso.verify\" name=\"{}\"",
+        "  <testcase classname=\"kyso.verify\" time=\"{}\" name=\"{}\"",
+        seconds(elapsed),
         xml(&d.signature_file)
     );
     if d.indication == Indication::TotalPassed {
@@ -503,6 +568,29 @@ fn junit_case(d: &DocumentReport) -> String {
         xml(detail.trim())
     );
     x
+}
+
+/// A duration in seconds, as JUnit writes it (xs:decimal, millisecond precision).
+fn seconds(d: std::time::Duration) -> String {
+    format!("{:.3}", d.as_secs_f64())
+}
+
+/// The name of this machine for the JUnit `hostname` (required by the schema): the kernel's
+/// (Linux), else HOSTNAME or COMPUTERNAME (Windows), else `localhost` as the schema says.
+fn hostname() -> String {
+    let from_file = |p: &str| std::fs::read_to_string(p).ok();
+    let from_env = |v: &str| std::env::var(v).ok();
+    [
+        from_file("/proc/sys/kernel/hostname"),
+        from_file("/etc/hostname"),
+        from_env("HOSTNAME"),
+        from_env("COMPUTERNAME"),
+    ]
+    .into_iter()
+    .flatten()
+    .map(|h| h.trim().to_string())
+    .find(|h| !h.is_empty() && !h.chars().any(char::is_whitespace))
+    .unwrap_or_else(|| "localhost".into())
 }
 
 fn xml(s: &str) -> String {

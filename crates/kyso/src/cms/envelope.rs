@@ -312,7 +312,7 @@ pub(crate) fn normalize_bytes(
 pub(crate) struct HashingSink {
     /// Algorithms to compute besides those the SignedData lists.
     extra: Vec<DigestAlgorithm>,
-    hashers: Vec<(DigestAlgorithm, openssl::hash::Hasher)>,
+    hashers: Vec<(DigestAlgorithm, crypto::Hasher)>,
     kept: Vec<u8>,
     overflow: bool,
     failed: bool,
@@ -375,7 +375,7 @@ impl HashingSink {
         if !self.failed {
             for (d, h) in &mut self.hashers {
                 if let Ok(v) = h.finish() {
-                    map.insert(*d, v.to_vec());
+                    map.insert(*d, v);
                 }
             }
         }
@@ -508,8 +508,7 @@ impl<'a> Content<'a> {
                 })?;
                 let d = h
                     .finish()
-                    .map_err(|e| ContentError::Digest(e.to_string()))?
-                    .to_vec();
+                    .map_err(|e| ContentError::Digest(e.to_string()))?;
                 if let Content::Embedded { digests, .. } | Content::File { digests, .. } = self {
                     digests.insert(alg, d.clone());
                 }
