@@ -113,6 +113,7 @@ pub use pkcs11::{
     ModuleInfo, ObjectType, Pkcs11Module, Pkcs11Uri, SlotInventory, Token, TokenCertificate,
     TokenDescription, TokenKeyDescription,
 };
+pub use report::{ChainCertificate, ChainReport, CHAIN_SCHEMA};
 pub use report::{
     Check, CheckName, CheckResult, DocumentProblem, DocumentReport, Hint, Indication, Lang,
     PolicyName, PolicySource, Reason, Report, SignatureLevel, SignatureReport, SkipReason,
