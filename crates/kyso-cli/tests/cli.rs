@@ -1768,3 +1768,84 @@ fn verify_policy_flag_names_the_policy_in_the_report() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["validation_policy"]["name"], "legacy-archive");
 }
+
+#[test]
+fn chain_json_is_the_library_report_and_conforms_to_its_schema() {
+    use kyso_testkit::pki::{CertSpec, CrlSpec, Pki};
+    let d = tmpdir("chain-json");
+    let pki = Pki::new();
+    pki.write(&d);
+    let good = pki.leaf(CertSpec::ee("Good Signer"));
+    let revoked = pki.leaf(CertSpec::ee("Revoked Signer"));
+    good.write(&d, "good");
+    revoked.write(&d, "revoked");
+    let crl = pki.crl(
+        &pki.sub,
+        &CrlSpec::default().revoke(&revoked, "2026-05-15T00:00:00Z", Some(1)),
+    );
+    std::fs::write(d.join("sub.crl"), crl).unwrap();
+    let root_crl = pki.crl(&pki.root, &CrlSpec::default());
+    std::fs::write(d.join("root.crl"), root_crl).unwrap();
+    // Each run's JSON is checked against docs/schema/kyso.chain.v1.schema.json by `kyso`.
+    let chain = |trust: &str, cert: &str| {
+        let out = kyso(
+            &d,
+            &[
+                "chain",
+                "--trust",
+                trust,
+                "--intermediates",
+                "chain.pem",
+                "--crl",
+                "sub.crl",
+                "--crl",
+                "root.crl",
+                "--at",
+                AT,
+                "--format",
+                "json",
+                cert,
+            ],
+        );
+        let report: kyso::ChainReport = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("a kyso::ChainReport: {e}\n{}", stdout(&out)));
+        // Read back and written again, it is the same document.
+        let again: serde_json::Value = serde_json::to_value(&report).unwrap();
+        let printed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(again, printed);
+        (out.status.code(), report, printed)
+    };
+
+    let (code, r, _) = chain("root.pem", "good.pem");
+    assert_eq!(code, Some(0));
+    assert!(r.valid && r.error.is_none() && r.hint.is_none());
+    assert_eq!(r.path.len(), 3, "leaf, intermediate, root");
+    assert_eq!(r.path[0].revocation, kyso::RevocationStatus::Good);
+    assert!(r.path.iter().all(|c| c.verdict == kyso::CertVerdict::Valid));
+
+    let (code, r, v) = chain("root.pem", "revoked.pem");
+    assert_eq!(code, Some(1));
+    assert_eq!(v["error"]["code"], "certificate_revoked");
+    assert_eq!(v["path"][0]["revocation"]["status"], "revoked");
+    assert_eq!(v["path"][0]["revocation"]["reason"], "keyCompromise");
+    assert_eq!(r.sub_indication, Some(kyso::SubIndication::Revoked));
+
+    // The issuing CA is not given (its own chain is the trust anchor): evidence and hint.
+    let (code, r, v) = chain("good.pem", "revoked.pem");
+    assert_eq!(code, Some(1));
+    assert!(!r.valid);
+    assert!(v["hint"]["code"].is_string(), "{v:#}");
+    assert!(v["message"].as_str().is_some_and(|m| !m.is_empty()));
+
+    // The schema is strict: an unknown key or a made-up revocation status is refused.
+    let (_, _, mut v) = chain("root.pem", "good.pem");
+    assert!(report_schema::chain_violations(&v).is_empty());
+    v["path"][0]["revocation"] = serde_json::json!({"status": "fine"});
+    assert!(!report_schema::chain_violations(&v).is_empty());
+    let (_, _, mut v) = chain("root.pem", "good.pem");
+    v["surprise"] = serde_json::json!(1);
+    assert!(!report_schema::chain_violations(&v).is_empty());
+    let (_, _, mut v) = chain("root.pem", "revoked.pem");
+    v["error"]["code"] = serde_json::json!("no_such_code");
+    assert!(!report_schema::chain_violations(&v).is_empty());
+}

@@ -118,6 +118,7 @@ pub use report::{
     Lang, PolicyName, PolicySource, Reason, Report, SignatureLevel, SignatureReport, SkipReason,
     SubIndication, Summary, SCHEMA,
 };
+pub use report::{ChainCertificate, ChainReport, CHAIN_SCHEMA};
 pub use revocation::crl::{Crl, CrlProblem, RevocationMode, RevocationReason, RevocationStatus};
 pub use signer::{sign_detached, Signer, SignerBuilder, SigningWarning};
 pub use validation::policy::{DigestRule, PolicyError, ValidationPolicy};

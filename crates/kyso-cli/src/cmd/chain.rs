@@ -170,34 +170,8 @@ pub fn run(a: Args) -> Result<u8> {
     let policy_asked = !a.policies.is_empty() || a.require_explicit_policy;
     match a.format {
         Format::Json => {
-            let path: Vec<serde_json::Value> = outcome
-                .path
-                .iter()
-                .zip(&verdicts)
-                .zip(&outcome.revocation)
-                .map(|((c, v), r)| {
-                    serde_json::json!({
-                        "subject": c.subject(), "issuer": c.issuer(), "serial": c.serial_hex(),
-                        "not_before": c.not_before(), "not_after": c.not_after(),
-                        "sha256_fingerprint": c.sha256_fingerprint(),
-                        "verdict": v,
-                        "error": match v { CertVerdict::Invalid { error } => Some(error.certificate_message(Lang::En)), _ => None },
-                        "revocation": r,
-                    })
-                })
-                .collect();
-            let doc = serde_json::json!({
-                "schema": "kyso.chain/v1",
-                "validation_time": at,
-                "validation_policy": vpolicy.id(),
-                "valid": outcome.is_valid(),
-                "error": outcome.error,
-                "message": outcome.error.as_ref().map(|e| e.certificate_message(Lang::En)),
-                "sub_indication": outcome.error.as_ref().map(|e| e.sub_indication()),
-                "user_constrained_policies": outcome.user_constrained_policies,
-                "path": path,
-            });
-            output::print(&(serde_json::to_string_pretty(&doc)? + "\n"));
+            let report = kyso::ChainReport::new(&outcome, at, vpolicy.id());
+            output::print(&(output::json_nested(&report, 0) + "\n"));
         }
         Format::Text => {
             let mut s = String::new();

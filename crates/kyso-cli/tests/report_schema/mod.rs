@@ -1,7 +1,8 @@
 //! Every machine-readable report a CLI test produces is checked against its published schema,
 //! so the schemas and what kyso writes cannot drift apart: verification reports against
 //! docs/schema/kyso.verify.v2.schema.json, signing reports against
-//! docs/schema/kyso.sign.v1.schema.json (JSON Schema draft 2020-12), and JUnit reports against
+//! docs/schema/kyso.sign.v1.schema.json, path validation reports against
+//! docs/schema/kyso.chain.v1.schema.json (JSON Schema draft 2020-12), and JUnit reports against
 //! the strict Ant/Jenkins JUnit schema in tests/junit.xsd (with xmllint, never skipped).
 #![allow(dead_code)] // each test binary uses a different subset
 
@@ -9,13 +10,47 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 use std::sync::OnceLock;
 
-fn load(name: &str) -> jsonschema::Validator {
+fn read_schema(name: &str) -> serde_json::Value {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../docs/schema")
         .join(name);
     let text = std::fs::read_to_string(&path).expect("the schema file is in the repository");
-    let schema: serde_json::Value = serde_json::from_str(&text).expect("the schema is JSON");
-    jsonschema::validator_for(&schema).expect("the schema is a valid draft 2020-12 schema")
+    serde_json::from_str(&text).expect("the schema is JSON")
+}
+
+/// Resolves the schemas' `$id`s (`urn:kyso:schema:kyso.verify:v2`) to the files of
+/// docs/schema, so one schema can use another's definitions; nothing is fetched.
+struct LocalSchemas;
+
+impl jsonschema::Retrieve for LocalSchemas {
+    fn retrieve(
+        &self,
+        uri: &jsonschema::Uri<String>,
+    ) -> Result<serde_json::Value, Box<dyn std::error::Error + Send + Sync>> {
+        let id = uri.as_str();
+        let file = id
+            .strip_prefix("urn:kyso:schema:")
+            .map(|rest| format!("{}.schema.json", rest.replace(':', ".")))
+            .ok_or_else(|| format!("not a kyso schema: {id}"))?;
+        Ok(read_schema(&file))
+    }
+}
+
+fn load(name: &str) -> jsonschema::Validator {
+    jsonschema::options()
+        .with_retriever(LocalSchemas)
+        .build(&read_schema(name))
+        .expect("the schema is a valid draft 2020-12 schema")
+}
+
+fn chain_validator() -> &'static jsonschema::Validator {
+    static V: OnceLock<jsonschema::Validator> = OnceLock::new();
+    V.get_or_init(|| load("kyso.chain.v1.schema.json"))
+}
+
+/// The violations of kyso.chain/v1 in `report` (empty when it conforms).
+pub fn chain_violations(report: &serde_json::Value) -> Vec<String> {
+    violations(chain_validator(), report)
 }
 
 fn validator() -> &'static jsonschema::Validator {
@@ -117,6 +152,17 @@ pub fn check_output(args: &[&str], out: &Output) {
                 panic!("kyso verify --json printed no single JSON document: {e}")
             });
             assert_conforms(&v);
+        }
+        Some(&"chain") if json => {
+            let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+                panic!("kyso chain --format json printed no single JSON document: {e}")
+            });
+            let errors = chain_violations(&v);
+            assert!(
+                errors.is_empty(),
+                "the report does not conform to kyso.chain/v1:\n{}\n{v:#}",
+                errors.join("\n")
+            );
         }
         Some(&"sign") if json && (out.status.code() != Some(2) || !out.stdout.is_empty()) => {
             let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {

@@ -376,7 +376,7 @@ impl ChainOptions {
 }
 
 /// The verdict on one certificate of the path.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "result", rename_all = "snake_case")]
 pub enum CertVerdict {
     /// Every check on this certificate passed.

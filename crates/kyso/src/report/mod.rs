@@ -3,6 +3,7 @@
 //! are data, and human text comes from the message catalogue ([`text`]).
 
 mod chain;
+pub use chain::{ChainCertificate, ChainReport, CHAIN_SCHEMA};
 mod text;
 
 pub use text::io_reason;
