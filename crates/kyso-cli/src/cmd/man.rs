@@ -44,7 +44,7 @@ pub fn run(a: Args, cli: clap::Command) -> Result<u8> {
         }
     }
     std::fs::create_dir_all(&a.dir)
-        .with_context(|| format!("cannot create the directory {}", a.dir.display()))?;
+        .with_context(|| crate::tr!("cannot_create_dir", path = a.dir.display()))?;
     for (name, page) in &pages {
         write_atomic(&a.dir.join(name), a.force, &mut |w| Ok(w.write_all(page)?))?;
     }
@@ -68,7 +68,7 @@ fn pages(cli: clap::Command) -> Result<Vec<(String, Vec<u8>)>> {
 }
 
 fn collect(cmd: &clap::Command, out: &mut Vec<(String, Vec<u8>)>) -> Result<()> {
-    out.push(page(cmd).context("rendering the man pages")?);
+    out.push(page(cmd).with_context(|| crate::tr!("rendering_man"))?);
     for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
         collect(sub, out)?;
     }

@@ -15,14 +15,14 @@ use crate::secret::{self, SecretSource};
 #[group(required = true, multiple = true)]
 pub struct KeySource {
     /// Private key file (PEM or DER; PKCS#8, encrypted PKCS#8, PKCS#1, SEC1). Needs --cert.
-    #[arg(long, value_name = "FILE", requires = "cert", conflicts_with_all = ["p12", "pkcs11"])]
+    #[arg(long, value_name = "FILE", requires = "cert", conflicts_with_all = ["p12", "pkcs11"], value_parser = crate::paths::input)]
     pub key: Option<PathBuf>,
     /// The signer's certificate (PEM or DER): with --key, or with --pkcs11 to use this file
     /// instead of the certificate on the token.
-    #[arg(long, value_name = "FILE", conflicts_with = "p12")]
+    #[arg(long, value_name = "FILE", conflicts_with = "p12", value_parser = crate::paths::input)]
     pub cert: Option<PathBuf>,
     /// PKCS#12 bundle (.p12/.pfx) with key, certificate and chain.
-    #[arg(long, value_name = "FILE", conflicts_with = "pkcs11")]
+    #[arg(long, value_name = "FILE", conflicts_with = "pkcs11", value_parser = crate::paths::input)]
     pub p12: Option<PathBuf>,
     /// Key on a PKCS#11 token, as an RFC 7512 URI ('pkcs11:token=...;object=...' or id=%01).
     /// The certificate (and chain) are read from the token unless --cert is given.
@@ -37,7 +37,7 @@ pub struct Args {
     key: KeySource,
     /// Password of the key or PKCS#12, or the token PIN: env:VAR, file:PATH, fd:N or stdin
     /// (else a prompt without echo). `--pin` is the same option.
-    #[arg(long, visible_alias = "pin", value_name = "SOURCE")]
+    #[arg(long, visible_alias = "pin", value_name = "SOURCE", value_parser = crate::secret::SecretSourceParser)]
     pass: Option<SecretSource>,
     /// PKCS#11 module (the token vendor's .so) for --pkcs11; default: the URI's module-path,
     /// then KYSO_PKCS11_MODULE.
@@ -48,7 +48,7 @@ pub struct Args {
     #[arg(long, requires = "pkcs11")]
     confirm_final_pin_try: bool,
     /// Chain certificates to embed (PEM bundle, DER, .p7b); repeatable.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", value_parser = crate::paths::input)]
     chain: Vec<PathBuf>,
     /// Embed the content (FILE.p7m) instead of a detached signature (FILE.p7s).
     #[arg(long)]
@@ -65,7 +65,7 @@ pub struct Args {
     /// of a detached X.p7s is X beside it unless FILEs are given (one per --add-to, in
     /// order); a .p7m carries its content. Refused when this certificate already signed the
     /// envelope (skipped with --resume).
-    #[arg(long, value_name = "SIG")]
+    #[arg(long, value_name = "SIG", value_parser = crate::paths::input)]
     add_to: Vec<PathBuf>,
     /// Output file (only with one input); `-` writes to stdout.
     #[arg(short, long, value_name = "OUT")]
@@ -80,7 +80,7 @@ pub struct Args {
     discard_signatures: bool,
     /// Language of the messages (default from the locale).
     #[arg(long, value_enum)]
-    lang: Option<crate::output::LangArg>,
+    pub lang: Option<crate::output::LangArg>,
     /// Resume an interrupted batch: skip files whose output already holds a valid signature
     /// by this signer over the same content (anything else still needs --force); with
     /// --add-to, skip envelopes this certificate already signed.
@@ -103,7 +103,7 @@ pub struct Args {
     /// .p7m, .sig), hidden files and kyso's temporary files; a file reached twice is signed
     /// once. With --add-to: the signed documents of detached envelopes, one per --add-to
     /// (optional: X for X.p7s, none for .p7m).
-    #[arg(value_name = "FILE", required_unless_present = "add_to")]
+    #[arg(value_name = "FILE", required_unless_present = "add_to", value_parser = crate::paths::input)]
     files: Vec<PathBuf>,
 }
 
@@ -112,25 +112,22 @@ pub fn run(a: Args) -> Result<u8> {
     let vi = lang == kyso::Lang::Vi;
     let json = a.format == Format::Json;
     if a.files.len() > 1 && a.output.is_some() {
-        bail!(
-            "-o names one output but {} files were given; drop -o to write FILE.p7s beside each",
-            a.files.len()
-        );
+        bail!(crate::tr!("output_one_of_many", n = a.files.len()));
     }
     if a.add_to.len() > 1 && a.output.is_some() {
-        bail!("-o names one output but --add-to was given {} times; drop -o to co-sign each envelope in place", a.add_to.len());
+        bail!(crate::tr!("output_one_of_many_add_to", n = a.add_to.len()));
     }
     if !a.add_to.is_empty() && !a.files.is_empty() && a.files.len() != a.add_to.len() {
-        bail!(
-            "--add-to was given {} times but {} FILEs: give one signed document per --add-to, in order, or none (X for X.p7s; a .p7m holds its content)",
-            a.add_to.len(),
-            a.files.len()
-        );
+        bail!(crate::tr!(
+            "add_to_count",
+            n = a.add_to.len(),
+            m = a.files.len()
+        ));
     }
     refuse_stdin_twice(&a, vi)?;
     for f in a.files.iter().chain(&a.add_to) {
         if f != Path::new("-") {
-            std::fs::metadata(f).with_context(|| format!("cannot read {}", f.display()))?;
+            std::fs::metadata(f).with_context(|| crate::tr!("cannot_read", path = f.display()))?;
         }
     }
     // The batch items: files to sign (folders expanded), or (with --add-to) the envelopes.
@@ -175,7 +172,9 @@ pub fn run(a: Args) -> Result<u8> {
         .signing_time(now)
         .now(now);
     if let Some(d) = &a.digest {
-        builder = builder.digest(kyso::DigestAlgorithm::from_name(d).context("unknown digest")?);
+        builder = builder.digest(
+            kyso::DigestAlgorithm::from_name(d).with_context(|| crate::tr!("unknown_digest"))?,
+        );
     }
     let signer = match builder.build() {
         Ok(s) => s,
@@ -246,11 +245,11 @@ pub fn run(a: Args) -> Result<u8> {
                     Ok(Outcome::Signed(out, warnings)) => {
                         let mut line = String::new();
                         for w in &warnings {
-                            line.push_str(&if vi {
-                                format!("kyso: cảnh báo: {w}\n")
-                            } else {
-                                format!("kyso: warning: {w}\n")
-                            });
+                            line.push_str(&format!(
+                                "kyso: {} {}\n",
+                                crate::tr!("warning"),
+                                w.message(lang)
+                            ));
                         }
                         if show_each && !json {
                             line.push_str(&match (vi, a.add_to.is_empty()) {
@@ -281,11 +280,7 @@ pub fn run(a: Args) -> Result<u8> {
                         ),
                     ),
                     Err(e) => {
-                        let what = if vi {
-                            format!("{f} chưa được ký")
-                        } else {
-                            format!("{f} was not signed")
-                        };
+                        let what = crate::tr!("not_signed", file = f);
                         (Done::Failed, crate::error_text(&e.context(what)))
                     }
                 };
@@ -688,10 +683,7 @@ fn add_one(
     match r {
         Ok(()) => Ok(Outcome::Signed(out, Vec::new())),
         Err(e) if a.resume && is_already_signed(&e) => Ok(Outcome::AlreadySigned(out)),
-        Err(e) if is_already_signed(&e) => {
-            Err(e
-                .context("nothing was changed; pass --resume to skip envelopes you already signed"))
-        }
+        Err(e) if is_already_signed(&e) => Err(e.context(crate::tr!("nothing_changed_resume"))),
         Err(e) => Err(e),
     }
 }
@@ -727,27 +719,31 @@ fn check_existing_output(a: &Args, signer: &kyso::Signer, out: &Path) -> Result<
             .join(", ")
     };
     if !a.force && others.is_empty() {
-        return Err(coded("output_exists", format!(
-            "{} already exists and holds your own signature ('{me}'); nothing was changed\nhint: --resume skips files you already signed; --force signs again",
-            out.display()
-        )));
+        return Err(coded(
+            "output_exists",
+            crate::tr!("exists_own_signature", path = out.display(), me = me),
+        ));
     }
     if !a.force {
-        return Err(coded("output_has_signatures", format!(
-            "{} already exists and holds {} signature(s), by {}; nothing was changed\nhint: to add your signature beside them, run kyso sign with --add-to {}",
-            out.display(),
-            signers.len(),
-            names(&others),
-            out.display()
-        )));
+        return Err(coded(
+            "output_has_signatures",
+            crate::tr!(
+                "exists_other_signatures",
+                path = out.display(),
+                n = signers.len(),
+                others = names(&others)
+            ),
+        ));
     }
     if !others.is_empty() && !a.discard_signatures {
-        return Err(coded("output_has_signatures", format!(
-            "--force would discard the signature(s) of {} in {}; nothing was changed\nhint: use --add-to {} to keep them, or add --discard-signatures to really replace them",
-            names(&others),
-            out.display(),
-            out.display()
-        )));
+        return Err(coded(
+            "output_has_signatures",
+            crate::tr!(
+                "force_would_discard",
+                others = names(&others),
+                path = out.display()
+            ),
+        ));
     }
     Ok(())
 }
@@ -768,7 +764,7 @@ fn sign_one(a: &Args, signer: &kyso::Signer, file: &Path) -> Result<Outcome> {
     if file == Path::new("-") {
         let mut data = Vec::new();
         std::io::Read::read_to_end(&mut std::io::stdin(), &mut data)
-            .context("reading standard input")?;
+            .with_context(|| crate::tr!("reading_stdin"))?;
         let warnings = if data.is_empty() {
             vec![kyso::SigningWarning::EmptyContent {
                 path: "standard input".into(),
@@ -795,34 +791,46 @@ fn sign_one(a: &Args, signer: &kyso::Signer, file: &Path) -> Result<Outcome> {
 
 fn load_key(a: &Args) -> Result<kyso::SigningKey> {
     if let Some(p12) = &a.key.p12 {
-        let data = std::fs::read(p12).with_context(|| format!("cannot read {}", p12.display()))?;
-        let pass = secret::read(a.pass.as_ref(), &format!("Password for {}", p12.display()))?;
-        return Ok(kyso::SigningKey::from_pkcs12(&data, &pass)?);
+        let flag = || crate::tr!("flag_file", flag = "--p12", path = p12.display());
+        let data = std::fs::read(p12).with_context(flag)?;
+        // Say that the file is not a PKCS#12 before asking for its password.
+        kyso::SigningKey::check_pkcs12(&data).with_context(flag)?;
+        let pass = secret::read(
+            a.pass.as_ref(),
+            &crate::tr!("prompt_password_for", path = p12.display()),
+        )?;
+        return kyso::SigningKey::from_pkcs12(&data, &pass).with_context(flag);
     }
     let (Some(key), Some(cert)) = (&a.key.key, &a.key.cert) else {
-        bail!("give --key FILE --cert FILE, --p12 FILE or --pkcs11 URI");
+        bail!(crate::tr!("no_key_source"));
     };
-    let key_data = std::fs::read(key).with_context(|| format!("cannot read {}", key.display()))?;
+    let flag = || crate::tr!("flag_file", flag = "--key", path = key.display());
+    let key_data = std::fs::read(key).with_context(flag)?;
     let (leaf, certs) = load_cert_file(cert)?;
     let pass = if kyso::SigningKey::key_file_is_encrypted(&key_data) {
         Some(secret::read(
             a.pass.as_ref(),
-            &format!("Password for {}", key.display()),
+            &crate::tr!("prompt_password_for", path = key.display()),
         )?)
     } else {
         None
     };
     // Extra certificates after the first in --cert are treated as chain.
-    Ok(kyso::SigningKey::from_key_and_cert(&key_data, pass.as_deref(), leaf)?.with_chain(certs))
+    Ok(
+        kyso::SigningKey::from_key_and_cert(&key_data, pass.as_deref(), leaf)
+            .with_context(flag)?
+            .with_chain(certs),
+    )
 }
 
 /// The first certificate of `--cert` and the rest (treated as chain).
 fn load_cert_file(cert: &Path) -> Result<(kyso::Certificate, Vec<kyso::Certificate>)> {
-    let cert_data =
-        std::fs::read(cert).with_context(|| format!("cannot read {}", cert.display()))?;
-    let certs = kyso::Certificate::load_all(&cert_data)
-        .with_context(|| format!("{} is not a certificate", cert.display()))?;
+    let flag = || crate::tr!("flag_file", flag = "--cert", path = cert.display());
+    let cert_data = std::fs::read(cert).with_context(flag)?;
+    let certs = kyso::Certificate::load_all(&cert_data).with_context(flag)?;
     let mut certs = certs.into_iter();
-    let leaf = certs.next().context("no certificate in --cert")?;
+    let leaf = certs
+        .next()
+        .with_context(|| crate::tr!("no_certificate_in", path = cert.display()))?;
     Ok((leaf, certs.collect()))
 }

@@ -212,6 +212,12 @@ pub enum RevocationStatus {
         reason: RevocationReason,
         /// revocationDate.
         revoked_at: Timestamp,
+        /// Set when the CRL that lists the certificate was past its nextUpdate at the
+        /// validation time (its nextUpdate). A later CRL cannot un-revoke a certificate
+        /// (RFC 5280 §3.3: revocation is permanent, certificateHold aside), so the listing
+        /// still decides.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        stale_crl_next_update: Option<Timestamp>,
     },
     /// Could not be established.
     Unknown {
@@ -490,9 +496,24 @@ impl Crl {
                 }
             }
             if out.is_empty() {
-                return Err(Error::Format("the PEM file holds no X509 CRL block".into()));
+                return Err(Error::WrongFileType {
+                    expected: crate::error::Expected::Crl,
+                    found: crate::encoding::sniff::sniff(data),
+                });
             }
             return Ok(out);
+        }
+        let found = crate::encoding::sniff::sniff(data);
+        if !matches!(
+            found,
+            crate::error::FileKind::Crl
+                | crate::error::FileKind::Truncated { .. }
+                | crate::error::FileKind::Asn1
+        ) {
+            return Err(Error::WrongFileType {
+                expected: crate::error::Expected::Crl,
+                found,
+            });
         }
         Ok(vec![Self::from_der(data)?])
     }
@@ -721,6 +742,9 @@ pub(crate) fn status_of(
                 continue;
             }
             if let Some(p) = crl.time_problem(at) {
+                if let Some(revoked) = stale_listing(crl, cert, &p, signer_ok) {
+                    return revoked;
+                }
                 note(p, &mut best_problem);
                 continue;
             }
@@ -784,6 +808,7 @@ pub(crate) fn status_of(
                 return RevocationStatus::Revoked {
                     reason: e.reason,
                     revoked_at: e.revoked_at,
+                    stale_crl_next_update: None,
                 };
             }
             // (j): the complete CRL. removeFromCRL has no meaning outside a delta CRL (§5.3.1).
@@ -792,6 +817,7 @@ pub(crate) fn status_of(
                     return RevocationStatus::Revoked {
                         reason: e.reason,
                         revoked_at: e.revoked_at,
+                        stale_crl_next_update: None,
                     };
                 }
             }
@@ -812,6 +838,35 @@ pub(crate) fn status_of(
             problem: best_problem,
         }
     }
+}
+
+/// A CRL past its nextUpdate cannot say a certificate is good, but one whose signer checks
+/// out still proves a revocation: revocation is permanent (RFC 5280 §3.3), so a certificate it
+/// lists as revoked stays revoked, whatever newer CRLs are missing. certificateHold is the
+/// exception (it may have been released since) and stays unknown, as does removeFromCRL.
+fn stale_listing(
+    crl: &Crl,
+    cert: &Certificate,
+    problem: &CrlProblem,
+    signer_ok: &mut SignerCheck<'_>,
+) -> Option<RevocationStatus> {
+    let CrlProblem::CrlExpired { next_update, .. } = problem else {
+        return None;
+    };
+    let e = crl.entry_for(cert)?;
+    if matches!(
+        e.reason,
+        RevocationReason::CertificateHold | RevocationReason::RemoveFromCrl
+    ) || crl.is_delta()
+    {
+        return None;
+    }
+    signer_ok(crl).ok()?;
+    Some(RevocationStatus::Revoked {
+        reason: e.reason,
+        revoked_at: e.revoked_at,
+        stale_crl_next_update: Some(*next_update),
+    })
 }
 
 /// Does any CRL claim to come from `cert`'s issuer (for [`RevocationMode::Auto`])?
