@@ -457,6 +457,16 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "không tạo được thư mục {path}",
     ),
     ("rendering_man", "rendering the man pages", "tạo các trang man"),
+    (
+        "man_pages_exist",
+        "{dir} already holds {files}; pass --force to replace them",
+        "{dir} đã có {files}; thêm --force để ghi đè",
+    ),
+    (
+        "man_pages_written",
+        "kyso: wrote {count} man pages to {dir}: {files}",
+        "kyso: đã ghi {count} trang man vào {dir}: {files}",
+    ),
 ];
 
 #[cfg(test)]

@@ -35,12 +35,11 @@ pub fn run(a: Args, cli: clap::Command) -> Result<u8> {
             .filter(|n| a.dir.join(n).exists())
             .collect();
         if !existing.is_empty() {
-            bail!(
-                "{} already holds {}; pass --force to replace {}",
-                a.dir.display(),
-                existing.join(", "),
-                if existing.len() == 1 { "it" } else { "them" }
-            );
+            bail!(crate::tr!(
+                "man_pages_exist",
+                dir = a.dir.display(),
+                files = existing.join(", ")
+            ));
         }
     }
     std::fs::create_dir_all(&a.dir)
@@ -49,10 +48,13 @@ pub fn run(a: Args, cli: clap::Command) -> Result<u8> {
         write_atomic(&a.dir.join(name), a.force, &mut |w| Ok(w.write_all(page)?))?;
     }
     eprintln!(
-        "kyso: wrote {} man pages to {}: {}",
-        pages.len(),
-        a.dir.display(),
-        names.join(", ")
+        "{}",
+        crate::tr!(
+            "man_pages_written",
+            count = pages.len(),
+            dir = a.dir.display(),
+            files = names.join(", ")
+        )
     );
     Ok(exit::OK)
 }
