@@ -668,7 +668,7 @@ fn sign_reports_in_vietnamese_with_lang_vi() {
     let err = stderr(&out);
     assert!(err.contains("đã ký a.txt -> a.txt.p7s"), "{err}");
     assert!(
-        err.contains("2 tệp đã ký, 0 tệp đã ký từ trước, 0 tệp lỗi"),
+        err.contains("2 tệp đã ký, 0 tệp đã ký từ trước, 0 tệp không ký được"),
         "{err}"
     );
 }
