@@ -752,6 +752,8 @@ fn inspect_shows_revocation_pointers_policies_and_key_ids_of_real_certificates()
         vi.contains("thuật toán ký: sha256WithRSAEncryption"),
         "{vi}"
     );
+    // No English left in the Vietnamese lines: the key size is in "bit".
+    assert!(vi.contains(" bit\n") && !vi.contains(" bits"), "{vi}");
 
     let ca = vn_pki("intermediates/vgca-ca-co-quan-nha-nuoc-g2.der");
     let viettel = vn_pki("end-entity/viettel-retail-branch-2020.der");

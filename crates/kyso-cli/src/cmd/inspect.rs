@@ -103,7 +103,7 @@ fn render(s: &mut String, i: &Inspection, lang: Lang) {
                 },
                 content_length.map_or_else(
                     || content_type.clone(),
-                    |l| format!("{l} bytes, {content_type}")
+                    |l| format!("{l} {}, {content_type}", lang.pick("bytes", "byte"))
                 ),
                 crls,
             );
@@ -204,7 +204,12 @@ fn cert(s: &mut String, c: &CertificateDetails, lang: Lang, ind: &str) {
         c.not_before,
         c.not_after
     );
-    let _ = writeln!(s, "{ind}{} {}", lang.pick("key:", "khóa công khai:"), c.key);
+    // The key's description says "bits"; Vietnamese has no plural ("2048 bit").
+    let key = match lang {
+        Lang::Vi => c.key.to_string().replace(" bits", " bit"),
+        Lang::En => c.key.to_string(),
+    };
+    let _ = writeln!(s, "{ind}{} {key}", lang.pick("key:", "khóa công khai:"));
     let _ = writeln!(
         s,
         "{ind}{} {}",

@@ -137,10 +137,7 @@ pub fn run(a: Args) -> Result<u8> {
         a.add_to.clone()
     };
     if items.len() > 1 && a.output.is_some() {
-        bail!(
-            "-o names one output but {} files were given; drop -o to write FILE.p7s beside each",
-            items.len()
-        );
+        bail!(crate::tr!("output_one_of_many", n = items.len()));
     }
     let chain = load_certs(&a.chain, "--chain")?;
     // A token: one login for the whole batch (the session stays open while `token` lives).
@@ -474,7 +471,7 @@ fn run_warning_text(w: &kyso::SigningWarning, vi: bool) -> String {
         kyso::SigningWarning::ChainMissing { .. } => format!(
             "kyso: warning: {w}\nkyso: hint: embed the CA certificate with --chain FILE (PEM, DER or .p7b; a PKCS#12 file or a token that holds it embeds it by itself)\n"
         ),
-        _ if vi => format!("kyso: cảnh báo: {w}\n"),
+        _ if vi => format!("kyso: cảnh báo: {}\n", w.message(kyso::Lang::Vi)),
         _ => format!("kyso: warning: {w}\n"),
     }
 }
