@@ -304,7 +304,7 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     (
         "exists_other_signatures",
         "{path} already exists and holds {n} signature(s), by {others}; nothing was changed\nhint: to add your signature beside them, run kyso sign with --add-to {path}",
-        "{path} đã tồn tại và chứa {n} chữ ký, của {others}; không có gì thay đổi\ngợi ý: để ký thêm bên cạnh các chữ ký đó, chạy kyso sign với --add-to {path}",
+        "{path} đã tồn tại và chứa {n} chữ ký của {others}; không có gì thay đổi\ngợi ý: để ký thêm bên cạnh các chữ ký đó, chạy kyso sign với --add-to {path}",
     ),
     (
         "force_would_discard",
