@@ -25,15 +25,15 @@ pub fn advice(hint: &Hint, lang: Lang) -> Option<String> {
     let fixed = match hint {
         Hint::MissingContent { .. } => lang.pick(
             "pass the signed file with --content",
-            "chỉ định tệp đã ký bằng --content",
+            "chỉ định tài liệu đã ký bằng --content",
         ),
         Hint::WrongContent => lang.pick(
             "check you passed the right file with --content",
-            "kiểm tra đúng tệp với --content",
+            "kiểm tra xem tệp chỉ định bằng --content có đúng là tài liệu đã ký không",
         ),
         Hint::MissingTrustAnchor => lang.pick(
             "pass the root certificate with --trust (or set KYSO_TRUST)",
-            "chỉ định chứng thư số gốc bằng --trust hoặc biến KYSO_TRUST",
+            "chỉ định chứng thư số gốc tin cậy bằng --trust (hoặc biến môi trường KYSO_TRUST)",
         ),
         Hint::MissingRoot { .. } => {
             return Some(crate::msg::render(lang, "advice_missing_root", &[]))
@@ -55,13 +55,13 @@ pub fn advice(hint: &Hint, lang: Lang) -> Option<String> {
         }
         Hint::MissingSignerCertificate { .. } => lang.pick(
             "pass it with --intermediates",
-            "cung cấp chứng thư số bằng --intermediates",
+            "chỉ định chứng thư số của người ký bằng --intermediates",
         ),
         Hint::MissingCrl => lang.pick(
             "pass the CAs' CRLs with --crl (and --revocation required to insist)",
-            "cung cấp CRL của CA bằng --crl (thêm --revocation required để bắt buộc)",
+            "chỉ định CRL của các CA bằng --crl (thêm --revocation required để bắt buộc kiểm tra thu hồi)",
         ),
-        Hint::StaleCrl => lang.pick("fetch a current CRL", "tải CRL mới nhất của CA"),
+        Hint::StaleCrl => lang.pick("fetch a current CRL", "tải CRL mới nhất của CA về"),
         Hint::CheckPolicy => lang.pick(
             "check --policy and the CAs' certificatePolicies",
             "kiểm tra --policy và certificatePolicies của các CA",

@@ -105,7 +105,7 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     (
         "pass_not_a_source",
         "--pass/--pin names where the password or PIN comes from, not the secret itself (the value given is not shown): use env:VAR, file:PATH, fd:N, stdin or prompt; if you typed a real password, remove it from your shell history",
-        "--pass/--pin chỉ nhận nơi lấy mật khẩu hoặc mã PIN, không nhận chính mật khẩu (giá trị đã nhập không được hiển thị): dùng env:TÊN_BIẾN, file:ĐƯỜNG_DẪN, fd:N, stdin hoặc prompt; nếu đã lỡ gõ mật khẩu thật, hãy xóa dòng lệnh đó khỏi lịch sử của shell",
+        "--pass/--pin chỉ nhận nguồn lấy mật khẩu hoặc mã PIN, không nhận trực tiếp mật khẩu (giá trị vừa nhập không được hiển thị): hãy dùng env:TÊN_BIẾN, file:ĐƯỜNG_DẪN, fd:N, stdin hoặc prompt; nếu đã lỡ gõ mật khẩu thật, hãy xóa lệnh đó khỏi lịch sử dòng lệnh",
     ),
     (
         "secret_env_not_set",
@@ -120,7 +120,7 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     (
         "secret_fd_unreadable",
         "cannot read the password from file descriptor {fd}",
-        "không đọc được mật khẩu từ bộ mô tả tệp (file descriptor) {fd}",
+        "không đọc được mật khẩu từ bộ mô tả tệp số {fd}",
     ),
     (
         "secret_stdin_unreadable",
@@ -135,7 +135,7 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     (
         "secret_needed",
         "{what} is needed and no terminal is attached to ask for it; give it with --pass (or --pin) env:VAR, file:PATH, fd:N or stdin",
-        "cần {what} nhưng không có cửa sổ dòng lệnh để hỏi; hãy cung cấp bằng --pass (hoặc --pin) env:TÊN_BIẾN, file:ĐƯỜNG_DẪN, fd:N hoặc stdin",
+        "{what}: cần nhập nhưng không có cửa sổ dòng lệnh để hỏi; hãy cung cấp qua --pass (hoặc --pin) env:TÊN_BIẾN, file:ĐƯỜNG_DẪN, fd:N hoặc stdin",
     ),
     ("prompt_password_for", "Password for {path}", "Mật khẩu của {path}"),
     ("prompt_p12_password", "PKCS#12 password", "Mật khẩu tệp PKCS#12"),
@@ -155,15 +155,15 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "cannot create a temporary file in {dir}",
         "không tạo được tệp tạm trong {dir}",
     ),
-    ("writing_output", "writing the output", "ghi tệp kết quả"),
-    ("writing_stdout", "writing to standard output", "ghi ra đầu ra chuẩn (stdout)"),
-    ("flushing_output", "flushing the output to disk", "ghi tệp kết quả xuống đĩa"),
+    ("writing_output", "writing the output", "không ghi được tệp kết quả"),
+    ("writing_stdout", "writing to standard output", "không ghi được ra đầu ra chuẩn (stdout)"),
+    ("flushing_output", "flushing the output to disk", "không ghi được tệp kết quả xuống đĩa"),
     (
         "cannot_move_output",
         "cannot move the output into place at {path}",
         "không chuyển được tệp kết quả vào {path}",
     ),
-    ("reading_stdin", "reading standard input", "đọc đầu vào chuẩn (stdin)"),
+    ("reading_stdin", "reading standard input", "không đọc được đầu vào chuẩn (stdin)"),
     (
         "trust_skipped",
         "{flag} {dir}: skipped {files}: not certificate files",
@@ -175,12 +175,12 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     (
         "advice_password_required",
         "give the password with --pass env:VAR, file:PATH, fd:N or stdin (or run on a terminal to be asked)",
-        "cung cấp mật khẩu bằng --pass env:TÊN_BIẾN, file:ĐƯỜNG_DẪN, fd:N hoặc stdin (hoặc chạy trong cửa sổ dòng lệnh để được hỏi)",
+        "cung cấp mật khẩu qua --pass env:TÊN_BIẾN, file:ĐƯỜNG_DẪN, fd:N hoặc stdin (hoặc chạy trong cửa sổ dòng lệnh để được hỏi mật khẩu)",
     ),
     (
         "advice_wrong_password",
         "check the password (kyso does not retry it); the source was --pass or the prompt",
-        "kiểm tra lại mật khẩu (kyso không thử lại); mật khẩu lấy từ --pass hoặc lời nhắc nhập",
+        "kiểm tra lại mật khẩu (kyso không tự thử lại); mật khẩu được lấy từ --pass hoặc do bạn nhập khi được hỏi",
     ),
     (
         "advice_file_not_found",
@@ -196,7 +196,7 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     (
         "advice_module",
         "pass --module PATH or set KYSO_PKCS11_MODULE",
-        "chỉ định --module ĐƯỜNG_DẪN hoặc đặt biến KYSO_PKCS11_MODULE",
+        "chỉ định --module ĐƯỜNG_DẪN hoặc đặt biến môi trường KYSO_PKCS11_MODULE",
     ),
     (
         "advice_final_try",
@@ -221,12 +221,12 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     (
         "advice_legacy_p12",
         "convert it once (bash; the key stays in memory), then sign with new.p12: PEM=$(openssl pkcs12 -legacy -in OLD.p12 -nodes -passin env:P12_PASS) && openssl pkcs12 -export -in <(echo \"$PEM\") -inkey <(echo \"$PEM\") -out new.p12 -passout env:P12_PASS",
-        "chuyển đổi một lần (bash; khóa bí mật chỉ nằm trong bộ nhớ) rồi ký bằng new.p12: PEM=$(openssl pkcs12 -legacy -in CU.p12 -nodes -passin env:P12_PASS) && openssl pkcs12 -export -in <(echo \"$PEM\") -inkey <(echo \"$PEM\") -out new.p12 -passout env:P12_PASS",
+        "chuyển đổi tệp một lần (bash; khóa bí mật chỉ nằm trong bộ nhớ) rồi ký bằng new.p12: PEM=$(openssl pkcs12 -legacy -in CU.p12 -nodes -passin env:P12_PASS) && openssl pkcs12 -export -in <(echo \"$PEM\") -inkey <(echo \"$PEM\") -out new.p12 -passout env:P12_PASS",
     ),
     (
         "advice_cert_for_p12",
         "a certificate alone cannot sign: give it with --cert and its private key with --key, or give the .p12/.pfx file with --p12",
-        "chỉ có chứng thư số thì không ký được: chỉ định chứng thư số bằng --cert cùng khóa bí mật bằng --key, hoặc dùng tệp .p12/.pfx với --p12",
+        "chỉ có chứng thư số thì không ký được: hãy chỉ định chứng thư số bằng --cert và khóa bí mật bằng --key, hoặc chỉ định tệp .p12/.pfx bằng --p12",
     ),
     (
         "advice_key_for_p12",
@@ -236,12 +236,12 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     (
         "advice_p12_for_key",
         "give a PKCS#12 file with --p12 instead (it holds the key and the certificate)",
-        "hãy dùng tệp PKCS#12 với --p12 (tệp này chứa cả khóa bí mật và chứng thư số)",
+        "hãy chỉ định tệp PKCS#12 bằng --p12 (tệp này chứa cả khóa bí mật và chứng thư số)",
     ),
     (
         "advice_cert_for_key",
         "--key takes the private key; the certificate goes with --cert",
-        "--key nhận khóa bí mật; chứng thư số thì chỉ định bằng --cert",
+        "--key nhận khóa bí mật; chứng thư số được chỉ định bằng --cert",
     ),
     (
         "advice_p12_for_cert",
@@ -251,12 +251,12 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     (
         "advice_key_for_cert",
         "a private key is not a certificate (and is never shared): give the certificate file (.pem, .cer, .crt)",
-        "khóa bí mật không phải chứng thư số (và không bao giờ được chia sẻ): hãy chỉ định tệp chứng thư số (.pem, .cer, .crt)",
+        "khóa bí mật không phải chứng thư số (và không bao giờ được gửi cho người khác): hãy chỉ định tệp chứng thư số (.pem, .cer, .crt)",
     ),
     (
         "advice_missing_root",
         "if it is the root you mean to trust, compare its fingerprint with its owner's, then pass it with --trust (or set KYSO_TRUST)",
-        "nếu đây đúng là chứng thư số gốc cần tin cậy, hãy đối chiếu dấu vân tay (fingerprint) với đơn vị phát hành rồi chỉ định bằng --trust (hoặc biến KYSO_TRUST)",
+        "nếu đây đúng là chứng thư số gốc cần tin cậy, hãy đối chiếu dấu vân tay SHA-256 của nó với dấu vân tay do tổ chức sở hữu công bố, rồi chỉ định bằng --trust (hoặc biến môi trường KYSO_TRUST)",
     ),
     (
         "advice_missing_issuer",
@@ -272,29 +272,29 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     (
         "output_one_of_many",
         "-o names one output but {n} files were given; drop -o to write FILE.p7s beside each",
-        "-o chỉ đặt tên một tệp kết quả nhưng có {n} tệp đầu vào; bỏ -o để ghi TỆP.p7s bên cạnh mỗi tệp",
+        "-o chỉ đặt tên cho một tệp kết quả nhưng có {n} tệp cần ký; bỏ -o để ghi TỆP.p7s cùng thư mục với từng tệp",
     ),
     (
         "output_one_of_many_add_to",
         "-o names one output but --add-to was given {n} times; drop -o to co-sign each envelope in place",
-        "-o chỉ đặt tên một tệp kết quả nhưng --add-to được dùng {n} lần; bỏ -o để ký thêm trực tiếp vào từng tệp chữ ký",
+        "-o chỉ đặt tên cho một tệp kết quả nhưng --add-to được dùng {n} lần; bỏ -o để ký thêm trực tiếp vào từng tệp chữ ký",
     ),
     (
         "add_to_count",
         "--add-to was given {n} times but {m} FILEs: give one signed document per --add-to, in order, or none (X for X.p7s; a .p7m holds its content)",
-        "--add-to được dùng {n} lần nhưng có {m} TỆP: hãy chỉ định mỗi --add-to một tài liệu đã ký, đúng thứ tự, hoặc không chỉ định (X cho X.p7s; tệp .p7m đã chứa nội dung)",
+        "--add-to được dùng {n} lần nhưng có {m} TỆP: hãy chỉ định cho mỗi --add-to một tài liệu đã ký, theo đúng thứ tự, hoặc không chỉ định tài liệu nào (X cho X.p7s; tệp .p7m đã chứa tài liệu)",
     ),
     (
         "no_key_source",
         "give --key FILE --cert FILE, --p12 FILE or --pkcs11 URI",
         "hãy chỉ định --key TỆP --cert TỆP, --p12 TỆP hoặc --pkcs11 URI",
     ),
-    ("unknown_digest", "unknown digest", "thuật toán băm không xác định"),
+    ("unknown_digest", "unknown digest", "không rõ thuật toán băm"),
     ("not_signed", "{file} was not signed", "{file} chưa được ký"),
     (
         "nothing_changed_resume",
         "nothing was changed; pass --resume to skip envelopes you already signed",
-        "không có gì thay đổi; thêm --resume để bỏ qua các tệp chữ ký bạn đã ký",
+        "không có gì thay đổi; thêm --resume để bỏ qua các tệp bạn đã ký",
     ),
     (
         "exists_own_signature",
@@ -304,7 +304,7 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     (
         "exists_other_signatures",
         "{path} already exists and holds {n} signature(s), by {others}; nothing was changed\nhint: to add your signature beside them, run kyso sign with --add-to {path}",
-        "{path} đã tồn tại và chứa {n} chữ ký, của {others}; không có gì thay đổi\ngợi ý: để ký thêm bên cạnh các chữ ký đó, chạy kyso sign với --add-to {path}",
+        "{path} đã tồn tại và chứa {n} chữ ký của {others}; không có gì thay đổi\ngợi ý: để ký thêm bên cạnh các chữ ký đó, chạy kyso sign với --add-to {path}",
     ),
     (
         "force_would_discard",
@@ -320,7 +320,7 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     (
         "token_pin_state",
         "the token reports its PIN state as: {state}",
-        "trạng thái mã PIN token báo: {state}",
+        "token báo trạng thái mã PIN: {state}",
     ),
     (
         "final_try_warning",
@@ -330,12 +330,12 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     (
         "final_try_flag",
         "--confirm-final-pin-try given: trying the PIN once",
-        "đã có --confirm-final-pin-try: thử mã PIN một lần",
+        "đã có --confirm-final-pin-try: thử mã PIN lần cuối",
     ),
     (
         "final_try_ask",
         "type yes to try the PIN once more: ",
-        "gõ yes (hoặc có) để thử mã PIN thêm một lần: ",
+        "gõ yes (hoặc có) để thử mã PIN lần cuối: ",
     ),
     (
         "final_try_refused",
@@ -364,7 +364,7 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "Mô-đun {path}\n  {description} ({manufacturer}), phiên bản thư viện {version}, Cryptoki {cryptoki}",
     ),
     ("list_slot", "Slot {id}: {description} ({manufacturer})", "Khe {id}: {description} ({manufacturer})"),
-    ("list_no_token", "no token present", "không có token"),
+    ("list_no_token", "no token present", "không có token nào được cắm"),
     ("list_not_initialised", "token not initialised", "token chưa được khởi tạo"),
     (
         "list_token",
@@ -385,7 +385,7 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("list_certificates", "Certificates ({n}):", "Chứng thư số ({n}):"),
     ("days_left", "{n} days left", "còn {n} ngày"),
     ("expired_days_ago", "expired {n} days ago", "đã hết hạn {n} ngày trước"),
-    ("list_issuer", "issuer {issuer}", "bên cấp {issuer}"),
+    ("list_issuer", "issuer {issuer}", "tổ chức cấp {issuer}"),
     ("list_sign_with", "sign with: --pkcs11 '{uri}'", "ký bằng: --pkcs11 '{uri}'"),
     (
         "list_bad_certificate",
@@ -395,7 +395,7 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     (
         "list_keys",
         "Keys visible without login ({n}; private keys show after login):",
-        "Khóa xem được khi chưa đăng nhập ({n}; khóa bí mật chỉ hiện sau khi đăng nhập):",
+        "Khóa xem được khi chưa đăng nhập ({n}; khóa bí mật chỉ hiện ra sau khi đăng nhập):",
     ),
     ("list_key", "{class} key id {id} '{label}': {kind}{bits}", "khóa {class} id {id} '{label}': {kind}{bits}"),
     ("bits", " {n} bits", " {n} bit"),
@@ -403,7 +403,7 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     (
         "content_one_signature",
         "--content names the content of one signature, but {n} signature files were given",
-        "--content chỉ định nội dung của một chữ ký, nhưng có {n} tệp chữ ký",
+        "--content chỉ định tài liệu của một chữ ký, nhưng có {n} tệp chữ ký",
     ),
     (
         "stdin_once",
@@ -433,14 +433,14 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     (
         "signature_beside",
         "{file} is not a signature; its signature is {sig} beside it: kyso verify {sig}",
-        "{file} không phải tệp chữ ký; chữ ký của nó là {sig} ở bên cạnh: kyso verify {sig}",
+        "{file} không phải tệp chữ ký; chữ ký của tài liệu này là tệp {sig} cùng thư mục: kyso verify {sig}",
     ),
     ("verified_progress", "verified {done}/{total}", "đã kiểm tra {done}/{total}"),
     // chain.
     (
         "policy_not_oid",
         "--policy {policy}: not a dotted OID such as 2.16.704.1.1.1",
-        "--policy {policy}: không phải OID dạng số chấm như 2.16.704.1.1.1",
+        "--policy {policy}: không phải OID dạng số (ví dụ 2.16.704.1.1.1)",
     ),
     ("no_certificate_found", "no certificate found", "không tìm thấy chứng thư số nào"),
     // inspect.
@@ -456,7 +456,7 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "cannot create the directory {path}",
         "không tạo được thư mục {path}",
     ),
-    ("rendering_man", "rendering the man pages", "tạo các trang man"),
+    ("rendering_man", "rendering the man pages", "không tạo được các trang man"),
     (
         "man_pages_exist",
         "{dir} already holds {files}; pass --force to replace them",

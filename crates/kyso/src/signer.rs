@@ -79,10 +79,10 @@ impl SigningWarning {
         match (lang, self) {
             (crate::Lang::En, _) => self.to_string(),
             (crate::Lang::Vi, SigningWarning::EmptyContent { path }) => {
-                format!("{path} là tệp rỗng (0 byte); chữ ký không phủ nội dung nào")
+                format!("{path} là tệp rỗng (0 byte); chữ ký được tạo trên một nội dung rỗng")
             }
             (crate::Lang::Vi, SigningWarning::ChainMissing { issuer, .. }) => format!(
-                "chữ ký chỉ kèm chứng thư số của người ký, không kèm chứng thư số của CA đã cấp nó ('{issuer}'); bên nhận chưa có chứng thư số đó sẽ nhận kết quả INDETERMINATE (NO_CERTIFICATE_CHAIN_FOUND)"
+                "chữ ký số chỉ kèm chứng thư số của người ký, không kèm chứng thư số của tổ chức cấp ('{issuer}'); người nhận chưa có chứng thư số đó sẽ nhận kết quả INDETERMINATE / NO_CERTIFICATE_CHAIN_FOUND (chưa xác định được)"
             ),
         }
     }

@@ -86,7 +86,7 @@ fn revocation_text(s: &RevocationStatus, lang: Lang) -> Option<String> {
     let vi = lang == Lang::Vi;
     match s {
         RevocationStatus::Good => Some(
-            lang.pick("revocation: good", "thu hồi: chưa bị thu hồi")
+            lang.pick("revocation: good", "trạng thái thu hồi: chưa bị thu hồi")
                 .into(),
         ),
         RevocationStatus::Revoked {
@@ -96,14 +96,14 @@ fn revocation_text(s: &RevocationStatus, lang: Lang) -> Option<String> {
         } => {
             let stale = stale_crl_next_update.map(|n| {
                 if vi {
-                    format!(", theo một CRL đã quá hạn cập nhật nextUpdate {n}")
+                    format!(", theo một CRL đã quá hạn cập nhật, nextUpdate {n}")
                 } else {
                     format!(", per a CRL whose nextUpdate {n} has passed")
                 }
             });
             Some(if vi {
                 format!(
-                    "thu hồi: ĐÃ BỊ THU HỒI lúc {revoked_at} ({}{})",
+                    "trạng thái thu hồi: ĐÃ BỊ THU HỒI lúc {revoked_at} ({}{})",
                     reason.describe(lang),
                     stale.unwrap_or_default()
                 )
@@ -116,7 +116,10 @@ fn revocation_text(s: &RevocationStatus, lang: Lang) -> Option<String> {
             })
         }
         RevocationStatus::Unknown { problem } => Some(if vi {
-            format!("thu hồi: không rõ ({})", problem.message(lang))
+            format!(
+                "trạng thái thu hồi: chưa xác định được ({})",
+                problem.message(lang)
+            )
         } else {
             format!("revocation: unknown ({})", problem.message(lang))
         }),
@@ -218,10 +221,14 @@ pub fn run(a: Args) -> Result<u8> {
                         let _ = writeln!(
                             s,
                             "{}: {set}",
-                            lang.pick("valid policies", "chính sách hợp lệ")
+                            lang.pick("valid policies", "chính sách chứng thư số hợp lệ")
                         );
                     }
-                    let _ = writeln!(s, "{}", lang.pick("path valid", "chuỗi hợp lệ"));
+                    let _ = writeln!(
+                        s,
+                        "{}",
+                        lang.pick("path valid", "chuỗi chứng thư số hợp lệ")
+                    );
                 }
                 Some(e) => {
                     if outcome.error_at.is_none() {
@@ -234,7 +241,7 @@ pub fn run(a: Args) -> Result<u8> {
                     let _ = writeln!(
                         s,
                         "{} ({})",
-                        lang.pick("path NOT valid", "chuỗi KHÔNG hợp lệ"),
+                        lang.pick("path NOT valid", "chuỗi chứng thư số KHÔNG hợp lệ"),
                         e.sub_indication().as_str()
                     );
                 }

@@ -103,7 +103,7 @@ fn render(s: &mut String, i: &Inspection, lang: Lang) {
                 },
                 content_length.map_or_else(
                     || content_type.clone(),
-                    |l| format!("{l} bytes, {content_type}")
+                    |l| format!("{l} {}, {content_type}", lang.pick("bytes", "byte"))
                 ),
                 crls,
             );
@@ -135,7 +135,7 @@ fn render(s: &mut String, i: &Inspection, lang: Lang) {
                     let _ = writeln!(
                         s,
                         "    {} {}",
-                        lang.pick("unsigned attributes:", "thuộc tính không ký:"),
+                        lang.pick("unsigned attributes:", "thuộc tính không được ký:"),
                         sgn.unsigned_attributes.join(", ")
                     );
                 }
@@ -153,7 +153,7 @@ fn render(s: &mut String, i: &Inspection, lang: Lang) {
         Inspection::Pkcs12 { note } => {
             let note = match lang {
                 Lang::En => note.clone(),
-                Lang::Vi => "tệp PKCS#12; khóa bí mật và chứng thư số bên trong đã được mã hóa (cung cấp mật khẩu bằng --pass để mở)".into(),
+                Lang::Vi => "khóa bí mật và chứng thư số trong tệp đã được mã hóa (cung cấp mật khẩu qua --pass để mở)".into(),
             };
             let _ = writeln!(s, "  PKCS#12: {note}");
         }
@@ -182,7 +182,12 @@ fn cert(s: &mut String, c: &CertificateDetails, lang: Lang, ind: &str) {
             }
         }
     }
-    let _ = writeln!(s, "{ind}{} {}", lang.pick("issuer:", "bên cấp:"), c.issuer);
+    let _ = writeln!(
+        s,
+        "{ind}{} {}",
+        lang.pick("issuer:", "tổ chức cấp:"),
+        c.issuer
+    );
     let _ = writeln!(s, "{ind}{} {}", lang.pick("serial:", "số hiệu:"), c.serial);
     let days = if c.days_left >= 0 {
         match lang {
@@ -199,7 +204,12 @@ fn cert(s: &mut String, c: &CertificateDetails, lang: Lang, ind: &str) {
         c.not_before,
         c.not_after
     );
-    let _ = writeln!(s, "{ind}{} {}", lang.pick("key:", "khóa:"), c.key);
+    // The key's description says "bits"; Vietnamese has no plural ("2048 bit").
+    let key = match lang {
+        Lang::Vi => c.key.to_string().replace(" bits", " bit"),
+        Lang::En => c.key.to_string(),
+    };
+    let _ = writeln!(s, "{ind}{} {key}", lang.pick("key:", "khóa công khai:"));
     let _ = writeln!(
         s,
         "{ind}{} {}",
@@ -240,7 +250,7 @@ fn cert(s: &mut String, c: &CertificateDetails, lang: Lang, ind: &str) {
                 let _ = write!(
                     line,
                     " ({} {})",
-                    lang.pick("CRL issuer:", "bên cấp CRL:"),
+                    lang.pick("CRL issuer:", "tổ chức phát hành CRL:"),
                     dp.crl_issuer.join(", ")
                 );
             }

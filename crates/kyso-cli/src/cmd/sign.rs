@@ -137,10 +137,7 @@ pub fn run(a: Args) -> Result<u8> {
         a.add_to.clone()
     };
     if items.len() > 1 && a.output.is_some() {
-        bail!(
-            "-o names one output but {} files were given; drop -o to write FILE.p7s beside each",
-            items.len()
-        );
+        bail!(crate::tr!("output_one_of_many", n = items.len()));
     }
     let chain = load_certs(&a.chain, "--chain")?;
     // A token: one login for the whole batch (the session stays open while `token` lives).
@@ -270,7 +267,10 @@ pub fn run(a: Args) -> Result<u8> {
                     }
                     Ok(Outcome::AlreadySigned(out)) if vi => (
                         Done::Skipped,
-                        format!("kyso: {f} đã được ký trong {} (--resume)\n", shown(&out)),
+                        format!(
+                            "kyso: {f} đã có chữ ký của bạn trong {} (--resume)\n",
+                            shown(&out)
+                        ),
                     ),
                     Ok(Outcome::AlreadySigned(out)) => (
                         Done::Skipped,
@@ -317,7 +317,7 @@ pub fn run(a: Args) -> Result<u8> {
         );
     } else if items.len() > 1 || interrupted.is_some() {
         if vi {
-            eprintln!("kyso: {signed} tệp đã ký, {skipped} tệp đã ký từ trước, {failed} tệp lỗi");
+            eprintln!("kyso: {signed} tệp đã ký, {skipped} tệp đã ký từ trước, {failed} tệp không ký được");
         } else {
             eprintln!("kyso: {signed} signed, {skipped} already signed, {failed} failed");
         }
@@ -325,7 +325,7 @@ pub fn run(a: Args) -> Result<u8> {
     if interrupted.is_some() {
         if vi {
             eprintln!(
-                "kyso: bị ngắt: {} tệp chưa được ký (không để lại tệp dở dang); chạy lại với --resume để ký tiếp",
+                "kyso: đã dừng giữa chừng: còn {} tệp chưa được ký (không để lại tệp ký dở); chạy lại lệnh với --resume để ký tiếp",
                 outcome.not_done
             );
         } else {
@@ -338,7 +338,7 @@ pub fn run(a: Args) -> Result<u8> {
     if let Some(t) = &token {
         let (n, label, files) = (t.login_count(), &t.description().label, items.len());
         if vi {
-            eprintln!("kyso: đăng nhập token '{label}' {n} lần cho {files} tệp");
+            eprintln!("kyso: đã đăng nhập token '{label}' {n} lần để ký {files} tệp");
         } else {
             eprintln!("kyso: {n} login(s) to token '{label}' for {files} file(s)");
         }
@@ -358,7 +358,7 @@ fn refuse_stdin_twice(a: &Args, vi: bool) -> Result<()> {
         bail!(
             "{}",
             if vi {
-                "--pass stdin và nội dung - đều đọc từ đầu vào chuẩn, mà đầu vào chuẩn chỉ đọc được một lần; không có gì được ký\ngợi ý: truyền mật khẩu bằng --pass env:BIẾN, file:ĐƯỜNG_DẪN hoặc fd:N, hoặc ký nội dung từ một tệp"
+                "--pass stdin và nội dung - đều đọc từ đầu vào chuẩn, mà đầu vào chuẩn chỉ đọc được một lần; chưa ký tệp nào\ngợi ý: cung cấp mật khẩu qua --pass env:TÊN_BIẾN, file:ĐƯỜNG_DẪN hoặc fd:N, hoặc ký tài liệu từ một tệp"
             } else {
                 "--pass stdin and the content - both read standard input, which can be read only once; nothing was signed\nhint: give the password with --pass env:VAR, file:PATH or fd:N, or sign the content from a file"
             }
@@ -371,7 +371,7 @@ fn refuse_stdin_twice(a: &Args, vi: bool) -> Result<()> {
         bail!(
             "{}",
             if vi {
-                "--format json in báo cáo ra đầu ra chuẩn nên chữ ký số không thể ghi ra đó; không có gì được ký\ngợi ý: ghi chữ ký số vào tệp với -o TỆP"
+                "--format json in báo cáo ra đầu ra chuẩn nên không thể ghi chữ ký số ra đó; chưa ký tệp nào\ngợi ý: ghi chữ ký số vào tệp bằng -o TỆP"
             } else {
                 "--format json prints its report on standard output, so the signature cannot be written there; nothing was signed\nhint: write the signature to a file with -o FILE"
             }
@@ -400,7 +400,7 @@ fn select(a: &Args, vi: bool) -> Result<Vec<PathBuf>> {
             .collect();
         let (names, adds) = (names.join(", "), adds.join(" "));
         if vi {
-            bail!("{names} đã là chữ ký số (.p7s/.p7m), không phải văn bản cần ký; không có gì được ký\ngợi ý: có phải bạn muốn dùng --add-to? Để ký thêm vào chữ ký số đã có: kyso sign ... {adds}");
+            bail!("{names} đã là chữ ký số (.p7s/.p7m), không phải tài liệu cần ký; chưa ký tệp nào\ngợi ý: có phải bạn muốn dùng --add-to? Để ký thêm bên cạnh các chữ ký đã có: kyso sign ... {adds}");
         }
         bail!("{names}: already a signature (.p7s/.p7m), not a document to sign; nothing was signed\nhint: did you mean --add-to? To add your signature beside the ones it holds: kyso sign ... {adds}");
     }
@@ -440,7 +440,7 @@ fn select(a: &Args, vi: bool) -> Result<Vec<PathBuf>> {
     }
     if sel.files.is_empty() {
         if vi {
-            bail!("không có tệp nào để ký: các thư mục đã cho không chứa văn bản nào (không ký chữ ký số đã có, tệp ẩn và tệp tạm)");
+            bail!("không có tệp nào để ký: các thư mục đã chỉ định không chứa tài liệu nào (kyso không ký tệp chữ ký số đã có, tệp ẩn và tệp tạm)");
         }
         bail!("nothing to sign: the folders given hold no document (existing signatures, hidden and temporary files are never signed)");
     }
@@ -455,7 +455,7 @@ fn skip_vi(why: &kyso::batch::FileSkip) -> String {
         FileSkip::Hidden => "tệp ẩn".into(),
         FileSkip::TemporaryFile => "tệp tạm của kyso".into(),
         FileSkip::Subfolder => "thư mục con (thêm -r để ký bên trong)".into(),
-        FileSkip::LinkToFolder => "liên kết tới thư mục (không đi theo)".into(),
+        FileSkip::LinkToFolder => "liên kết tới thư mục (không ký theo liên kết)".into(),
         FileSkip::NotAFile => "không phải tệp thông thường".into(),
         FileSkip::Unreadable { detail } => format!("không đọc được: {detail}"),
         other => other.to_string(),
@@ -466,12 +466,12 @@ fn skip_vi(why: &kyso::batch::FileSkip) -> String {
 fn run_warning_text(w: &kyso::SigningWarning, vi: bool) -> String {
     match w {
         kyso::SigningWarning::ChainMissing { issuer, .. } if vi => format!(
-            "kyso: cảnh báo: chữ ký số chỉ kèm chứng thư số của người ký, không kèm chứng thư số của CA đã cấp ('{issuer}'); người nhận chưa có chứng thư số đó sẽ nhận kết quả INDETERMINATE (chưa xác định được)\nkyso: gợi ý: kèm chứng thư số của CA bằng --chain TỆP (PEM, DER hoặc .p7b)\n"
+            "kyso: cảnh báo: chữ ký số chỉ kèm chứng thư số của người ký, không kèm chứng thư số của tổ chức cấp ('{issuer}'); người nhận chưa có chứng thư số đó sẽ nhận kết quả INDETERMINATE (chưa xác định được)\nkyso: gợi ý: kèm chứng thư số của CA bằng --chain TỆP (PEM, DER hoặc .p7b; tệp PKCS#12 hoặc token có sẵn chứng thư số đó sẽ tự kèm)\n"
         ),
         kyso::SigningWarning::ChainMissing { .. } => format!(
             "kyso: warning: {w}\nkyso: hint: embed the CA certificate with --chain FILE (PEM, DER or .p7b; a PKCS#12 file or a token that holds it embeds it by itself)\n"
         ),
-        _ if vi => format!("kyso: cảnh báo: {w}\n"),
+        _ if vi => format!("kyso: cảnh báo: {}\n", w.message(kyso::Lang::Vi)),
         _ => format!("kyso: warning: {w}\n"),
     }
 }

@@ -242,7 +242,11 @@ fn slots_text(
                 "      {}",
                 tr!(
                     "list_key",
-                    class = k.class,
+                    class = match (lang, k.class) {
+                        (kyso::Lang::Vi, "private") => "bí mật",
+                        (kyso::Lang::Vi, "public") => "công khai",
+                        (_, c) => c,
+                    },
                     id = k.id,
                     label = k.label,
                     kind = k.kind.to_uppercase(),

@@ -193,7 +193,7 @@ pub fn run(a: Args) -> Result<u8> {
             "{}",
             lang.pick(
                 "kyso: error: no signature file was found in the inputs (.p7s, .p7m, CMS .sig); nothing was verified",
-                "kyso: lỗi: không tìm thấy tệp chữ ký nào (.p7s, .p7m, .sig CMS); không có gì được kiểm tra"
+                "kyso: lỗi: không tìm thấy tệp chữ ký nào (.p7s, .p7m, .sig dạng CMS); chưa kiểm tra tệp nào"
             )
         );
     }
@@ -202,7 +202,7 @@ pub fn run(a: Args) -> Result<u8> {
             "{}",
             lang.pick(
                 "kyso: hint: no trust anchor was given, so no signature can be TOTAL-PASSED; pass the root certificate with --trust or set KYSO_TRUST",
-                "kyso: gợi ý: chưa chỉ định chứng thư số gốc tin cậy nên không chữ ký nào đạt TOTAL-PASSED; dùng --trust hoặc biến KYSO_TRUST"
+                "kyso: gợi ý: chưa chỉ định chứng thư số gốc tin cậy nên không chữ ký nào có thể đạt TOTAL-PASSED (hợp lệ); hãy chỉ định chứng thư số gốc bằng --trust (hoặc biến môi trường KYSO_TRUST)"
             )
         );
     }
@@ -212,7 +212,7 @@ pub fn run(a: Args) -> Result<u8> {
             "{}",
             if lang == Lang::Vi {
                 format!(
-                    "kyso: bị ngắt: đã kiểm tra {} trong {} tệp, {} tệp chưa được kiểm tra",
+                    "kyso: đã dừng giữa chừng: đã kiểm tra {} trên {} tệp, còn {} tệp chưa được kiểm tra",
                     outcome.done,
                     files.len(),
                     outcome.not_done
@@ -861,7 +861,7 @@ fn render_document(d: &DocumentReport, lang: Lang, full_ids: bool) -> String {
         );
         if let Some(c) = &d.content_file {
             if c != &d.signature_file {
-                let _ = writeln!(s, "  {} {}", lang.pick("content:", "nội dung:"), c);
+                let _ = writeln!(s, "  {} {}", lang.pick("content:", "tài liệu:"), c);
             }
         }
         for p in &d.problems {
@@ -869,7 +869,10 @@ fn render_document(d: &DocumentReport, lang: Lang, full_ids: bool) -> String {
         }
         for sig in &d.signatures {
             let who = sig.signer.as_ref().map_or_else(
-                || lang.pick("unknown signer", "không rõ người ký").to_string(),
+                || {
+                    lang.pick("unknown signer", "không xác định được người ký")
+                        .to_string()
+                },
                 |c| display::signer_line(&c.subject, full_ids),
             );
             // Numbered from 1 for people ("chữ ký thứ 1"); JSON keeps the 0-based index.
@@ -890,9 +893,12 @@ fn render_document(d: &DocumentReport, lang: Lang, full_ids: bool) -> String {
                 let _ = writeln!(
                     s,
                     "    {} {} ({})",
-                    lang.pick("signing time (claimed):", "thời điểm ký (khai báo):"),
+                    lang.pick("signing time (claimed):", "thời điểm ký (theo khai báo):"),
                     display::local_time(t),
-                    lang.pick("not a proof of time", "không phải bằng chứng thời gian")
+                    lang.pick(
+                        "not a proof of time",
+                        "chưa được bảo đảm bằng dấu thời gian"
+                    )
                 );
             }
             let _ = writeln!(
@@ -943,7 +949,7 @@ fn render_document(d: &DocumentReport, lang: Lang, full_ids: bool) -> String {
 fn summary_line(sm: &Summary, lang: Lang) -> String {
     match lang {
         Lang::Vi => format!(
-            "{} tệp: {} hợp lệ, {} không hợp lệ, {} chưa xác định\n",
+            "{} tệp: {} hợp lệ, {} không hợp lệ, {} chưa xác định được\n",
             sm.total, sm.passed, sm.failed, sm.indeterminate
         ),
         Lang::En => format!(
