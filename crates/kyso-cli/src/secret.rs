@@ -65,8 +65,10 @@ impl clap::builder::TypedValueParser for SecretSourceParser {
 /// Read the secret; a trailing newline is not part of it.
 pub fn read(source: Option<&SecretSource>, prompt: &str) -> Result<Vec<u8>> {
     let raw = match source {
+        // The message says it all; std's "environment variable not found" would only add an
+        // English tail to a Vietnamese line.
         Some(SecretSource::Env(v)) => std::env::var(v)
-            .with_context(|| crate::tr!("secret_env_not_set", var = v))?
+            .map_err(|_| anyhow::anyhow!(crate::tr!("secret_env_not_set", var = v)))?
             .into_bytes(),
         Some(SecretSource::File(p)) => {
             std::fs::read(p).with_context(|| crate::tr!("secret_file_unreadable", path = p))?

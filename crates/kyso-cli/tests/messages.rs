@@ -657,3 +657,44 @@ fn every_line_of_a_run_follows_the_language() {
         assert!(stderr(&out).starts_with(want), "{}", stderr(&out));
     }
 }
+
+#[test]
+fn inspect_numbers_from_one_and_an_unset_secret_variable_has_no_english_tail() {
+    let out = kyso_env(
+        &samples(),
+        &["inspect", "--lang", "vi", "cong-van.txt.p7s"],
+        &[],
+    );
+    let text = stdout(&out);
+    assert!(text.contains("người ký #1:"), "{text}");
+    assert!(text.contains("chứng thư số kèm theo #1"), "{text}");
+    assert!(
+        !text.contains("#0"),
+        "text numbers from 1, like verify: {text}"
+    );
+
+    let d = tmpdir("unset-secret");
+    std::fs::write(d.join("a.txt"), b"x").unwrap();
+    // kyso_env cannot unset a variable; the variable must really be unset.
+    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_kyso"));
+    let out = c
+        .args([
+            "sign",
+            "--lang",
+            "vi",
+            "--p12",
+            &pki("signer-rsa.p12"),
+            "--pass",
+            "env:KYSO_NO_SUCH_VARIABLE",
+            "a.txt",
+        ])
+        .current_dir(&d)
+        .env_remove("KYSO_NO_SUCH_VARIABLE")
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("KYSO_NO_SUCH_VARIABLE"), "{err}");
+    assert!(!err.contains("not found"), "no English tail: {err}");
+    assert!(!d.join("a.txt.p7s").exists());
+}

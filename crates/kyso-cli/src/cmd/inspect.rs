@@ -81,7 +81,13 @@ fn render(s: &mut String, i: &Inspection, lang: Lang) {
     match i {
         Inspection::Certificates { certificates } => {
             for (n, c) in certificates.iter().enumerate() {
-                let _ = writeln!(s, "  {} #{}", lang.pick("certificate", "chứng thư số"), n);
+                // Numbered from 1 in text, as verify numbers signatures (JSON keeps indexes).
+                let _ = writeln!(
+                    s,
+                    "  {} #{}",
+                    lang.pick("certificate", "chứng thư số"),
+                    n + 1
+                );
                 cert(s, c, lang, "    ");
             }
         }
@@ -112,7 +118,7 @@ fn render(s: &mut String, i: &Inspection, lang: Lang) {
                     s,
                     "  {} #{}: {}",
                     lang.pick("signer", "người ký"),
-                    sgn.index,
+                    sgn.index + 1,
                     sgn.signer
                 );
                 if let Some(t) = sgn.signing_time {
@@ -145,7 +151,7 @@ fn render(s: &mut String, i: &Inspection, lang: Lang) {
                     s,
                     "  {} #{}",
                     lang.pick("embedded certificate", "chứng thư số kèm theo"),
-                    n
+                    n + 1
                 );
                 cert(s, c, lang, "    ");
             }
