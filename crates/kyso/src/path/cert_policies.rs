@@ -303,14 +303,18 @@ impl PolicyState {
 
 impl Tree {
     /// Add `policy`, expecting itself, under `parent`; `None` when the tree is full.
-    fn add_own(&mut self, policy: &String, parent: usize) -> Option<()> {
-        self.add(policy.clone(), BTreeSet::from([policy.clone()]), parent)
-            .then_some(())
+    fn add_own(&mut self, policy: &str, parent: usize) -> Option<()> {
+        self.add(
+            policy.to_string(),
+            BTreeSet::from([policy.to_string()]),
+            parent,
+        )
+        .then_some(())
     }
 
     /// §6.1.3 (d)(1): policy P of the certificate under each parent expecting P (i), or under
     /// the parents' anyPolicy node when none does (ii).
-    fn attach_policy(&mut self, p: &String, parents: &[usize]) -> Option<()> {
+    fn attach_policy(&mut self, p: &str, parents: &[usize]) -> Option<()> {
         let matching: Vec<usize> = parents
             .iter()
             .copied()
@@ -350,12 +354,12 @@ impl Tree {
     /// §6.1.4 (b)(1): the nodes of depth `i` for issuer-domain policy `idp` now expect
     /// `mapped`; without such a node, an anyPolicy node of depth `i` gets a sibling `idp`
     /// expecting `mapped`.
-    fn map_policy(&mut self, idp: &String, mapped: &BTreeSet<String>, i: usize) -> Option<()> {
+    fn map_policy(&mut self, idp: &str, mapped: &BTreeSet<String>, i: usize) -> Option<()> {
         let at_i: Vec<usize> = self.live_at(i).collect();
         let with_p: Vec<usize> = at_i
             .iter()
             .copied()
-            .filter(|&k| &self.nodes[k].policy == idp)
+            .filter(|&k| self.nodes[k].policy == idp)
             .collect();
         if !with_p.is_empty() {
             for k in with_p {
@@ -363,7 +367,7 @@ impl Tree {
             }
         } else if let Some(&any) = at_i.iter().find(|&&k| self.nodes[k].policy == ANY_POLICY) {
             if let Some(parent) = self.nodes[any].parent {
-                if !self.add(idp.clone(), mapped.clone(), parent) {
+                if !self.add(idp.to_string(), mapped.clone(), parent) {
                     return None;
                 }
             }
@@ -372,10 +376,10 @@ impl Tree {
     }
 
     /// §6.1.4 (b)(2): mapping is inhibited: delete the nodes of depth `i` for `idp`, prune.
-    fn delete_policy(&mut self, idp: &String, i: usize) {
+    fn delete_policy(&mut self, idp: &str, i: usize) {
         let with_p: Vec<usize> = self
             .live_at(i)
-            .filter(|&k| &self.nodes[k].policy == idp)
+            .filter(|&k| self.nodes[k].policy == idp)
             .collect();
         for k in with_p {
             self.kill_subtree(k);
