@@ -5,7 +5,7 @@ mod common;
 mod report_schema;
 
 use std::path::Path;
-use std::process::Output;
+use std::process::Command;
 
 use common::*;
 

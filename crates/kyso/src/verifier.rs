@@ -378,6 +378,9 @@ impl Verifier {
         ))
     }
 
+    /// Evaluate one SignerInfo (RFC 5652 §5.6): every check of the report in order, each in its
+    /// own function below. Returns the report and whether the signature verified only over the
+    /// DER re-encoding of its signed attributes.
     fn verify_signer(
         &self,
         sd: &SignedData<'_>,
@@ -387,292 +390,79 @@ impl Verifier {
         content: &mut Content,
         at: Timestamp,
     ) -> (SignatureReport, bool) {
-        let mut verified_over_der_only = false;
-        let mut checks: Vec<Check> = Vec::new();
+        let mut checks: Vec<Check> = Vec::with_capacity(10);
         let mut push = |check: CheckName, result: CheckResult| checks.push(Check { check, result });
-        let skip = CheckResult::Skipped;
 
-        // Algorithms (RFC 5652 §5.3, RFC 5754).
         let digest = DigestAlgorithm::from_oid(si.digest_algorithm.oid);
-        let scheme = match digest {
-            None => Err(SchemeError::Unsupported(format!(
-                "unsupported digest algorithm {}",
-                si.digest_algorithm.dotted()
-            ))),
-            Some(d) => SignatureScheme::from_signer_info(d, &si.signature_algorithm),
+        let scheme = signature_scheme(si, digest);
+        push(CheckName::Format, format_check(&scheme));
+
+        let signer = self.find_signer(si, embedded);
+        push(
+            CheckName::SignerCertificate,
+            signer_check(si, signer.as_ref()),
+        );
+
+        let level = signature_level(si);
+        push(
+            CheckName::SigningCertificateReference,
+            self.ess_check(si, level, signer.as_ref(), at),
+        );
+
+        let attrs = self.signed_attributes_check(sd, si, content);
+        push(CheckName::SignedAttributes, attrs.result);
+
+        let content_digest = digest.map(|d| content.digest(d).map_err(Reason::from));
+        push(
+            CheckName::MessageDigest,
+            message_digest_check(si, digest, content_digest.as_ref(), attrs.message_digest),
+        );
+
+        let (signature, verified_over_der_only) = signature_value_check(
+            si,
+            &scheme,
+            signer.as_ref(),
+            content_digest.as_ref(),
+            content,
+        );
+        push(CheckName::Signature, signature);
+
+        push(
+            CheckName::AlgorithmPolicy,
+            self.algorithm_policy_check(digest, &scheme, signer.as_ref(), at),
+        );
+
+        let (chain, revocation, chain_summaries) = match &signer {
+            None => {
+                let s = || CheckResult::Skipped(SkipReason::SignerCertificateNotFound);
+                (s(), s(), Vec::new())
+            }
+            Some(cert) => self.chain_checks(cert, embedded, at),
         };
-        let digest_name =
+        push(CheckName::CertificateChain, chain);
+        push(
+            CheckName::SignerKeyUsage,
+            match &signer {
+                None => CheckResult::Skipped(SkipReason::SignerCertificateNotFound),
+                Some(cert) => check_signer_usage(cert, &self.validation),
+            },
+        );
+        push(CheckName::Revocation, revocation);
+        push(CheckName::Timestamp, timestamp_check(si));
+
+        let digest_algorithm =
             digest.map_or_else(|| si.digest_algorithm.dotted(), |d| d.name().to_string());
         let signature_algorithm = match &scheme {
             Ok(s) => s.name(),
             Err(_) => si.signature_algorithm.dotted(),
         };
-        match &scheme {
-            Ok(_) => push(CheckName::Format, CheckResult::Passed),
-            Err(SchemeError::Inconsistent(m)) => push(
-                CheckName::Format,
-                CheckResult::Failed(Reason::Malformed { detail: m.clone() }),
-            ),
-            Err(SchemeError::Unsupported(m)) => push(
-                CheckName::Format,
-                CheckResult::Failed(Reason::UnsupportedAlgorithm { detail: m.clone() }),
-            ),
-        }
-
-        // The signer certificate (RFC 5652 §5.6: "the signer's certificate ... identified by sid").
-        let signer = embedded
-            .iter()
-            .chain(&self.intermediates)
-            .chain(&self.anchors)
-            .find(|c| si.sid.matches(c))
-            .cloned();
-        match &signer {
-            Some(_) => push(CheckName::SignerCertificate, CheckResult::Passed),
-            None => push(
-                CheckName::SignerCertificate,
-                CheckResult::Failed(Reason::SignerCertificateNotFound {
-                    signer_id: si.sid.describe(),
-                }),
-            ),
-        }
-
-        // ESS signing-certificate(-v2): the signature binds the certificate (RFC 5035 §5.4).
-        // Its absence is a plain CMS signature (level CMS): the policy decides.
-        let vp = &self.validation;
-        let not_met = |rule: &str| {
-            CheckResult::Failed(Reason::PolicyNotMet {
-                policy: vp.name.clone(),
-                rule: rule.into(),
-            })
-        };
-        let has_ess = si.signed_attrs.as_ref().is_some_and(|a| {
-            !a.all(&oid::SIGNING_CERTIFICATE_V2).is_empty()
-                || !a.all(&oid::SIGNING_CERTIFICATE).is_empty()
-        });
-        let level = if has_ess {
-            SignatureLevel::BB
-        } else {
-            SignatureLevel::Cms
-        };
-        let ess = match (&si.signed_attrs, &signer) {
-            (_, _) if !has_ess && vp.require_signing_certificate => {
-                not_met("require_signing_certificate")
-            }
-            (None, _) => skip(SkipReason::NoSignedAttributes),
-            (Some(attrs), Some(cert)) => check_signing_certificate(attrs, cert, vp, at),
-            (Some(_), None) => skip(SkipReason::SignerCertificateNotFound),
-        };
-        push(CheckName::SigningCertificateReference, ess);
-
-        // Signed attributes (RFC 5652 §5.3, §11).
-        let mut signing_time = None;
-        let mut message_digest: Option<&[u8]> = None;
-        // RFC 5652 §11.1, §11.2, §11.3: content-type, message-digest and signing-time "MUST NOT
-        // be an unsigned attribute".
-        let misplaced = si.unsigned_attrs.as_ref().and_then(|u| {
-            [
-                (&oid::CONTENT_TYPE, "content-type"),
-                (&oid::MESSAGE_DIGEST, "message-digest"),
-                (&oid::SIGNING_TIME, "signing-time"),
-            ]
-            .into_iter()
-            .find(|(o, _)| !u.all(o).is_empty())
-            .map(|(_, name)| Reason::Malformed {
-                detail: format!("the {name} attribute is an unsigned attribute; RFC 5652 §11 requires it to be signed"),
-            })
-        });
-        match &si.signed_attrs {
-            Some(attrs) => match check_signed_attributes(attrs, sd.econtent_type) {
-                Ok((md, st)) => {
-                    message_digest = Some(md);
-                    signing_time = st;
-                    push(
-                        CheckName::SignedAttributes,
-                        misplaced.map_or(CheckResult::Passed, CheckResult::Failed),
-                    );
-                }
-                Err(r) => push(CheckName::SignedAttributes, CheckResult::Failed(r)),
-            },
-            None if !oid::is(&oid::DATA, sd.econtent_type) => push(
-                CheckName::SignedAttributes,
-                CheckResult::Failed(Reason::Malformed {
-                    detail: "signed attributes are required when the content type is not id-data (RFC 5652 §5.3)".into(),
-                }),
-            ),
-            None => {
-                // Content that is itself a SignedAttributes SET makes this signature a
-                // signature over someone's signed attributes too (CMS EUF-CMA confusion):
-                // refused under every policy. Plain CMS is rare, so reading it again is cheap
-                // in practice; content too large to hold is not such a SET (those are small).
-                let confusable = content
-                    .raw()
-                    .is_ok_and(|raw| signed_data::looks_like_signed_attributes(&raw));
-                let result = if confusable {
-                    CheckResult::Failed(Reason::Malformed {
-                        detail: "the content is itself a DER SET of attributes with content-type and message-digest, and the signature has no signed attributes: it would also verify as a signature over those attributes (CMS EUF-CMA confusion, draft-vangeest-lamps-cms-euf-cma-signeddata)".into(),
-                    })
-                } else if let Some(m) = misplaced {
-                    CheckResult::Failed(m)
-                } else if vp.require_signed_attributes {
-                    not_met("require_signed_attributes")
-                } else {
-                    skip(SkipReason::NoSignedAttributes)
-                };
-                push(CheckName::SignedAttributes, result);
-            }
-        }
-
-        // Message digest (RFC 5652 §5.4) and the content digest for attribute-less signatures.
-        let content_digest = digest.map(|d| content.digest(d).map_err(Reason::from));
-        match (&si.signed_attrs, digest, &content_digest) {
-            (_, _, Some(Err(reason))) => push(
-                CheckName::MessageDigest,
-                CheckResult::Failed(reason.clone()),
-            ),
-            (Some(_), Some(d), Some(Ok(computed))) => match message_digest {
-                Some(expected) if expected == computed.as_slice() => {
-                    push(CheckName::MessageDigest, CheckResult::Passed)
-                }
-                Some(expected) => push(
-                    CheckName::MessageDigest,
-                    CheckResult::Failed(Reason::DigestMismatch {
-                        algorithm: d.name().into(),
-                        expected: hex::encode(expected),
-                        computed: hex::encode(computed),
-                    }),
-                ),
-                None => push(
-                    CheckName::MessageDigest,
-                    skip(SkipReason::MessageDigestUnusable),
-                ),
-            },
-            (None, Some(_), Some(Ok(_))) => push(
-                CheckName::MessageDigest,
-                skip(SkipReason::NoSignedAttributes),
-            ),
-            _ => push(
-                CheckName::MessageDigest,
-                skip(SkipReason::UnsupportedDigest),
-            ),
-        }
-
-        // The signature value (RFC 5652 §5.6).
-        let sig_result = match (&scheme, &signer) {
-            (Err(_), _) => skip(SkipReason::AlgorithmsUnusable),
-            (_, None) => skip(SkipReason::SignerCertificateNotFound),
-            (Ok(scheme), Some(cert)) => match &si.signed_attrs {
-                Some(attrs) => {
-                    let encodings = attrs.signed_encodings();
-                    let mut outcome = Ok(false);
-                    for (k, enc) in encodings.iter().enumerate() {
-                        outcome = cert.verify_signature(scheme, Signed::Message(enc), si.signature);
-                        if !matches!(outcome, Ok(false)) {
-                            verified_over_der_only = k > 0 && matches!(outcome, Ok(true));
-                            break;
-                        }
-                    }
-                    signature_outcome(outcome, scheme)
-                }
-                None => match (scheme, &content_digest) {
-                    (_, Some(Err(_))) | (_, None) => skip(SkipReason::ContentUnavailable),
-                    (SignatureScheme::Ed25519, _) => match content.raw() {
-                        Ok(raw) => signature_outcome(
-                            cert.verify_signature(scheme, Signed::Message(&raw), si.signature),
-                            scheme,
-                        ),
-                        Err(r) => CheckResult::Failed(r.into()),
-                    },
-                    (_, Some(Ok(d))) => signature_outcome(
-                        cert.verify_signature(scheme, Signed::Digest(d), si.signature),
-                        scheme,
-                    ),
-                },
-            },
-        };
-        push(CheckName::Signature, sig_result);
-
-        // Algorithm policy (product contract; ETSI TS 119 312).
-        // Judged by the validation policy at the validation time; a legacy policy's verdict
-        // is at best skipped, never passed.
-        let policy = {
-            let signature_hash = scheme.as_ref().ok().and_then(SignatureScheme::hash);
-            // RFC 8017 §B.2.1: RSA-PSS's mask generation hash is as much a part of the scheme
-            // as its message hash (MGF1 with SHA-1 beside a SHA-256 PSS hash is judged too).
-            let mgf1_hash = match &scheme {
-                Ok(SignatureScheme::RsaPss { mgf1, .. }) => Some(*mgf1),
-                _ => None,
-            };
-            let weak = digest
-                .into_iter()
-                .chain(signature_hash)
-                .chain(mgf1_hash)
-                .find_map(|d| vp.digest_problem(d, at))
-                .or_else(|| signer.as_ref().and_then(|c| vp.key_problem(c.key_info())));
-            match (weak, &scheme) {
-                (Some(w), _) => CheckResult::Failed(Reason::WeakAlgorithm { detail: w }),
-                (None, Err(_)) => skip(SkipReason::AlgorithmsUnusable),
-                (None, Ok(_)) if vp.legacy_crypto => skip(SkipReason::LegacyCryptoAllowed),
-                (None, Ok(_)) => CheckResult::Passed,
-            }
-        };
-        push(CheckName::AlgorithmPolicy, policy);
-
-        // Certificate path (RFC 5280 §6) and revocation (§6.3) from the same search.
-        let mut chain_summaries = Vec::new();
-        let mut revocation = None;
-        match &signer {
-            None => push(
-                CheckName::CertificateChain,
-                skip(SkipReason::SignerCertificateNotFound),
-            ),
-            Some(cert) => {
-                let pool: Vec<Certificate> = embedded
-                    .iter()
-                    .chain(&self.intermediates)
-                    .cloned()
-                    .collect();
-                let outcome = path::build(cert, &pool, &self.anchors, at, &self.policy);
-                chain_summaries = outcome.summaries();
-                let (chain_check, revocation_check) =
-                    crate::validation::report_checks(&outcome, &self.policy);
-                push(CheckName::CertificateChain, chain_check);
-                revocation = Some(revocation_check);
-            }
-        }
-
-        // Document-signing usage of the signer certificate (product contract).
-        match &signer {
-            None => push(
-                CheckName::SignerKeyUsage,
-                skip(SkipReason::SignerCertificateNotFound),
-            ),
-            Some(cert) => push(CheckName::SignerKeyUsage, check_signer_usage(cert, vp)),
-        }
-
-        push(
-            CheckName::Revocation,
-            revocation.unwrap_or(skip(SkipReason::SignerCertificateNotFound)),
-        );
-        let has_tst = si
-            .unsigned_attrs
-            .as_ref()
-            .is_some_and(|u| !u.all(&oid::SIGNATURE_TIME_STAMP).is_empty());
-        push(
-            CheckName::Timestamp,
-            skip(if has_tst {
-                SkipReason::TimestampNotValidated
-            } else {
-                SkipReason::NoTimestamp
-            }),
-        );
-
         let mut report = SignatureReport {
             index,
             indication: Indication::TotalFailed,
             sub_indication: None,
             signer: signer.as_ref().map(CertificateSummary::from),
-            signing_time,
-            digest_algorithm: digest_name,
+            signing_time: attrs.signing_time,
+            digest_algorithm,
             signature_algorithm,
             level,
             checks,
@@ -682,4 +472,311 @@ impl Verifier {
         report.conclude();
         (report, verified_over_der_only)
     }
+
+    /// RFC 5652 §5.6: "the signer's certificate ... identified by sid", looked up among the
+    /// embedded certificates, then the given intermediates and anchors.
+    fn find_signer(&self, si: &SignerInfo<'_>, embedded: &[Certificate]) -> Option<Certificate> {
+        embedded
+            .iter()
+            .chain(&self.intermediates)
+            .chain(&self.anchors)
+            .find(|c| si.sid.matches(c))
+            .cloned()
+    }
+
+    /// RFC 5035 §5.4: the ESS signing-certificate(-v2) attribute binds the certificate to the
+    /// signature. Its absence makes a plain CMS signature (level CMS), which the policy may
+    /// refuse (`require_signing_certificate`).
+    fn ess_check(
+        &self,
+        si: &SignerInfo<'_>,
+        level: SignatureLevel,
+        signer: Option<&Certificate>,
+        at: Timestamp,
+    ) -> CheckResult {
+        let vp = &self.validation;
+        match (&si.signed_attrs, signer) {
+            _ if level == SignatureLevel::Cms && vp.require_signing_certificate => {
+                self.policy_not_met("require_signing_certificate")
+            }
+            (None, _) => CheckResult::Skipped(SkipReason::NoSignedAttributes),
+            (Some(attrs), Some(cert)) => check_signing_certificate(attrs, cert, vp, at),
+            (Some(_), None) => CheckResult::Skipped(SkipReason::SignerCertificateNotFound),
+        }
+    }
+
+    /// RFC 5652 §5.3 and §11: the signed attributes (content-type, message-digest,
+    /// signing-time), which the content-type rules make mandatory for non-id-data content.
+    fn signed_attributes_check<'a>(
+        &self,
+        sd: &SignedData<'_>,
+        si: &'a SignerInfo<'_>,
+        content: &mut Content,
+    ) -> SignedAttributesOutcome<'a> {
+        let misplaced = misplaced_unsigned_attribute(si);
+        let Some(attrs) = &si.signed_attrs else {
+            let result = if !oid::is(&oid::DATA, sd.econtent_type) {
+                CheckResult::Failed(Reason::Malformed {
+                    detail: "signed attributes are required when the content type is not id-data (RFC 5652 §5.3)".into(),
+                })
+            } else if content_is_confusable(content) {
+                CheckResult::Failed(Reason::Malformed {
+                    detail: "the content is itself a DER SET of attributes with content-type and message-digest, and the signature has no signed attributes: it would also verify as a signature over those attributes (CMS EUF-CMA confusion, draft-vangeest-lamps-cms-euf-cma-signeddata)".into(),
+                })
+            } else if let Some(m) = misplaced {
+                CheckResult::Failed(m)
+            } else if self.validation.require_signed_attributes {
+                self.policy_not_met("require_signed_attributes")
+            } else {
+                CheckResult::Skipped(SkipReason::NoSignedAttributes)
+            };
+            return SignedAttributesOutcome {
+                result,
+                message_digest: None,
+                signing_time: None,
+            };
+        };
+        match check_signed_attributes(attrs, sd.econtent_type) {
+            Ok((md, st)) => SignedAttributesOutcome {
+                result: misplaced.map_or(CheckResult::Passed, CheckResult::Failed),
+                message_digest: Some(md),
+                signing_time: st,
+            },
+            Err(r) => SignedAttributesOutcome {
+                result: CheckResult::Failed(r),
+                message_digest: None,
+                signing_time: None,
+            },
+        }
+    }
+
+    /// The algorithm policy (product contract; ETSI TS 119 312), judged by the validation
+    /// policy at the validation time: digest, signature hash, RSA-PSS MGF1 hash (RFC 8017
+    /// §B.2.1: as much a part of the scheme as its message hash) and the signer's key. A
+    /// legacy policy's verdict is at best skipped, never passed.
+    fn algorithm_policy_check(
+        &self,
+        digest: Option<DigestAlgorithm>,
+        scheme: &Result<SignatureScheme, SchemeError>,
+        signer: Option<&Certificate>,
+        at: Timestamp,
+    ) -> CheckResult {
+        let vp = &self.validation;
+        let signature_hash = scheme.as_ref().ok().and_then(SignatureScheme::hash);
+        let mgf1_hash = match scheme {
+            Ok(SignatureScheme::RsaPss { mgf1, .. }) => Some(*mgf1),
+            _ => None,
+        };
+        let weak = digest
+            .into_iter()
+            .chain(signature_hash)
+            .chain(mgf1_hash)
+            .find_map(|d| vp.digest_problem(d, at))
+            .or_else(|| signer.and_then(|c| vp.key_problem(c.key_info())));
+        match (weak, scheme) {
+            (Some(w), _) => CheckResult::Failed(Reason::WeakAlgorithm { detail: w }),
+            (None, Err(_)) => CheckResult::Skipped(SkipReason::AlgorithmsUnusable),
+            (None, Ok(_)) if vp.legacy_crypto => {
+                CheckResult::Skipped(SkipReason::LegacyCryptoAllowed)
+            }
+            (None, Ok(_)) => CheckResult::Passed,
+        }
+    }
+
+    /// RFC 5280 §6 (the certificate path) and §6.3 (revocation), from the same search: the
+    /// chain check, the revocation check and the path shown in the report.
+    fn chain_checks(
+        &self,
+        cert: &Certificate,
+        embedded: &[Certificate],
+        at: Timestamp,
+    ) -> (CheckResult, CheckResult, Vec<CertificateSummary>) {
+        let pool: Vec<Certificate> = embedded
+            .iter()
+            .chain(&self.intermediates)
+            .cloned()
+            .collect();
+        let outcome = path::build(cert, &pool, &self.anchors, at, &self.policy);
+        let (chain, revocation) = crate::validation::report_checks(&outcome, &self.policy);
+        (chain, revocation, outcome.summaries())
+    }
+
+    fn policy_not_met(&self, rule: &str) -> CheckResult {
+        CheckResult::Failed(Reason::PolicyNotMet {
+            policy: self.validation.name.clone(),
+            rule: rule.into(),
+        })
+    }
+}
+
+/// What the signed-attributes check passes on: its verdict, the message-digest value and the
+/// signing time.
+struct SignedAttributesOutcome<'a> {
+    result: CheckResult,
+    message_digest: Option<&'a [u8]>,
+    signing_time: Option<Timestamp>,
+}
+
+/// RFC 5652 §5.3, RFC 5754: the digest and signature algorithms, consistent with each other.
+fn signature_scheme(
+    si: &SignerInfo<'_>,
+    digest: Option<DigestAlgorithm>,
+) -> Result<SignatureScheme, SchemeError> {
+    match digest {
+        None => Err(SchemeError::Unsupported(format!(
+            "unsupported digest algorithm {}",
+            si.digest_algorithm.dotted()
+        ))),
+        Some(d) => SignatureScheme::from_signer_info(d, &si.signature_algorithm),
+    }
+}
+
+fn format_check(scheme: &Result<SignatureScheme, SchemeError>) -> CheckResult {
+    match scheme {
+        Ok(_) => CheckResult::Passed,
+        Err(SchemeError::Inconsistent(m)) => {
+            CheckResult::Failed(Reason::Malformed { detail: m.clone() })
+        }
+        Err(SchemeError::Unsupported(m)) => {
+            CheckResult::Failed(Reason::UnsupportedAlgorithm { detail: m.clone() })
+        }
+    }
+}
+
+fn signer_check(si: &SignerInfo<'_>, signer: Option<&Certificate>) -> CheckResult {
+    match signer {
+        Some(_) => CheckResult::Passed,
+        None => CheckResult::Failed(Reason::SignerCertificateNotFound {
+            signer_id: si.sid.describe(),
+        }),
+    }
+}
+
+/// B-B when an ESS signing-certificate(-v2) attribute is present (ETSI EN 319 122-1 §5.2.2.3),
+/// plain CMS otherwise.
+fn signature_level(si: &SignerInfo<'_>) -> SignatureLevel {
+    let has_ess = si.signed_attrs.as_ref().is_some_and(|a| {
+        !a.all(&oid::SIGNING_CERTIFICATE_V2).is_empty()
+            || !a.all(&oid::SIGNING_CERTIFICATE).is_empty()
+    });
+    if has_ess {
+        SignatureLevel::BB
+    } else {
+        SignatureLevel::Cms
+    }
+}
+
+/// RFC 5652 §11.1, §11.2, §11.3: content-type, message-digest and signing-time "MUST NOT be
+/// an unsigned attribute".
+fn misplaced_unsigned_attribute(si: &SignerInfo<'_>) -> Option<Reason> {
+    let unsigned = si.unsigned_attrs.as_ref()?;
+    [
+        (&oid::CONTENT_TYPE, "content-type"),
+        (&oid::MESSAGE_DIGEST, "message-digest"),
+        (&oid::SIGNING_TIME, "signing-time"),
+    ]
+    .into_iter()
+    .find(|(o, _)| !unsigned.all(o).is_empty())
+    .map(|(_, name)| Reason::Malformed {
+        detail: format!(
+            "the {name} attribute is an unsigned attribute; RFC 5652 §11 requires it to be signed"
+        ),
+    })
+}
+
+/// Content that is itself a SignedAttributes SET makes an attribute-less signature also a
+/// signature over someone's signed attributes (CMS EUF-CMA confusion): refused under every
+/// policy. Plain CMS is rare, so reading the content again is cheap in practice; content too
+/// large to hold is not such a SET (those are small).
+fn content_is_confusable(content: &mut Content) -> bool {
+    content
+        .raw()
+        .is_ok_and(|raw| signed_data::looks_like_signed_attributes(&raw))
+}
+
+/// RFC 5652 §5.4: the message-digest attribute equals the digest of the content.
+fn message_digest_check(
+    si: &SignerInfo<'_>,
+    digest: Option<DigestAlgorithm>,
+    content_digest: Option<&Result<Vec<u8>, Reason>>,
+    message_digest: Option<&[u8]>,
+) -> CheckResult {
+    match (&si.signed_attrs, digest, content_digest) {
+        (_, _, Some(Err(reason))) => CheckResult::Failed(reason.clone()),
+        (Some(_), Some(d), Some(Ok(computed))) => match message_digest {
+            Some(expected) if expected == computed.as_slice() => CheckResult::Passed,
+            Some(expected) => CheckResult::Failed(Reason::DigestMismatch {
+                algorithm: d.name().into(),
+                expected: hex::encode(expected),
+                computed: hex::encode(computed),
+            }),
+            None => CheckResult::Skipped(SkipReason::MessageDigestUnusable),
+        },
+        (None, Some(_), Some(Ok(_))) => CheckResult::Skipped(SkipReason::NoSignedAttributes),
+        _ => CheckResult::Skipped(SkipReason::UnsupportedDigest),
+    }
+}
+
+/// RFC 5652 §5.6: the signature value over the DER signed attributes (§5.4: the bytes as sent
+/// first, then their DER re-encoding, which is reported), or over the content digest when
+/// there are none (Ed25519, RFC 8419 §3.1: over the content itself). The flag says the
+/// signature verified only over the DER re-encoding.
+fn signature_value_check(
+    si: &SignerInfo<'_>,
+    scheme: &Result<SignatureScheme, SchemeError>,
+    signer: Option<&Certificate>,
+    content_digest: Option<&Result<Vec<u8>, Reason>>,
+    content: &mut Content,
+) -> (CheckResult, bool) {
+    let (scheme, cert) = match (scheme, signer) {
+        (Err(_), _) => return (CheckResult::Skipped(SkipReason::AlgorithmsUnusable), false),
+        (_, None) => {
+            return (
+                CheckResult::Skipped(SkipReason::SignerCertificateNotFound),
+                false,
+            )
+        }
+        (Ok(scheme), Some(cert)) => (scheme, cert),
+    };
+    if let Some(attrs) = &si.signed_attrs {
+        let mut outcome = Ok(false);
+        let mut der_only = false;
+        for (k, enc) in attrs.signed_encodings().iter().enumerate() {
+            outcome = cert.verify_signature(scheme, Signed::Message(enc), si.signature);
+            if !matches!(outcome, Ok(false)) {
+                der_only = k > 0 && matches!(outcome, Ok(true));
+                break;
+            }
+        }
+        return (signature_outcome(outcome, scheme), der_only);
+    }
+    let result = match (scheme, content_digest) {
+        (_, Some(Err(_))) | (_, None) => CheckResult::Skipped(SkipReason::ContentUnavailable),
+        (SignatureScheme::Ed25519, _) => match content.raw() {
+            Ok(raw) => signature_outcome(
+                cert.verify_signature(scheme, Signed::Message(&raw), si.signature),
+                scheme,
+            ),
+            Err(r) => CheckResult::Failed(r.into()),
+        },
+        (_, Some(Ok(d))) => signature_outcome(
+            cert.verify_signature(scheme, Signed::Digest(d), si.signature),
+            scheme,
+        ),
+    };
+    (result, false)
+}
+
+/// Signature time-stamps (RFC 3161 in CAdES B-T) are not validated yet: reported as skipped,
+/// saying whether one is present.
+fn timestamp_check(si: &SignerInfo<'_>) -> CheckResult {
+    let has_tst = si
+        .unsigned_attrs
+        .as_ref()
+        .is_some_and(|u| !u.all(&oid::SIGNATURE_TIME_STAMP).is_empty());
+    CheckResult::Skipped(if has_tst {
+        SkipReason::TimestampNotValidated
+    } else {
+        SkipReason::NoTimestamp
+    })
 }
