@@ -145,7 +145,7 @@ impl Eq for Certificate {}
 impl Certificate {
     /// Parse one DER certificate; the bytes must hold exactly one.
     ///
-    /// A certificate that breaks an RFC 5280 profile rule ([`Profile`]) still loads; path
+    /// A certificate that breaks an RFC 5280 profile rule (§4.1, §4.2) still loads; path
     /// validation refuses it when it is on a path.
     pub fn from_der(der: &[u8]) -> Result<Self, Error> {
         let (rest, c) = X509Certificate::from_der(der)
