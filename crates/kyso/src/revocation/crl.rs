@@ -468,7 +468,7 @@ fn time(t: x509_parser::time::ASN1Time) -> Timestamp {
     Timestamp::from_unix(t.timestamp())
 }
 
-/// §5.2 (by reference to §4.2): "A certificate [CRL] MUST NOT include more than one instance
+/// §5.2 (by reference to §4.2): "A certificate \[CRL\] MUST NOT include more than one instance
 /// of a particular extension"; an extnValue must hold exactly one DER value. The same for
 /// entry extensions (§5.3); a problem in an entry is reported over one in the CRL's own
 /// extensions, the last entry's over earlier ones.
