@@ -14,6 +14,9 @@ command -v cc >/dev/null || need_pkgs+=(gcc)
 # certificates / count C_Login calls with OpenSC (pkcs11-tool, pkcs11-spy.so).
 command -v softhsm2-util >/dev/null || need_pkgs+=(softhsm2)
 command -v pkcs11-tool >/dev/null || need_pkgs+=(opensc)
+# JUnit reports are validated against the strict Ant/Jenkins schema (crates/kyso-cli/tests/
+# junit.xsd) with xmllint; those tests fail, never skip, without it.
+command -v xmllint >/dev/null || need_pkgs+=(libxml2-utils)
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   echo "test.sh: installing ${need_pkgs[*]}"
   if [ "$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi

@@ -551,7 +551,8 @@ fn resume_skips_what_is_signed_and_redoes_nothing_else_silently() {
     assert_eq!(sign(&["a.txt", "b.txt", "c.txt"]).status.code(), Some(0));
     std::fs::copy(d.join("a.txt.p7s"), d.join("c.txt.p7s")).unwrap();
     let a_before = std::fs::read(d.join("a.txt.p7s")).unwrap();
-    let out = sign(&["--resume", "a.txt", "b.txt", "c.txt", "d.txt"]);
+    // --verbose: a batch lists signed and skipped files only when asked.
+    let out = sign(&["--resume", "--verbose", "a.txt", "b.txt", "c.txt", "d.txt"]);
     let err = stderr(&out);
     assert!(err.contains("a.txt is already signed"), "{err}");
     assert!(err.contains("b.txt is already signed"), "{err}");
@@ -651,7 +652,16 @@ fn sign_reports_in_vietnamese_with_lang_vi() {
     let out = kyso(
         &d,
         &[
-            "sign", "--lang", "vi", "--key", &key, "--cert", &cert, "a.txt", "b.txt",
+            "sign",
+            "--lang",
+            "vi",
+            "--verbose",
+            "--key",
+            &key,
+            "--cert",
+            &cert,
+            "a.txt",
+            "b.txt",
         ],
     );
     assert_eq!(out.status.code(), Some(0));
@@ -1206,7 +1216,16 @@ fn verify_picks_up_cms_sig_files_and_skips_other_signature_formats() {
     )
     .unwrap();
     let trust = pki("trust.pem");
-    let args = ["verify", "--trust", &trust, "--at", AT, "--lang", "en"];
+    let args = [
+        "verify",
+        "--trust",
+        &trust,
+        "--at",
+        AT,
+        "--lang",
+        "en",
+        "--verbose",
+    ];
 
     let out = kyso(&d, &[&args[..], &["archive"]].concat());
     assert_eq!(
@@ -1313,6 +1332,8 @@ fn ctrl_c_ends_a_sign_batch_cleanly() {
         .arg(pki.join("signer-rsa.pem"))
         .arg("--chain")
         .arg(pki.join("chain-rsa.pem"))
+        // Each file's line, so that the first one shows the batch has started.
+        .arg("--verbose")
         .args(&names)
         .current_dir(&dir)
         .env("LANG", "C")
@@ -1486,7 +1507,7 @@ fn add_to_many_envelopes_refuses_duplicates_and_resumes() {
         Some(0)
     );
     let add = ["--add-to", "a.txt.p7s", "--add-to", "b.txt.p7m"];
-    let out = run("org-rsa", &add);
+    let out = run("org-rsa", &[&add[..], &["--verbose"]].concat());
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(0), "{err}");
     assert!(err.contains("co-signed a.txt.p7s"), "{err}");
@@ -1637,7 +1658,7 @@ fn unreadable_inputs_are_error_entries_in_every_format_and_exit_2() {
     let (o, e) = (stdout(&out), stderr(&out));
     assert!(e.contains("gone.p7s") && e.contains("dangling"), "{e}");
     assert!(e.contains("missing.p7s"), "{e}");
-    assert!(o.contains("TOTAL-PASSED"), "{o}");
+    assert!(o.contains("1 passed"), "{o}");
     assert!(o.contains("2 could not be read"), "{o}");
 }
 
@@ -1746,4 +1767,85 @@ fn verify_policy_flag_names_the_policy_in_the_report() {
     );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["validation_policy"]["name"], "legacy-archive");
+}
+
+#[test]
+fn chain_json_is_the_library_report_and_conforms_to_its_schema() {
+    use kyso_testkit::pki::{CertSpec, CrlSpec, Pki};
+    let d = tmpdir("chain-json");
+    let pki = Pki::new();
+    pki.write(&d);
+    let good = pki.leaf(CertSpec::ee("Good Signer"));
+    let revoked = pki.leaf(CertSpec::ee("Revoked Signer"));
+    good.write(&d, "good");
+    revoked.write(&d, "revoked");
+    let crl = pki.crl(
+        &pki.sub,
+        &CrlSpec::default().revoke(&revoked, "2026-05-15T00:00:00Z", Some(1)),
+    );
+    std::fs::write(d.join("sub.crl"), crl).unwrap();
+    let root_crl = pki.crl(&pki.root, &CrlSpec::default());
+    std::fs::write(d.join("root.crl"), root_crl).unwrap();
+    // Each run's JSON is checked against docs/schema/kyso.chain.v1.schema.json by `kyso`.
+    let chain = |trust: &str, cert: &str| {
+        let out = kyso(
+            &d,
+            &[
+                "chain",
+                "--trust",
+                trust,
+                "--intermediates",
+                "chain.pem",
+                "--crl",
+                "sub.crl",
+                "--crl",
+                "root.crl",
+                "--at",
+                AT,
+                "--format",
+                "json",
+                cert,
+            ],
+        );
+        let report: kyso::ChainReport = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("a kyso::ChainReport: {e}\n{}", stdout(&out)));
+        // Read back and written again, it is the same document.
+        let again: serde_json::Value = serde_json::to_value(&report).unwrap();
+        let printed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(again, printed);
+        (out.status.code(), report, printed)
+    };
+
+    let (code, r, _) = chain("root.pem", "good.pem");
+    assert_eq!(code, Some(0));
+    assert!(r.valid && r.error.is_none() && r.hint.is_none());
+    assert_eq!(r.path.len(), 3, "leaf, intermediate, root");
+    assert_eq!(r.path[0].revocation, kyso::RevocationStatus::Good);
+    assert!(r.path.iter().all(|c| c.verdict == kyso::CertVerdict::Valid));
+
+    let (code, r, v) = chain("root.pem", "revoked.pem");
+    assert_eq!(code, Some(1));
+    assert_eq!(v["error"]["code"], "certificate_revoked");
+    assert_eq!(v["path"][0]["revocation"]["status"], "revoked");
+    assert_eq!(v["path"][0]["revocation"]["reason"], "keyCompromise");
+    assert_eq!(r.sub_indication, Some(kyso::SubIndication::Revoked));
+
+    // The issuing CA is not given (its own chain is the trust anchor): evidence and hint.
+    let (code, r, v) = chain("good.pem", "revoked.pem");
+    assert_eq!(code, Some(1));
+    assert!(!r.valid);
+    assert!(v["hint"]["code"].is_string(), "{v:#}");
+    assert!(v["message"].as_str().is_some_and(|m| !m.is_empty()));
+
+    // The schema is strict: an unknown key or a made-up revocation status is refused.
+    let (_, _, mut v) = chain("root.pem", "good.pem");
+    assert!(report_schema::chain_violations(&v).is_empty());
+    v["path"][0]["revocation"] = serde_json::json!({"status": "fine"});
+    assert!(!report_schema::chain_violations(&v).is_empty());
+    let (_, _, mut v) = chain("root.pem", "good.pem");
+    v["surprise"] = serde_json::json!(1);
+    assert!(!report_schema::chain_violations(&v).is_empty());
+    let (_, _, mut v) = chain("root.pem", "revoked.pem");
+    v["error"]["code"] = serde_json::json!("no_such_code");
+    assert!(!report_schema::chain_violations(&v).is_empty());
 }

@@ -200,8 +200,11 @@ fn a_batch_logs_in_once_and_reports_each_file() {
         std::fs::write(dir.join(&f), format!("Hồ sơ số {i}")).unwrap();
         files.push(f);
     }
-    std::fs::create_dir_all(dir.join("not-a-file")).unwrap();
-    files.insert(2, "not-a-file".into());
+    // One file that cannot be signed (its output exists and is not a signature): the batch
+    // goes on. (A folder would now be signed file by file: `kyso sign DIR`.)
+    std::fs::write(dir.join("not-signed.txt"), "x").unwrap();
+    std::fs::write(dir.join("not-signed.txt.p7s"), "not a signature").unwrap();
+    files.insert(2, "not-signed.txt".into());
     let spy_log = hsm.dir.join("spy.log");
     let spy = softhsm::spy_module();
     let mut args = vec![
@@ -212,6 +215,8 @@ fn a_batch_logs_in_once_and_reports_each_file() {
         spy.to_str().unwrap(),
         "--pin",
         &pin,
+        // Each file's line (a batch lists only failures without it).
+        "--verbose",
     ];
     args.extend(files.iter().map(String::as_str));
     let out = kyso(
@@ -233,7 +238,7 @@ fn a_batch_logs_in_once_and_reports_each_file() {
         let sig = dir.join(format!("ho-so-{i}.txt.p7s"));
         softhsm::openssl_verify(&sig, Some(&dir.join(format!("ho-so-{i}.txt"))));
     }
-    assert!(err.contains("not-a-file was not signed"), "{err}");
+    assert!(err.contains("not-signed.txt was not signed"), "{err}");
     assert!(
         err.contains("4 signed, 0 already signed, 1 failed"),
         "{err}"
@@ -578,6 +583,7 @@ fn add_to_many_envelopes_logs_in_once() {
             "a.txt.p7s",
             "--add-to",
             "b.txt.p7m",
+            "--verbose",
         ],
         &[
             ("PKCS11SPY", hsm.module.to_str().unwrap()),

@@ -46,7 +46,8 @@
 //! ```
 //!
 //! For signature files there is [`verify_files`], which runs a [`crate::Verifier`] with one
-//! [`VerifyContext`] per worker.
+//! [`VerifyContext`] per worker. Which files a signing batch over folders signs (`kyso sign
+//! -r DIR`) is decided by [`select_files_to_sign`].
 
 use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
@@ -58,6 +59,12 @@ use crate::encoding::time::Timestamp;
 use crate::error::Error;
 use crate::report::DocumentReport;
 use crate::verifier::{Verifier, VerifyContext};
+
+mod select;
+pub use select::{
+    select_files_to_sign, DuplicateFile, FileSkip, SelectOptions, SignSelection, SkippedFile,
+    TEMP_FILE_MARKER,
+};
 
 /// How often a waiting thread looks at the cancel token: a signal handler can only set a flag,
 /// it cannot wake a condition variable, so waits are bounded by this.

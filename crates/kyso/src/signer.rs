@@ -34,6 +34,16 @@ pub enum SigningWarning {
         /// The document.
         path: String,
     },
+    /// No certificate that issued the signer's certificate is embedded (no `--chain`, or a
+    /// chain of other CAs): a receiver who does not already hold that CA certificate cannot
+    /// build the path and gets INDETERMINATE / NO_CERTIFICATE_CHAIN_FOUND. Reported once per
+    /// signer by [`Signer::warnings`], not per file.
+    ChainMissing {
+        /// The signer's certificate subject.
+        subject: String,
+        /// Its issuer: the CA certificate that should be embedded.
+        issuer: String,
+    },
 }
 
 impl std::fmt::Display for SigningWarning {
@@ -45,6 +55,12 @@ impl std::fmt::Display for SigningWarning {
                     "{path} is empty (0 bytes); the signature covers no content"
                 )
             }
+            SigningWarning::ChainMissing { issuer, .. } => write!(
+                f,
+                "the signatures carry only the signer's certificate, not the CA certificate that \
+                 issued it ('{issuer}'); a receiver who does not already have it will get \
+                 INDETERMINATE (NO_CERTIFICATE_CHAIN_FOUND)"
+            ),
         }
     }
 }
@@ -54,6 +70,20 @@ impl SigningWarning {
     pub fn code(&self) -> &'static str {
         match self {
             SigningWarning::EmptyContent { .. } => "empty_content",
+            SigningWarning::ChainMissing { .. } => "chain_missing",
+        }
+    }
+
+    /// The warning in the given language (English is the `Display` text).
+    pub fn message(&self, lang: crate::Lang) -> String {
+        match (lang, self) {
+            (crate::Lang::En, _) => self.to_string(),
+            (crate::Lang::Vi, SigningWarning::EmptyContent { path }) => {
+                format!("{path} là tệp rỗng (0 byte); chữ ký không phủ nội dung nào")
+            }
+            (crate::Lang::Vi, SigningWarning::ChainMissing { issuer, .. }) => format!(
+                "chữ ký chỉ kèm chứng thư số của người ký, không kèm chứng thư số của CA đã cấp nó ('{issuer}'); bên nhận chưa có chứng thư số đó sẽ nhận kết quả INDETERMINATE (NO_CERTIFICATE_CHAIN_FOUND)"
+            ),
         }
     }
 }
@@ -150,6 +180,7 @@ impl SignerBuilder {
         if let Some(w) = cert.key_info().weakness() {
             return refuse(SigningRefusal::WeakKey {
                 detail: w.to_string(),
+                key: cert.key_info().to_string(),
             });
         }
         match crate::validation::signing_usage_problem(cert) {
@@ -162,6 +193,7 @@ impl SignerBuilder {
             Some(other) => {
                 return refuse(SigningRefusal::WeakKey {
                     detail: other.message(crate::Lang::En),
+                    key: cert.key_info().to_string(),
                 })
             }
             None => {}
@@ -241,6 +273,28 @@ impl Signer {
     /// The signer's certificate.
     pub fn certificate(&self) -> &crate::Certificate {
         &self.key.cert
+    }
+
+    /// Warnings about every signature this signer makes, whatever the file: the CA
+    /// certificate that issued the signer's certificate is not among the certificates to embed
+    /// ([`SigningWarning::ChainMissing`]; add it with
+    /// [`SigningKey::with_chain`](crate::SigningKey::with_chain)). A self-issued certificate
+    /// needs no chain. Only the direct issuer is looked for: the root above an intermediate is
+    /// the receiver's trust anchor and need not travel with the signature.
+    pub fn warnings(&self) -> Vec<SigningWarning> {
+        let cert = &self.key.cert;
+        let issuer_embedded = self
+            .key
+            .chain
+            .iter()
+            .any(|c| c.subject_matches_issuer_of(cert));
+        if cert.is_self_issued() || issuer_embedded {
+            return Vec::new();
+        }
+        vec![SigningWarning::ChainMissing {
+            subject: cert.subject(),
+            issuer: cert.issuer(),
+        }]
     }
 
     /// True when this signer embeds the content.
@@ -334,7 +388,7 @@ impl Signer {
         parts
             .write(out, Some((len, &mut stream)))
             .map_err(|e| Error::io(content, e))?;
-        if rehash.finish().map_err(crypto::openssl_error)?.as_ref() != digest.as_slice() {
+        if rehash.finish().map_err(crypto::openssl_error)? != digest {
             return Err(Error::SigningRefused(SigningRefusal::ContentChanged {
                 path: content.display().to_string(),
             }));
@@ -726,6 +780,42 @@ mod tests {
                 assert!(types.contains(&want.to_string()), "{name}: missing {want}");
             }
         }
+    }
+
+    /// A signer whose issuing CA is not embedded is warned about once (the receiver gets
+    /// INDETERMINATE without it); with the sub CA in the chain, or with the chain of another
+    /// CA only, the warning is gone or stays.
+    #[test]
+    fn a_missing_issuer_certificate_is_warned_about() {
+        let at = Timestamp::parse_rfc3339("2026-06-01T00:00:00Z").unwrap();
+        let pki = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/pki");
+        let load = |f: &str| crate::Certificate::load_all(&std::fs::read(pki.join(f)).unwrap());
+        let warnings = |chain: Vec<crate::Certificate>| {
+            Signer::new(key("signer-rsa").with_chain(chain))
+                .signing_time(at)
+                .build()
+                .unwrap()
+                .warnings()
+        };
+        let bare = warnings(Vec::new());
+        assert_eq!(bare.len(), 1, "{bare:?}");
+        assert_eq!(bare[0].code(), "chain_missing");
+        match &bare[0] {
+            SigningWarning::ChainMissing { issuer, .. } => {
+                assert!(issuer.contains("Kyso Test Sub CA RSA"), "{issuer}")
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(bare[0].to_string().contains("INDETERMINATE"));
+        assert!(warnings(load("chain-rsa.pem").unwrap()).is_empty());
+        // Only the root: the sub CA that issued the signer is still missing.
+        assert_eq!(warnings(load("root-rsa.pem").unwrap()).len(), 1);
+        // A self-signed signing certificate has no CA to embed.
+        let own = kyso_testkit::Pki::new().self_signed(kyso_testkit::CertSpec::ee("Tự ký"));
+        let cert = crate::Certificate::from_der(&own.cert_der()).unwrap();
+        let k = SigningKey::from_key_and_cert(&own.key_pem(), None, cert).unwrap();
+        let signer = Signer::new(k).signing_time(at).build().unwrap();
+        assert!(signer.warnings().is_empty());
     }
 
     /// A backdated signing time does not make an expired certificate usable, nor a

@@ -44,9 +44,9 @@ pub struct Args {
     format: Format,
     /// Language of the text output.
     #[arg(long, value_enum)]
-    lang: Option<LangArg>,
+    pub lang: Option<LangArg>,
     /// The certificate (PEM/DER; the first one of a bundle; further ones are used as intermediates).
-    #[arg(value_name = "CERT")]
+    #[arg(value_name = "CERT", value_parser = crate::paths::input)]
     cert: PathBuf,
 }
 
@@ -85,16 +85,40 @@ fn is_dotted_oid(s: &str) -> bool {
 fn revocation_text(s: &RevocationStatus, lang: Lang) -> Option<String> {
     let vi = lang == Lang::Vi;
     match s {
-        RevocationStatus::Good => Some(lang.pick("revocation: good", "thu hồi: không").into()),
-        RevocationStatus::Revoked { reason, revoked_at } => Some(if vi {
-            format!("thu hồi: ĐÃ THU HỒI lúc {revoked_at} ({reason})")
-        } else {
-            format!("revocation: REVOKED at {revoked_at} ({reason})")
-        }),
+        RevocationStatus::Good => Some(
+            lang.pick("revocation: good", "thu hồi: chưa bị thu hồi")
+                .into(),
+        ),
+        RevocationStatus::Revoked {
+            reason,
+            revoked_at,
+            stale_crl_next_update,
+        } => {
+            let stale = stale_crl_next_update.map(|n| {
+                if vi {
+                    format!(", theo một CRL đã quá hạn cập nhật nextUpdate {n}")
+                } else {
+                    format!(", per a CRL whose nextUpdate {n} has passed")
+                }
+            });
+            Some(if vi {
+                format!(
+                    "thu hồi: ĐÃ BỊ THU HỒI lúc {revoked_at} ({}{})",
+                    reason.describe(lang),
+                    stale.unwrap_or_default()
+                )
+            } else {
+                format!(
+                    "revocation: REVOKED at {revoked_at} ({}{})",
+                    reason.describe(lang),
+                    stale.unwrap_or_default()
+                )
+            })
+        }
         RevocationStatus::Unknown { problem } => Some(if vi {
-            format!("thu hồi: không rõ ({})", problem.describe())
+            format!("thu hồi: không rõ ({})", problem.message(lang))
         } else {
-            format!("revocation: unknown ({})", problem.describe())
+            format!("revocation: unknown ({})", problem.message(lang))
         }),
         _ => None,
     }
@@ -108,7 +132,7 @@ pub fn run(a: Args) -> Result<u8> {
     let show_revocation = !crls.is_empty() || a.certs.revocation == output::RevocationArg::Required;
     for p in &a.policies {
         if !is_dotted_oid(p) {
-            bail!("--policy {p}: not a dotted OID such as 2.16.704.1.1.1");
+            bail!(crate::tr!("policy_not_oid", policy = p));
         }
     }
     let vpolicy = kyso::ValidationPolicy::by_name_or_file(&a.validation_policy)
@@ -119,12 +143,14 @@ pub fn run(a: Args) -> Result<u8> {
         a.certs.revocation.into()
     };
     let mut pool = intermediates;
-    let data =
-        std::fs::read(&a.cert).with_context(|| format!("cannot read {}", a.cert.display()))?;
+    let data = std::fs::read(&a.cert)
+        .with_context(|| crate::tr!("cannot_read", path = a.cert.display()))?;
     let mut certs = kyso::Certificate::load_all(&data)
-        .with_context(|| format!("{} is not a certificate", a.cert.display()))?
+        .with_context(|| a.cert.display().to_string())?
         .into_iter();
-    let leaf = certs.next().context("no certificate found")?;
+    let leaf = certs
+        .next()
+        .with_context(|| crate::tr!("no_certificate_found"))?;
     pool.extend(certs);
     let at = a.at.unwrap_or_else(kyso::Timestamp::now);
     let mut opts = ChainOptions::new(at)
@@ -144,34 +170,8 @@ pub fn run(a: Args) -> Result<u8> {
     let policy_asked = !a.policies.is_empty() || a.require_explicit_policy;
     match a.format {
         Format::Json => {
-            let path: Vec<serde_json::Value> = outcome
-                .path
-                .iter()
-                .zip(&verdicts)
-                .zip(&outcome.revocation)
-                .map(|((c, v), r)| {
-                    serde_json::json!({
-                        "subject": c.subject(), "issuer": c.issuer(), "serial": c.serial_hex(),
-                        "not_before": c.not_before(), "not_after": c.not_after(),
-                        "sha256_fingerprint": c.sha256_fingerprint(),
-                        "verdict": v,
-                        "error": match v { CertVerdict::Invalid { error } => Some(error.message(Lang::En)), _ => None },
-                        "revocation": r,
-                    })
-                })
-                .collect();
-            let doc = serde_json::json!({
-                "schema": "kyso.chain/v1",
-                "validation_time": at,
-                "validation_policy": vpolicy.id(),
-                "valid": outcome.is_valid(),
-                "error": outcome.error,
-                "message": outcome.error.as_ref().map(|e| e.message(Lang::En)),
-                "sub_indication": outcome.error.as_ref().map(|e| e.sub_indication()),
-                "user_constrained_policies": outcome.user_constrained_policies,
-                "path": path,
-            });
-            output::print(&(serde_json::to_string_pretty(&doc)? + "\n"));
+            let report = kyso::ChainReport::new(&outcome, at, vpolicy.id());
+            output::print(&(output::json_nested(&report, 0) + "\n"));
         }
         Format::Text => {
             let mut s = String::new();
@@ -179,7 +179,10 @@ pub fn run(a: Args) -> Result<u8> {
             for (depth, (i, c)) in outcome.path.iter().enumerate().rev().enumerate() {
                 let verdict = match &verdicts[i] {
                     CertVerdict::Invalid { error } => {
-                        format!("✗ {}", with_hint(error.message(lang), error.hint(), lang))
+                        format!(
+                            "✗ {}",
+                            with_hint(error.certificate_message(lang), error.hint(), lang)
+                        )
                     }
                     CertVerdict::NotEvaluated => "·".to_string(),
                     _ if outcome.error.is_some() && outcome.error_at.is_none() => "·".to_string(),
@@ -222,7 +225,11 @@ pub fn run(a: Args) -> Result<u8> {
                 }
                 Some(e) => {
                     if outcome.error_at.is_none() {
-                        let _ = writeln!(s, "✗ {}", with_hint(e.message(lang), e.hint(), lang));
+                        let _ = writeln!(
+                            s,
+                            "✗ {}",
+                            with_hint(e.certificate_message(lang), e.hint(), lang)
+                        );
                     }
                     let _ = writeln!(
                         s,

@@ -19,12 +19,12 @@ pub struct Args {
     format: Format,
     /// Language of the text output (default from the locale).
     #[arg(long, value_enum)]
-    lang: Option<LangArg>,
+    pub lang: Option<LangArg>,
     /// Password to open PKCS#12 files: env:VAR, file:PATH, fd:N or stdin.
-    #[arg(long, value_name = "SOURCE")]
+    #[arg(long, value_name = "SOURCE", value_parser = crate::secret::SecretSourceParser)]
     pass: Option<SecretSource>,
     /// Files: certificates (PEM/DER/bundle), .p7b, PKCS#12, CMS signatures.
-    #[arg(value_name = "FILE", required = true)]
+    #[arg(value_name = "FILE", required = true, value_parser = crate::paths::input)]
     files: Vec<PathBuf>,
 }
 
@@ -34,17 +34,22 @@ pub fn run(a: Args) -> Result<u8> {
     let mut results = Vec::new();
     let mut failed = false;
     for f in &a.files {
-        let data = std::fs::read(f).with_context(|| format!("cannot read {}", f.display()))?;
+        let data =
+            std::fs::read(f).with_context(|| crate::tr!("cannot_read", path = f.display()))?;
         let mut inspection = kyso::inspect(&data, now);
         if let (Ok(Inspection::Pkcs12 { .. }), Some(_)) = (&inspection, &a.pass) {
-            let pass = secret::read(a.pass.as_ref(), "PKCS#12 password")?;
+            let pass = secret::read(a.pass.as_ref(), &crate::tr!("prompt_p12_password"))?;
             inspection = kyso::inspect_pkcs12(&data, &pass, now);
         }
         match inspection {
             Ok(i) => results.push((f.display().to_string(), i)),
             Err(e) => {
                 failed = true;
-                eprintln!("kyso: error: {}: {e}", f.display());
+                eprintln!(
+                    "kyso: {} {}",
+                    crate::tr!("error"),
+                    crate::tr!("file_error", path = f.display(), error = e.message(lang))
+                );
             }
         }
     }
@@ -146,6 +151,10 @@ fn render(s: &mut String, i: &Inspection, lang: Lang) {
             }
         }
         Inspection::Pkcs12 { note } => {
+            let note = match lang {
+                Lang::En => note.clone(),
+                Lang::Vi => "tệp PKCS#12; khóa bí mật và chứng thư số bên trong đã được mã hóa (cung cấp mật khẩu bằng --pass để mở)".into(),
+            };
             let _ = writeln!(s, "  PKCS#12: {note}");
         }
         _ => {}

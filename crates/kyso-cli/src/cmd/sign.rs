@@ -1,12 +1,13 @@
 //! `kyso sign`.
 
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use clap::Args as ClapArgs;
 
 use crate::exit;
-use crate::output::{load_certs, write_atomic};
+use crate::output::{coded, load_certs, write_atomic, Format};
 use crate::secret::{self, SecretSource};
 
 /// Where the private key comes from.
@@ -14,14 +15,14 @@ use crate::secret::{self, SecretSource};
 #[group(required = true, multiple = true)]
 pub struct KeySource {
     /// Private key file (PEM or DER; PKCS#8, encrypted PKCS#8, PKCS#1, SEC1). Needs --cert.
-    #[arg(long, value_name = "FILE", requires = "cert", conflicts_with_all = ["p12", "pkcs11"])]
+    #[arg(long, value_name = "FILE", requires = "cert", conflicts_with_all = ["p12", "pkcs11"], value_parser = crate::paths::input)]
     pub key: Option<PathBuf>,
     /// The signer's certificate (PEM or DER): with --key, or with --pkcs11 to use this file
     /// instead of the certificate on the token.
-    #[arg(long, value_name = "FILE", conflicts_with = "p12")]
+    #[arg(long, value_name = "FILE", conflicts_with = "p12", value_parser = crate::paths::input)]
     pub cert: Option<PathBuf>,
     /// PKCS#12 bundle (.p12/.pfx) with key, certificate and chain.
-    #[arg(long, value_name = "FILE", conflicts_with = "pkcs11")]
+    #[arg(long, value_name = "FILE", conflicts_with = "pkcs11", value_parser = crate::paths::input)]
     pub p12: Option<PathBuf>,
     /// Key on a PKCS#11 token, as an RFC 7512 URI ('pkcs11:token=...;object=...' or id=%01).
     /// The certificate (and chain) are read from the token unless --cert is given.
@@ -36,7 +37,7 @@ pub struct Args {
     key: KeySource,
     /// Password of the key or PKCS#12, or the token PIN: env:VAR, file:PATH, fd:N or stdin
     /// (else a prompt without echo). `--pin` is the same option.
-    #[arg(long, visible_alias = "pin", value_name = "SOURCE")]
+    #[arg(long, visible_alias = "pin", value_name = "SOURCE", value_parser = crate::secret::SecretSourceParser)]
     pass: Option<SecretSource>,
     /// PKCS#11 module (the token vendor's .so) for --pkcs11; default: the URI's module-path,
     /// then KYSO_PKCS11_MODULE.
@@ -47,7 +48,7 @@ pub struct Args {
     #[arg(long, requires = "pkcs11")]
     confirm_final_pin_try: bool,
     /// Chain certificates to embed (PEM bundle, DER, .p7b); repeatable.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", value_parser = crate::paths::input)]
     chain: Vec<PathBuf>,
     /// Embed the content (FILE.p7m) instead of a detached signature (FILE.p7s).
     #[arg(long)]
@@ -64,7 +65,7 @@ pub struct Args {
     /// of a detached X.p7s is X beside it unless FILEs are given (one per --add-to, in
     /// order); a .p7m carries its content. Refused when this certificate already signed the
     /// envelope (skipped with --resume).
-    #[arg(long, value_name = "SIG")]
+    #[arg(long, value_name = "SIG", value_parser = crate::paths::input)]
     add_to: Vec<PathBuf>,
     /// Output file (only with one input); `-` writes to stdout.
     #[arg(short, long, value_name = "OUT")]
@@ -79,39 +80,67 @@ pub struct Args {
     discard_signatures: bool,
     /// Language of the messages (default from the locale).
     #[arg(long, value_enum)]
-    lang: Option<crate::output::LangArg>,
+    pub lang: Option<crate::output::LangArg>,
     /// Resume an interrupted batch: skip files whose output already holds a valid signature
     /// by this signer over the same content (anything else still needs --force); with
     /// --add-to, skip envelopes this certificate already signed.
     #[arg(long)]
     resume: bool,
-    /// Files to sign; `-` reads standard input. With --add-to: the signed documents of
-    /// detached envelopes, one per --add-to (optional: X for X.p7s, none for .p7m).
-    #[arg(value_name = "FILE", required_unless_present = "add_to")]
+    /// A folder given as FILE: sign the files in its subfolders too (never hidden folders,
+    /// nor links to folders).
+    #[arg(short, long, conflicts_with = "add_to")]
+    recursive: bool,
+    /// Output format: text lines on stderr, or one JSON document (schema kyso.sign/v1,
+    /// docs/schema/kyso.sign.v1.schema.json) with every file's result on stdout.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// List every file of a batch as it is signed or skipped (by default a batch of several
+    /// files lists only failures and warnings, then the summary).
+    #[arg(short, long)]
+    verbose: bool,
+    /// Files or folders to sign; `-` reads standard input. A folder gives its files in sorted
+    /// order (with -r, those of its subfolders too), leaving out existing signatures (.p7s,
+    /// .p7m, .sig), hidden files and kyso's temporary files; a file reached twice is signed
+    /// once. With --add-to: the signed documents of detached envelopes, one per --add-to
+    /// (optional: X for X.p7s, none for .p7m).
+    #[arg(value_name = "FILE", required_unless_present = "add_to", value_parser = crate::paths::input)]
     files: Vec<PathBuf>,
 }
 
 pub fn run(a: Args) -> Result<u8> {
+    let lang = crate::output::lang(a.lang);
+    let vi = lang == kyso::Lang::Vi;
+    let json = a.format == Format::Json;
     if a.files.len() > 1 && a.output.is_some() {
-        bail!(
-            "-o names one output but {} files were given; drop -o to write FILE.p7s beside each",
-            a.files.len()
-        );
+        bail!(crate::tr!("output_one_of_many", n = a.files.len()));
     }
     if a.add_to.len() > 1 && a.output.is_some() {
-        bail!("-o names one output but --add-to was given {} times; drop -o to co-sign each envelope in place", a.add_to.len());
+        bail!(crate::tr!("output_one_of_many_add_to", n = a.add_to.len()));
     }
     if !a.add_to.is_empty() && !a.files.is_empty() && a.files.len() != a.add_to.len() {
-        bail!(
-            "--add-to was given {} times but {} FILEs: give one signed document per --add-to, in order, or none (X for X.p7s; a .p7m holds its content)",
-            a.add_to.len(),
-            a.files.len()
-        );
+        bail!(crate::tr!(
+            "add_to_count",
+            n = a.add_to.len(),
+            m = a.files.len()
+        ));
     }
+    refuse_stdin_twice(&a, vi)?;
     for f in a.files.iter().chain(&a.add_to) {
         if f != Path::new("-") {
-            std::fs::metadata(f).with_context(|| format!("cannot read {}", f.display()))?;
+            std::fs::metadata(f).with_context(|| crate::tr!("cannot_read", path = f.display()))?;
         }
+    }
+    // The batch items: files to sign (folders expanded), or (with --add-to) the envelopes.
+    let items = if a.add_to.is_empty() {
+        select(&a, vi)?
+    } else {
+        a.add_to.clone()
+    };
+    if items.len() > 1 && a.output.is_some() {
+        bail!(
+            "-o names one output but {} files were given; drop -o to write FILE.p7s beside each",
+            items.len()
+        );
     }
     let chain = load_certs(&a.chain, "--chain")?;
     // A token: one login for the whole batch (the session stays open while `token` lives).
@@ -143,15 +172,39 @@ pub fn run(a: Args) -> Result<u8> {
         .signing_time(now)
         .now(now);
     if let Some(d) = &a.digest {
-        builder = builder.digest(kyso::DigestAlgorithm::from_name(d).context("unknown digest")?);
+        builder = builder.digest(
+            kyso::DigestAlgorithm::from_name(d).with_context(|| crate::tr!("unknown_digest"))?,
+        );
     }
     let signer = match builder.build() {
         Ok(s) => s,
         Err(e) => {
-            crate::report_error(&anyhow::Error::new(e));
+            let e = anyhow::Error::new(e);
+            crate::report_error(&e);
+            // JSON: every file is reported, as not signed for this reason.
+            if json {
+                let mut r = SignReport::start(&a, now, &[]);
+                let failure = Err(e);
+                for f in &items {
+                    r.file(&json_entry(f, &planned_output(&a, f), &failure, None));
+                }
+                let counts = Counts {
+                    total: items.len(),
+                    signed: 0,
+                    skipped: 0,
+                    failed: items.len(),
+                    not_done: 0,
+                };
+                r.finish(&counts, false);
+            }
             return Ok(exit::FAILED);
         }
     };
+    // Warnings about every signature of this run (a CA chain that is not embedded): once.
+    let run_warnings = signer.warnings();
+    for w in &run_warnings {
+        eprint!("{}", run_warning_text(w, vi));
+    }
     // One key load for the whole batch. Keys in memory sign on one worker per core (more
     // workers only spin on the output directory's lock: measured with scripts/bench.sh); a
     // token session signs one file at a time. Each file's line is rendered on its worker and
@@ -161,21 +214,23 @@ pub fn run(a: Args) -> Result<u8> {
     } else {
         std::thread::available_parallelism().map_or(1, |n| n.get())
     };
-    let lang = crate::output::lang(a.lang);
-    let vi = lang == kyso::Lang::Vi;
     let interrupt = crate::interrupt::arm();
     let (mut failed, mut skipped) = (0, 0);
-    // The batch items: files to sign, or (with --add-to) the envelopes to co-sign.
-    let items = if a.add_to.is_empty() {
-        &a.files
-    } else {
-        &a.add_to
-    };
+    // A batch shows each file only with --verbose (failures and warnings always); one file
+    // always says what was written.
+    let show_each = items.len() == 1 || a.verbose;
+    let who = kyso::CertificateSummary::from(signer.certificate());
+    let mut report = json.then(|| SignReport::start(&a, now, &run_warnings));
+    let mut progress = crate::progress::Progress::new(
+        crate::progress::wanted(std::io::stderr().is_terminal(), json, items.len()),
+        items.len(),
+        if vi { "đang ký" } else { "signing" },
+    );
     let outcome = kyso::batch::Batch::new()
         .workers(workers)
         .cancel_token(interrupt.token())
         .run(
-            items,
+            &items,
             || (),
             |_, i, f| {
                 let r = if a.add_to.is_empty() {
@@ -183,24 +238,35 @@ pub fn run(a: Args) -> Result<u8> {
                 } else {
                     add_one(&a, &signer, f, a.files.get(i).map(PathBuf::as_path))
                 };
+                let planned = planned_output(&a, f);
+                let entry = json.then(|| json_entry(f, &planned, &r, Some(&who)));
                 let (f, shown) = (f.display(), |o: &PathBuf| o.display().to_string());
-                match r {
+                let (kind, line) = match r {
                     Ok(Outcome::Signed(out, warnings)) => {
                         let mut line = String::new();
                         for w in &warnings {
-                            line.push_str(&if vi {
-                                format!("kyso: cảnh báo: {w}\n")
-                            } else {
-                                format!("kyso: warning: {w}\n")
+                            line.push_str(&format!(
+                                "kyso: {} {}\n",
+                                crate::tr!("warning"),
+                                w.message(lang)
+                            ));
+                        }
+                        if show_each && !json {
+                            line.push_str(&match (vi, a.add_to.is_empty()) {
+                                (true, true) => format!("kyso: đã ký {f} -> {}\n", shown(&out)),
+                                (false, true) => format!("kyso: signed {f} -> {}\n", shown(&out)),
+                                (true, false) => {
+                                    format!("kyso: đã ký thêm {f} -> {}\n", shown(&out))
+                                }
+                                (false, false) => {
+                                    format!("kyso: co-signed {f} -> {}\n", shown(&out))
+                                }
                             });
                         }
-                        line.push_str(&match (vi, a.add_to.is_empty()) {
-                            (true, true) => format!("kyso: đã ký {f} -> {}\n", shown(&out)),
-                            (false, true) => format!("kyso: signed {f} -> {}\n", shown(&out)),
-                            (true, false) => format!("kyso: đã ký thêm {f} -> {}\n", shown(&out)),
-                            (false, false) => format!("kyso: co-signed {f} -> {}\n", shown(&out)),
-                        });
                         (Done::Signed, line)
+                    }
+                    Ok(Outcome::AlreadySigned(_)) if !show_each || json => {
+                        (Done::Skipped, String::new())
                     }
                     Ok(Outcome::AlreadySigned(out)) if vi => (
                         Done::Skipped,
@@ -214,30 +280,42 @@ pub fn run(a: Args) -> Result<u8> {
                         ),
                     ),
                     Err(e) => {
-                        let what = if vi {
-                            format!("{f} chưa được ký")
-                        } else {
-                            format!("{f} was not signed")
-                        };
+                        let what = crate::tr!("not_signed", file = f);
                         (Done::Failed, crate::error_text(&e.context(what)))
                     }
-                }
+                };
+                (kind, line, entry)
             },
             |done| {
-                let (kind, line) = done.output;
+                let (kind, line, entry) = done.output;
                 match kind {
                     Done::Signed => {}
                     Done::Skipped => skipped += 1,
                     Done::Failed => failed += 1,
                 }
-                let mut err = std::io::stderr().lock();
-                let _ = std::io::Write::write_all(&mut err, line.as_bytes());
+                progress.eprint(&line);
+                if let (Some(r), Some(entry)) = (report.as_mut(), entry) {
+                    r.file(&entry);
+                }
+                progress.done();
             },
         );
+    progress.finish();
     let signed = outcome.done - failed - skipped;
     // A signal that came while the last files finished still counts as an interruption.
     let interrupted = interrupt.exit_code();
-    if items.len() > 1 || interrupted.is_some() {
+    if let Some(r) = report {
+        r.finish(
+            &Counts {
+                total: items.len(),
+                signed,
+                skipped,
+                failed,
+                not_done: outcome.not_done,
+            },
+            interrupted.is_some(),
+        );
+    } else if items.len() > 1 || interrupted.is_some() {
         if vi {
             eprintln!("kyso: {signed} tệp đã ký, {skipped} tệp đã ký từ trước, {failed} tệp lỗi");
         } else {
@@ -271,6 +349,304 @@ pub fn run(a: Args) -> Result<u8> {
     Ok(if failed == 0 { exit::OK } else { exit::FAILED })
 }
 
+/// Standard input can be read once: as the content (`-`) or for the password (`--pass
+/// stdin`, `fd:0`), not both. Refused before anything is read.
+fn refuse_stdin_twice(a: &Args, vi: bool) -> Result<()> {
+    let content = a.files.iter().any(|f| f == Path::new("-"));
+    let pass = matches!(a.pass, Some(SecretSource::Stdin | SecretSource::Fd(0)));
+    if content && pass {
+        bail!(
+            "{}",
+            if vi {
+                "--pass stdin và nội dung - đều đọc từ đầu vào chuẩn, mà đầu vào chuẩn chỉ đọc được một lần; không có gì được ký\ngợi ý: truyền mật khẩu bằng --pass env:BIẾN, file:ĐƯỜNG_DẪN hoặc fd:N, hoặc ký nội dung từ một tệp"
+            } else {
+                "--pass stdin and the content - both read standard input, which can be read only once; nothing was signed\nhint: give the password with --pass env:VAR, file:PATH or fd:N, or sign the content from a file"
+            }
+        );
+    }
+    // JSON goes to standard output: the signature cannot go there too.
+    let to_stdout = a.output.as_deref() == Some(Path::new("-"))
+        || (content && a.output.is_none() && a.add_to.is_empty());
+    if a.format == Format::Json && to_stdout {
+        bail!(
+            "{}",
+            if vi {
+                "--format json in báo cáo ra đầu ra chuẩn nên chữ ký số không thể ghi ra đó; không có gì được ký\ngợi ý: ghi chữ ký số vào tệp với -o TỆP"
+            } else {
+                "--format json prints its report on standard output, so the signature cannot be written there; nothing was signed\nhint: write the signature to a file with -o FILE"
+            }
+        );
+    }
+    Ok(())
+}
+
+/// The files to sign: folders expanded (kyso::batch::select_files_to_sign), with notes on
+/// what was left out. Refuses signature envelopes named as documents, and a run with
+/// nothing to sign.
+fn select(a: &Args, vi: bool) -> Result<Vec<PathBuf>> {
+    use kyso::batch::FileSkip;
+    let opts = kyso::batch::SelectOptions::new().recursive(a.recursive);
+    let sel = kyso::batch::select_files_to_sign(&a.files, opts)?;
+    if !sel.envelopes.is_empty() {
+        let names: Vec<String> = sel
+            .envelopes
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect();
+        let adds: Vec<String> = sel
+            .envelopes
+            .iter()
+            .map(|p| format!("--add-to {}", p.display()))
+            .collect();
+        let (names, adds) = (names.join(", "), adds.join(" "));
+        if vi {
+            bail!("{names} đã là chữ ký số (.p7s/.p7m), không phải văn bản cần ký; không có gì được ký\ngợi ý: có phải bạn muốn dùng --add-to? Để ký thêm vào chữ ký số đã có: kyso sign ... {adds}");
+        }
+        bail!("{names}: already a signature (.p7s/.p7m), not a document to sign; nothing was signed\nhint: did you mean --add-to? To add your signature beside the ones it holds: kyso sign ... {adds}");
+    }
+    for d in &sel.duplicates {
+        let (p, same) = (d.path.display(), d.same_as.display());
+        if vi {
+            eprintln!("kyso: ghi chú: {p} là cùng một tệp với {same}; chỉ ký một lần");
+        } else {
+            eprintln!("kyso: note: {p} is the same file as {same}; it is signed once");
+        }
+    }
+    let mut subfolders = 0;
+    for s in &sel.skipped {
+        let p = s.path.display();
+        match &s.why {
+            FileSkip::Subfolder => subfolders += 1,
+            FileSkip::Unreadable { detail } if vi => {
+                eprintln!("kyso: cảnh báo: bỏ qua {p}: không đọc được: {detail}")
+            }
+            FileSkip::Unreadable { .. } => eprintln!("kyso: warning: skipped {p}: {}", s.why),
+            _ => {}
+        }
+        if a.verbose && !matches!(s.why, FileSkip::Unreadable { .. }) {
+            if vi {
+                eprintln!("kyso: bỏ qua {p}: {}", skip_vi(&s.why));
+            } else {
+                eprintln!("kyso: skipped {p}: {}", s.why);
+            }
+        }
+    }
+    if subfolders > 0 && !a.verbose {
+        if vi {
+            eprintln!("kyso: ghi chú: không ký {subfolders} thư mục con (thêm -r để ký cả các tệp bên trong)");
+        } else {
+            eprintln!("kyso: note: {subfolders} subfolder(s) not signed (pass -r to sign the files inside them too)");
+        }
+    }
+    if sel.files.is_empty() {
+        if vi {
+            bail!("không có tệp nào để ký: các thư mục đã cho không chứa văn bản nào (không ký chữ ký số đã có, tệp ẩn và tệp tạm)");
+        }
+        bail!("nothing to sign: the folders given hold no document (existing signatures, hidden and temporary files are never signed)");
+    }
+    Ok(sel.files)
+}
+
+/// Why a file in a folder was not signed, in Vietnamese.
+fn skip_vi(why: &kyso::batch::FileSkip) -> String {
+    use kyso::batch::FileSkip;
+    match why {
+        FileSkip::Signature => "đã là chữ ký số".into(),
+        FileSkip::Hidden => "tệp ẩn".into(),
+        FileSkip::TemporaryFile => "tệp tạm của kyso".into(),
+        FileSkip::Subfolder => "thư mục con (thêm -r để ký bên trong)".into(),
+        FileSkip::LinkToFolder => "liên kết tới thư mục (không đi theo)".into(),
+        FileSkip::NotAFile => "không phải tệp thông thường".into(),
+        FileSkip::Unreadable { detail } => format!("không đọc được: {detail}"),
+        other => other.to_string(),
+    }
+}
+
+/// The stderr lines of a warning about every signature of the run, with what to do.
+fn run_warning_text(w: &kyso::SigningWarning, vi: bool) -> String {
+    match w {
+        kyso::SigningWarning::ChainMissing { issuer, .. } if vi => format!(
+            "kyso: cảnh báo: chữ ký số chỉ kèm chứng thư số của người ký, không kèm chứng thư số của CA đã cấp ('{issuer}'); người nhận chưa có chứng thư số đó sẽ nhận kết quả INDETERMINATE (chưa xác định được)\nkyso: gợi ý: kèm chứng thư số của CA bằng --chain TỆP (PEM, DER hoặc .p7b)\n"
+        ),
+        kyso::SigningWarning::ChainMissing { .. } => format!(
+            "kyso: warning: {w}\nkyso: hint: embed the CA certificate with --chain FILE (PEM, DER or .p7b; a PKCS#12 file or a token that holds it embeds it by itself)\n"
+        ),
+        _ if vi => format!("kyso: cảnh báo: {w}\n"),
+        _ => format!("kyso: warning: {w}\n"),
+    }
+}
+
+/// The output a file's signature goes to (known before signing, for the JSON report).
+fn planned_output(a: &Args, item: &Path) -> PathBuf {
+    if let Some(o) = &a.output {
+        return o.clone();
+    }
+    if !a.add_to.is_empty() {
+        return item.to_path_buf();
+    }
+    if item == Path::new("-") {
+        return PathBuf::from("-");
+    }
+    let mut name = item.as_os_str().to_owned();
+    name.push(if a.attached { ".p7m" } else { ".p7s" });
+    PathBuf::from(name)
+}
+
+/// The stable code of a failed file: the library's, the CLI's, else `io` or `failed`.
+fn failure_code(e: &anyhow::Error) -> &'static str {
+    if let Some(code) = crate::error_code(e) {
+        return code;
+    }
+    if let Some(c) = e
+        .chain()
+        .find_map(|c| c.downcast_ref::<crate::output::CodedError>())
+    {
+        return c.code;
+    }
+    if e.chain().any(|c| c.is::<std::io::Error>()) {
+        return "io";
+    }
+    "failed"
+}
+
+/// A warning in the kyso.sign/v1 report.
+#[derive(serde::Serialize)]
+struct WarningEntry {
+    code: &'static str,
+    message: String,
+}
+
+impl From<&kyso::SigningWarning> for WarningEntry {
+    fn from(w: &kyso::SigningWarning) -> Self {
+        WarningEntry {
+            code: w.code(),
+            message: w.to_string(),
+        }
+    }
+}
+
+/// Why a file was not signed, in the kyso.sign/v1 report.
+#[derive(serde::Serialize)]
+struct ErrorEntry {
+    code: &'static str,
+    message: String,
+}
+
+/// One file of the kyso.sign/v1 report (docs/schema/kyso.sign.v1.schema.json): every key is
+/// always there, null where the status has none.
+#[derive(serde::Serialize)]
+struct FileEntry<'a> {
+    input: String,
+    output: String,
+    status: &'static str,
+    signer: Option<&'a kyso::CertificateSummary>,
+    warnings: Vec<WarningEntry>,
+    reason: Option<&'static str>,
+    error: Option<ErrorEntry>,
+}
+
+/// One file's entry of the kyso.sign/v1 report, indented to sit in "files".
+fn json_entry(
+    input: &Path,
+    output: &Path,
+    r: &Result<Outcome>,
+    who: Option<&kyso::CertificateSummary>,
+) -> String {
+    let mut e = FileEntry {
+        input: input.display().to_string(),
+        output: output.display().to_string(),
+        status: "signed",
+        signer: who,
+        warnings: Vec::new(),
+        reason: None,
+        error: None,
+    };
+    match r {
+        Ok(Outcome::Signed(_, w)) => e.warnings = w.iter().map(WarningEntry::from).collect(),
+        Ok(Outcome::AlreadySigned(_)) => {
+            e.status = "skipped";
+            e.reason = Some("already_signed");
+        }
+        Err(err) => {
+            let mut message = err.to_string();
+            for cause in err.chain().skip(1) {
+                message.push_str(": ");
+                message.push_str(&cause.to_string());
+            }
+            e.status = "failed";
+            e.signer = None;
+            e.error = Some(ErrorEntry {
+                code: failure_code(err),
+                message,
+            });
+        }
+    }
+    serde_json::to_string_pretty(&e)
+        .unwrap_or_default()
+        .replace('\n', "\n    ")
+}
+
+/// The counts of a signing run.
+#[derive(serde::Serialize)]
+struct Counts {
+    total: usize,
+    signed: usize,
+    skipped: usize,
+    failed: usize,
+    not_done: usize,
+}
+
+/// `kyso sign --format json`: one kyso.sign/v1 document on stdout, the files streamed in
+/// input order as they are done (memory stays flat however many files a run has).
+struct SignReport {
+    out: crate::output::Stdout,
+    written: usize,
+}
+
+impl SignReport {
+    fn start(a: &Args, at: kyso::Timestamp, warnings: &[kyso::SigningWarning]) -> Self {
+        let mut out = crate::output::Stdout::new();
+        let warnings: Vec<WarningEntry> = warnings.iter().map(WarningEntry::from).collect();
+        let warnings = serde_json::to_string_pretty(&warnings)
+            .unwrap_or_default()
+            .replace('\n', "\n  ");
+        let mode = if a.add_to.is_empty() {
+            "sign"
+        } else {
+            "add_to"
+        };
+        let head = format!(
+            "{{\n  \"schema\": \"{SIGN_SCHEMA}\",\n  \"signing_time\": \"{at}\",\n  \"mode\": \"{mode}\",\n  \"warnings\": {warnings},\n  \"files\": ["
+        );
+        out.write(head.as_bytes());
+        SignReport { out, written: 0 }
+    }
+
+    fn file(&mut self, entry: &str) {
+        self.out.write(if self.written == 0 {
+            b"\n    "
+        } else {
+            b",\n    "
+        });
+        self.out.write(entry.as_bytes());
+        self.written += 1;
+    }
+
+    fn finish(mut self, c: &Counts, interrupted: bool) {
+        let summary = serde_json::to_string_pretty(c)
+            .unwrap_or_default()
+            .replace('\n', "\n  ");
+        let close = if self.written == 0 { "]" } else { "\n  ]" };
+        let tail =
+            format!("{close},\n  \"summary\": {summary},\n  \"interrupted\": {interrupted}\n}}\n");
+        self.out.write(tail.as_bytes());
+        self.out.flush();
+    }
+}
+
+/// The schema name of `kyso sign --format json` (docs/schema/kyso.sign.v1.schema.json).
+pub const SIGN_SCHEMA: &str = "kyso.sign/v1";
+
 /// What happened to one input.
 enum Outcome {
     Signed(PathBuf, Vec<kyso::SigningWarning>),
@@ -291,7 +667,7 @@ fn add_one(
     existing: &Path,
     content: Option<&Path>,
 ) -> Result<Outcome> {
-    let out = a.output.clone().unwrap_or_else(|| existing.to_path_buf());
+    let out = planned_output(a, existing);
     let beside = existing.with_extension("");
     let content = match content {
         Some(c) => Some(c),
@@ -307,10 +683,7 @@ fn add_one(
     match r {
         Ok(()) => Ok(Outcome::Signed(out, Vec::new())),
         Err(e) if a.resume && is_already_signed(&e) => Ok(Outcome::AlreadySigned(out)),
-        Err(e) if is_already_signed(&e) => {
-            Err(e
-                .context("nothing was changed; pass --resume to skip envelopes you already signed"))
-        }
+        Err(e) if is_already_signed(&e) => Err(e.context(crate::tr!("nothing_changed_resume"))),
         Err(e) => Err(e),
     }
 }
@@ -346,27 +719,31 @@ fn check_existing_output(a: &Args, signer: &kyso::Signer, out: &Path) -> Result<
             .join(", ")
     };
     if !a.force && others.is_empty() {
-        bail!(
-            "{} already exists and holds your own signature ('{me}'); nothing was changed\nhint: --resume skips files you already signed; --force signs again",
-            out.display()
-        );
+        return Err(coded(
+            "output_exists",
+            crate::tr!("exists_own_signature", path = out.display(), me = me),
+        ));
     }
     if !a.force {
-        bail!(
-            "{} already exists and holds {} signature(s), by {}; nothing was changed\nhint: to add your signature beside them, run kyso sign with --add-to {}",
-            out.display(),
-            signers.len(),
-            names(&others),
-            out.display()
-        );
+        return Err(coded(
+            "output_has_signatures",
+            crate::tr!(
+                "exists_other_signatures",
+                path = out.display(),
+                n = signers.len(),
+                others = names(&others)
+            ),
+        ));
     }
     if !others.is_empty() && !a.discard_signatures {
-        bail!(
-            "--force would discard the signature(s) of {} in {}; nothing was changed\nhint: use --add-to {} to keep them, or add --discard-signatures to really replace them",
-            names(&others),
-            out.display(),
-            out.display()
-        );
+        return Err(coded(
+            "output_has_signatures",
+            crate::tr!(
+                "force_would_discard",
+                others = names(&others),
+                path = out.display()
+            ),
+        ));
     }
     Ok(())
 }
@@ -383,12 +760,11 @@ fn envelope_signers(path: &Path) -> Option<Vec<String>> {
 }
 
 fn sign_one(a: &Args, signer: &kyso::Signer, file: &Path) -> Result<Outcome> {
-    let ext = if signer.is_attached() { "p7m" } else { "p7s" };
+    let out = planned_output(a, file);
     if file == Path::new("-") {
-        let out = a.output.clone().unwrap_or_else(|| PathBuf::from("-"));
         let mut data = Vec::new();
         std::io::Read::read_to_end(&mut std::io::stdin(), &mut data)
-            .context("reading standard input")?;
+            .with_context(|| crate::tr!("reading_stdin"))?;
         let warnings = if data.is_empty() {
             vec![kyso::SigningWarning::EmptyContent {
                 path: "standard input".into(),
@@ -401,12 +777,6 @@ fn sign_one(a: &Args, signer: &kyso::Signer, file: &Path) -> Result<Outcome> {
         write_atomic(&out, a.force, &mut |w| Ok(w.write_all(&sig)?))?;
         return Ok(Outcome::Signed(out, warnings));
     }
-    let out = a.output.clone().unwrap_or_else(|| {
-        let mut name = file.as_os_str().to_owned();
-        name.push(".");
-        name.push(ext);
-        PathBuf::from(name)
-    });
     if a.resume && out.exists() && signer.has_signed(file, &out) {
         return Ok(Outcome::AlreadySigned(out));
     }
@@ -421,34 +791,46 @@ fn sign_one(a: &Args, signer: &kyso::Signer, file: &Path) -> Result<Outcome> {
 
 fn load_key(a: &Args) -> Result<kyso::SigningKey> {
     if let Some(p12) = &a.key.p12 {
-        let data = std::fs::read(p12).with_context(|| format!("cannot read {}", p12.display()))?;
-        let pass = secret::read(a.pass.as_ref(), &format!("Password for {}", p12.display()))?;
-        return Ok(kyso::SigningKey::from_pkcs12(&data, &pass)?);
+        let flag = || crate::tr!("flag_file", flag = "--p12", path = p12.display());
+        let data = std::fs::read(p12).with_context(flag)?;
+        // Say that the file is not a PKCS#12 before asking for its password.
+        kyso::SigningKey::check_pkcs12(&data).with_context(flag)?;
+        let pass = secret::read(
+            a.pass.as_ref(),
+            &crate::tr!("prompt_password_for", path = p12.display()),
+        )?;
+        return kyso::SigningKey::from_pkcs12(&data, &pass).with_context(flag);
     }
     let (Some(key), Some(cert)) = (&a.key.key, &a.key.cert) else {
-        bail!("give --key FILE --cert FILE, --p12 FILE or --pkcs11 URI");
+        bail!(crate::tr!("no_key_source"));
     };
-    let key_data = std::fs::read(key).with_context(|| format!("cannot read {}", key.display()))?;
+    let flag = || crate::tr!("flag_file", flag = "--key", path = key.display());
+    let key_data = std::fs::read(key).with_context(flag)?;
     let (leaf, certs) = load_cert_file(cert)?;
     let pass = if kyso::SigningKey::key_file_is_encrypted(&key_data) {
         Some(secret::read(
             a.pass.as_ref(),
-            &format!("Password for {}", key.display()),
+            &crate::tr!("prompt_password_for", path = key.display()),
         )?)
     } else {
         None
     };
     // Extra certificates after the first in --cert are treated as chain.
-    Ok(kyso::SigningKey::from_key_and_cert(&key_data, pass.as_deref(), leaf)?.with_chain(certs))
+    Ok(
+        kyso::SigningKey::from_key_and_cert(&key_data, pass.as_deref(), leaf)
+            .with_context(flag)?
+            .with_chain(certs),
+    )
 }
 
 /// The first certificate of `--cert` and the rest (treated as chain).
 fn load_cert_file(cert: &Path) -> Result<(kyso::Certificate, Vec<kyso::Certificate>)> {
-    let cert_data =
-        std::fs::read(cert).with_context(|| format!("cannot read {}", cert.display()))?;
-    let certs = kyso::Certificate::load_all(&cert_data)
-        .with_context(|| format!("{} is not a certificate", cert.display()))?;
+    let flag = || crate::tr!("flag_file", flag = "--cert", path = cert.display());
+    let cert_data = std::fs::read(cert).with_context(flag)?;
+    let certs = kyso::Certificate::load_all(&cert_data).with_context(flag)?;
     let mut certs = certs.into_iter();
-    let leaf = certs.next().context("no certificate in --cert")?;
+    let leaf = certs
+        .next()
+        .with_context(|| crate::tr!("no_certificate_in", path = cert.display()))?;
     Ok((leaf, certs.collect()))
 }

@@ -42,7 +42,7 @@ pub struct Args {
     #[command(flatten)]
     certs: output::TrustArgs,
     /// The signed content of a detached signature (default: X for X.p7s). One SIG only.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", value_parser = crate::paths::input)]
     content: Option<PathBuf>,
     /// Validate as of this time (RFC 3339, e.g. 2026-01-31T12:00:00Z); default now.
     #[arg(long, value_name = "TIME", value_parser = super::parse_time)]
@@ -62,7 +62,12 @@ pub struct Args {
     full_ids: bool,
     /// Language of the text report (default from the locale).
     #[arg(long, value_enum)]
-    lang: Option<LangArg>,
+    pub lang: Option<LangArg>,
+    /// List every document of a batch in the text report. By default a run over several
+    /// files lists only those that are not TOTAL-PASSED, then the summary (JSON and JUnit
+    /// always hold every document).
+    #[arg(short, long)]
+    verbose: bool,
     /// INSECURE: accept MD5/SHA-1 and RSA < 2048 / EC < 256 bits (reported as skipped):
     /// the legacy-archive policy's algorithm settings on top of --policy.
     #[arg(long)]
@@ -73,7 +78,7 @@ pub struct Args {
     policy: String,
     /// Signature files (.p7s, .p7m, .sig) or directories searched recursively for them (a
     /// .sig found there that is not CMS, e.g. OpenPGP, is skipped with a note).
-    #[arg(value_name = "SIG", required = true)]
+    #[arg(value_name = "SIG", required = true, value_parser = crate::paths::input)]
     inputs: Vec<PathBuf>,
 }
 
@@ -92,10 +97,7 @@ pub fn run(a: Args) -> Result<u8> {
         );
     }
     if a.content.is_some() && files.len() != 1 {
-        bail!(
-            "--content names the content of one signature, but {} signature files were given",
-            files.len()
-        );
+        bail!(crate::tr!("content_one_signature", n = files.len()));
     }
     let policy = kyso::ValidationPolicy::by_name_or_file(&a.policy)
         .with_context(|| format!("--policy {}", a.policy))?;
@@ -113,18 +115,27 @@ pub fn run(a: Args) -> Result<u8> {
         verifier.dangerous().allow_legacy_crypto();
     }
     let at = a.at.unwrap_or_else(kyso::Timestamp::now);
+    let run = RunInfo::start(at, policy_name.name.clone());
 
     // In parallel across cores (kyso::batch): each worker verifies and renders its files; the
     // results are written in input order as soon as each one and all before it are done, so
     // memory stays flat however many files a run has.
-    // A progress line on a terminal, for text output only (never in JSON/JUnit or a pipe).
-    let show_progress =
-        format == VerifyFormat::Text && files.len() > 1 && std::io::stderr().is_terminal();
-    let mut out = Emitter::new(format, a.schema, lang, at, &policy_name);
+    // A progress bar on a terminal, for text output only (never in JSON/JUnit or a pipe).
+    let mut progress = crate::progress::Progress::new(
+        crate::progress::wanted(
+            std::io::stderr().is_terminal(),
+            format != VerifyFormat::Text,
+            files.len(),
+        ),
+        files.len(),
+        lang.pick("verifying", "đang kiểm tra"),
+    );
+    let mut out = Emitter::new(format, a.schema, lang, run, &policy_name);
+    // A batch lists the documents that did not pass, unless --verbose.
+    out.hide_passed = files.len() > 1 && !a.verbose;
     let mut summary = Summary::default();
     let mut worst = None;
     let mut unreadable = 0usize;
-    let mut last_progress = std::time::Instant::now();
     let interrupt = crate::interrupt::arm();
     let content = a.content.as_deref();
     let outcome = kyso::batch::Batch::new()
@@ -134,16 +145,23 @@ pub fn run(a: Args) -> Result<u8> {
             kyso::VerifyContext::new,
             |ctx, _, input| {
                 let f = &input.path;
+                let started = std::time::Instant::now();
                 let r = if let Some(e) = &input.error {
                     Err(e.clone())
                 } else if f.as_os_str() == "-" {
                     verify_stdin(&verifier, content, at)
                 } else {
+                    // X.p7s's content X may be stored under the other Unicode form of its
+                    // name (NFC/NFD): then it is named explicitly.
+                    let beside = content.is_none().then(|| content_beside(f)).flatten();
                     verifier
-                        .verify_file_in(ctx, f, content, at)
-                        .map_err(|e| e.to_string())
+                        .verify_file_in(ctx, f, content.or(beside.as_deref()), at)
+                        .map_err(|e| Unread {
+                            en: e.message(Lang::En),
+                            text: e.message(lang),
+                        })
                 };
-                Rendered::new(format, a.schema, lang, a.full_ids, f, r)
+                Rendered::new(format, a.schema, lang, a.full_ids, f, r, started.elapsed())
             },
             |done| {
                 let r = done.output;
@@ -157,21 +175,16 @@ pub fn run(a: Args) -> Result<u8> {
                         }
                         worst = worst.max(Some(i));
                         if r.format_failure {
-                            foreign_format_hint(&files[done.index], lang);
+                            progress.suspend(|| foreign_format_hint(&files[done.index], lang));
                         }
                     }
                     None => unreadable += 1,
                 }
-                out.document(r);
-                if show_progress && last_progress.elapsed().as_millis() >= 100 {
-                    last_progress = std::time::Instant::now();
-                    eprint!("\rkyso: verified {}/{}", done.index + 1, files.len());
-                }
+                progress.suspend(|| out.document(r));
+                progress.done();
             },
         );
-    if show_progress {
-        eprint!("\r\x1b[K");
-    }
+    progress.finish();
     out.finish(&summary, unreadable, &skipped);
     // Nothing to verify at all (an empty directory, only other files): not a success.
     let nothing = files.is_empty();
@@ -223,12 +236,41 @@ pub fn run(a: Args) -> Result<u8> {
     })
 }
 
+/// When and where a run happens, for the JUnit report.
+struct RunInfo {
+    /// The validation time (`--at`, default now).
+    at: kyso::Timestamp,
+    /// The validation policy's name.
+    policy: String,
+    /// The run's start, for the suite's `time`.
+    started: std::time::Instant,
+    /// The run's start as the JUnit schema writes it: ISO 8601 without a zone, here UTC.
+    timestamp: String,
+}
+
+impl RunInfo {
+    fn start(at: kyso::Timestamp, policy: String) -> Self {
+        RunInfo {
+            at,
+            policy,
+            started: std::time::Instant::now(),
+            timestamp: jiff::Timestamp::now()
+                .strftime("%Y-%m-%dT%H:%M:%S")
+                .to_string(),
+        }
+    }
+}
+
 /// Writes the report in the chosen format while documents arrive in order.
 struct Emitter {
     out: output::Stdout,
     format: VerifyFormat,
     lang: Lang,
-    at: kyso::Timestamp,
+    run: RunInfo,
+    /// Text: TOTAL-PASSED documents are counted, not shown (a batch without --verbose).
+    hide_passed: bool,
+    /// Text: how many were not shown.
+    hidden: usize,
     /// JSON: documents written so far (for the separating commas).
     written: usize,
     /// JUnit: the test cases, written at the end because the counts come first.
@@ -243,9 +285,10 @@ impl Emitter {
         format: VerifyFormat,
         schema: SchemaArg,
         lang: Lang,
-        at: kyso::Timestamp,
+        run: RunInfo,
         policy: &kyso::PolicyName,
     ) -> Self {
+        let at = run.at;
         let mut out = output::Stdout::new();
         if format == VerifyFormat::Json {
             // The fields of kyso::Report, streamed: each document is serialized by serde as
@@ -272,7 +315,9 @@ impl Emitter {
             out,
             format,
             lang,
-            at,
+            run,
+            hide_passed: false,
+            hidden: 0,
             written: 0,
             cases: String::new(),
             live: format == VerifyFormat::Text && std::io::stdout().is_terminal(),
@@ -287,6 +332,10 @@ impl Emitter {
         match (self.format, r.indication) {
             (VerifyFormat::Junit, _) => self.cases.push_str(&r.text),
             (VerifyFormat::Text, None) => return,
+            (VerifyFormat::Text, Some(Indication::TotalPassed)) if self.hide_passed => {
+                self.hidden += 1;
+                return;
+            }
             (VerifyFormat::Text, _) => {
                 self.out.write(r.text.as_bytes());
                 if self.live {
@@ -329,6 +378,22 @@ impl Emitter {
                             .pick("skipped (not CMS)", "bỏ qua (không phải CMS)")
                     );
                 }
+                if self.hidden > 0 {
+                    let n = self.hidden;
+                    let _ = writeln!(
+                        line,
+                        "{}",
+                        match self.lang {
+                            Lang::Vi =>
+                                format!("(không liệt kê {n} tệp hợp lệ; thêm --verbose để xem)"),
+                            Lang::En => format!(
+                                "({n} passed document{} not listed; --verbose lists {})",
+                                if n == 1 { "" } else { "s" },
+                                if n == 1 { "it" } else { "them" }
+                            ),
+                        }
+                    );
+                }
                 self.out.write(line.as_bytes())
             }
             VerifyFormat::Json => {
@@ -346,43 +411,47 @@ impl Emitter {
                             })
                         })
                         .collect();
-                    let _ = write!(
-                        tail,
-                        "\n  \"skipped\": {},",
-                        serde_json::to_string_pretty(&list)
-                            .unwrap_or_default()
-                            .replace('\n', "\n  ")
-                    );
+                    let _ = write!(tail, "\n  \"skipped\": {},", output::json_nested(&list, 1));
                 }
                 let _ = write!(
                     tail,
                     "\n  \"summary\": {}\n}}\n",
-                    serde_json::to_string_pretty(sm)
-                        .unwrap_or_default()
-                        .replace('\n', "\n  ")
+                    output::json_nested(sm, 1)
                 );
                 self.out.write(tail.as_bytes())
             }
             VerifyFormat::Junit => {
+                // The strict Ant/Jenkins JUnit schema (JUnit.xsd): inside <testsuites> a suite
+                // has package and id; time, timestamp (no zone), hostname, <properties>,
+                // <system-out> and <system-err> are required.
+                let run = &self.run;
                 let mut x = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
                 let _ = writeln!(
                     x,
-                    "<testsuites><testsuite name=\"kyso verify\" tests=\"{}\" failures=\"{}\" errors=\"{unreadable}\" skipped=\"{}\" timestamp=\"{}\">",
+                    "<testsuites>\n<testsuite name=\"kyso verify\" tests=\"{}\" failures=\"{}\" errors=\"{unreadable}\" skipped=\"{}\" time=\"{}\" timestamp=\"{}\" hostname=\"{}\" package=\"kyso\" id=\"0\">",
                     sm.total + unreadable + skipped.len(),
                     sm.failed + sm.indeterminate,
                     skipped.len(),
-                    self.at
+                    seconds(run.started.elapsed()),
+                    run.timestamp,
+                    xml(&hostname())
+                );
+                let _ = writeln!(
+                    x,
+                    "  <properties>\n    <property name=\"validation_time\" value=\"{}\"/>\n    <property name=\"policy\" value=\"{}\"/>\n  </properties>",
+                    run.at,
+                    xml(&run.policy)
                 );
                 x.push_str(&self.cases);
                 for s in skipped {
                     let _ = writeln!(
                         x,
-                        "  <testcase classname=\"kyso.verify\" name=\"{}\"><skipped message=\"{}\"/></testcase>",
+                        "  <testcase classname=\"kyso.verify\" time=\"0\" name=\"{}\"><skipped message=\"{}\"/></testcase>",
                         xml(&s.path.display().to_string()),
                         xml(&s.format.describe(Lang::En))
                     );
                 }
-                x.push_str("</testsuite></testsuites>\n");
+                x.push_str("  <system-out/>\n  <system-err/>\n</testsuite>\n</testsuites>\n");
                 self.out.write(x.as_bytes());
             }
         }
@@ -410,39 +479,39 @@ impl Rendered {
         lang: Lang,
         full_ids: bool,
         file: &Path,
-        r: Result<DocumentReport, String>,
+        r: Result<DocumentReport, Unread>,
+        elapsed: std::time::Duration,
     ) -> Self {
         let d = match r {
             Ok(d) => d,
             Err(e) => {
                 let text = match format {
                     VerifyFormat::Junit => format!(
-                        "  <testcase classname=\"kyso.verify\" name=\"{}\"><error message=\"{}\"/></testcase>\n",
+                        "  <testcase classname=\"kyso.verify\" time=\"{}\" name=\"{}\"><error type=\"unreadable\" message=\"{}\"/></testcase>\n",
+                        seconds(elapsed),
                         xml(&file.display().to_string()),
-                        xml(&e)
+                        xml(&e.en)
                     ),
                     // An error entry in "documents", so that the report stays whole: the
                     // document problem `unreadable` (not counted in "summary").
                     VerifyFormat::Json => {
                         let d = DocumentReport::format_failure(
                             file.display().to_string(),
-                            kyso::DocumentProblem::Unreadable { detail: e.clone() },
+                            kyso::DocumentProblem::Unreadable {
+                                detail: e.en.clone(),
+                            },
                         );
                         match schema {
-                            SchemaArg::V1 => {
-                                serde_json::to_string_pretty(&schema_v1::Document::new(&d))
-                            }
-                            SchemaArg::V2 => serde_json::to_string_pretty(&d),
+                            SchemaArg::V1 => output::json_nested(&schema_v1::Document::new(&d), 2),
+                            SchemaArg::V2 => output::json_nested(&d, 2),
                         }
-                        .unwrap_or_default()
-                        .replace('\n', "\n    ")
                     }
                     VerifyFormat::Text => String::new(),
                 };
                 return Rendered {
                     indication: None,
                     text,
-                    error: Some(format!("kyso: error: {e}\n")),
+                    error: Some(format!("kyso: {} {}\n", crate::tr!("error"), e.text)),
                     format_failure: false,
                 };
             }
@@ -450,15 +519,13 @@ impl Rendered {
         let text = match format {
             VerifyFormat::Text => render_document(&d, lang, full_ids),
             VerifyFormat::Json => {
-                let body = match schema {
-                    SchemaArg::V1 => serde_json::to_string_pretty(&schema_v1::Document::new(&d)),
-                    SchemaArg::V2 => serde_json::to_string_pretty(&d),
+                // Indented to sit inside "documents": [ ... ].
+                match schema {
+                    SchemaArg::V1 => output::json_nested(&schema_v1::Document::new(&d), 2),
+                    SchemaArg::V2 => output::json_nested(&d, 2),
                 }
-                .unwrap_or_default();
-                // Indent the document to sit inside "documents": [ ... ].
-                body.replace('\n', "\n    ")
             }
-            VerifyFormat::Junit => junit_case(&d),
+            VerifyFormat::Junit => junit_case(&d, elapsed),
         };
         Rendered {
             indication: Some(d.indication),
@@ -469,11 +536,14 @@ impl Rendered {
     }
 }
 
-/// One JUnit test case per signature file: TOTAL-FAILED and INDETERMINATE are failures (with
-/// the sub-indication as their type); unreadable files are errors (see `Emitter`).
-fn junit_case(d: &DocumentReport) -> String {
+/// One JUnit test case per signature file, with the time its verification took: TOTAL-FAILED
+/// and INDETERMINATE are failures (with the sub-indication as their type: an INDETERMINATE
+/// signature is not a passed test, kyso exits 3 for it); unreadable files are errors (see
+/// `Emitter`).
+fn junit_case(d: &DocumentReport, elapsed: std::time::Duration) -> String {
     let mut x = format!(
-        "  <testcase classname=\"kyso.verify\" name=\"{}\"",
+        "  <testcase classname=\"kyso.verify\" time=\"{}\" name=\"{}\"",
+        seconds(elapsed),
         xml(&d.signature_file)
     );
     if d.indication == Indication::TotalPassed {
@@ -500,6 +570,29 @@ fn junit_case(d: &DocumentReport) -> String {
     x
 }
 
+/// A duration in seconds, as JUnit writes it (xs:decimal, millisecond precision).
+fn seconds(d: std::time::Duration) -> String {
+    format!("{:.3}", d.as_secs_f64())
+}
+
+/// The name of this machine for the JUnit `hostname` (required by the schema): the kernel's
+/// (Linux), else HOSTNAME or COMPUTERNAME (Windows), else `localhost` as the schema says.
+fn hostname() -> String {
+    let from_file = |p: &str| std::fs::read_to_string(p).ok();
+    let from_env = |v: &str| std::env::var(v).ok();
+    [
+        from_file("/proc/sys/kernel/hostname"),
+        from_file("/etc/hostname"),
+        from_env("HOSTNAME"),
+        from_env("COMPUTERNAME"),
+    ]
+    .into_iter()
+    .flatten()
+    .map(|h| h.trim().to_string())
+    .find(|h| !h.is_empty() && !h.chars().any(char::is_whitespace))
+    .unwrap_or_else(|| "localhost".into())
+}
+
 fn xml(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -522,12 +615,11 @@ fn verify_stdin(
     verifier: &kyso::Verifier,
     content: Option<&Path>,
     at: kyso::Timestamp,
-) -> Result<DocumentReport, String> {
+) -> Result<DocumentReport, Unread> {
     let mut sig = Vec::new();
-    std::io::Read::read_to_end(&mut std::io::stdin(), &mut sig)
-        .map_err(|e| format!("cannot read standard input: {e}"))?;
+    std::io::Read::read_to_end(&mut std::io::stdin(), &mut sig).map_err(|e| Unread::io("-", &e))?;
     let data = content
-        .map(|p| std::fs::read(p).map_err(|e| format!("cannot read {}: {e}", p.display())))
+        .map(|p| std::fs::read(p).map_err(|e| Unread::io(&p.display().to_string(), &e)))
         .transpose()?;
     let mut report = verifier.verify_bytes(&sig, data.as_deref(), at);
     report.signature_file = "-".into();
@@ -543,10 +635,30 @@ struct Skipped {
     format: sigfile::Format,
 }
 
-/// For a file that is not CMS at all, say what it is when kyso recognises it (stderr).
+/// For a file that is not CMS at all, say what it is when kyso recognises it (stderr), and
+/// where its signature is when `X.p7s` or `X.p7m` lies beside it (a document given instead of
+/// its signature).
 fn foreign_format_hint(file: &Path, lang: Lang) {
     if file.as_os_str() == "-" {
         return;
+    }
+    for ext in ["p7s", "p7m", "sig"] {
+        let mut sig = file.as_os_str().to_owned();
+        sig.push(".");
+        sig.push(ext);
+        let sig = PathBuf::from(sig);
+        if sig.is_file() {
+            eprintln!(
+                "kyso: {} {}",
+                crate::tr!("hint"),
+                crate::tr!(
+                    "signature_beside",
+                    file = file.display(),
+                    sig = sig.display()
+                )
+            );
+            return;
+        }
     }
     if let Some(f @ (sigfile::Format::OpenPgp | sigfile::Format::Ssh | sigfile::Format::Minisign)) =
         sigfile::sniff_file(file)
@@ -560,11 +672,57 @@ fn foreign_format_hint(file: &Path, lang: Lang) {
     }
 }
 
+/// Why an input could not be read: in English (JSON, JUnit) and in the run's language.
+#[derive(Clone, Debug)]
+struct Unread {
+    en: String,
+    text: String,
+}
+
+impl Unread {
+    /// A message of the CLI's table, in both.
+    fn msg(code: &str, args: &[(&str, String)]) -> Self {
+        Unread {
+            en: crate::msg::render(Lang::En, code, args),
+            text: crate::msg::render(crate::msg::lang(), code, args),
+        }
+    }
+
+    /// `cannot read PATH: REASON`.
+    fn io(path: &str, e: &std::io::Error) -> Self {
+        let both = |l| {
+            crate::msg::render(
+                l,
+                "cannot_read_because",
+                &[
+                    ("path", path.to_string()),
+                    ("reason", kyso::io_reason(e, l)),
+                ],
+            )
+        };
+        Unread {
+            en: both(Lang::En),
+            text: both(crate::msg::lang()),
+        }
+    }
+}
+
+/// The content of a detached `X.p7s` when `X` itself does not exist but the same name in
+/// another Unicode normalization form does.
+fn content_beside(sig: &Path) -> Option<PathBuf> {
+    let beside = sig.with_extension("");
+    if sig.extension().is_none() || beside.exists() {
+        return None;
+    }
+    let found = crate::paths::resolve(&beside);
+    (found != beside && found.is_file()).then_some(found)
+}
+
 /// One input to verify; `error` when it could not be read at all (reported as an error
 /// entry in every format, and exit 2).
 struct Input {
     path: PathBuf,
-    error: Option<String>,
+    error: Option<Unread>,
 }
 
 impl Input {
@@ -581,7 +739,7 @@ fn collect_inputs(inputs: &[PathBuf]) -> Result<(Vec<Input>, Vec<Skipped>)> {
     let mut out = Vec::new();
     let mut skipped = Vec::new();
     if inputs.iter().filter(|p| p.as_os_str() == "-").count() > 1 {
-        bail!("standard input (-) can be given only once");
+        bail!(crate::tr!("stdin_once"));
     }
     for p in inputs {
         if p.as_os_str() == "-" {
@@ -593,7 +751,7 @@ fn collect_inputs(inputs: &[PathBuf]) -> Result<(Vec<Input>, Vec<Skipped>)> {
             Err(e) => {
                 out.push(Input {
                     path: p.clone(),
-                    error: Some(format!("cannot read {}: {e}", p.display())),
+                    error: Some(Unread::io(&p.display().to_string(), &e)),
                 });
                 continue;
             }
@@ -622,8 +780,9 @@ fn collect_inputs(inputs: &[PathBuf]) -> Result<(Vec<Input>, Vec<Skipped>)> {
             });
             if found.is_empty() && skipped.len() == before {
                 eprintln!(
-                    "kyso: warning: no .p7s, .p7m or .sig files under {}",
-                    p.display()
+                    "kyso: {} {}",
+                    crate::tr!("warning"),
+                    crate::tr!("no_signature_files_under", path = p.display())
                 );
             }
             out.extend(found);
@@ -641,14 +800,14 @@ fn has_extension(p: &Path, ext: &str) -> bool {
 fn walk(dir: &Path, out: &mut Vec<Input>, depth: usize) -> Result<()> {
     // Deeper trees than this are almost certainly a symlink loop.
     if depth > 32 {
-        bail!("{} is nested more than 32 directories deep", dir.display());
+        bail!(crate::tr!("nested_too_deep", path = dir.display()));
     }
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) => {
             out.push(Input {
                 path: dir.to_path_buf(),
-                error: Some(format!("cannot read directory {}: {e}", dir.display())),
+                error: Some(Unread::io(&dir.display().to_string(), &e)),
             });
             return Ok(());
         }
@@ -661,12 +820,8 @@ fn walk(dir: &Path, out: &mut Vec<Input>, depth: usize) -> Result<()> {
             walk(&p, out, depth + 1)?;
         } else if ["p7s", "p7m", "sig"].iter().any(|x| has_extension(&p, x)) {
             // A symbolic link whose target is gone is named like a signature: report it.
-            let error = (ft.is_symlink() && std::fs::metadata(&p).is_err()).then(|| {
-                format!(
-                    "cannot read {}: dangling symbolic link (its target does not exist)",
-                    p.display()
-                )
-            });
+            let error = (ft.is_symlink() && std::fs::metadata(&p).is_err())
+                .then(|| Unread::msg("dangling_link", &[("path", p.display().to_string())]));
             out.push(Input { path: p, error });
         }
     }

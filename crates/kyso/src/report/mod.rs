@@ -3,13 +3,17 @@
 //! are data, and human text comes from the message catalogue ([`text`]).
 
 mod chain;
+pub use chain::{ChainCertificate, ChainReport, CHAIN_SCHEMA};
 mod text;
+
+pub use text::io_reason;
 
 use serde::de::Error as _;
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::encoding::time::Timestamp;
+use crate::error::FileKind;
 use crate::path::ChainError;
 use crate::x509::cert::CertificateSummary;
 
@@ -557,6 +561,16 @@ pub enum Hint {
         subject: String,
         /// The issuer name it points to.
         issuer: String,
+        /// Where the issuer's certificate can be downloaded (caIssuers URLs), if the
+        /// certificate says.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        ca_issuers: Vec<String>,
+    },
+    /// `subject` is a self-signed root that is not among the trust anchors: trust it (after
+    /// checking its fingerprint with its owner) if it is the right root.
+    MissingRoot {
+        /// The root's subject.
+        subject: String,
     },
     /// The signer's certificate is not in the signature: give it.
     MissingSignerCertificate {
@@ -579,6 +593,7 @@ impl Hint {
             Hint::WrongContent => "wrong_content",
             Hint::MissingTrustAnchor => "missing_trust_anchor",
             Hint::MissingIntermediate { .. } => "missing_intermediate",
+            Hint::MissingRoot { .. } => "missing_root",
             Hint::MissingSignerCertificate { .. } => "missing_signer_certificate",
             Hint::MissingCrl => "missing_crl",
             Hint::StaleCrl => "stale_crl",
@@ -595,8 +610,12 @@ impl Hint {
 pub enum DocumentProblem {
     /// The file is not a CMS SignedData (FORMAT_FAILURE).
     NotSignedData {
-        /// What the file looks like, or where decoding stopped.
+        /// Where decoding stopped.
         detail: String,
+        /// What the file looks like instead ([`crate::sniff`]): a PDF, a certificate, empty,
+        /// truncated, text...
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        found: Option<FileKind>,
     },
     /// A SignedData without any SignerInfo (a certificate bundle; FORMAT_FAILURE).
     NoSignerInfo,

@@ -213,6 +213,12 @@ pub enum RevocationStatus {
         reason: RevocationReason,
         /// revocationDate.
         revoked_at: Timestamp,
+        /// Set when the CRL that lists the certificate was past its nextUpdate at the
+        /// validation time (its nextUpdate). A later CRL cannot un-revoke a certificate
+        /// (RFC 5280 §3.3: revocation is permanent, certificateHold aside), so the listing
+        /// still decides.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        stale_crl_next_update: Option<Timestamp>,
     },
     /// Could not be established.
     Unknown {
@@ -361,9 +367,24 @@ impl Crl {
                 }
             }
             if out.is_empty() {
-                return Err(Error::Format("the PEM file holds no X509 CRL block".into()));
+                return Err(Error::WrongFileType {
+                    expected: crate::error::Expected::Crl,
+                    found: crate::encoding::sniff::sniff(data),
+                });
             }
             return Ok(out);
+        }
+        let found = crate::encoding::sniff::sniff(data);
+        if !matches!(
+            found,
+            crate::error::FileKind::Crl
+                | crate::error::FileKind::Truncated { .. }
+                | crate::error::FileKind::Asn1
+        ) {
+            return Err(Error::WrongFileType {
+                expected: crate::error::Expected::Crl,
+                found,
+            });
         }
         Ok(vec![Self::from_der(data)?])
     }
@@ -834,16 +855,30 @@ impl<'c> RevocationCheck<'c> {
         None
     }
 
-    /// One complete CRL with interim reasons mask `interim` (§6.3.3 d): usable (a, f, g), its
-    /// delta CRL when there is one (c), then the entries (i, j). `Some` when the certificate
-    /// is listed.
+    /// One complete CRL with interim reasons mask `interim` (§6.3.3 d): usable (§5, a, f, g),
+    /// its delta CRL when there is one (c), then the entries (i, j). `Some` when the
+    /// certificate is listed, by a current CRL or by a stale one ([`stale_listing`]).
     fn complete_crl(
         &mut self,
         crl: &'c Crl,
         interim: u16,
         signer_ok: &mut SignerCheck<'_>,
     ) -> Option<RevocationStatus> {
-        if let Err(p) = usable_complete_crl(crl, self.at, signer_ok) {
+        // §5: a CRL that breaks a MUST is never used.
+        if let Some(p) = &crl.0.problem {
+            self.note(p.clone());
+            return None;
+        }
+        // (a): current at the validation time.
+        if let Some(p) = crl.time_problem(self.at) {
+            if let Some(revoked) = stale_listing(crl, self.cert, &p, signer_ok) {
+                return Some(revoked);
+            }
+            self.note(p);
+            return None;
+        }
+        // (f), (g): a valid signer.
+        if let Err(p) = signer_ok(crl) {
             self.note(p);
             return None;
         }
@@ -904,22 +939,6 @@ impl<'c> RevocationCheck<'c> {
     }
 }
 
-/// A complete CRL may be used: it conforms (§5), is current (§6.3.3 a) and its signer is
-/// valid (§6.3.3 f, g).
-fn usable_complete_crl(
-    crl: &Crl,
-    at: Timestamp,
-    signer_ok: &mut SignerCheck<'_>,
-) -> Result<(), CrlProblem> {
-    if let Some(p) = &crl.0.problem {
-        return Err(p.clone());
-    }
-    if let Some(p) = crl.time_problem(at) {
-        return Err(p);
-    }
-    signer_ok(crl)
-}
-
 /// §6.3.3 (c): `d` is a delta CRL for `crl`: same issuer, same issuingDistributionPoint and
 /// (c)(3) the same authorityKeyIdentifier; §5.2.4: its BaseCRLNumber not above the complete
 /// CRL's number, and (d) its own number above it.
@@ -944,6 +963,7 @@ fn listed(cert: &Certificate, crl: &Crl, delta: Option<&Crl>) -> Option<Revocati
     let revoked = |e: &Entry| RevocationStatus::Revoked {
         reason: e.reason,
         revoked_at: e.revoked_at,
+        stale_crl_next_update: None,
     };
     if let Some(e) = delta.and_then(|d| d.entry_for(cert)) {
         return (e.reason != RevocationReason::RemoveFromCrl).then(|| revoked(e));
@@ -951,6 +971,35 @@ fn listed(cert: &Certificate, crl: &Crl, delta: Option<&Crl>) -> Option<Revocati
     crl.entry_for(cert)
         .filter(|e| e.reason != RevocationReason::RemoveFromCrl)
         .map(revoked)
+}
+
+/// A CRL past its nextUpdate cannot say a certificate is good, but one whose signer checks
+/// out still proves a revocation: revocation is permanent (RFC 5280 §3.3), so a certificate it
+/// lists as revoked stays revoked, whatever newer CRLs are missing. certificateHold is the
+/// exception (it may have been released since) and stays unknown, as does removeFromCRL.
+fn stale_listing(
+    crl: &Crl,
+    cert: &Certificate,
+    problem: &CrlProblem,
+    signer_ok: &mut SignerCheck<'_>,
+) -> Option<RevocationStatus> {
+    let CrlProblem::CrlExpired { next_update, .. } = problem else {
+        return None;
+    };
+    let e = crl.entry_for(cert)?;
+    if matches!(
+        e.reason,
+        RevocationReason::CertificateHold | RevocationReason::RemoveFromCrl
+    ) || crl.is_delta()
+    {
+        return None;
+    }
+    signer_ok(crl).ok()?;
+    Some(RevocationStatus::Revoked {
+        reason: e.reason,
+        revoked_at: e.revoked_at,
+        stale_crl_next_update: Some(*next_update),
+    })
 }
 
 /// Does any CRL claim to come from `cert`'s issuer (for [`RevocationMode::Auto`])?

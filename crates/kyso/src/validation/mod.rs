@@ -196,7 +196,13 @@ fn check_one_signing_certificate(
                     });
                 }
             }
-            if alg.digest(cert.der()) != hash {
+            // The certificate's SHA-256 is computed once at parse time; a batch signed by one
+            // official would otherwise hash the same certificate for every document.
+            let matches = match alg {
+                DigestAlgorithm::Sha256 => cert.sha256().as_slice() == hash,
+                _ => alg.digest(cert.der()) == hash,
+            };
+            if !matches {
                 return mismatch(format!(
                     "the {alg} hash of the signer certificate differs from the one signed"
                 ));

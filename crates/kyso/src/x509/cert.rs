@@ -58,6 +58,9 @@ struct Inner {
     /// same certificate object serves a whole verification run (crate::x509::cache), so a batch
     /// checks each issuing signature once. Only successes are kept; a handful at most.
     verified_by: Mutex<Vec<[u8; 32]>>,
+    /// The report's summary (hex serial and fingerprint), made on first use: a batch shows the
+    /// same signer and CA certificates in every document.
+    summary: std::sync::OnceLock<CertificateSummary>,
     serial: Vec<u8>,
     not_before: Timestamp,
     not_after: Timestamp,
@@ -198,6 +201,7 @@ impl Certificate {
             signature_digest: cert_signature_digest(&der),
             signature_algorithm: asn1::oid_to_string(c.signature_algorithm.algorithm.as_bytes()),
             sha256: Sha256::digest(&der).into(),
+            summary: std::sync::OnceLock::new(),
             der,
         })))
     }
@@ -880,13 +884,15 @@ pub struct CertificateSummary {
 
 impl From<&Certificate> for CertificateSummary {
     fn from(c: &Certificate) -> Self {
-        CertificateSummary {
-            subject: c.subject(),
-            issuer: c.issuer(),
-            serial: c.serial_hex(),
-            not_before: c.not_before(),
-            not_after: c.not_after(),
-            sha256_fingerprint: c.sha256_fingerprint(),
-        }
+        c.0.summary
+            .get_or_init(|| CertificateSummary {
+                subject: c.subject(),
+                issuer: c.issuer(),
+                serial: c.serial_hex(),
+                not_before: c.not_before(),
+                not_after: c.not_after(),
+                sha256_fingerprint: c.sha256_fingerprint(),
+            })
+            .clone()
     }
 }

@@ -1,8 +1,13 @@
 //! Vietnamese messages (tiếng Việt).
 
+use super::About;
+use crate::error::{
+    Error, Expected, FileKind, KeyFileProblem, PinState, SigningRefusal, TokenError,
+};
 use crate::path::ChainError;
 use crate::report::{DocumentProblem, Reason, SkipReason};
 use crate::revocation::crl::CrlProblem;
+use crate::revocation::crl::RevocationReason;
 
 pub(super) fn reason(r: &Reason) -> String {
     use Reason::*;
@@ -51,20 +56,67 @@ pub(super) fn reason(r: &Reason) -> String {
             "chứng thư số chỉ dùng cho mục đích khác (extendedKeyUsage: {}), không dùng để ký tài liệu",
             ext_key_usage.join(", ")
         ),
-        Chain(e) => chain(e),
+        Chain(e) => chain(e, About::Signature),
     }
 }
 
-pub(super) fn chain(e: &ChainError) -> String {
+/// `'A', 'B' và 3 chứng thư số khác`.
+fn anchors(list: &[String], count: usize) -> String {
+    let mut s = list
+        .iter()
+        .map(|a| format!("'{a}'"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if count > list.len() {
+        s.push_str(&format!(" và {} chứng thư số khác", count - list.len()));
+    }
+    s
+}
+
+pub(super) fn chain(e: &ChainError, about: About) -> String {
     use ChainError::*;
+    let certificate_only = about == About::Certificate;
     match e {
         NoTrustAnchors => "chưa có chứng thư số gốc tin cậy nào nên không kiểm tra được chuỗi chứng thư số".into(),
-        UnknownIssuer { subject, issuer } => format!(
-            "không tìm thấy chứng thư số đã cấp cho '{subject}' (bên cấp '{issuer}') trong các chứng thư số trung gian và gốc tin cậy"
+        UnknownIssuer { subject, self_signed: true, trust_anchors, trust_anchor_count, .. } => {
+            let mut s = format!("'{subject}' là chứng thư số gốc tự ký nhưng không nằm trong danh sách chứng thư số gốc tin cậy");
+            if *trust_anchor_count > 0 {
+                s.push_str(&format!(
+                    " (đã nạp {trust_anchor_count}: {})",
+                    anchors(trust_anchors, *trust_anchor_count)
+                ));
+            }
+            s
+        }
+        UnknownIssuer { subject, issuer, ca_issuers, trust_anchors, trust_anchor_count, .. } => {
+            let mut s = format!(
+                "thiếu chứng thư số của bên cấp cho '{subject}': không có chứng thư số nào của '{issuer}' trong các chứng thư số trung gian"
+            );
+            if *trust_anchor_count > 0 {
+                s.push_str(&format!(
+                    " và {trust_anchor_count} chứng thư số gốc tin cậy đã nạp ({})",
+                    anchors(trust_anchors, *trust_anchor_count)
+                ));
+            } else {
+                s.push_str(" và các chứng thư số gốc tin cậy");
+            }
+            if !ca_issuers.is_empty() {
+                s.push_str(&format!(
+                    "; theo chứng thư số, có thể tải chứng thư số của bên cấp tại {}",
+                    ca_issuers.join(", ")
+                ));
+            }
+            s
+        }
+        BadCertificateSignature { subject } if certificate_only => format!(
+            "chứng thư số '{subject}' không khớp với khóa của bên cấp (không do CA đó cấp, hoặc đã bị sửa đổi)"
         ),
         BadCertificateSignature { subject } => {
             format!("chữ ký trên chứng thư số '{subject}' không hợp lệ với khóa của bên cấp")
         }
+        Expired { subject, not_after, at, end_entity: true } if certificate_only => format!(
+            "chứng thư số '{subject}' đã hết hạn lúc {not_after}, trước thời điểm kiểm tra {at}"
+        ),
         Expired { subject, not_after, at, end_entity: true } => format!(
             "chứng thư số của người ký '{subject}' đã hết hạn lúc {not_after}, trước thời điểm kiểm tra {at}, và không có dấu thời gian chứng minh chữ ký có trước đó"
         ),
@@ -118,14 +170,37 @@ pub(super) fn chain(e: &ChainError) -> String {
         MalformedCertificate { subject, rule } => {
             format!("chứng thư số '{subject}' không đúng hồ sơ RFC 5280 nên không được dùng: {rule}")
         }
-        Revoked { subject, serial, reason, revoked_at } => format!(
-            "chứng thư số '{subject}' (số hiệu {serial}) đã bị thu hồi lúc {revoked_at}, lý do {reason}"
+        Revoked { subject, serial, reason, revoked_at, stale_crl_next_update: None } => format!(
+            "chứng thư số '{subject}' (số hiệu {serial}) đã bị thu hồi lúc {revoked_at}, lý do {}",
+            revocation_reason(*reason)
+        ),
+        Revoked { subject, serial, reason, revoked_at, stale_crl_next_update: Some(next) } => format!(
+            "chứng thư số '{subject}' (số hiệu {serial}) đã bị thu hồi (theo một CRL đã quá hạn cập nhật nextUpdate {next}): thu hồi lúc {revoked_at}, lý do {}; việc thu hồi là vĩnh viễn nên CRL mới hơn cũng không thay đổi điều này",
+            revocation_reason(*reason)
         ),
         RevocationUnknown { subject, problem } => format!(
             "không xác định được trạng thái thu hồi của '{subject}': {}",
             crl_problem(problem)
         ),
     }
+}
+
+/// The reasonCode in words (RFC 5280 §5.3.1), with the standard's name.
+pub(super) fn revocation_reason(r: RevocationReason) -> String {
+    use RevocationReason::*;
+    let words = match r {
+        Unspecified => "không nêu lý do",
+        KeyCompromise => "lộ khóa bí mật",
+        CaCompromise => "CA bị lộ khóa",
+        AffiliationChanged => "thay đổi thông tin tổ chức",
+        Superseded => "đã được thay thế",
+        CessationOfOperation => "ngừng hoạt động",
+        CertificateHold => "tạm dừng",
+        RemoveFromCrl => "gỡ khỏi CRL",
+        PrivilegeWithdrawn => "bị rút quyền",
+        AaCompromise => "AA bị lộ khóa",
+    };
+    format!("{words} ({r})")
 }
 
 pub(super) fn crl_problem(p: &CrlProblem) -> String {
@@ -186,7 +261,20 @@ pub(super) fn skip(s: SkipReason) -> &'static str {
 pub(super) fn document(p: &DocumentProblem) -> String {
     use DocumentProblem::*;
     match p {
-        NotSignedData { detail } => format!("không phải CMS/PKCS#7 SignedData hợp lệ: {detail}"),
+        NotSignedData { detail, found } => match found {
+            None | Some(FileKind::SignedData) => {
+                format!("không phải CMS/PKCS#7 SignedData hợp lệ: {detail}")
+            }
+            Some(FileKind::Empty) => "tệp rỗng: không chứa chữ ký nào".into(),
+            Some(FileKind::Truncated { length, declared }) => format!(
+                "tệp bị cắt cụt: chỉ có {length} trong {declared} byte theo phần đầu tệp (tải về hoặc sao chép chưa hết?)"
+            ),
+            Some(k @ (FileKind::Asn1 | FileKind::Unknown)) => format!(
+                "không phải chữ ký CMS/PKCS#7: tệp là {} ({detail})",
+                file_kind(k)
+            ),
+            Some(k) => format!("đây là {}, không phải chữ ký CMS/PKCS#7", file_kind(k)),
+        },
         NoSignerInfo => "SignedData không có SignerInfo nào: tệp chỉ chứa chứng thư số (tệp .p7b?), không phải chữ ký".into(),
         TooManySigners { count, limit } => {
             format!("{count} SignerInfo: nhiều hơn mức {limit} mà kyso kiểm tra trong một tài liệu")
@@ -205,5 +293,226 @@ pub(super) fn document(p: &DocumentProblem) -> String {
             "chữ ký đã chứa nội dung, nhưng tệp được chỉ định riêng {given} khác nội dung đó: {given} không phải tài liệu đã ký"
         ),
         Unreadable { detail } => format!("không đọc được chữ ký: {detail}"),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Errors ("could not evaluate"): kyso::Error, SigningRefusal, TokenError, PinState, FileKind.
+
+/// What a file looks like, in words.
+pub(super) fn file_kind(k: &FileKind) -> String {
+    use FileKind::*;
+    match k {
+        Empty => "tệp rỗng".into(),
+        Pem { label } => match label.as_str() {
+            "CERTIFICATE" | "X509 CERTIFICATE" | "TRUSTED CERTIFICATE" => {
+                "chứng thư số dạng PEM".into()
+            }
+            "PRIVATE KEY" | "RSA PRIVATE KEY" | "EC PRIVATE KEY" => "khóa bí mật dạng PEM".into(),
+            "ENCRYPTED PRIVATE KEY" => "khóa bí mật đã mã hóa dạng PEM".into(),
+            "PUBLIC KEY" | "RSA PUBLIC KEY" => "khóa công khai dạng PEM".into(),
+            "CERTIFICATE REQUEST" | "NEW CERTIFICATE REQUEST" => {
+                "yêu cầu cấp chứng thư số (CSR) dạng PEM".into()
+            }
+            "X509 CRL" => "CRL dạng PEM".into(),
+            "PKCS7" | "CMS" | "PKCS #7 SIGNED DATA" => "tệp CMS/PKCS#7 dạng PEM".into(),
+            "PKCS12" => "tệp PKCS#12 bọc trong PEM".into(),
+            other => format!("tệp PEM ({other})"),
+        },
+        Certificate => "chứng thư số dạng DER".into(),
+        Crl => "CRL dạng DER".into(),
+        Pkcs12 => "tệp PKCS#12 (.p12/.pfx)".into(),
+        SignedData => "dữ liệu CMS/PKCS#7 SignedData (chữ ký hoặc tệp .p7b)".into(),
+        OtherCms { content_type } => format!("dữ liệu CMS loại khác ({content_type})"),
+        PrivateKey => "khóa bí mật dạng DER".into(),
+        EncryptedPrivateKey => "khóa bí mật đã mã hóa dạng DER".into(),
+        Truncated { length, declared } => {
+            format!("tệp bị cắt cụt (chỉ có {length} trong {declared} byte theo phần đầu tệp)")
+        }
+        Asn1 => "dữ liệu ASN.1 không rõ cấu trúc".into(),
+        Pdf => "tài liệu PDF".into(),
+        Zip => "tệp nén ZIP (hoặc .docx/.xlsx/.odt)".into(),
+        Text => "tệp văn bản".into(),
+        Unknown => "tệp không rõ định dạng".into(),
+    }
+}
+
+fn expected(e: Expected) -> &'static str {
+    match e {
+        Expected::Certificate => "tệp chứng thư số (PEM, DER hoặc .p7b)",
+        Expected::PrivateKey => "tệp khóa bí mật (PKCS#8, PKCS#1 hoặc SEC1, dạng PEM hoặc DER)",
+        Expected::Pkcs12 => "tệp PKCS#12 (.p12/.pfx)",
+        Expected::Signature => "chữ ký CMS/PKCS#7 (.p7s/.p7m)",
+        Expected::Crl => "tệp CRL (PEM hoặc DER)",
+    }
+}
+
+/// The reason of an I/O error, by its kind.
+pub(super) fn io(e: &std::io::Error) -> String {
+    use std::io::ErrorKind::*;
+    match e.kind() {
+        NotFound => "không tìm thấy tệp".into(),
+        PermissionDenied => "không có quyền truy cập tệp".into(),
+        AlreadyExists => "tệp đã tồn tại".into(),
+        IsADirectory => "đây là thư mục, không phải tệp".into(),
+        NotADirectory => "một phần của đường dẫn không phải thư mục".into(),
+        UnexpectedEof => "tệp kết thúc đột ngột".into(),
+        StorageFull => "ổ đĩa đã đầy".into(),
+        ReadOnlyFilesystem => "hệ thống tệp chỉ cho phép đọc".into(),
+        InvalidData => "dữ liệu không hợp lệ".into(),
+        _ => format!("lỗi đọc/ghi tệp ({e})"),
+    }
+}
+
+/// `the private key`, `the PKCS#12 file` (what the library names) in Vietnamese.
+fn what(w: &str) -> String {
+    match w {
+        "the private key" => "khóa bí mật".into(),
+        "the PKCS#12 file" => "tệp PKCS#12".into(),
+        other => other.into(),
+    }
+}
+
+pub(super) fn error(e: &Error) -> String {
+    match e {
+        Error::Io { path, source } => format!("{path}: {}", io(source)),
+        Error::Certificate(d) => format!("chứng thư số không hợp lệ: {d}"),
+        Error::Key(d) => format!("không dùng được khóa bí mật: {d}"),
+        Error::PasswordRequired { what: w } => {
+            format!("{} đã được mã hóa; cần mật khẩu để mở", what(w))
+        }
+        Error::WrongPassword { what: w } => {
+            format!("sai mật khẩu của {} (hoặc tệp bị hỏng)", what(w))
+        }
+        Error::NotCms { path, detail } => {
+            format!("{path}: không phải chữ ký CMS/PKCS#7 SignedData hợp lệ: {detail}")
+        }
+        Error::Format(d) => format!("dữ liệu không đúng định dạng: {d}"),
+        Error::WrongFileType { expected: x, found } => {
+            format!("đây là {}, không phải {}", file_kind(found), expected(*x))
+        }
+        Error::LegacyPkcs12 { algorithm } => format!(
+            "tệp PKCS#12 được mã hóa bằng {algorithm}, một thuật toán cũ mà OpenSSL 3 không còn mở được; hãy chuyển đổi tệp một lần sang AES bằng `openssl pkcs12 -legacy` (README có hướng dẫn)"
+        ),
+        Error::KeyFile(p) => key_file(*p).into(),
+        Error::SigningRefused(r) => format!("từ chối ký: {}", refusal(r)),
+        Error::Crypto(d) => format!("thao tác mật mã không thành công: {d}"),
+        Error::Token(t) => token(t),
+    }
+}
+
+fn key_file(p: KeyFileProblem) -> &'static str {
+    match p {
+        KeyFileProblem::KeyUnreadable => {
+            "không đọc được tệp khóa bí mật (tệp bị hỏng, hoặc loại khóa kyso chưa hỗ trợ)"
+        }
+        KeyFileProblem::Pkcs12Unreadable => {
+            "không đọc được tệp PKCS#12 (tệp bị hỏng hoặc không đầy đủ)"
+        }
+        KeyFileProblem::Pkcs12PasswordNotUtf8 => "mật khẩu của tệp PKCS#12 phải là văn bản UTF-8",
+        KeyFileProblem::Pkcs12NoKey => {
+            "tệp PKCS#12 không chứa khóa bí mật (có thể chỉ xuất chứng thư số?)"
+        }
+        KeyFileProblem::Pkcs12NoCertificate => "tệp PKCS#12 không chứa chứng thư số",
+    }
+}
+
+pub(super) fn refusal(r: &SigningRefusal) -> String {
+    use SigningRefusal::*;
+    match r {
+        NoSigningTime => "chưa có thời điểm ký".into(),
+        CertificateExpired { subject, not_after, .. } => format!(
+            "chứng thư số '{subject}' đã hết hạn lúc {not_after}; hãy ký bằng chứng thư số còn hiệu lực"
+        ),
+        CertificateNotYetValid { subject, not_before, .. } => {
+            format!("chứng thư số '{subject}' chưa có hiệu lực trước {not_before}")
+        }
+        KeyMismatch { subject } => {
+            format!("khóa bí mật không thuộc về chứng thư số '{subject}'")
+        }
+        WeakKey { key, .. } => format!(
+            "khóa {key} quá yếu theo chính sách thuật toán (RSA tối thiểu 2048 bit, EC tối thiểu 256 bit trên đường cong được phép); bên kiểm tra sẽ từ chối chữ ký như vậy"
+        ),
+        KeyUsageNotAllowed { key_usage } => format!(
+            "chứng thư số không được phép ký tài liệu (keyUsage: {}; cần digitalSignature hoặc nonRepudiation)",
+            key_usage.join(", ")
+        ),
+        ExtendedKeyUsageNotAllowed { ext_key_usage } => format!(
+            "chứng thư số chỉ dùng cho mục đích khác (extendedKeyUsage: {}), không dùng để ký tài liệu",
+            ext_key_usage.join(", ")
+        ),
+        PssNeedsRsa { key } => format!("RSA-PSS cần khóa RSA; khóa này là {key}"),
+        DigestNotAllowed { digest, why } => format!(
+            "không dùng được {digest}: {}",
+            if why.contains("Ed25519") {
+                "chữ ký Ed25519 trong CMS dùng SHA-512 (RFC 8419 §3)"
+            } else {
+                "chỉ sha256, sha384 và sha512 được dùng để ký"
+            }
+        ),
+        UnsupportedKey { kind } => format!("chưa hỗ trợ ký bằng khóa {kind}"),
+        ContentChanged { path } => format!(
+            "{path} đã thay đổi trong khi đang ký; tệp chữ ký không hợp lệ, hãy ký lại"
+        ),
+        DifferentDocument => {
+            "tài liệu khác với tài liệu mà chữ ký hiện có đã ký; hãy ký thêm đúng tệp đó".into()
+        }
+        AlreadySigned { subject } => {
+            format!("'{subject}' đã ký phong bì chữ ký này; không ký lần thứ hai")
+        }
+    }
+}
+
+fn list(v: &[String]) -> String {
+    if v.is_empty() {
+        "không có".into()
+    } else {
+        v.join(", ")
+    }
+}
+
+pub(super) fn pin_state(p: &PinState) -> String {
+    let mut s = if p.locked {
+        "mã PIN đã bị khóa (CKF_USER_PIN_LOCKED): không thể đăng nhập".to_string()
+    } else if p.final_try {
+        "lần thử cuối (CKF_USER_PIN_FINAL_TRY): nhập sai mã PIN thêm một lần nữa sẽ khóa token"
+            .to_string()
+    } else if p.count_low {
+        "đã có lần nhập sai mã PIN kể từ lần đăng nhập thành công gần nhất (CKF_USER_PIN_COUNT_LOW)"
+            .to_string()
+    } else {
+        "chưa có lần nhập sai mã PIN nào được ghi nhận".to_string()
+    };
+    if p.to_be_changed {
+        s.push_str("; cần đổi mã PIN (CKF_USER_PIN_TO_BE_CHANGED)");
+    }
+    s
+}
+
+pub(super) fn token(t: &TokenError) -> String {
+    use TokenError::*;
+    match t {
+        InvalidUri { uri, reason } => format!("URI PKCS#11 '{uri}' không hợp lệ: {reason}"),
+        NoModule => "chưa chỉ định mô-đun PKCS#11; gợi ý: chỉ định thư viện PKCS#11 của hãng sản xuất token (SoftHSM2: /usr/lib/softhsm/libsofthsm2.so, OpenSC: /usr/lib/x86_64-linux-gnu/opensc-pkcs11.so)".into(),
+        ModuleNotFound { path } => format!("không có mô-đun PKCS#11 {path}; gợi ý: cài trình điều khiển của token, hoặc chỉ định đường dẫn thư viện PKCS#11 (.so) của nó"),
+        ModuleNotLoadable { path, reason } => format!("không nạp được mô-đun PKCS#11 {path}: {reason}; gợi ý: dùng thư viện PKCS#11 của hãng dành cho máy này (không phải chương trình giao diện hay bản 32-bit)"),
+        ModuleInit { path, rv } => format!("mô-đun PKCS#11 {path} không khởi động được (C_Initialize: {rv}); gợi ý: kiểm tra cấu hình trình điều khiển (với SoftHSM2: SOFTHSM2_CONF và tokendir)"),
+        NoTokenPresent { module } => format!("không có token nào trong các khe của {module}; gợi ý: cắm thiết bị ký số (token) vào, rồi kiểm tra bằng `kyso token list`"),
+        NoTokenMatches { uri, available } => format!("không có token nào khớp {uri}; các token hiện có: {}; gợi ý: chép nhãn (label) hoặc số sê-ri của token từ `kyso token list`", list(available)),
+        SeveralTokensMatch { uri, candidates } => format!("nhiều token cùng khớp {uri}: {}; gợi ý: thêm token=, serial= hoặc slot-id= vào URI", list(candidates)),
+        PinLocked { token } => format!("mã PIN người dùng của token '{token}' đã bị khóa: không thể đăng nhập; gợi ý: mở khóa bằng mã PIN quản trị (SO PIN) hoặc PUK trong công cụ của hãng sản xuất token; kyso không bao giờ thử mã PIN trên token đã bị khóa"),
+        FinalTryNotConfirmed { token } => format!("token '{token}' báo rằng nhập sai mã PIN thêm một lần nữa sẽ khóa token (CKF_USER_PIN_FINAL_TRY); kyso không đăng nhập khi chưa được xác nhận rõ ràng; gợi ý: kiểm tra kỹ mã PIN rồi xác nhận lần thử cuối"),
+        PinIncorrect { token, after } => format!("token '{token}' từ chối mã PIN (CKR_PIN_INCORRECT); trạng thái token hiện tại: {}; kyso không thử lại mã PIN: hãy kiểm tra mã PIN trước khi chạy lại", after.as_ref().map_or_else(|| "(không đọc được trạng thái mã PIN)".to_string(), pin_state)),
+        PinExpired { token } => format!("mã PIN của token '{token}' đã hết hạn (CKR_PIN_EXPIRED); gợi ý: đổi mã PIN bằng công cụ của hãng sản xuất token rồi ký lại"),
+        PinLength { token, len, min, max } => format!("mã PIN có {len} ký tự nhưng token '{token}' chỉ nhận từ {min} đến {max}; mã PIN chưa được gửi tới token (không mất lượt thử)"),
+        KeyNotFound { token, uri, available } => format!("không có khóa bí mật nào trên token '{token}' khớp {uri}; các khóa bí mật trên token: {}; gợi ý: chọn bằng object=NHÃN hoặc id=%HEX (xem `kyso token list`)", list(available)),
+        SeveralKeysMatch { token, uri, candidates } => format!("nhiều khóa bí mật trên token '{token}' cùng khớp {uri}: {}; gợi ý: thêm object=NHÃN hoặc id=%HEX vào URI", list(candidates)),
+        CertificateNotFound { token, key } => format!("không tìm thấy chứng thư số của khóa {key} trên token '{token}' (không có chứng thư số cùng CKA_ID hoặc nhãn); gợi ý: cung cấp chứng thư số dưới dạng tệp"),
+        BadCertificate { token, object, reason } => format!("chứng thư số {object} trên token '{token}' không phải chứng thư số X.509 hợp lệ: {reason}; gợi ý: cung cấp chứng thư số dưới dạng tệp"),
+        KeyCertificateMismatch { token, key, subject } => format!("khóa {key} trên token '{token}' không thuộc về chứng thư số '{subject}'; gợi ý: chọn khóa theo id của chứng thư số (xem `kyso token list`) hoặc cung cấp đúng tệp chứng thư số"),
+        KeyCannotSign { token, key, reason } => format!("khóa {key} trên token '{token}' không ký được tài liệu: {reason}"),
+        MechanismNotSupported { token, needed, scheme, hint } => format!("token '{token}' không hỗ trợ {needed} cho chữ ký {scheme}; gợi ý: {hint}"),
+        TokenRemoved { token, rv } => format!("token '{token}' đã bị rút ra hoặc phiên làm việc đã đóng ({rv}); gợi ý: cắm lại token rồi chạy lại (không có tệp nào được ký thêm)"),
+        Pkcs11 { token, function, rv } => format!("lệnh PKCS#11 {function} không thành công trên token '{token}': {rv}"),
     }
 }
