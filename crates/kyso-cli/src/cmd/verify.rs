@@ -153,13 +153,19 @@ pub fn run(a: Args) -> Result<u8> {
                 } else {
                     // X.p7s's content X may be stored under the other Unicode form of its
                     // name (NFC/NFD): then it is named explicitly.
-                    let beside = content.is_none().then(|| content_beside(f)).flatten();
-                    verifier
-                        .verify_file_in(ctx, f, content.or(beside.as_deref()), at)
-                        .map_err(|e| Unread {
-                            en: e.message(Lang::En),
-                            text: e.message(lang),
-                        })
+                    let mut r = verifier.verify_file_in(ctx, f, content, at);
+                    // Only when the content beside X.p7s was missing: look for its name in
+                    // the other Unicode normalization form (no file-system call per file
+                    // otherwise).
+                    if content.is_none() && r.as_ref().is_ok_and(content_missing) {
+                        if let Some(beside) = content_beside(f) {
+                            r = verifier.verify_file_in(ctx, f, Some(&beside), at);
+                        }
+                    }
+                    r.map_err(|e| Unread {
+                        en: e.message(Lang::En),
+                        text: e.message(lang),
+                    })
                 };
                 Rendered::new(format, a.schema, lang, a.full_ids, f, r, started.elapsed())
             },
@@ -705,6 +711,18 @@ impl Unread {
             text: both(crate::msg::lang()),
         }
     }
+}
+
+/// The report says the detached content was not found.
+fn content_missing(d: &kyso::DocumentReport) -> bool {
+    d.signatures.iter().any(|s| {
+        s.checks.iter().any(|c| {
+            matches!(
+                c.result,
+                kyso::CheckResult::Failed(kyso::Reason::ContentMissing { .. })
+            )
+        })
+    })
 }
 
 /// The content of a detached `X.p7s` when `X` itself does not exist but the same name in
