@@ -698,3 +698,30 @@ fn inspect_numbers_from_one_and_an_unset_secret_variable_has_no_english_tail() {
     assert!(!err.contains("not found"), "no English tail: {err}");
     assert!(!d.join("a.txt.p7s").exists());
 }
+
+#[test]
+fn inspect_on_junk_says_what_the_file_is_in_both_languages() {
+    let d = tmpdir("inspect-junk");
+    std::fs::write(d.join("notes.txt"), "Kính gửi Sở Tư pháp\n").unwrap();
+    let der = std::fs::read(pki("signer-rsa.der")).unwrap();
+    std::fs::write(d.join("cut.der"), &der[..100]).unwrap();
+    for (lang, text, cut) in [
+        (
+            "en",
+            "this is a text file, not a certificate",
+            "truncated file (100 of the",
+        ),
+        (
+            "vi",
+            "đây là tệp văn bản, không phải chứng thư số",
+            "tệp không đầy đủ (chỉ có 100 trên",
+        ),
+    ] {
+        let out = kyso(&d, &["inspect", "--lang", lang, "notes.txt"]);
+        assert_eq!(out.status.code(), Some(1));
+        assert!(stderr(&out).contains(text), "{lang}: {}", stderr(&out));
+        let out = kyso(&d, &["inspect", "--lang", lang, "cut.der"]);
+        assert!(stderr(&out).contains(cut), "{lang}: {}", stderr(&out));
+        assert!(!stderr(&out).contains("not a certificate (PEM/DER), a PKCS#7"));
+    }
+}

@@ -587,9 +587,10 @@ pub fn inspect(data: &[u8], at: Timestamp) -> Result<Inspection, Error> {
             note: "a PKCS#12 bundle; its key and certificates are encrypted (give its password to open it)".into(),
         });
     }
-    Err(Error::Format(
-        "not a certificate (PEM/DER), a PKCS#7/CMS file or a PKCS#12 bundle".into(),
-    ))
+    Err(Error::WrongFileType {
+        expected: crate::error::file_kind::Expected::Inspectable,
+        found: crate::encoding::sniff::sniff(data),
+    })
 }
 
 /// Inspect a PKCS#12 bundle with its password: the certificates inside.

@@ -114,6 +114,8 @@ pub enum Expected {
     Signature,
     /// A CRL.
     Crl,
+    /// Anything `kyso inspect` reads: certificates, a CMS signature or a PKCS#12 bundle.
+    Inspectable,
 }
 
 /// [`FileKind`] in English words ("a PEM certificate"), for [`crate::Error`]'s `Display`; the
@@ -163,5 +165,8 @@ pub(crate) fn expected_en(e: Expected) -> &'static str {
         Expected::Pkcs12 => "a PKCS#12 file (.p12/.pfx)",
         Expected::Signature => "a CMS/PKCS#7 signature (.p7s/.p7m)",
         Expected::Crl => "a CRL file (PEM or DER)",
+        Expected::Inspectable => {
+            "a certificate (PEM/DER), a CMS/PKCS#7 signature or a PKCS#12 bundle"
+        }
     }
 }

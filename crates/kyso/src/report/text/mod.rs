@@ -503,6 +503,7 @@ mod tests {
             Expected::Pkcs12,
             Expected::Signature,
             Expected::Crl,
+            Expected::Inspectable,
         ];
         for (i, found) in kinds.into_iter().enumerate() {
             all.push(Error::WrongFileType {

@@ -348,6 +348,7 @@ fn expected(e: Expected) -> &'static str {
         Expected::Pkcs12 => "tệp PKCS#12 (.p12/.pfx)",
         Expected::Signature => "chữ ký CMS/PKCS#7 (.p7s/.p7m)",
         Expected::Crl => "tệp CRL (PEM hoặc DER)",
+        Expected::Inspectable => "chứng thư số (PEM/DER), chữ ký CMS/PKCS#7 hoặc tệp PKCS#12",
     }
 }
 
