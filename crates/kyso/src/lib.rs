@@ -120,6 +120,10 @@ pub use report::{
     SubIndication, Summary, SCHEMA,
 };
 pub use revocation::crl::{Crl, CrlProblem, RevocationMode, RevocationReason, RevocationStatus};
+pub use revocation::ocsp::{
+    OcspCertStatus, OcspOptions, OcspProblem, OcspRequest, OcspResponder, OcspResponse,
+    OcspResponseStatus, OcspVerdict, DEFAULT_MAX_AGE_WITHOUT_NEXT_UPDATE, MAX_RESPONSE_SIZE,
+};
 pub use signer::{sign_detached, Signer, SignerBuilder, SigningWarning};
 pub use validation::policy::{DigestRule, PolicyError, ValidationPolicy};
 pub use verifier::{DangerousVerifierConfig, Verifier, VerifyContext};

@@ -53,7 +53,7 @@ pub enum RevocationReason {
 }
 
 impl RevocationReason {
-    fn from_code(c: u8) -> Option<Self> {
+    pub(crate) fn from_code(c: u8) -> Option<Self> {
         use RevocationReason::*;
         Some(match c {
             0 => Unspecified,
