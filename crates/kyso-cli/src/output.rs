@@ -211,6 +211,10 @@ pub struct TrustArgs {
     /// CRLs to check revocation against (PEM or DER; a directory: every file in it); repeatable.
     #[arg(long, value_name = "FILE")]
     pub crl: Vec<PathBuf>,
+    /// OCSP responses (DER, RFC 6960; a directory: every file in it); repeatable. A valid
+    /// response about a certificate decides its status before the CRLs.
+    #[arg(long, value_name = "FILE")]
+    pub ocsp: Vec<PathBuf>,
     /// Revocation checking: required (every certificate needs a good status), auto (checked
     /// where a CRL of the issuer was given), off.
     #[arg(long, value_enum, value_name = "MODE", default_value_t = RevocationArg::Auto)]
@@ -250,6 +254,24 @@ impl TrustArgs {
                     kyso::Crl::load_all(&data)
                         .with_context(|| format!("{} is not a CRL file (--crl)", f.display()))?,
                 );
+            }
+        }
+        Ok(out)
+    }
+
+    /// Load the `--ocsp` files.
+    pub fn load_ocsp(&self) -> Result<Vec<kyso::OcspResponse>> {
+        let mut out = Vec::new();
+        for p in &self.ocsp {
+            for f in files_in(p, "--ocsp")? {
+                let data = fs::read(&f)
+                    .with_context(|| format!("cannot read --ocsp file {}", f.display()))?;
+                out.push(kyso::OcspResponse::from_der(&data).with_context(|| {
+                    format!(
+                        "{} is not a DER OCSP response (--ocsp); save one with `openssl ocsp ... -respout FILE`",
+                        f.display()
+                    )
+                })?);
             }
         }
         Ok(out)

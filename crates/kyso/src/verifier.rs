@@ -121,6 +121,17 @@ impl Verifier {
         self
     }
 
+    /// OCSP responses to consult (RFC 6960), before the CRLs: a valid response about a
+    /// certificate of the path decides its status. Responses embedded in the signature
+    /// (RFC 5940) are consulted as well, without being given here.
+    pub fn with_ocsp_responses(
+        mut self,
+        responses: impl IntoIterator<Item = crate::revocation::ocsp::OcspResponse>,
+    ) -> Self {
+        self.policy.ocsp.extend(responses);
+        self
+    }
+
     /// How revocation is checked (default: the policy's, [`crate::RevocationMode::Auto`] for
     /// agency-default). Set here, it wins over the policy's.
     pub fn with_revocation_mode(mut self, mode: crate::revocation::crl::RevocationMode) -> Self {
@@ -321,11 +332,23 @@ impl Verifier {
             .filter(|t| t.tag == tag::SEQUENCE)
             .filter_map(|t| self.certificates.parse(t.raw).ok())
             .collect();
+        // Revocation data the signature carries joins what the caller gave, for this document.
+        let (embedded_crls, embedded_ocsp) = sd.revocation_info();
+        let doc_policy = if embedded_crls.is_empty() && embedded_ocsp.is_empty() {
+            std::borrow::Cow::Borrowed(&self.policy)
+        } else {
+            let mut p = self.policy.clone();
+            p.crls.extend(embedded_crls);
+            p.ocsp.extend(embedded_ocsp);
+            std::borrow::Cow::Owned(p)
+        };
         let signatures_and_flags = sd
             .signer_infos
             .iter()
             .enumerate()
-            .map(|(i, si)| self.verify_signer(&sd, si, i, &embedded, &mut content, at))
+            .map(|(i, si)| {
+                self.verify_signer(&sd, si, i, &embedded, &mut content, at, &doc_policy)
+            })
             .collect::<Vec<_>>();
         let mut signatures = Vec::with_capacity(signatures_and_flags.len());
         for (report, verified_over_der_only) in signatures_and_flags {
@@ -389,6 +412,7 @@ impl Verifier {
         embedded: &[Certificate],
         content: &mut Content,
         at: Timestamp,
+        policy: &ChainPolicy,
     ) -> (SignatureReport, bool) {
         let mut checks: Vec<Check> = Vec::with_capacity(10);
         let mut push = |check: CheckName, result: CheckResult| checks.push(Check { check, result });
@@ -437,7 +461,7 @@ impl Verifier {
                 let s = || CheckResult::Skipped(SkipReason::SignerCertificateNotFound);
                 (s(), s(), Vec::new())
             }
-            Some(cert) => self.chain_checks(cert, embedded, at),
+            Some(cert) => self.chain_checks(cert, embedded, at, policy),
         };
         push(CheckName::CertificateChain, chain);
         push(
@@ -590,14 +614,15 @@ impl Verifier {
         cert: &Certificate,
         embedded: &[Certificate],
         at: Timestamp,
+        policy: &ChainPolicy,
     ) -> (CheckResult, CheckResult, Vec<CertificateSummary>) {
         let pool: Vec<Certificate> = embedded
             .iter()
             .chain(&self.intermediates)
             .cloned()
             .collect();
-        let outcome = path::build(cert, &pool, &self.anchors, at, &self.policy);
-        let (chain, revocation) = crate::validation::report_checks(&outcome, &self.policy);
+        let outcome = path::build(cert, &pool, &self.anchors, at, policy);
+        let (chain, revocation) = crate::validation::report_checks(&outcome, policy);
         (chain, revocation, outcome.summaries())
     }
 

@@ -12,10 +12,12 @@
 
 pub(crate) mod cert_policies;
 pub(crate) mod name_constraints;
+mod revocation_sources;
 
 use serde::{Deserialize, Serialize};
 
 use crate::encoding::time::Timestamp;
+use crate::revocation::ocsp::OcspResponse;
 use crate::revocation::crl::{
     self, Crl, CrlProblem, RevocationMode, RevocationReason, RevocationStatus,
 };
@@ -271,6 +273,10 @@ pub(crate) struct ChainPolicy {
     pub(crate) required_ekus: Vec<String>,
     /// CRLs to consult (§6.3).
     pub(crate) crls: Vec<Crl>,
+    /// OCSP responses to consult first (RFC 6960), see [`revocation_sources`].
+    pub(crate) ocsp: Vec<OcspResponse>,
+    /// How long a response without nextUpdate is accepted, seconds (`None`: the default).
+    pub(crate) ocsp_max_age: Option<i64>,
     /// How revocation is checked.
     pub(crate) revocation: RevocationMode,
     /// Apply the trust anchor's name constraints (RFC 5280 §6.1.1 allows the anchor
@@ -332,6 +338,17 @@ impl ChainOptions {
     /// CRLs to consult.
     pub fn crls(mut self, crls: impl IntoIterator<Item = Crl>) -> Self {
         self.policy.crls.extend(crls);
+        self
+    }
+    /// OCSP responses to consult (RFC 6960); a valid one decides before the CRLs.
+    pub fn ocsp_responses(mut self, responses: impl IntoIterator<Item = OcspResponse>) -> Self {
+        self.policy.ocsp.extend(responses);
+        self
+    }
+    /// How long after thisUpdate an OCSP response without nextUpdate is accepted, seconds
+    /// (default [`crate::DEFAULT_MAX_AGE_WITHOUT_NEXT_UPDATE`]).
+    pub fn ocsp_max_age(mut self, seconds: i64) -> Self {
+        self.policy.ocsp_max_age = Some(seconds);
         self
     }
     /// How revocation is checked.
@@ -890,7 +907,7 @@ impl Search<'_> {
         if self.policy.revocation != RevocationMode::Off {
             for k in (0..n - 1).rev() {
                 let c = &path[k];
-                let status = self.revocation_status(c, path);
+                let status = self.status_from_all_sources(c, path);
                 if let Some(e) = self.revocation_error(c, &status) {
                     let mut out = fail(e, k);
                     revocation[k] = status;
@@ -920,7 +937,10 @@ impl Search<'_> {
             RevocationStatus::Unknown { problem } => {
                 let required = match self.policy.revocation {
                     RevocationMode::Required => true,
-                    RevocationMode::Auto => crl::issuer_has_crl(c, &self.policy.crls),
+                    RevocationMode::Auto => {
+                        crl::issuer_has_crl(c, &self.policy.crls)
+                            || self.policy.ocsp.iter().any(|r| r.mentions(c))
+                    }
                     RevocationMode::Off => false,
                 };
                 required.then(|| ChainError::RevocationUnknown {
@@ -1045,6 +1065,13 @@ impl Search<'_> {
             Err(problem)
         };
         crl::status_of(cert, &crls, at, &mut signer_ok)
+    }
+}
+
+impl ChainPolicy {
+    pub(crate) fn ocsp_max_age(&self) -> i64 {
+        self.ocsp_max_age
+            .unwrap_or(crate::revocation::ocsp::DEFAULT_MAX_AGE_WITHOUT_NEXT_UPDATE)
     }
 }
 

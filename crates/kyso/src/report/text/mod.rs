@@ -5,6 +5,7 @@
 //! [`Hint`]: crate::report::Hint
 
 mod en;
+mod ocsp_vi;
 mod vi;
 
 use crate::path::ChainError;
@@ -81,6 +82,12 @@ mod tests {
             },
             CrlProblem::DeltaCrlExpired,
             CrlProblem::BudgetExceeded,
+            CrlProblem::Ocsp {
+                problem: crate::revocation::ocsp::OcspProblem::Expired {
+                    next_update: t,
+                    at: t,
+                },
+            },
         ]
     }
 

@@ -156,6 +156,10 @@ pub(super) fn crl_problem(p: &CrlProblem) -> String {
         NonConforming { detail } => format!("CRL không đúng RFC 5280: {detail}"),
         DeltaCrlExpired => "delta CRL áp dụng đã quá hạn cập nhật (nextUpdate)".into(),
         BudgetExceeded => "quá nhiều CRL hoặc bên ký CRL cần kiểm tra".into(),
+        Ocsp { problem } => format!(
+            "không có CRL nào cho chứng thư số này và {}",
+            super::ocsp_vi::ocsp_problem(problem)
+        ),
     }
 }
 

@@ -1,0 +1,47 @@
+//! Vietnamese text for [`OcspProblem`] (the English is [`OcspProblem::describe`]).
+
+use crate::revocation::ocsp::OcspProblem;
+
+pub(super) fn ocsp_problem(p: &OcspProblem) -> String {
+    use OcspProblem::*;
+    match p {
+        ResponderError { status } => format!("máy chủ OCSP trả lời lỗi ({status})"),
+        NoMatchingResponse { serial } => format!(
+            "phản hồi OCSP không nói về chứng thư số này (số hiệu {serial}) và bên phát hành của nó"
+        ),
+        UnsupportedCertIdHash { oid } => format!(
+            "phản hồi OCSP nhận diện chứng thư số bằng thuật toán băm {oid} mà kyso không hỗ trợ"
+        ),
+        WeakSignatureAlgorithm { algorithm } => format!(
+            "phản hồi OCSP được ký bằng {algorithm}, thuật toán mà chính sách không chấp nhận"
+        ),
+        ResponderUnknown { responder } => format!(
+            "phản hồi OCSP do {responder} ký, không phải CA phát hành cũng không phải chứng thư số nào kèm trong phản hồi"
+        ),
+        SignatureInvalid => "chữ ký số của phản hồi OCSP không hợp lệ".into(),
+        ResponderNotAuthorized { subject, rule } => format!(
+            "máy chủ OCSP '{subject}' không được phép trả lời thay CA này: {rule} (RFC 6960 §4.2.2.2)"
+        ),
+        NonceMismatch { sent, received } => match received {
+            Some(r) => format!("nonce trong phản hồi OCSP ({r}) khác nonce đã gửi ({sent})"),
+            None => format!("phản hồi OCSP không chứa nonce đã gửi ({sent})"),
+        },
+        NotYetValid { this_update, at } => format!(
+            "phản hồi OCSP được tạo lúc {this_update}, sau thời điểm kiểm tra {at}"
+        ),
+        Expired { next_update, at } => format!(
+            "phản hồi OCSP đã cũ: nextUpdate {next_update} trước thời điểm kiểm tra {at}"
+        ),
+        TooOld {
+            this_update,
+            at,
+            max_age_seconds,
+        } => format!(
+            "phản hồi OCSP không có nextUpdate và thisUpdate {this_update} sớm hơn thời điểm kiểm tra {at} quá {max_age_seconds} giây"
+        ),
+        CertificateUnknown => "máy chủ OCSP không biết chứng thư số này".into(),
+        UnsupportedCriticalExtension { oid } => format!(
+            "phản hồi OCSP có phần mở rộng bắt buộc {oid} mà kyso không xử lý được"
+        ),
+    }
+}
