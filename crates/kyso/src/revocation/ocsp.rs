@@ -789,6 +789,19 @@ fn parse_basic(der: &[u8]) -> asn1::Result<Basic> {
     let sig = r.expect(BIT_STRING, "signature")?;
     let certs_tlv = r.optional(tag::ctx_cons(0))?;
     r.finish("BasicOCSPResponse")?;
+    // RFC 4055 §5 / RFC 5758 §3.2: parameters NULL (RSA) or absent (ECDSA, EdDSA); only
+    // RSASSA-PSS has real ones. signatureAlgorithm is outside what is signed, so anything else
+    // there would be a second, unauthenticated reading of the response.
+    let sig_alg = AlgorithmIdentifier::parse(alg, "signatureAlgorithm")?;
+    if !oid::is(&oid::RSASSA_PSS, sig_alg.oid)
+        && sig_alg
+            .params
+            .is_some_and(|p| p.tag != tag::NULL || !p.value.is_empty())
+    {
+        return asn1::err(
+            "signatureAlgorithm: parameters must be NULL or absent (RFC 4055 §5, RFC 5758 §3.2)",
+        );
+    }
     let signature = match sig.value.split_first() {
         Some((0, rest)) => rest.to_vec(),
         _ => return asn1::err("signature: a BIT STRING with unused bits"),

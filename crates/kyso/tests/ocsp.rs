@@ -1,0 +1,468 @@
+//! OCSP (RFC 6960) against a real peer: requests built by kyso are answered by `openssl ocsp`
+//! (index file, delegated responder certificate, or the CA key itself), and kyso validates
+//! the responses: good, revoked with reason, unknown, stale, another certificate, an
+//! unauthorised signer, a responder without id-kp-OCSPSigning, nonce mismatch, malformed
+//! input; then the same responses as a revocation source of path validation.
+
+use kyso::{
+    Certificate, ChainError, ChainOptions, Crl, CrlProblem, DigestAlgorithm, OcspCertStatus,
+    OcspOptions, OcspProblem, OcspRequest, OcspResponder, OcspResponse, RevocationMode,
+    RevocationReason, RevocationStatus, Timestamp,
+};
+use kyso_testkit::ocsp::{index_line, openssl_respond, responder_spec, Status};
+use kyso_testkit::{CertSpec, CrlSpec, Issued, Pki, TempDir};
+
+fn cert(i: &Issued) -> Certificate {
+    Certificate::from_der(&i.cert_der()).expect("test certificate")
+}
+
+struct Fixture {
+    pki: Pki,
+    good: Issued,
+    revoked: Issued,
+    absent: Issued,
+    responder: Issued,
+    dir: TempDir,
+}
+
+impl Fixture {
+    fn new() -> Fixture {
+        let pki = Pki::new();
+        let good = pki.leaf(CertSpec::ee("Good Signer"));
+        let revoked = pki.leaf(CertSpec::ee("Revoked Signer"));
+        let absent = pki.leaf(CertSpec::ee("Absent Signer"));
+        let responder = pki.issue(&pki.sub, responder_spec("Sub CA OCSP Responder", true));
+        Fixture {
+            pki,
+            good,
+            revoked,
+            absent,
+            responder,
+            dir: TempDir::new("ocsp"),
+        }
+    }
+
+    fn index(&self) -> Vec<String> {
+        vec![
+            index_line(&self.good, Status::Valid),
+            index_line(
+                &self.revoked,
+                Status::Revoked("260515000000Z", "keyCompromise"),
+            ),
+        ]
+    }
+
+    /// `openssl ocsp` answering kyso's request about `leaf`, signed by `signer`.
+    fn respond(&self, request: &OcspRequest, signer: &Issued, extra: &[&str]) -> OcspResponse {
+        let der = self.respond_der(request, signer, extra);
+        OcspResponse::from_der(&der).expect("openssl's response parses")
+    }
+
+    fn respond_der(&self, request: &OcspRequest, signer: &Issued, extra: &[&str]) -> Vec<u8> {
+        openssl_respond(
+            self.dir.path(),
+            &self.index(),
+            &self.pki.sub,
+            signer,
+            &request.to_der(),
+            extra,
+        )
+    }
+
+    fn request(&self, leaf: &Issued) -> OcspRequest {
+        OcspRequest::new(&cert(leaf), &cert(&self.pki.sub)).expect("request")
+    }
+
+    fn validate(
+        &self,
+        r: &OcspResponse,
+        leaf: &Issued,
+        opts: &OcspOptions,
+    ) -> Result<kyso::OcspVerdict, OcspProblem> {
+        r.validate(&cert(leaf), &cert(&self.pki.sub), opts)
+    }
+}
+
+/// A minute after the response's thisUpdate: `openssl ocsp` stamps the real clock.
+fn soon_after(r: &OcspResponse) -> Timestamp {
+    Timestamp::from_unix(r.this_update().expect("thisUpdate").unix() + 60)
+}
+
+#[test]
+fn good_from_a_delegated_responder_with_nocheck() {
+    let f = Fixture::new();
+    let r = f.respond(&f.request(&f.good), &f.responder, &["-ndays", "1"]);
+    let v = f
+        .validate(&r, &f.good, &OcspOptions::new(soon_after(&r)))
+        .expect("valid response");
+    assert_eq!(v.status, OcspCertStatus::Good);
+    assert!(v.next_update.is_some());
+    assert_eq!(
+        v.responder,
+        OcspResponder::Delegated {
+            subject: cert(&f.responder).subject(),
+            nocheck: true
+        }
+    );
+}
+
+#[test]
+fn a_delegated_responder_without_nocheck_is_reported_as_not_checked() {
+    let f = Fixture::new();
+    let plain = f
+        .pki
+        .issue(&f.pki.sub, responder_spec("Plain Responder", false));
+    let r = f.respond(&f.request(&f.good), &plain, &["-ndays", "1"]);
+    let v = f
+        .validate(&r, &f.good, &OcspOptions::new(soon_after(&r)))
+        .expect("valid response");
+    assert!(matches!(
+        v.responder,
+        OcspResponder::Delegated { nocheck: false, .. }
+    ));
+}
+
+#[test]
+fn revoked_with_reason_and_time_signed_by_the_ca_itself() {
+    let f = Fixture::new();
+    let r = f.respond(&f.request(&f.revoked), &f.pki.sub, &["-ndays", "1"]);
+    let v = f
+        .validate(&r, &f.revoked, &OcspOptions::new(soon_after(&r)))
+        .expect("valid response");
+    assert_eq!(v.responder, OcspResponder::IssuingCa);
+    assert_eq!(
+        v.status,
+        OcspCertStatus::Revoked {
+            reason: RevocationReason::KeyCompromise,
+            revoked_at: Timestamp::parse_rfc3339("2026-05-15T00:00:00Z").unwrap(),
+        }
+    );
+}
+
+#[test]
+fn unknown_certificate_responder_key_id_and_sha256_cert_id() {
+    let f = Fixture::new();
+    let req = OcspRequest::with_hash(&cert(&f.absent), &cert(&f.pki.sub), DigestAlgorithm::Sha256)
+        .unwrap();
+    let r = f.respond(&req, &f.responder, &["-ndays", "1", "-resp_key_id"]);
+    let v = f
+        .validate(&r, &f.absent, &OcspOptions::new(soon_after(&r)))
+        .expect("valid response");
+    assert_eq!(v.status, OcspCertStatus::Unknown);
+}
+
+#[test]
+fn a_stale_response_is_refused_with_its_next_update() {
+    let f = Fixture::new();
+    let r = f.respond(&f.request(&f.good), &f.responder, &["-ndays", "1"]);
+    let at = Timestamp::from_unix(r.this_update().unwrap().unix() + 2 * 86_400);
+    match f.validate(&r, &f.good, &OcspOptions::new(at)) {
+        Err(OcspProblem::Expired { next_update, at: a }) => {
+            assert!(next_update < at);
+            assert_eq!(a, at);
+        }
+        other => panic!("{other:?}"),
+    }
+    // And one before thisUpdate is not yet valid.
+    let before = Timestamp::from_unix(r.this_update().unwrap().unix() - 3600);
+    assert!(matches!(
+        f.validate(&r, &f.good, &OcspOptions::new(before)),
+        Err(OcspProblem::NotYetValid { .. })
+    ));
+}
+
+#[test]
+fn without_next_update_only_up_to_the_maximum_age() {
+    let f = Fixture::new();
+    // No -ndays/-nmin: openssl omits nextUpdate.
+    let r = f.respond(&f.request(&f.good), &f.responder, &[]);
+    let t = r.this_update().unwrap().unix();
+    let ok = f.validate(&r, &f.good, &OcspOptions::new(Timestamp::from_unix(t + 600)));
+    assert_eq!(ok.expect("fresh").next_update, None);
+    let late = Timestamp::from_unix(t + kyso::DEFAULT_MAX_AGE_WITHOUT_NEXT_UPDATE + 1);
+    assert!(matches!(
+        f.validate(&r, &f.good, &OcspOptions::new(late)),
+        Err(OcspProblem::TooOld { max_age_seconds, .. })
+            if max_age_seconds == kyso::DEFAULT_MAX_AGE_WITHOUT_NEXT_UPDATE
+    ));
+    // The maximum age is an option.
+    assert!(f
+        .validate(&r, &f.good, &OcspOptions::new(late).max_age(86_400))
+        .is_ok());
+}
+
+#[test]
+fn a_response_about_another_certificate_establishes_nothing() {
+    let f = Fixture::new();
+    let r = f.respond(&f.request(&f.revoked), &f.responder, &["-ndays", "1"]);
+    let e = f
+        .validate(&r, &f.good, &OcspOptions::new(soon_after(&r)))
+        .unwrap_err();
+    assert_eq!(
+        e,
+        OcspProblem::NoMatchingResponse {
+            serial: cert(&f.good).serial_hex()
+        }
+    );
+    // The same serial under another issuer does not match either (issuer name/key hashes).
+    let other = Pki::new();
+    let e = r
+        .validate(
+            &cert(&f.revoked),
+            &cert(&other.sub),
+            &OcspOptions::new(soon_after(&r)),
+        )
+        .unwrap_err();
+    assert_eq!(e.code(), "ocsp_no_matching_response");
+}
+
+#[test]
+fn a_responder_not_issued_by_the_ca_is_not_authorised() {
+    let f = Fixture::new();
+    // A responder certificate with id-kp-OCSPSigning, but issued by the root, not the sub CA.
+    let rogue = f
+        .pki
+        .issue(&f.pki.root, responder_spec("Root's Responder", true));
+    let r = f.respond(&f.request(&f.good), &rogue, &["-ndays", "1"]);
+    let e = f
+        .validate(&r, &f.good, &OcspOptions::new(soon_after(&r)))
+        .unwrap_err();
+    assert!(
+        matches!(&e, OcspProblem::ResponderNotAuthorized { rule, .. } if rule.contains("not issued by the CA")),
+        "{e:?}"
+    );
+}
+
+#[test]
+fn a_key_posing_as_the_ca_does_not_verify() {
+    let f = Fixture::new();
+    // A self-signed certificate with the sub CA's name but its own key.
+    let impostor = f
+        .pki
+        .self_signed(CertSpec::ca("Kyso Testkit Sub CA").serial(0x7777));
+    let r = f.respond(&f.request(&f.good), &impostor, &["-ndays", "1"]);
+    assert_eq!(
+        f.validate(&r, &f.good, &OcspOptions::new(soon_after(&r))),
+        Err(OcspProblem::SignatureInvalid)
+    );
+    // Signed by a key nobody names at all: no such responder.
+    let stranger = Pki::new();
+    let r = f.respond(&f.request(&f.good), &stranger.sub, &["-ndays", "1", "-resp_no_certs"]);
+    let e = f
+        .validate(&r, &f.good, &OcspOptions::new(soon_after(&r)))
+        .unwrap_err();
+    assert_eq!(e.code(), "ocsp_signature_invalid", "{e:?}");
+}
+
+#[test]
+fn a_responder_without_ocsp_signing_is_not_authorised() {
+    let f = Fixture::new();
+    let no_eku = f.pki.leaf(CertSpec::ee("Not A Responder"));
+    let r = f.respond(&f.request(&f.good), &no_eku, &["-ndays", "1"]);
+    let e = f
+        .validate(&r, &f.good, &OcspOptions::new(soon_after(&r)))
+        .unwrap_err();
+    assert!(
+        matches!(&e, OcspProblem::ResponderNotAuthorized { rule, .. } if rule.contains("id-kp-OCSPSigning")),
+        "{e:?}"
+    );
+    // And a responder certificate that is not sent cannot be found.
+    let r = f.respond(
+        &f.request(&f.good),
+        &f.responder,
+        &["-ndays", "1", "-resp_no_certs"],
+    );
+    let e = f
+        .validate(&r, &f.good, &OcspOptions::new(soon_after(&r)))
+        .unwrap_err();
+    assert_eq!(e.code(), "ocsp_responder_unknown");
+}
+
+#[test]
+fn the_nonce_sent_must_come_back() {
+    let f = Fixture::new();
+    let req = f.request(&f.good).random_nonce().unwrap();
+    let sent = req.nonce_value().unwrap().to_vec();
+    let r = f.respond(&req, &f.responder, &["-ndays", "1"]);
+    assert_eq!(r.nonce(), Some(&sent[..]), "openssl echoes kyso's nonce");
+    let at = soon_after(&r);
+    assert!(f
+        .validate(&r, &f.good, &OcspOptions::new(at).nonce(sent.clone()))
+        .is_ok());
+    let e = f
+        .validate(&r, &f.good, &OcspOptions::new(at).nonce(vec![7u8; 32]))
+        .unwrap_err();
+    assert!(
+        matches!(&e, OcspProblem::NonceMismatch { received: Some(_), .. }),
+        "{e:?}"
+    );
+    // A request without a nonce gets a response without one: expecting one fails.
+    let r = f.respond(&f.request(&f.good), &f.responder, &["-ndays", "1"]);
+    assert_eq!(r.nonce(), None);
+    assert!(matches!(
+        f.validate(&r, &f.good, &OcspOptions::new(at).nonce(sent)),
+        Err(OcspProblem::NonceMismatch { received: None, .. })
+    ));
+    assert!(OcspRequest::new(&cert(&f.good), &cert(&f.pki.sub))
+        .unwrap()
+        .nonce(&[0u8; 33])
+        .is_err());
+}
+
+#[test]
+fn malformed_and_truncated_responses_are_errors_not_panics() {
+    let f = Fixture::new();
+    let der = f.respond_der(&f.request(&f.good), &f.responder, &["-ndays", "1"]);
+    for n in 0..der.len() {
+        assert!(OcspResponse::from_der(&der[..n]).is_err(), "prefix {n}");
+    }
+    let mut trailing = der.clone();
+    trailing.push(0);
+    assert!(OcspResponse::from_der(&trailing).is_err());
+    // Every byte flipped: parse or fail, and whatever parses validates without panicking.
+    let leaf = cert(&f.good);
+    let sub = cert(&f.pki.sub);
+    let at = soon_after(&OcspResponse::from_der(&der).unwrap());
+    let mut accepted_bad_signature = 0;
+    for i in 0..der.len() {
+        let mut m = der.clone();
+        m[i] ^= 0x41;
+        if let Ok(r) = OcspResponse::from_der(&m) {
+            if r.validate(&leaf, &sub, &OcspOptions::new(at)).is_ok() {
+                accepted_bad_signature += 1;
+            }
+        }
+    }
+    // Every byte is covered: by the response's signature, the responder certificate's, or a
+    // structural rule (signatureAlgorithm parameters must be NULL, RFC 4055 §5).
+    assert_eq!(accepted_bad_signature, 0);
+    let e = OcspResponse::from_der(b"not an OCSP response").unwrap_err();
+    assert!(e.to_string().starts_with("OCSP response:"), "{e}");
+}
+
+#[test]
+fn a_request_kyso_builds_is_what_openssl_reads() {
+    let f = Fixture::new();
+    let req = f.request(&f.good);
+    let path = f.dir.join("kyso-req.der");
+    std::fs::write(&path, req.to_der()).unwrap();
+    let out = std::process::Command::new("openssl")
+        .args(["ocsp", "-reqin"])
+        .arg(&path)
+        .args(["-req_text", "-noverify"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(text.contains("Hash Algorithm: sha1"), "{text}");
+    assert!(
+        text.to_uppercase()
+            .contains(&cert(&f.good).serial_hex().to_uppercase()),
+        "{text}"
+    );
+}
+
+// --- OCSP as a revocation source of path validation ---------------------------------
+
+fn chain(
+    f: &Fixture,
+    leaf: &Issued,
+    ocsp: Vec<OcspResponse>,
+    crls: Vec<Vec<u8>>,
+    at: Timestamp,
+) -> kyso::ChainOutcome {
+    let opts = ChainOptions::new(at)
+        .ocsp_responses(ocsp)
+        .crls(crls.iter().map(|c| Crl::from_der(c).unwrap()))
+        .revocation(RevocationMode::Required);
+    kyso::validate_chain_with(&cert(leaf), &[cert(&f.pki.sub)], &[cert(&f.pki.root)], &opts)
+}
+
+/// The root's CRL (covering the sub CA), current around `at`.
+fn root_crl(f: &Fixture, at: Timestamp) -> Vec<u8> {
+    let day = 86_400;
+    let iso = |t: i64| {
+        Timestamp::from_unix(t)
+            .to_string()
+    };
+    let spec = CrlSpec::default().updates(&iso(at.unix() - day), Some(&iso(at.unix() + day)));
+    f.pki.crl(&f.pki.root, &spec)
+}
+
+#[test]
+fn a_good_ocsp_response_makes_the_path_revocation_checked() {
+    let f = Fixture::new();
+    let r = f.respond(&f.request(&f.good), &f.responder, &["-ndays", "1"]);
+    let at = soon_after(&r);
+    let out = chain(&f, &f.good, vec![r], vec![root_crl(&f, at)], at);
+    assert!(out.is_valid(), "{:?}", out.error);
+    assert_eq!(out.revocation[0], RevocationStatus::Good);
+    assert_eq!(out.revocation[1], RevocationStatus::Good);
+}
+
+#[test]
+fn a_revoked_ocsp_response_fails_the_path() {
+    let f = Fixture::new();
+    let r = f.respond(&f.request(&f.revoked), &f.responder, &["-ndays", "1"]);
+    let at = soon_after(&r);
+    let out = chain(&f, &f.revoked, vec![r], vec![root_crl(&f, at)], at);
+    assert!(
+        matches!(
+            out.error,
+            Some(ChainError::Revoked {
+                reason: RevocationReason::KeyCompromise,
+                ..
+            })
+        ),
+        "{:?}",
+        out.error
+    );
+}
+
+#[test]
+fn an_unusable_ocsp_response_falls_back_to_the_crl_or_is_reported() {
+    let f = Fixture::new();
+    let r = f.respond(&f.request(&f.good), &f.responder, &["-ndays", "1"]);
+    let stale_at = Timestamp::from_unix(r.this_update().unwrap().unix() + 2 * 86_400);
+    // No CRL for the leaf: the OCSP problem is the reason.
+    let out = chain(&f, &f.good, vec![r.clone()], vec![root_crl(&f, stale_at)], stale_at);
+    match out.error {
+        Some(ChainError::RevocationUnknown {
+            problem: CrlProblem::Ocsp { problem },
+            ..
+        }) => assert_eq!(problem.code(), "ocsp_response_expired"),
+        other => panic!("{other:?}"),
+    }
+    // A current CRL of the sub CA decides instead.
+    let sub_crl = {
+        let iso = |t: i64| Timestamp::from_unix(t).to_string();
+        let spec = CrlSpec::default().updates(
+            &iso(stale_at.unix() - 86_400),
+            Some(&iso(stale_at.unix() + 86_400)),
+        );
+        f.pki.crl(&f.pki.sub, &spec)
+    };
+    let out = chain(
+        &f,
+        &f.good,
+        vec![r],
+        vec![root_crl(&f, stale_at), sub_crl],
+        stale_at,
+    );
+    assert!(out.is_valid(), "{:?}", out.error);
+    assert_eq!(out.revocation[0], RevocationStatus::Good);
+}
+
+#[test]
+fn the_ocsp_problem_serialises_inside_the_revocation_status() {
+    let p = CrlProblem::Ocsp {
+        problem: OcspProblem::NonceMismatch {
+            sent: "00".into(),
+            received: None,
+        },
+    };
+    let v = serde_json::to_value(RevocationStatus::Unknown { problem: p }).unwrap();
+    assert_eq!(v["status"], "unknown");
+    assert_eq!(v["problem"]["code"], "ocsp_response_unusable");
+    assert_eq!(v["problem"]["problem"]["code"], "ocsp_nonce_mismatch");
+}
