@@ -133,7 +133,7 @@ pub enum OcspProblem {
         /// The responder certificate's subject.
         subject: String,
         /// Which rule it breaks.
-        rule: std::borrow::Cow<'static, str>,
+        rule: ResponderRule,
     },
     /// The caller sent a nonce and the response does not echo it (RFC 8954 §2.1).
     #[serde(rename = "ocsp_nonce_mismatch")]
@@ -220,7 +220,8 @@ impl OcspProblem {
             ),
             SignatureInvalid => "the OCSP response's signature does not verify".into(),
             ResponderNotAuthorized { subject, rule } => format!(
-                "the OCSP responder '{subject}' may not answer for this CA: {rule} (RFC 6960 §4.2.2.2)"
+                "the OCSP responder '{subject}' may not answer for this CA: {} (RFC 6960 §4.2.2.2)",
+                rule.describe()
             ),
             NonceMismatch { sent, received } => match received {
                 Some(r) => format!("the OCSP response's nonce {r} is not the nonce sent ({sent})"),
@@ -255,6 +256,39 @@ impl OcspProblem {
             NonceMismatch { .. } => 6,
             WeakSignatureAlgorithm { .. } | UnsupportedCriticalExtension { .. } => 7,
             ResponderNotAuthorized { .. } => 8,
+        }
+    }
+}
+
+/// The rule of RFC 6960 §4.2.2.2 a delegated responder certificate breaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ResponderRule {
+    /// Not issued directly by the CA that issued the certificate in question.
+    NotIssuedByCa,
+    /// No id-kp-OCSPSigning in its extendedKeyUsage.
+    NoOcspSigning,
+    /// keyUsage present without digitalSignature (RFC 5280 §4.2.1.3).
+    NoDigitalSignature,
+    /// Not valid at the validation time.
+    NotValidAtTime,
+}
+
+impl ResponderRule {
+    /// In words (English).
+    pub fn describe(self) -> &'static str {
+        match self {
+            Self::NotIssuedByCa => {
+                "its certificate was not issued by the CA that issued the certificate in question"
+            }
+            Self::NoOcspSigning => {
+                "its certificate lacks the extended key usage id-kp-OCSPSigning"
+            }
+            Self::NoDigitalSignature => {
+                "its certificate's keyUsage lacks digitalSignature (RFC 5280 §4.2.1.3)"
+            }
+            Self::NotValidAtTime => "its certificate is not valid at the validation time",
         }
     }
 }
@@ -673,38 +707,30 @@ fn authorise(
     if !verifies(responder) {
         return Err(OcspProblem::SignatureInvalid);
     }
-    let refuse = |rule: &'static str| OcspProblem::ResponderNotAuthorized {
+    let refuse = |rule: ResponderRule| OcspProblem::ResponderNotAuthorized {
         subject: responder.subject(),
-        rule: rule.into(),
+        rule,
     };
     // "issued directly by the CA that is identified in the request".
     if !issuer.subject_matches_issuer_of(responder) || !responder.signed_by(issuer) {
-        return Err(refuse(
-            "its certificate was not issued by the CA that issued the certificate in question",
-        ));
+        return Err(refuse(ResponderRule::NotIssuedByCa));
     }
     // "MUST ... include a value of id-kp-OCSPSigning in an extended key usage extension".
     if !responder
         .extended_key_usage()
         .is_some_and(|e| e.iter().any(|o| o == OID_OCSP_SIGNING))
     {
-        return Err(refuse(
-            "its certificate lacks the extended key usage id-kp-OCSPSigning",
-        ));
+        return Err(refuse(ResponderRule::NoOcspSigning));
     }
     if responder
         .key_usage_bits()
         .is_some_and(|k| k & ku::DIGITAL_SIGNATURE == 0)
     {
-        return Err(refuse(
-            "its certificate's keyUsage lacks digitalSignature (RFC 5280 §4.2.1.3)",
-        ));
+        return Err(refuse(ResponderRule::NoDigitalSignature));
     }
     let at = options.at;
     if at < responder.not_before() || at > responder.not_after() {
-        return Err(refuse(
-            "its certificate is not valid at the validation time",
-        ));
+        return Err(refuse(ResponderRule::NotValidAtTime));
     }
     Ok(OcspResponder::Delegated {
         subject: responder.subject(),

@@ -1,6 +1,6 @@
 //! Vietnamese text for [`OcspProblem`] (the English is [`OcspProblem::describe`]).
 
-use crate::revocation::ocsp::OcspProblem;
+use crate::revocation::ocsp::{OcspProblem, ResponderRule};
 
 pub(super) fn ocsp_problem(p: &OcspProblem) -> String {
     use OcspProblem::*;
@@ -20,7 +20,8 @@ pub(super) fn ocsp_problem(p: &OcspProblem) -> String {
         ),
         SignatureInvalid => "chữ ký số của phản hồi OCSP không hợp lệ".into(),
         ResponderNotAuthorized { subject, rule } => format!(
-            "máy chủ OCSP '{subject}' không được phép trả lời thay CA này: {rule} (RFC 6960 §4.2.2.2)"
+            "máy chủ OCSP '{subject}' không được phép trả lời thay CA này: {} (RFC 6960 §4.2.2.2)",
+            responder_rule(*rule)
         ),
         NonceMismatch { sent, received } => match received {
             Some(r) => format!("nonce trong phản hồi OCSP ({r}) khác nonce đã gửi ({sent})"),
@@ -43,5 +44,20 @@ pub(super) fn ocsp_problem(p: &OcspProblem) -> String {
         UnsupportedCriticalExtension { oid } => format!(
             "phản hồi OCSP có phần mở rộng bắt buộc {oid} mà kyso không xử lý được"
         ),
+    }
+}
+
+fn responder_rule(r: ResponderRule) -> &'static str {
+    match r {
+        ResponderRule::NotIssuedByCa => {
+            "chứng thư số của nó không do CA đã phát hành chứng thư số cần kiểm tra cấp"
+        }
+        ResponderRule::NoOcspSigning => {
+            "chứng thư số của nó không có mục đích sử dụng mở rộng id-kp-OCSPSigning"
+        }
+        ResponderRule::NoDigitalSignature => {
+            "keyUsage của chứng thư số không có digitalSignature (RFC 5280 §4.2.1.3)"
+        }
+        ResponderRule::NotValidAtTime => "chứng thư số của nó không còn hiệu lực tại thời điểm kiểm tra",
     }
 }
