@@ -466,3 +466,251 @@ fn the_ocsp_problem_serialises_inside_the_revocation_status() {
     assert_eq!(v["problem"]["code"], "ocsp_response_unusable");
     assert_eq!(v["problem"]["problem"]["code"], "ocsp_nonce_mismatch");
 }
+
+// --- Responses built with the OpenSSL library at pinned times: each MUST of RFC 6960 -----
+
+mod built {
+    use super::*;
+    use kyso_testkit::ocsp::{build_response, error_response, CertStatus, ResponseSpec, Single};
+    use kyso_testkit::{der, KeyUsage, PINNED};
+
+    fn t0() -> i64 {
+        der::parse_rfc3339(PINNED)
+    }
+    fn at() -> Timestamp {
+        Timestamp::from_unix(t0() + 3600)
+    }
+
+    struct Ca {
+        pki: Pki,
+        leaf: Issued,
+        responder: Issued,
+    }
+
+    fn ca() -> Ca {
+        let pki = Pki::new();
+        let leaf = pki.leaf(CertSpec::ee("Leaf"));
+        let responder = pki.issue(&pki.sub, responder_spec("Responder", true));
+        Ca {
+            pki,
+            leaf,
+            responder,
+        }
+    }
+
+    impl Ca {
+        fn single(&self, status: CertStatus) -> Single {
+            Single::new(&self.leaf, &self.pki.sub, status, t0())
+        }
+        fn spec(&self, singles: Vec<Single>) -> ResponseSpec {
+            ResponseSpec {
+                singles,
+                produced_at: t0(),
+                certs: vec![self.responder.clone()],
+                ..ResponseSpec::default()
+            }
+        }
+        fn check(&self, spec: &ResponseSpec, signer: &Issued) -> Result<kyso::OcspVerdict, OcspProblem> {
+            let r = OcspResponse::from_der(&build_response(spec, signer)).expect("parses");
+            r.validate(&cert(&self.leaf), &cert(&self.pki.sub), &OcspOptions::new(at()))
+        }
+        fn parse(&self, spec: &ResponseSpec) -> Result<OcspResponse, kyso::Error> {
+            OcspResponse::from_der(&build_response(spec, &self.responder))
+        }
+    }
+
+    #[test]
+    fn control_good_by_name_and_by_key() {
+        let c = ca();
+        let mut spec = c.spec(vec![c.single(CertStatus::Good)]);
+        assert_eq!(c.check(&spec, &c.responder).unwrap().status, OcspCertStatus::Good);
+        spec.by_key = true;
+        spec.version = Some(0);
+        assert_eq!(c.check(&spec, &c.responder).unwrap().status, OcspCertStatus::Good);
+        // Signed by the CA itself, no certificates.
+        spec.certs.clear();
+        let v = c.check(&spec, &c.pki.sub).unwrap();
+        assert_eq!(v.responder, OcspResponder::IssuingCa);
+        assert_eq!(v.produced_at, Timestamp::from_unix(t0()));
+    }
+
+    #[test]
+    fn revoked_without_a_reason_is_unspecified_and_hold_is_revoked() {
+        let c = ca();
+        let spec = c.spec(vec![c.single(CertStatus::Revoked(t0() - 86_400, None))]);
+        assert_eq!(
+            c.check(&spec, &c.responder).unwrap().status,
+            OcspCertStatus::Revoked {
+                reason: RevocationReason::Unspecified,
+                revoked_at: Timestamp::from_unix(t0() - 86_400)
+            }
+        );
+        let spec = c.spec(vec![c.single(CertStatus::Revoked(t0() - 60, Some(6)))]);
+        assert!(matches!(
+            c.check(&spec, &c.responder).unwrap().status,
+            OcspCertStatus::Revoked {
+                reason: RevocationReason::CertificateHold,
+                ..
+            }
+        ));
+        // reason 7 is not a CRLReason.
+        let spec = c.spec(vec![c.single(CertStatus::Revoked(t0() - 60, Some(7)))]);
+        assert!(c.parse(&spec).is_err());
+    }
+
+    #[test]
+    fn the_newest_fresh_single_response_decides() {
+        let c = ca();
+        let mut old = c.single(CertStatus::Good);
+        old.this_update = t0() - 7200;
+        let mut new = c.single(CertStatus::Revoked(t0() - 3600, Some(1)));
+        new.this_update = t0() - 60;
+        let spec = c.spec(vec![old.clone(), new.clone()]);
+        assert!(matches!(
+            c.check(&spec, &c.responder).unwrap().status,
+            OcspCertStatus::Revoked { .. }
+        ));
+        let spec = c.spec(vec![new, old]);
+        assert!(matches!(
+            c.check(&spec, &c.responder).unwrap().status,
+            OcspCertStatus::Revoked { .. }
+        ));
+    }
+
+    #[test]
+    fn responder_errors_are_problems_with_their_status() {
+        let r = OcspResponse::from_der(&error_response(3)).unwrap();
+        let c = ca();
+        assert_eq!(
+            r.validate(&cert(&c.leaf), &cert(&c.pki.sub), &OcspOptions::new(at())),
+            Err(OcspProblem::ResponderError {
+                status: kyso::OcspResponseStatus::TryLater
+            })
+        );
+        for (code, status) in [
+            (1, kyso::OcspResponseStatus::MalformedRequest),
+            (2, kyso::OcspResponseStatus::InternalError),
+            (5, kyso::OcspResponseStatus::SigRequired),
+            (6, kyso::OcspResponseStatus::Unauthorized),
+        ] {
+            let r = OcspResponse::from_der(&error_response(code)).unwrap();
+            assert_eq!(r.response_status(), status);
+        }
+    }
+
+    #[test]
+    fn unknown_critical_extensions_make_the_response_unusable() {
+        let c = ca();
+        let mut spec = c.spec(vec![c.single(CertStatus::Good)]);
+        spec.extensions = vec![("1.2.3.4".into(), false, vec![0x05, 0x00])];
+        assert!(c.check(&spec, &c.responder).is_ok(), "non-critical is ignored");
+        spec.extensions = vec![("1.2.3.4".into(), true, vec![0x05, 0x00])];
+        assert_eq!(
+            c.check(&spec, &c.responder),
+            Err(OcspProblem::UnsupportedCriticalExtension {
+                oid: "1.2.3.4".into()
+            })
+        );
+        let mut single = c.single(CertStatus::Good);
+        single.extensions = vec![("1.2.3.5".into(), true, vec![0x05, 0x00])];
+        let spec = c.spec(vec![single]);
+        assert_eq!(
+            c.check(&spec, &c.responder).unwrap_err().code(),
+            "ocsp_unsupported_critical_extension"
+        );
+        // The same extension twice is malformed.
+        let mut spec = c.spec(vec![c.single(CertStatus::Good)]);
+        spec.extensions = vec![
+            ("1.2.3.4".into(), false, vec![0x05, 0x00]),
+            ("1.2.3.4".into(), false, vec![0x05, 0x00]),
+        ];
+        assert!(c.parse(&spec).is_err());
+    }
+
+    #[test]
+    fn a_sha1_signature_is_refused_by_the_algorithm_policy() {
+        let c = ca();
+        let mut spec = c.spec(vec![c.single(CertStatus::Good)]);
+        spec.sha1 = true;
+        assert_eq!(
+            c.check(&spec, &c.responder),
+            Err(OcspProblem::WeakSignatureAlgorithm {
+                algorithm: "sha1".into()
+            })
+        );
+    }
+
+    #[test]
+    fn responder_certificate_rules() {
+        let c = ca();
+        let key_enc = c.pki.issue(
+            &c.pki.sub,
+            responder_spec("Key Encipherment Responder", true).key_usage(&[KeyUsage::KeyEncipherment]),
+        );
+        let mut spec = c.spec(vec![c.single(CertStatus::Good)]);
+        spec.certs = vec![key_enc.clone()];
+        assert!(matches!(
+            c.check(&spec, &key_enc),
+            Err(OcspProblem::ResponderNotAuthorized {
+                rule: kyso::ResponderRule::NoDigitalSignature,
+                ..
+            })
+        ));
+        let expired = c.pki.issue(
+            &c.pki.sub,
+            responder_spec("Expired Responder", true)
+                .validity("2025-06-01T00:00:00Z", "2026-01-01T00:00:00Z"),
+        );
+        spec.certs = vec![expired.clone()];
+        assert!(matches!(
+            c.check(&spec, &expired),
+            Err(OcspProblem::ResponderNotAuthorized {
+                rule: kyso::ResponderRule::NotValidAtTime,
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn produced_after_the_validation_time_is_not_yet_valid() {
+        let c = ca();
+        let mut spec = c.spec(vec![c.single(CertStatus::Good)]);
+        spec.produced_at = t0() + 7200;
+        assert!(matches!(
+            c.check(&spec, &c.responder),
+            Err(OcspProblem::NotYetValid { .. })
+        ));
+    }
+
+    #[test]
+    fn structure_and_bounds() {
+        let c = ca();
+        // A CertID hash kyso does not compute.
+        let mut s = c.single(CertStatus::Good);
+        s.hash_oid = "1.2.3.4".into();
+        assert_eq!(
+            c.check(&c.spec(vec![s]), &c.responder),
+            Err(OcspProblem::UnsupportedCertIdHash {
+                oid: "1.2.3.4".into()
+            })
+        );
+        // nextUpdate before thisUpdate.
+        let mut s = c.single(CertStatus::Good);
+        s.next_update = Some(t0() - 1);
+        assert!(c.parse(&c.spec(vec![s])).is_err());
+        // version v2 does not exist.
+        let mut spec = c.spec(vec![c.single(CertStatus::Good)]);
+        spec.version = Some(1);
+        assert!(c.parse(&spec).is_err());
+        // 1,000 SingleResponses are read, 1,001 are refused.
+        let many = |n: usize| c.spec(vec![c.single(CertStatus::Good); n]);
+        assert_eq!(c.parse(&many(1000)).unwrap().len(), 1000);
+        let e = c.parse(&many(1001)).unwrap_err().to_string();
+        assert!(e.contains("more than 1000 SingleResponses"), "{e}");
+        // 16 certificates, not 17.
+        let mut spec = c.spec(vec![c.single(CertStatus::Good)]);
+        spec.certs = vec![c.responder.clone(); 17];
+        let e = c.parse(&spec).unwrap_err().to_string();
+        assert!(e.contains("more than 16 certificates"), "{e}");
+    }
+}
