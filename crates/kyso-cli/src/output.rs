@@ -216,7 +216,7 @@ pub struct TrustArgs {
     #[arg(long, value_name = "FILE")]
     pub ocsp: Vec<PathBuf>,
     /// Revocation checking: required (every certificate needs a good status), auto (checked
-    /// where a CRL of the issuer was given), off.
+    /// where a CRL of the issuer or an OCSP response was given or embedded), off.
     #[arg(long, value_enum, value_name = "MODE", default_value_t = RevocationArg::Auto)]
     pub revocation: RevocationArg,
 }
@@ -226,7 +226,8 @@ pub struct TrustArgs {
 pub enum RevocationArg {
     /// Every certificate below the trust anchor must have a known, good status.
     Required,
-    /// Checked for certificates whose issuer has a CRL among --crl; others stay unknown.
+    /// Checked for certificates whose issuer has a CRL among --crl, or with an OCSP response
+    /// (--ocsp or embedded); others stay unknown.
     Auto,
     /// No revocation checking.
     Off,

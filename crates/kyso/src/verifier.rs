@@ -1,9 +1,11 @@
 //! Verification of every SignerInfo of a SignedData (RFC 5652 §5.6) with the chain validated
 //! to trust anchors (RFC 5280 §6), producing a [`DocumentReport`].
 //!
-//! Revocation is checked against the CRLs given with [`Verifier::with_crls`] (same engine as
-//! path validation); without CRLs it is reported as skipped. Not checked yet, and reported as
-//! skipped: OCSP, CRLs embedded in the signature, and signature time-stamps.
+//! Revocation is checked against the OCSP responses and CRLs given with
+//! [`Verifier::with_ocsp_responses`] and [`Verifier::with_crls`] and those embedded in the
+//! signature's `crls` field (RFC 5652 §10.2.1, RFC 5940), with the same engine as path
+//! validation; without any it is reported as skipped. Not checked yet, and reported as
+//! skipped: signature time-stamps.
 
 use std::path::Path;
 
