@@ -714,3 +714,83 @@ mod built {
         assert!(e.contains("more than 16 certificates"), "{e}");
     }
 }
+
+mod responder_status {
+    use super::*;
+
+    fn opts(
+        at: Timestamp,
+        ocsp: Vec<OcspResponse>,
+        crls: Vec<Vec<u8>>,
+        mode: RevocationMode,
+    ) -> ChainOptions {
+        ChainOptions::new(at)
+            .ocsp_responses(ocsp)
+            .crls(crls.iter().map(|c| Crl::from_der(c).unwrap()))
+            .revocation(mode)
+    }
+
+    fn run(f: &Fixture, leaf: &Issued, o: &ChainOptions) -> kyso::ChainOutcome {
+        kyso::validate_chain_with(&cert(leaf), &[cert(&f.pki.sub)], &[cert(&f.pki.root)], o)
+    }
+
+    fn sub_crl(f: &Fixture, at: Timestamp, revoke: Option<&Issued>) -> Vec<u8> {
+        let iso = |t: i64| Timestamp::from_unix(t).to_string();
+        let mut spec =
+            CrlSpec::default().updates(&iso(at.unix() - 86_400), Some(&iso(at.unix() + 86_400)));
+        if let Some(r) = revoke {
+            spec = spec.revoke(r, &iso(at.unix() - 3600), Some(1));
+        }
+        f.pki.crl(&f.pki.sub, &spec)
+    }
+
+    #[test]
+    fn without_nocheck_an_unknown_responder_status_fails_only_when_required() {
+        let f = Fixture::new();
+        let plain = f.pki.issue(&f.pki.sub, responder_spec("Plain Responder", false));
+        let r = f.respond(&f.request(&f.good), &plain, &["-ndays", "1"]);
+        let at = soon_after(&r);
+        let required = opts(at, vec![r.clone()], vec![root_crl(&f, at)], RevocationMode::Required);
+        match run(&f, &f.good, &required).error {
+            Some(ChainError::RevocationUnknown {
+                problem:
+                    CrlProblem::Ocsp {
+                        problem:
+                            OcspProblem::ResponderNotAuthorized {
+                                rule: kyso::ResponderRule::StatusUnknown,
+                                ..
+                            },
+                    },
+                ..
+            }) => {}
+            other => panic!("{other:?}"),
+        }
+        let auto = opts(at, vec![r], vec![root_crl(&f, at)], RevocationMode::Auto);
+        let out = run(&f, &f.good, &auto);
+        assert!(out.is_valid(), "{:?}", out.error);
+        assert_eq!(out.revocation[0], RevocationStatus::Good);
+    }
+
+    #[test]
+    fn without_nocheck_a_revoked_responder_is_not_believed() {
+        let f = Fixture::new();
+        let plain = f.pki.issue(&f.pki.sub, responder_spec("Plain Responder", false));
+        // The responder says the revoked signer is revoked; its own certificate is on the sub
+        // CA's CRL, which does not list the signer: the CRL decides.
+        let r = f.respond(&f.request(&f.revoked), &plain, &["-ndays", "1"]);
+        let at = soon_after(&r);
+        let crls = vec![root_crl(&f, at), sub_crl(&f, at, Some(&plain))];
+        let out = run(&f, &f.revoked, &opts(at, vec![r], crls.clone(), RevocationMode::Required));
+        assert!(out.is_valid(), "{:?}", out.error);
+        assert_eq!(out.revocation[0], RevocationStatus::Good);
+        // Control: the same answer from a responder in good standing is believed.
+        let plain_ok = f.pki.issue(&f.pki.sub, responder_spec("Good Responder", false));
+        let r = f.respond(&f.request(&f.revoked), &plain_ok, &["-ndays", "1"]);
+        let out = run(&f, &f.revoked, &opts(at, vec![r], crls, RevocationMode::Required));
+        assert!(
+            matches!(out.error, Some(ChainError::Revoked { .. })),
+            "{:?}",
+            out.error
+        );
+    }
+}

@@ -4,8 +4,11 @@
 //! CRL covers the certificate either, the OCSP problem is what the report gives.
 
 use super::Search;
-use crate::revocation::crl::{CrlProblem, RevocationStatus};
-use crate::revocation::ocsp::{OcspCertStatus, OcspOptions, OcspProblem, OcspResponse};
+use crate::revocation::crl::{CrlProblem, RevocationMode, RevocationStatus};
+use crate::revocation::ocsp::{
+    OcspCertStatus, OcspOptions, OcspProblem, OcspResponder, OcspResponse, OcspVerdict,
+    ResponderRule,
+};
 use crate::x509::cert::Certificate;
 
 /// OCSP responses validated for one certificate. Each costs a signature check or two; a
@@ -41,7 +44,10 @@ impl Search<'_> {
                 if !self.budget.spend_signature() {
                     break;
                 }
-                let problem = match r.validate(cert, &issuer, &options) {
+                let problem = match r
+                    .validate(cert, &issuer, &options)
+                    .and_then(|v| self.responder_checked(v, path, cert))
+                {
                     Ok(v) => match v.status {
                         OcspCertStatus::Good => return RevocationStatus::Good,
                         OcspCertStatus::Revoked { reason, revoked_at } => {
@@ -66,6 +72,38 @@ impl Search<'_> {
                 problem: CrlProblem::Ocsp { problem: p },
             },
             (s, _) => s,
+        }
+    }
+
+    /// RFC 6960 §4.2.2.2.1: a delegated responder without id-pkix-ocsp-nocheck has its own
+    /// status checked, from the CRLs (its path is `cert`'s from the issuer up). Revoked: the
+    /// response is not used. Unknown: not used when revocation is required; under `auto` it is
+    /// used, as a certificate whose issuer publishes nothing given is left unchecked.
+    fn responder_checked(
+        &mut self,
+        v: OcspVerdict,
+        path: &[Certificate],
+        cert: &Certificate,
+    ) -> Result<OcspVerdict, OcspProblem> {
+        let (OcspResponder::Delegated { nocheck: false, subject }, Some(responder)) =
+            (&v.responder, &v.responder_certificate)
+        else {
+            return Ok(v);
+        };
+        let above = path.iter().position(|p| p == cert).map_or(path.len(), |i| i + 1);
+        let responder_path: Vec<Certificate> = std::iter::once(responder.clone())
+            .chain(path[above..].iter().cloned())
+            .collect();
+        let refuse = |rule| OcspProblem::ResponderNotAuthorized {
+            subject: subject.clone(),
+            rule,
+        };
+        match self.revocation_status(responder, &responder_path) {
+            RevocationStatus::Revoked { .. } => Err(refuse(ResponderRule::Revoked)),
+            RevocationStatus::Unknown { .. } if self.policy.revocation == RevocationMode::Required => {
+                Err(refuse(ResponderRule::StatusUnknown))
+            }
+            _ => Ok(v),
         }
     }
 }

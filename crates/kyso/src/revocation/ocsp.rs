@@ -273,6 +273,11 @@ pub enum ResponderRule {
     NoDigitalSignature,
     /// Not valid at the validation time.
     NotValidAtTime,
+    /// Without id-pkix-ocsp-nocheck, its own certificate is revoked (§4.2.2.2.1).
+    Revoked,
+    /// Without id-pkix-ocsp-nocheck, its own status could not be established while
+    /// revocation checking is required (§4.2.2.2.1).
+    StatusUnknown,
 }
 
 impl ResponderRule {
@@ -289,6 +294,10 @@ impl ResponderRule {
                 "its certificate's keyUsage lacks digitalSignature (RFC 5280 §4.2.1.3)"
             }
             Self::NotValidAtTime => "its certificate is not valid at the validation time",
+            Self::Revoked => "its certificate has no id-pkix-ocsp-nocheck and is itself revoked",
+            Self::StatusUnknown => {
+                "its certificate has no id-pkix-ocsp-nocheck and its own revocation status is unknown"
+            }
         }
     }
 }
@@ -323,8 +332,9 @@ pub enum OcspResponder {
         /// Its subject.
         subject: String,
         /// It carries id-pkix-ocsp-nocheck (§4.2.2.2.1), so its own status needs no check.
-        /// Without it, kyso does not check the responder's own revocation status (it is
-        /// reported here as not checked).
+        /// Without it, [`OcspResponse::validate`] does not check the responder's own status
+        /// (it has no CRLs): it says so here. Path validation does check it, with the CRLs it
+        /// has ([`ResponderRule::Revoked`], [`ResponderRule::StatusUnknown`]).
         nocheck: bool,
     },
 }
@@ -343,6 +353,9 @@ pub struct OcspVerdict {
     pub next_update: Option<Timestamp>,
     /// Who signed the response.
     pub responder: OcspResponder,
+    /// The delegated responder's certificate (from the response's `certs`), for a caller
+    /// that checks its status ([`OcspResponder::Delegated`] without nocheck).
+    pub responder_certificate: Option<Certificate>,
 }
 
 /// Validation inputs for [`OcspResponse::validate`]: the validation time, the nonce the
@@ -549,7 +562,7 @@ impl OcspResponse {
         }
         // §4.1.1: the CertID names the issuer by the hashes of its name and key.
         let matching = matching_responses(b, cert, issuer)?;
-        let responder = authorise(b, issuer, options)?;
+        let (responder, responder_certificate) = authorise(b, issuer, options)?;
         if let Some(sent) = &options.nonce {
             if b.nonce.as_ref() != Some(sent) {
                 return Err(OcspProblem::NonceMismatch {
@@ -593,6 +606,7 @@ impl OcspResponse {
             this_update: r.this_update,
             next_update: r.next_update,
             responder,
+            responder_certificate,
         })
     }
 }
@@ -661,7 +675,7 @@ fn authorise(
     b: &Basic,
     issuer: &Certificate,
     options: &OcspOptions,
-) -> Result<OcspResponder, OcspProblem> {
+) -> Result<(OcspResponder, Option<Certificate>), OcspProblem> {
     let alg = Tlv::parse_exact(&b.signature_algorithm, "signatureAlgorithm")
         .and_then(|t| AlgorithmIdentifier::parse(t, "signatureAlgorithm"))
         .map_err(|_| OcspProblem::SignatureInvalid)?;
@@ -691,7 +705,7 @@ fn authorise(
     };
     if names(issuer) {
         return if verifies(issuer) {
-            Ok(OcspResponder::IssuingCa)
+            Ok((OcspResponder::IssuingCa, None))
         } else {
             Err(OcspProblem::SignatureInvalid)
         };
@@ -732,10 +746,13 @@ fn authorise(
     if at < responder.not_before() || at > responder.not_after() {
         return Err(refuse(ResponderRule::NotValidAtTime));
     }
-    Ok(OcspResponder::Delegated {
-        subject: responder.subject(),
-        nocheck: has_extension(responder.der(), OID_NOCHECK),
-    })
+    Ok((
+        OcspResponder::Delegated {
+            subject: responder.subject(),
+            nocheck: has_extension(responder.der(), OID_NOCHECK),
+        },
+        Some(responder.clone()),
+    ))
 }
 
 /// ```text

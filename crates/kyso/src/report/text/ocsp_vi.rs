@@ -59,5 +59,11 @@ fn responder_rule(r: ResponderRule) -> &'static str {
             "keyUsage của chứng thư số không có digitalSignature (RFC 5280 §4.2.1.3)"
         }
         ResponderRule::NotValidAtTime => "chứng thư số của nó không còn hiệu lực tại thời điểm kiểm tra",
+        ResponderRule::Revoked => {
+            "chứng thư số của nó không có id-pkix-ocsp-nocheck và chính nó đã bị thu hồi"
+        }
+        ResponderRule::StatusUnknown => {
+            "chứng thư số của nó không có id-pkix-ocsp-nocheck và không xác định được trạng thái thu hồi của chính nó"
+        }
     }
 }
