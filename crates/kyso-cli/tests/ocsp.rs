@@ -10,7 +10,9 @@ use std::process::Output;
 
 use common::*;
 use kyso_testkit::cms::{self, CmsSpec, SignerSpec};
-use kyso_testkit::ocsp::{index_line, openssl_respond, responder_spec, revocation_info_choice, Status};
+use kyso_testkit::ocsp::{
+    index_line, openssl_respond, responder_spec, revocation_info_choice, Status,
+};
 use kyso_testkit::{CertSpec, CrlSpec, Issued, Pki};
 
 struct Setup {
@@ -43,7 +45,10 @@ impl Setup {
         std::fs::create_dir_all(&work).unwrap();
         let index = [
             index_line(&self.good, Status::Valid),
-            index_line(&self.revoked, Status::Revoked("260515000000Z", "keyCompromise")),
+            index_line(
+                &self.revoked,
+                Status::Revoked("260515000000Z", "keyCompromise"),
+            ),
         ];
         let cert = kyso::Certificate::from_der(&leaf.cert_der()).unwrap();
         let issuer = kyso::Certificate::from_der(&self.pki.sub.cert_der()).unwrap();
@@ -82,7 +87,14 @@ fn at_for(resp: &[u8]) -> String {
 
 fn verify(d: &Path, at: &str, extra: &[&str], sig: &str) -> (Output, serde_json::Value) {
     let mut args = vec![
-        "verify", "--trust", "root.pem", "--content", "content.txt", "--at", at, "--json",
+        "verify",
+        "--trust",
+        "root.pem",
+        "--content",
+        "content.txt",
+        "--at",
+        at,
+        "--json",
     ];
     args.extend_from_slice(extra);
     args.push(sig);
@@ -109,9 +121,17 @@ fn an_embedded_good_ocsp_response_passes_the_revocation_check() {
     let at = at_for(&resp);
     s.sign(&d, "good.p7s", &s.good, vec![revocation_info_choice(&resp)]);
     s.root_crl(&d, &at);
-    let (out, v) = verify(&d, &at, &["--crl", "root.crl", "--revocation", "required"], "good.p7s");
+    let (out, v) = verify(
+        &d,
+        &at,
+        &["--crl", "root.crl", "--revocation", "required"],
+        "good.p7s",
+    );
     assert_eq!(out.status.code(), Some(0), "{v:#}");
-    assert_eq!(v["documents"][0]["signatures"][0]["indication"], "TOTAL-PASSED");
+    assert_eq!(
+        v["documents"][0]["signatures"][0]["indication"],
+        "TOTAL-PASSED"
+    );
     assert_eq!(check(&v, "revocation")["result"], "passed", "{v:#}");
 
     // Without the embedded response the same signature is not checked (auto) ...
@@ -124,7 +144,14 @@ fn an_embedded_good_ocsp_response_passes_the_revocation_check() {
     let (out, v) = verify(
         &d,
         &at,
-        &["--crl", "root.crl", "--ocsp", "good.ocsp", "--revocation", "required"],
+        &[
+            "--crl",
+            "root.crl",
+            "--ocsp",
+            "good.ocsp",
+            "--revocation",
+            "required",
+        ],
         "bare.p7s",
     );
     assert_eq!(out.status.code(), Some(0), "{v:#}");
@@ -137,7 +164,12 @@ fn an_embedded_revoked_ocsp_response_is_total_failed_revoked() {
     let s = setup(&d);
     let resp = s.response(&d, &s.revoked, &s.pki.sub, &["-ndays", "1"]);
     let at = at_for(&resp);
-    s.sign(&d, "revoked.p7s", &s.revoked, vec![revocation_info_choice(&resp)]);
+    s.sign(
+        &d,
+        "revoked.p7s",
+        &s.revoked,
+        vec![revocation_info_choice(&resp)],
+    );
     let (out, v) = verify(&d, &at, &[], "revoked.p7s");
     assert_eq!(out.status.code(), Some(1), "{v:#}");
     let sig = &v["documents"][0]["signatures"][0];
@@ -151,8 +183,16 @@ fn an_embedded_revoked_ocsp_response_is_total_failed_revoked() {
         let out = kyso(
             &d,
             &[
-                "verify", "--trust", "root.pem", "--content", "content.txt", "--at", &at,
-                "--lang", lang, "revoked.p7s",
+                "verify",
+                "--trust",
+                "root.pem",
+                "--content",
+                "content.txt",
+                "--at",
+                &at,
+                "--lang",
+                lang,
+                "revoked.p7s",
             ],
         );
         assert_eq!(out.status.code(), Some(1));
@@ -174,12 +214,22 @@ fn an_unusable_ocsp_response_is_indeterminate_under_required_and_says_why() {
     let (out, v) = verify(
         &d,
         &at,
-        &["--crl", "root.crl", "--ocsp", "bad.ocsp", "--revocation", "required"],
+        &[
+            "--crl",
+            "root.crl",
+            "--ocsp",
+            "bad.ocsp",
+            "--revocation",
+            "required",
+        ],
         "good.p7s",
     );
     assert_eq!(out.status.code(), Some(3), "{v:#}");
     let rev = check(&v, "revocation");
-    assert_eq!(rev["reason"]["code"], "revocation_status_unknown", "{rev:#}");
+    assert_eq!(
+        rev["reason"]["code"], "revocation_status_unknown",
+        "{rev:#}"
+    );
     assert_eq!(rev["reason"]["problem"]["code"], "ocsp_response_unusable");
     assert_eq!(
         rev["reason"]["problem"]["problem"]["code"],
@@ -190,9 +240,22 @@ fn an_unusable_ocsp_response_is_indeterminate_under_required_and_says_why() {
         let out = kyso(
             &d,
             &[
-                "verify", "--trust", "root.pem", "--content", "content.txt", "--at", &at,
-                "--crl", "root.crl", "--ocsp", "bad.ocsp", "--revocation", "required", "--lang",
-                lang, "good.p7s",
+                "verify",
+                "--trust",
+                "root.pem",
+                "--content",
+                "content.txt",
+                "--at",
+                &at,
+                "--crl",
+                "root.crl",
+                "--ocsp",
+                "bad.ocsp",
+                "--revocation",
+                "required",
+                "--lang",
+                lang,
+                "good.p7s",
             ],
         );
         assert_eq!(out.status.code(), Some(3));
@@ -217,8 +280,18 @@ fn kyso_chain_takes_ocsp_files_too() {
     let out = kyso(
         &d,
         &[
-            "chain", "--trust", "root.pem", "--intermediates", "chain.pem", "--ocsp",
-            "revoked.ocsp", "--at", &at, "--format", "json", "revoked.pem",
+            "chain",
+            "--trust",
+            "root.pem",
+            "--intermediates",
+            "chain.pem",
+            "--ocsp",
+            "revoked.ocsp",
+            "--at",
+            &at,
+            "--format",
+            "json",
+            "revoked.pem",
         ],
     );
     assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
@@ -237,13 +310,24 @@ fn a_file_that_is_not_an_ocsp_response_is_a_clear_usage_error() {
     let out = kyso(
         &d,
         &[
-            "verify", "--trust", "root.pem", "--content", "content.txt", "--at", AT, "--ocsp",
-            "junk.ocsp", "good.p7s",
+            "verify",
+            "--trust",
+            "root.pem",
+            "--content",
+            "content.txt",
+            "--at",
+            AT,
+            "--ocsp",
+            "junk.ocsp",
+            "good.p7s",
         ],
     );
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
-    assert!(err.contains("junk.ocsp is not a DER OCSP response"), "{err}");
+    assert!(
+        err.contains("junk.ocsp is not a DER OCSP response"),
+        "{err}"
+    );
     assert!(err.contains("-respout"), "{err}");
     assert!(!err.contains("panicked"), "{err}");
 }

@@ -125,7 +125,8 @@ pub use report::{
 pub use revocation::crl::{Crl, CrlProblem, RevocationMode, RevocationReason, RevocationStatus};
 pub use revocation::ocsp::{
     OcspCertStatus, OcspOptions, OcspProblem, OcspRequest, OcspResponder, OcspResponse,
-    OcspResponseStatus, OcspVerdict, ResponderRule, DEFAULT_MAX_AGE_WITHOUT_NEXT_UPDATE, MAX_RESPONSE_SIZE,
+    OcspResponseStatus, OcspVerdict, ResponderRule, DEFAULT_MAX_AGE_WITHOUT_NEXT_UPDATE,
+    MAX_RESPONSE_SIZE,
 };
 pub use signer::{sign_detached, Signer, SignerBuilder, SigningWarning};
 pub use validation::policy::{DigestRule, PolicyError, ValidationPolicy};

@@ -30,6 +30,14 @@ use crate::validation::{
 };
 use crate::x509::cert::{Certificate, CertificateSummary};
 
+/// What one document carries for path validation: its certificates, and the verifier's
+/// chain policy with the document's embedded revocation data added.
+#[derive(Clone, Copy)]
+struct Embedded<'a> {
+    certificates: &'a [Certificate],
+    policy: &'a ChainPolicy,
+}
+
 /// SignerInfos evaluated per document; more is hostile (each costs a signature check). The
 /// clerical flow has two or three signers; 64 leaves ample room.
 const MAX_SIGNERS: usize = 64;
@@ -349,7 +357,11 @@ impl Verifier {
             .iter()
             .enumerate()
             .map(|(i, si)| {
-                self.verify_signer(&sd, si, i, &embedded, &mut content, at, &doc_policy)
+                let evidence = Embedded {
+                    certificates: &embedded,
+                    policy: &doc_policy,
+                };
+                self.verify_signer(&sd, si, i, &evidence, &mut content, at)
             })
             .collect::<Vec<_>>();
         let mut signatures = Vec::with_capacity(signatures_and_flags.len());
@@ -411,11 +423,14 @@ impl Verifier {
         sd: &SignedData<'_>,
         si: &SignerInfo<'_>,
         index: usize,
-        embedded: &[Certificate],
+        embedded: &Embedded<'_>,
         content: &mut Content,
         at: Timestamp,
-        policy: &ChainPolicy,
     ) -> (SignatureReport, bool) {
+        let Embedded {
+            certificates: embedded,
+            policy,
+        } = *embedded;
         let mut checks: Vec<Check> = Vec::with_capacity(10);
         let mut push = |check: CheckName, result: CheckResult| checks.push(Check { check, result });
 

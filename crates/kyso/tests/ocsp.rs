@@ -177,7 +177,11 @@ fn without_next_update_only_up_to_the_maximum_age() {
     // No -ndays/-nmin: openssl omits nextUpdate.
     let r = f.respond(&f.request(&f.good), &f.responder, &[]);
     let t = r.this_update().unwrap().unix();
-    let ok = f.validate(&r, &f.good, &OcspOptions::new(Timestamp::from_unix(t + 600)));
+    let ok = f.validate(
+        &r,
+        &f.good,
+        &OcspOptions::new(Timestamp::from_unix(t + 600)),
+    );
     assert_eq!(ok.expect("fresh").next_update, None);
     let late = Timestamp::from_unix(t + kyso::DEFAULT_MAX_AGE_WITHOUT_NEXT_UPDATE + 1);
     assert!(matches!(
@@ -228,7 +232,13 @@ fn a_responder_not_issued_by_the_ca_is_not_authorised() {
         .validate(&r, &f.good, &OcspOptions::new(soon_after(&r)))
         .unwrap_err();
     assert!(
-        matches!(&e, OcspProblem::ResponderNotAuthorized { rule: kyso::ResponderRule::NotIssuedByCa, .. }),
+        matches!(
+            &e,
+            OcspProblem::ResponderNotAuthorized {
+                rule: kyso::ResponderRule::NotIssuedByCa,
+                ..
+            }
+        ),
         "{e:?}"
     );
 }
@@ -247,7 +257,11 @@ fn a_key_posing_as_the_ca_does_not_verify() {
     );
     // Signed by a key nobody names at all: no such responder.
     let stranger = Pki::new();
-    let r = f.respond(&f.request(&f.good), &stranger.sub, &["-ndays", "1", "-resp_no_certs"]);
+    let r = f.respond(
+        &f.request(&f.good),
+        &stranger.sub,
+        &["-ndays", "1", "-resp_no_certs"],
+    );
     let e = f
         .validate(&r, &f.good, &OcspOptions::new(soon_after(&r)))
         .unwrap_err();
@@ -263,7 +277,13 @@ fn a_responder_without_ocsp_signing_is_not_authorised() {
         .validate(&r, &f.good, &OcspOptions::new(soon_after(&r)))
         .unwrap_err();
     assert!(
-        matches!(&e, OcspProblem::ResponderNotAuthorized { rule: kyso::ResponderRule::NoOcspSigning, .. }),
+        matches!(
+            &e,
+            OcspProblem::ResponderNotAuthorized {
+                rule: kyso::ResponderRule::NoOcspSigning,
+                ..
+            }
+        ),
         "{e:?}"
     );
     // And a responder certificate that is not sent cannot be found.
@@ -293,7 +313,13 @@ fn the_nonce_sent_must_come_back() {
         .validate(&r, &f.good, &OcspOptions::new(at).nonce(vec![7u8; 32]))
         .unwrap_err();
     assert!(
-        matches!(&e, OcspProblem::NonceMismatch { received: Some(_), .. }),
+        matches!(
+            &e,
+            OcspProblem::NonceMismatch {
+                received: Some(_),
+                ..
+            }
+        ),
         "{e:?}"
     );
     // A request without a nonce gets a response without one: expecting one fails.
@@ -353,7 +379,11 @@ fn a_request_kyso_builds_is_what_openssl_reads() {
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(text.contains("Hash Algorithm: sha1"), "{text}");
     assert!(
         text.to_uppercase()
@@ -375,16 +405,18 @@ fn chain(
         .ocsp_responses(ocsp)
         .crls(crls.iter().map(|c| Crl::from_der(c).unwrap()))
         .revocation(RevocationMode::Required);
-    kyso::validate_chain_with(&cert(leaf), &[cert(&f.pki.sub)], &[cert(&f.pki.root)], &opts)
+    kyso::validate_chain_with(
+        &cert(leaf),
+        &[cert(&f.pki.sub)],
+        &[cert(&f.pki.root)],
+        &opts,
+    )
 }
 
 /// The root's CRL (covering the sub CA), current around `at`.
 fn root_crl(f: &Fixture, at: Timestamp) -> Vec<u8> {
     let day = 86_400;
-    let iso = |t: i64| {
-        Timestamp::from_unix(t)
-            .to_string()
-    };
+    let iso = |t: i64| Timestamp::from_unix(t).to_string();
     let spec = CrlSpec::default().updates(&iso(at.unix() - day), Some(&iso(at.unix() + day)));
     f.pki.crl(&f.pki.root, &spec)
 }
@@ -425,7 +457,13 @@ fn an_unusable_ocsp_response_falls_back_to_the_crl_or_is_reported() {
     let r = f.respond(&f.request(&f.good), &f.responder, &["-ndays", "1"]);
     let stale_at = Timestamp::from_unix(r.this_update().unwrap().unix() + 2 * 86_400);
     // No CRL for the leaf: the OCSP problem is the reason.
-    let out = chain(&f, &f.good, vec![r.clone()], vec![root_crl(&f, stale_at)], stale_at);
+    let out = chain(
+        &f,
+        &f.good,
+        vec![r.clone()],
+        vec![root_crl(&f, stale_at)],
+        stale_at,
+    );
     match out.error {
         Some(ChainError::RevocationUnknown {
             problem: CrlProblem::Ocsp { problem },
@@ -510,9 +548,17 @@ mod built {
                 ..ResponseSpec::default()
             }
         }
-        fn check(&self, spec: &ResponseSpec, signer: &Issued) -> Result<kyso::OcspVerdict, OcspProblem> {
+        fn check(
+            &self,
+            spec: &ResponseSpec,
+            signer: &Issued,
+        ) -> Result<kyso::OcspVerdict, OcspProblem> {
             let r = OcspResponse::from_der(&build_response(spec, signer)).expect("parses");
-            r.validate(&cert(&self.leaf), &cert(&self.pki.sub), &OcspOptions::new(at()))
+            r.validate(
+                &cert(&self.leaf),
+                &cert(&self.pki.sub),
+                &OcspOptions::new(at()),
+            )
         }
         fn parse(&self, spec: &ResponseSpec) -> Result<OcspResponse, kyso::Error> {
             OcspResponse::from_der(&build_response(spec, &self.responder))
@@ -523,10 +569,16 @@ mod built {
     fn control_good_by_name_and_by_key() {
         let c = ca();
         let mut spec = c.spec(vec![c.single(CertStatus::Good)]);
-        assert_eq!(c.check(&spec, &c.responder).unwrap().status, OcspCertStatus::Good);
+        assert_eq!(
+            c.check(&spec, &c.responder).unwrap().status,
+            OcspCertStatus::Good
+        );
         spec.by_key = true;
         spec.version = Some(0);
-        assert_eq!(c.check(&spec, &c.responder).unwrap().status, OcspCertStatus::Good);
+        assert_eq!(
+            c.check(&spec, &c.responder).unwrap().status,
+            OcspCertStatus::Good
+        );
         // Signed by the CA itself, no certificates.
         spec.certs.clear();
         let v = c.check(&spec, &c.pki.sub).unwrap();
@@ -603,7 +655,10 @@ mod built {
         let c = ca();
         let mut spec = c.spec(vec![c.single(CertStatus::Good)]);
         spec.extensions = vec![("1.2.3.4".into(), false, vec![0x05, 0x00])];
-        assert!(c.check(&spec, &c.responder).is_ok(), "non-critical is ignored");
+        assert!(
+            c.check(&spec, &c.responder).is_ok(),
+            "non-critical is ignored"
+        );
         spec.extensions = vec![("1.2.3.4".into(), true, vec![0x05, 0x00])];
         assert_eq!(
             c.check(&spec, &c.responder),
@@ -645,7 +700,8 @@ mod built {
         let c = ca();
         let key_enc = c.pki.issue(
             &c.pki.sub,
-            responder_spec("Key Encipherment Responder", true).key_usage(&[KeyUsage::KeyEncipherment]),
+            responder_spec("Key Encipherment Responder", true)
+                .key_usage(&[KeyUsage::KeyEncipherment]),
         );
         let mut spec = c.spec(vec![c.single(CertStatus::Good)]);
         spec.certs = vec![key_enc.clone()];
@@ -747,10 +803,17 @@ mod responder_status {
     #[test]
     fn without_nocheck_an_unknown_responder_status_fails_only_when_required() {
         let f = Fixture::new();
-        let plain = f.pki.issue(&f.pki.sub, responder_spec("Plain Responder", false));
+        let plain = f
+            .pki
+            .issue(&f.pki.sub, responder_spec("Plain Responder", false));
         let r = f.respond(&f.request(&f.good), &plain, &["-ndays", "1"]);
         let at = soon_after(&r);
-        let required = opts(at, vec![r.clone()], vec![root_crl(&f, at)], RevocationMode::Required);
+        let required = opts(
+            at,
+            vec![r.clone()],
+            vec![root_crl(&f, at)],
+            RevocationMode::Required,
+        );
         match run(&f, &f.good, &required).error {
             Some(ChainError::RevocationUnknown {
                 problem:
@@ -774,19 +837,31 @@ mod responder_status {
     #[test]
     fn without_nocheck_a_revoked_responder_is_not_believed() {
         let f = Fixture::new();
-        let plain = f.pki.issue(&f.pki.sub, responder_spec("Plain Responder", false));
+        let plain = f
+            .pki
+            .issue(&f.pki.sub, responder_spec("Plain Responder", false));
         // The responder says the revoked signer is revoked; its own certificate is on the sub
         // CA's CRL, which does not list the signer: the CRL decides.
         let r = f.respond(&f.request(&f.revoked), &plain, &["-ndays", "1"]);
         let at = soon_after(&r);
         let crls = vec![root_crl(&f, at), sub_crl(&f, at, Some(&plain))];
-        let out = run(&f, &f.revoked, &opts(at, vec![r], crls.clone(), RevocationMode::Required));
+        let out = run(
+            &f,
+            &f.revoked,
+            &opts(at, vec![r], crls.clone(), RevocationMode::Required),
+        );
         assert!(out.is_valid(), "{:?}", out.error);
         assert_eq!(out.revocation[0], RevocationStatus::Good);
         // Control: the same answer from a responder in good standing is believed.
-        let plain_ok = f.pki.issue(&f.pki.sub, responder_spec("Good Responder", false));
+        let plain_ok = f
+            .pki
+            .issue(&f.pki.sub, responder_spec("Good Responder", false));
         let r = f.respond(&f.request(&f.revoked), &plain_ok, &["-ndays", "1"]);
-        let out = run(&f, &f.revoked, &opts(at, vec![r], crls, RevocationMode::Required));
+        let out = run(
+            &f,
+            &f.revoked,
+            &opts(at, vec![r], crls, RevocationMode::Required),
+        );
         assert!(
             matches!(out.error, Some(ChainError::Revoked { .. })),
             "{:?}",

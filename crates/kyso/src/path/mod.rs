@@ -17,10 +17,10 @@ mod revocation_sources;
 use serde::{Deserialize, Serialize};
 
 use crate::encoding::time::Timestamp;
-use crate::revocation::ocsp::OcspResponse;
 use crate::revocation::crl::{
     self, Crl, CrlProblem, RevocationMode, RevocationReason, RevocationStatus,
 };
+use crate::revocation::ocsp::OcspResponse;
 use crate::x509::cert::{ku, Certificate, CertificateSummary};
 use cert_policies::{CertPolicies, PolicyFailure, PolicyInputs, ANY_POLICY};
 use name_constraints::NameConstraintFailure;

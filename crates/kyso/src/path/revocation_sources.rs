@@ -57,7 +57,10 @@ impl Search<'_> {
                     },
                     Err(p) => p,
                 };
-                if ocsp_problem.as_ref().is_none_or(|b| problem.rank() > b.rank()) {
+                if ocsp_problem
+                    .as_ref()
+                    .is_none_or(|b| problem.rank() > b.rank())
+                {
                     ocsp_problem = Some(problem);
                 }
             }
@@ -85,12 +88,20 @@ impl Search<'_> {
         path: &[Certificate],
         cert: &Certificate,
     ) -> Result<OcspVerdict, OcspProblem> {
-        let (OcspResponder::Delegated { nocheck: false, subject }, Some(responder)) =
-            (&v.responder, &v.responder_certificate)
+        let (
+            OcspResponder::Delegated {
+                nocheck: false,
+                subject,
+            },
+            Some(responder),
+        ) = (&v.responder, &v.responder_certificate)
         else {
             return Ok(v);
         };
-        let above = path.iter().position(|p| p == cert).map_or(path.len(), |i| i + 1);
+        let above = path
+            .iter()
+            .position(|p| p == cert)
+            .map_or(path.len(), |i| i + 1);
         let responder_path: Vec<Certificate> = std::iter::once(responder.clone())
             .chain(path[above..].iter().cloned())
             .collect();
@@ -100,7 +111,9 @@ impl Search<'_> {
         };
         match self.revocation_status(responder, &responder_path) {
             RevocationStatus::Revoked { .. } => Err(refuse(ResponderRule::Revoked)),
-            RevocationStatus::Unknown { .. } if self.policy.revocation == RevocationMode::Required => {
+            RevocationStatus::Unknown { .. }
+                if self.policy.revocation == RevocationMode::Required =>
+            {
                 Err(refuse(ResponderRule::StatusUnknown))
             }
             _ => Ok(v),

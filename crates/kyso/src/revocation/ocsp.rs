@@ -696,8 +696,9 @@ fn authorise(
     .map_err(|_| OcspProblem::SignatureInvalid)?;
     let names = |c: &Certificate| match &b.responder_id {
         ResponderId::ByName(n) => crate::x509::name::names_match(n, c.subject_der()),
-        ResponderId::ByKey(k) => spki_key_bits(c.der())
-            .is_some_and(|bits| DigestAlgorithm::Sha1.digest(bits) == *k),
+        ResponderId::ByKey(k) => {
+            spki_key_bits(c.der()).is_some_and(|bits| DigestAlgorithm::Sha1.digest(bits) == *k)
+        }
     };
     let verifies = |c: &Certificate| {
         c.verify_signature(&scheme, Signed::Message(&b.tbs), &b.signature)
@@ -789,7 +790,8 @@ fn parse_response(der: &[u8]) -> asn1::Result<(OcspResponseStatus, Option<Basic>
         // say is ignored.
         return Ok((status, None));
     }
-    let rb = Tlv::parse_exact(bytes.value, "ResponseBytes")?.expect(tag::SEQUENCE, "ResponseBytes")?;
+    let rb =
+        Tlv::parse_exact(bytes.value, "ResponseBytes")?.expect(tag::SEQUENCE, "ResponseBytes")?;
     let mut br = rb.reader();
     let ty = br.expect(tag::OID, "responseType")?;
     let body = br.expect(tag::OCTET_STRING, "response")?;
@@ -858,10 +860,9 @@ fn parse_basic(der: &[u8]) -> asn1::Result<Basic> {
                 return asn1::err(format!("more than {MAX_CERTS} certificates"));
             }
             let t = cr.expect(tag::SEQUENCE, "Certificate")?;
-            let cert = Certificate::from_der(t.raw)
-                .map_err(|e| asn1::Asn1Error {
-                    what: format!("a certificate in certs: {e}"),
-                })?;
+            let cert = Certificate::from_der(t.raw).map_err(|e| asn1::Asn1Error {
+                what: format!("a certificate in certs: {e}"),
+            })?;
             certs.push(cert);
         }
     }
@@ -905,9 +906,7 @@ fn parse_basic(der: &[u8]) -> asn1::Result<Basic> {
     let mut lr = list.reader();
     while !lr.is_empty() {
         if responses.len() == MAX_SINGLE_RESPONSES {
-            return asn1::err(format!(
-                "more than {MAX_SINGLE_RESPONSES} SingleResponses"
-            ));
+            return asn1::err(format!("more than {MAX_SINGLE_RESPONSES} SingleResponses"));
         }
         let (single, critical) = parse_single(lr.read()?)?;
         if unsupported_critical.is_none() {
@@ -997,7 +996,10 @@ fn parse_single(t: Tlv<'_>) -> asn1::Result<(SingleResponse, Option<String>)> {
     if let Some(e) = r.optional(tag::ctx_cons(1))? {
         for ext in extensions(e)? {
             match ext.oid.as_str() {
-                OID_CRL_ID | OID_ARCHIVE_CUTOFF | OID_SERVICE_LOCATOR | OID_INVALIDITY_DATE
+                OID_CRL_ID
+                | OID_ARCHIVE_CUTOFF
+                | OID_SERVICE_LOCATOR
+                | OID_INVALIDITY_DATE
                 | OID_CERTIFICATE_ISSUER => {}
                 _ if ext.critical => critical = Some(ext.oid),
                 _ => {}
