@@ -71,9 +71,11 @@ pub const ALL: &[Help] = &[
             (
                 "Vietnamese output",
                 "LANGUAGE",
-                "Add --lang vi to sign, verify, inspect or chain, or run kyso under a Vietnamese \
-                 locale: LANG=vi_VN.UTF-8 (LC_ALL or LC_MESSAGES, when set, take precedence). \
-                 Help and man pages are in English; JSON keys and codes always are.\n\
+                "Add --lang vi to sign, verify, inspect, chain or token list, or run kyso under a \
+                 Vietnamese locale: LANG=vi_VN.UTF-8 (LC_ALL or LC_MESSAGES, when set, take \
+                 precedence; LANGUAGE=vi too, unless the locale is C). Every message, prompt and \
+                 error is then in Vietnamese. Help and man pages are in English; JSON keys and \
+                 codes always are.\n\
                  Tiếng Việt: thêm --lang vi, hoặc đặt LANG=vi_VN.UTF-8.",
             ),
             (
@@ -295,6 +297,18 @@ pub fn after_help(page: &str) -> StyledStr {
         for line in text.lines() {
             let _ = writeln!(s, "  {line}");
         }
+    }
+    // Every command that prints text says how to get it in Vietnamese (`kyso --help` has
+    // its own section).
+    if !matches!(
+        page,
+        "kyso" | "kyso-completions" | "kyso-man" | "kyso-token"
+    ) {
+        let _ = writeln!(s, "\n{head}Vietnamese output:{head:#}");
+        let _ = writeln!(
+            s,
+            "  --lang vi, or LANG=vi_VN.UTF-8 (see kyso --help). Tiếng Việt: thêm --lang vi."
+        );
     }
     StyledStr::from(s.trim_end().to_string())
 }

@@ -37,7 +37,11 @@ pub fn arm() -> Armed {
             }
             // Without a handler signals keep their default action (exit at once); the batch
             // still works.
-            Err(e) => eprintln!("kyso: warning: cannot handle Ctrl-C: {e}"),
+            Err(e) => eprintln!(
+                "kyso: {} {}",
+                crate::tr!("warning"),
+                crate::tr!("cannot_handle_ctrl_c", error = e)
+            ),
         }
         kyso::batch::CancelToken::new()
     });

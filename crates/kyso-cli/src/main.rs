@@ -7,7 +7,9 @@ mod cmd;
 mod display;
 mod help;
 mod interrupt;
+mod msg;
 mod output;
+mod paths;
 mod progress;
 mod schema_v1;
 mod secret;
@@ -63,6 +65,20 @@ enum Command {
     Man(cmd::man::Args),
 }
 
+impl Command {
+    /// The `--lang` given to the command, if any.
+    fn lang(&self) -> Option<output::LangArg> {
+        match self {
+            Command::Sign(a) => a.lang,
+            Command::Verify(a) => a.lang,
+            Command::Inspect(a) => a.lang,
+            Command::Chain(a) => a.lang,
+            Command::Token(a) => a.lang(),
+            Command::Completions(_) | Command::Man(_) => None,
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
@@ -72,10 +88,21 @@ fn main() -> ExitCode {
             } else {
                 exit::OK
             };
+            // A secret given where its source was expected: kyso's own message, in the
+            // run's language, and never the value (clap's usage errors stay English).
+            let refused = crate::tr!("pass_not_a_source");
+            if e.kind() == clap::error::ErrorKind::ValueValidation
+                && e.to_string().contains(&refused)
+            {
+                eprintln!("kyso: {} {refused}", crate::tr!("error"));
+                return ExitCode::from(exit::USAGE);
+            }
             let _ = e.print();
             return ExitCode::from(code);
         }
     };
+    // One language for every line of the run: --lang, else the locale.
+    msg::set_lang(output::lang(cli.command.lang()));
     let result = match cli.command {
         Command::Sign(a) => cmd::sign::run(a),
         Command::Verify(a) => cmd::verify::run(a),
@@ -113,17 +140,33 @@ pub(crate) fn report_error(e: &anyhow::Error) {
 }
 
 /// The lines [`report_error`] prints (the error and its causes, then a hint where a flag
-/// helps), for rendering on a batch worker.
+/// helps), for rendering on a batch worker. Every part is in the run's language: the CLI's
+/// own contexts come from its table, the library's errors from the library's catalogue
+/// (`kyso::Error::message`), operating-system errors by their kind.
 pub(crate) fn error_text(e: &anyhow::Error) -> String {
     use std::fmt::Write as _;
-    let mut s = format!("kyso: error: {e}");
-    for cause in e.chain().skip(1) {
-        let _ = write!(s, ": {cause}");
+    let lang = msg::lang();
+    let mut parts = Vec::new();
+    for cause in e.chain() {
+        if let Some(k) = cause.downcast_ref::<kyso::Error>() {
+            // Its message includes its own source (the I/O reason, ...).
+            parts.push(k.message(lang));
+            break;
+        }
+        if let Some(t) = cause.downcast_ref::<kyso::TokenError>() {
+            parts.push(t.message(lang));
+            break;
+        }
+        if let Some(io) = cause.downcast_ref::<std::io::Error>() {
+            parts.push(kyso::io_reason(io, lang));
+            break;
+        }
+        parts.push(cause.to_string());
     }
-    s.push('\n');
+    let mut s = format!("kyso: {} {}\n", crate::tr!("error"), parts.join(": "));
     // The library's errors carry a code; where a flag helps, say which.
-    if let Some(hint) = error_code(e).and_then(advice::for_error) {
-        let _ = writeln!(s, "kyso: hint: {hint}");
+    if let Some(hint) = advice::for_anyhow(e, lang) {
+        let _ = writeln!(s, "kyso: {} {hint}", crate::tr!("hint"));
     }
     s
 }

@@ -18,17 +18,14 @@ pub fn write_atomic(
         let stdout = io::stdout();
         let mut lock = BufWriter::new(stdout.lock());
         fill(&mut lock)?;
-        lock.flush().context("writing to standard output")?;
+        lock.flush().with_context(|| crate::tr!("writing_stdout"))?;
         return Ok(());
     }
     let replacing = path.exists();
     if !force && replacing {
         return Err(coded(
             "output_exists",
-            format!(
-                "{} already exists; pass --force to replace it",
-                path.display()
-            ),
+            crate::tr!("already_exists", path = path.display()),
         ));
     }
     let dir = match path.parent() {
@@ -49,7 +46,7 @@ pub fn write_atomic(
         .write(true)
         .create_new(true)
         .open(&tmp)
-        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
+        .with_context(|| crate::tr!("cannot_create_temp", dir = dir.display()))?;
     // Known to the interrupt handler, which removes it if a second Ctrl-C exits mid-write.
     crate::interrupt::temp_file_created(&tmp);
     let result = (|| -> Result<()> {
@@ -58,15 +55,16 @@ pub fn write_atomic(
         let file: File = w
             .into_inner()
             .map_err(|e| e.into_error())
-            .context("writing the output")?;
+            .with_context(|| crate::tr!("writing_output"))?;
         // Replacing a file: its new content must be on disk before the rename, or a crash could
         // leave neither the old nor the new version. A new file loses nothing if a crash cuts
         // it short, so batches of new signatures skip the (costly) per-file flush.
         if replacing {
-            file.sync_all().context("flushing the output to disk")?;
+            file.sync_all()
+                .with_context(|| crate::tr!("flushing_output"))?;
         }
         fs::rename(&tmp, path)
-            .with_context(|| format!("cannot move the output into place at {}", path.display()))?;
+            .with_context(|| crate::tr!("cannot_move_output", path = path.display()))?;
         Ok(())
     })();
     if result.is_err() {
@@ -132,22 +130,13 @@ impl Stdout {
     }
 }
 
-/// The language for human text: `--lang`, else the locale (vi* means Vietnamese).
+/// The language for human text: `--lang`, else the locale (LANGUAGE, LC_ALL, LC_MESSAGES,
+/// LANG; vi* means Vietnamese: see [`crate::msg::from_locale`]).
 pub fn lang(flag: Option<LangArg>) -> kyso::Lang {
     match flag {
         Some(LangArg::Vi) => kyso::Lang::Vi,
         Some(LangArg::En) => kyso::Lang::En,
-        None => {
-            let locale = ["LC_ALL", "LC_MESSAGES", "LANG"]
-                .iter()
-                .find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()))
-                .unwrap_or_default();
-            if locale.starts_with("vi") {
-                kyso::Lang::Vi
-            } else {
-                kyso::Lang::En
-            }
-        }
+        None => crate::msg::from_locale(),
     }
 }
 
@@ -171,12 +160,12 @@ pub enum Format {
 }
 
 /// `p` itself, or the files of directory `p` in name order (not recursive).
-fn files_in(p: &Path, what: &str) -> Result<Vec<PathBuf>> {
+fn files_in(p: &Path) -> Result<Vec<PathBuf>> {
     if !p.is_dir() {
         return Ok(vec![p.to_path_buf()]);
     }
     let mut v: Vec<PathBuf> = fs::read_dir(p)
-        .with_context(|| format!("cannot read the {what} directory {}", p.display()))?
+        .with_context(|| crate::tr!("cannot_read_dir", path = p.display()))?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.is_file())
         .collect();
@@ -184,16 +173,47 @@ fn files_in(p: &Path, what: &str) -> Result<Vec<PathBuf>> {
     Ok(v)
 }
 
-/// Load every certificate of the files given (PEM/DER/p7b; a directory: every file in it).
+/// Load every certificate of the files given (PEM/DER/p7b; a directory: every file in it
+/// that holds certificates, the others skipped with a note naming them).
 pub fn load_certs(paths: &[PathBuf], what: &str) -> Result<Vec<kyso::Certificate>> {
     let mut out = Vec::new();
     for p in paths {
-        for f in files_in(p, what)? {
-            let data =
-                fs::read(&f).with_context(|| format!("cannot read {what} file {}", f.display()))?;
+        let folder = p.is_dir();
+        let mut skipped = Vec::new();
+        for f in files_in(p)? {
+            let data = fs::read(&f)
+                .with_context(|| crate::tr!("flag_file", flag = what, path = f.display()))?;
+            if folder {
+                // A trust folder also holds READMEs, keys, PKCS#12 files: not certificates.
+                let kind = kyso::sniff(&data);
+                if !kind.may_hold_certificates() {
+                    let name = f.file_name().map_or_else(
+                        || f.display().to_string(),
+                        |n| n.to_string_lossy().into_owned(),
+                    );
+                    skipped.push(crate::tr!(
+                        "file_is",
+                        path = name,
+                        kind = kind.describe(crate::msg::lang())
+                    ));
+                    continue;
+                }
+            }
             let certs = kyso::Certificate::load_all(&data)
-                .with_context(|| format!("{} is not a certificate file ({what})", f.display()))?;
+                .with_context(|| crate::tr!("flag_file", flag = what, path = f.display()))?;
             out.extend(certs);
+        }
+        if !skipped.is_empty() {
+            eprintln!(
+                "kyso: {} {}",
+                crate::tr!("note"),
+                crate::tr!(
+                    "trust_skipped",
+                    flag = what,
+                    dir = p.display(),
+                    files = skipped.join(", ")
+                )
+            );
         }
     }
     Ok(out)
@@ -202,14 +222,15 @@ pub fn load_certs(paths: &[PathBuf], what: &str) -> Result<Vec<kyso::Certificate
 /// Trust anchors and helper certificates, shared by `verify` and `chain`.
 #[derive(clap::Args, Debug)]
 pub struct TrustArgs {
-    /// Trust anchors: PEM bundle, DER certificate or directory; repeatable. Default: $KYSO_TRUST.
-    #[arg(long, value_name = "FILE")]
+    /// Trust anchors: PEM bundle, DER certificate or directory (files that are not
+    /// certificates are skipped with a note); repeatable. Default: $KYSO_TRUST.
+    #[arg(long, value_name = "FILE", value_parser = crate::paths::input)]
     pub trust: Vec<PathBuf>,
     /// Extra certificates for building paths (not trusted); repeatable.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", value_parser = crate::paths::input)]
     pub intermediates: Vec<PathBuf>,
     /// CRLs to check revocation against (PEM or DER; a directory: every file in it); repeatable.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", value_parser = crate::paths::input)]
     pub crl: Vec<PathBuf>,
     /// OCSP responses (DER, RFC 6960; a directory: every file in it); repeatable. A valid
     /// response about a certificate decides its status before the CRLs.
@@ -248,13 +269,12 @@ impl TrustArgs {
     pub fn load_crls(&self) -> Result<Vec<kyso::Crl>> {
         let mut out = Vec::new();
         for p in &self.crl {
-            for f in files_in(p, "--crl")? {
+            for f in files_in(p)? {
                 let data = fs::read(&f)
-                    .with_context(|| format!("cannot read --crl file {}", f.display()))?;
-                out.extend(
-                    kyso::Crl::load_all(&data)
-                        .with_context(|| format!("{} is not a CRL file (--crl)", f.display()))?,
-                );
+                    .with_context(|| crate::tr!("flag_file", flag = "--crl", path = f.display()))?;
+                out.extend(kyso::Crl::load_all(&data).with_context(|| {
+                    crate::tr!("flag_file", flag = "--crl", path = f.display())
+                })?);
             }
         }
         Ok(out)
@@ -264,15 +284,14 @@ impl TrustArgs {
     pub fn load_ocsp(&self) -> Result<Vec<kyso::OcspResponse>> {
         let mut out = Vec::new();
         for p in &self.ocsp {
-            for f in files_in(p, "--ocsp")? {
-                let data = fs::read(&f)
-                    .with_context(|| format!("cannot read --ocsp file {}", f.display()))?;
-                out.push(kyso::OcspResponse::from_der(&data).with_context(|| {
-                    format!(
-                        "{} is not a DER OCSP response (--ocsp); save one with `openssl ocsp ... -respout FILE`",
-                        f.display()
-                    )
-                })?);
+            for f in files_in(p)? {
+                let data = fs::read(&f).with_context(|| {
+                    crate::tr!("flag_file", flag = "--ocsp", path = f.display())
+                })?;
+                out.push(
+                    kyso::OcspResponse::from_der(&data)
+                        .with_context(|| crate::tr!("not_ocsp_response", path = f.display()))?,
+                );
             }
         }
         Ok(out)
@@ -292,7 +311,7 @@ fn trust_anchors(flags: &[PathBuf]) -> Result<Vec<kyso::Certificate>> {
     let mut paths = flags.to_vec();
     if paths.is_empty() {
         if let Some(t) = std::env::var_os("KYSO_TRUST").filter(|t| !t.is_empty()) {
-            paths.push(PathBuf::from(t));
+            paths.push(crate::paths::resolve(Path::new(&t)));
         }
     }
     load_certs(&paths, "--trust")

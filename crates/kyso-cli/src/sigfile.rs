@@ -61,7 +61,10 @@ impl Format {
                 ),
                 None,
             ),
-            Format::Unknown => (lang.pick("not recognised", "không nhận dạng được"), None),
+            Format::Unknown => (
+                lang.pick("not recognised", "không nhận dạng được định dạng"),
+                None,
+            ),
         };
         let mut s = format!("{what}, {}", lang.pick("not CMS", "không phải CMS"));
         if let Some(t) = tool {

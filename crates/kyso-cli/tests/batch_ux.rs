@@ -177,7 +177,7 @@ fn sign_dir_signs_its_documents_in_order_and_leaves_out_signatures_hidden_and_te
         "kyso: bỏ qua hoso/.ghi-chu.txt: tệp ẩn",
         "kyso: bỏ qua hoso/.a.pdf.p7s.kyso-tmp-4242: tệp tạm của kyso",
         "kyso: bỏ qua hoso/phu-luc: thư mục con (thêm -r để ký bên trong)",
-        "kyso: 0 tệp đã ký, 2 tệp đã ký từ trước, 0 tệp lỗi",
+        "kyso: 0 tệp đã ký, 2 tệp đã ký từ trước, 0 tệp không ký được",
     ] {
         assert!(err.contains(line), "{line} in:\n{err}");
     }
@@ -284,7 +284,7 @@ fn signing_an_envelope_by_mistake_asks_whether_add_to_was_meant_and_writes_nothi
     let err = stderr(&out);
     assert!(
         err.contains(
-            "c.P7M đã là chữ ký số (.p7s/.p7m), không phải văn bản cần ký; không có gì được ký"
+            "c.P7M đã là chữ ký số (.p7s/.p7m), không phải tài liệu cần ký; chưa ký tệp nào"
         ),
         "{err}"
     );
@@ -346,7 +346,7 @@ fn a_signature_without_the_ca_chain_is_warned_about_once_with_the_fix() {
     let out = sign(&d, &["--force", "--lang", "vi", "b.txt"]);
     let err = stderr(&out);
     assert!(
-        err.contains("kyso: cảnh báo: chữ ký số chỉ kèm chứng thư số của người ký, không kèm chứng thư số của CA đã cấp ('CN=Kyso Test Sub CA RSA,O=Kyso Test,C=VN'); người nhận chưa có chứng thư số đó sẽ nhận kết quả INDETERMINATE (chưa xác định được)"),
+        err.contains("kyso: cảnh báo: chữ ký số chỉ kèm chứng thư số của người ký, không kèm chứng thư số của tổ chức cấp ('CN=Kyso Test Sub CA RSA,O=Kyso Test,C=VN'); người nhận chưa có chứng thư số đó sẽ nhận kết quả INDETERMINATE (chưa xác định được)"),
         "{err}"
     );
     assert!(
@@ -633,7 +633,7 @@ fn a_batch_shows_failures_and_a_summary_and_verbose_shows_every_file() {
     );
     assert!(err.contains("ky/b.txt chưa được ký"), "{err}");
     assert!(
-        err.contains("kyso: 1 tệp đã ký, 0 tệp đã ký từ trước, 1 tệp lỗi"),
+        err.contains("kyso: 1 tệp đã ký, 0 tệp đã ký từ trước, 1 tệp không ký được"),
         "{err}"
     );
 }

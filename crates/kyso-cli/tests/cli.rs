@@ -668,7 +668,7 @@ fn sign_reports_in_vietnamese_with_lang_vi() {
     let err = stderr(&out);
     assert!(err.contains("đã ký a.txt -> a.txt.p7s"), "{err}");
     assert!(
-        err.contains("2 tệp đã ký, 0 tệp đã ký từ trước, 0 tệp lỗi"),
+        err.contains("2 tệp đã ký, 0 tệp đã ký từ trước, 0 tệp không ký được"),
         "{err}"
     );
 }
@@ -752,6 +752,8 @@ fn inspect_shows_revocation_pointers_policies_and_key_ids_of_real_certificates()
         vi.contains("thuật toán ký: sha256WithRSAEncryption"),
         "{vi}"
     );
+    // No English left in the Vietnamese lines: the key size is in "bit".
+    assert!(vi.contains(" bit\n") && !vi.contains(" bits"), "{vi}");
 
     let ca = vn_pki("intermediates/vgca-ca-co-quan-nha-nuoc-g2.der");
     let viettel = vn_pki("end-entity/viettel-retail-branch-2020.der");

@@ -104,7 +104,7 @@ mod x509; // certificates (parsed once), names, general names, the run-wide cert
 
 pub use crypto::{DigestAlgorithm, KeyInfo};
 pub use encoding::time::Timestamp;
-pub use error::{Error, PinState, SigningRefusal, TokenError};
+pub use error::{Error, Expected, FileKind, KeyFileProblem, PinState, SigningRefusal, TokenError};
 pub use inspect::{
     inspect, inspect_pkcs12, CertificateDetails, CertificatePolicy, CrlDistributionPoint,
     Inspection, NameField, SignerDetails,
@@ -116,12 +116,12 @@ pub use pkcs11::{
     ModuleInfo, ObjectType, Pkcs11Module, Pkcs11Uri, SlotInventory, Token, TokenCertificate,
     TokenDescription, TokenKeyDescription,
 };
-pub use report::{ChainCertificate, ChainReport, CHAIN_SCHEMA};
 pub use report::{
-    Check, CheckName, CheckResult, DocumentProblem, DocumentReport, Hint, Indication, Lang,
-    PolicyName, PolicySource, Reason, Report, SignatureLevel, SignatureReport, SkipReason,
+    io_reason, Check, CheckName, CheckResult, DocumentProblem, DocumentReport, Hint, Indication,
+    Lang, PolicyName, PolicySource, Reason, Report, SignatureLevel, SignatureReport, SkipReason,
     SubIndication, Summary, SCHEMA,
 };
+pub use report::{ChainCertificate, ChainReport, CHAIN_SCHEMA};
 pub use revocation::crl::{Crl, CrlProblem, RevocationMode, RevocationReason, RevocationStatus};
 pub use revocation::ocsp::{
     OcspCertStatus, OcspOptions, OcspProblem, OcspRequest, OcspResponder, OcspResponse,
@@ -133,6 +133,13 @@ pub use validation::policy::{DigestRule, PolicyError, ValidationPolicy};
 pub use verifier::{DangerousVerifierConfig, Verifier, VerifyContext};
 pub use x509::cert::{Certificate, CertificateSummary};
 pub use x509::name::{uid_label, UID_PREFIXES};
+
+/// What a file holds, from its first bytes (certificate, PKCS#12, private key, CMS, PDF,
+/// text, empty, truncated, ...): for saying what a file is when it is not what was expected.
+/// Only the outer structure is looked at; nothing is validated.
+pub fn sniff(data: &[u8]) -> FileKind {
+    encoding::sniff::sniff(data)
+}
 
 /// Build and validate the path of a certificate to the given trust anchors at `at`
 /// (RFC 5280 §6), using `intermediates` to fill the gaps.

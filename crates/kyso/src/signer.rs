@@ -73,6 +73,19 @@ impl SigningWarning {
             SigningWarning::ChainMissing { .. } => "chain_missing",
         }
     }
+
+    /// The warning in the given language (English is the `Display` text).
+    pub fn message(&self, lang: crate::Lang) -> String {
+        match (lang, self) {
+            (crate::Lang::En, _) => self.to_string(),
+            (crate::Lang::Vi, SigningWarning::EmptyContent { path }) => {
+                format!("{path} là tệp rỗng (0 byte); chữ ký được tạo trên một nội dung rỗng")
+            }
+            (crate::Lang::Vi, SigningWarning::ChainMissing { issuer, .. }) => format!(
+                "chữ ký số chỉ kèm chứng thư số của người ký, không kèm chứng thư số của tổ chức cấp ('{issuer}'); người nhận chưa có chứng thư số đó sẽ nhận kết quả INDETERMINATE / NO_CERTIFICATE_CHAIN_FOUND (chưa xác định được)"
+            ),
+        }
+    }
 }
 
 /// Makes signatures with one key; reuse it for many files.
@@ -167,6 +180,7 @@ impl SignerBuilder {
         if let Some(w) = cert.key_info().weakness() {
             return refuse(SigningRefusal::WeakKey {
                 detail: w.to_string(),
+                key: cert.key_info().to_string(),
             });
         }
         match crate::validation::signing_usage_problem(cert) {
@@ -179,6 +193,7 @@ impl SignerBuilder {
             Some(other) => {
                 return refuse(SigningRefusal::WeakKey {
                     detail: other.message(crate::Lang::En),
+                    key: cert.key_info().to_string(),
                 })
             }
             None => {}

@@ -261,7 +261,10 @@ impl Verifier {
             Err(SourceError::Format(detail)) => {
                 return Ok(DocumentReport::format_failure(
                     name,
-                    DocumentProblem::NotSignedData { detail },
+                    DocumentProblem::NotSignedData {
+                        detail,
+                        found: Some(source.sniff()),
+                    },
                 ))
             }
         };
@@ -270,7 +273,10 @@ impl Verifier {
             Err(detail) => {
                 return Ok(DocumentReport::format_failure(
                     name,
-                    DocumentProblem::NotSignedData { detail },
+                    DocumentProblem::NotSignedData {
+                        detail,
+                        found: Some(crate::encoding::sniff::sniff(&normalized.der)),
+                    },
                 ))
             }
         };

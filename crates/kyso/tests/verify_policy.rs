@@ -522,9 +522,18 @@ fn key_formats_load_and_sign() {
         vec![rsa()]
     );
     assert_eq!(certs(&pki("chain-rsa.p7b")).len(), 2);
-    // Garbage is a key error, not a panic.
+    // Garbage is an error saying what the file is (text, not a key), not a panic.
     let r = SigningKey::from_key_and_cert(b"not a key", None, rsa());
-    assert!(matches!(r, Err(Error::Key(_))), "{r:?}");
+    assert!(
+        matches!(
+            r,
+            Err(Error::WrongFileType {
+                expected: kyso::Expected::PrivateKey,
+                found: kyso::FileKind::Text
+            })
+        ),
+        "{r:?}"
+    );
 }
 
 #[test]

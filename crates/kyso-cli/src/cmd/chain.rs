@@ -44,9 +44,9 @@ pub struct Args {
     format: Format,
     /// Language of the text output.
     #[arg(long, value_enum)]
-    lang: Option<LangArg>,
+    pub lang: Option<LangArg>,
     /// The certificate (PEM/DER; the first one of a bundle; further ones are used as intermediates).
-    #[arg(value_name = "CERT")]
+    #[arg(value_name = "CERT", value_parser = crate::paths::input)]
     cert: PathBuf,
 }
 
@@ -85,16 +85,43 @@ fn is_dotted_oid(s: &str) -> bool {
 fn revocation_text(s: &RevocationStatus, lang: Lang) -> Option<String> {
     let vi = lang == Lang::Vi;
     match s {
-        RevocationStatus::Good => Some(lang.pick("revocation: good", "thu hồi: không").into()),
-        RevocationStatus::Revoked { reason, revoked_at } => Some(if vi {
-            format!("thu hồi: ĐÃ THU HỒI lúc {revoked_at} ({reason})")
-        } else {
-            format!("revocation: REVOKED at {revoked_at} ({reason})")
-        }),
+        RevocationStatus::Good => Some(
+            lang.pick("revocation: good", "trạng thái thu hồi: chưa bị thu hồi")
+                .into(),
+        ),
+        RevocationStatus::Revoked {
+            reason,
+            revoked_at,
+            stale_crl_next_update,
+        } => {
+            let stale = stale_crl_next_update.map(|n| {
+                if vi {
+                    format!(", theo một CRL đã quá hạn cập nhật, nextUpdate {n}")
+                } else {
+                    format!(", per a CRL whose nextUpdate {n} has passed")
+                }
+            });
+            Some(if vi {
+                format!(
+                    "trạng thái thu hồi: ĐÃ BỊ THU HỒI lúc {revoked_at} ({}{})",
+                    reason.describe(lang),
+                    stale.unwrap_or_default()
+                )
+            } else {
+                format!(
+                    "revocation: REVOKED at {revoked_at} ({}{})",
+                    reason.describe(lang),
+                    stale.unwrap_or_default()
+                )
+            })
+        }
         RevocationStatus::Unknown { problem } => Some(if vi {
-            format!("thu hồi: không rõ ({})", problem.describe())
+            format!(
+                "trạng thái thu hồi: chưa xác định được ({})",
+                problem.message(lang)
+            )
         } else {
-            format!("revocation: unknown ({})", problem.describe())
+            format!("revocation: unknown ({})", problem.message(lang))
         }),
         _ => None,
     }
@@ -112,7 +139,7 @@ pub fn run(a: Args) -> Result<u8> {
         || a.certs.revocation == output::RevocationArg::Required;
     for p in &a.policies {
         if !is_dotted_oid(p) {
-            bail!("--policy {p}: not a dotted OID such as 2.16.704.1.1.1");
+            bail!(crate::tr!("policy_not_oid", policy = p));
         }
     }
     let vpolicy = kyso::ValidationPolicy::by_name_or_file(&a.validation_policy)
@@ -123,12 +150,14 @@ pub fn run(a: Args) -> Result<u8> {
         a.certs.revocation.into()
     };
     let mut pool = intermediates;
-    let data =
-        std::fs::read(&a.cert).with_context(|| format!("cannot read {}", a.cert.display()))?;
+    let data = std::fs::read(&a.cert)
+        .with_context(|| crate::tr!("cannot_read", path = a.cert.display()))?;
     let mut certs = kyso::Certificate::load_all(&data)
-        .with_context(|| format!("{} is not a certificate", a.cert.display()))?
+        .with_context(|| a.cert.display().to_string())?
         .into_iter();
-    let leaf = certs.next().context("no certificate found")?;
+    let leaf = certs
+        .next()
+        .with_context(|| crate::tr!("no_certificate_found"))?;
     pool.extend(certs);
     let at = a.at.unwrap_or_else(kyso::Timestamp::now);
     let mut opts = ChainOptions::new(at)
@@ -158,7 +187,10 @@ pub fn run(a: Args) -> Result<u8> {
             for (depth, (i, c)) in outcome.path.iter().enumerate().rev().enumerate() {
                 let verdict = match &verdicts[i] {
                     CertVerdict::Invalid { error } => {
-                        format!("✗ {}", with_hint(error.message(lang), error.hint(), lang))
+                        format!(
+                            "✗ {}",
+                            with_hint(error.certificate_message(lang), error.hint(), lang)
+                        )
                     }
                     CertVerdict::NotEvaluated => "·".to_string(),
                     _ if outcome.error.is_some() && outcome.error_at.is_none() => "·".to_string(),
@@ -194,19 +226,27 @@ pub fn run(a: Args) -> Result<u8> {
                         let _ = writeln!(
                             s,
                             "{}: {set}",
-                            lang.pick("valid policies", "chính sách hợp lệ")
+                            lang.pick("valid policies", "chính sách chứng thư số hợp lệ")
                         );
                     }
-                    let _ = writeln!(s, "{}", lang.pick("path valid", "chuỗi hợp lệ"));
+                    let _ = writeln!(
+                        s,
+                        "{}",
+                        lang.pick("path valid", "chuỗi chứng thư số hợp lệ")
+                    );
                 }
                 Some(e) => {
                     if outcome.error_at.is_none() {
-                        let _ = writeln!(s, "✗ {}", with_hint(e.message(lang), e.hint(), lang));
+                        let _ = writeln!(
+                            s,
+                            "✗ {}",
+                            with_hint(e.certificate_message(lang), e.hint(), lang)
+                        );
                     }
                     let _ = writeln!(
                         s,
                         "{} ({})",
-                        lang.pick("path NOT valid", "chuỗi KHÔNG hợp lệ"),
+                        lang.pick("path NOT valid", "chuỗi chứng thư số KHÔNG hợp lệ"),
                         e.sub_indication().as_str()
                     );
                 }

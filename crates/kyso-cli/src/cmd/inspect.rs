@@ -19,12 +19,12 @@ pub struct Args {
     format: Format,
     /// Language of the text output (default from the locale).
     #[arg(long, value_enum)]
-    lang: Option<LangArg>,
+    pub lang: Option<LangArg>,
     /// Password to open PKCS#12 files: env:VAR, file:PATH, fd:N or stdin.
-    #[arg(long, value_name = "SOURCE")]
+    #[arg(long, value_name = "SOURCE", value_parser = crate::secret::SecretSourceParser)]
     pass: Option<SecretSource>,
     /// Files: certificates (PEM/DER/bundle), .p7b, PKCS#12, CMS signatures.
-    #[arg(value_name = "FILE", required = true)]
+    #[arg(value_name = "FILE", required = true, value_parser = crate::paths::input)]
     files: Vec<PathBuf>,
 }
 
@@ -34,17 +34,22 @@ pub fn run(a: Args) -> Result<u8> {
     let mut results = Vec::new();
     let mut failed = false;
     for f in &a.files {
-        let data = std::fs::read(f).with_context(|| format!("cannot read {}", f.display()))?;
+        let data =
+            std::fs::read(f).with_context(|| crate::tr!("cannot_read", path = f.display()))?;
         let mut inspection = kyso::inspect(&data, now);
         if let (Ok(Inspection::Pkcs12 { .. }), Some(_)) = (&inspection, &a.pass) {
-            let pass = secret::read(a.pass.as_ref(), "PKCS#12 password")?;
+            let pass = secret::read(a.pass.as_ref(), &crate::tr!("prompt_p12_password"))?;
             inspection = kyso::inspect_pkcs12(&data, &pass, now);
         }
         match inspection {
             Ok(i) => results.push((f.display().to_string(), i)),
             Err(e) => {
                 failed = true;
-                eprintln!("kyso: error: {}: {e}", f.display());
+                eprintln!(
+                    "kyso: {} {}",
+                    crate::tr!("error"),
+                    crate::tr!("file_error", path = f.display(), error = e.message(lang))
+                );
             }
         }
     }
@@ -76,7 +81,13 @@ fn render(s: &mut String, i: &Inspection, lang: Lang) {
     match i {
         Inspection::Certificates { certificates } => {
             for (n, c) in certificates.iter().enumerate() {
-                let _ = writeln!(s, "  {} #{}", lang.pick("certificate", "chứng thư số"), n);
+                // Numbered from 1 in text, as verify numbers signatures (JSON keeps indexes).
+                let _ = writeln!(
+                    s,
+                    "  {} #{}",
+                    lang.pick("certificate", "chứng thư số"),
+                    n + 1
+                );
                 cert(s, c, lang, "    ");
             }
         }
@@ -98,7 +109,7 @@ fn render(s: &mut String, i: &Inspection, lang: Lang) {
                 },
                 content_length.map_or_else(
                     || content_type.clone(),
-                    |l| format!("{l} bytes, {content_type}")
+                    |l| format!("{l} {}, {content_type}", lang.pick("bytes", "byte"))
                 ),
                 crls,
             );
@@ -107,7 +118,7 @@ fn render(s: &mut String, i: &Inspection, lang: Lang) {
                     s,
                     "  {} #{}: {}",
                     lang.pick("signer", "người ký"),
-                    sgn.index,
+                    sgn.index + 1,
                     sgn.signer
                 );
                 if let Some(t) = sgn.signing_time {
@@ -130,7 +141,7 @@ fn render(s: &mut String, i: &Inspection, lang: Lang) {
                     let _ = writeln!(
                         s,
                         "    {} {}",
-                        lang.pick("unsigned attributes:", "thuộc tính không ký:"),
+                        lang.pick("unsigned attributes:", "thuộc tính không được ký:"),
                         sgn.unsigned_attributes.join(", ")
                     );
                 }
@@ -140,12 +151,16 @@ fn render(s: &mut String, i: &Inspection, lang: Lang) {
                     s,
                     "  {} #{}",
                     lang.pick("embedded certificate", "chứng thư số kèm theo"),
-                    n
+                    n + 1
                 );
                 cert(s, c, lang, "    ");
             }
         }
         Inspection::Pkcs12 { note } => {
+            let note = match lang {
+                Lang::En => note.clone(),
+                Lang::Vi => "khóa bí mật và chứng thư số trong tệp đã được mã hóa (cung cấp mật khẩu qua --pass để mở)".into(),
+            };
             let _ = writeln!(s, "  PKCS#12: {note}");
         }
         _ => {}
@@ -173,7 +188,12 @@ fn cert(s: &mut String, c: &CertificateDetails, lang: Lang, ind: &str) {
             }
         }
     }
-    let _ = writeln!(s, "{ind}{} {}", lang.pick("issuer:", "bên cấp:"), c.issuer);
+    let _ = writeln!(
+        s,
+        "{ind}{} {}",
+        lang.pick("issuer:", "tổ chức cấp:"),
+        c.issuer
+    );
     let _ = writeln!(s, "{ind}{} {}", lang.pick("serial:", "số hiệu:"), c.serial);
     let days = if c.days_left >= 0 {
         match lang {
@@ -190,7 +210,12 @@ fn cert(s: &mut String, c: &CertificateDetails, lang: Lang, ind: &str) {
         c.not_before,
         c.not_after
     );
-    let _ = writeln!(s, "{ind}{} {}", lang.pick("key:", "khóa:"), c.key);
+    // The key's description says "bits"; Vietnamese has no plural ("2048 bit").
+    let key = match lang {
+        Lang::Vi => c.key.to_string().replace(" bits", " bit"),
+        Lang::En => c.key.to_string(),
+    };
+    let _ = writeln!(s, "{ind}{} {key}", lang.pick("key:", "khóa công khai:"));
     let _ = writeln!(
         s,
         "{ind}{} {}",
@@ -231,7 +256,7 @@ fn cert(s: &mut String, c: &CertificateDetails, lang: Lang, ind: &str) {
                 let _ = write!(
                     line,
                     " ({} {})",
-                    lang.pick("CRL issuer:", "bên cấp CRL:"),
+                    lang.pick("CRL issuer:", "tổ chức phát hành CRL:"),
                     dp.crl_issuer.join(", ")
                 );
             }

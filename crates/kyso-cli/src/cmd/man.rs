@@ -35,24 +35,26 @@ pub fn run(a: Args, cli: clap::Command) -> Result<u8> {
             .filter(|n| a.dir.join(n).exists())
             .collect();
         if !existing.is_empty() {
-            bail!(
-                "{} already holds {}; pass --force to replace {}",
-                a.dir.display(),
-                existing.join(", "),
-                if existing.len() == 1 { "it" } else { "them" }
-            );
+            bail!(crate::tr!(
+                "man_pages_exist",
+                dir = a.dir.display(),
+                files = existing.join(", ")
+            ));
         }
     }
     std::fs::create_dir_all(&a.dir)
-        .with_context(|| format!("cannot create the directory {}", a.dir.display()))?;
+        .with_context(|| crate::tr!("cannot_create_dir", path = a.dir.display()))?;
     for (name, page) in &pages {
         write_atomic(&a.dir.join(name), a.force, &mut |w| Ok(w.write_all(page)?))?;
     }
     eprintln!(
-        "kyso: wrote {} man pages to {}: {}",
-        pages.len(),
-        a.dir.display(),
-        names.join(", ")
+        "{}",
+        crate::tr!(
+            "man_pages_written",
+            count = pages.len(),
+            dir = a.dir.display(),
+            files = names.join(", ")
+        )
     );
     Ok(exit::OK)
 }
@@ -68,7 +70,7 @@ fn pages(cli: clap::Command) -> Result<Vec<(String, Vec<u8>)>> {
 }
 
 fn collect(cmd: &clap::Command, out: &mut Vec<(String, Vec<u8>)>) -> Result<()> {
-    out.push(page(cmd).context("rendering the man pages")?);
+    out.push(page(cmd).with_context(|| crate::tr!("rendering_man"))?);
     for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
         collect(sub, out)?;
     }

@@ -15,14 +15,14 @@ use crate::secret::{self, SecretSource};
 #[group(required = true, multiple = true)]
 pub struct KeySource {
     /// Private key file (PEM or DER; PKCS#8, encrypted PKCS#8, PKCS#1, SEC1). Needs --cert.
-    #[arg(long, value_name = "FILE", requires = "cert", conflicts_with_all = ["p12", "pkcs11"])]
+    #[arg(long, value_name = "FILE", requires = "cert", conflicts_with_all = ["p12", "pkcs11"], value_parser = crate::paths::input)]
     pub key: Option<PathBuf>,
     /// The signer's certificate (PEM or DER): with --key, or with --pkcs11 to use this file
     /// instead of the certificate on the token.
-    #[arg(long, value_name = "FILE", conflicts_with = "p12")]
+    #[arg(long, value_name = "FILE", conflicts_with = "p12", value_parser = crate::paths::input)]
     pub cert: Option<PathBuf>,
     /// PKCS#12 bundle (.p12/.pfx) with key, certificate and chain.
-    #[arg(long, value_name = "FILE", conflicts_with = "pkcs11")]
+    #[arg(long, value_name = "FILE", conflicts_with = "pkcs11", value_parser = crate::paths::input)]
     pub p12: Option<PathBuf>,
     /// Key on a PKCS#11 token, as an RFC 7512 URI ('pkcs11:token=...;object=...' or id=%01).
     /// The certificate (and chain) are read from the token unless --cert is given.
@@ -37,7 +37,7 @@ pub struct Args {
     key: KeySource,
     /// Password of the key or PKCS#12, or the token PIN: env:VAR, file:PATH, fd:N or stdin
     /// (else a prompt without echo). `--pin` is the same option.
-    #[arg(long, visible_alias = "pin", value_name = "SOURCE")]
+    #[arg(long, visible_alias = "pin", value_name = "SOURCE", value_parser = crate::secret::SecretSourceParser)]
     pass: Option<SecretSource>,
     /// PKCS#11 module (the token vendor's .so) for --pkcs11; default: the URI's module-path,
     /// then KYSO_PKCS11_MODULE.
@@ -48,7 +48,7 @@ pub struct Args {
     #[arg(long, requires = "pkcs11")]
     confirm_final_pin_try: bool,
     /// Chain certificates to embed (PEM bundle, DER, .p7b); repeatable.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", value_parser = crate::paths::input)]
     chain: Vec<PathBuf>,
     /// Embed the content (FILE.p7m) instead of a detached signature (FILE.p7s).
     #[arg(long)]
@@ -65,7 +65,7 @@ pub struct Args {
     /// of a detached X.p7s is X beside it unless FILEs are given (one per --add-to, in
     /// order); a .p7m carries its content. Refused when this certificate already signed the
     /// envelope (skipped with --resume).
-    #[arg(long, value_name = "SIG")]
+    #[arg(long, value_name = "SIG", value_parser = crate::paths::input)]
     add_to: Vec<PathBuf>,
     /// Output file (only with one input); `-` writes to stdout.
     #[arg(short, long, value_name = "OUT")]
@@ -80,7 +80,7 @@ pub struct Args {
     discard_signatures: bool,
     /// Language of the messages (default from the locale).
     #[arg(long, value_enum)]
-    lang: Option<crate::output::LangArg>,
+    pub lang: Option<crate::output::LangArg>,
     /// Resume an interrupted batch: skip files whose output already holds a valid signature
     /// by this signer over the same content (anything else still needs --force); with
     /// --add-to, skip envelopes this certificate already signed.
@@ -103,7 +103,7 @@ pub struct Args {
     /// .p7m, .sig), hidden files and kyso's temporary files; a file reached twice is signed
     /// once. With --add-to: the signed documents of detached envelopes, one per --add-to
     /// (optional: X for X.p7s, none for .p7m).
-    #[arg(value_name = "FILE", required_unless_present = "add_to")]
+    #[arg(value_name = "FILE", required_unless_present = "add_to", value_parser = crate::paths::input)]
     files: Vec<PathBuf>,
 }
 
@@ -112,25 +112,22 @@ pub fn run(a: Args) -> Result<u8> {
     let vi = lang == kyso::Lang::Vi;
     let json = a.format == Format::Json;
     if a.files.len() > 1 && a.output.is_some() {
-        bail!(
-            "-o names one output but {} files were given; drop -o to write FILE.p7s beside each",
-            a.files.len()
-        );
+        bail!(crate::tr!("output_one_of_many", n = a.files.len()));
     }
     if a.add_to.len() > 1 && a.output.is_some() {
-        bail!("-o names one output but --add-to was given {} times; drop -o to co-sign each envelope in place", a.add_to.len());
+        bail!(crate::tr!("output_one_of_many_add_to", n = a.add_to.len()));
     }
     if !a.add_to.is_empty() && !a.files.is_empty() && a.files.len() != a.add_to.len() {
-        bail!(
-            "--add-to was given {} times but {} FILEs: give one signed document per --add-to, in order, or none (X for X.p7s; a .p7m holds its content)",
-            a.add_to.len(),
-            a.files.len()
-        );
+        bail!(crate::tr!(
+            "add_to_count",
+            n = a.add_to.len(),
+            m = a.files.len()
+        ));
     }
     refuse_stdin_twice(&a, vi)?;
     for f in a.files.iter().chain(&a.add_to) {
         if f != Path::new("-") {
-            std::fs::metadata(f).with_context(|| format!("cannot read {}", f.display()))?;
+            std::fs::metadata(f).with_context(|| crate::tr!("cannot_read", path = f.display()))?;
         }
     }
     // The batch items: files to sign (folders expanded), or (with --add-to) the envelopes.
@@ -140,10 +137,7 @@ pub fn run(a: Args) -> Result<u8> {
         a.add_to.clone()
     };
     if items.len() > 1 && a.output.is_some() {
-        bail!(
-            "-o names one output but {} files were given; drop -o to write FILE.p7s beside each",
-            items.len()
-        );
+        bail!(crate::tr!("output_one_of_many", n = items.len()));
     }
     let chain = load_certs(&a.chain, "--chain")?;
     // A token: one login for the whole batch (the session stays open while `token` lives).
@@ -175,7 +169,9 @@ pub fn run(a: Args) -> Result<u8> {
         .signing_time(now)
         .now(now);
     if let Some(d) = &a.digest {
-        builder = builder.digest(kyso::DigestAlgorithm::from_name(d).context("unknown digest")?);
+        builder = builder.digest(
+            kyso::DigestAlgorithm::from_name(d).with_context(|| crate::tr!("unknown_digest"))?,
+        );
     }
     let signer = match builder.build() {
         Ok(s) => s,
@@ -246,11 +242,11 @@ pub fn run(a: Args) -> Result<u8> {
                     Ok(Outcome::Signed(out, warnings)) => {
                         let mut line = String::new();
                         for w in &warnings {
-                            line.push_str(&if vi {
-                                format!("kyso: cảnh báo: {w}\n")
-                            } else {
-                                format!("kyso: warning: {w}\n")
-                            });
+                            line.push_str(&format!(
+                                "kyso: {} {}\n",
+                                crate::tr!("warning"),
+                                w.message(lang)
+                            ));
                         }
                         if show_each && !json {
                             line.push_str(&match (vi, a.add_to.is_empty()) {
@@ -271,7 +267,10 @@ pub fn run(a: Args) -> Result<u8> {
                     }
                     Ok(Outcome::AlreadySigned(out)) if vi => (
                         Done::Skipped,
-                        format!("kyso: {f} đã được ký trong {} (--resume)\n", shown(&out)),
+                        format!(
+                            "kyso: {f} đã có chữ ký của bạn trong {} (--resume)\n",
+                            shown(&out)
+                        ),
                     ),
                     Ok(Outcome::AlreadySigned(out)) => (
                         Done::Skipped,
@@ -281,11 +280,7 @@ pub fn run(a: Args) -> Result<u8> {
                         ),
                     ),
                     Err(e) => {
-                        let what = if vi {
-                            format!("{f} chưa được ký")
-                        } else {
-                            format!("{f} was not signed")
-                        };
+                        let what = crate::tr!("not_signed", file = f);
                         (Done::Failed, crate::error_text(&e.context(what)))
                     }
                 };
@@ -322,7 +317,7 @@ pub fn run(a: Args) -> Result<u8> {
         );
     } else if items.len() > 1 || interrupted.is_some() {
         if vi {
-            eprintln!("kyso: {signed} tệp đã ký, {skipped} tệp đã ký từ trước, {failed} tệp lỗi");
+            eprintln!("kyso: {signed} tệp đã ký, {skipped} tệp đã ký từ trước, {failed} tệp không ký được");
         } else {
             eprintln!("kyso: {signed} signed, {skipped} already signed, {failed} failed");
         }
@@ -330,7 +325,7 @@ pub fn run(a: Args) -> Result<u8> {
     if interrupted.is_some() {
         if vi {
             eprintln!(
-                "kyso: bị ngắt: {} tệp chưa được ký (không để lại tệp dở dang); chạy lại với --resume để ký tiếp",
+                "kyso: đã dừng giữa chừng: còn {} tệp chưa được ký (không để lại tệp ký dở); chạy lại lệnh với --resume để ký tiếp",
                 outcome.not_done
             );
         } else {
@@ -343,7 +338,7 @@ pub fn run(a: Args) -> Result<u8> {
     if let Some(t) = &token {
         let (n, label, files) = (t.login_count(), &t.description().label, items.len());
         if vi {
-            eprintln!("kyso: đăng nhập token '{label}' {n} lần cho {files} tệp");
+            eprintln!("kyso: đã đăng nhập token '{label}' {n} lần để ký {files} tệp");
         } else {
             eprintln!("kyso: {n} login(s) to token '{label}' for {files} file(s)");
         }
@@ -363,7 +358,7 @@ fn refuse_stdin_twice(a: &Args, vi: bool) -> Result<()> {
         bail!(
             "{}",
             if vi {
-                "--pass stdin và nội dung - đều đọc từ đầu vào chuẩn, mà đầu vào chuẩn chỉ đọc được một lần; không có gì được ký\ngợi ý: truyền mật khẩu bằng --pass env:BIẾN, file:ĐƯỜNG_DẪN hoặc fd:N, hoặc ký nội dung từ một tệp"
+                "--pass stdin và nội dung - đều đọc từ đầu vào chuẩn, mà đầu vào chuẩn chỉ đọc được một lần; chưa ký tệp nào\ngợi ý: cung cấp mật khẩu qua --pass env:TÊN_BIẾN, file:ĐƯỜNG_DẪN hoặc fd:N, hoặc ký tài liệu từ một tệp"
             } else {
                 "--pass stdin and the content - both read standard input, which can be read only once; nothing was signed\nhint: give the password with --pass env:VAR, file:PATH or fd:N, or sign the content from a file"
             }
@@ -376,7 +371,7 @@ fn refuse_stdin_twice(a: &Args, vi: bool) -> Result<()> {
         bail!(
             "{}",
             if vi {
-                "--format json in báo cáo ra đầu ra chuẩn nên chữ ký số không thể ghi ra đó; không có gì được ký\ngợi ý: ghi chữ ký số vào tệp với -o TỆP"
+                "--format json in báo cáo ra đầu ra chuẩn nên không thể ghi chữ ký số ra đó; chưa ký tệp nào\ngợi ý: ghi chữ ký số vào tệp bằng -o TỆP"
             } else {
                 "--format json prints its report on standard output, so the signature cannot be written there; nothing was signed\nhint: write the signature to a file with -o FILE"
             }
@@ -405,7 +400,7 @@ fn select(a: &Args, vi: bool) -> Result<Vec<PathBuf>> {
             .collect();
         let (names, adds) = (names.join(", "), adds.join(" "));
         if vi {
-            bail!("{names} đã là chữ ký số (.p7s/.p7m), không phải văn bản cần ký; không có gì được ký\ngợi ý: có phải bạn muốn dùng --add-to? Để ký thêm vào chữ ký số đã có: kyso sign ... {adds}");
+            bail!("{names} đã là chữ ký số (.p7s/.p7m), không phải tài liệu cần ký; chưa ký tệp nào\ngợi ý: có phải bạn muốn dùng --add-to? Để ký thêm bên cạnh các chữ ký đã có: kyso sign ... {adds}");
         }
         bail!("{names}: already a signature (.p7s/.p7m), not a document to sign; nothing was signed\nhint: did you mean --add-to? To add your signature beside the ones it holds: kyso sign ... {adds}");
     }
@@ -445,7 +440,7 @@ fn select(a: &Args, vi: bool) -> Result<Vec<PathBuf>> {
     }
     if sel.files.is_empty() {
         if vi {
-            bail!("không có tệp nào để ký: các thư mục đã cho không chứa văn bản nào (không ký chữ ký số đã có, tệp ẩn và tệp tạm)");
+            bail!("không có tệp nào để ký: các thư mục đã chỉ định không chứa tài liệu nào (kyso không ký tệp chữ ký số đã có, tệp ẩn và tệp tạm)");
         }
         bail!("nothing to sign: the folders given hold no document (existing signatures, hidden and temporary files are never signed)");
     }
@@ -460,7 +455,7 @@ fn skip_vi(why: &kyso::batch::FileSkip) -> String {
         FileSkip::Hidden => "tệp ẩn".into(),
         FileSkip::TemporaryFile => "tệp tạm của kyso".into(),
         FileSkip::Subfolder => "thư mục con (thêm -r để ký bên trong)".into(),
-        FileSkip::LinkToFolder => "liên kết tới thư mục (không đi theo)".into(),
+        FileSkip::LinkToFolder => "liên kết tới thư mục (không ký theo liên kết)".into(),
         FileSkip::NotAFile => "không phải tệp thông thường".into(),
         FileSkip::Unreadable { detail } => format!("không đọc được: {detail}"),
         other => other.to_string(),
@@ -471,12 +466,12 @@ fn skip_vi(why: &kyso::batch::FileSkip) -> String {
 fn run_warning_text(w: &kyso::SigningWarning, vi: bool) -> String {
     match w {
         kyso::SigningWarning::ChainMissing { issuer, .. } if vi => format!(
-            "kyso: cảnh báo: chữ ký số chỉ kèm chứng thư số của người ký, không kèm chứng thư số của CA đã cấp ('{issuer}'); người nhận chưa có chứng thư số đó sẽ nhận kết quả INDETERMINATE (chưa xác định được)\nkyso: gợi ý: kèm chứng thư số của CA bằng --chain TỆP (PEM, DER hoặc .p7b)\n"
+            "kyso: cảnh báo: chữ ký số chỉ kèm chứng thư số của người ký, không kèm chứng thư số của tổ chức cấp ('{issuer}'); người nhận chưa có chứng thư số đó sẽ nhận kết quả INDETERMINATE (chưa xác định được)\nkyso: gợi ý: kèm chứng thư số của CA bằng --chain TỆP (PEM, DER hoặc .p7b; tệp PKCS#12 hoặc token có sẵn chứng thư số đó sẽ tự kèm)\n"
         ),
         kyso::SigningWarning::ChainMissing { .. } => format!(
             "kyso: warning: {w}\nkyso: hint: embed the CA certificate with --chain FILE (PEM, DER or .p7b; a PKCS#12 file or a token that holds it embeds it by itself)\n"
         ),
-        _ if vi => format!("kyso: cảnh báo: {w}\n"),
+        _ if vi => format!("kyso: cảnh báo: {}\n", w.message(kyso::Lang::Vi)),
         _ => format!("kyso: warning: {w}\n"),
     }
 }
@@ -688,10 +683,7 @@ fn add_one(
     match r {
         Ok(()) => Ok(Outcome::Signed(out, Vec::new())),
         Err(e) if a.resume && is_already_signed(&e) => Ok(Outcome::AlreadySigned(out)),
-        Err(e) if is_already_signed(&e) => {
-            Err(e
-                .context("nothing was changed; pass --resume to skip envelopes you already signed"))
-        }
+        Err(e) if is_already_signed(&e) => Err(e.context(crate::tr!("nothing_changed_resume"))),
         Err(e) => Err(e),
     }
 }
@@ -727,27 +719,31 @@ fn check_existing_output(a: &Args, signer: &kyso::Signer, out: &Path) -> Result<
             .join(", ")
     };
     if !a.force && others.is_empty() {
-        return Err(coded("output_exists", format!(
-            "{} already exists and holds your own signature ('{me}'); nothing was changed\nhint: --resume skips files you already signed; --force signs again",
-            out.display()
-        )));
+        return Err(coded(
+            "output_exists",
+            crate::tr!("exists_own_signature", path = out.display(), me = me),
+        ));
     }
     if !a.force {
-        return Err(coded("output_has_signatures", format!(
-            "{} already exists and holds {} signature(s), by {}; nothing was changed\nhint: to add your signature beside them, run kyso sign with --add-to {}",
-            out.display(),
-            signers.len(),
-            names(&others),
-            out.display()
-        )));
+        return Err(coded(
+            "output_has_signatures",
+            crate::tr!(
+                "exists_other_signatures",
+                path = out.display(),
+                n = signers.len(),
+                others = names(&others)
+            ),
+        ));
     }
     if !others.is_empty() && !a.discard_signatures {
-        return Err(coded("output_has_signatures", format!(
-            "--force would discard the signature(s) of {} in {}; nothing was changed\nhint: use --add-to {} to keep them, or add --discard-signatures to really replace them",
-            names(&others),
-            out.display(),
-            out.display()
-        )));
+        return Err(coded(
+            "output_has_signatures",
+            crate::tr!(
+                "force_would_discard",
+                others = names(&others),
+                path = out.display()
+            ),
+        ));
     }
     Ok(())
 }
@@ -768,7 +764,7 @@ fn sign_one(a: &Args, signer: &kyso::Signer, file: &Path) -> Result<Outcome> {
     if file == Path::new("-") {
         let mut data = Vec::new();
         std::io::Read::read_to_end(&mut std::io::stdin(), &mut data)
-            .context("reading standard input")?;
+            .with_context(|| crate::tr!("reading_stdin"))?;
         let warnings = if data.is_empty() {
             vec![kyso::SigningWarning::EmptyContent {
                 path: "standard input".into(),
@@ -795,34 +791,46 @@ fn sign_one(a: &Args, signer: &kyso::Signer, file: &Path) -> Result<Outcome> {
 
 fn load_key(a: &Args) -> Result<kyso::SigningKey> {
     if let Some(p12) = &a.key.p12 {
-        let data = std::fs::read(p12).with_context(|| format!("cannot read {}", p12.display()))?;
-        let pass = secret::read(a.pass.as_ref(), &format!("Password for {}", p12.display()))?;
-        return Ok(kyso::SigningKey::from_pkcs12(&data, &pass)?);
+        let flag = || crate::tr!("flag_file", flag = "--p12", path = p12.display());
+        let data = std::fs::read(p12).with_context(flag)?;
+        // Say that the file is not a PKCS#12 before asking for its password.
+        kyso::SigningKey::check_pkcs12(&data).with_context(flag)?;
+        let pass = secret::read(
+            a.pass.as_ref(),
+            &crate::tr!("prompt_password_for", path = p12.display()),
+        )?;
+        return kyso::SigningKey::from_pkcs12(&data, &pass).with_context(flag);
     }
     let (Some(key), Some(cert)) = (&a.key.key, &a.key.cert) else {
-        bail!("give --key FILE --cert FILE, --p12 FILE or --pkcs11 URI");
+        bail!(crate::tr!("no_key_source"));
     };
-    let key_data = std::fs::read(key).with_context(|| format!("cannot read {}", key.display()))?;
+    let flag = || crate::tr!("flag_file", flag = "--key", path = key.display());
+    let key_data = std::fs::read(key).with_context(flag)?;
     let (leaf, certs) = load_cert_file(cert)?;
     let pass = if kyso::SigningKey::key_file_is_encrypted(&key_data) {
         Some(secret::read(
             a.pass.as_ref(),
-            &format!("Password for {}", key.display()),
+            &crate::tr!("prompt_password_for", path = key.display()),
         )?)
     } else {
         None
     };
     // Extra certificates after the first in --cert are treated as chain.
-    Ok(kyso::SigningKey::from_key_and_cert(&key_data, pass.as_deref(), leaf)?.with_chain(certs))
+    Ok(
+        kyso::SigningKey::from_key_and_cert(&key_data, pass.as_deref(), leaf)
+            .with_context(flag)?
+            .with_chain(certs),
+    )
 }
 
 /// The first certificate of `--cert` and the rest (treated as chain).
 fn load_cert_file(cert: &Path) -> Result<(kyso::Certificate, Vec<kyso::Certificate>)> {
-    let cert_data =
-        std::fs::read(cert).with_context(|| format!("cannot read {}", cert.display()))?;
-    let certs = kyso::Certificate::load_all(&cert_data)
-        .with_context(|| format!("{} is not a certificate", cert.display()))?;
+    let flag = || crate::tr!("flag_file", flag = "--cert", path = cert.display());
+    let cert_data = std::fs::read(cert).with_context(flag)?;
+    let certs = kyso::Certificate::load_all(&cert_data).with_context(flag)?;
     let mut certs = certs.into_iter();
-    let leaf = certs.next().context("no certificate in --cert")?;
+    let leaf = certs
+        .next()
+        .with_context(|| crate::tr!("no_certificate_in", path = cert.display()))?;
     Ok((leaf, certs.collect()))
 }

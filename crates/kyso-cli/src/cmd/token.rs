@@ -29,7 +29,7 @@ enum TokenCommand {
 #[derive(ClapArgs, Debug)]
 struct ListArgs {
     /// PKCS#11 module (the token vendor's .so); default: KYSO_PKCS11_MODULE.
-    #[arg(long, value_name = "PATH")]
+    #[arg(long, value_name = "PATH", value_parser = crate::paths::input)]
     module: Option<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -37,11 +37,23 @@ struct ListArgs {
     /// Count "days left" from this time (RFC 3339) instead of now.
     #[arg(long, value_name = "TIME", value_parser = super::parse_time)]
     at: Option<kyso::Timestamp>,
+    /// Language of the text output (default from the locale).
+    #[arg(long, value_enum)]
+    lang: Option<crate::output::LangArg>,
 }
 
 pub fn run(a: Args) -> Result<u8> {
     match a.command {
         TokenCommand::List(l) => list(l),
+    }
+}
+
+impl Args {
+    /// The `--lang` given to the subcommand, if any.
+    pub fn lang(&self) -> Option<crate::output::LangArg> {
+        match &self.command {
+            TokenCommand::List(l) => l.lang,
+        }
     }
 }
 
@@ -123,61 +135,81 @@ fn slots_text(
     slots: &[kyso::SlotInventory],
     at: kyso::Timestamp,
 ) -> String {
+    use crate::tr;
+    let lang = crate::msg::lang();
     let mut o = String::new();
     let _ = writeln!(
         o,
-        "Module {}\n  {} ({}), library version {}, Cryptoki {}",
-        info.path.display(),
-        info.library_description,
-        info.manufacturer,
-        info.library_version,
-        info.cryptoki_version
+        "{}",
+        tr!(
+            "list_module",
+            path = info.path.display(),
+            description = info.library_description,
+            manufacturer = info.manufacturer,
+            version = info.library_version,
+            cryptoki = info.cryptoki_version
+        )
     );
     for s in slots {
         let _ = writeln!(
             o,
-            "\nSlot {}: {} ({})",
-            s.slot_id, s.description, s.manufacturer
+            "\n{}",
+            tr!(
+                "list_slot",
+                id = s.slot_id,
+                description = s.description,
+                manufacturer = s.manufacturer
+            )
         );
         let Some(t) = &s.token else {
-            let _ = writeln!(o, "  no token present");
+            let _ = writeln!(o, "  {}", tr!("list_no_token"));
             continue;
         };
         if !t.initialized {
-            let _ = writeln!(o, "  token not initialised");
+            let _ = writeln!(o, "  {}", tr!("list_not_initialised"));
             continue;
         }
         let _ = writeln!(
             o,
-            "  Token '{}'\n    manufacturer {}, model {}, serial {}",
-            t.label, t.manufacturer, t.model, t.serial
+            "  {}",
+            tr!(
+                "list_token",
+                label = t.label,
+                manufacturer = t.manufacturer,
+                model = t.model,
+                serial = t.serial
+            )
         );
-        let _ = writeln!(o, "    PIN: {}", t.pin);
+        let _ = writeln!(o, "    {}", tr!("list_pin", state = t.pin.message(lang)));
         if t.protected_authentication_path {
-            let _ = writeln!(o, "    the PIN is entered on the reader's PIN pad");
+            let _ = writeln!(o, "    {}", tr!("list_pin_pad"));
         }
         let pkcs11 = format!("pkcs11:token={}", kyso_uri_escape(&t.label));
         let _ = writeln!(o, "    URI: {pkcs11}");
         if let Some(e) = &s.error {
-            let _ = writeln!(o, "    objects could not be read: {e}");
+            let _ = writeln!(o, "    {}", tr!("list_objects_unreadable", error = e));
         }
-        let _ = writeln!(o, "    Certificates ({}):", s.certificates.len());
+        let _ = writeln!(
+            o,
+            "    {}",
+            tr!("list_certificates", n = s.certificates.len())
+        );
         for c in &s.certificates {
             match &c.certificate {
                 Ok(cert) => {
                     let days = at.days_until(cert.not_after());
                     let left = if days >= 0 {
-                        format!("{days} days left")
+                        tr!("days_left", n = days)
                     } else {
-                        format!("expired {} days ago", -days)
+                        tr!("expired_days_ago", n = -days)
                     };
                     let _ = writeln!(
                         o,
-                        "      id {} '{}': {}\n        issuer {}\n        {} .. {} ({left}), {}{}",
+                        "      id {} '{}': {}\n        {}\n        {} .. {} ({left}), {}{}",
                         c.id,
                         c.label,
                         cert.subject(),
-                        cert.issuer(),
+                        tr!("list_issuer", issuer = cert.issuer()),
                         cert.not_before(),
                         cert.not_after(),
                         cert.key_info(),
@@ -186,34 +218,40 @@ fn slots_text(
                     if !cert.is_ca() && !c.id.is_empty() {
                         let _ = writeln!(
                             o,
-                            "        sign with: --pkcs11 '{}'",
-                            key_uri(&t.label, &c.id)
+                            "        {}",
+                            tr!("list_sign_with", uri = key_uri(&t.label, &c.id))
                         );
                     }
                 }
                 Err(e) => {
                     let _ = writeln!(
                         o,
-                        "      id {} '{}': not a valid certificate: {e}",
-                        c.id, c.label
+                        "      id {} '{}': {}",
+                        c.id,
+                        c.label,
+                        tr!("list_bad_certificate", error = e)
                     );
                 }
             }
         }
-        let _ = writeln!(
-            o,
-            "    Keys visible without login ({}; private keys show after login):",
-            s.keys.len()
-        );
+        let _ = writeln!(o, "    {}", tr!("list_keys", n = s.keys.len()));
         for k in &s.keys {
-            let bits = k.bits.map(|b| format!(" {b} bits")).unwrap_or_default();
+            let bits = k.bits.map(|b| tr!("bits", n = b)).unwrap_or_default();
             let _ = writeln!(
                 o,
-                "      {} key id {} '{}': {}{bits}",
-                k.class,
-                k.id,
-                k.label,
-                k.kind.to_uppercase()
+                "      {}",
+                tr!(
+                    "list_key",
+                    class = match (lang, k.class) {
+                        (kyso::Lang::Vi, "private") => "bí mật",
+                        (kyso::Lang::Vi, "public") => "công khai",
+                        (_, c) => c,
+                    },
+                    id = k.id,
+                    label = k.label,
+                    kind = k.kind.to_uppercase(),
+                    bits = bits
+                )
             );
         }
     }
@@ -259,11 +297,11 @@ pub fn confirm_final_try(
         return Ok(false);
     }
     eprintln!(
-        "kyso: WARNING: token '{}' reports that the next wrong PIN LOCKS it (CKF_USER_PIN_FINAL_TRY).",
-        token.label
+        "kyso: {}",
+        crate::tr!("final_try_warning", token = token.label)
     );
     if flag {
-        eprintln!("kyso: --confirm-final-pin-try given: trying the PIN once");
+        eprintln!("kyso: {}", crate::tr!("final_try_flag"));
         return Ok(true);
     }
     if !can_ask {
@@ -273,10 +311,13 @@ pub fn confirm_final_try(
         .into());
     }
     let answer = ask()?;
-    if answer.trim().eq_ignore_ascii_case("yes") {
+    let answer = answer.trim().to_lowercase();
+    // "có" is yes in Vietnamese; typed precomposed or decomposed.
+    let co = unicode_normalization::UnicodeNormalization::nfc(answer.as_str()).collect::<String>();
+    if answer == "yes" || co == "có" {
         Ok(true)
     } else {
-        bail!("not logging in: the final PIN try was not confirmed (answer 'yes' to go on)")
+        bail!(crate::tr!("final_try_refused"))
     }
 }
 
@@ -295,22 +336,28 @@ pub fn open_signing_key(
     let token = module.open(&uri)?;
     let d = token.description().clone();
     eprintln!(
-        "kyso: token '{}' ({} {}, serial {}) in slot {} of {}",
-        d.label,
-        d.manufacturer,
-        d.model,
-        d.serial,
-        d.slot_id,
-        path.display()
+        "kyso: {}",
+        crate::tr!(
+            "token_found",
+            label = d.label,
+            manufacturer = d.manufacturer,
+            model = d.model,
+            serial = d.serial,
+            slot = d.slot_id,
+            module = path.display()
+        )
     );
-    eprintln!("kyso: the token reports its PIN state as: {}", d.pin);
+    eprintln!(
+        "kyso: {}",
+        crate::tr!("token_pin_state", state = d.pin.message(crate::msg::lang()))
+    );
     if d.pin.locked {
         return Err(kyso::TokenError::PinLocked { token: d.label }.into());
     }
     let from_uri = uri.pin_source_path()?;
     let source = match (pass, from_uri) {
         (Some(_), Some(_)) => {
-            bail!("the PIN is given twice (--pin/--pass and the URI's pin-source); keep one")
+            bail!(crate::tr!("pin_given_twice"))
         }
         (Some(s), None) => Some(s.clone()),
         (None, Some(p)) => Some(crate::secret::SecretSource::File(
@@ -321,22 +368,22 @@ pub fn open_signing_key(
     let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
     let can_ask = interactive && !matches!(source, Some(crate::secret::SecretSource::Stdin));
     let confirmed = confirm_final_try(&d, confirm, can_ask, &mut || {
-        eprint!("kyso: type yes to try the PIN once more: ");
+        eprint!("kyso: {}", crate::tr!("final_try_ask"));
         let _ = std::io::stderr().flush();
         let mut line = String::new();
         std::io::stdin()
             .read_line(&mut line)
-            .context("cannot read the confirmation")?;
+            .with_context(|| crate::tr!("cannot_read_confirmation"))?;
         Ok(line)
     })?;
     if d.protected_authentication_path && source.is_none() {
-        eprintln!("kyso: enter the PIN on the reader's PIN pad");
+        eprintln!("kyso: {}", crate::tr!("pin_pad"));
         token.login(None, confirmed)?;
     } else {
-        let pin = crate::secret::read(source.as_ref(), &format!("PIN for token '{}'", d.label))?;
+        let pin = crate::secret::read(source.as_ref(), &crate::tr!("prompt_pin", token = d.label))?;
         token.login(Some(&pin), confirmed)?;
     }
-    eprintln!("kyso: logged in to token '{}'", d.label);
+    eprintln!("kyso: {}", crate::tr!("logged_in", token = d.label));
     let key = token.signing_key(&uri, cert)?.with_chain(extra_chain);
     Ok((key, token))
 }
@@ -377,7 +424,7 @@ mod tests {
         );
         // Script without the flag: refused with the hint.
         let e = confirm_final_try(&token(fin), false, false, &mut never).unwrap_err();
-        let hint = crate::error_code(&e).and_then(crate::advice::for_error);
+        let hint = crate::advice::for_anyhow(&e, kyso::Lang::En);
         assert!(
             hint.is_some_and(|h| h.contains("--confirm-final-pin-try")),
             "{e}"
@@ -386,6 +433,7 @@ mod tests {
         assert!(confirm_final_try(&token(fin), true, false, &mut never).unwrap());
         // At a terminal: only "yes" confirms.
         assert!(confirm_final_try(&token(fin), false, true, &mut || Ok("yes\n".into())).unwrap());
+        assert!(confirm_final_try(&token(fin), false, true, &mut || Ok("có\n".into())).unwrap());
         assert!(confirm_final_try(&token(fin), false, true, &mut || Ok("y\n".into())).is_err());
         assert!(confirm_final_try(&token(fin), false, true, &mut || Ok(String::new())).is_err());
     }

@@ -42,7 +42,7 @@ pub struct Args {
     #[command(flatten)]
     certs: output::TrustArgs,
     /// The signed content of a detached signature (default: X for X.p7s). One SIG only.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", value_parser = crate::paths::input)]
     content: Option<PathBuf>,
     /// Validate as of this time (RFC 3339, e.g. 2026-01-31T12:00:00Z); default now.
     #[arg(long, value_name = "TIME", value_parser = super::parse_time)]
@@ -62,7 +62,7 @@ pub struct Args {
     full_ids: bool,
     /// Language of the text report (default from the locale).
     #[arg(long, value_enum)]
-    lang: Option<LangArg>,
+    pub lang: Option<LangArg>,
     /// List every document of a batch in the text report. By default a run over several
     /// files lists only those that are not TOTAL-PASSED, then the summary (JSON and JUnit
     /// always hold every document).
@@ -78,7 +78,7 @@ pub struct Args {
     policy: String,
     /// Signature files (.p7s, .p7m, .sig) or directories searched recursively for them (a
     /// .sig found there that is not CMS, e.g. OpenPGP, is skipped with a note).
-    #[arg(value_name = "SIG", required = true)]
+    #[arg(value_name = "SIG", required = true, value_parser = crate::paths::input)]
     inputs: Vec<PathBuf>,
 }
 
@@ -97,10 +97,7 @@ pub fn run(a: Args) -> Result<u8> {
         );
     }
     if a.content.is_some() && files.len() != 1 {
-        bail!(
-            "--content names the content of one signature, but {} signature files were given",
-            files.len()
-        );
+        bail!(crate::tr!("content_one_signature", n = files.len()));
     }
     let policy = kyso::ValidationPolicy::by_name_or_file(&a.policy)
         .with_context(|| format!("--policy {}", a.policy))?;
@@ -155,9 +152,15 @@ pub fn run(a: Args) -> Result<u8> {
                 } else if f.as_os_str() == "-" {
                     verify_stdin(&verifier, content, at)
                 } else {
+                    // X.p7s's content X may be stored under the other Unicode form of its
+                    // name (NFC/NFD): then it is named explicitly.
+                    let beside = content.is_none().then(|| content_beside(f)).flatten();
                     verifier
-                        .verify_file_in(ctx, f, content, at)
-                        .map_err(|e| e.to_string())
+                        .verify_file_in(ctx, f, content.or(beside.as_deref()), at)
+                        .map_err(|e| Unread {
+                            en: e.message(Lang::En),
+                            text: e.message(lang),
+                        })
                 };
                 Rendered::new(format, a.schema, lang, a.full_ids, f, r, started.elapsed())
             },
@@ -191,7 +194,7 @@ pub fn run(a: Args) -> Result<u8> {
             "{}",
             lang.pick(
                 "kyso: error: no signature file was found in the inputs (.p7s, .p7m, CMS .sig); nothing was verified",
-                "kyso: lỗi: không tìm thấy tệp chữ ký nào (.p7s, .p7m, .sig CMS); không có gì được kiểm tra"
+                "kyso: lỗi: không tìm thấy tệp chữ ký nào (.p7s, .p7m, .sig dạng CMS); chưa kiểm tra tệp nào"
             )
         );
     }
@@ -200,7 +203,7 @@ pub fn run(a: Args) -> Result<u8> {
             "{}",
             lang.pick(
                 "kyso: hint: no trust anchor was given, so no signature can be TOTAL-PASSED; pass the root certificate with --trust or set KYSO_TRUST",
-                "kyso: gợi ý: chưa chỉ định chứng thư số gốc tin cậy nên không chữ ký nào đạt TOTAL-PASSED; dùng --trust hoặc biến KYSO_TRUST"
+                "kyso: gợi ý: chưa chỉ định chứng thư số gốc tin cậy nên không chữ ký nào có thể đạt TOTAL-PASSED (hợp lệ); hãy chỉ định chứng thư số gốc bằng --trust (hoặc biến môi trường KYSO_TRUST)"
             )
         );
     }
@@ -210,7 +213,7 @@ pub fn run(a: Args) -> Result<u8> {
             "{}",
             if lang == Lang::Vi {
                 format!(
-                    "kyso: bị ngắt: đã kiểm tra {} trong {} tệp, {} tệp chưa được kiểm tra",
+                    "kyso: đã dừng giữa chừng: đã kiểm tra {} trên {} tệp, còn {} tệp chưa được kiểm tra",
                     outcome.done,
                     files.len(),
                     outcome.not_done
@@ -477,7 +480,7 @@ impl Rendered {
         lang: Lang,
         full_ids: bool,
         file: &Path,
-        r: Result<DocumentReport, String>,
+        r: Result<DocumentReport, Unread>,
         elapsed: std::time::Duration,
     ) -> Self {
         let d = match r {
@@ -488,14 +491,16 @@ impl Rendered {
                         "  <testcase classname=\"kyso.verify\" time=\"{}\" name=\"{}\"><error type=\"unreadable\" message=\"{}\"/></testcase>\n",
                         seconds(elapsed),
                         xml(&file.display().to_string()),
-                        xml(&e)
+                        xml(&e.en)
                     ),
                     // An error entry in "documents", so that the report stays whole: the
                     // document problem `unreadable` (not counted in "summary").
                     VerifyFormat::Json => {
                         let d = DocumentReport::format_failure(
                             file.display().to_string(),
-                            kyso::DocumentProblem::Unreadable { detail: e.clone() },
+                            kyso::DocumentProblem::Unreadable {
+                                detail: e.en.clone(),
+                            },
                         );
                         match schema {
                             SchemaArg::V1 => output::json_nested(&schema_v1::Document::new(&d), 2),
@@ -507,7 +512,7 @@ impl Rendered {
                 return Rendered {
                     indication: None,
                     text,
-                    error: Some(format!("kyso: error: {e}\n")),
+                    error: Some(format!("kyso: {} {}\n", crate::tr!("error"), e.text)),
                     format_failure: false,
                 };
             }
@@ -611,12 +616,11 @@ fn verify_stdin(
     verifier: &kyso::Verifier,
     content: Option<&Path>,
     at: kyso::Timestamp,
-) -> Result<DocumentReport, String> {
+) -> Result<DocumentReport, Unread> {
     let mut sig = Vec::new();
-    std::io::Read::read_to_end(&mut std::io::stdin(), &mut sig)
-        .map_err(|e| format!("cannot read standard input: {e}"))?;
+    std::io::Read::read_to_end(&mut std::io::stdin(), &mut sig).map_err(|e| Unread::io("-", &e))?;
     let data = content
-        .map(|p| std::fs::read(p).map_err(|e| format!("cannot read {}: {e}", p.display())))
+        .map(|p| std::fs::read(p).map_err(|e| Unread::io(&p.display().to_string(), &e)))
         .transpose()?;
     let mut report = verifier.verify_bytes(&sig, data.as_deref(), at);
     report.signature_file = "-".into();
@@ -632,10 +636,30 @@ struct Skipped {
     format: sigfile::Format,
 }
 
-/// For a file that is not CMS at all, say what it is when kyso recognises it (stderr).
+/// For a file that is not CMS at all, say what it is when kyso recognises it (stderr), and
+/// where its signature is when `X.p7s` or `X.p7m` lies beside it (a document given instead of
+/// its signature).
 fn foreign_format_hint(file: &Path, lang: Lang) {
     if file.as_os_str() == "-" {
         return;
+    }
+    for ext in ["p7s", "p7m", "sig"] {
+        let mut sig = file.as_os_str().to_owned();
+        sig.push(".");
+        sig.push(ext);
+        let sig = PathBuf::from(sig);
+        if sig.is_file() {
+            eprintln!(
+                "kyso: {} {}",
+                crate::tr!("hint"),
+                crate::tr!(
+                    "signature_beside",
+                    file = file.display(),
+                    sig = sig.display()
+                )
+            );
+            return;
+        }
     }
     if let Some(f @ (sigfile::Format::OpenPgp | sigfile::Format::Ssh | sigfile::Format::Minisign)) =
         sigfile::sniff_file(file)
@@ -649,11 +673,57 @@ fn foreign_format_hint(file: &Path, lang: Lang) {
     }
 }
 
+/// Why an input could not be read: in English (JSON, JUnit) and in the run's language.
+#[derive(Clone, Debug)]
+struct Unread {
+    en: String,
+    text: String,
+}
+
+impl Unread {
+    /// A message of the CLI's table, in both.
+    fn msg(code: &str, args: &[(&str, String)]) -> Self {
+        Unread {
+            en: crate::msg::render(Lang::En, code, args),
+            text: crate::msg::render(crate::msg::lang(), code, args),
+        }
+    }
+
+    /// `cannot read PATH: REASON`.
+    fn io(path: &str, e: &std::io::Error) -> Self {
+        let both = |l| {
+            crate::msg::render(
+                l,
+                "cannot_read_because",
+                &[
+                    ("path", path.to_string()),
+                    ("reason", kyso::io_reason(e, l)),
+                ],
+            )
+        };
+        Unread {
+            en: both(Lang::En),
+            text: both(crate::msg::lang()),
+        }
+    }
+}
+
+/// The content of a detached `X.p7s` when `X` itself does not exist but the same name in
+/// another Unicode normalization form does.
+fn content_beside(sig: &Path) -> Option<PathBuf> {
+    let beside = sig.with_extension("");
+    if sig.extension().is_none() || beside.exists() {
+        return None;
+    }
+    let found = crate::paths::resolve(&beside);
+    (found != beside && found.is_file()).then_some(found)
+}
+
 /// One input to verify; `error` when it could not be read at all (reported as an error
 /// entry in every format, and exit 2).
 struct Input {
     path: PathBuf,
-    error: Option<String>,
+    error: Option<Unread>,
 }
 
 impl Input {
@@ -670,7 +740,7 @@ fn collect_inputs(inputs: &[PathBuf]) -> Result<(Vec<Input>, Vec<Skipped>)> {
     let mut out = Vec::new();
     let mut skipped = Vec::new();
     if inputs.iter().filter(|p| p.as_os_str() == "-").count() > 1 {
-        bail!("standard input (-) can be given only once");
+        bail!(crate::tr!("stdin_once"));
     }
     for p in inputs {
         if p.as_os_str() == "-" {
@@ -682,7 +752,7 @@ fn collect_inputs(inputs: &[PathBuf]) -> Result<(Vec<Input>, Vec<Skipped>)> {
             Err(e) => {
                 out.push(Input {
                     path: p.clone(),
-                    error: Some(format!("cannot read {}: {e}", p.display())),
+                    error: Some(Unread::io(&p.display().to_string(), &e)),
                 });
                 continue;
             }
@@ -711,8 +781,9 @@ fn collect_inputs(inputs: &[PathBuf]) -> Result<(Vec<Input>, Vec<Skipped>)> {
             });
             if found.is_empty() && skipped.len() == before {
                 eprintln!(
-                    "kyso: warning: no .p7s, .p7m or .sig files under {}",
-                    p.display()
+                    "kyso: {} {}",
+                    crate::tr!("warning"),
+                    crate::tr!("no_signature_files_under", path = p.display())
                 );
             }
             out.extend(found);
@@ -730,14 +801,14 @@ fn has_extension(p: &Path, ext: &str) -> bool {
 fn walk(dir: &Path, out: &mut Vec<Input>, depth: usize) -> Result<()> {
     // Deeper trees than this are almost certainly a symlink loop.
     if depth > 32 {
-        bail!("{} is nested more than 32 directories deep", dir.display());
+        bail!(crate::tr!("nested_too_deep", path = dir.display()));
     }
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) => {
             out.push(Input {
                 path: dir.to_path_buf(),
-                error: Some(format!("cannot read directory {}: {e}", dir.display())),
+                error: Some(Unread::io(&dir.display().to_string(), &e)),
             });
             return Ok(());
         }
@@ -750,12 +821,8 @@ fn walk(dir: &Path, out: &mut Vec<Input>, depth: usize) -> Result<()> {
             walk(&p, out, depth + 1)?;
         } else if ["p7s", "p7m", "sig"].iter().any(|x| has_extension(&p, x)) {
             // A symbolic link whose target is gone is named like a signature: report it.
-            let error = (ft.is_symlink() && std::fs::metadata(&p).is_err()).then(|| {
-                format!(
-                    "cannot read {}: dangling symbolic link (its target does not exist)",
-                    p.display()
-                )
-            });
+            let error = (ft.is_symlink() && std::fs::metadata(&p).is_err())
+                .then(|| Unread::msg("dangling_link", &[("path", p.display().to_string())]));
             out.push(Input { path: p, error });
         }
     }
@@ -795,7 +862,7 @@ fn render_document(d: &DocumentReport, lang: Lang, full_ids: bool) -> String {
         );
         if let Some(c) = &d.content_file {
             if c != &d.signature_file {
-                let _ = writeln!(s, "  {} {}", lang.pick("content:", "nội dung:"), c);
+                let _ = writeln!(s, "  {} {}", lang.pick("content:", "tài liệu:"), c);
             }
         }
         for p in &d.problems {
@@ -803,7 +870,10 @@ fn render_document(d: &DocumentReport, lang: Lang, full_ids: bool) -> String {
         }
         for sig in &d.signatures {
             let who = sig.signer.as_ref().map_or_else(
-                || lang.pick("unknown signer", "không rõ người ký").to_string(),
+                || {
+                    lang.pick("unknown signer", "không xác định được người ký")
+                        .to_string()
+                },
                 |c| display::signer_line(&c.subject, full_ids),
             );
             // Numbered from 1 for people ("chữ ký thứ 1"); JSON keeps the 0-based index.
@@ -824,9 +894,12 @@ fn render_document(d: &DocumentReport, lang: Lang, full_ids: bool) -> String {
                 let _ = writeln!(
                     s,
                     "    {} {} ({})",
-                    lang.pick("signing time (claimed):", "thời điểm ký (khai báo):"),
+                    lang.pick("signing time (claimed):", "thời điểm ký (theo khai báo):"),
                     display::local_time(t),
-                    lang.pick("not a proof of time", "không phải bằng chứng thời gian")
+                    lang.pick(
+                        "not a proof of time",
+                        "chưa được bảo đảm bằng dấu thời gian"
+                    )
                 );
             }
             let _ = writeln!(
@@ -877,7 +950,7 @@ fn render_document(d: &DocumentReport, lang: Lang, full_ids: bool) -> String {
 fn summary_line(sm: &Summary, lang: Lang) -> String {
     match lang {
         Lang::Vi => format!(
-            "{} tệp: {} hợp lệ, {} không hợp lệ, {} chưa xác định\n",
+            "{} tệp: {} hợp lệ, {} không hợp lệ, {} chưa xác định được\n",
             sm.total, sm.passed, sm.failed, sm.indeterminate
         ),
         Lang::En => format!(

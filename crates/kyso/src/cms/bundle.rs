@@ -2,7 +2,7 @@
 //! the loader lives in the CMS layer, above the certificate parser.
 
 use crate::cms::signed_data::certificates_of;
-use crate::error::Error;
+use crate::error::{Error, Expected, FileKind};
 use crate::x509::cert::Certificate;
 
 impl Certificate {
@@ -21,15 +21,27 @@ impl Certificate {
                 }
             }
             if out.is_empty() {
-                return Err(Error::Certificate(
-                    "the PEM file holds no CERTIFICATE block".into(),
-                ));
+                // Say what the file is (a PEM private key, a CSR...), not what it lacks.
+                return Err(Error::WrongFileType {
+                    expected: Expected::Certificate,
+                    found: crate::encoding::sniff::sniff(data),
+                });
             }
             return Ok(out);
         }
         match Certificate::from_der(data) {
             Ok(c) => Ok(vec![c]),
-            Err(first) => certificates_of(data).map_err(|_| first),
+            Err(first) => certificates_of(data).map_err(|_| {
+                let found = crate::encoding::sniff::sniff(data);
+                if found.may_hold_certificates() || found == FileKind::Asn1 {
+                    first
+                } else {
+                    Error::WrongFileType {
+                        expected: Expected::Certificate,
+                        found,
+                    }
+                }
+            }),
         }
     }
 }

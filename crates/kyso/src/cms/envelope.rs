@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 use crate::crypto::{self, DigestAlgorithm};
 use crate::encoding::asn1::Tlv;
 use crate::encoding::ber::{self, ContentSink};
-use crate::encoding::pem;
-use crate::error::Error;
+use crate::encoding::{pem, sniff};
+use crate::error::{Error, FileKind};
 
 /// Content kept in memory while hashing, for the rare signatures that need the bytes
 /// themselves (Ed25519 without signed attributes). Larger content is re-read from its file.
@@ -110,6 +110,25 @@ pub(crate) enum SourceError {
 }
 
 impl SigSource<'_> {
+    /// What the signature file looks like (for saying so when it is not a signature).
+    pub(crate) fn sniff(&self) -> FileKind {
+        match self {
+            SigSource::Bytes(b) => sniff::sniff(b),
+            SigSource::File(p) => {
+                let mut head = Vec::with_capacity(sniff::HEAD);
+                let total = File::open(p).and_then(|f| {
+                    let total = f.metadata()?.len();
+                    f.take(sniff::HEAD as u64).read_to_end(&mut head)?;
+                    Ok(total)
+                });
+                match total {
+                    Ok(t) => sniff::sniff_prefix(&head, usize::try_from(t).unwrap_or(usize::MAX)),
+                    Err(_) => FileKind::Unknown,
+                }
+            }
+        }
+    }
+
     /// Normalise the signature, streaming any embedded content into `sink`.
     pub(crate) fn normalize(
         &self,

@@ -3,10 +3,12 @@
 //! Every error has a stable [`Error::code`] for programs to branch on; the variants carry the
 //! data a program needs (which file, why signing was refused) rather than only a sentence.
 
+pub(crate) mod file_kind;
 mod token;
 
 use std::path::Path;
 
+pub use file_kind::{Expected, FileKind};
 pub use token::{PinState, TokenError};
 
 /// Why kyso could not do what was asked.
@@ -19,6 +21,9 @@ pub use token::{PinState, TokenError};
 /// | `password_required` | [`Error::PasswordRequired`] |
 /// | `wrong_password` | [`Error::WrongPassword`] |
 /// | `not_cms` | [`Error::NotCms`] |
+/// | `wrong_file_type` | [`Error::WrongFileType`] |
+/// | `pkcs12_legacy_encryption` | [`Error::LegacyPkcs12`] |
+/// | `key_file_*` | [`Error::KeyFile`], see [`KeyFileProblem::code`] |
 /// | `format` | [`Error::Format`] |
 /// | `signing_refused_*` | [`Error::SigningRefused`], see [`SigningRefusal::code`] |
 /// | `crypto` | [`Error::Crypto`] |
@@ -64,6 +69,25 @@ pub enum Error {
     /// The input is not the structure that was expected (truncated, wrong PEM label, ...).
     #[error("{0}")]
     Format(String),
+    /// The file is of another kind than the one expected (a certificate given as a PKCS#12
+    /// file, a PKCS#12 file given as a private key, a PDF given as trust anchors, ...).
+    #[error("this is {}, not {}", file_kind::describe_en(.found), file_kind::expected_en(*.expected))]
+    WrongFileType {
+        /// What the caller expected.
+        expected: Expected,
+        /// What the file looks like.
+        found: FileKind,
+    },
+    /// A PKCS#12 file protected with a legacy algorithm (RC2-40, RC4: what old Windows and
+    /// OpenSSL 1.x exports use) that OpenSSL 3 no longer offers without its legacy provider.
+    #[error("the PKCS#12 file is encrypted with {algorithm}, a legacy algorithm OpenSSL 3 no longer opens; convert it once to AES with `openssl pkcs12 -legacy` (the README shows how)")]
+    LegacyPkcs12 {
+        /// The legacy algorithm (`RC2-40-CBC`, ...).
+        algorithm: String,
+    },
+    /// A key or PKCS#12 file is of the right kind but unusable.
+    #[error("{0}")]
+    KeyFile(KeyFileProblem),
     /// kyso refuses to sign, and says why.
     #[error("refusing to sign: {0}")]
     SigningRefused(SigningRefusal),
@@ -115,6 +139,8 @@ pub enum SigningRefusal {
     WeakKey {
         /// What is too weak.
         detail: String,
+        /// The key (`RSA 1024 bits`, `EC secp224r1 (224 bits)`).
+        key: String,
     },
     /// keyUsage allows neither digitalSignature nor nonRepudiation.
     #[error("the certificate is not allowed to sign documents (keyUsage: {}; needs digitalSignature or nonRepudiation)", key_usage.join(", "))]
@@ -212,9 +238,47 @@ impl Error {
             Error::WrongPassword { .. } => "wrong_password",
             Error::NotCms { .. } => "not_cms",
             Error::Format(_) => "format",
+            Error::WrongFileType { .. } => "wrong_file_type",
+            Error::LegacyPkcs12 { .. } => "pkcs12_legacy_encryption",
+            Error::KeyFile(p) => p.code(),
             Error::SigningRefused(r) => r.code(),
             Error::Crypto(_) => "crypto",
             Error::Token(t) => t.code(),
+        }
+    }
+}
+
+/// Why a private key or PKCS#12 file of the right kind cannot be used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum KeyFileProblem {
+    /// It looks like a private key, but OpenSSL cannot read it (damaged, or an unsupported
+    /// algorithm).
+    #[error("the private key file cannot be read (damaged, or a key type kyso does not support)")]
+    KeyUnreadable,
+    /// The PKCS#12 structure cannot be read (damaged).
+    #[error("the PKCS#12 file cannot be read (damaged or incomplete)")]
+    Pkcs12Unreadable,
+    /// The PKCS#12 password is not UTF-8 text.
+    #[error("the PKCS#12 password must be UTF-8 text")]
+    Pkcs12PasswordNotUtf8,
+    /// The PKCS#12 file opened but holds no private key.
+    #[error("the PKCS#12 file holds no private key (a certificate-only export?)")]
+    Pkcs12NoKey,
+    /// The PKCS#12 file opened but holds no certificate.
+    #[error("the PKCS#12 file holds no certificate")]
+    Pkcs12NoCertificate,
+}
+
+impl KeyFileProblem {
+    /// A stable machine-readable code, `key_file_` and the reason.
+    pub fn code(&self) -> &'static str {
+        match self {
+            KeyFileProblem::KeyUnreadable => "key_file_unreadable",
+            KeyFileProblem::Pkcs12Unreadable => "key_file_pkcs12_unreadable",
+            KeyFileProblem::Pkcs12PasswordNotUtf8 => "key_file_pkcs12_password_not_utf8",
+            KeyFileProblem::Pkcs12NoKey => "key_file_pkcs12_no_key",
+            KeyFileProblem::Pkcs12NoCertificate => "key_file_pkcs12_no_certificate",
         }
     }
 }

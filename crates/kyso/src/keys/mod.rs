@@ -5,8 +5,8 @@ use openssl::pkcs12::Pkcs12;
 use openssl::pkey::{PKey, Private};
 
 use crate::crypto::{self, SignatureScheme};
-use crate::error::Error;
 use crate::error::TokenError;
+use crate::error::{Error, Expected, FileKind, KeyFileProblem};
 use crate::x509::cert::Certificate;
 
 /// A private key kyso does not hold: a PKCS#11 token, and in time a remote signer or a
@@ -26,6 +26,44 @@ pub(crate) trait SignatureBackend: Send + Sync + std::fmt::Debug {
     fn check_scheme(&self, scheme: &SignatureScheme) -> Result<(), Error>;
     /// Sign `msg` with `scheme`; the value in the form CMS carries.
     fn sign_raw(&self, scheme: &SignatureScheme, msg: &[u8]) -> Result<Vec<u8>, Error>;
+}
+
+/// The legacy password-based encryption a PKCS#12 file uses, if any: the PKCS#12 PBE ids
+/// (RFC 7292 Appendix C) for RC2 and RC4 and the PKCS#5 v1.5 DES schemes (RFC 8018 §6.1), which
+/// OpenSSL 3 moved to its legacy provider. Their OIDs are found in the DER (the encrypted bags'
+/// AlgorithmIdentifiers are not themselves encrypted).
+fn legacy_pkcs12_algorithm(der: &[u8]) -> Option<&'static str> {
+    const LEGACY: [(&[u8], &str); 6] = [
+        (
+            &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x0c, 0x01, 0x06],
+            "RC2-40-CBC",
+        ),
+        (
+            &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x0c, 0x01, 0x05],
+            "RC2-128-CBC",
+        ),
+        (
+            &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x0c, 0x01, 0x02],
+            "RC4-40",
+        ),
+        (
+            &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x0c, 0x01, 0x01],
+            "RC4-128",
+        ),
+        (
+            &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x05, 0x03],
+            "DES-CBC (PBES1, MD5)",
+        ),
+        (
+            &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x05, 0x0a],
+            "DES-CBC (PBES1, SHA-1)",
+        ),
+    ];
+    LEGACY.iter().find_map(|(oid, name)| {
+        let mut tlv = vec![0x06, oid.len() as u8];
+        tlv.extend_from_slice(oid);
+        der.windows(tlv.len()).any(|w| w == tlv).then_some(*name)
+    })
 }
 
 /// A private key with its certificate and the chain to send along. The key is either held in
@@ -103,14 +141,18 @@ impl SigningKey {
                     what: "the private key".into(),
                 })
             }
-            Err(e) => {
-                return Err(Error::Key(format!(
-                    "not a PKCS#8, PKCS#1 or SEC1 private key in PEM or DER ({})",
-                    e.errors().first().map_or_else(
-                        || e.to_string(),
-                        |x| x.reason().unwrap_or("unknown").to_string()
-                    )
-                )))
+            // Say what the file is rather than what OpenSSL could not parse (no library error
+            // strings reach the user).
+            Err(_) => {
+                let found = crate::encoding::sniff::sniff(key);
+                return Err(if found.is_private_key() {
+                    Error::KeyFile(KeyFileProblem::KeyUnreadable)
+                } else {
+                    Error::WrongFileType {
+                        expected: Expected::PrivateKey,
+                        found,
+                    }
+                });
             }
         };
         Ok(SigningKey {
@@ -120,12 +162,27 @@ impl SigningKey {
         })
     }
 
+    /// [`Error::WrongFileType`] unless `data` is a PKCS#12 file: for checking before asking
+    /// the user for its password.
+    pub fn check_pkcs12(data: &[u8]) -> Result<(), Error> {
+        let found = crate::encoding::sniff::sniff(data);
+        if found == FileKind::Pkcs12 {
+            Ok(())
+        } else {
+            Err(Error::WrongFileType {
+                expected: Expected::Pkcs12,
+                found,
+            })
+        }
+    }
+
     /// Load a PKCS#12 (`.p12`/`.pfx`) bundle: key, certificate and the CA certificates in it.
     pub fn from_pkcs12(der: &[u8], password: &[u8]) -> Result<Self, Error> {
+        Self::check_pkcs12(der)?;
         let p12 =
-            Pkcs12::from_der(der).map_err(|e| Error::Key(format!("not a PKCS#12 file: {e}")))?;
+            Pkcs12::from_der(der).map_err(|_| Error::KeyFile(KeyFileProblem::Pkcs12Unreadable))?;
         let pass = std::str::from_utf8(password)
-            .map_err(|_| Error::Key("the PKCS#12 password must be UTF-8".into()))?;
+            .map_err(|_| Error::KeyFile(KeyFileProblem::Pkcs12PasswordNotUtf8))?;
         let parsed = match p12.parse2(pass) {
             Ok(p) => p,
             Err(e) => {
@@ -135,17 +192,22 @@ impl SigningKey {
                         what: "the PKCS#12 file".into(),
                     });
                 }
-                return Err(Error::Key(format!(
-                    "cannot open the PKCS#12 file (wrong password, or a legacy encryption such as RC2 that OpenSSL 3 disables): {text}"
-                )));
+                // The password was right (the MAC verified): what OpenSSL 3 cannot do is
+                // decrypt the bags, which old exports protect with RC2 or RC4.
+                if let Some(algorithm) = legacy_pkcs12_algorithm(der) {
+                    return Err(Error::LegacyPkcs12 {
+                        algorithm: algorithm.into(),
+                    });
+                }
+                return Err(Error::KeyFile(KeyFileProblem::Pkcs12Unreadable));
             }
         };
         let key = parsed
             .pkey
-            .ok_or_else(|| Error::Key("the PKCS#12 file holds no private key".into()))?;
+            .ok_or(Error::KeyFile(KeyFileProblem::Pkcs12NoKey))?;
         let x509 = parsed
             .cert
-            .ok_or_else(|| Error::Key("the PKCS#12 file holds no certificate".into()))?;
+            .ok_or(Error::KeyFile(KeyFileProblem::Pkcs12NoCertificate))?;
         let cert = Certificate::from_der(&x509.to_der().map_err(crypto::openssl_error)?)?;
         let mut chain = Vec::new();
         if let Some(stack) = parsed.ca {

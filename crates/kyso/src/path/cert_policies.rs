@@ -121,6 +121,18 @@ pub(crate) struct PolicyOutcome {
     pub user_constrained: Vec<String>,
 }
 
+/// The policy variables of the §6.1.2 working state.
+struct PolicyState {
+    /// valid_policy_tree (§6.1.2 a); NULL is `valid_policy_tree.null`.
+    valid_policy_tree: Tree,
+    /// explicit_policy (§6.1.2 d): certificates left before a valid policy is required.
+    explicit_policy: u64,
+    /// inhibit_anyPolicy (§6.1.2 e): certificates left before anyPolicy stops matching.
+    inhibit_any_policy: u64,
+    /// policy_mapping (§6.1.2 f): certificates left before mappings are no longer applied.
+    policy_mapping: u64,
+}
+
 /// Run policy processing over `certs`, ordered from the one the trust anchor issued (§6.1's
 /// certificate 1) to the target (certificate n).
 pub(crate) fn process(
@@ -128,225 +140,318 @@ pub(crate) fn process(
     inputs: &PolicyInputs<'_>,
 ) -> Result<PolicyOutcome, PolicyFailure> {
     let n = certs.len();
-    // §6.1.2 (a), (d)-(f).
-    let mut tree = Tree {
-        nodes: vec![Node {
-            policy: ANY_POLICY.into(),
-            expected: BTreeSet::from([ANY_POLICY.to_string()]),
-            parent: None,
-            depth: 0,
-            live: true,
-        }],
-        null: false,
-    };
-    let start = |flag: bool| if flag { 0 } else { n as u64 + 1 };
-    let mut explicit_policy = start(inputs.require_explicit);
-    let mut inhibit_any = start(inputs.inhibit_any);
-    let mut policy_mapping = start(inputs.inhibit_mapping);
-
+    let mut state = PolicyState::initial(n, inputs);
     for (idx, c) in certs.iter().enumerate() {
         let i = idx + 1;
         let last = i == n;
-        // §6.1.3 (d).
-        match (c.policies, tree.null) {
-            (Some(pols), false) => {
-                let parents: Vec<usize> = tree.live_at(i - 1).collect();
-                for p in pols.iter().filter(|p| p.as_str() != ANY_POLICY) {
-                    // (d)(1)(i): parents expecting P.
-                    let matching: Vec<usize> = parents
-                        .iter()
-                        .copied()
-                        .filter(|&q| tree.nodes[q].expected.contains(p))
-                        .collect();
-                    if !matching.is_empty() {
-                        for q in matching {
-                            if !tree.add(p.clone(), BTreeSet::from([p.clone()]), q) {
-                                return Err(PolicyFailure::TreeTooLarge { index: idx });
-                            }
-                        }
-                    } else if let Some(&q) = parents
-                        .iter()
-                        .find(|&&q| tree.nodes[q].policy == ANY_POLICY)
-                    {
-                        // (d)(1)(ii): no match, hang it under the anyPolicy node.
-                        if !tree.add(p.clone(), BTreeSet::from([p.clone()]), q) {
-                            return Err(PolicyFailure::TreeTooLarge { index: idx });
-                        }
-                    }
-                }
-                // (d)(2): anyPolicy in the certificate.
-                let has_any = pols.iter().any(|p| p == ANY_POLICY);
-                if has_any && (inhibit_any > 0 || (!last && c.self_issued)) {
-                    for q in parents {
-                        let existing: BTreeSet<String> = tree
-                            .children(q)
-                            .map(|k| tree.nodes[k].policy.clone())
-                            .collect();
-                        let expected: Vec<String> =
-                            tree.nodes[q].expected.iter().cloned().collect();
-                        for e in expected {
-                            if !existing.contains(&e)
-                                && !tree.add(e.clone(), BTreeSet::from([e.clone()]), q)
-                            {
-                                return Err(PolicyFailure::TreeTooLarge { index: idx });
-                            }
-                        }
-                    }
-                }
-                // (d)(3).
-                tree.prune(i);
-            }
-            // (e): no certificatePolicies extension: the tree becomes NULL.
-            (None, _) => tree.null = true,
+        let too_large = PolicyFailure::TreeTooLarge { index: idx };
+        match (c.policies, state.valid_policy_tree.null) {
+            (Some(pols), false) => state
+                .process_policies(pols, i, !last && c.self_issued)
+                .ok_or(too_large)?,
+            // §6.1.3 (e): no certificatePolicies extension: the tree becomes NULL.
+            (None, _) => state.valid_policy_tree.null = true,
             (Some(_), true) => {}
         }
-        // (f).
-        if explicit_policy == 0 && tree.null {
-            return Err(PolicyFailure::NoAcceptablePolicy { index: idx });
-        }
+        state.require_explicit_policy(idx)?;
         if last {
-            // §6.1.5 (a), (b).
-            explicit_policy = explicit_policy.saturating_sub(1);
-            if matches!(c.constraints, Some((Some(0), _))) {
-                explicit_policy = 0;
-            }
+            state.wrap_up_explicit_policy(c);
             break;
         }
-        // §6.1.4 (a), (b): policy mappings.
         if let Some(maps) = c.mappings {
-            if maps.iter().any(|(a, b)| a == ANY_POLICY || b == ANY_POLICY) {
-                return Err(PolicyFailure::AnyPolicyMapped { index: idx });
-            }
-            if !tree.null {
-                let issuer_pols: BTreeSet<&String> = maps.iter().map(|(a, _)| a).collect();
-                for idp in issuer_pols {
-                    let mapped: BTreeSet<String> = maps
-                        .iter()
-                        .filter(|(a, _)| a == idp)
-                        .map(|(_, b)| b.clone())
-                        .collect();
-                    let at_i: Vec<usize> = tree.live_at(i).collect();
-                    let with_p: Vec<usize> = at_i
-                        .iter()
-                        .copied()
-                        .filter(|&k| &tree.nodes[k].policy == idp)
-                        .collect();
-                    if policy_mapping > 0 {
-                        // (b)(1)
-                        if !with_p.is_empty() {
-                            for k in with_p {
-                                tree.nodes[k].expected = mapped.clone();
-                            }
-                        } else if let Some(&any) =
-                            at_i.iter().find(|&&k| tree.nodes[k].policy == ANY_POLICY)
-                        {
-                            if let Some(parent) = tree.nodes[any].parent {
-                                if !tree.add(idp.clone(), mapped.clone(), parent) {
-                                    return Err(PolicyFailure::TreeTooLarge { index: idx });
-                                }
-                            }
-                        }
-                    } else {
-                        // (b)(2): delete and prune.
-                        for k in with_p {
-                            tree.kill_subtree(k);
-                        }
-                        tree.prune(i);
-                    }
-                }
+            state.map_policies(maps, i, idx)?;
+        }
+        state.prepare_counters(c);
+    }
+    let tree = &mut state.valid_policy_tree;
+    if !tree.null && !user_any(inputs.initial) {
+        tree.intersect_with(inputs.initial, n)
+            .ok_or(PolicyFailure::TreeTooLarge {
+                index: n.saturating_sub(1),
+            })?;
+    }
+    // §6.1.5 (g), end: the path fails when a policy is required and none is left.
+    if state.explicit_policy == 0 && state.valid_policy_tree.null {
+        return Err(PolicyFailure::NoAcceptablePolicy {
+            index: n.saturating_sub(1),
+        });
+    }
+    Ok(PolicyOutcome {
+        user_constrained: state.valid_policy_tree.user_constrained_set(n),
+    })
+}
+
+/// The user-initial-policy-set is {anyPolicy} (empty means anyPolicy, §6.1.1 c).
+fn user_any(initial: &[String]) -> bool {
+    initial.is_empty() || initial.iter().any(|p| p == ANY_POLICY)
+}
+
+impl PolicyState {
+    /// §6.1.2 (a), (d)-(f): a tree of one anyPolicy node; each counter is 0 when its §6.1.1
+    /// input is set, else n + 1.
+    fn initial(n: usize, inputs: &PolicyInputs<'_>) -> Self {
+        let start = |flag: bool| if flag { 0 } else { n as u64 + 1 };
+        PolicyState {
+            valid_policy_tree: Tree {
+                nodes: vec![Node {
+                    policy: ANY_POLICY.into(),
+                    expected: BTreeSet::from([ANY_POLICY.to_string()]),
+                    parent: None,
+                    depth: 0,
+                    live: true,
+                }],
+                null: false,
+            },
+            explicit_policy: start(inputs.require_explicit),
+            inhibit_any_policy: start(inputs.inhibit_any),
+            policy_mapping: start(inputs.inhibit_mapping),
+        }
+    }
+
+    /// §6.1.3 (d): grow the tree to depth `i` from certificate i's policies, then prune it.
+    /// `self_issued_ca` is a self-issued certificate other than the target, for which
+    /// anyPolicy matches even when inhibit_anyPolicy is 0 (§6.1.3 d.2). `None` when the tree
+    /// grew past [`MAX_NODES`].
+    fn process_policies(&mut self, pols: &[String], i: usize, self_issued_ca: bool) -> Option<()> {
+        let tree = &mut self.valid_policy_tree;
+        let parents: Vec<usize> = tree.live_at(i - 1).collect();
+        for p in pols.iter().filter(|p| p.as_str() != ANY_POLICY) {
+            tree.attach_policy(p, &parents)?;
+        }
+        // (d)(2): anyPolicy in the certificate.
+        let has_any = pols.iter().any(|p| p == ANY_POLICY);
+        if has_any && (self.inhibit_any_policy > 0 || self_issued_ca) {
+            tree.attach_expected(parents)?;
+        }
+        // (d)(3).
+        tree.prune(i);
+        Some(())
+    }
+
+    /// §6.1.3 (f): a NULL tree while explicit_policy is 0 ends the path.
+    fn require_explicit_policy(&self, index: usize) -> Result<(), PolicyFailure> {
+        if self.explicit_policy == 0 && self.valid_policy_tree.null {
+            return Err(PolicyFailure::NoAcceptablePolicy { index });
+        }
+        Ok(())
+    }
+
+    /// §6.1.5 (a), (b): the target's own count and requireExplicitPolicy of 0.
+    fn wrap_up_explicit_policy(&mut self, c: &CertPolicies<'_>) {
+        self.explicit_policy = self.explicit_policy.saturating_sub(1);
+        if matches!(c.constraints, Some((Some(0), _))) {
+            self.explicit_policy = 0;
+        }
+    }
+
+    /// §6.1.4 (a), (b): certificate i's policyMappings. Mapping to or from anyPolicy is
+    /// refused; while policy_mapping is above 0 the mapped policies become the expected ones
+    /// (b.1), otherwise the issuer-domain nodes are deleted (b.2).
+    fn map_policies(
+        &mut self,
+        maps: &[(String, String)],
+        i: usize,
+        index: usize,
+    ) -> Result<(), PolicyFailure> {
+        if maps.iter().any(|(a, b)| a == ANY_POLICY || b == ANY_POLICY) {
+            return Err(PolicyFailure::AnyPolicyMapped { index });
+        }
+        let tree = &mut self.valid_policy_tree;
+        if tree.null {
+            return Ok(());
+        }
+        let issuer_pols: BTreeSet<&String> = maps.iter().map(|(a, _)| a).collect();
+        for idp in issuer_pols {
+            let mapped: BTreeSet<String> = maps
+                .iter()
+                .filter(|(a, _)| a == idp)
+                .map(|(_, b)| b.clone())
+                .collect();
+            if self.policy_mapping > 0 {
+                tree.map_policy(idp, &mapped, i)
+                    .ok_or(PolicyFailure::TreeTooLarge { index })?;
+            } else {
+                tree.delete_policy(idp, i);
             }
         }
-        // §6.1.4 (h): counters, for certificates that are not self-issued.
+        Ok(())
+    }
+
+    /// §6.1.4 (h)-(j): the counters, for certificate i (not the target).
+    fn prepare_counters(&mut self, c: &CertPolicies<'_>) {
+        // (h): decremented for certificates that are not self-issued.
         if !c.self_issued {
-            explicit_policy = explicit_policy.saturating_sub(1);
-            policy_mapping = policy_mapping.saturating_sub(1);
-            inhibit_any = inhibit_any.saturating_sub(1);
+            self.explicit_policy = self.explicit_policy.saturating_sub(1);
+            self.policy_mapping = self.policy_mapping.saturating_sub(1);
+            self.inhibit_any_policy = self.inhibit_any_policy.saturating_sub(1);
         }
         // (i) policyConstraints.
         if let Some((req, inh)) = c.constraints {
             if let Some(r) = req {
-                explicit_policy = explicit_policy.min(u64::from(r));
+                self.explicit_policy = self.explicit_policy.min(u64::from(r));
             }
             if let Some(m) = inh {
-                policy_mapping = policy_mapping.min(u64::from(m));
+                self.policy_mapping = self.policy_mapping.min(u64::from(m));
             }
         }
         // (j) inhibitAnyPolicy.
         if let Some(s) = c.inhibit_any {
-            inhibit_any = inhibit_any.min(u64::from(s));
+            self.inhibit_any_policy = self.inhibit_any_policy.min(u64::from(s));
         }
     }
+}
 
-    // §6.1.5 (g): intersection with the user-initial-policy-set.
-    let user_any = inputs.initial.is_empty() || inputs.initial.iter().any(|p| p == ANY_POLICY);
-    if !tree.null && !user_any {
-        // (g)(iii)(1): nodes whose parent is anyPolicy.
-        let node_set: Vec<usize> = (0..tree.nodes.len())
+impl Tree {
+    /// Add `policy`, expecting itself, under `parent`; `None` when the tree is full.
+    fn add_own(&mut self, policy: &str, parent: usize) -> Option<()> {
+        self.add(
+            policy.to_string(),
+            BTreeSet::from([policy.to_string()]),
+            parent,
+        )
+        .then_some(())
+    }
+
+    /// §6.1.3 (d)(1): policy P of the certificate under each parent expecting P (i), or under
+    /// the parents' anyPolicy node when none does (ii).
+    fn attach_policy(&mut self, p: &str, parents: &[usize]) -> Option<()> {
+        let matching: Vec<usize> = parents
+            .iter()
+            .copied()
+            .filter(|&q| self.nodes[q].expected.contains(p))
+            .collect();
+        if !matching.is_empty() {
+            for q in matching {
+                self.add_own(p, q)?;
+            }
+        } else if let Some(&q) = parents
+            .iter()
+            .find(|&&q| self.nodes[q].policy == ANY_POLICY)
+        {
+            self.add_own(p, q)?;
+        }
+        Some(())
+    }
+
+    /// §6.1.3 (d)(2): for a certificate asserting anyPolicy, each parent gets a child for
+    /// every policy it expects and does not have yet.
+    fn attach_expected(&mut self, parents: Vec<usize>) -> Option<()> {
+        for q in parents {
+            let existing: BTreeSet<String> = self
+                .children(q)
+                .map(|k| self.nodes[k].policy.clone())
+                .collect();
+            let expected: Vec<String> = self.nodes[q].expected.iter().cloned().collect();
+            for e in expected {
+                if !existing.contains(&e) {
+                    self.add_own(&e, q)?;
+                }
+            }
+        }
+        Some(())
+    }
+
+    /// §6.1.4 (b)(1): the nodes of depth `i` for issuer-domain policy `idp` now expect
+    /// `mapped`; without such a node, an anyPolicy node of depth `i` gets a sibling `idp`
+    /// expecting `mapped`.
+    fn map_policy(&mut self, idp: &str, mapped: &BTreeSet<String>, i: usize) -> Option<()> {
+        let at_i: Vec<usize> = self.live_at(i).collect();
+        let with_p: Vec<usize> = at_i
+            .iter()
+            .copied()
+            .filter(|&k| self.nodes[k].policy == idp)
+            .collect();
+        if !with_p.is_empty() {
+            for k in with_p {
+                self.nodes[k].expected = mapped.clone();
+            }
+        } else if let Some(&any) = at_i.iter().find(|&&k| self.nodes[k].policy == ANY_POLICY) {
+            if let Some(parent) = self.nodes[any].parent {
+                if !self.add(idp.to_string(), mapped.clone(), parent) {
+                    return None;
+                }
+            }
+        }
+        Some(())
+    }
+
+    /// §6.1.4 (b)(2): mapping is inhibited: delete the nodes of depth `i` for `idp`, prune.
+    fn delete_policy(&mut self, idp: &str, i: usize) {
+        let with_p: Vec<usize> = self
+            .live_at(i)
+            .filter(|&k| self.nodes[k].policy == idp)
+            .collect();
+        for k in with_p {
+            self.kill_subtree(k);
+        }
+        self.prune(i);
+    }
+
+    /// §6.1.5 (g)(iii): the intersection of a non-NULL tree of depth `n` with the
+    /// user-initial-policy-set `initial` (which is not {anyPolicy}). `None` when the tree
+    /// is full.
+    fn intersect_with(&mut self, initial: &[String], n: usize) -> Option<()> {
+        // (1): nodes whose parent is anyPolicy.
+        let node_set: Vec<usize> = (0..self.nodes.len())
             .filter(|&k| {
-                tree.nodes[k].live
-                    && tree.nodes[k]
+                self.nodes[k].live
+                    && self.nodes[k]
                         .parent
-                        .is_some_and(|p| tree.nodes[p].policy == ANY_POLICY)
+                        .is_some_and(|p| self.nodes[p].policy == ANY_POLICY)
             })
             .collect();
         // (2): delete those whose policy is neither anyPolicy nor in the initial set.
         for &k in &node_set {
-            let pol = &tree.nodes[k].policy;
-            if pol != ANY_POLICY && !inputs.initial.contains(pol) {
-                tree.kill_subtree(k);
+            let pol = &self.nodes[k].policy;
+            if pol != ANY_POLICY && !initial.contains(pol) {
+                self.kill_subtree(k);
             }
         }
         // (3): a leaf anyPolicy node stands for each initial policy not otherwise present.
         let present: BTreeSet<String> = node_set
             .iter()
-            .filter(|&&k| tree.nodes[k].live)
-            .map(|&k| tree.nodes[k].policy.clone())
+            .filter(|&&k| self.nodes[k].live)
+            .map(|&k| self.nodes[k].policy.clone())
             .collect();
-        let any_leaf: Option<usize> = tree
+        let any_leaf: Option<usize> = self
             .live_at(n)
-            .find(|&k| tree.nodes[k].policy == ANY_POLICY);
+            .find(|&k| self.nodes[k].policy == ANY_POLICY);
         if let Some(leaf) = any_leaf {
-            if let Some(parent) = tree.nodes[leaf].parent {
-                for p in inputs.initial {
-                    if !present.contains(p)
-                        && !tree.add(p.clone(), BTreeSet::from([p.clone()]), parent)
-                    {
-                        return Err(PolicyFailure::TreeTooLarge {
-                            index: n.saturating_sub(1),
-                        });
+            if let Some(parent) = self.nodes[leaf].parent {
+                for p in initial {
+                    if !present.contains(p) {
+                        self.add_own(p, parent)?;
                     }
                 }
             }
-            tree.nodes[leaf].live = false;
+            self.nodes[leaf].live = false;
         }
         // (4).
-        tree.prune(n);
+        self.prune(n);
+        Some(())
     }
-    if explicit_policy == 0 && tree.null {
-        return Err(PolicyFailure::NoAcceptablePolicy {
-            index: n.saturating_sub(1),
-        });
-    }
-    // The user-constrained policy set: for each leaf of the tree, the policy of the
-    // highest node on its branch that is not anyPolicy (that node's name is in the trust
-    // anchor's domain; lower nodes may carry mapped names), or anyPolicy for an all-any branch.
-    let mut set = BTreeSet::new();
-    if !tree.null {
-        for leaf in tree.live_at(n) {
-            let mut top = leaf;
-            let mut k = leaf;
-            while let Some(p) = tree.nodes[k].parent {
-                if tree.nodes[k].policy != ANY_POLICY {
-                    top = k;
+
+    /// The user-constrained policy set (§6.1.5 g) of a tree of depth `n`: for each leaf, the
+    /// policy of the highest node on its branch that is not anyPolicy (that node's name is in
+    /// the trust anchor's domain; lower nodes may carry mapped names), or anyPolicy for an
+    /// all-any branch. Empty for a NULL tree.
+    fn user_constrained_set(&self, n: usize) -> Vec<String> {
+        let mut set = BTreeSet::new();
+        if !self.null {
+            for leaf in self.live_at(n) {
+                let mut top = leaf;
+                let mut k = leaf;
+                while let Some(p) = self.nodes[k].parent {
+                    if self.nodes[k].policy != ANY_POLICY {
+                        top = k;
+                    }
+                    k = p;
                 }
-                k = p;
+                set.insert(self.nodes[top].policy.clone());
             }
-            set.insert(tree.nodes[top].policy.clone());
         }
+        set.into_iter().collect()
     }
-    Ok(PolicyOutcome {
-        user_constrained: set.into_iter().collect(),
-    })
 }
 
 #[cfg(test)]

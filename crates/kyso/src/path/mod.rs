@@ -46,12 +46,28 @@ const MAX_CRL_SIGNER_DEPTH: u8 = 2;
 pub enum ChainError {
     /// No trust anchor was configured.
     NoTrustAnchors,
-    /// No certificate in the pool or the trust anchors issued this one.
+    /// No certificate in the pool or the trust anchors issued this one: its issuer is
+    /// missing. The evidence says which anchors were loaded and where the issuer may be had.
     UnknownIssuer {
         /// The certificate whose issuer is missing.
         subject: String,
         /// The issuer name it points to.
         issuer: String,
+        /// The certificate is self-signed: it is a root that is not among the trust anchors
+        /// (rather than a certificate whose issuing CA is missing).
+        #[serde(default)]
+        self_signed: bool,
+        /// caIssuers URLs of its authorityInfoAccess (RFC 5280 §4.2.2.1), where its issuer's
+        /// certificate can be downloaded.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        ca_issuers: Vec<String>,
+        /// The subjects of the trust anchors that were loaded (the first
+        /// [`ChainError::ANCHORS_LISTED`]; `trust_anchor_count` says how many there were).
+        #[serde(default)]
+        trust_anchors: Vec<String>,
+        /// How many trust anchors were loaded.
+        #[serde(default)]
+        trust_anchor_count: usize,
     },
     /// A certificate's signature does not verify with its issuer's key.
     BadCertificateSignature {
@@ -189,6 +205,10 @@ pub enum ChainError {
         reason: RevocationReason,
         /// revocationDate.
         revoked_at: Timestamp,
+        /// Set when the CRL that lists the certificate was past its nextUpdate at the
+        /// validation time (its nextUpdate): revoked is still revoked, but the CRL is stale.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        stale_crl_next_update: Option<Timestamp>,
     },
     /// The certificate's revocation status could not be established while it is required.
     #[serde(rename = "revocation_status_unknown")]
@@ -201,6 +221,10 @@ pub enum ChainError {
 }
 
 impl ChainError {
+    /// How many trust anchors [`ChainError::UnknownIssuer`] names (a trust store of hundreds
+    /// would drown the message; the count says how many more there are).
+    pub const ANCHORS_LISTED: usize = 10;
+
     /// How specific the error is: when several paths fail, the highest rank is reported.
     fn rank(&self) -> u8 {
         use ChainError::*;
@@ -527,32 +551,10 @@ impl Search<'_> {
         // A certificate that is itself a trust anchor ends the path (RFC 5280 §6.1: the anchor
         // is an input, not part of the validated path).
         if self.anchors.iter().any(|a| a == &cur) {
-            let outcome = self.validate(path);
-            if outcome.is_valid() {
-                return Some(outcome);
-            }
-            self.record(outcome);
-            return None;
+            return self.validate_or_record(path);
         }
         let mut found_any = false;
-        // Anchors first, then the pool; a certificate already on the path is skipped (loops),
-        // and so is one with the same subject and key as one on the path (a cross-certificate
-        // back into the path would only repeat it).
-        let candidates: Vec<(Certificate, bool)> = self
-            .anchors
-            .iter()
-            .map(|c| (c.clone(), true))
-            .chain(self.pool.iter().map(|c| (c.clone(), false)))
-            .filter(|(c, _)| {
-                could_issue(c, &cur)
-                    && !path.iter().any(|p| {
-                        p == c
-                            || (p.subject_der() == c.subject_der()
-                                && p.public_key().public_eq(c.public_key()))
-                    })
-            })
-            .collect();
-        for (cand, is_anchor) in candidates {
+        for (cand, is_anchor) in self.candidate_issuers(&cur, path) {
             self.budget.candidates += 1;
             if self.budget.exhausted() {
                 // The search is cut short: say so rather than report whichever attempt
@@ -561,42 +563,8 @@ impl Search<'_> {
                 return None;
             }
             found_any = true;
-            self.budget.spend_signature();
-            if !cur.signed_by(&cand) {
-                let mut p = path.clone();
-                p.push(cand);
-                let at = p.len() - 2;
-                self.record(ChainOutcome::failed(
-                    p,
-                    ChainError::BadCertificateSignature {
-                        subject: cur.subject(),
-                    },
-                    Some(at),
-                ));
-                continue;
-            }
-            path.push(cand);
-            let result = if is_anchor {
-                let outcome = self.validate(path);
-                if outcome.is_valid() {
-                    Some(outcome)
-                } else {
-                    self.record(outcome);
-                    None
-                }
-            } else if path.len() > MAX_PATH_LEN {
-                self.record(ChainOutcome::failed(
-                    path.clone(),
-                    ChainError::BudgetExceeded,
-                    None,
-                ));
-                None
-            } else {
-                self.extend(path)
-            };
-            path.pop();
-            if result.is_some() {
-                return result;
+            if let Some(done) = self.try_issuer(path, &cur, cand, is_anchor) {
+                return Some(done);
             }
         }
         if !found_any {
@@ -605,10 +573,94 @@ impl Search<'_> {
                 ChainError::UnknownIssuer {
                     subject: cur.subject(),
                     issuer: cur.issuer(),
+                    self_signed: cur.is_self_issued(),
+                    ca_issuers: cur.ca_issuers_urls(),
+                    trust_anchors: self
+                        .anchors
+                        .iter()
+                        .take(ChainError::ANCHORS_LISTED)
+                        .map(Certificate::subject)
+                        .collect(),
+                    trust_anchor_count: self.anchors.len(),
                 },
                 Some(path.len() - 1),
             ));
         }
+        None
+    }
+
+    /// The certificates that could have issued `cur` (RFC 5280 §6.1.3 a.4 name chaining, AKI
+    /// and SKI agreeing), anchors first, then the pool, each with whether it is an anchor. A
+    /// certificate already on the path is skipped (loops), and so is one with the same subject
+    /// and key as one on the path (a cross-certificate back into the path would only repeat
+    /// it).
+    fn candidate_issuers(
+        &self,
+        cur: &Certificate,
+        path: &[Certificate],
+    ) -> Vec<(Certificate, bool)> {
+        self.anchors
+            .iter()
+            .map(|c| (c.clone(), true))
+            .chain(self.pool.iter().map(|c| (c.clone(), false)))
+            .filter(|(c, _)| {
+                could_issue(c, cur)
+                    && !path.iter().any(|p| {
+                        p == c
+                            || (p.subject_der() == c.subject_der()
+                                && p.public_key().public_eq(c.public_key()))
+                    })
+            })
+            .collect()
+    }
+
+    /// Try `cand` as the issuer of `cur`, the last certificate of `path`: its key must verify
+    /// `cur`'s signature (RFC 5280 §6.1.3 a.1), then the path ends (an anchor) or grows.
+    fn try_issuer(
+        &mut self,
+        path: &mut Vec<Certificate>,
+        cur: &Certificate,
+        cand: Certificate,
+        is_anchor: bool,
+    ) -> Option<ChainOutcome> {
+        self.budget.spend_signature();
+        if !cur.signed_by(&cand) {
+            let mut p = path.clone();
+            p.push(cand);
+            let at = p.len() - 2;
+            self.record(ChainOutcome::failed(
+                p,
+                ChainError::BadCertificateSignature {
+                    subject: cur.subject(),
+                },
+                Some(at),
+            ));
+            return None;
+        }
+        path.push(cand);
+        let result = if is_anchor {
+            self.validate_or_record(path)
+        } else if path.len() > MAX_PATH_LEN {
+            self.record(ChainOutcome::failed(
+                path.clone(),
+                ChainError::BudgetExceeded,
+                None,
+            ));
+            None
+        } else {
+            self.extend(path)
+        };
+        path.pop();
+        result
+    }
+
+    /// Validate a path that reaches a trust anchor: the outcome when valid, else recorded.
+    fn validate_or_record(&mut self, path: &[Certificate]) -> Option<ChainOutcome> {
+        let outcome = self.validate(path);
+        if outcome.is_valid() {
+            return Some(outcome);
+        }
+        self.record(outcome);
         None
     }
 
@@ -626,150 +678,456 @@ impl Search<'_> {
         }
     }
 
-    /// Validate a complete path (end entity first, trust anchor last) at the validation time.
+    /// Validate a complete path (end entity first, trust anchor last) at the validation time:
+    /// the steps of [`PathValidation::run`], then revocation (§6.3), which needs the rest of
+    /// the path valid to find and trust CRL signers.
     fn validate(&mut self, path: &[Certificate]) -> ChainOutcome {
-        let fail = |e: ChainError, i: usize| ChainOutcome::failed(path.to_vec(), e, Some(i));
+        let steps = PathValidation {
+            path,
+            at: self.at,
+            policy: self.policy,
+        };
+        let user_constrained = match steps.run() {
+            Ok(set) => set,
+            Err((e, i)) => return ChainOutcome::failed(path.to_vec(), e, Some(i)),
+        };
+        let (revocation, failure) = self.check_revocation(path);
+        if let Some((e, k)) = failure {
+            let mut out = ChainOutcome::failed(path.to_vec(), e, Some(k));
+            out.revocation = revocation;
+            return out;
+        }
+        ChainOutcome {
+            path: path.to_vec(),
+            error: None,
+            error_at: None,
+            user_constrained_policies: user_constrained,
+            revocation,
+        }
+    }
+
+    /// Revocation (RFC 5280 §6.1.3 a.3, §6.3) of each certificate below the anchor, from the
+    /// anchor down so a revoked CA is reported before its subordinates. Returns the statuses
+    /// found and, when one fails the path, the error and the certificate's index.
+    fn check_revocation(
+        &mut self,
+        path: &[Certificate],
+    ) -> (Vec<RevocationStatus>, Option<(ChainError, usize)>) {
         let n = path.len();
-        let at = self.at;
-        for (i, c) in path.iter().enumerate() {
-            // Validity (RFC 5280 §6.1.3 a.2). The anchor is checked too, as OpenSSL does: an
-            // expired root is a configuration problem the user must see.
-            if at > c.not_after() {
-                return fail(
-                    ChainError::Expired {
-                        subject: c.subject(),
-                        not_after: c.not_after(),
-                        at,
-                        end_entity: i == 0,
-                    },
-                    i,
-                );
-            }
-            if at < c.not_before() {
-                return fail(
-                    ChainError::NotYetValid {
-                        subject: c.subject(),
-                        not_before: c.not_before(),
-                        at,
-                    },
-                    i,
-                );
-            }
-            // Unknown critical extensions (§6.1.4 o for CAs, §6.1.5 f for the target). The
-            // anchor certificate too: kyso cannot tell what its issuer meant to restrict.
-            if let Some(oid) = c.unknown_critical().first() {
-                return fail(
-                    ChainError::UnknownCriticalExtension {
-                        subject: c.subject(),
-                        oid: oid.clone(),
-                    },
-                    i,
-                );
-            }
-            if !self.policy.legacy_crypto {
-                // DSA: FIPS 186-5 (2023) withdrew it for new signatures; no current CA uses it.
-                let dsa = (c.key_info().kind == "dsa")
-                    .then(|| "DSA keys are not accepted (FIPS 186-5 withdrew DSA)".to_string());
-                if let Some(w) = c.key_info().weakness().or(dsa) {
-                    return fail(
-                        ChainError::WeakAlgorithm {
-                            subject: c.subject(),
-                            detail: w,
-                        },
-                        i,
-                    );
-                }
-                // The anchor's self-signature is not relied on (RFC 5280 §6.1), so not judged.
-                if i + 1 < n {
-                    // An allow-list, not a deny-list: a signature algorithm kyso cannot name
-                    // (1.3.14.3.2.29 is SHA-1 with RSA under an old OID, which OpenSSL
-                    // verifies) is not judged strong by default.
-                    let judged = match c.signature_digest() {
-                        Some(d) if d.is_legacy() => Some(format!("signed with {d}")),
-                        Some(_) => None,
-                        None if is_pure_eddsa(c.signature_algorithm()) => None,
-                        None => Some(format!(
-                            "signed with an algorithm the policy does not know ({})",
-                            c.signature_algorithm()
-                        )),
-                    };
-                    if let Some(detail) = judged {
-                        return fail(
-                            ChainError::WeakAlgorithm {
-                                subject: c.subject(),
-                                detail,
-                            },
-                            i,
-                        );
-                    }
-                }
-            }
-            if i > 0 {
-                // Issuing certificates: RFC 5280 §6.1.4 (k) cA, (n) keyCertSign. A version 1
-                // trust anchor without extensions is accepted as RFC 5280 §6.1.1 (d) allows.
-                let is_v1_anchor =
-                    i == n - 1 && c.key_usage_bits().is_none() && !c.is_ca() && c.is_self_issued();
-                if !c.is_ca() && !is_v1_anchor {
-                    return fail(
-                        ChainError::NotCa {
-                            subject: c.subject(),
-                        },
-                        i,
-                    );
-                }
-                if c.key_usage_bits()
-                    .is_some_and(|k| k & ku::KEY_CERT_SIGN == 0)
-                {
-                    return fail(
-                        ChainError::KeyCertSignMissing {
-                            subject: c.subject(),
-                        },
-                        i,
-                    );
+        let mut revocation = vec![RevocationStatus::NotChecked; n];
+        if self.policy.revocation != RevocationMode::Off {
+            for k in (0..n - 1).rev() {
+                let c = &path[k];
+                let status = self.status_from_all_sources(c, path);
+                let failure = self.revocation_error(c, &status);
+                revocation[k] = status;
+                if let Some(e) = failure {
+                    return (revocation, Some((e, k)));
                 }
             }
         }
-        // RFC 5280 profile rules (after the CA checks above, so "not a CA" is reported
-        // rather than the keyCertSign-without-cA rule it also breaks).
-        for (i, c) in path.iter().enumerate() {
+        (revocation, None)
+    }
+
+    fn revocation_error(&self, c: &Certificate, status: &RevocationStatus) -> Option<ChainError> {
+        match status {
+            RevocationStatus::Revoked {
+                reason,
+                revoked_at,
+                stale_crl_next_update,
+            } => Some(ChainError::Revoked {
+                subject: c.subject(),
+                serial: c.serial_hex(),
+                reason: *reason,
+                revoked_at: *revoked_at,
+                stale_crl_next_update: *stale_crl_next_update,
+            }),
+            RevocationStatus::Unknown { problem } => {
+                let required = match self.policy.revocation {
+                    RevocationMode::Required => true,
+                    RevocationMode::Auto => {
+                        crl::issuer_has_crl(c, &self.policy.crls)
+                            || self.policy.ocsp.iter().any(|r| r.mentions(c))
+                    }
+                    RevocationMode::Off => false,
+                };
+                required.then(|| ChainError::RevocationUnknown {
+                    subject: c.subject(),
+                    problem: problem.clone(),
+                })
+            }
+            RevocationStatus::Good | RevocationStatus::NotChecked => None,
+        }
+    }
+
+    /// §6.3.3 for one certificate of `path`, with the CRL signer found and validated
+    /// (§6.3.3 f, g) by [`CrlSigners::check`].
+    ///
+    /// Trusted without a path of their own: the certificate's issuer and the CA certificates
+    /// above it on this path (this validation establishes their chain), the anchor of this
+    /// path, and the certificate itself when it is a CA or a CRL signer whose own path this is
+    /// (PKITS 4.14.30: a CRL issuer whose status is on the CRL it signs). Never the target end
+    /// entity: it signs no CRL about itself nor about the CAs above it.
+    fn revocation_status(&mut self, cert: &Certificate, path: &[Certificate]) -> RevocationStatus {
+        let at_cert = path.iter().position(|p| p == cert);
+        // The certificate itself (when a CA) and everything above it.
+        let trusted_on_path: Vec<Certificate> = at_cert
+            .map(|i| &path[i..])
+            .unwrap_or_default()
+            .iter()
+            .filter(|c| *c != cert || cert.is_ca() || self.leaf_is_crl_signer)
+            .cloned()
+            .collect();
+        // §6.3.3 (f): "The trust anchor for the certification path MUST be the same as the
+        // trust anchor used to validate the target certificate."
+        let this_anchor: Vec<Certificate> = path.last().into_iter().cloned().collect();
+        let (policy, at) = (self.policy, self.at);
+        let mut signers = CrlSigners {
+            issuer_on_path: at_cert.and_then(|i| path.get(i + 1)).cloned(),
+            trusted_on_path,
+            end_entity: path
+                .first()
+                .filter(|c| !c.is_ca() && !self.leaf_is_crl_signer)
+                .cloned(),
+            path,
+            anchor: &this_anchor,
+            all_anchors: self.anchors,
+            pool: self.pool,
+            at,
+            depth: self.crl_depth,
+            policy,
+            budget: &mut *self.budget,
+        };
+        crl::status_of(cert, &policy.crls, at, &mut |crl: &Crl| signers.check(crl))
+    }
+}
+
+/// Finding and validating the signer of a CRL about one certificate of a path (RFC 5280
+/// §6.3.3 f, g); see [`Search::revocation_status`] for who is trusted without a path.
+struct CrlSigners<'s> {
+    /// The certificate's issuer on the path.
+    issuer_on_path: Option<Certificate>,
+    /// Certificates trusted as CRL signers without a path of their own.
+    trusted_on_path: Vec<Certificate>,
+    /// The path's target when it is an end entity: never a CRL signer.
+    end_entity: Option<Certificate>,
+    path: &'s [Certificate],
+    /// The path's own trust anchor, where a signer's path must end (§6.3.3 f).
+    anchor: &'s [Certificate],
+    all_anchors: &'s [Certificate],
+    pool: &'s [Certificate],
+    at: Timestamp,
+    depth: u8,
+    policy: &'s ChainPolicy,
+    budget: &'s mut Budget,
+}
+
+/// What one candidate CRL signer turned out to be.
+enum SignerVerdict {
+    /// It signed the CRL and may: the CRL can be used.
+    Accepted,
+    /// Its key does not verify the CRL.
+    NotSigner,
+    /// It signed the CRL but cannot be relied on; the problem replaces the one so far.
+    Refused(CrlProblem),
+    /// The signature budget ran out.
+    OutOfBudget,
+}
+
+impl CrlSigners<'_> {
+    /// `Ok` when some certificate of the CRL issuer's name may sign CRLs, verifies the CRL
+    /// and has a valid path; else the last reason a candidate was refused.
+    fn check(&mut self, crl: &Crl) -> Result<(), CrlProblem> {
+        self.crl_algorithm_policy(crl)?;
+        let mut problem = CrlProblem::CrlSignatureInvalid;
+        let candidates: Vec<Certificate> = self
+            .issuer_on_path
+            .iter()
+            .chain(self.path.iter())
+            .chain(self.all_anchors.iter())
+            .chain(self.pool.iter())
+            .filter(|c| crate::x509::name::names_match(c.subject_der(), crl.issuer_der()))
+            .cloned()
+            .collect();
+        let mut seen: Vec<&Certificate> = Vec::new();
+        for cand in &candidates {
+            if seen.contains(&cand) {
+                continue;
+            }
+            seen.push(cand);
+            match self.judge(cand, crl) {
+                SignerVerdict::Accepted => return Ok(()),
+                SignerVerdict::NotSigner => {}
+                SignerVerdict::Refused(p) => problem = p,
+                SignerVerdict::OutOfBudget => return Err(CrlProblem::BudgetExceeded),
+            }
+        }
+        Err(problem)
+    }
+
+    /// The CRL's signature algorithm is judged like a certificate's
+    /// ([`PathValidation::algorithm_policy`]): MD5 and SHA-1 establish nothing unless legacy
+    /// crypto was asked for.
+    fn crl_algorithm_policy(&self, crl: &Crl) -> Result<(), CrlProblem> {
+        if !self.policy.legacy_crypto {
+            if let Some(d) = crl.signature_digest().filter(|d| d.is_legacy()) {
+                return Err(CrlProblem::NonConforming {
+                    detail: format!(
+                        "signed with {d}, which the algorithm policy refuses (legacy crypto not allowed)"
+                    )
+                    .into(),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// One candidate: not the end entity, its key verifies the CRL (§6.3.3 g), cRLSign
+    /// (§6.3.3 f), then trusted on this path or given a valid path of its own.
+    fn judge(&mut self, cand: &Certificate, crl: &Crl) -> SignerVerdict {
+        if self.end_entity.as_ref() == Some(cand) {
+            return SignerVerdict::Refused(CrlProblem::CrlSignerNotAllowed);
+        }
+        if !self.budget.spend_signature() {
+            return SignerVerdict::OutOfBudget;
+        }
+        if !crl.signed_by(cand) {
+            return SignerVerdict::NotSigner;
+        }
+        // §6.3.3 (f): "verify that the cRLSign bit is set" when keyUsage is present.
+        // A signer other than the certificate's issuer must show the cRLSign bit: its
+        // authority to sign CRLs cannot be implied by having issued the certificate.
+        let is_issuer = Some(cand) == self.issuer_on_path.as_ref();
+        let crl_sign = cand.key_usage_bits().map(|k| k & ku::CRL_SIGN != 0);
+        if crl_sign == Some(false) || (!is_issuer && crl_sign.is_none()) {
+            return SignerVerdict::Refused(CrlProblem::CrlSignerNotAllowed);
+        }
+        if is_issuer || self.trusted_on_path.iter().any(|p| p == cand) {
+            return SignerVerdict::Accepted;
+        }
+        if self.depth >= MAX_CRL_SIGNER_DEPTH {
+            return SignerVerdict::Refused(CrlProblem::BudgetExceeded);
+        }
+        self.signer_path(cand)
+    }
+
+    /// The signer's own path, to this path's anchor, with its own revocation checked;
+    /// policies do not apply to it (§6.3.3 f).
+    fn signer_path(&mut self, cand: &Certificate) -> SignerVerdict {
+        let signer_policy = ChainPolicy {
+            initial_policies: Vec::new(),
+            require_explicit_policy: false,
+            inhibit_policy_mapping: false,
+            inhibit_any_policy: false,
+            required_ekus: Vec::new(),
+            ..self.policy.clone()
+        };
+        let out = build_nested(
+            cand,
+            self.pool,
+            self.anchor,
+            self.at,
+            &signer_policy,
+            self.budget,
+            self.depth + 1,
+        );
+        match out.error {
+            None => SignerVerdict::Accepted,
+            Some(e) => SignerVerdict::Refused(CrlProblem::CrlSignerPathInvalid {
+                error: e.code().to_string(),
+            }),
+        }
+    }
+}
+
+/// One complete path under validation (RFC 5280 §6.1), end entity first and trust anchor
+/// last, with the §6.1.1 inputs. Each step returns the first failure it finds, with the index
+/// in `path` of the certificate it is about.
+///
+/// The steps run one after the other over the whole path rather than certificate by
+/// certificate as §6.1.3 and §6.1.4 are written: the result is the same for a valid path, and
+/// for an invalid one the order of the steps decides which failure is reported (an expired
+/// or unknown-critical certificate before a profile flaw, a profile flaw before a name or
+/// policy violation). Signatures (§6.1.3 a.1) and name chaining (a.4) were checked while the
+/// path was built ([`Search::try_issuer`], [`could_issue`]); revocation (a.3) comes last
+/// ([`Search::check_revocation`]).
+struct PathValidation<'p> {
+    path: &'p [Certificate],
+    /// The validation time (§6.1.1 b).
+    at: Timestamp,
+    policy: &'p ChainPolicy,
+}
+
+/// A failed step: the error and the index in the path of the certificate it is about.
+type StepFailure = (ChainError, usize);
+
+impl PathValidation<'_> {
+    /// The steps that need no CRL, in the order their failures are reported; the
+    /// user-constrained policy set (§6.1.5 g) when they all pass.
+    fn run(&self) -> Result<Vec<String>, StepFailure> {
+        for (i, c) in self.path.iter().enumerate() {
+            self.basic_certificate_checks(i, c).map_err(|e| (e, i))?;
+        }
+        // After the CA checks, so "not a CA" is reported rather than the
+        // keyCertSign-without-cA rule it also breaks.
+        self.profile_rules()?;
+        self.max_path_length()?;
+        self.name_constraints()?;
+        let user_constrained = self.certificate_policies()?;
+        self.required_ekus()?;
+        Ok(user_constrained)
+    }
+
+    /// What is checked on certificate `i` alone, the anchor included: validity, critical
+    /// extensions, the algorithm policy, and, for an issuing certificate, that it is a CA.
+    fn basic_certificate_checks(&self, i: usize, c: &Certificate) -> Result<(), ChainError> {
+        self.validity(i, c)?;
+        critical_extensions(c)?;
+        if !self.policy.legacy_crypto {
+            self.algorithm_policy(i, c)?;
+        }
+        if i > 0 {
+            self.issuing_ca(i, c)?;
+        }
+        Ok(())
+    }
+
+    /// §6.1.3 (a)(2): the validation time is within the certificate's validity. The anchor
+    /// is checked too, as OpenSSL does: an expired root is a configuration problem the user
+    /// must see.
+    fn validity(&self, i: usize, c: &Certificate) -> Result<(), ChainError> {
+        let at = self.at;
+        if at > c.not_after() {
+            return Err(ChainError::Expired {
+                subject: c.subject(),
+                not_after: c.not_after(),
+                at,
+                end_entity: i == 0,
+            });
+        }
+        if at < c.not_before() {
+            return Err(ChainError::NotYetValid {
+                subject: c.subject(),
+                not_before: c.not_before(),
+                at,
+            });
+        }
+        Ok(())
+    }
+
+    /// The algorithm policy on the working public key and the certificate's signature (not
+    /// an RFC 5280 step: §6.1.3 a.1 only needs the signature to verify). DSA keys are refused:
+    /// FIPS 186-5 (2023) withdrew DSA for new signatures and no current CA uses it. The
+    /// anchor's self-signature is not relied on (§6.1), so not judged.
+    fn algorithm_policy(&self, i: usize, c: &Certificate) -> Result<(), ChainError> {
+        let dsa = (c.key_info().kind == "dsa")
+            .then(|| "DSA keys are not accepted (FIPS 186-5 withdrew DSA)".to_string());
+        if let Some(w) = c.key_info().weakness().or(dsa) {
+            return Err(ChainError::WeakAlgorithm {
+                subject: c.subject(),
+                detail: w,
+            });
+        }
+        if i + 1 == self.path.len() {
+            return Ok(());
+        }
+        // An allow-list, not a deny-list: a signature algorithm kyso cannot name
+        // (1.3.14.3.2.29 is SHA-1 with RSA under an old OID, which OpenSSL verifies) is not
+        // judged strong by default.
+        let judged = match c.signature_digest() {
+            Some(d) if d.is_legacy() => Some(format!("signed with {d}")),
+            Some(_) => None,
+            None if is_pure_eddsa(c.signature_algorithm()) => None,
+            None => Some(format!(
+                "signed with an algorithm the policy does not know ({})",
+                c.signature_algorithm()
+            )),
+        };
+        match judged {
+            Some(detail) => Err(ChainError::WeakAlgorithm {
+                subject: c.subject(),
+                detail,
+            }),
+            None => Ok(()),
+        }
+    }
+
+    /// §6.1.4 (k) basicConstraints cA and (n) keyUsage keyCertSign, for an issuing
+    /// certificate. A version 1 trust anchor without extensions is accepted as §6.1.1 (d)
+    /// allows.
+    fn issuing_ca(&self, i: usize, c: &Certificate) -> Result<(), ChainError> {
+        let is_v1_anchor = i == self.path.len() - 1
+            && c.key_usage_bits().is_none()
+            && !c.is_ca()
+            && c.is_self_issued();
+        if !c.is_ca() && !is_v1_anchor {
+            return Err(ChainError::NotCa {
+                subject: c.subject(),
+            });
+        }
+        if c.key_usage_bits()
+            .is_some_and(|k| k & ku::KEY_CERT_SIGN == 0)
+        {
+            return Err(ChainError::KeyCertSignMissing {
+                subject: c.subject(),
+            });
+        }
+        Ok(())
+    }
+
+    /// The RFC 5280 profile rules (§4.1, §4.2) each certificate was checked against when it
+    /// was parsed; the issuance rules do not apply to a trust anchor (§6.1.1 d).
+    fn profile_rules(&self) -> Result<(), StepFailure> {
+        let n = self.path.len();
+        for (i, c) in self.path.iter().enumerate() {
             let anchor_only = i + 1 == n && n > 1;
             let issuance = if anchor_only { &[] } else { c.issuance_flaws() };
             if let Some(rule) = c.profile_flaws().iter().chain(issuance).next() {
-                return fail(
-                    ChainError::MalformedCertificate {
-                        subject: c.subject(),
-                        rule: (*rule).to_string(),
-                    },
-                    i,
-                );
+                let e = ChainError::MalformedCertificate {
+                    subject: c.subject(),
+                    rule: (*rule).to_string(),
+                };
+                return Err((e, i));
             }
         }
-        // pathLenConstraint (RFC 5280 §6.1.4 l, m), walking from the anchor down. Self-issued
-        // intermediates do not count.
-        let mut remaining: Option<u32> = path[n - 1].path_len();
+        Ok(())
+    }
+
+    /// §6.1.4 (l), (m): max_path_length, from the anchor's pathLenConstraint down.
+    /// Self-issued intermediates do not count (§6.1.4 l).
+    fn max_path_length(&self) -> Result<(), StepFailure> {
+        let path = self.path;
+        let n = path.len();
+        let mut max_path_length: Option<u32> = path[n - 1].path_len();
         for i in (1..n - 1).rev() {
             let c = &path[i];
             if !c.is_self_issued() {
-                match remaining {
+                match max_path_length {
                     Some(0) => {
-                        return fail(
-                            ChainError::PathLenExceeded {
-                                subject: path[i + 1].subject(),
-                            },
-                            i + 1,
-                        )
+                        let e = ChainError::PathLenExceeded {
+                            subject: path[i + 1].subject(),
+                        };
+                        return Err((e, i + 1));
                     }
-                    Some(r) => remaining = Some(r - 1),
+                    Some(r) => max_path_length = Some(r - 1),
                     None => {}
                 }
             }
             if let Some(p) = c.path_len() {
-                remaining = Some(remaining.map_or(p, |r| r.min(p)));
+                max_path_length = Some(max_path_length.map_or(p, |r| r.min(p)));
             }
         }
-        // Name constraints (§6.1.3 b, c; §6.1.4 g): each certificate's names against every
-        // constraining CA above it. A self-issued intermediate is exempt (§6.1.3 b: "unless
-        // certificate i is self-issued and is not the final certificate in the path").
+        Ok(())
+    }
+
+    /// §6.1.3 (b), (c) with §6.1.4 (g): each certificate's names against every constraining
+    /// CA above it (the permitted_subtrees and excluded_subtrees of §6.1.2 are those CAs'
+    /// constraints together). A self-issued intermediate is exempt (§6.1.3 b: "unless
+    /// certificate i is self-issued and is not the final certificate in the path"). The
+    /// anchor's constraints apply unless the caller turned them off (§6.1.1).
+    fn name_constraints(&self) -> Result<(), StepFailure> {
+        let path = self.path;
+        let n = path.len();
         let top = if self.policy.skip_anchor_constraints {
             n - 1
         } else {
@@ -794,41 +1152,19 @@ impl Search<'_> {
                     continue;
                 };
                 if let Err(f) = name_constraints::check(nc, &names) {
-                    let e = match f {
-                        NameConstraintFailure::UnsupportedForm { form } => {
-                            ChainError::UnsupportedNameConstraint {
-                                subject: ca.subject(),
-                                form: form.to_string(),
-                            }
-                        }
-                        NameConstraintFailure::TooManyChecks { checks } => {
-                            ChainError::TooManyNameChecks {
-                                subject: c.subject(),
-                                checks,
-                            }
-                        }
-                        NameConstraintFailure::NotPermitted { name } => {
-                            ChainError::NameConstraintViolation {
-                                subject: c.subject(),
-                                name,
-                                constrained_by: ca.subject(),
-                                excluded_subtree: None,
-                            }
-                        }
-                        NameConstraintFailure::Excluded { name, subtree } => {
-                            ChainError::NameConstraintViolation {
-                                subject: c.subject(),
-                                name,
-                                constrained_by: ca.subject(),
-                                excluded_subtree: Some(subtree),
-                            }
-                        }
-                    };
-                    return fail(e, k);
+                    return Err((name_constraint_error(f, c, ca), k));
                 }
             }
         }
-        // Certificate policies (§6.1.2-§6.1.5), certificate 1 (issued by the anchor) first.
+        Ok(())
+    }
+
+    /// §6.1.3 (d)-(f), §6.1.4 (a), (b), (h)-(j), §6.1.5 (a), (b), (g): the valid_policy_tree
+    /// ([`cert_policies::process`]), certificate 1 (issued by the anchor) first. Returns the
+    /// user-constrained policy set.
+    fn certificate_policies(&self) -> Result<Vec<String>, StepFailure> {
+        let path = self.path;
+        let n = path.len();
         let certs: Vec<CertPolicies<'_>> = path[..n - 1]
             .iter()
             .rev()
@@ -846,225 +1182,105 @@ impl Search<'_> {
             inhibit_mapping: self.policy.inhibit_policy_mapping,
             inhibit_any: self.policy.inhibit_any_policy,
         };
+        match cert_policies::process(&certs, &inputs) {
+            Ok(o) => Ok(o.user_constrained),
+            Err(f) => Err(self.policy_error(f)),
+        }
+    }
+
+    /// A policy failure as the chain error about the certificate it happened at.
+    fn policy_error(&self, f: PolicyFailure) -> StepFailure {
+        let n = self.path.len();
         // `index` counts from certificate 1; path index = n - 2 - index.
         let path_index = |index: usize| n.saturating_sub(2).saturating_sub(index);
-        let user_constrained = match cert_policies::process(&certs, &inputs) {
-            Ok(o) => o.user_constrained,
-            Err(PolicyFailure::NoAcceptablePolicy { index }) => {
+        let (e, i) = match f {
+            PolicyFailure::NoAcceptablePolicy { index } => {
                 let i = path_index(index);
                 let initial = if self.policy.initial_policies.is_empty() {
                     vec![ANY_POLICY.to_string()]
                 } else {
                     self.policy.initial_policies.clone()
                 };
-                return fail(
-                    ChainError::NoAcceptablePolicy {
-                        subject: path[i].subject(),
-                        initial_policies: initial,
-                    },
-                    i,
-                );
+                let e = ChainError::NoAcceptablePolicy {
+                    subject: self.path[i].subject(),
+                    initial_policies: initial,
+                };
+                (e, i)
             }
-            Err(PolicyFailure::AnyPolicyMapped { index }) => {
+            PolicyFailure::AnyPolicyMapped { index } => {
                 let i = path_index(index);
-                return fail(
-                    ChainError::AnyPolicyMapped {
-                        subject: path[i].subject(),
-                    },
-                    i,
-                );
+                let subject = self.path[i].subject();
+                (ChainError::AnyPolicyMapped { subject }, i)
             }
-            Err(PolicyFailure::TreeTooLarge { index }) => {
+            PolicyFailure::TreeTooLarge { index } => {
                 let i = path_index(index);
-                return fail(
-                    ChainError::PolicyTreeTooLarge {
-                        subject: path[i].subject(),
-                    },
-                    i,
-                );
+                let subject = self.path[i].subject();
+                (ChainError::PolicyTreeTooLarge { subject }, i)
             }
         };
-        // Required extended key usages (§4.2.1.12): every certificate below the anchor that
-        // carries the extension must list the purpose or anyExtendedKeyUsage.
+        (e, i)
+    }
+
+    /// Required extended key usages (§4.2.1.12): every certificate below the anchor that
+    /// carries the extension must list the purpose or anyExtendedKeyUsage.
+    fn required_ekus(&self) -> Result<(), StepFailure> {
+        let n = self.path.len();
         for req in &self.policy.required_ekus {
-            for (i, c) in path[..n - 1].iter().enumerate() {
+            for (i, c) in self.path[..n - 1].iter().enumerate() {
                 if let Some(ekus) = c.extended_key_usage() {
                     if !ekus.iter().any(|e| e == req || e == "2.5.29.37.0") {
-                        return fail(
-                            ChainError::EkuNotAllowed {
-                                subject: c.subject(),
-                                required: req.clone(),
-                            },
-                            i,
-                        );
+                        let e = ChainError::EkuNotAllowed {
+                            subject: c.subject(),
+                            required: req.clone(),
+                        };
+                        return Err((e, i));
                     }
                 }
             }
         }
-        // Revocation (§6.3), from the anchor down so a revoked CA is reported before its
-        // subordinates.
-        let mut revocation = vec![RevocationStatus::NotChecked; n];
-        if self.policy.revocation != RevocationMode::Off {
-            for k in (0..n - 1).rev() {
-                let c = &path[k];
-                let status = self.status_from_all_sources(c, path);
-                if let Some(e) = self.revocation_error(c, &status) {
-                    let mut out = fail(e, k);
-                    revocation[k] = status;
-                    out.revocation = revocation;
-                    return out;
-                }
-                revocation[k] = status;
-            }
-        }
-        ChainOutcome {
-            path: path.to_vec(),
-            error: None,
-            error_at: None,
-            user_constrained_policies: user_constrained,
-            revocation,
-        }
+        Ok(())
     }
+}
 
-    fn revocation_error(&self, c: &Certificate, status: &RevocationStatus) -> Option<ChainError> {
-        match status {
-            RevocationStatus::Revoked { reason, revoked_at } => Some(ChainError::Revoked {
-                subject: c.subject(),
-                serial: c.serial_hex(),
-                reason: *reason,
-                revoked_at: *revoked_at,
-            }),
-            RevocationStatus::Unknown { problem } => {
-                let required = match self.policy.revocation {
-                    RevocationMode::Required => true,
-                    RevocationMode::Auto => {
-                        crl::issuer_has_crl(c, &self.policy.crls)
-                            || self.policy.ocsp.iter().any(|r| r.mentions(c))
-                    }
-                    RevocationMode::Off => false,
-                };
-                required.then(|| ChainError::RevocationUnknown {
-                    subject: c.subject(),
-                    problem: problem.clone(),
-                })
-            }
-            RevocationStatus::Good | RevocationStatus::NotChecked => None,
-        }
+/// §6.1.4 (o) for a CA, §6.1.5 (f) for the target: no critical extension kyso does not
+/// process. The anchor certificate too: kyso cannot tell what its issuer meant to restrict.
+fn critical_extensions(c: &Certificate) -> Result<(), ChainError> {
+    match c.unknown_critical().first() {
+        Some(oid) => Err(ChainError::UnknownCriticalExtension {
+            subject: c.subject(),
+            oid: oid.clone(),
+        }),
+        None => Ok(()),
     }
+}
 
-    /// §6.3.3 for one certificate of `path`, with the CRL signer found and validated
-    /// (§6.3.3 f, g): a certificate of the CRL issuer's name, allowed to sign CRLs, whose key
-    /// verifies the CRL and whose own path is valid and ends at this path's trust anchor.
-    ///
-    /// Trusted without a path of their own: the certificate's issuer and the CA certificates
-    /// above it on this path (this validation establishes their chain), the anchor of this
-    /// path, and the certificate itself when it is a CA or a CRL signer whose own path this is
-    /// (PKITS 4.14.30: a CRL issuer whose status is on the CRL it signs). Never the target end
-    /// entity: it signs no CRL about itself nor about the CAs above it.
-    fn revocation_status(&mut self, cert: &Certificate, path: &[Certificate]) -> RevocationStatus {
-        let crls = self.policy.crls.clone();
-        let at_cert = path.iter().position(|p| p == cert);
-        let issuer_on_path = at_cert.and_then(|i| path.get(i + 1)).cloned();
-        // The certificate itself (when a CA) and everything above it.
-        let trusted_on_path: Vec<Certificate> = at_cert
-            .map(|i| &path[i..])
-            .unwrap_or_default()
-            .iter()
-            .filter(|c| *c != cert || cert.is_ca() || self.leaf_is_crl_signer)
-            .cloned()
-            .collect();
-        let end_entity = path
-            .first()
-            .filter(|c| !c.is_ca() && !self.leaf_is_crl_signer)
-            .cloned();
-        // §6.3.3 (f): "The trust anchor for the certification path MUST be the same as the
-        // trust anchor used to validate the target certificate."
-        let this_anchor: Vec<Certificate> = path.last().into_iter().cloned().collect();
-        let anchors: &[Certificate] = &this_anchor;
-        let all_anchors = self.anchors;
-        let pool = self.pool;
-        let at = self.at;
-        let depth = self.crl_depth;
-        let policy = self.policy;
-        let budget: &mut Budget = &mut *self.budget;
-        let mut signer_ok = |crl: &Crl| -> Result<(), CrlProblem> {
-            // The CRL's signature algorithm is judged like a certificate's (`validate`): MD5
-            // and SHA-1 establish nothing unless legacy crypto was asked for.
-            if !policy.legacy_crypto {
-                if let Some(d) = crl.signature_digest().filter(|d| d.is_legacy()) {
-                    return Err(CrlProblem::NonConforming {
-                        detail: format!(
-                            "signed with {d}, which the algorithm policy refuses (legacy crypto not allowed)"
-                        )
-                        .into(),
-                    });
-                }
-            }
-            let mut problem = CrlProblem::CrlSignatureInvalid;
-            let candidates: Vec<Certificate> = issuer_on_path
-                .iter()
-                .chain(path.iter())
-                .chain(all_anchors.iter())
-                .chain(pool.iter())
-                .filter(|c| crate::x509::name::names_match(c.subject_der(), crl.issuer_der()))
-                .cloned()
-                .collect();
-            let mut seen: Vec<&Certificate> = Vec::new();
-            for cand in &candidates {
-                if seen.contains(&cand) {
-                    continue;
-                }
-                seen.push(cand);
-                if end_entity.as_ref() == Some(cand) {
-                    problem = CrlProblem::CrlSignerNotAllowed;
-                    continue;
-                }
-                if !budget.spend_signature() {
-                    return Err(CrlProblem::BudgetExceeded);
-                }
-                if !crl.signed_by(cand) {
-                    continue;
-                }
-                // §6.3.3 (f): "verify that the cRLSign bit is set" when keyUsage is present.
-                // A signer other than the certificate's issuer must show the cRLSign bit: its
-                // authority to sign CRLs cannot be implied by having issued the certificate.
-                let is_issuer = Some(cand) == issuer_on_path.as_ref();
-                let crl_sign = cand.key_usage_bits().map(|k| k & ku::CRL_SIGN != 0);
-                if crl_sign == Some(false) || (!is_issuer && crl_sign.is_none()) {
-                    problem = CrlProblem::CrlSignerNotAllowed;
-                    continue;
-                }
-                let trusted = is_issuer || trusted_on_path.iter().any(|p| p == cand);
-                if trusted {
-                    return Ok(());
-                }
-                if depth >= MAX_CRL_SIGNER_DEPTH {
-                    problem = CrlProblem::BudgetExceeded;
-                    continue;
-                }
-                // The signer's own path, to this path's anchor, with its own revocation
-                // checked; policies do not apply to it.
-                let signer_policy = ChainPolicy {
-                    initial_policies: Vec::new(),
-                    require_explicit_policy: false,
-                    inhibit_policy_mapping: false,
-                    inhibit_any_policy: false,
-                    required_ekus: Vec::new(),
-                    ..policy.clone()
-                };
-                let out = build_nested(cand, pool, anchors, at, &signer_policy, budget, depth + 1);
-                match out.error {
-                    None => return Ok(()),
-                    Some(e) => {
-                        problem = CrlProblem::CrlSignerPathInvalid {
-                            error: e.code().to_string(),
-                        }
-                    }
-                }
-            }
-            Err(problem)
-        };
-        crl::status_of(cert, &crls, at, &mut signer_ok)
+/// A name constraint failure of certificate `c` under `ca`'s nameConstraints.
+fn name_constraint_error(
+    f: NameConstraintFailure,
+    c: &Certificate,
+    ca: &Certificate,
+) -> ChainError {
+    match f {
+        NameConstraintFailure::UnsupportedForm { form } => ChainError::UnsupportedNameConstraint {
+            subject: ca.subject(),
+            form: form.to_string(),
+        },
+        NameConstraintFailure::TooManyChecks { checks } => ChainError::TooManyNameChecks {
+            subject: c.subject(),
+            checks,
+        },
+        NameConstraintFailure::NotPermitted { name } => ChainError::NameConstraintViolation {
+            subject: c.subject(),
+            name,
+            constrained_by: ca.subject(),
+            excluded_subtree: None,
+        },
+        NameConstraintFailure::Excluded { name, subtree } => ChainError::NameConstraintViolation {
+            subject: c.subject(),
+            name,
+            constrained_by: ca.subject(),
+            excluded_subtree: Some(subtree),
+        },
     }
 }
 
@@ -1155,6 +1371,10 @@ mod tests {
             ChainError::UnknownIssuer {
                 subject: String::new(),
                 issuer: String::new(),
+                self_signed: false,
+                ca_issuers: Vec::new(),
+                trust_anchors: Vec::new(),
+                trust_anchor_count: 0,
             },
             ChainError::BadCertificateSignature {
                 subject: String::new(),
@@ -1225,6 +1445,7 @@ mod tests {
                 serial: String::new(),
                 reason: RevocationReason::KeyCompromise,
                 revoked_at: t,
+                stale_crl_next_update: None,
             },
             ChainError::RevocationUnknown {
                 subject: String::new(),

@@ -51,7 +51,11 @@ impl Search<'_> {
                     Ok(v) => match v.status {
                         OcspCertStatus::Good => return RevocationStatus::Good,
                         OcspCertStatus::Revoked { reason, revoked_at } => {
-                            return RevocationStatus::Revoked { reason, revoked_at }
+                            return RevocationStatus::Revoked {
+                                reason,
+                                revoked_at,
+                                stale_crl_next_update: None,
+                            }
                         }
                         OcspCertStatus::Unknown => OcspProblem::CertificateUnknown,
                     },

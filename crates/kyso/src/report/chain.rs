@@ -71,7 +71,7 @@ impl ChainReport {
             .map(|(i, (c, verdict))| ChainCertificate {
                 certificate: CertificateSummary::from(c),
                 error: match &verdict {
-                    CertVerdict::Invalid { error } => Some(error.message(Lang::En)),
+                    CertVerdict::Invalid { error } => Some(error.certificate_message(Lang::En)),
                     _ => None,
                 },
                 verdict,
@@ -88,7 +88,7 @@ impl ChainReport {
             validation_time,
             validation_policy,
             valid: error.is_none(),
-            message: error.as_ref().map(|e| e.message(Lang::En)),
+            message: error.as_ref().map(|e| e.certificate_message(Lang::En)),
             hint: error.as_ref().and_then(ChainError::hint),
             sub_indication: error.as_ref().map(ChainError::sub_indication),
             error,
@@ -131,7 +131,13 @@ impl ChainError {
     /// What happened, in the given language (the message catalogue); what to do is
     /// [`ChainError::hint`].
     pub fn message(&self, lang: Lang) -> String {
-        text::chain(self, lang)
+        text::chain(self, lang, text::About::Signature)
+    }
+
+    /// What happened, for a certificate validated on its own (no signature involved, as in
+    /// `kyso chain`): the same facts, without speaking of signers, signatures or time-stamps.
+    pub fn certificate_message(&self, lang: Lang) -> String {
+        text::chain(self, lang, text::About::Certificate)
     }
 
     /// What the reader can do about it, as data, when kyso knows.
@@ -139,9 +145,22 @@ impl ChainError {
         use ChainError::*;
         match self {
             NoTrustAnchors => Some(Hint::MissingTrustAnchor),
-            UnknownIssuer { subject, issuer } => Some(Hint::MissingIntermediate {
+            UnknownIssuer {
+                subject,
+                self_signed: true,
+                ..
+            } => Some(Hint::MissingRoot {
+                subject: subject.clone(),
+            }),
+            UnknownIssuer {
+                subject,
+                issuer,
+                ca_issuers,
+                ..
+            } => Some(Hint::MissingIntermediate {
                 subject: subject.clone(),
                 issuer: issuer.clone(),
+                ca_issuers: ca_issuers.clone(),
             }),
             NoAcceptablePolicy { .. } => Some(Hint::CheckPolicy),
             RevocationUnknown { problem, .. } => problem.hint(),

@@ -6,11 +6,14 @@ mod chain;
 pub use chain::{ChainCertificate, ChainReport, CHAIN_SCHEMA};
 mod text;
 
+pub use text::io_reason;
+
 use serde::de::Error as _;
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::encoding::time::Timestamp;
+use crate::error::FileKind;
 use crate::path::ChainError;
 use crate::x509::cert::CertificateSummary;
 
@@ -177,19 +180,19 @@ impl CheckName {
             ),
             SigningCertificateReference => lang.pick(
                 "signing-certificate attribute",
-                "thuộc tính chứng thư số của người ký (ESS)",
+                "thuộc tính ESS gắn chứng thư số của người ký",
             ),
             SignedAttributes => lang.pick("signed attributes", "các thuộc tính được ký"),
-            MessageDigest => lang.pick("document digest", "mã băm tài liệu"),
+            MessageDigest => lang.pick("document digest", "giá trị băm của tài liệu"),
             Signature => lang.pick("signature value", "giá trị chữ ký"),
-            AlgorithmPolicy => lang.pick("algorithm strength", "độ an toàn thuật toán"),
+            AlgorithmPolicy => lang.pick("algorithm strength", "độ an toàn của thuật toán"),
             CertificateChain => lang.pick(
                 "certificate chain to a trust anchor",
-                "chuỗi chứng thư số đến gốc tin cậy",
+                "chuỗi chứng thư số đến chứng thư số gốc tin cậy",
             ),
             SignerKeyUsage => lang.pick(
                 "certificate allowed for signing",
-                "chứng thư số được phép ký",
+                "chứng thư số được phép dùng để ký",
             ),
             Revocation => lang.pick("revocation status", "trạng thái thu hồi"),
             Timestamp => lang.pick("signature time-stamp", "dấu thời gian"),
@@ -558,6 +561,16 @@ pub enum Hint {
         subject: String,
         /// The issuer name it points to.
         issuer: String,
+        /// Where the issuer's certificate can be downloaded (caIssuers URLs), if the
+        /// certificate says.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        ca_issuers: Vec<String>,
+    },
+    /// `subject` is a self-signed root that is not among the trust anchors: trust it (after
+    /// checking its fingerprint with its owner) if it is the right root.
+    MissingRoot {
+        /// The root's subject.
+        subject: String,
     },
     /// The signer's certificate is not in the signature: give it.
     MissingSignerCertificate {
@@ -580,6 +593,7 @@ impl Hint {
             Hint::WrongContent => "wrong_content",
             Hint::MissingTrustAnchor => "missing_trust_anchor",
             Hint::MissingIntermediate { .. } => "missing_intermediate",
+            Hint::MissingRoot { .. } => "missing_root",
             Hint::MissingSignerCertificate { .. } => "missing_signer_certificate",
             Hint::MissingCrl => "missing_crl",
             Hint::StaleCrl => "stale_crl",
@@ -596,8 +610,12 @@ impl Hint {
 pub enum DocumentProblem {
     /// The file is not a CMS SignedData (FORMAT_FAILURE).
     NotSignedData {
-        /// What the file looks like, or where decoding stopped.
+        /// Where decoding stopped.
         detail: String,
+        /// What the file looks like instead ([`crate::sniff`]): a PDF, a certificate, empty,
+        /// truncated, text...
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        found: Option<FileKind>,
     },
     /// A SignedData without any SignerInfo (a certificate bundle; FORMAT_FAILURE).
     NoSignerInfo,

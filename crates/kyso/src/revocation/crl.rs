@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 use openssl::x509::X509Crl;
 use serde::{Deserialize, Serialize};
+use x509_parser::extensions::X509Extension;
 use x509_parser::prelude::FromDer;
 use x509_parser::revocation_list::CertificateRevocationList;
 
@@ -222,6 +223,12 @@ pub enum RevocationStatus {
         reason: RevocationReason,
         /// revocationDate.
         revoked_at: Timestamp,
+        /// Set when the CRL that lists the certificate was past its nextUpdate at the
+        /// validation time (its nextUpdate). A later CRL cannot un-revoke a certificate
+        /// (RFC 5280 §3.3: revocation is permanent, certificateHold aside), so the listing
+        /// still decides.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        stale_crl_next_update: Option<Timestamp>,
     },
     /// Could not be established.
     Unknown {
@@ -313,9 +320,9 @@ fn cmp_number(a: &[u8], b: &[u8]) -> std::cmp::Ordering {
 }
 
 impl Crl {
-    /// Parse one DER CRL.
+    /// Parse one DER CRL. A CRL that breaks a MUST of RFC 5280 §5 loads with its problem
+    /// recorded (the last one found), so that the status it would give stays unknown.
     pub fn from_der(der: &[u8]) -> Result<Self, Error> {
-        let bad = |m: String| Error::Format(format!("CRL: {m}"));
         let (rest, crl) = CertificateRevocationList::from_der(der)
             .map_err(|e| bad(format!("not an X.509 CRL: {e}")))?;
         if !rest.is_empty() {
@@ -324,100 +331,15 @@ impl Crl {
         let x509 =
             X509Crl::from_der(der).map_err(|e| bad(format!("OpenSSL cannot load it: {e}")))?;
         let shape = crl_shape(der).map_err(|e| bad(e.what))?;
-        let time = |t: x509_parser::time::ASN1Time| Timestamp::from_unix(t.timestamp());
         let issuer_der = crl.issuer().as_raw().to_vec();
-        let mut number = None;
-        let mut delta_base = None;
-        let mut idp = None;
-        let mut aki = None;
-        let mut problem = None;
-        // §5.2 (by reference to §4.2): "A certificate [CRL] MUST NOT include more than one
-        // instance of a particular extension"; an extnValue must hold exactly one DER value.
-        if let Some(detail) = extension_problem(crl.extensions()) {
-            problem = Some(CrlProblem::NonConforming {
-                detail: format!("CRL {detail}").into(),
-            });
-        }
-        for rc in crl.iter_revoked_certificates() {
-            if let Some(detail) = extension_problem(rc.extensions()) {
-                problem = Some(CrlProblem::NonConforming {
-                    detail: format!("CRL entry {detail}").into(),
-                });
-            }
-        }
-        for ext in crl.extensions() {
-            let oid = ext.oid.to_id_string();
-            match oid.as_str() {
-                OID_CRL_NUMBER | OID_DELTA_CRL_INDICATOR => {
-                    let v = crate::encoding::asn1::Tlv::parse_exact(ext.value, "CRLNumber")
-                        .and_then(|t| t.expect(crate::encoding::asn1::tag::INTEGER, "CRLNumber"))
-                        .map_err(|e| bad(e.what))?;
-                    if v.value.first().is_some_and(|b| b & 0x80 != 0) {
-                        problem = Some(CrlProblem::NonConforming {
-                            detail: "negative cRLNumber".into(),
-                        });
-                    }
-                    if oid == OID_CRL_NUMBER {
-                        // §5.2.3: "CRL issuers conforming to this profile MUST include this
-                        // extension ... marked as non-critical".
-                        if ext.critical {
-                            problem = Some(CrlProblem::NonConforming {
-                                detail: "cRLNumber is marked critical".into(),
-                            });
-                        }
-                        number = Some(magnitude(v.value));
-                    } else {
-                        delta_base = Some(magnitude(v.value));
-                    }
-                }
-                OID_ISSUING_DP => {
-                    idp = Some(
-                        general_name::parse_issuing_distribution_point(ext.value)
-                            .map_err(|e| bad(e.what))?,
-                    )
-                }
-                OID_AKI => aki = Some(ext.value.to_vec()),
-                OID_ISSUER_ALT_NAME | OID_FRESHEST_CRL => {}
-                _ if ext.critical => {
-                    problem = Some(CrlProblem::UnsupportedCriticalExtension { oid });
-                }
-                _ => {}
-            }
-        }
-        // §5.1: the structure a conforming CRL has; a CRL that breaks it is not used.
-        let has_extensions = !crl.extensions().is_empty()
-            || crl
-                .iter_revoked_certificates()
-                .any(|r| !r.extensions().is_empty());
-        let shape_problem = if shape.version.is_some_and(|v| v != 1) {
-            Some("version is present but not v2 (§5.1.2.1)")
-        } else if shape.version.is_none() && has_extensions {
-            Some("a v1 CRL carries extensions (§5.1.2.1: version MUST be v2)")
-        } else if shape.empty_revoked_list {
-            Some("revokedCertificates is present but empty (§5.1.2.6: MUST be absent)")
-        } else if !shape.whole_second_times {
-            Some("thisUpdate, nextUpdate or a revocationDate is not a DER time in whole seconds with Z (§5.1.2.4, §5.1.2.5, §5.1.2.6)")
-        } else if crl.next_update().is_none() {
-            // §5.1.2.5: "Conforming CRL issuers MUST include the nextUpdate field in all
-            // CRLs." What a client does with one that lacks it "is not specified"; kyso does
-            // not use it, since nothing says when it stops being current (a CRL from years
-            // ago would otherwise establish "good" today).
-            Some("nextUpdate is missing (§5.1.2.5: conforming CRL issuers MUST include it)")
-        } else if !shape.same_signature_algorithm {
-            Some("signatureAlgorithm differs from tbsCertList.signature (§5.1.1.2)")
-        } else if idp
-            .as_ref()
-            .is_some_and(|i| *i == IssuingDistributionPoint::default())
-        {
-            Some("issuingDistributionPoint is an empty sequence (§5.2.5)")
-        } else if idp.as_ref().is_some_and(|i| {
-            u8::from(i.only_user) + u8::from(i.only_ca) + u8::from(i.only_attribute) > 1
-        }) {
-            Some("issuingDistributionPoint asserts more than one onlyContains* (§5.2.5)")
-        } else {
-            None
-        };
-        if let Some(detail) = shape_problem {
+        let mut problem = extension_instance_problem(&crl);
+        let CrlExtensions {
+            number,
+            delta_base,
+            idp,
+            aki,
+        } = CrlExtensions::decode(&crl, &mut problem)?;
+        if let Some(detail) = structure_problem(&crl, &shape, idp.as_ref()) {
             problem = Some(CrlProblem::NonConforming {
                 detail: detail.into(),
             });
@@ -428,52 +350,7 @@ impl Crl {
             });
         }
         let indirect = idp.as_ref().is_some_and(|i| i.indirect);
-        let mut entries = Vec::new();
-        let mut current_issuer = issuer_der.clone();
-        for rc in crl.iter_revoked_certificates() {
-            if entries.len() >= MAX_ENTRIES {
-                return Err(bad(format!("more than {MAX_ENTRIES} entries")));
-            }
-            let mut reason = RevocationReason::Unspecified;
-            for ext in rc.extensions() {
-                let oid = ext.oid.to_id_string();
-                match oid.as_str() {
-                    OID_REASON_CODE => {
-                        let v = crate::encoding::asn1::Tlv::parse_exact(ext.value, "CRLReason")
-                            .map_err(|e| bad(e.what))?;
-                        reason = v
-                            .value
-                            .first()
-                            .and_then(|c| RevocationReason::from_code(*c))
-                            .filter(|_| v.value.len() == 1 && v.tag == 0x0a)
-                            .ok_or_else(|| bad("bad reasonCode".into()))?;
-                    }
-                    OID_CERTIFICATE_ISSUER if indirect => {
-                        // §5.3.3: applies to this entry and the following ones.
-                        let names =
-                            general_name::parse_alt_names(ext.value).map_err(|e| bad(e.what))?;
-                        if let Some(GeneralName::Directory(d)) = names
-                            .iter()
-                            .find(|n| matches!(n, GeneralName::Directory(_)))
-                        {
-                            current_issuer = d.clone();
-                        }
-                    }
-                    OID_INVALIDITY_DATE => {}
-                    _ if ext.critical => {
-                        // §5.3: an unrecognised critical entry extension makes the CRL unusable.
-                        problem = Some(CrlProblem::UnsupportedCriticalExtension { oid });
-                    }
-                    _ => {}
-                }
-            }
-            entries.push(Entry {
-                serial: rc.raw_serial().to_vec(),
-                issuer: current_issuer.clone(),
-                revoked_at: time(rc.revocation_date),
-                reason,
-            });
-        }
+        let entries = read_entries(&crl, &issuer_der, indirect, &mut problem)?;
         Ok(Crl(Arc::new(Inner {
             der: der.to_vec(),
             x509,
@@ -500,9 +377,24 @@ impl Crl {
                 }
             }
             if out.is_empty() {
-                return Err(Error::Format("the PEM file holds no X509 CRL block".into()));
+                return Err(Error::WrongFileType {
+                    expected: crate::error::Expected::Crl,
+                    found: crate::encoding::sniff::sniff(data),
+                });
             }
             return Ok(out);
+        }
+        let found = crate::encoding::sniff::sniff(data);
+        if !matches!(
+            found,
+            crate::error::FileKind::Crl
+                | crate::error::FileKind::Truncated { .. }
+                | crate::error::FileKind::Asn1
+        ) {
+            return Err(Error::WrongFileType {
+                expected: crate::error::Expected::Crl,
+                found,
+            });
         }
         Ok(vec![Self::from_der(data)?])
     }
@@ -598,6 +490,209 @@ struct Shape {
     signature_digest: Option<DigestAlgorithm>,
 }
 
+/// A CRL that cannot be loaded.
+fn bad(m: String) -> Error {
+    Error::Format(format!("CRL: {m}"))
+}
+
+fn time(t: x509_parser::time::ASN1Time) -> Timestamp {
+    Timestamp::from_unix(t.timestamp())
+}
+
+/// §5.2 (by reference to §4.2): "A certificate \[CRL\] MUST NOT include more than one instance
+/// of a particular extension"; an extnValue must hold exactly one DER value. The same for
+/// entry extensions (§5.3); a problem in an entry is reported over one in the CRL's own
+/// extensions, the last entry's over earlier ones.
+fn extension_instance_problem(crl: &CertificateRevocationList<'_>) -> Option<CrlProblem> {
+    let mut problem = extension_problem(crl.extensions()).map(|detail| CrlProblem::NonConforming {
+        detail: format!("CRL {detail}").into(),
+    });
+    for rc in crl.iter_revoked_certificates() {
+        if let Some(detail) = extension_problem(rc.extensions()) {
+            problem = Some(CrlProblem::NonConforming {
+                detail: format!("CRL entry {detail}").into(),
+            });
+        }
+    }
+    problem
+}
+
+/// The CRL extensions kyso processes (RFC 5280 §5.2).
+struct CrlExtensions {
+    /// cRLNumber (§5.2.3), as a magnitude.
+    number: Option<Vec<u8>>,
+    /// deltaCRLIndicator's BaseCRLNumber (§5.2.4), as a magnitude.
+    delta_base: Option<Vec<u8>>,
+    /// issuingDistributionPoint (§5.2.5).
+    idp: Option<IssuingDistributionPoint>,
+    /// authorityKeyIdentifier's value as encoded (§5.2.1).
+    aki: Option<Vec<u8>>,
+}
+
+impl CrlExtensions {
+    /// Decode the CRL's extensions. A malformed cRLNumber, deltaCRLIndicator or
+    /// issuingDistributionPoint makes the CRL unloadable; a critical extension kyso does not
+    /// process makes it unusable (§5.2: "MUST reject").
+    fn decode(
+        crl: &CertificateRevocationList<'_>,
+        problem: &mut Option<CrlProblem>,
+    ) -> Result<Self, Error> {
+        let mut out = CrlExtensions {
+            number: None,
+            delta_base: None,
+            idp: None,
+            aki: None,
+        };
+        for ext in crl.extensions() {
+            let oid = ext.oid.to_id_string();
+            match oid.as_str() {
+                OID_CRL_NUMBER => out.number = Some(crl_number(ext, true, problem)?),
+                OID_DELTA_CRL_INDICATOR => out.delta_base = Some(crl_number(ext, false, problem)?),
+                OID_ISSUING_DP => {
+                    out.idp = Some(
+                        general_name::parse_issuing_distribution_point(ext.value)
+                            .map_err(|e| bad(e.what))?,
+                    )
+                }
+                OID_AKI => out.aki = Some(ext.value.to_vec()),
+                OID_ISSUER_ALT_NAME | OID_FRESHEST_CRL => {}
+                _ if ext.critical => {
+                    *problem = Some(CrlProblem::UnsupportedCriticalExtension { oid });
+                }
+                _ => {}
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// cRLNumber (§5.2.3) or deltaCRLIndicator's BaseCRLNumber (§5.2.4): a non-negative
+/// INTEGER, returned as a magnitude. A cRLNumber (`is_crl_number`) is non-critical: §5.2.3,
+/// "CRL issuers conforming to this profile MUST include this extension ... marked as
+/// non-critical".
+fn crl_number(
+    ext: &X509Extension<'_>,
+    is_crl_number: bool,
+    problem: &mut Option<CrlProblem>,
+) -> Result<Vec<u8>, Error> {
+    let v = crate::encoding::asn1::Tlv::parse_exact(ext.value, "CRLNumber")
+        .and_then(|t| t.expect(crate::encoding::asn1::tag::INTEGER, "CRLNumber"))
+        .map_err(|e| bad(e.what))?;
+    if v.value.first().is_some_and(|b| b & 0x80 != 0) {
+        *problem = Some(CrlProblem::NonConforming {
+            detail: "negative cRLNumber".into(),
+        });
+    }
+    if is_crl_number && ext.critical {
+        *problem = Some(CrlProblem::NonConforming {
+            detail: "cRLNumber is marked critical".into(),
+        });
+    }
+    Ok(magnitude(v.value))
+}
+
+/// §5.1: the structure a conforming CRL has; a CRL that breaks it is not used. The first
+/// rule broken, in words with its section.
+fn structure_problem(
+    crl: &CertificateRevocationList<'_>,
+    shape: &Shape,
+    idp: Option<&IssuingDistributionPoint>,
+) -> Option<&'static str> {
+    let has_extensions = !crl.extensions().is_empty()
+        || crl
+            .iter_revoked_certificates()
+            .any(|r| !r.extensions().is_empty());
+    if shape.version.is_some_and(|v| v != 1) {
+        Some("version is present but not v2 (§5.1.2.1)")
+    } else if shape.version.is_none() && has_extensions {
+        Some("a v1 CRL carries extensions (§5.1.2.1: version MUST be v2)")
+    } else if shape.empty_revoked_list {
+        Some("revokedCertificates is present but empty (§5.1.2.6: MUST be absent)")
+    } else if !shape.whole_second_times {
+        Some("thisUpdate, nextUpdate or a revocationDate is not a DER time in whole seconds with Z (§5.1.2.4, §5.1.2.5, §5.1.2.6)")
+    } else if crl.next_update().is_none() {
+        // §5.1.2.5: "Conforming CRL issuers MUST include the nextUpdate field in all
+        // CRLs." What a client does with one that lacks it "is not specified"; kyso does
+        // not use it, since nothing says when it stops being current (a CRL from years
+        // ago would otherwise establish "good" today).
+        Some("nextUpdate is missing (§5.1.2.5: conforming CRL issuers MUST include it)")
+    } else if !shape.same_signature_algorithm {
+        Some("signatureAlgorithm differs from tbsCertList.signature (§5.1.1.2)")
+    } else if idp.is_some_and(|i| *i == IssuingDistributionPoint::default()) {
+        Some("issuingDistributionPoint is an empty sequence (§5.2.5)")
+    } else if idp.is_some_and(|i| {
+        u8::from(i.only_user) + u8::from(i.only_ca) + u8::from(i.only_attribute) > 1
+    }) {
+        Some("issuingDistributionPoint asserts more than one onlyContains* (§5.2.5)")
+    } else {
+        None
+    }
+}
+
+/// The revokedCertificates entries (§5.1.2.6, §5.3), at most [`MAX_ENTRIES`]. In an indirect
+/// CRL, each entry is about the issuer its certificateIssuer names, or the previous entry's
+/// (§5.3.3); otherwise about the CRL issuer.
+fn read_entries(
+    crl: &CertificateRevocationList<'_>,
+    issuer_der: &[u8],
+    indirect: bool,
+    problem: &mut Option<CrlProblem>,
+) -> Result<Vec<Entry>, Error> {
+    let mut entries = Vec::new();
+    let mut current_issuer = issuer_der.to_vec();
+    for rc in crl.iter_revoked_certificates() {
+        if entries.len() >= MAX_ENTRIES {
+            return Err(bad(format!("more than {MAX_ENTRIES} entries")));
+        }
+        let mut reason = RevocationReason::Unspecified;
+        for ext in rc.extensions() {
+            let oid = ext.oid.to_id_string();
+            match oid.as_str() {
+                OID_REASON_CODE => reason = reason_code(ext)?,
+                OID_CERTIFICATE_ISSUER if indirect => {
+                    if let Some(d) = certificate_issuer(ext)? {
+                        current_issuer = d;
+                    }
+                }
+                OID_INVALIDITY_DATE => {}
+                _ if ext.critical => {
+                    // §5.3: an unrecognised critical entry extension makes the CRL unusable.
+                    *problem = Some(CrlProblem::UnsupportedCriticalExtension { oid });
+                }
+                _ => {}
+            }
+        }
+        entries.push(Entry {
+            serial: rc.raw_serial().to_vec(),
+            issuer: current_issuer.clone(),
+            revoked_at: time(rc.revocation_date),
+            reason,
+        });
+    }
+    Ok(entries)
+}
+
+/// reasonCode (§5.3.1): an ENUMERATED of one octet naming a known CRLReason.
+fn reason_code(ext: &X509Extension<'_>) -> Result<RevocationReason, Error> {
+    let v =
+        crate::encoding::asn1::Tlv::parse_exact(ext.value, "CRLReason").map_err(|e| bad(e.what))?;
+    v.value
+        .first()
+        .and_then(|c| RevocationReason::from_code(*c))
+        .filter(|_| v.value.len() == 1 && v.tag == 0x0a)
+        .ok_or_else(|| bad("bad reasonCode".into()))
+}
+
+/// certificateIssuer (§5.3.3): the directory name it holds, which applies to this entry and
+/// the following ones.
+fn certificate_issuer(ext: &X509Extension<'_>) -> Result<Option<Vec<u8>>, Error> {
+    let names = general_name::parse_alt_names(ext.value).map_err(|e| bad(e.what))?;
+    Ok(names.into_iter().find_map(|n| match n {
+        GeneralName::Directory(d) => Some(d),
+        _ => None,
+    }))
+}
+
 /// A duplicated extension or an extnValue that is not exactly one DER value, in words.
 fn extension_problem(exts: &[x509_parser::extensions::X509Extension<'_>]) -> Option<String> {
     let mut seen: Vec<String> = Vec::new();
@@ -689,139 +784,232 @@ pub(crate) fn status_of(
     at: Timestamp,
     signer_ok: &mut SignerCheck<'_>,
 ) -> RevocationStatus {
+    // §6.3.3: a certificate without cRLDistributionPoints is covered by its issuer's CRLs
+    // with no distribution point name and all reasons.
     let implicit = [DistributionPoint {
         name: None,
         reasons: None,
         crl_issuer: None,
     }];
     let dps: &[DistributionPoint] = cert.crl_distribution_points().unwrap_or(&implicit);
-    let mut reasons_mask: u16 = 0;
-    let mut best_problem = CrlProblem::NoCrl;
-    let note = |p: CrlProblem, best: &mut CrlProblem| {
-        if p.rank() > best.rank() {
-            *best = p;
-        }
+    let mut check = RevocationCheck {
+        cert,
+        crls,
+        at,
+        reasons_mask: 0,
+        best_problem: CrlProblem::NoCrl,
+        used: Vec::new(),
     };
-    // The complete CRLs used so far: a CRL of the same scope as one of them is older (they are
-    // tried newest first) and must not decide, whatever order the caller gave them in.
-    let mut used: Vec<&Crl> = Vec::new();
     for dp in dps {
-        // §5.2.3, §6.3.3: of the CRLs of one scope (issuer and distribution point), the newest
-        // usable one decides; an older one that is still current would otherwise hide a later
-        // revocation.
-        let mut complete: Vec<(&Crl, u16)> = crls
+        if let Some(revoked) = check.distribution_point(dp, signer_ok) {
+            return revoked;
+        }
+    }
+    check.verdict()
+}
+
+/// The state of one §6.3.3 check: reasons_mask of §6.3.2 (b), and why the CRLs not used
+/// could not be (for an UNDETERMINED status).
+struct RevocationCheck<'c> {
+    cert: &'c Certificate,
+    crls: &'c [Crl],
+    at: Timestamp,
+    /// reasons_mask (§6.3.2 b): the reasons covered by the CRLs used so far.
+    reasons_mask: u16,
+    /// The most informative problem ([`CrlProblem::rank`]) of a CRL that could not be used.
+    best_problem: CrlProblem,
+    /// The complete CRLs used so far: a CRL of the same scope as one of them is older (they
+    /// are tried newest first) and must not decide, whatever order the caller gave them in.
+    used: Vec<&'c Crl>,
+}
+
+impl<'c> RevocationCheck<'c> {
+    fn note(&mut self, p: CrlProblem) {
+        if p.rank() > self.best_problem.rank() {
+            self.best_problem = p;
+        }
+    }
+
+    /// The complete CRLs in scope through distribution point `dp` (§6.3.3 b), newest first:
+    /// of the CRLs of one scope (issuer and distribution point) the newest usable one decides
+    /// (§5.2.3), as an older one that is still current would otherwise hide a later
+    /// revocation. `Some` when one lists the certificate.
+    fn distribution_point(
+        &mut self,
+        dp: &DistributionPoint,
+        signer_ok: &mut SignerCheck<'_>,
+    ) -> Option<RevocationStatus> {
+        let cert = self.cert;
+        let mut complete: Vec<(&'c Crl, u16)> = self
+            .crls
             .iter()
             .filter(|c| !c.is_delta())
             .filter_map(|c| scope(cert, dp, c).map(|m| (c, m)))
             .collect();
         complete.sort_by(|a, b| Crl::newest_first(a.0, b.0));
         for (crl, interim) in complete {
-            if reasons_mask == ALL_REASONS {
+            if self.reasons_mask == ALL_REASONS {
                 break;
             }
-            if used.iter().any(|u| u.same_scope(crl)) {
+            if self.used.iter().any(|u| u.same_scope(crl)) {
                 continue;
             }
             // §6.3.3 (e): the CRL must add a reason not yet covered.
-            if interim & !reasons_mask == 0 {
+            if interim & !self.reasons_mask == 0 {
                 continue;
             }
-            if let Some(p) = &crl.0.problem {
-                note(p.clone(), &mut best_problem);
-                continue;
-            }
-            if let Some(p) = crl.time_problem(at) {
-                note(p, &mut best_problem);
-                continue;
-            }
-            if let Err(p) = signer_ok(crl) {
-                note(p, &mut best_problem);
-                continue;
-            }
-            used.push(crl);
-            // §6.3.3 (c): an applicable delta CRL: same issuer, same issuingDistributionPoint
-            // and (c)(3) the same authorityKeyIdentifier; §5.2.4: its BaseCRLNumber not above
-            // the complete CRL's number, and (d) its own number above it. The newest decides
-            // (§5.2.4: "the one with the latest value in thisUpdate"; numbers rise with it).
-            let mut deltas: Vec<&Crl> = crls
-                .iter()
-                .filter(|d| {
-                    d.0.delta_base.as_ref().is_some_and(|base| {
-                        crate::x509::name::names_match(d.issuer_der(), crl.issuer_der())
-                            && d.0.idp == crl.0.idp
-                            && d.0.aki == crl.0.aki
-                            && crl.0.number.as_ref().is_some_and(|n| {
-                                cmp_number(base, n).is_le()
-                                    && d.0
-                                        .number
-                                        .as_ref()
-                                        .is_some_and(|dn| cmp_number(dn, n).is_gt())
-                            })
-                    })
-                })
-                .collect();
-            deltas.sort_by(|a, b| Crl::newest_first(a, b));
-            let mut delta = None;
-            if !deltas.is_empty() {
-                let mut last = CrlProblem::DeltaCrlExpired;
-                for d in deltas {
-                    if d.0.problem.is_some() {
-                        continue;
-                    }
-                    if d.time_problem(at).is_some() {
-                        last = CrlProblem::DeltaCrlExpired;
-                        continue;
-                    }
-                    match signer_ok(d) {
-                        Ok(()) => {
-                            delta = Some(d);
-                            break;
-                        }
-                        Err(p) => last = p,
-                    }
-                }
-                if delta.is_none() {
-                    note(last, &mut best_problem);
-                    continue;
-                }
-            }
-            reasons_mask |= interim;
-            // §6.3.3 (i): the delta CRL first; removeFromCRL there means UNREVOKED (k).
-            if let Some(e) = delta.and_then(|d| d.entry_for(cert)) {
-                if e.reason == RevocationReason::RemoveFromCrl {
-                    continue;
-                }
-                return RevocationStatus::Revoked {
-                    reason: e.reason,
-                    revoked_at: e.revoked_at,
-                };
-            }
-            // (j): the complete CRL. removeFromCRL has no meaning outside a delta CRL (§5.3.1).
-            if let Some(e) = crl.entry_for(cert) {
-                if e.reason != RevocationReason::RemoveFromCrl {
-                    return RevocationStatus::Revoked {
-                        reason: e.reason,
-                        revoked_at: e.revoked_at,
-                    };
-                }
+            if let Some(revoked) = self.complete_crl(crl, interim, signer_ok) {
+                return Some(revoked);
             }
         }
+        None
     }
-    if reasons_mask == ALL_REASONS {
-        RevocationStatus::Good
-    } else if reasons_mask != 0 {
-        RevocationStatus::Unknown {
-            problem: if best_problem == CrlProblem::NoCrl {
-                CrlProblem::ReasonsNotCovered
-            } else {
-                best_problem
-            },
+
+    /// One complete CRL with interim reasons mask `interim` (§6.3.3 d): usable (§5, a, f, g),
+    /// its delta CRL when there is one (c), then the entries (i, j). `Some` when the
+    /// certificate is listed, by a current CRL or by a stale one ([`stale_listing`]).
+    fn complete_crl(
+        &mut self,
+        crl: &'c Crl,
+        interim: u16,
+        signer_ok: &mut SignerCheck<'_>,
+    ) -> Option<RevocationStatus> {
+        // §5: a CRL that breaks a MUST is never used.
+        if let Some(p) = &crl.0.problem {
+            self.note(p.clone());
+            return None;
         }
-    } else {
-        RevocationStatus::Unknown {
-            problem: best_problem,
+        // (a): current at the validation time.
+        if let Some(p) = crl.time_problem(self.at) {
+            if let Some(revoked) = stale_listing(crl, self.cert, &p, signer_ok) {
+                return Some(revoked);
+            }
+            self.note(p);
+            return None;
         }
+        // (f), (g): a valid signer.
+        if let Err(p) = signer_ok(crl) {
+            self.note(p);
+            return None;
+        }
+        self.used.push(crl);
+        let delta = match self.applicable_delta(crl, signer_ok) {
+            Ok(delta) => delta,
+            Err(p) => {
+                self.note(p);
+                return None;
+            }
+        };
+        self.reasons_mask |= interim;
+        listed(self.cert, crl, delta)
     }
+
+    /// §6.3.3 (c): the delta CRL for `crl`, the newest usable one (§5.2.4: "the one with the
+    /// latest value in thisUpdate"; numbers rise with it). `Ok(None)` when there is none;
+    /// `Err` when every one is stale or its signer not valid, so `crl` cannot be relied on.
+    fn applicable_delta(
+        &self,
+        crl: &Crl,
+        signer_ok: &mut SignerCheck<'_>,
+    ) -> Result<Option<&'c Crl>, CrlProblem> {
+        let mut deltas: Vec<&'c Crl> = self.crls.iter().filter(|d| is_delta_of(d, crl)).collect();
+        if deltas.is_empty() {
+            return Ok(None);
+        }
+        deltas.sort_by(|a, b| Crl::newest_first(a, b));
+        let mut last = CrlProblem::DeltaCrlExpired;
+        for d in deltas {
+            if d.0.problem.is_some() {
+                continue;
+            }
+            if d.time_problem(self.at).is_some() {
+                last = CrlProblem::DeltaCrlExpired;
+                continue;
+            }
+            match signer_ok(d) {
+                Ok(()) => return Ok(Some(d)),
+                Err(p) => last = p,
+            }
+        }
+        Err(last)
+    }
+
+    /// §6.3.3 (k), (l): UNREVOKED when every reason is covered, else UNDETERMINED with the
+    /// most informative problem.
+    fn verdict(self) -> RevocationStatus {
+        if self.reasons_mask == ALL_REASONS {
+            return RevocationStatus::Good;
+        }
+        let problem = if self.reasons_mask != 0 && self.best_problem == CrlProblem::NoCrl {
+            CrlProblem::ReasonsNotCovered
+        } else {
+            self.best_problem
+        };
+        RevocationStatus::Unknown { problem }
+    }
+}
+
+/// §6.3.3 (c): `d` is a delta CRL for `crl`: same issuer, same issuingDistributionPoint and
+/// (c)(3) the same authorityKeyIdentifier; §5.2.4: its BaseCRLNumber not above the complete
+/// CRL's number, and (d) its own number above it.
+fn is_delta_of(d: &Crl, crl: &Crl) -> bool {
+    d.0.delta_base.as_ref().is_some_and(|base| {
+        crate::x509::name::names_match(d.issuer_der(), crl.issuer_der())
+            && d.0.idp == crl.0.idp
+            && d.0.aki == crl.0.aki
+            && crl.0.number.as_ref().is_some_and(|n| {
+                cmp_number(base, n).is_le()
+                    && d.0
+                        .number
+                        .as_ref()
+                        .is_some_and(|dn| cmp_number(dn, n).is_gt())
+            })
+    })
+}
+
+/// §6.3.3 (i): the delta CRL first, where removeFromCRL means UNREVOKED (k); (j) then the
+/// complete CRL, where removeFromCRL has no meaning (§5.3.1). `Some` when listed.
+fn listed(cert: &Certificate, crl: &Crl, delta: Option<&Crl>) -> Option<RevocationStatus> {
+    let revoked = |e: &Entry| RevocationStatus::Revoked {
+        reason: e.reason,
+        revoked_at: e.revoked_at,
+        stale_crl_next_update: None,
+    };
+    if let Some(e) = delta.and_then(|d| d.entry_for(cert)) {
+        return (e.reason != RevocationReason::RemoveFromCrl).then(|| revoked(e));
+    }
+    crl.entry_for(cert)
+        .filter(|e| e.reason != RevocationReason::RemoveFromCrl)
+        .map(revoked)
+}
+
+/// A CRL past its nextUpdate cannot say a certificate is good, but one whose signer checks
+/// out still proves a revocation: revocation is permanent (RFC 5280 §3.3), so a certificate it
+/// lists as revoked stays revoked, whatever newer CRLs are missing. certificateHold is the
+/// exception (it may have been released since) and stays unknown, as does removeFromCRL.
+fn stale_listing(
+    crl: &Crl,
+    cert: &Certificate,
+    problem: &CrlProblem,
+    signer_ok: &mut SignerCheck<'_>,
+) -> Option<RevocationStatus> {
+    let CrlProblem::CrlExpired { next_update, .. } = problem else {
+        return None;
+    };
+    let e = crl.entry_for(cert)?;
+    if matches!(
+        e.reason,
+        RevocationReason::CertificateHold | RevocationReason::RemoveFromCrl
+    ) || crl.is_delta()
+    {
+        return None;
+    }
+    signer_ok(crl).ok()?;
+    Some(RevocationStatus::Revoked {
+        reason: e.reason,
+        revoked_at: e.revoked_at,
+        stale_crl_next_update: Some(*next_update),
+    })
 }
 
 /// Does any CRL claim to come from `cert`'s issuer (for [`RevocationMode::Auto`])?

@@ -6,7 +6,9 @@ use openssl::pkey::{PKey, Public};
 use openssl::x509::X509;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use x509_parser::extensions::ParsedExtension;
+use x509_parser::extensions::{
+    CertificatePolicies, ExtendedKeyUsage, ParsedExtension, PolicyMappings, X509Extension,
+};
 use x509_parser::prelude::{FromDer, X509Certificate};
 
 use crate::crypto::{DigestAlgorithm, KeyInfo};
@@ -65,6 +67,24 @@ struct Inner {
     key: KeyInfo,
     public_key: PKey<Public>,
     x509: X509,
+    extensions: Extensions,
+    /// RFC 5280 profile rules this certificate breaks (each names its section).
+    profile_flaws: Vec<&'static str>,
+    /// Why the public key's parameters are invalid (RFC 8017 §3.1, RFC 5480 §2.2), checked
+    /// once when the certificate is parsed.
+    key_problem: Option<&'static str>,
+    /// Version 3 (extensions allowed).
+    v3: bool,
+    /// Profile rules about its issuance, not applied when it is a trust anchor.
+    issuance_flaws: Vec<&'static str>,
+    signature_digest: Option<DigestAlgorithm>,
+    signature_algorithm: String,
+    sha256: [u8; 32],
+}
+
+/// The extensions kyso processes, decoded (RFC 5280 §4.2).
+#[derive(Default)]
+struct Extensions {
     key_usage: Option<u16>,
     ext_key_usage: Option<Vec<String>>,
     basic_constraints: Option<(bool, Option<u32>)>,
@@ -86,18 +106,30 @@ struct Inner {
     subject_alt_names: Vec<GeneralName>,
     /// cRLDistributionPoints, RFC 5280 §4.2.1.13.
     crl_distribution_points: Option<Vec<DistributionPoint>>,
-    /// RFC 5280 profile rules this certificate breaks (each names its section).
-    profile_flaws: Vec<&'static str>,
-    /// Why the public key's parameters are invalid (RFC 8017 §3.1, RFC 5480 §2.2), checked
-    /// once when the certificate is parsed.
-    key_problem: Option<&'static str>,
-    /// Version 3 (extensions allowed).
-    v3: bool,
-    /// Profile rules about its issuance, not applied when it is a trust anchor.
-    issuance_flaws: Vec<&'static str>,
-    signature_digest: Option<DigestAlgorithm>,
-    signature_algorithm: String,
-    sha256: [u8; 32],
+}
+
+/// How the extensions are encoded, as far as the profile checks ([`Profile`]) need it; not
+/// kept after parsing.
+#[derive(Default)]
+struct ExtensionEncoding {
+    /// The certificate has at least one extension (§4.1.2.9).
+    any: bool,
+    /// Some extension appears twice (§4.2).
+    duplicate: bool,
+    /// Some extnValue holds more than one DER value (§4.1).
+    trailing_bytes: bool,
+    /// A non-critical extension does not decode (§4.2, Appendix A).
+    malformed_noncritical: bool,
+    /// authorityKeyIdentifier: (critical, has keyIdentifier), when present (§4.2.1.1).
+    aki: Option<(bool, bool)>,
+    /// subjectAltName's criticality, when present (§4.2.1.6).
+    san_critical: Option<bool>,
+    /// subjectKeyIdentifier is critical (§4.2.1.2).
+    ski_critical: bool,
+    /// authorityInfoAccess is critical (§4.2.2.1).
+    aia_critical: bool,
+    /// extKeyUsage lists no purpose (§4.2.1.12).
+    eku_empty: bool,
 }
 
 impl std::fmt::Debug for Certificate {
@@ -115,8 +147,10 @@ impl Eq for Certificate {}
 
 impl Certificate {
     /// Parse one DER certificate; the bytes must hold exactly one.
+    ///
+    /// A certificate that breaks an RFC 5280 profile rule (§4.1, §4.2) still loads; path
+    /// validation refuses it when it is on a path.
     pub fn from_der(der: &[u8]) -> Result<Self, Error> {
-        let bad = |what: String| Error::Certificate(what);
         let (rest, c) = X509Certificate::from_der(der)
             .map_err(|e| bad(format!("not an X.509 certificate: {e}")))?;
         if !rest.is_empty() {
@@ -127,337 +161,45 @@ impl Certificate {
             .map_err(|e| bad(format!("OpenSSL cannot load the certificate: {e}")))?;
         let public_key = PKey::public_key_from_der(c.public_key().raw)
             .map_err(|e| bad(format!("unsupported or malformed public key: {e}")))?;
-        let mut key_usage = None;
-        let mut ext_key_usage = None;
-        let mut basic_constraints = None;
-        let mut ski = None;
-        let mut aki = None;
-        let mut unknown_critical = Vec::new();
-        let mut policies = None;
-        let mut policy_mappings = None;
-        let mut policy_constraints = None;
-        let mut inhibit_any_policy = None;
-        let mut name_constraints = None;
-        let mut subject_alt_names = Vec::new();
-        let mut crl_distribution_points = None;
-        let malformed = |ext: &x509_parser::extensions::X509Extension<'_>, e: String| {
-            bad(format!(
-                "extension {} is malformed: {e}",
-                ext.oid.to_id_string()
-            ))
-        };
-        let mut malformed_noncritical = false;
-        let mut aki_flags: Option<(bool, bool)> = None;
-        let mut san_critical: Option<bool> = None;
-        let mut aia_critical = false;
-        let mut ski_critical = false;
-        let mut eku_empty = false;
-        let mut seen_extensions: Vec<&[u8]> = Vec::new();
-        let mut duplicate_extension = false;
-        let mut extension_with_trailing_bytes = false;
-        for ext in c.extensions() {
-            // §4.2: "A certificate MUST NOT include more than one instance of a particular
-            // extension." Without this, the copy a parser keeps decides (two basicConstraints
-            // or extKeyUsage could make an end-entity certificate a CA or a document signer).
-            let ext_oid = ext.oid.as_bytes();
-            if seen_extensions.contains(&ext_oid) {
-                duplicate_extension = true;
-            }
-            seen_extensions.push(ext_oid);
-            // §4.1 (Extension.extnValue): the OCTET STRING holds the DER of exactly one value;
-            // bytes after it are ignored by the parsers and so must not be accepted.
-            if asn1::Tlv::parse_exact(ext.value, "extnValue").is_err() {
-                extension_with_trailing_bytes = true;
-            }
-            match ext.parsed_extension() {
-                ParsedExtension::KeyUsage(k) => key_usage = Some(k.flags),
-                ParsedExtension::ExtendedKeyUsage(e) => {
-                    let mut list = Vec::new();
-                    let known = [
-                        (e.any, &oid::ANY_EKU),
-                        (e.server_auth, &oid::EKU_SERVER_AUTH),
-                        (e.client_auth, &oid::EKU_CLIENT_AUTH),
-                        (e.code_signing, &oid::EKU_CODE_SIGNING),
-                        (e.email_protection, &oid::EKU_EMAIL_PROTECTION),
-                        (e.time_stamping, &oid::EKU_TIME_STAMPING),
-                        (e.ocsp_signing, &oid::EKU_OCSP_SIGNING),
-                    ];
-                    list.extend(
-                        known
-                            .iter()
-                            .filter(|(on, _)| *on)
-                            .map(|(_, o)| o.to_string()),
-                    );
-                    list.extend(e.other.iter().map(|o| o.to_id_string()));
-                    ext_key_usage = Some(list);
-                }
-                ParsedExtension::BasicConstraints(b) => {
-                    basic_constraints = Some((b.ca, b.path_len_constraint))
-                }
-                ParsedExtension::SubjectKeyIdentifier(k) => ski = Some(k.0.to_vec()),
-                ParsedExtension::AuthorityKeyIdentifier(a) => {
-                    aki = a.key_identifier.as_ref().map(|k| k.0.to_vec())
-                }
-                ParsedExtension::NameConstraints(_) => {
-                    name_constraints = Some(
-                        general_name::parse_name_constraints(ext.value, ext.critical)
-                            .map_err(|e| malformed(ext, e.what))?,
-                    )
-                }
-                ParsedExtension::PolicyConstraints(p) => {
-                    policy_constraints = Some((p.require_explicit_policy, p.inhibit_policy_mapping))
-                }
-                ParsedExtension::PolicyMappings(m) => {
-                    policy_mappings = Some(
-                        m.mappings
-                            .iter()
-                            .map(|m| {
-                                (
-                                    m.issuer_domain_policy.to_id_string(),
-                                    m.subject_domain_policy.to_id_string(),
-                                )
-                            })
-                            .collect(),
-                    )
-                }
-                ParsedExtension::InhibitAnyPolicy(i) => inhibit_any_policy = Some(i.skip_certs),
-                ParsedExtension::CertificatePolicies(p) => {
-                    // §4.2.1.4: a critical certificatePolicies must be interpretable
-                    // "including the optional qualifier": kyso knows CPS and user notice.
-                    let unknown_qualifier = p
-                        .iter()
-                        .flat_map(|i| i.policy_qualifiers.iter().flatten())
-                        .any(|q| {
-                            let id = q.policy_qualifier_id.to_id_string();
-                            id != "1.3.6.1.5.5.7.2.1" && id != "1.3.6.1.5.5.7.2.2"
-                        });
-                    if ext.critical && unknown_qualifier {
-                        unknown_critical.push(format!(
-                            "{} (unknown policy qualifier)",
-                            ext.oid.to_id_string()
-                        ));
-                    }
-                    policies = Some(p.iter().map(|i| i.policy_id.to_id_string()).collect())
-                }
-                ParsedExtension::SubjectAlternativeName(_) => {
-                    subject_alt_names = general_name::parse_alt_names(ext.value)
-                        .map_err(|e| malformed(ext, e.what))?
-                }
-                ParsedExtension::CRLDistributionPoints(_) => {
-                    crl_distribution_points = Some(
-                        general_name::parse_distribution_points(ext.value)
-                            .map_err(|e| malformed(ext, e.what))?,
-                    )
-                }
-                ParsedExtension::IssuerAlternativeName(_)
-                | ParsedExtension::AuthorityInfoAccess(_) => {}
-                ParsedExtension::ParseError { .. } if ext.critical => {
-                    return Err(bad(format!(
-                        "critical extension {} is malformed",
-                        ext.oid.to_id_string()
-                    )));
-                }
-                // A malformed non-critical extension is a flaw of the certificate, reported
-                // when it is on a path (RFC 5280 §4.2: extensions are DER per Appendix A).
-                ParsedExtension::ParseError { .. } => {
-                    malformed_noncritical = true;
-                }
-                _ if ext.critical => unknown_critical.push(ext.oid.to_id_string()),
-                _ => {}
-            }
-            match ext.parsed_extension() {
-                ParsedExtension::AuthorityKeyIdentifier(a) => {
-                    aki_flags = Some((ext.critical, a.key_identifier.is_some()))
-                }
-                ParsedExtension::SubjectAlternativeName(_) => san_critical = Some(ext.critical),
-                ParsedExtension::SubjectKeyIdentifier(_) => ski_critical |= ext.critical,
-                ParsedExtension::AuthorityInfoAccess(_) => aia_critical |= ext.critical,
-                ParsedExtension::ExtendedKeyUsage(e) => {
-                    eku_empty = !e.any
-                        && !e.server_auth
-                        && !e.client_auth
-                        && !e.code_signing
-                        && !e.email_protection
-                        && !e.time_stamping
-                        && !e.ocsp_signing
-                        && e.other.is_empty()
-                }
-                _ => {}
-            }
-        }
-        // RFC 5280 profile rules a conforming CA follows (§4.1, §4.2), checked when the
-        // certificate is on a path. Each entry names the rule and its section.
-        let mut flaws: Vec<&'static str> = Vec::new();
-        // Rules about how the certificate was issued (serial number, authorityKeyIdentifier):
-        // not applied to a trust anchor, which is an input of name and key (§6.1.1 d).
-        let mut issuance_flaws: Vec<&'static str> = Vec::new();
-        let v3 = c.version().0 >= 2;
-        let is_ca = matches!(basic_constraints, Some((true, _)));
-        let self_issued = name::names_match(
-            c.tbs_certificate.subject.as_raw(),
-            c.tbs_certificate.issuer.as_raw(),
-        );
-        // The INTEGER's own contents octets (x509-parser's raw_serial drops the sign).
-        let serial_der = tbs_serial(&der).unwrap_or_default();
-        let serial_raw: &[u8] = &serial_der;
-        if serial_raw.first().is_some_and(|b| b & 0x80 != 0) {
-            issuance_flaws.push("the serial number is negative (§4.1.2.2: MUST be positive)");
-        } else if serial_raw.iter().all(|b| *b == 0) {
-            issuance_flaws.push("the serial number is zero (§4.1.2.2: MUST be positive)");
-        }
-        if serial_raw.len() > 20 && !(serial_raw.len() == 21 && serial_raw[0] == 0) {
-            issuance_flaws.push("the serial number is longer than 20 octets (§4.1.2.2)");
-        }
-        if malformed_noncritical {
-            flaws.push("an extension is malformed (§4.2, Appendix A)");
-        }
-        if duplicate_extension {
-            flaws.push("an extension appears more than once (§4.2: MUST NOT include more than one instance of a particular extension)");
-        }
-        if extension_with_trailing_bytes {
-            flaws.push("an extension value is not exactly one DER value (§4.1: extnValue holds the DER encoding of the extension)");
-        }
-        if !v3 && !seen_extensions.is_empty() {
-            flaws.push("a version 1 or 2 certificate carries extensions (§4.1.2.9: MUST only appear if the version is 3)");
-        }
+        let (extensions, encoding) = decode_extensions(&c)?;
+        let subject = &c.tbs_certificate.subject;
         let key_problem = crate::crypto::key_parameter_problem(&public_key, true);
-        if let Some(problem) = key_problem {
-            flaws.push(problem);
-        }
-        if !validity_times_ok(&der) {
-            flaws.push("a validity time is not a DER UTCTime or GeneralizedTime in whole seconds with Z (§4.1.2.5)");
-        }
-        match aki_flags {
-            Some((true, _)) => {
-                flaws.push("authorityKeyIdentifier is critical (§4.2.1.1: MUST be non-critical)")
-            }
-            Some((false, false)) => flaws.push(
-                "authorityKeyIdentifier lacks keyIdentifier (§4.2.1.1: MUST be included)",
-            ),
-            None if v3 && !self_issued => issuance_flaws.push(
-                "authorityKeyIdentifier is missing (§4.2.1.1: MUST appear except in self-signed certificates)",
-            ),
-            _ => {}
-        }
-        if let (Some(a), Some(k)) = (&aki, &ski) {
-            if self_issued && a != k && x509.verify(&public_key).unwrap_or(false) {
-                flaws.push(
-                    "a self-signed certificate whose authorityKeyIdentifier differs from its own subjectKeyIdentifier (§4.2.1.1)",
-                );
-            }
-        }
-        if is_ca {
-            if v3 && ski.is_none() {
-                flaws.push("a CA certificate without subjectKeyIdentifier (§4.2.1.2: MUST appear)");
-            }
-            // basicConstraints and policyConstraints "MUST be critical" too (§4.2.1.9,
-            // §4.2.1.11), but NIST PKITS 4.6.4 and its policy rows require accepting
-            // non-critical ones, so they are not enforced.
-            if c.tbs_certificate.subject.iter_attributes().next().is_none() {
-                flaws.push("a CA certificate with an empty subject (§4.1.2.6: MUST be non-empty)");
-            }
-        } else {
-            if key_usage.is_some_and(|k| k & ku::KEY_CERT_SIGN != 0) {
-                flaws.push("keyCertSign is asserted without basicConstraints cA (§4.2.1.3)");
-            }
-            if name_constraints.is_some() {
-                flaws.push("nameConstraints in a certificate that is not a CA (§4.2.1.10: MUST be used only in a CA certificate)");
-            }
-        }
-        if let Some(nc) = &name_constraints {
-            if !nc.critical {
-                flaws.push("nameConstraints is not critical (§4.2.1.10: MUST be critical)");
-            }
-            if nc.permitted.as_ref().is_some_and(Vec::is_empty) {
-                flaws.push("nameConstraints has an empty permittedSubtrees (§4.2.1.10: GeneralSubtrees SIZE (1..MAX))");
-            }
-            if nc
-                .permitted
-                .iter()
-                .flatten()
-                .chain(&nc.excluded)
-                .any(|st| matches!(&st.base, GeneralName::Dns(d) if d.starts_with('.')))
-            {
-                flaws.push("a dNSName name constraint starts with a period (§4.2.1.10: host.example.com form)");
-            }
-        }
-        if ski_critical {
-            flaws.push("subjectKeyIdentifier is critical (§4.2.1.2: MUST be non-critical)");
-        }
-        if aia_critical {
-            flaws.push("authorityInfoAccess is critical (§4.2.2.1: MUST be non-critical)");
-        }
-        if eku_empty {
-            flaws.push("extKeyUsage is empty (§4.2.1.12: SIZE (1..MAX))");
-        }
-        let subject_empty = c.tbs_certificate.subject.iter_attributes().next().is_none();
-        if subject_empty && san_critical == Some(false) {
-            flaws.push("the subject is empty and subjectAltName is not critical (§4.2.1.6: MUST be critical)");
-        }
-        if subject_empty && san_critical.is_none() && !is_ca {
-            flaws.push("the subject is empty and there is no subjectAltName (§4.2.1.6)");
-        }
-        for n in &subject_alt_names {
-            match n {
-                GeneralName::Dns(d) if !general_name::dns_name_syntax_ok(d) => {
-                    flaws.push("a subjectAltName dNSName is not a valid host name (§4.2.1.6, RFC 1034 §3.5)")
-                }
-                GeneralName::Email(e) if !general_name::email_syntax_ok(e) => {
-                    flaws.push("a subjectAltName rfc822Name is not a valid mailbox (§4.2.1.6, RFC 5321 §4.1.2)")
-                }
-                GeneralName::Ip(b) if b.len() != 4 && b.len() != 16 => {
-                    flaws.push("a subjectAltName iPAddress is neither 4 nor 16 octets (§4.2.1.6)")
-                }
-                _ => {}
-            }
-        }
-        // EC keys must name their curve (RFC 5480 §2.1.1: "implicitCurve and specifiedCurve
-        // MUST NOT be used").
-        let spki = c.public_key();
-        if spki.algorithm.algorithm.to_id_string() == "1.2.840.10045.2.1"
-            && spki
-                .algorithm
-                .parameters
-                .as_ref()
-                .is_none_or(|p| p.tag() != x509_parser::der_parser::asn1_rs::Tag::Oid)
-        {
-            flaws.push("an EC public key with explicit or implicit curve parameters (RFC 5480 §2.1.1: namedCurve only)");
-        }
-        let sig_oid = c.signature_algorithm.algorithm.as_bytes();
-        let signature_digest = cert_signature_digest(&der);
+        let profile = Profile {
+            cert: &c,
+            der: &der,
+            x509: &x509,
+            public_key: &public_key,
+            ext: &extensions,
+            encoding: &encoding,
+            v3: c.version().0 >= 2,
+            is_ca: matches!(extensions.basic_constraints, Some((true, _))),
+            self_issued: name::names_match(subject.as_raw(), c.tbs_certificate.issuer.as_raw()),
+            subject_empty: subject.iter_attributes().next().is_none(),
+        };
+        let v3 = profile.v3;
+        let flaws = profile.flaws(key_problem);
+        let issuer_raw = c.tbs_certificate.issuer.as_raw();
         Ok(Certificate(Arc::new(Inner {
-            subject: name::render(c.tbs_certificate.subject.as_raw()),
-            issuer: name::render(c.tbs_certificate.issuer.as_raw()),
-            subject_key: name::match_key(c.tbs_certificate.subject.as_raw()),
-            issuer_key: name::match_key(c.tbs_certificate.issuer.as_raw()),
+            subject: name::render(subject.as_raw()),
+            issuer: name::render(issuer_raw),
+            subject_key: name::match_key(subject.as_raw()),
+            issuer_key: name::match_key(issuer_raw),
             verified_by: Mutex::new(Vec::new()),
-            subject_der: c.tbs_certificate.subject.as_raw().to_vec(),
-            issuer_der: c.tbs_certificate.issuer.as_raw().to_vec(),
+            subject_der: subject.as_raw().to_vec(),
+            issuer_der: issuer_raw.to_vec(),
             serial: c.tbs_certificate.raw_serial().to_vec(),
             not_before: Timestamp::from_unix(c.validity().not_before.timestamp()),
             not_after: Timestamp::from_unix(c.validity().not_after.timestamp()),
             key: KeyInfo::of(&public_key),
             public_key,
             x509,
-            key_usage,
-            ext_key_usage,
-            basic_constraints,
-            ski,
-            aki,
-            unknown_critical,
-            policies,
-            policy_mappings,
-            policy_constraints,
-            inhibit_any_policy,
-            name_constraints,
-            subject_alt_names,
-            crl_distribution_points,
-            profile_flaws: flaws,
+            extensions,
+            profile_flaws: flaws.profile,
             key_problem,
             v3,
-            issuance_flaws,
-            signature_digest,
-            signature_algorithm: asn1::oid_to_string(sig_oid),
+            issuance_flaws: flaws.issuance,
+            signature_digest: cert_signature_digest(&der),
+            signature_algorithm: asn1::oid_to_string(c.signature_algorithm.algorithm.as_bytes()),
             sha256: Sha256::digest(&der).into(),
             summary: std::sync::OnceLock::new(),
             der,
@@ -508,7 +250,7 @@ impl Certificate {
     }
     /// keyUsage bit names, or `None` when the extension is absent.
     pub fn key_usage(&self) -> Option<Vec<&'static str>> {
-        self.0.key_usage.map(|bits| {
+        self.0.extensions.key_usage.map(|bits| {
             ku::NAMES
                 .iter()
                 .enumerate()
@@ -519,13 +261,13 @@ impl Certificate {
     }
     /// Extended key usage OIDs (dotted), or `None` when the extension is absent.
     pub fn extended_key_usage(&self) -> Option<&[String]> {
-        self.0.ext_key_usage.as_deref()
+        self.0.extensions.ext_key_usage.as_deref()
     }
     /// basicConstraints cA, in a version 3 certificate. RFC 5280 §6.1.4 (k): a version 1 or 2
     /// certificate is a CA only by out-of-band means (kyso: only as a trust anchor given by
     /// the caller), never through extensions it cannot legally carry (§4.1.2.9).
     pub fn is_ca(&self) -> bool {
-        self.0.v3 && matches!(self.0.basic_constraints, Some((true, _)))
+        self.0.v3 && matches!(self.0.extensions.basic_constraints, Some((true, _)))
     }
     /// The certificate's own signature algorithm (dotted OID).
     pub fn signature_algorithm(&self) -> &str {
@@ -554,37 +296,37 @@ impl Certificate {
         &self.0.public_key
     }
     pub(crate) fn key_usage_bits(&self) -> Option<u16> {
-        self.0.key_usage
+        self.0.extensions.key_usage
     }
     pub(crate) fn path_len(&self) -> Option<u32> {
-        self.0.basic_constraints.and_then(|b| b.1)
+        self.0.extensions.basic_constraints.and_then(|b| b.1)
     }
     pub(crate) fn ski(&self) -> Option<&[u8]> {
-        self.0.ski.as_deref()
+        self.0.extensions.ski.as_deref()
     }
     pub(crate) fn aki(&self) -> Option<&[u8]> {
-        self.0.aki.as_deref()
+        self.0.extensions.aki.as_deref()
     }
     pub(crate) fn unknown_critical(&self) -> &[String] {
-        &self.0.unknown_critical
+        &self.0.extensions.unknown_critical
     }
     pub(crate) fn policies(&self) -> Option<&[String]> {
-        self.0.policies.as_deref()
+        self.0.extensions.policies.as_deref()
     }
     pub(crate) fn policy_mappings(&self) -> Option<&[(String, String)]> {
-        self.0.policy_mappings.as_deref()
+        self.0.extensions.policy_mappings.as_deref()
     }
     pub(crate) fn policy_constraints(&self) -> Option<(Option<u32>, Option<u32>)> {
-        self.0.policy_constraints
+        self.0.extensions.policy_constraints
     }
     pub(crate) fn inhibit_any_policy(&self) -> Option<u32> {
-        self.0.inhibit_any_policy
+        self.0.extensions.inhibit_any_policy
     }
     pub(crate) fn name_constraints(&self) -> Option<&GnNameConstraints> {
-        self.0.name_constraints.as_ref()
+        self.0.extensions.name_constraints.as_ref()
     }
     pub(crate) fn subject_alt_names(&self) -> &[GeneralName] {
-        &self.0.subject_alt_names
+        &self.0.extensions.subject_alt_names
     }
     /// Verify a signature value with this certificate's key: the key's parameters were
     /// judged when the certificate was parsed, so an invalid key (an RSA exponent of 1, an EC
@@ -610,7 +352,7 @@ impl Certificate {
         &self.0.issuance_flaws
     }
     pub(crate) fn crl_distribution_points(&self) -> Option<&[DistributionPoint]> {
-        self.0.crl_distribution_points.as_deref()
+        self.0.extensions.crl_distribution_points.as_deref()
     }
     pub(crate) fn signature_digest(&self) -> Option<DigestAlgorithm> {
         self.0.signature_digest
@@ -650,7 +392,433 @@ impl Certificate {
     }
 }
 
-/// The contents octets of tbsCertificate.serialNumber (RFC 5280 §4.1.2.2).
+/// A certificate that cannot be loaded.
+fn bad(what: String) -> Error {
+    Error::Certificate(what)
+}
+
+/// Decode every extension (RFC 5280 §4.2) and note how they are encoded. A malformed
+/// extension kyso relies on, or a malformed critical one, makes the certificate unloadable.
+fn decode_extensions(c: &X509Certificate<'_>) -> Result<(Extensions, ExtensionEncoding), Error> {
+    let mut decoded = Extensions::default();
+    let mut encoding = ExtensionEncoding::default();
+    let mut seen: Vec<&[u8]> = Vec::new();
+    for ext in c.extensions() {
+        encoding.note_instance(ext, &mut seen);
+        decoded.decode(ext, &mut encoding)?;
+        encoding.note_criticality(ext);
+    }
+    Ok((decoded, encoding))
+}
+
+impl Extensions {
+    /// Decode one extension into its field (RFC 5280 §4.2.1, §4.2.2). An extension kyso does
+    /// not process is remembered when critical (§4.2: "MUST reject the certificate").
+    fn decode(
+        &mut self,
+        ext: &X509Extension<'_>,
+        encoding: &mut ExtensionEncoding,
+    ) -> Result<(), Error> {
+        match ext.parsed_extension() {
+            ParsedExtension::KeyUsage(k) => self.key_usage = Some(k.flags),
+            ParsedExtension::ExtendedKeyUsage(e) => self.ext_key_usage = Some(eku_oids(e)),
+            ParsedExtension::BasicConstraints(b) => {
+                self.basic_constraints = Some((b.ca, b.path_len_constraint))
+            }
+            ParsedExtension::SubjectKeyIdentifier(k) => self.ski = Some(k.0.to_vec()),
+            ParsedExtension::AuthorityKeyIdentifier(a) => {
+                self.aki = a.key_identifier.as_ref().map(|k| k.0.to_vec())
+            }
+            ParsedExtension::NameConstraints(_) => {
+                self.name_constraints = Some(
+                    general_name::parse_name_constraints(ext.value, ext.critical)
+                        .map_err(|e| malformed(ext, e.what))?,
+                )
+            }
+            ParsedExtension::PolicyConstraints(p) => {
+                self.policy_constraints =
+                    Some((p.require_explicit_policy, p.inhibit_policy_mapping))
+            }
+            ParsedExtension::PolicyMappings(m) => self.policy_mappings = Some(mapping_oids(m)),
+            ParsedExtension::InhibitAnyPolicy(i) => self.inhibit_any_policy = Some(i.skip_certs),
+            ParsedExtension::CertificatePolicies(p) => self.certificate_policies(ext, p),
+            ParsedExtension::SubjectAlternativeName(_) => {
+                self.subject_alt_names =
+                    general_name::parse_alt_names(ext.value).map_err(|e| malformed(ext, e.what))?
+            }
+            ParsedExtension::CRLDistributionPoints(_) => {
+                self.crl_distribution_points = Some(
+                    general_name::parse_distribution_points(ext.value)
+                        .map_err(|e| malformed(ext, e.what))?,
+                )
+            }
+            ParsedExtension::IssuerAlternativeName(_) | ParsedExtension::AuthorityInfoAccess(_) => {
+            }
+            ParsedExtension::ParseError { .. } if ext.critical => {
+                return Err(bad(format!(
+                    "critical extension {} is malformed",
+                    ext.oid.to_id_string()
+                )));
+            }
+            // A malformed non-critical extension is a flaw of the certificate, reported
+            // when it is on a path (RFC 5280 §4.2: extensions are DER per Appendix A).
+            ParsedExtension::ParseError { .. } => encoding.malformed_noncritical = true,
+            _ if ext.critical => self.unknown_critical.push(ext.oid.to_id_string()),
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// certificatePolicies (RFC 5280 §4.2.1.4): the policy OIDs. A critical one must be
+    /// interpretable "including the optional qualifier": kyso knows CPS and user notice.
+    fn certificate_policies(&mut self, ext: &X509Extension<'_>, p: &CertificatePolicies<'_>) {
+        let unknown_qualifier = p
+            .iter()
+            .flat_map(|i| i.policy_qualifiers.iter().flatten())
+            .any(|q| {
+                let id = q.policy_qualifier_id.to_id_string();
+                id != "1.3.6.1.5.5.7.2.1" && id != "1.3.6.1.5.5.7.2.2"
+            });
+        if ext.critical && unknown_qualifier {
+            self.unknown_critical.push(format!(
+                "{} (unknown policy qualifier)",
+                ext.oid.to_id_string()
+            ));
+        }
+        self.policies = Some(p.iter().map(|i| i.policy_id.to_id_string()).collect())
+    }
+}
+
+/// An extension kyso relies on that does not decode.
+fn malformed(ext: &X509Extension<'_>, e: String) -> Error {
+    bad(format!(
+        "extension {} is malformed: {e}",
+        ext.oid.to_id_string()
+    ))
+}
+
+/// extKeyUsage purposes as dotted OIDs (RFC 5280 §4.2.1.12): the ones x509-parser names
+/// first, then the others in encoded order.
+fn eku_oids(e: &ExtendedKeyUsage<'_>) -> Vec<String> {
+    let known = [
+        (e.any, &oid::ANY_EKU),
+        (e.server_auth, &oid::EKU_SERVER_AUTH),
+        (e.client_auth, &oid::EKU_CLIENT_AUTH),
+        (e.code_signing, &oid::EKU_CODE_SIGNING),
+        (e.email_protection, &oid::EKU_EMAIL_PROTECTION),
+        (e.time_stamping, &oid::EKU_TIME_STAMPING),
+        (e.ocsp_signing, &oid::EKU_OCSP_SIGNING),
+    ];
+    let mut list = Vec::new();
+    list.extend(
+        known
+            .iter()
+            .filter(|(on, _)| *on)
+            .map(|(_, o)| o.to_string()),
+    );
+    list.extend(e.other.iter().map(|o| o.to_id_string()));
+    list
+}
+
+/// policyMappings as (issuerDomainPolicy, subjectDomainPolicy) dotted OIDs (RFC 5280 §4.2.1.5).
+fn mapping_oids(m: &PolicyMappings<'_>) -> Vec<(String, String)> {
+    m.mappings
+        .iter()
+        .map(|m| {
+            (
+                m.issuer_domain_policy.to_id_string(),
+                m.subject_domain_policy.to_id_string(),
+            )
+        })
+        .collect()
+}
+
+impl ExtensionEncoding {
+    /// One instance per extension (§4.2: "A certificate MUST NOT include more than one
+    /// instance of a particular extension"; otherwise the copy a parser keeps decides, and two
+    /// basicConstraints or extKeyUsage could make an end-entity certificate a CA or a document
+    /// signer), and one DER value per extnValue (§4.1: bytes after it are ignored by the
+    /// parsers and so must not be accepted).
+    fn note_instance<'a>(&mut self, ext: &'a X509Extension<'_>, seen: &mut Vec<&'a [u8]>) {
+        self.any = true;
+        let ext_oid = ext.oid.as_bytes();
+        if seen.contains(&ext_oid) {
+            self.duplicate = true;
+        }
+        seen.push(ext_oid);
+        if asn1::Tlv::parse_exact(ext.value, "extnValue").is_err() {
+            self.trailing_bytes = true;
+        }
+    }
+
+    /// The criticality and emptiness facts the profile checks judge (§4.2.1.1, §4.2.1.2,
+    /// §4.2.1.6, §4.2.1.12, §4.2.2.1).
+    fn note_criticality(&mut self, ext: &X509Extension<'_>) {
+        match ext.parsed_extension() {
+            ParsedExtension::AuthorityKeyIdentifier(a) => {
+                self.aki = Some((ext.critical, a.key_identifier.is_some()))
+            }
+            ParsedExtension::SubjectAlternativeName(_) => self.san_critical = Some(ext.critical),
+            ParsedExtension::SubjectKeyIdentifier(_) => self.ski_critical |= ext.critical,
+            ParsedExtension::AuthorityInfoAccess(_) => self.aia_critical |= ext.critical,
+            ParsedExtension::ExtendedKeyUsage(e) => {
+                self.eku_empty = !e.any
+                    && !e.server_auth
+                    && !e.client_auth
+                    && !e.code_signing
+                    && !e.email_protection
+                    && !e.time_stamping
+                    && !e.ocsp_signing
+                    && e.other.is_empty()
+            }
+            _ => {}
+        }
+    }
+}
+
+/// RFC 5280 profile rules broken by one certificate, each naming its section.
+struct Flaws {
+    /// Rules a conforming CA follows (§4.1, §4.2), checked when the certificate is on a path.
+    profile: Vec<&'static str>,
+    /// Rules about how the certificate was issued (serial number, authorityKeyIdentifier):
+    /// not applied to a trust anchor, which is an input of name and key (§6.1.1 d).
+    issuance: Vec<&'static str>,
+}
+
+/// What the RFC 5280 profile checks (§4.1, §4.2) look at, gathered once per certificate.
+struct Profile<'a> {
+    cert: &'a X509Certificate<'a>,
+    der: &'a [u8],
+    x509: &'a X509,
+    public_key: &'a PKey<Public>,
+    ext: &'a Extensions,
+    encoding: &'a ExtensionEncoding,
+    /// Version 3 (§4.1.2.1).
+    v3: bool,
+    /// basicConstraints cA (§4.2.1.9).
+    is_ca: bool,
+    /// Subject and issuer are the same name.
+    self_issued: bool,
+    /// The subject is an empty sequence (§4.1.2.6).
+    subject_empty: bool,
+}
+
+impl Profile<'_> {
+    /// Every profile check, in the order their flaws are reported (a path names the first).
+    /// `key_problem` is the public key's parameter check (RFC 8017 §3.1, RFC 5480 §2.2).
+    fn flaws(&self, key_problem: Option<&'static str>) -> Flaws {
+        let mut f = Flaws {
+            profile: Vec::new(),
+            issuance: Vec::new(),
+        };
+        self.serial_number(&mut f.issuance);
+        self.extension_encoding(&mut f.profile);
+        self.extensions_only_in_v3(&mut f.profile);
+        f.profile.extend(key_problem);
+        self.validity_encoding(&mut f.profile);
+        self.authority_key_identifier(&mut f);
+        self.self_signed_key_identifiers(&mut f.profile);
+        if self.is_ca {
+            self.ca_identifiers(&mut f.profile);
+        } else {
+            self.end_entity_ca_extensions(&mut f.profile);
+        }
+        self.name_constraints_form(&mut f.profile);
+        self.non_critical_identifiers(&mut f.profile);
+        self.eku_not_empty(&mut f.profile);
+        self.empty_subject_alt_name(&mut f.profile);
+        self.subject_alt_name_syntax(&mut f.profile);
+        self.ec_named_curve(&mut f.profile);
+        f
+    }
+
+    /// §4.1.2.2: the serial number is a positive INTEGER of at most 20 octets.
+    fn serial_number(&self, issuance: &mut Vec<&'static str>) {
+        // The INTEGER's own contents octets (x509-parser's raw_serial drops the sign).
+        let serial_der = tbs_serial(self.der).unwrap_or_default();
+        let serial: &[u8] = &serial_der;
+        if serial.first().is_some_and(|b| b & 0x80 != 0) {
+            issuance.push("the serial number is negative (§4.1.2.2: MUST be positive)");
+        } else if serial.iter().all(|b| *b == 0) {
+            issuance.push("the serial number is zero (§4.1.2.2: MUST be positive)");
+        }
+        if serial.len() > 20 && !(serial.len() == 21 && serial[0] == 0) {
+            issuance.push("the serial number is longer than 20 octets (§4.1.2.2)");
+        }
+    }
+
+    /// §4.2 and Appendix A: extensions are DER, once each, one value per extnValue (§4.1).
+    fn extension_encoding(&self, flaws: &mut Vec<&'static str>) {
+        if self.encoding.malformed_noncritical {
+            flaws.push("an extension is malformed (§4.2, Appendix A)");
+        }
+        if self.encoding.duplicate {
+            flaws.push("an extension appears more than once (§4.2: MUST NOT include more than one instance of a particular extension)");
+        }
+        if self.encoding.trailing_bytes {
+            flaws.push("an extension value is not exactly one DER value (§4.1: extnValue holds the DER encoding of the extension)");
+        }
+    }
+
+    /// §4.1.2.1, §4.1.2.9: extensions only in a version 3 certificate.
+    fn extensions_only_in_v3(&self, flaws: &mut Vec<&'static str>) {
+        if !self.v3 && self.encoding.any {
+            flaws.push("a version 1 or 2 certificate carries extensions (§4.1.2.9: MUST only appear if the version is 3)");
+        }
+    }
+
+    /// §4.1.2.5: both validity times are DER UTCTime or GeneralizedTime, whole seconds, `Z`.
+    fn validity_encoding(&self, flaws: &mut Vec<&'static str>) {
+        if !validity_times_ok(self.der) {
+            flaws.push("a validity time is not a DER UTCTime or GeneralizedTime in whole seconds with Z (§4.1.2.5)");
+        }
+    }
+
+    /// §4.2.1.1: authorityKeyIdentifier is non-critical, has keyIdentifier, and appears in
+    /// every version 3 certificate that is not self-issued.
+    fn authority_key_identifier(&self, f: &mut Flaws) {
+        match self.encoding.aki {
+            Some((true, _)) => f
+                .profile
+                .push("authorityKeyIdentifier is critical (§4.2.1.1: MUST be non-critical)"),
+            Some((false, false)) => f.profile.push(
+                "authorityKeyIdentifier lacks keyIdentifier (§4.2.1.1: MUST be included)",
+            ),
+            None if self.v3 && !self.self_issued => f.issuance.push(
+                "authorityKeyIdentifier is missing (§4.2.1.1: MUST appear except in self-signed certificates)",
+            ),
+            _ => {}
+        }
+    }
+
+    /// §4.2.1.1: a self-signed certificate's authorityKeyIdentifier names its own key. The
+    /// signature is checked only when the identifiers differ.
+    fn self_signed_key_identifiers(&self, flaws: &mut Vec<&'static str>) {
+        if let (Some(a), Some(k)) = (&self.ext.aki, &self.ext.ski) {
+            if self.self_issued && a != k && self.x509.verify(self.public_key).unwrap_or(false) {
+                flaws.push(
+                    "a self-signed certificate whose authorityKeyIdentifier differs from its own subjectKeyIdentifier (§4.2.1.1)",
+                );
+            }
+        }
+    }
+
+    /// A CA certificate: §4.2.1.2 subjectKeyIdentifier present (version 3), §4.1.2.6 subject
+    /// non-empty. basicConstraints and policyConstraints "MUST be critical" too (§4.2.1.9,
+    /// §4.2.1.11), but NIST PKITS 4.6.4 and its policy rows require accepting non-critical
+    /// ones, so they are not enforced.
+    fn ca_identifiers(&self, flaws: &mut Vec<&'static str>) {
+        if self.v3 && self.ext.ski.is_none() {
+            flaws.push("a CA certificate without subjectKeyIdentifier (§4.2.1.2: MUST appear)");
+        }
+        if self.subject_empty {
+            flaws.push("a CA certificate with an empty subject (§4.1.2.6: MUST be non-empty)");
+        }
+    }
+
+    /// A certificate that is not a CA asserts neither keyCertSign (§4.2.1.3) nor
+    /// nameConstraints (§4.2.1.10).
+    fn end_entity_ca_extensions(&self, flaws: &mut Vec<&'static str>) {
+        if self
+            .ext
+            .key_usage
+            .is_some_and(|k| k & ku::KEY_CERT_SIGN != 0)
+        {
+            flaws.push("keyCertSign is asserted without basicConstraints cA (§4.2.1.3)");
+        }
+        if self.ext.name_constraints.is_some() {
+            flaws.push("nameConstraints in a certificate that is not a CA (§4.2.1.10: MUST be used only in a CA certificate)");
+        }
+    }
+
+    /// §4.2.1.10: nameConstraints is critical, permittedSubtrees is not empty, and a dNSName
+    /// constraint has the host.example.com form.
+    fn name_constraints_form(&self, flaws: &mut Vec<&'static str>) {
+        let Some(nc) = &self.ext.name_constraints else {
+            return;
+        };
+        if !nc.critical {
+            flaws.push("nameConstraints is not critical (§4.2.1.10: MUST be critical)");
+        }
+        if nc.permitted.as_ref().is_some_and(Vec::is_empty) {
+            flaws.push("nameConstraints has an empty permittedSubtrees (§4.2.1.10: GeneralSubtrees SIZE (1..MAX))");
+        }
+        if nc
+            .permitted
+            .iter()
+            .flatten()
+            .chain(&nc.excluded)
+            .any(|st| matches!(&st.base, GeneralName::Dns(d) if d.starts_with('.')))
+        {
+            flaws.push(
+                "a dNSName name constraint starts with a period (§4.2.1.10: host.example.com form)",
+            );
+        }
+    }
+
+    /// §4.2.1.2 subjectKeyIdentifier and §4.2.2.1 authorityInfoAccess are non-critical.
+    fn non_critical_identifiers(&self, flaws: &mut Vec<&'static str>) {
+        if self.encoding.ski_critical {
+            flaws.push("subjectKeyIdentifier is critical (§4.2.1.2: MUST be non-critical)");
+        }
+        if self.encoding.aia_critical {
+            flaws.push("authorityInfoAccess is critical (§4.2.2.1: MUST be non-critical)");
+        }
+    }
+
+    /// §4.2.1.12: extKeyUsage is SIZE (1..MAX).
+    fn eku_not_empty(&self, flaws: &mut Vec<&'static str>) {
+        if self.encoding.eku_empty {
+            flaws.push("extKeyUsage is empty (§4.2.1.12: SIZE (1..MAX))");
+        }
+    }
+
+    /// §4.2.1.6: with an empty subject, the names are in a critical subjectAltName (a CA's
+    /// empty subject is already refused by [`Profile::ca_identifiers`]).
+    fn empty_subject_alt_name(&self, flaws: &mut Vec<&'static str>) {
+        if self.subject_empty && self.encoding.san_critical == Some(false) {
+            flaws.push("the subject is empty and subjectAltName is not critical (§4.2.1.6: MUST be critical)");
+        }
+        if self.subject_empty && self.encoding.san_critical.is_none() && !self.is_ca {
+            flaws.push("the subject is empty and there is no subjectAltName (§4.2.1.6)");
+        }
+    }
+
+    /// §4.2.1.6: subjectAltName entries are well-formed host names (RFC 1034 §3.5), mailboxes
+    /// (RFC 5321 §4.1.2) and 4- or 16-octet addresses.
+    fn subject_alt_name_syntax(&self, flaws: &mut Vec<&'static str>) {
+        for n in &self.ext.subject_alt_names {
+            match n {
+                GeneralName::Dns(d) if !general_name::dns_name_syntax_ok(d) => {
+                    flaws.push("a subjectAltName dNSName is not a valid host name (§4.2.1.6, RFC 1034 §3.5)")
+                }
+                GeneralName::Email(e) if !general_name::email_syntax_ok(e) => {
+                    flaws.push("a subjectAltName rfc822Name is not a valid mailbox (§4.2.1.6, RFC 5321 §4.1.2)")
+                }
+                GeneralName::Ip(b) if b.len() != 4 && b.len() != 16 => {
+                    flaws.push("a subjectAltName iPAddress is neither 4 nor 16 octets (§4.2.1.6)")
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// RFC 5480 §2.1.1: an EC key names its curve ("implicitCurve and specifiedCurve MUST NOT
+    /// be used").
+    fn ec_named_curve(&self, flaws: &mut Vec<&'static str>) {
+        let spki = self.cert.public_key();
+        if spki.algorithm.algorithm.to_id_string() == "1.2.840.10045.2.1"
+            && spki
+                .algorithm
+                .parameters
+                .as_ref()
+                .is_none_or(|p| p.tag() != x509_parser::der_parser::asn1_rs::Tag::Oid)
+        {
+            flaws.push("an EC public key with explicit or implicit curve parameters (RFC 5480 §2.1.1: namedCurve only)");
+        }
+    }
+}
+
 /// Whether both validity times are DER times in whole seconds with `Z` (RFC 5280 §4.1.2.5):
 /// x509-parser reads them leniently (fractions, trailing bytes).
 fn validity_times_ok(der: &[u8]) -> bool {
@@ -675,6 +843,7 @@ fn validity_times_ok(der: &[u8]) -> bool {
     times().unwrap_or(false)
 }
 
+/// The contents octets of tbsCertificate.serialNumber (RFC 5280 §4.1.2.2).
 fn tbs_serial(der: &[u8]) -> Option<Vec<u8>> {
     let cert = Tlv::parse_exact(der, "Certificate").ok()?;
     let tbs = cert.reader().read().ok()?;

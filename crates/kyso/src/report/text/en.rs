@@ -1,5 +1,7 @@
 //! English messages.
 
+use super::About;
+use crate::error::FileKind;
 use crate::path::ChainError;
 use crate::report::{DocumentProblem, Reason, SkipReason};
 use crate::revocation::crl::CrlProblem;
@@ -51,20 +53,68 @@ pub(super) fn reason(r: &Reason) -> String {
             "the certificate is for other purposes (extendedKeyUsage: {}), not document signing",
             ext_key_usage.join(", ")
         ),
-        Chain(e) => chain(e),
+        Chain(e) => chain(e, About::Signature),
     }
 }
 
-pub(super) fn chain(e: &ChainError) -> String {
+/// `'A', 'B' and 3 more`.
+fn anchors(list: &[String], count: usize) -> String {
+    let mut s = list
+        .iter()
+        .map(|a| format!("'{a}'"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if count > list.len() {
+        s.push_str(&format!(" and {} more", count - list.len()));
+    }
+    s
+}
+
+pub(super) fn chain(e: &ChainError, about: About) -> String {
     use ChainError::*;
+    let certificate_only = about == About::Certificate;
     match e {
         NoTrustAnchors => "no trust anchor was given, so the chain cannot be validated".into(),
-        UnknownIssuer { subject, issuer } => format!(
-            "no certificate issued '{subject}' (issuer '{issuer}') among the intermediates and trust anchors"
+        UnknownIssuer { subject, self_signed: true, trust_anchors, trust_anchor_count, .. } => {
+            let mut s = format!("'{subject}' is a self-signed root certificate, and it is not among the trust anchors");
+            if *trust_anchor_count > 0 {
+                s.push_str(&format!(
+                    " ({trust_anchor_count} loaded: {})",
+                    anchors(trust_anchors, *trust_anchor_count)
+                ));
+            }
+            s
+        }
+        UnknownIssuer { subject, issuer, ca_issuers, trust_anchors, trust_anchor_count, .. } => {
+            let mut s = format!(
+                "the issuer of '{subject}' is missing: no certificate of '{issuer}' is among the intermediates"
+            );
+            if *trust_anchor_count > 0 {
+                s.push_str(&format!(
+                    " or the {trust_anchor_count} trust anchor{} loaded ({})",
+                    if *trust_anchor_count == 1 { "" } else { "s" },
+                    anchors(trust_anchors, *trust_anchor_count)
+                ));
+            } else {
+                s.push_str(" or the trust anchors");
+            }
+            if !ca_issuers.is_empty() {
+                s.push_str(&format!(
+                    "; the certificate says its issuer can be downloaded from {}",
+                    ca_issuers.join(", ")
+                ));
+            }
+            s
+        }
+        BadCertificateSignature { subject } if certificate_only => format!(
+            "certificate '{subject}' does not verify with its issuer's key (not issued by that CA, or altered)"
         ),
         BadCertificateSignature { subject } => {
             format!("the signature on certificate '{subject}' does not verify with its issuer's key")
         }
+        Expired { subject, not_after, at, end_entity: true } if certificate_only => format!(
+            "certificate '{subject}' expired at {not_after}, before the validation time {at}"
+        ),
         Expired { subject, not_after, at, end_entity: true } => format!(
             "the signer certificate '{subject}' expired at {not_after}, before the validation time {at}, and no time-stamp proves the signature existed earlier"
         ),
@@ -118,8 +168,11 @@ pub(super) fn chain(e: &ChainError) -> String {
         MalformedCertificate { subject, rule } => {
             format!("certificate '{subject}' does not conform to RFC 5280 and is not used: {rule}")
         }
-        Revoked { subject, serial, reason, revoked_at } => format!(
+        Revoked { subject, serial, reason, revoked_at, stale_crl_next_update: None } => format!(
             "certificate '{subject}' (serial {serial}) was revoked at {revoked_at}, reason {reason}"
+        ),
+        Revoked { subject, serial, reason, revoked_at, stale_crl_next_update: Some(next) } => format!(
+            "certificate '{subject}' (serial {serial}) is revoked (per a CRL whose nextUpdate {next} has passed): revoked at {revoked_at}, reason {reason}; a revocation is permanent, so a newer CRL would not change this"
         ),
         RevocationUnknown { subject, problem } => format!(
             "the revocation status of '{subject}' is unknown: {}",
@@ -159,7 +212,20 @@ pub(super) fn skip(s: SkipReason) -> &'static str {
 pub(super) fn document(p: &DocumentProblem) -> String {
     use DocumentProblem::*;
     match p {
-        NotSignedData { detail } => format!("not a valid CMS/PKCS#7 SignedData: {detail}"),
+        NotSignedData { detail, found } => match found {
+            None | Some(FileKind::SignedData) => {
+                format!("not a valid CMS/PKCS#7 SignedData: {detail}")
+            }
+            Some(FileKind::Empty) => "the file is empty: it holds no signature".into(),
+            Some(FileKind::Truncated { length, declared }) => format!(
+                "the file is truncated: it has {length} of the {declared} bytes its header declares (an incomplete download or copy?)"
+            ),
+            Some(k @ (FileKind::Asn1 | FileKind::Unknown)) => format!(
+                "not a CMS/PKCS#7 signature: the file is {} ({detail})",
+                file_kind(k)
+            ),
+            Some(k) => format!("this is {}, not a CMS/PKCS#7 signature", file_kind(k)),
+        },
         NoSignerInfo => "the SignedData has no SignerInfo: it carries certificates only (a .p7b bundle?), not a signature".into(),
         TooManySigners { count, limit } => {
             format!("{count} SignerInfos: more than the {limit} kyso evaluates in one document")
@@ -179,4 +245,9 @@ pub(super) fn document(p: &DocumentProblem) -> String {
         ),
         Unreadable { detail } => format!("the signature could not be read: {detail}"),
     }
+}
+
+/// What a file looks like, in words.
+pub(super) fn file_kind(k: &FileKind) -> String {
+    crate::error::file_kind::describe_en(k)
 }

@@ -8,9 +8,10 @@ mod en;
 mod ocsp_vi;
 mod vi;
 
+use crate::error::{Error, FileKind, PinState, SigningRefusal, TokenError};
 use crate::path::ChainError;
 use crate::report::{DocumentProblem, Lang, Reason, SkipReason};
-use crate::revocation::crl::CrlProblem;
+use crate::revocation::crl::{CrlProblem, RevocationReason};
 
 pub(crate) fn reason(r: &Reason, lang: Lang) -> String {
     match lang {
@@ -19,10 +20,18 @@ pub(crate) fn reason(r: &Reason, lang: Lang) -> String {
     }
 }
 
-pub(crate) fn chain(e: &ChainError, lang: Lang) -> String {
+/// What a chain message is about: the certificate of a signature (verification), or a
+/// certificate on its own (`kyso chain`), whose messages never speak of signatures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum About {
+    Signature,
+    Certificate,
+}
+
+pub(crate) fn chain(e: &ChainError, lang: Lang, about: About) -> String {
     match lang {
-        Lang::En => en::chain(e),
-        Lang::Vi => vi::chain(e),
+        Lang::En => en::chain(e, about),
+        Lang::Vi => vi::chain(e, about),
     }
 }
 
@@ -47,12 +56,97 @@ pub(crate) fn document(p: &DocumentProblem, lang: Lang) -> String {
     }
 }
 
+// The errors' catalogue: English is each error's `Display` (written beside the variant, in
+// the error layer), Vietnamese is here; the codes are [`Error::code`] and its parts.
+
+impl Error {
+    /// What went wrong, in the given language (English is the `Display` text). Agency
+    /// software shows this to its users; programs branch on [`Error::code`].
+    pub fn message(&self, lang: Lang) -> String {
+        match lang {
+            Lang::En => self.to_string(),
+            Lang::Vi => vi::error(self),
+        }
+    }
+
+    /// The reason of an [`Error::Io`] alone (without its path), in the given language:
+    /// `file not found`, `không tìm thấy tệp`. `None` for other errors.
+    pub fn io_reason(&self, lang: Lang) -> Option<String> {
+        match self {
+            Error::Io { source, .. } => Some(io_reason(source, lang)),
+            _ => None,
+        }
+    }
+}
+
+/// The reason of an I/O error in the given language, by its kind (`file not found`,
+/// `không tìm thấy tệp`), for front ends that read files themselves.
+pub fn io_reason(e: &std::io::Error, lang: Lang) -> String {
+    match lang {
+        Lang::En => match e.kind() {
+            std::io::ErrorKind::NotFound => "file not found".into(),
+            std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+            _ => e.to_string(),
+        },
+        Lang::Vi => vi::io(e),
+    }
+}
+
+impl SigningRefusal {
+    /// Why signing was refused, in the given language.
+    pub fn message(&self, lang: Lang) -> String {
+        match lang {
+            Lang::En => self.to_string(),
+            Lang::Vi => vi::refusal(self),
+        }
+    }
+}
+
+impl TokenError {
+    /// What went wrong with the token, in the given language.
+    pub fn message(&self, lang: Lang) -> String {
+        match lang {
+            Lang::En => self.to_string(),
+            Lang::Vi => vi::token(self),
+        }
+    }
+}
+
+impl PinState {
+    /// The PIN state in words, in the given language (English is the `Display` text).
+    pub fn message(&self, lang: Lang) -> String {
+        match lang {
+            Lang::En => self.to_string(),
+            Lang::Vi => vi::pin_state(self),
+        }
+    }
+}
+
+impl FileKind {
+    /// What the file looks like, in words ("a PEM certificate", "chứng thư số dạng PEM").
+    pub fn describe(&self, lang: Lang) -> String {
+        match lang {
+            Lang::En => en::file_kind(self),
+            Lang::Vi => vi::file_kind(self),
+        }
+    }
+}
+
+impl RevocationReason {
+    /// The reasonCode in words (Vietnamese) or by its RFC 5280 name (English).
+    pub fn describe(&self, lang: Lang) -> String {
+        match lang {
+            Lang::En => self.to_string(),
+            Lang::Vi => vi::revocation_reason(*self),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::encoding::time::Timestamp;
     use crate::report::Hint;
-    use crate::revocation::crl::RevocationReason;
 
     fn s(x: &str) -> String {
         x.to_string()
@@ -100,6 +194,18 @@ mod tests {
             ChainError::UnknownIssuer {
                 subject: sub(),
                 issuer: s("CN=CA"),
+                self_signed: false,
+                ca_issuers: vec![s("http://ca.example.vn/ca.crt")],
+                trust_anchors: vec![s("CN=Root")],
+                trust_anchor_count: 12,
+            },
+            ChainError::UnknownIssuer {
+                subject: sub(),
+                issuer: sub(),
+                self_signed: true,
+                ca_issuers: Vec::new(),
+                trust_anchors: Vec::new(),
+                trust_anchor_count: 0,
             },
             ChainError::BadCertificateSignature { subject: sub() },
             ChainError::Expired {
@@ -170,6 +276,14 @@ mod tests {
                 serial: s("01"),
                 reason: RevocationReason::KeyCompromise,
                 revoked_at: t,
+                stale_crl_next_update: None,
+            },
+            ChainError::Revoked {
+                subject: sub(),
+                serial: s("01"),
+                reason: RevocationReason::Superseded,
+                revoked_at: t,
+                stale_crl_next_update: Some(t),
             },
         ];
         chain.extend(
@@ -247,7 +361,27 @@ mod tests {
     fn documents() -> Vec<DocumentProblem> {
         vec![
             DocumentProblem::NotSignedData {
-                detail: s("empty file"),
+                detail: s("expected tag 0x06"),
+                found: None,
+            },
+            DocumentProblem::NotSignedData {
+                detail: s("expected tag 0x06"),
+                found: Some(FileKind::Pdf),
+            },
+            DocumentProblem::NotSignedData {
+                detail: s("x"),
+                found: Some(FileKind::Empty),
+            },
+            DocumentProblem::NotSignedData {
+                detail: s("x"),
+                found: Some(FileKind::Truncated {
+                    length: 20,
+                    declared: 500,
+                }),
+            },
+            DocumentProblem::NotSignedData {
+                detail: s("x"),
+                found: Some(FileKind::Unknown),
             },
             DocumentProblem::NoSignerInfo,
             DocumentProblem::TooManySigners {
@@ -295,6 +429,305 @@ mod tests {
         }
         for d in documents() {
             assert_both(d.code(), &document(&d, Lang::En), &document(&d, Lang::Vi));
+        }
+    }
+
+    fn errors() -> Vec<Error> {
+        use crate::error::{Expected, KeyFileProblem};
+        let io = |k| Error::Io {
+            path: s("a.pem"),
+            source: std::io::Error::from(k),
+        };
+        let mut all = vec![
+            io(std::io::ErrorKind::NotFound),
+            io(std::io::ErrorKind::PermissionDenied),
+            io(std::io::ErrorKind::Other),
+            Error::Certificate(s("3 bytes after the certificate")),
+            Error::Key(s("x")),
+            Error::PasswordRequired {
+                what: s("the private key"),
+            },
+            Error::WrongPassword {
+                what: s("the PKCS#12 file"),
+            },
+            Error::NotCms {
+                path: s("a.p7s"),
+                detail: s("x"),
+            },
+            Error::Format(s("x")),
+            Error::LegacyPkcs12 {
+                algorithm: s("RC2-40-CBC"),
+            },
+            Error::Crypto(s("x")),
+        ];
+        let kinds = [
+            FileKind::Empty,
+            FileKind::Pem {
+                label: s("CERTIFICATE"),
+            },
+            FileKind::Pem {
+                label: s("PRIVATE KEY"),
+            },
+            FileKind::Pem {
+                label: s("ENCRYPTED PRIVATE KEY"),
+            },
+            FileKind::Pem {
+                label: s("PUBLIC KEY"),
+            },
+            FileKind::Pem {
+                label: s("CERTIFICATE REQUEST"),
+            },
+            FileKind::Pem {
+                label: s("X509 CRL"),
+            },
+            FileKind::Pem { label: s("PKCS7") },
+            FileKind::Pem { label: s("PKCS12") },
+            FileKind::Pem {
+                label: s("OPENSSH PRIVATE KEY"),
+            },
+            FileKind::Certificate,
+            FileKind::Crl,
+            FileKind::Pkcs12,
+            FileKind::SignedData,
+            FileKind::OtherCms {
+                content_type: s("1.2.840.113549.1.7.3"),
+            },
+            FileKind::PrivateKey,
+            FileKind::EncryptedPrivateKey,
+            FileKind::Truncated {
+                length: 1,
+                declared: 2,
+            },
+            FileKind::Asn1,
+            FileKind::Pdf,
+            FileKind::Zip,
+            FileKind::Text,
+            FileKind::Unknown,
+        ];
+        let expected = [
+            Expected::Certificate,
+            Expected::PrivateKey,
+            Expected::Pkcs12,
+            Expected::Signature,
+            Expected::Crl,
+        ];
+        for (i, found) in kinds.into_iter().enumerate() {
+            all.push(Error::WrongFileType {
+                expected: expected[i % expected.len()],
+                found,
+            });
+        }
+        all.extend(
+            [
+                KeyFileProblem::KeyUnreadable,
+                KeyFileProblem::Pkcs12Unreadable,
+                KeyFileProblem::Pkcs12PasswordNotUtf8,
+                KeyFileProblem::Pkcs12NoKey,
+                KeyFileProblem::Pkcs12NoCertificate,
+            ]
+            .map(Error::KeyFile),
+        );
+        let t = s("2026-01-01T00:00:00Z");
+        let sub = || s("CN=Nguyễn Văn A");
+        all.extend(
+            [
+                SigningRefusal::NoSigningTime,
+                SigningRefusal::CertificateExpired {
+                    subject: sub(),
+                    not_after: t.clone(),
+                    at: t.clone(),
+                },
+                SigningRefusal::CertificateNotYetValid {
+                    subject: sub(),
+                    not_before: t.clone(),
+                    at: t.clone(),
+                },
+                SigningRefusal::KeyMismatch { subject: sub() },
+                SigningRefusal::WeakKey {
+                    detail: s("RSA key of 1024 bits is below the 2048-bit minimum"),
+                    key: s("RSA 1024 bits"),
+                },
+                SigningRefusal::KeyUsageNotAllowed {
+                    key_usage: vec![s("keyEncipherment")],
+                },
+                SigningRefusal::ExtendedKeyUsageNotAllowed {
+                    ext_key_usage: vec![s("serverAuth")],
+                },
+                SigningRefusal::PssNeedsRsa { key: s("EC P-256") },
+                SigningRefusal::DigestNotAllowed {
+                    digest: s("sha1"),
+                    why: s("only sha256, sha384 and sha512 are offered for signing"),
+                },
+                SigningRefusal::DigestNotAllowed {
+                    digest: s("sha256"),
+                    why: s("Ed25519 signatures use SHA-512 in CMS (RFC 8419 §3)"),
+                },
+                SigningRefusal::UnsupportedKey { kind: s("dsa") },
+                SigningRefusal::ContentChanged { path: s("a.pdf") },
+                SigningRefusal::DifferentDocument,
+                SigningRefusal::AlreadySigned { subject: sub() },
+            ]
+            .map(Error::SigningRefused),
+        );
+        let tok = || s("Nguyen Van An");
+        let pin = PinState {
+            count_low: true,
+            ..PinState::default()
+        };
+        all.extend(
+            [
+                TokenError::InvalidUri {
+                    uri: s("pkcs11:x"),
+                    reason: s("x"),
+                },
+                TokenError::NoModule,
+                TokenError::ModuleNotFound { path: s("/x.so") },
+                TokenError::ModuleNotLoadable {
+                    path: s("/x.so"),
+                    reason: s("x"),
+                },
+                TokenError::ModuleInit {
+                    path: s("/x.so"),
+                    rv: s("CKR_GENERAL_ERROR"),
+                },
+                TokenError::NoTokenPresent { module: s("/x.so") },
+                TokenError::NoTokenMatches {
+                    uri: s("pkcs11:"),
+                    available: vec![],
+                },
+                TokenError::SeveralTokensMatch {
+                    uri: s("pkcs11:"),
+                    candidates: vec![s("a"), s("b")],
+                },
+                TokenError::PinLocked { token: tok() },
+                TokenError::FinalTryNotConfirmed { token: tok() },
+                TokenError::PinIncorrect {
+                    token: tok(),
+                    after: Some(pin),
+                },
+                TokenError::PinIncorrect {
+                    token: tok(),
+                    after: None,
+                },
+                TokenError::PinExpired { token: tok() },
+                TokenError::PinLength {
+                    token: tok(),
+                    len: 2,
+                    min: 4,
+                    max: 8,
+                },
+                TokenError::KeyNotFound {
+                    token: tok(),
+                    uri: s("pkcs11:"),
+                    available: vec![],
+                },
+                TokenError::SeveralKeysMatch {
+                    token: tok(),
+                    uri: s("pkcs11:"),
+                    candidates: vec![],
+                },
+                TokenError::CertificateNotFound {
+                    token: tok(),
+                    key: s("k"),
+                },
+                TokenError::BadCertificate {
+                    token: tok(),
+                    object: s("o"),
+                    reason: s("x"),
+                },
+                TokenError::KeyCertificateMismatch {
+                    token: tok(),
+                    key: s("k"),
+                    subject: sub(),
+                },
+                TokenError::KeyCannotSign {
+                    token: tok(),
+                    key: s("k"),
+                    reason: s("x"),
+                },
+                TokenError::MechanismNotSupported {
+                    token: tok(),
+                    needed: s("CKM_RSA_PKCS_PSS"),
+                    scheme: s("rsa-pss-sha256"),
+                    hint: s("x"),
+                },
+                TokenError::TokenRemoved {
+                    token: tok(),
+                    rv: s("CKR_DEVICE_REMOVED"),
+                },
+                TokenError::Pkcs11 {
+                    token: tok(),
+                    function: s("C_Sign"),
+                    rv: s("CKR_GENERAL_ERROR"),
+                },
+            ]
+            .map(Error::Token),
+        );
+        all
+    }
+
+    /// The library's errors (what agency software shows its users) in both languages: never
+    /// empty, never the English text in the Vietnamese catalogue, never a `Debug` form.
+    #[test]
+    fn every_error_code_renders_in_english_and_vietnamese() {
+        let mut codes = std::collections::BTreeSet::new();
+        for e in errors() {
+            let (en, vi) = (e.message(Lang::En), e.message(Lang::Vi));
+            assert!(
+                !en.trim().is_empty() && !vi.trim().is_empty(),
+                "{}",
+                e.code()
+            );
+            assert_ne!(
+                en,
+                vi,
+                "{}: the Vietnamese text is the English one",
+                e.code()
+            );
+            for t in [&en, &vi] {
+                assert!(
+                    !t.contains("Error {") && !t.contains("Some("),
+                    "{}: {t}",
+                    e.code()
+                );
+            }
+            codes.insert(e.code());
+        }
+        // Every code of the table on kyso::Error (a new variant must be added above).
+        assert_eq!(codes.len(), 52, "{codes:?}");
+        let states = [
+            PinState::default(),
+            PinState {
+                count_low: true,
+                ..PinState::default()
+            },
+            PinState {
+                final_try: true,
+                to_be_changed: true,
+                ..PinState::default()
+            },
+            PinState {
+                locked: true,
+                ..PinState::default()
+            },
+        ];
+        for p in states {
+            assert_ne!(p.message(Lang::En), p.message(Lang::Vi), "{}", p.code());
+        }
+        use RevocationReason::*;
+        for r in [
+            Unspecified,
+            KeyCompromise,
+            CaCompromise,
+            AffiliationChanged,
+            Superseded,
+            CessationOfOperation,
+            CertificateHold,
+            RemoveFromCrl,
+            PrivilegeWithdrawn,
+            AaCompromise,
+        ] {
+            assert_ne!(r.describe(Lang::En), r.describe(Lang::Vi));
         }
     }
 

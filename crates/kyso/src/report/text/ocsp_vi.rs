@@ -7,7 +7,7 @@ pub(super) fn ocsp_problem(p: &OcspProblem) -> String {
     match p {
         ResponderError { status } => format!("máy chủ OCSP trả lời lỗi ({status})"),
         NoMatchingResponse { serial } => format!(
-            "phản hồi OCSP không nói về chứng thư số này (số hiệu {serial}) và bên phát hành của nó"
+            "phản hồi OCSP không phải về chứng thư số này (số hiệu {serial}) và tổ chức cấp của nó"
         ),
         UnsupportedCertIdHash { oid } => format!(
             "phản hồi OCSP nhận diện chứng thư số bằng thuật toán băm {oid} mà kyso không hỗ trợ"
@@ -16,11 +16,11 @@ pub(super) fn ocsp_problem(p: &OcspProblem) -> String {
             "phản hồi OCSP được ký bằng {algorithm}, thuật toán mà chính sách không chấp nhận"
         ),
         ResponderUnknown { responder } => format!(
-            "phản hồi OCSP do {responder} ký, không phải CA phát hành cũng không phải chứng thư số nào kèm trong phản hồi"
+            "phản hồi OCSP do {responder} ký, không phải tổ chức cấp cũng không phải chứng thư số nào kèm trong phản hồi"
         ),
         SignatureInvalid => "chữ ký số của phản hồi OCSP không hợp lệ".into(),
         ResponderNotAuthorized { subject, rule } => format!(
-            "máy chủ OCSP '{subject}' không được phép trả lời thay CA này: {} (RFC 6960 §4.2.2.2)",
+            "máy chủ OCSP '{subject}' không được phép trả lời thay tổ chức cấp này: {} (RFC 6960 §4.2.2.2)",
             responder_rule(*rule)
         ),
         NonceMismatch { sent, received } => match received {
@@ -42,7 +42,7 @@ pub(super) fn ocsp_problem(p: &OcspProblem) -> String {
         ),
         CertificateUnknown => "máy chủ OCSP không biết chứng thư số này".into(),
         UnsupportedCriticalExtension { oid } => format!(
-            "phản hồi OCSP có phần mở rộng bắt buộc {oid} mà kyso không xử lý được"
+            "phản hồi OCSP có trường mở rộng bắt buộc (critical) {oid} mà kyso chưa xử lý được"
         ),
     }
 }
@@ -50,20 +50,20 @@ pub(super) fn ocsp_problem(p: &OcspProblem) -> String {
 fn responder_rule(r: ResponderRule) -> &'static str {
     match r {
         ResponderRule::NotIssuedByCa => {
-            "chứng thư số của nó không do CA đã phát hành chứng thư số cần kiểm tra cấp"
+            "chứng thư số của máy chủ không do tổ chức cấp của chứng thư số cần kiểm tra cấp"
         }
         ResponderRule::NoOcspSigning => {
-            "chứng thư số của nó không có mục đích sử dụng mở rộng id-kp-OCSPSigning"
+            "chứng thư số của máy chủ không có mục đích sử dụng mở rộng id-kp-OCSPSigning"
         }
         ResponderRule::NoDigitalSignature => {
-            "keyUsage của chứng thư số không có digitalSignature (RFC 5280 §4.2.1.3)"
+            "keyUsage của chứng thư số máy chủ không có digitalSignature (RFC 5280 §4.2.1.3)"
         }
-        ResponderRule::NotValidAtTime => "chứng thư số của nó không còn hiệu lực tại thời điểm kiểm tra",
+        ResponderRule::NotValidAtTime => "chứng thư số của máy chủ không có hiệu lực tại thời điểm kiểm tra",
         ResponderRule::Revoked => {
-            "chứng thư số của nó không có id-pkix-ocsp-nocheck và chính nó đã bị thu hồi"
+            "chứng thư số của máy chủ không có id-pkix-ocsp-nocheck và chính nó đã bị thu hồi"
         }
         ResponderRule::StatusUnknown => {
-            "chứng thư số của nó không có id-pkix-ocsp-nocheck và không xác định được trạng thái thu hồi của chính nó"
+            "chứng thư số của máy chủ không có id-pkix-ocsp-nocheck và chưa xác định được trạng thái thu hồi của chính nó"
         }
     }
 }
