@@ -245,6 +245,8 @@ impl Verifier {
         }
     }
 
+    /// Read the envelope, open and hash the content once, evaluate every SignerInfo, and
+    /// compare content given beside an attached signature with the embedded one.
     fn verify_source(
         &self,
         ctx: &mut VerifyContext,
@@ -268,36 +270,12 @@ impl Verifier {
                 ))
             }
         };
-        let sd = match signed_data::parse(&normalized.der) {
+        let sd = match parse_within_limits(&normalized.der) {
             Ok(sd) => sd,
-            Err(detail) => {
-                return Ok(DocumentReport::format_failure(
-                    name,
-                    DocumentProblem::NotSignedData {
-                        detail,
-                        found: Some(crate::encoding::sniff::sniff(&normalized.der)),
-                    },
-                ))
-            }
+            Err(problem) => return Ok(DocumentReport::format_failure(name, problem)),
         };
-        if sd.signer_infos.is_empty() {
-            return Ok(DocumentReport::format_failure(
-                name,
-                DocumentProblem::NoSignerInfo,
-            ));
-        }
-        if sd.signer_infos.len() > MAX_SIGNERS {
-            return Ok(DocumentReport::format_failure(
-                name,
-                DocumentProblem::TooManySigners {
-                    count: sd.signer_infos.len(),
-                    limit: MAX_SIGNERS,
-                },
-            ));
-        }
         // Content given for a signature that embeds its own: it must be the embedded content,
         // or a script that publishes the given file would publish something nobody signed.
-        let mut problems = Vec::new();
         let given_with_attached: Option<(String, Detached<'_>)> =
             match (&normalized.content_len, &detached) {
                 (Some(_), Detached::File(p, true)) => {
@@ -308,23 +286,7 @@ impl Verifier {
             };
         let (mut content, content_file) = match normalized.content_len {
             Some(_) => (Content::embedded(source, sink), Some(name.clone())),
-            None => match detached {
-                // Opened, not looked up first: one file-system walk per file in a batch.
-                Detached::File(p, _) => match std::fs::File::open(&p) {
-                    Ok(f) => {
-                        let shown = p.display().to_string();
-                        (Content::opened(p, f), Some(shown))
-                    }
-                    // Only on failure: absent is a report (the content is missing), any other
-                    // failure to open is an I/O error, as before.
-                    Err(_) if !p.exists() => {
-                        (Content::Missing(Some(p.display().to_string())), None)
-                    }
-                    Err(e) => return Err(Error::io(&p, e)),
-                },
-                Detached::Bytes(b) => (Content::bytes(b), Some("<memory>".into())),
-                Detached::None => (Content::Missing(None), None),
-            },
+            None => open_detached(detached)?,
         };
         // Hash the content once for every digest algorithm the signers use.
         let wanted: Vec<DigestAlgorithm> = sd
@@ -333,15 +295,6 @@ impl Verifier {
             .filter_map(|si| DigestAlgorithm::from_oid(si.digest_algorithm.oid))
             .collect();
         content.prefetch_with(&wanted, chunk)?;
-        if sd.certificates.len() > MAX_CERTIFICATES {
-            return Ok(DocumentReport::format_failure(
-                name,
-                DocumentProblem::TooManyCertificates {
-                    count: sd.certificates.len(),
-                    limit: MAX_CERTIFICATES,
-                },
-            ));
-        }
         let embedded: Vec<Certificate> = sd
             .certificates
             .iter()
@@ -358,20 +311,15 @@ impl Verifier {
             p.ocsp.extend(embedded_ocsp);
             std::borrow::Cow::Owned(p)
         };
-        let signatures_and_flags = sd
-            .signer_infos
-            .iter()
-            .enumerate()
-            .map(|(i, si)| {
-                let evidence = Embedded {
-                    certificates: &embedded,
-                    policy: &doc_policy,
-                };
-                self.verify_signer(&sd, si, i, &evidence, &mut content, at)
-            })
-            .collect::<Vec<_>>();
-        let mut signatures = Vec::with_capacity(signatures_and_flags.len());
-        for (report, verified_over_der_only) in signatures_and_flags {
+        let evidence = Embedded {
+            certificates: &embedded,
+            policy: &doc_policy,
+        };
+        let mut problems = Vec::new();
+        let mut signatures = Vec::with_capacity(sd.signer_infos.len());
+        for (i, si) in sd.signer_infos.iter().enumerate() {
+            let (report, verified_over_der_only) =
+                self.verify_signer(&sd, si, i, &evidence, &mut content, at);
             if verified_over_der_only {
                 // RFC 5652 §5.4 signs the DER encoding; the bytes as sent were not DER and did
                 // not verify, their DER form did. Say so: the file was re-encoded after signing
@@ -384,34 +332,13 @@ impl Verifier {
         }
         if let Some((shown, given)) = given_with_attached {
             let alg = wanted.first().copied().unwrap_or(DigestAlgorithm::Sha256);
-            let embedded_digest = content.digest(alg).map_err(Reason::from);
-            let given_digest = match given {
-                Detached::File(p, _) => crate::cms::envelope::hash_file_all(&p, &[alg])?
-                    .remove(&alg)
-                    .unwrap_or_default(),
-                Detached::Bytes(b) => alg.digest(b),
-                Detached::None => Vec::new(),
-            };
-            match embedded_digest {
-                Ok(d) if d == given_digest => {
-                    problems.push(DocumentProblem::GivenContentIdentical { given: shown })
-                }
-                _ => {
-                    problems.push(DocumentProblem::GivenContentDiffers { given: shown });
-                    let expected = embedded_digest.map(hex::encode).unwrap_or_default();
-                    for sig in &mut signatures {
-                        sig.checks.push(Check {
-                            check: CheckName::MessageDigest,
-                            result: CheckResult::Failed(Reason::DigestMismatch {
-                                algorithm: alg.to_string(),
-                                expected: expected.clone(),
-                                computed: hex::encode(&given_digest),
-                            }),
-                        });
-                        sig.conclude();
-                    }
-                }
-            }
+            problems.push(compare_given_content(
+                &mut content,
+                shown,
+                given,
+                alg,
+                &mut signatures,
+            )?);
         }
         Ok(DocumentReport::new(
             name,
@@ -655,6 +582,85 @@ impl Verifier {
             rule: rule.into(),
         })
     }
+}
+
+/// RFC 5652 §5.1 SignedData, with kyso's bounds on hostile input: at least one SignerInfo, at
+/// most [`MAX_SIGNERS`] of them and [`MAX_CERTIFICATES`] certificates.
+fn parse_within_limits(der: &[u8]) -> Result<SignedData<'_>, DocumentProblem> {
+    let sd = signed_data::parse(der).map_err(|detail| DocumentProblem::NotSignedData {
+        detail,
+        found: Some(crate::encoding::sniff::sniff(der)),
+    })?;
+    if sd.signer_infos.is_empty() {
+        return Err(DocumentProblem::NoSignerInfo);
+    }
+    if sd.signer_infos.len() > MAX_SIGNERS {
+        return Err(DocumentProblem::TooManySigners {
+            count: sd.signer_infos.len(),
+            limit: MAX_SIGNERS,
+        });
+    }
+    if sd.certificates.len() > MAX_CERTIFICATES {
+        return Err(DocumentProblem::TooManyCertificates {
+            count: sd.certificates.len(),
+            limit: MAX_CERTIFICATES,
+        });
+    }
+    Ok(sd)
+}
+
+/// The content of a detached signature and the name the report shows for it. A file is
+/// opened, not looked up first (one file-system walk per file in a batch); absent is a report
+/// (the content is missing), any other failure to open is an I/O error.
+fn open_detached(detached: Detached<'_>) -> Result<(Content<'_>, Option<String>), Error> {
+    Ok(match detached {
+        Detached::File(p, _) => match std::fs::File::open(&p) {
+            Ok(f) => {
+                let shown = p.display().to_string();
+                (Content::opened(p, f), Some(shown))
+            }
+            Err(_) if !p.exists() => (Content::Missing(Some(p.display().to_string())), None),
+            Err(e) => return Err(Error::io(&p, e)),
+        },
+        Detached::Bytes(b) => (Content::bytes(b), Some("<memory>".into())),
+        Detached::None => (Content::Missing(None), None),
+    })
+}
+
+/// Content given beside an attached signature: identical to the embedded content is noted;
+/// different fails the message-digest check of every signature (what was given is not what
+/// was signed).
+fn compare_given_content(
+    content: &mut Content,
+    shown: String,
+    given: Detached<'_>,
+    alg: DigestAlgorithm,
+    signatures: &mut [SignatureReport],
+) -> Result<DocumentProblem, Error> {
+    let embedded_digest = content.digest(alg).map_err(Reason::from);
+    let given_digest = match given {
+        Detached::File(p, _) => crate::cms::envelope::hash_file_all(&p, &[alg])?
+            .remove(&alg)
+            .unwrap_or_default(),
+        Detached::Bytes(b) => alg.digest(b),
+        Detached::None => Vec::new(),
+    };
+    if matches!(&embedded_digest, Ok(d) if *d == given_digest) {
+        return Ok(DocumentProblem::GivenContentIdentical { given: shown });
+    }
+    let expected = embedded_digest.map(hex::encode).unwrap_or_default();
+    for sig in signatures {
+        sig.checks.push(Check {
+            check: CheckName::MessageDigest,
+            result: CheckResult::Failed(Reason::DigestMismatch {
+                algorithm: alg.to_string(),
+                expected: expected.clone(),
+                computed: hex::encode(&given_digest),
+            }),
+        });
+        sig.conclude();
+    }
+    Ok(DocumentProblem::GivenContentDiffers { given: shown })
 }
 
 /// What the signed-attributes check passes on: its verdict, the message-digest value and the
