@@ -869,3 +869,24 @@ mod responder_status {
         );
     }
 }
+
+#[test]
+fn requests_refuse_a_wrong_issuer_and_hashes_kyso_does_not_offer() {
+    let f = Fixture::new();
+    let leaf = cert(&f.good);
+    let e = OcspRequest::new(&leaf, &cert(&f.pki.root))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("is not the issuer of"), "{e}");
+    let e = OcspRequest::with_hash(&leaf, &cert(&f.pki.sub), DigestAlgorithm::Md5)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("not a CertID hash kyso offers"), "{e}");
+    // SHA-256 and SHA-1 requests differ only in their CertID.
+    let a = OcspRequest::new(&leaf, &cert(&f.pki.sub)).unwrap().to_der();
+    let b = OcspRequest::with_hash(&leaf, &cert(&f.pki.sub), DigestAlgorithm::Sha256)
+        .unwrap()
+        .to_der();
+    // Two 32-byte hashes instead of two 20-byte ones (+24), and a 9-byte OID instead of 5 (+4).
+    assert_eq!(b.len() - a.len(), 28);
+}
