@@ -146,6 +146,11 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("cannot_read_dir", "cannot read the directory {path}", "không đọc được thư mục {path}"),
     ("flag_file", "{flag} {path}", "{flag} {path}"),
     (
+        "not_ocsp_response",
+        "--ocsp {path} is not a DER OCSP response; save one with `openssl ocsp ... -respout FILE`",
+        "--ocsp {path} không phải phản hồi OCSP dạng DER; hãy lưu phản hồi bằng `openssl ocsp ... -respout TỆP`",
+    ),
+    (
         "already_exists",
         "{path} already exists; pass --force to replace it",
         "{path} đã tồn tại; thêm --force để ghi đè",

@@ -232,8 +232,12 @@ pub struct TrustArgs {
     /// CRLs to check revocation against (PEM or DER; a directory: every file in it); repeatable.
     #[arg(long, value_name = "FILE", value_parser = crate::paths::input)]
     pub crl: Vec<PathBuf>,
+    /// OCSP responses (DER, RFC 6960; a directory: every file in it); repeatable. A valid
+    /// response about a certificate decides its status before the CRLs.
+    #[arg(long, value_name = "FILE")]
+    pub ocsp: Vec<PathBuf>,
     /// Revocation checking: required (every certificate needs a good status), auto (checked
-    /// where a CRL of the issuer was given), off.
+    /// where a CRL of the issuer or an OCSP response was given or embedded), off.
     #[arg(long, value_enum, value_name = "MODE", default_value_t = RevocationArg::Auto)]
     pub revocation: RevocationArg,
 }
@@ -243,7 +247,8 @@ pub struct TrustArgs {
 pub enum RevocationArg {
     /// Every certificate below the trust anchor must have a known, good status.
     Required,
-    /// Checked for certificates whose issuer has a CRL among --crl; others stay unknown.
+    /// Checked for certificates whose issuer has a CRL among --crl, or with an OCSP response
+    /// (--ocsp or embedded); others stay unknown.
     Auto,
     /// No revocation checking.
     Off,
@@ -270,6 +275,23 @@ impl TrustArgs {
                 out.extend(kyso::Crl::load_all(&data).with_context(|| {
                     crate::tr!("flag_file", flag = "--crl", path = f.display())
                 })?);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Load the `--ocsp` files.
+    pub fn load_ocsp(&self) -> Result<Vec<kyso::OcspResponse>> {
+        let mut out = Vec::new();
+        for p in &self.ocsp {
+            for f in files_in(p)? {
+                let data = fs::read(&f).with_context(|| {
+                    crate::tr!("flag_file", flag = "--ocsp", path = f.display())
+                })?;
+                out.push(
+                    kyso::OcspResponse::from_der(&data)
+                        .with_context(|| crate::tr!("not_ocsp_response", path = f.display()))?,
+                );
             }
         }
         Ok(out)

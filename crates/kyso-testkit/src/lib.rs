@@ -17,6 +17,9 @@
 //! * [`http::HttpServer`]: a loopback HTTP/1.1 server with fixed GET responses, POST
 //!   handlers (OCSP / TSA responders plug in here), request counts, delays and dropped
 //!   connections. It stops when dropped and never waits unboundedly.
+//! * [`ocsp`]: delegated responder certificates, `openssl ocsp` index lines and responses
+//!   made by the real `openssl ocsp` (the exception to the library-only rule above: those
+//!   tests are about a real responder), RFC 5940 OCSP entries for a SignedData's `crls`.
 //! * [`TempDir`] for writing PEM/DER files.
 //!
 //! ```
@@ -37,6 +40,7 @@
 pub mod cms;
 pub mod der;
 pub mod http;
+pub mod ocsp;
 pub mod pki;
 mod tempdir;
 

@@ -57,11 +57,14 @@
 //! ## Security considerations
 //!
 //! * A verdict is only as good as the trust anchors given. With none, nothing is TOTAL-PASSED.
-//! * Revocation is checked from CRLs the caller gives ([`Verifier::with_crls`],
-//!   [`ChainOptions::crls`]; RFC 5280 §6.3, delta and indirect CRLs included). kyso does not
-//!   fetch CRLs and does not read OCSP or the CRLs embedded in a signature yet: without CRLs the
-//!   revocation check is reported as skipped, and a revoked certificate is not detected.
-//!   Signature time-stamps are not checked.
+//! * Revocation is checked from the OCSP responses (RFC 6960) and CRLs the caller gives
+//!   ([`Verifier::with_ocsp_responses`], [`Verifier::with_crls`], [`ChainOptions::ocsp_responses`],
+//!   [`ChainOptions::crls`]; RFC 5280 §6.3, delta and indirect CRLs included) and from those
+//!   embedded in the signature (RFC 5652 §10.2.1, RFC 5940); a valid OCSP response decides
+//!   first. kyso does not fetch either yet: without such data the revocation check is reported
+//!   as skipped, and a revoked certificate is not detected. A delegated OCSP responder's own
+//!   status is not checked unless its certificate carries id-pkix-ocsp-nocheck
+//!   ([`OcspResponder::Delegated`]). Signature time-stamps are not checked.
 //! * The signing-time attribute is a claim by the signer, not a proof of time: validation uses
 //!   the validation time given by the caller.
 //! * Path validation follows RFC 5280 §6.1 (certificate policies, policy mappings and
@@ -120,6 +123,11 @@ pub use report::{
 };
 pub use report::{ChainCertificate, ChainReport, CHAIN_SCHEMA};
 pub use revocation::crl::{Crl, CrlProblem, RevocationMode, RevocationReason, RevocationStatus};
+pub use revocation::ocsp::{
+    OcspCertStatus, OcspOptions, OcspProblem, OcspRequest, OcspResponder, OcspResponse,
+    OcspResponseStatus, OcspVerdict, ResponderRule, DEFAULT_MAX_AGE_WITHOUT_NEXT_UPDATE,
+    MAX_RESPONSE_SIZE,
+};
 pub use signer::{sign_detached, Signer, SignerBuilder, SigningWarning};
 pub use validation::policy::{DigestRule, PolicyError, ValidationPolicy};
 pub use verifier::{DangerousVerifierConfig, Verifier, VerifyContext};

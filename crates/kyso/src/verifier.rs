@@ -1,9 +1,11 @@
 //! Verification of every SignerInfo of a SignedData (RFC 5652 §5.6) with the chain validated
 //! to trust anchors (RFC 5280 §6), producing a [`DocumentReport`].
 //!
-//! Revocation is checked against the CRLs given with [`Verifier::with_crls`] (same engine as
-//! path validation); without CRLs it is reported as skipped. Not checked yet, and reported as
-//! skipped: OCSP, CRLs embedded in the signature, and signature time-stamps.
+//! Revocation is checked against the OCSP responses and CRLs given with
+//! [`Verifier::with_ocsp_responses`] and [`Verifier::with_crls`] and those embedded in the
+//! signature's `crls` field (RFC 5652 §10.2.1, RFC 5940), with the same engine as path
+//! validation; without any it is reported as skipped. Not checked yet, and reported as
+//! skipped: signature time-stamps.
 
 use std::path::Path;
 
@@ -27,6 +29,14 @@ use crate::validation::{
     check_signed_attributes, check_signer_usage, check_signing_certificate, signature_outcome,
 };
 use crate::x509::cert::{Certificate, CertificateSummary};
+
+/// What one document carries for path validation: its certificates, and the verifier's
+/// chain policy with the document's embedded revocation data added.
+#[derive(Clone, Copy)]
+struct Embedded<'a> {
+    certificates: &'a [Certificate],
+    policy: &'a ChainPolicy,
+}
 
 /// SignerInfos evaluated per document; more is hostile (each costs a signature check). The
 /// clerical flow has two or three signers; 64 leaves ample room.
@@ -118,6 +128,17 @@ impl Verifier {
         crls: impl IntoIterator<Item = crate::revocation::crl::Crl>,
     ) -> Self {
         self.policy.crls.extend(crls);
+        self
+    }
+
+    /// OCSP responses to consult (RFC 6960), before the CRLs: a valid response about a
+    /// certificate of the path decides its status. Responses embedded in the signature
+    /// (RFC 5940) are consulted as well, without being given here.
+    pub fn with_ocsp_responses(
+        mut self,
+        responses: impl IntoIterator<Item = crate::revocation::ocsp::OcspResponse>,
+    ) -> Self {
+        self.policy.ocsp.extend(responses);
         self
     }
 
@@ -280,11 +301,25 @@ impl Verifier {
             .filter(|t| t.tag == tag::SEQUENCE)
             .filter_map(|t| self.certificates.parse(t.raw).ok())
             .collect();
+        // Revocation data the signature carries joins what the caller gave, for this document.
+        let (embedded_crls, embedded_ocsp) = sd.revocation_info();
+        let doc_policy = if embedded_crls.is_empty() && embedded_ocsp.is_empty() {
+            std::borrow::Cow::Borrowed(&self.policy)
+        } else {
+            let mut p = self.policy.clone();
+            p.crls.extend(embedded_crls);
+            p.ocsp.extend(embedded_ocsp);
+            std::borrow::Cow::Owned(p)
+        };
+        let evidence = Embedded {
+            certificates: &embedded,
+            policy: &doc_policy,
+        };
         let mut problems = Vec::new();
         let mut signatures = Vec::with_capacity(sd.signer_infos.len());
         for (i, si) in sd.signer_infos.iter().enumerate() {
             let (report, verified_over_der_only) =
-                self.verify_signer(&sd, si, i, &embedded, &mut content, at);
+                self.verify_signer(&sd, si, i, &evidence, &mut content, at);
             if verified_over_der_only {
                 // RFC 5652 §5.4 signs the DER encoding; the bytes as sent were not DER and did
                 // not verify, their DER form did. Say so: the file was re-encoded after signing
@@ -321,10 +356,14 @@ impl Verifier {
         sd: &SignedData<'_>,
         si: &SignerInfo<'_>,
         index: usize,
-        embedded: &[Certificate],
+        embedded: &Embedded<'_>,
         content: &mut Content,
         at: Timestamp,
     ) -> (SignatureReport, bool) {
+        let Embedded {
+            certificates: embedded,
+            policy,
+        } = *embedded;
         let mut checks: Vec<Check> = Vec::with_capacity(10);
         let mut push = |check: CheckName, result: CheckResult| checks.push(Check { check, result });
 
@@ -372,7 +411,7 @@ impl Verifier {
                 let s = || CheckResult::Skipped(SkipReason::SignerCertificateNotFound);
                 (s(), s(), Vec::new())
             }
-            Some(cert) => self.chain_checks(cert, embedded, at),
+            Some(cert) => self.chain_checks(cert, embedded, at, policy),
         };
         push(CheckName::CertificateChain, chain);
         push(
@@ -525,14 +564,15 @@ impl Verifier {
         cert: &Certificate,
         embedded: &[Certificate],
         at: Timestamp,
+        policy: &ChainPolicy,
     ) -> (CheckResult, CheckResult, Vec<CertificateSummary>) {
         let pool: Vec<Certificate> = embedded
             .iter()
             .chain(&self.intermediates)
             .cloned()
             .collect();
-        let outcome = path::build(cert, &pool, &self.anchors, at, &self.policy);
-        let (chain, revocation) = crate::validation::report_checks(&outcome, &self.policy);
+        let outcome = path::build(cert, &pool, &self.anchors, at, policy);
+        let (chain, revocation) = crate::validation::report_checks(&outcome, policy);
         (chain, revocation, outcome.summaries())
     }
 

@@ -148,17 +148,56 @@ fn rfc9216_no_certs_without_intermediates_is_not_passed() {
 // ---------------------------------------------------------------------------------------------
 // RFC 4134.
 
+/// RFC 4134's examples embed CarlDSS's CRL in the SignedData's `crls` field (RFC 5652
+/// §10.2.1); kyso reads it as the issuer's CRL. It has no nextUpdate, so kyso does not use it
+/// (RFC 5280 §5.1.2.5, conformance row 5280-5.1.2.5-a), and since the issuer did publish a
+/// CRL, `auto` does not leave the status skipped: INDETERMINATE / TRY_LATER.
+#[test]
+fn rfc4134_embedded_crls_are_read() {
+    let at2010 = Timestamp::parse_rfc3339("2010-01-01T00:00:00Z").unwrap();
+    let mut v = Verifier::new()
+        .with_policy(common::plain_cms())
+        .with_trust_anchors(
+            certs(&rfc4134("CarlRSASelf.cer"))
+                .into_iter()
+                .chain(certs(&rfc4134("CarlDSSSelf.cer"))),
+        );
+    v.dangerous().allow_legacy_crypto();
+    let mut seen = 0;
+    for n in 1..=7 {
+        let file = format!("4.{n}.bin");
+        let content = (n == 3).then(|| rfc4134("ExContent.bin"));
+        let r = v
+            .verify_file(&rfc4134(&file), content.as_deref(), at2010)
+            .unwrap();
+        for s in &r.signatures {
+            if let CheckResult::Failed(kyso::Reason::Chain(kyso::ChainError::RevocationUnknown {
+                problem: kyso::CrlProblem::NonConforming { detail },
+                ..
+            })) = check(s, CheckName::Revocation)
+            {
+                assert!(detail.contains("nextUpdate"), "{file}: {detail}");
+                assert_eq!(s.sub_indication, Some(kyso::SubIndication::TryLater));
+                seen += 1;
+            }
+        }
+    }
+    assert!(seen > 0, "no RFC 4134 example's embedded CRL was used");
+}
+
 fn rfc4134(p: &str) -> PathBuf {
     ext().join("rfc4134").join(p)
 }
 
 /// RFC 4134 §4.1–4.7. Legacy crypto is allowed (SHA-1, DSA-1024, RSA-512/1024 era), trust is
-/// CarlRSASelf + CarlDSSSelf, validation at 2010-01-01.
+/// CarlRSASelf + CarlDSSSelf, validation at 2010-01-01. Revocation is off here: some examples
+/// embed a CRL without nextUpdate, which `rfc4134_embedded_crls_are_read` is about.
 #[test]
 fn rfc4134_signed_examples() {
     let at2010 = Timestamp::parse_rfc3339("2010-01-01T00:00:00Z").unwrap();
     let mut v = Verifier::new()
         .with_policy(common::plain_cms())
+        .with_revocation_mode(kyso::RevocationMode::Off)
         .with_trust_anchors(
             certs(&rfc4134("CarlRSASelf.cer"))
                 .into_iter()

@@ -131,8 +131,12 @@ pub fn run(a: Args) -> Result<u8> {
     let lang = output::lang(a.lang);
     let (anchors, intermediates) = a.certs.load()?;
     let crls = a.certs.load_crls()?;
-    // Revocation lines are shown when revocation was asked about (CRLs or --revocation required).
-    let show_revocation = !crls.is_empty() || a.certs.revocation == output::RevocationArg::Required;
+    let ocsp = a.certs.load_ocsp()?;
+    // Revocation lines are shown when revocation was asked about (CRLs, OCSP responses or
+    // --revocation required).
+    let show_revocation = !crls.is_empty()
+        || !ocsp.is_empty()
+        || a.certs.revocation == output::RevocationArg::Required;
     for p in &a.policies {
         if !is_dotted_oid(p) {
             bail!(crate::tr!("policy_not_oid", policy = p));
@@ -161,6 +165,7 @@ pub fn run(a: Args) -> Result<u8> {
         .inhibit_policy_mapping(a.inhibit_policy_mapping)
         .inhibit_any_policy(a.inhibit_any_policy)
         .crls(crls)
+        .ocsp_responses(ocsp)
         .revocation(revocation);
     for p in &a.policies {
         opts = opts.policy(p.clone());

@@ -106,7 +106,8 @@ pub fn run(a: Args) -> Result<u8> {
         .with_policy(policy)
         .with_trust_anchors(anchors.clone())
         .with_intermediates(intermediates)
-        .with_crls(a.certs.load_crls()?);
+        .with_crls(a.certs.load_crls()?)
+        .with_ocsp_responses(a.certs.load_ocsp()?);
     // The policy's revocation mode, unless --revocation asks for another than auto.
     if a.certs.revocation != output::RevocationArg::Auto {
         verifier = verifier.with_revocation_mode(a.certs.revocation.into());

@@ -198,6 +198,47 @@ fn parse_inner(der: &[u8]) -> asn1::Result<SignedData<'_>> {
     })
 }
 
+/// Revocation entries read from one SignedData's `crls` field. Signers embed the CRLs and
+/// OCSP responses of their path (a handful); 256 bounds the parsing on hostile input.
+const MAX_REVOCATION_INFO: usize = 256;
+
+impl SignedData<'_> {
+    /// The revocation data embedded in `crls` (RFC 5652 §10.2.1 RevocationInfoChoices): CRLs,
+    /// and OCSP responses in `other` [1] with format id-ri-ocsp-response (RFC 5940 §4.1). The
+    /// field is not signed, so an entry kyso cannot parse, or of another format, is ignored
+    /// rather than failing the document: it could only ever add evidence, never remove it.
+    pub(crate) fn revocation_info(
+        &self,
+    ) -> (
+        Vec<crate::revocation::crl::Crl>,
+        Vec<crate::revocation::ocsp::OcspResponse>,
+    ) {
+        let mut crls = Vec::new();
+        let mut ocsp = Vec::new();
+        for t in self.crls.iter().take(MAX_REVOCATION_INFO) {
+            if t.tag == tag::SEQUENCE {
+                if let Ok(c) = crate::revocation::crl::Crl::from_der(t.raw) {
+                    crls.push(c);
+                }
+            } else if t.tag == tag::ctx_cons(1) {
+                // OtherRevocationInfoFormat ::= SEQUENCE { otherRevInfoFormat OBJECT
+                //   IDENTIFIER, otherRevInfo ANY DEFINED BY otherRevInfoFormat }, IMPLICIT [1].
+                let mut r = t.reader();
+                let (Ok(format), Ok(info)) = (r.expect(tag::OID, "otherRevInfoFormat"), r.read())
+                else {
+                    continue;
+                };
+                if r.is_empty() && oid::is(&oid::RI_OCSP_RESPONSE, format.value) {
+                    if let Ok(o) = crate::revocation::ocsp::OcspResponse::from_der(info.raw) {
+                        ocsp.push(o);
+                    }
+                }
+            }
+        }
+        (crls, ocsp)
+    }
+}
+
 fn elements(t: Tlv<'_>) -> asn1::Result<Vec<Tlv<'_>>> {
     let mut r = t.reader();
     let mut out = Vec::new();

@@ -73,6 +73,10 @@ oids! {
     EKU_DOCUMENT_SIGNING = "1.3.6.1.5.5.7.3.36";
     /// Adobe Authentic Documents Trust document signing.
     EKU_ADOBE_DOCUMENT_SIGNING = "1.2.840.113583.1.1.5";
+    /// RFC 8954 id-pkix-ocsp-nonce.
+    OCSP_NONCE = "1.3.6.1.5.5.7.48.1.2";
+    /// RFC 5940 §4.1 id-ri-ocsp-response: an OCSPResponse in RevocationInfoChoices.
+    RI_OCSP_RESPONSE = "1.3.6.1.5.5.7.16.2";
 }
 
 /// The contents octets of an OID, for comparing with parsed values.

@@ -12,6 +12,7 @@
 
 pub(crate) mod cert_policies;
 pub(crate) mod name_constraints;
+mod revocation_sources;
 
 use serde::{Deserialize, Serialize};
 
@@ -19,6 +20,7 @@ use crate::encoding::time::Timestamp;
 use crate::revocation::crl::{
     self, Crl, CrlProblem, RevocationMode, RevocationReason, RevocationStatus,
 };
+use crate::revocation::ocsp::OcspResponse;
 use crate::x509::cert::{ku, Certificate, CertificateSummary};
 use cert_policies::{CertPolicies, PolicyFailure, PolicyInputs, ANY_POLICY};
 use name_constraints::NameConstraintFailure;
@@ -295,6 +297,10 @@ pub(crate) struct ChainPolicy {
     pub(crate) required_ekus: Vec<String>,
     /// CRLs to consult (§6.3).
     pub(crate) crls: Vec<Crl>,
+    /// OCSP responses to consult first (RFC 6960), see [`revocation_sources`].
+    pub(crate) ocsp: Vec<OcspResponse>,
+    /// How long a response without nextUpdate is accepted, seconds (`None`: the default).
+    pub(crate) ocsp_max_age: Option<i64>,
     /// How revocation is checked.
     pub(crate) revocation: RevocationMode,
     /// Apply the trust anchor's name constraints (RFC 5280 §6.1.1 allows the anchor
@@ -356,6 +362,17 @@ impl ChainOptions {
     /// CRLs to consult.
     pub fn crls(mut self, crls: impl IntoIterator<Item = Crl>) -> Self {
         self.policy.crls.extend(crls);
+        self
+    }
+    /// OCSP responses to consult (RFC 6960); a valid one decides before the CRLs.
+    pub fn ocsp_responses(mut self, responses: impl IntoIterator<Item = OcspResponse>) -> Self {
+        self.policy.ocsp.extend(responses);
+        self
+    }
+    /// How long after thisUpdate an OCSP response without nextUpdate is accepted, seconds
+    /// (default [`crate::DEFAULT_MAX_AGE_WITHOUT_NEXT_UPDATE`]).
+    pub fn ocsp_max_age(mut self, seconds: i64) -> Self {
+        self.policy.ocsp_max_age = Some(seconds);
         self
     }
     /// How revocation is checked.
@@ -701,7 +718,7 @@ impl Search<'_> {
         if self.policy.revocation != RevocationMode::Off {
             for k in (0..n - 1).rev() {
                 let c = &path[k];
-                let status = self.revocation_status(c, path);
+                let status = self.status_from_all_sources(c, path);
                 let failure = self.revocation_error(c, &status);
                 revocation[k] = status;
                 if let Some(e) = failure {
@@ -728,7 +745,10 @@ impl Search<'_> {
             RevocationStatus::Unknown { problem } => {
                 let required = match self.policy.revocation {
                     RevocationMode::Required => true,
-                    RevocationMode::Auto => crl::issuer_has_crl(c, &self.policy.crls),
+                    RevocationMode::Auto => {
+                        crl::issuer_has_crl(c, &self.policy.crls)
+                            || self.policy.ocsp.iter().any(|r| r.mentions(c))
+                    }
                     RevocationMode::Off => false,
                 };
                 required.then(|| ChainError::RevocationUnknown {
@@ -1261,6 +1281,13 @@ fn name_constraint_error(
             constrained_by: ca.subject(),
             excluded_subtree: Some(subtree),
         },
+    }
+}
+
+impl ChainPolicy {
+    pub(crate) fn ocsp_max_age(&self) -> i64 {
+        self.ocsp_max_age
+            .unwrap_or(crate::revocation::ocsp::DEFAULT_MAX_AGE_WITHOUT_NEXT_UPDATE)
     }
 }
 

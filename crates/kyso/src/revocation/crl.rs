@@ -54,7 +54,7 @@ pub enum RevocationReason {
 }
 
 impl RevocationReason {
-    fn from_code(c: u8) -> Option<Self> {
+    pub(crate) fn from_code(c: u8) -> Option<Self> {
         use RevocationReason::*;
         Some(match c {
             0 => Unspecified,
@@ -133,6 +133,13 @@ pub enum CrlProblem {
     /// The work budget for CRL checks ran out.
     #[serde(rename = "crl_budget_exceeded")]
     BudgetExceeded,
+    /// No CRL covers the certificate and the OCSP responses about it establish nothing
+    /// (RFC 6960): the most specific reason among them.
+    #[serde(rename = "ocsp_response_unusable")]
+    Ocsp {
+        /// Why.
+        problem: crate::revocation::ocsp::OcspProblem,
+    },
 }
 
 impl CrlProblem {
@@ -151,6 +158,7 @@ impl CrlProblem {
             NonConforming { .. } => "crl_non_conforming",
             DeltaCrlExpired => "delta_crl_expired",
             BudgetExceeded => "crl_budget_exceeded",
+            Ocsp { .. } => "ocsp_response_unusable",
         }
     }
 
@@ -181,6 +189,7 @@ impl CrlProblem {
             NonConforming { detail } => format!("the CRL does not conform to RFC 5280: {detail}"),
             DeltaCrlExpired => "the applicable delta CRL is past its nextUpdate".into(),
             BudgetExceeded => "too many CRLs or CRL signers to examine".into(),
+            Ocsp { problem } => format!("no CRL covers it and {}", problem.describe()),
         }
     }
 
@@ -189,6 +198,7 @@ impl CrlProblem {
         use CrlProblem::*;
         match self {
             NoCrl => 0,
+            Ocsp { .. } => 1,
             ReasonsNotCovered => 1,
             BudgetExceeded => 2,
             CrlSignatureInvalid => 3,

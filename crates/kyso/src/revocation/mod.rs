@@ -1,4 +1,5 @@
-//! Revocation layer: CRLs (RFC 5280 §5) and the §6.3 status algorithm. The caller (path
+//! Revocation layer: CRLs (RFC 5280 §5) and the §6.3 status algorithm, OCSP (RFC 6960). The caller (path
 //! validation) supplies the check of a CRL signer's own path, so this layer sits below `path`.
 
 pub(crate) mod crl;
+pub(crate) mod ocsp;

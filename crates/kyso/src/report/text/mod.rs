@@ -5,6 +5,7 @@
 //! [`Hint`]: crate::report::Hint
 
 mod en;
+mod ocsp_vi;
 mod vi;
 
 use crate::error::{Error, FileKind, PinState, SigningRefusal, TokenError};
@@ -175,6 +176,12 @@ mod tests {
             },
             CrlProblem::DeltaCrlExpired,
             CrlProblem::BudgetExceeded,
+            CrlProblem::Ocsp {
+                problem: crate::revocation::ocsp::OcspProblem::Expired {
+                    next_update: t,
+                    at: t,
+                },
+            },
         ]
     }
 

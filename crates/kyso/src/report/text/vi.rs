@@ -233,6 +233,10 @@ pub(super) fn crl_problem(p: &CrlProblem) -> String {
         NonConforming { detail } => format!("CRL không tuân thủ RFC 5280: {detail}"),
         DeltaCrlExpired => "delta CRL áp dụng đã quá hạn cập nhật (nextUpdate)".into(),
         BudgetExceeded => "có quá nhiều CRL hoặc tổ chức phát hành CRL cần kiểm tra".into(),
+        Ocsp { problem } => format!(
+            "không có CRL nào cho chứng thư số này và {}",
+            super::ocsp_vi::ocsp_problem(problem)
+        ),
     }
 }
 
