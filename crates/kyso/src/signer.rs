@@ -6,6 +6,7 @@ use std::fs::File;
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 
+use crate::cms::envelope::SigSource;
 use crate::crypto::{self, DigestAlgorithm, SignatureScheme};
 use crate::encoding::asn1::{self, tag, write_header};
 use crate::encoding::oid;
@@ -329,7 +330,12 @@ impl Signer {
             return signed;
         }
         // Attached: the embedded content must also be this file's.
-        let embedded = crate::cms::envelope::open_envelope(signature, &[self.digest]).ok();
+        let embedded = crate::cms::envelope::open_envelope(
+            &SigSource::File(signature.to_path_buf()),
+            &signature.display().to_string(),
+            &[self.digest],
+        )
+        .ok();
         let own = hash_file(content, self.digest).ok();
         match (embedded, own) {
             (Some(e), Some(d)) => e.digests.get(&self.digest) == Some(&d),
@@ -429,13 +435,40 @@ impl Signer {
         content: Option<&Path>,
         out: &mut dyn Write,
     ) -> Result<(), Error> {
-        let source = crate::cms::envelope::open_envelope(existing, &[self.digest])?;
+        self.add_to(
+            &SigSource::File(existing.to_path_buf()),
+            &existing.display().to_string(),
+            content.map(Given::File),
+            out,
+        )
+    }
+
+    /// [`Signer::add_to_file`] in memory: the existing envelope (DER, BER or PEM) and, for a
+    /// detached one, the signed document as bytes; returns the new envelope (DER).
+    pub fn add_to_bytes(&self, existing: &[u8], content: Option<&[u8]>) -> Result<Vec<u8>, Error> {
+        let mut out = Vec::new();
+        self.add_to(
+            &SigSource::Bytes(existing),
+            "<memory>",
+            content.map(Given::Bytes),
+            &mut out,
+        )?;
+        Ok(out)
+    }
+
+    fn add_to(
+        &self,
+        existing: &SigSource<'_>,
+        name: &str,
+        content: Option<Given<'_>>,
+        out: &mut dyn Write,
+    ) -> Result<(), Error> {
+        let source = crate::cms::envelope::open_envelope(existing, name, &[self.digest])?;
         let sd = crate::cms::signed_data::parse(&source.der)
-            .map_err(|m| Error::Format(format!("{}: {m}", existing.display())))?;
+            .map_err(|m| Error::Format(format!("{name}: {m}")))?;
         if sd.signer_infos.is_empty() {
             return Err(Error::Format(format!(
-                "{} holds no signature to add to",
-                existing.display()
+                "{name} holds no signature to add to"
             )));
         }
         // Never a second SignerInfo by the same certificate (issue 9): refused, so that a
@@ -455,8 +488,7 @@ impl Signer {
         } else {
             let c = content.ok_or_else(|| {
                 Error::Format(format!(
-                    "{} is a detached signature: give the signed document too",
-                    existing.display()
+                    "{name} is a detached signature: give the signed document too"
                 ))
             })?;
             let mut algs: Vec<DigestAlgorithm> = sd
@@ -466,7 +498,10 @@ impl Signer {
                 .collect();
             algs.push(self.digest);
             algs.dedup();
-            crate::cms::envelope::hash_file_all(c, &algs)?
+            match c {
+                Given::File(p) => crate::cms::envelope::hash_file_all(p, &algs)?,
+                Given::Bytes(b) => algs.iter().map(|a| (*a, a.digest(b))).collect(),
+            }
         };
         // Refuse to co-sign a different document than the one already signed.
         for s in &sd.signer_infos {
@@ -720,6 +755,12 @@ impl Parts {
         out.write_all(&suffix)?;
         out.flush()
     }
+}
+
+/// The signed document given to [`Signer::add_to_file`] / [`Signer::add_to_bytes`].
+enum Given<'a> {
+    File(&'a Path),
+    Bytes(&'a [u8]),
 }
 
 #[cfg(test)]

@@ -1285,3 +1285,40 @@ fn kyso_verifies_pem_variants() {
         );
     }
 }
+
+#[test]
+fn cosign_in_memory_gives_the_bytes_cosigning_files_gives() {
+    let dir = TempDir::new("cosign-bytes");
+    let content = sample(CONTENT);
+    let content_bytes = std::fs::read(&content).unwrap();
+    let signer = Signer::new(org_key()).signing_time(at()).build().unwrap();
+    for attached in [false, true] {
+        let first = dir.join(if attached { "first.p7m" } else { "first.p7s" });
+        kyso_sign(rsa_key(), false, attached, &content, &first);
+        let given = (!attached).then_some(content.as_path());
+        let mut from_file = Vec::new();
+        signer.add_to_file(&first, given, &mut from_file).unwrap();
+        let envelope = std::fs::read(&first).unwrap();
+        let in_memory = signer
+            .add_to_bytes(&envelope, (!attached).then_some(content_bytes.as_slice()))
+            .unwrap();
+        assert_eq!(in_memory, from_file, "attached: {attached}");
+        // And the result is a good two-signer envelope for openssl.
+        let second = dir.join(if attached { "second.p7m" } else { "second.p7s" });
+        std::fs::write(&second, &in_memory).unwrap();
+        assert_openssl_accepts(&second, given);
+        // Co-signing it again in memory is refused, not duplicated.
+        let err = signer
+            .add_to_bytes(&in_memory, (!attached).then_some(content_bytes.as_slice()))
+            .unwrap_err();
+        assert!(matches!(err, Error::SigningRefused(_)), "{err:?}");
+    }
+    // Detached: another document is refused, and no document at all is an error.
+    let first = std::fs::read(dir.join("first.p7s")).unwrap();
+    let err = signer
+        .add_to_bytes(&first, Some(b"another text"))
+        .unwrap_err();
+    assert!(matches!(err, Error::SigningRefused(_)), "{err:?}");
+    assert!(signer.add_to_bytes(&first, None).is_err());
+    assert!(signer.add_to_bytes(b"not an envelope", None).is_err());
+}

@@ -27,22 +27,24 @@ pub(crate) struct Envelope {
     pub digests: HashMap<DigestAlgorithm, Vec<u8>>,
 }
 
-/// Read an existing envelope from its file (streaming), hashing embedded content with the
-/// algorithms the SignedData lists plus `extra`.
-pub(crate) fn open_envelope(path: &Path, extra: &[DigestAlgorithm]) -> Result<Envelope, Error> {
+/// Read an existing envelope (a file, streaming, or bytes), hashing embedded content with the
+/// algorithms the SignedData lists plus `extra`. `name` is what errors call it.
+pub(crate) fn open_envelope(
+    source: &SigSource<'_>,
+    name: &str,
+    extra: &[DigestAlgorithm],
+) -> Result<Envelope, Error> {
     let mut sink = HashingSink {
         extra: extra.to_vec(),
         ..HashingSink::default()
     };
-    let n = SigSource::File(path.to_path_buf())
-        .normalize(&mut sink)
-        .map_err(|e| match e {
-            SourceError::Io(e) => e,
-            SourceError::Format(detail) => Error::NotCms {
-                path: path.display().to_string(),
-                detail,
-            },
-        })?;
+    let n = source.normalize(&mut sink).map_err(|e| match e {
+        SourceError::Io(e) => e,
+        SourceError::Format(detail) => Error::NotCms {
+            path: name.to_string(),
+            detail,
+        },
+    })?;
     let (digests, _) = sink.finish();
     Ok(Envelope {
         der: n.der,
@@ -51,9 +53,12 @@ pub(crate) fn open_envelope(path: &Path, extra: &[DigestAlgorithm]) -> Result<En
     })
 }
 
-/// Stream the embedded content of the envelope in `path` to `w`.
-pub(crate) fn copy_embedded_content(path: &Path, w: &mut dyn std::io::Write) -> io::Result<()> {
-    SigSource::File(path.to_path_buf())
+/// Stream the embedded content of the envelope `source` to `w`.
+pub(crate) fn copy_embedded_content(
+    source: &SigSource<'_>,
+    w: &mut dyn std::io::Write,
+) -> io::Result<()> {
+    source
         .normalize(&mut FnSink(|c: &[u8]| w.write_all(c)))
         .map(|_| ())
         .map_err(|e| match e {
