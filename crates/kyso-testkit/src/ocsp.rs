@@ -1,7 +1,7 @@
 //! OCSP test fixtures: responder certificates, the `openssl ocsp` index file, responses made
 //! by the real `openssl ocsp` (the one place in this kit that runs the OpenSSL CLI: interop
 //! with a real responder is the point of those tests), and RFC 5940 RevocationInfoChoices for
-//! embedding a response in a SignedData's `crls` field ([`crate::CmsSpec::crls`]).
+//! embedding a response in a SignedData's `crls` field ([`crate::cms::CmsSpec::crls`]).
 
 use std::path::Path;
 use std::process::Command;
@@ -83,7 +83,7 @@ pub fn openssl_respond(
 }
 
 /// A RevocationInfoChoice `other [1] IMPLICIT OtherRevocationInfoFormat` holding an OCSP
-/// response (RFC 5940 §4.1, id-ri-ocsp-response), to put in [`crate::CmsSpec::crls`].
+/// response (RFC 5940 §4.1, id-ri-ocsp-response), to put in [`crate::cms::CmsSpec::crls`].
 pub fn revocation_info_choice(response_der: &[u8]) -> Vec<u8> {
     let mut content = der::oid("1.3.6.1.5.5.7.16.2");
     content.extend_from_slice(response_der);
