@@ -58,8 +58,8 @@ pub fn advice(hint: &Hint, lang: Lang) -> Option<String> {
             "chỉ định chứng thư số của người ký bằng --intermediates",
         ),
         Hint::MissingCrl => lang.pick(
-            "pass the CAs' CRLs with --crl (and --revocation required to insist)",
-            "chỉ định CRL của các CA bằng --crl (thêm --revocation required để bắt buộc kiểm tra thu hồi)",
+            "pass the CAs' CRLs with --crl or OCSP responses with --ocsp (and --revocation required to insist)",
+            "chỉ định CRL của các CA bằng --crl hoặc phản hồi OCSP bằng --ocsp (thêm --revocation required để bắt buộc kiểm tra thu hồi)",
         ),
         Hint::StaleCrl => lang.pick("fetch a current CRL", "tải CRL mới nhất của CA về"),
         Hint::CheckPolicy => lang.pick(

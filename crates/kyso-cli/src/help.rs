@@ -210,8 +210,8 @@ pub const ALL: &[Help] = &[
                 "kyso chain --trust roots.pem --intermediates ca-chain.pem --eku emailProtection official.pem",
             ),
             ex(
-                "Valid for the VGCA policy (RFC 5280 §6.1.1); chain.pem: the certificate, then its CA",
-                "kyso chain --trust vgca-g2.der --policy 2.16.704.1.1.1.1.1 --require-explicit-policy chain.pem",
+                "The VGCA policy's valid set (RFC 5280 §6.1), offline: revocation not checked",
+                "kyso chain --trust vgca-g2.der --policy 2.16.704.1.1.1.1.1 --revocation off chain.pem",
             ),
             ex(
                 "Revocation from CRL files; every certificate must have a known status",

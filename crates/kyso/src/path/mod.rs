@@ -718,7 +718,7 @@ impl Search<'_> {
         if self.policy.revocation != RevocationMode::Off {
             for k in (0..n - 1).rev() {
                 let c = &path[k];
-                let status = self.status_from_all_sources(c, path);
+                let status = not_looked_up(c, self.status_from_all_sources(c, path));
                 let failure = self.revocation_error(c, &status);
                 revocation[k] = status;
                 if let Some(e) = failure {
@@ -745,8 +745,11 @@ impl Search<'_> {
             RevocationStatus::Unknown { problem } => {
                 let required = match self.policy.revocation {
                     RevocationMode::Required => true,
+                    // Issue 10: a certificate that names revocation services but whose status
+                    // could not be established is never passed in `auto`.
                     RevocationMode::Auto => {
-                        crl::issuer_has_crl(c, &self.policy.crls)
+                        matches!(problem, CrlProblem::NotLookedUp { .. })
+                            || crl::issuer_has_crl(c, &self.policy.crls)
                             || self.policy.ocsp.iter().any(|r| r.mentions(c))
                     }
                     RevocationMode::Off => false,
@@ -1355,6 +1358,21 @@ fn could_issue(issuer: &Certificate, child: &Certificate) -> bool {
     match (child.aki(), issuer.ski()) {
         (Some(a), Some(s)) => a == s,
         _ => true,
+    }
+}
+
+/// No revocation data at all for a certificate that names where to find it (CRL distribution
+/// points, an OCSP responder): say so, with the URLs, instead of "no CRL".
+fn not_looked_up(c: &Certificate, status: RevocationStatus) -> RevocationStatus {
+    match status {
+        RevocationStatus::Unknown {
+            problem: CrlProblem::NoCrl,
+        } if !c.revocation_urls().is_empty() => RevocationStatus::Unknown {
+            problem: CrlProblem::NotLookedUp {
+                urls: c.revocation_urls().to_vec(),
+            },
+        },
+        other => other,
     }
 }
 

@@ -89,6 +89,14 @@ impl std::fmt::Display for RevocationReason {
 pub enum CrlProblem {
     /// No CRL given covers this certificate.
     NoCrl,
+    /// The certificate names revocation services (cRLDistributionPoints, authorityInfoAccess
+    /// OCSP) and no revocation data for it was embedded or given; kyso does not fetch online
+    /// yet. Under `auto` this is INDETERMINATE (TRY_LATER), never a pass.
+    #[serde(rename = "revocation_not_looked_up")]
+    NotLookedUp {
+        /// The CRL and OCSP URLs the certificate names.
+        urls: Vec<String>,
+    },
     /// The only CRLs in scope are past their nextUpdate (RFC 5280 §5.1.2.5).
     CrlExpired {
         /// nextUpdate of the CRL.
@@ -148,6 +156,7 @@ impl CrlProblem {
         use CrlProblem::*;
         match self {
             NoCrl => "no_crl",
+            NotLookedUp { .. } => "revocation_not_looked_up",
             CrlExpired { .. } => "crl_expired",
             CrlNotYetValid { .. } => "crl_not_yet_valid",
             CrlSignatureInvalid => "crl_signature_invalid",
@@ -167,6 +176,10 @@ impl CrlProblem {
         use CrlProblem::*;
         match self {
             NoCrl => "no CRL given covers it".into(),
+            NotLookedUp { urls } => format!(
+                "it names revocation services ({}) but no CRL or OCSP response for it was embedded or given, and kyso does not fetch them online yet",
+                urls.join(", ")
+            ),
             CrlExpired { next_update, at } => {
                 format!("the CRL's nextUpdate {next_update} is before the validation time {at}")
             }
@@ -197,7 +210,7 @@ impl CrlProblem {
     fn rank(&self) -> u8 {
         use CrlProblem::*;
         match self {
-            NoCrl => 0,
+            NoCrl | NotLookedUp { .. } => 0,
             Ocsp { .. } => 1,
             ReasonsNotCovered => 1,
             BudgetExceeded => 2,

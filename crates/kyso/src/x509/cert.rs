@@ -61,6 +61,9 @@ struct Inner {
     /// The report's summary (hex serial and fingerprint), made on first use: a batch shows the
     /// same signer and CA certificates in every document.
     summary: std::sync::OnceLock<CertificateSummary>,
+    /// The revocation services it names (`find_revocation_urls`), found on first use: a batch
+    /// asks for every document.
+    revocation_urls: std::sync::OnceLock<Vec<String>>,
     serial: Vec<u8>,
     not_before: Timestamp,
     not_after: Timestamp,
@@ -202,6 +205,7 @@ impl Certificate {
             signature_algorithm: asn1::oid_to_string(c.signature_algorithm.algorithm.as_bytes()),
             sha256: Sha256::digest(&der).into(),
             summary: std::sync::OnceLock::new(),
+            revocation_urls: std::sync::OnceLock::new(),
             der,
         })))
     }
@@ -357,6 +361,14 @@ impl Certificate {
     pub(crate) fn signature_digest(&self) -> Option<DigestAlgorithm> {
         self.0.signature_digest
     }
+    /// The OCSP and CRL URLs the certificate names (authorityInfoAccess OCSP, then
+    /// cRLDistributionPoints URIs).
+    pub(crate) fn revocation_urls(&self) -> &[String] {
+        self.0
+            .revocation_urls
+            .get_or_init(|| self.find_revocation_urls())
+    }
+
     pub(crate) fn sha256(&self) -> &[u8; 32] {
         &self.0.sha256
     }

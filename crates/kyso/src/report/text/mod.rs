@@ -156,6 +156,9 @@ mod tests {
         let t = Timestamp::from_unix(1_700_000_000);
         vec![
             CrlProblem::NoCrl,
+            CrlProblem::NotLookedUp {
+                urls: vec![s("http://ca.example.vn/ca.crl")],
+            },
             CrlProblem::CrlExpired {
                 next_update: t,
                 at: t,

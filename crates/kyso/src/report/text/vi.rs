@@ -207,6 +207,10 @@ pub(super) fn crl_problem(p: &CrlProblem) -> String {
     use CrlProblem::*;
     match p {
         NoCrl => "chưa có danh sách thu hồi chứng thư số (CRL) cho chứng thư số này".into(),
+        NotLookedUp { urls } => format!(
+            "chứng thư số chỉ đến dịch vụ kiểm tra thu hồi ({}) nhưng chữ ký không kèm và người dùng không cung cấp CRL hay phản hồi OCSP nào cho nó; kyso chưa tự tải về qua mạng",
+            urls.join(", ")
+        ),
         CrlExpired { next_update, at } => {
             format!(
                 "CRL đã quá hạn cập nhật (nextUpdate {next_update}) trước thời điểm kiểm tra {at}"
