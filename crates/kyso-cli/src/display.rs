@@ -129,54 +129,6 @@ pub fn signer_line(subject: &str, full_ids: bool) -> String {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn signer_reads_name_first_with_masked_personal_ids() {
-        let s = "UID=CCCD:035190001234,CN=Võ Thị Hạnh,O=Văn phòng UBND tỉnh Hà Nam,ST=Hà Nam,C=VN";
-        assert_eq!(
-            signer_line(s, false),
-            "Võ Thị Hạnh — CCCD 0351…234 — Văn phòng UBND tỉnh Hà Nam"
-        );
-        assert_eq!(
-            signer_line(s, true),
-            "Võ Thị Hạnh — CCCD 035190001234 — Văn phòng UBND tỉnh Hà Nam"
-        );
-        // Organisations: the tax code and budget unit code are public, shown whole; the
-        // organisation is not repeated when it is also the common name.
-        let org = "UID=MNS:1234567,UID=MST:0700123456,CN=Sở Nội vụ tỉnh Hà Nam,O=Sở Nội vụ tỉnh Hà Nam,L=Phủ Lý,C=VN";
-        assert_eq!(
-            signer_line(org, false),
-            "Sở Nội vụ tỉnh Hà Nam — MNS 1234567 — MST 0700123456"
-        );
-        // Escaped commas stay inside their value.
-        assert_eq!(
-            signer_line("CN=Nguyễn\\, Văn An,O=Bộ Tư pháp", false),
-            "Nguyễn, Văn An — Bộ Tư pháp"
-        );
-    }
-
-    #[test]
-    fn times_show_the_zone_offset_and_dates_mean_local_midnight() {
-        let hcm = TimeZone::get("Asia/Ho_Chi_Minh").unwrap();
-        let t = kyso::Timestamp::parse_rfc3339("2026-11-27T19:39:17Z").unwrap();
-        assert_eq!(time_in(t, &hcm), "2026-11-28 02:39:17 +07:00");
-        assert_eq!(time_in(t, &TimeZone::UTC), "2026-11-27 19:39:17 +00:00");
-        let midnight = parse_at_in("2026-06-01", &hcm).unwrap();
-        assert_eq!(midnight.to_string(), "2026-05-31T17:00:00Z");
-        assert_eq!(
-            parse_at_in("2026-06-01T00:00:00Z", &hcm)
-                .unwrap()
-                .to_string(),
-            "2026-06-01T00:00:00Z"
-        );
-        assert!(parse_at_in("yesterday", &hcm).is_err());
-        assert!(parse_at_in("2026-13-01", &hcm).is_err());
-    }
-}
-
 /// Where a revocation status came from, as a person reads it: "per OCSP (response embedded in
 /// the signature) from CN=…, produced …, updated …, next update …" / "theo CRL (tệp sub.crl)
 /// của CN=…, cập nhật …, lần cập nhật sau …".
@@ -242,5 +194,53 @@ pub fn revocation_line(status: &kyso::RevocationStatus, lang: kyso::Lang) -> Opt
             Some(line)
         }
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn signer_reads_name_first_with_masked_personal_ids() {
+        let s = "UID=CCCD:035190001234,CN=Võ Thị Hạnh,O=Văn phòng UBND tỉnh Hà Nam,ST=Hà Nam,C=VN";
+        assert_eq!(
+            signer_line(s, false),
+            "Võ Thị Hạnh — CCCD 0351…234 — Văn phòng UBND tỉnh Hà Nam"
+        );
+        assert_eq!(
+            signer_line(s, true),
+            "Võ Thị Hạnh — CCCD 035190001234 — Văn phòng UBND tỉnh Hà Nam"
+        );
+        // Organisations: the tax code and budget unit code are public, shown whole; the
+        // organisation is not repeated when it is also the common name.
+        let org = "UID=MNS:1234567,UID=MST:0700123456,CN=Sở Nội vụ tỉnh Hà Nam,O=Sở Nội vụ tỉnh Hà Nam,L=Phủ Lý,C=VN";
+        assert_eq!(
+            signer_line(org, false),
+            "Sở Nội vụ tỉnh Hà Nam — MNS 1234567 — MST 0700123456"
+        );
+        // Escaped commas stay inside their value.
+        assert_eq!(
+            signer_line("CN=Nguyễn\\, Văn An,O=Bộ Tư pháp", false),
+            "Nguyễn, Văn An — Bộ Tư pháp"
+        );
+    }
+
+    #[test]
+    fn times_show_the_zone_offset_and_dates_mean_local_midnight() {
+        let hcm = TimeZone::get("Asia/Ho_Chi_Minh").unwrap();
+        let t = kyso::Timestamp::parse_rfc3339("2026-11-27T19:39:17Z").unwrap();
+        assert_eq!(time_in(t, &hcm), "2026-11-28 02:39:17 +07:00");
+        assert_eq!(time_in(t, &TimeZone::UTC), "2026-11-27 19:39:17 +00:00");
+        let midnight = parse_at_in("2026-06-01", &hcm).unwrap();
+        assert_eq!(midnight.to_string(), "2026-05-31T17:00:00Z");
+        assert_eq!(
+            parse_at_in("2026-06-01T00:00:00Z", &hcm)
+                .unwrap()
+                .to_string(),
+            "2026-06-01T00:00:00Z"
+        );
+        assert!(parse_at_in("yesterday", &hcm).is_err());
+        assert!(parse_at_in("2026-13-01", &hcm).is_err());
     }
 }
