@@ -187,8 +187,8 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("rev_next_update", ", next update {time}", ", lần cập nhật sau {time}"),
     (
         "rev_stale",
-        " (that CRL's next update {time} has passed; a revocation stays)",
-        " (CRL này đã quá hạn cập nhật {time}; chứng thư số đã thu hồi thì không thể hiệu lực trở lại)",
+        " (that CRL's next update, {time}, has passed, but a revoked certificate stays revoked)",
+        " (CRL này đã quá hạn cập nhật từ {time}, nhưng chứng thư số đã bị thu hồi thì không có hiệu lực trở lại)",
     ),
     (
         "not_ocsp_response",

@@ -178,3 +178,50 @@ fn chain_text_and_json_say_where_each_status_came_from() {
     );
     assert_eq!(v["path"][2]["revocation"]["status"], "not_checked");
 }
+
+#[test]
+fn a_revocation_listed_by_a_stale_crl_says_the_crl_is_stale() {
+    let d = tmpdir("revreport-stale");
+    // The sub CA's CRL, past its nextUpdate at AT, still lists the revoked signer.
+    let pki = Pki::new();
+    pki.write(&d);
+    let revoked = pki.leaf(CertSpec::ee("Trần Thị Bình"));
+    revoked.write(&d, "revoked");
+    let stale = CrlSpec::default()
+        .updates("2026-05-01T00:00:00Z", Some("2026-05-20T00:00:00Z"))
+        .revoke(&revoked, "2026-05-15T00:00:00Z", Some(1));
+    std::fs::write(d.join("stale.crl"), pki.crl(&pki.sub, &stale)).unwrap();
+    std::fs::write(d.join("root.crl"), pki.crl(&pki.root, &CrlSpec::default())).unwrap();
+    for (lang, want) in [
+        (
+            "en",
+            "per CRL (file stale.crl) from CN=Kyso Testkit Sub CA,O=Kyso Testkit,C=VN, updated 2026-05-01 07:00:00 +07:00, next update 2026-05-20 07:00:00 +07:00 (that CRL's next update, 2026-05-20 07:00:00 +07:00, has passed, but a revoked certificate stays revoked)",
+        ),
+        (
+            "vi",
+            "theo CRL (tệp stale.crl) của CN=Kyso Testkit Sub CA,O=Kyso Testkit,C=VN, cập nhật 2026-05-01 07:00:00 +07:00, lần cập nhật sau 2026-05-20 07:00:00 +07:00 (CRL này đã quá hạn cập nhật từ 2026-05-20 07:00:00 +07:00, nhưng chứng thư số đã bị thu hồi thì không có hiệu lực trở lại)",
+        ),
+    ] {
+        let out = kyso(
+            &d,
+            &[
+                "chain",
+                "--trust",
+                "root.pem",
+                "--intermediates",
+                "chain.pem",
+                "--crl",
+                "stale.crl",
+                "--crl",
+                "root.crl",
+                "--at",
+                AT,
+                "--lang",
+                lang,
+                "revoked.pem",
+            ],
+        );
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        assert!(stdout(&out).contains(want), "{want}\nnot in:\n{}", stdout(&out));
+    }
+}
