@@ -129,6 +129,74 @@ pub fn signer_line(subject: &str, full_ids: bool) -> String {
     }
 }
 
+/// Where a revocation status came from, as a person reads it: "per OCSP (response embedded in
+/// the signature) from CN=…, produced …, updated …, next update …" / "theo CRL (tệp sub.crl)
+/// của CN=…, cập nhật …, lần cập nhật sau …".
+pub fn revocation_evidence(e: &kyso::RevocationEvidence, lang: kyso::Lang) -> String {
+    use kyso::{RevocationDataKind as K, RevocationSource as S};
+    let by = e.issuer_or_responder.clone();
+    let path = e.path.clone().unwrap_or_default();
+    let mut s = match (e.kind, e.source, e.path.is_some()) {
+        (K::Ocsp, S::Embedded, _) => crate::msg::render(lang, "rev_ocsp_embedded", &[("by", by)]),
+        (K::Ocsp, _, true) => {
+            crate::msg::render(lang, "rev_ocsp_file", &[("by", by), ("path", path)])
+        }
+        (K::Ocsp, _, false) => crate::msg::render(lang, "rev_ocsp_given", &[("by", by)]),
+        (_, S::Embedded, _) => crate::msg::render(lang, "rev_crl_embedded", &[("by", by)]),
+        (_, _, true) => crate::msg::render(lang, "rev_crl_file", &[("by", by), ("path", path)]),
+        (_, _, false) => crate::msg::render(lang, "rev_crl_given", &[("by", by)]),
+    };
+    let mut add = |code: &str, t: kyso::Timestamp| {
+        s.push_str(&crate::msg::render(lang, code, &[("time", local_time(t))]));
+    };
+    if let Some(t) = e.produced_at {
+        add("rev_produced", t);
+    }
+    add("rev_updated", e.this_update);
+    if let Some(t) = e.next_update {
+        add("rev_next_update", t);
+    }
+    s
+}
+
+/// A certificate's revocation status with its source, when one decided it (good or revoked);
+/// `None` for a status that is unknown or not checked (the revocation check says why).
+pub fn revocation_line(status: &kyso::RevocationStatus, lang: kyso::Lang) -> Option<String> {
+    match status {
+        kyso::RevocationStatus::Good { evidence, .. } => Some(crate::msg::render(
+            lang,
+            "rev_good",
+            &[("per", revocation_evidence(evidence, lang))],
+        )),
+        kyso::RevocationStatus::Revoked {
+            reason,
+            revoked_at,
+            stale_crl_next_update,
+            evidence,
+            ..
+        } => {
+            let mut line = crate::msg::render(
+                lang,
+                "rev_revoked",
+                &[
+                    ("time", local_time(*revoked_at)),
+                    ("reason", reason.describe(lang)),
+                    ("per", revocation_evidence(evidence, lang)),
+                ],
+            );
+            if let Some(t) = stale_crl_next_update {
+                line.push_str(&crate::msg::render(
+                    lang,
+                    "rev_stale",
+                    &[("time", local_time(*t))],
+                ));
+            }
+            Some(line)
+        }
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

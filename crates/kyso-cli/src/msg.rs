@@ -145,6 +145,51 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("cannot_read", "cannot read {path}", "không đọc được {path}"),
     ("cannot_read_dir", "cannot read the directory {path}", "không đọc được thư mục {path}"),
     ("flag_file", "{flag} {path}", "{flag} {path}"),
+    // Where a revocation status came from (verify and chain text).
+    (
+        "rev_good",
+        "revocation: good, {per}",
+        "trạng thái thu hồi: chưa bị thu hồi, {per}",
+    ),
+    (
+        "rev_revoked",
+        "revocation: REVOKED at {time}, reason: {reason}, {per}",
+        "trạng thái thu hồi: ĐÃ BỊ THU HỒI lúc {time}, lý do: {reason}, {per}",
+    ),
+    (
+        "rev_ocsp_embedded",
+        "per OCSP (response embedded in the signature) from {by}",
+        "theo OCSP (phản hồi kèm trong chữ ký) của {by}",
+    ),
+    (
+        "rev_ocsp_file",
+        "per OCSP (file {path}) from {by}",
+        "theo OCSP (tệp {path}) của {by}",
+    ),
+    (
+        "rev_ocsp_given",
+        "per OCSP (response given) from {by}",
+        "theo OCSP (phản hồi được cung cấp) của {by}",
+    ),
+    (
+        "rev_crl_embedded",
+        "per CRL (embedded in the signature) from {by}",
+        "theo CRL (kèm trong chữ ký) của {by}",
+    ),
+    ("rev_crl_file", "per CRL (file {path}) from {by}", "theo CRL (tệp {path}) của {by}"),
+    (
+        "rev_crl_given",
+        "per CRL (given) from {by}",
+        "theo CRL (được cung cấp) của {by}",
+    ),
+    ("rev_produced", ", produced {time}", ", phản hồi lúc {time}"),
+    ("rev_updated", ", updated {time}", ", cập nhật {time}"),
+    ("rev_next_update", ", next update {time}", ", lần cập nhật sau {time}"),
+    (
+        "rev_stale",
+        " (that CRL's next update, {time}, has passed, but a revoked certificate stays revoked)",
+        " (CRL này đã quá hạn cập nhật từ {time}, nhưng chứng thư số đã bị thu hồi thì không có hiệu lực trở lại)",
+    ),
     (
         "not_ocsp_response",
         "--ocsp {path} is not a DER OCSP response; save one with `openssl ocsp ... -respout FILE`",

@@ -272,9 +272,13 @@ impl TrustArgs {
             for f in files_in(p)? {
                 let data = fs::read(&f)
                     .with_context(|| crate::tr!("flag_file", flag = "--crl", path = f.display()))?;
-                out.extend(kyso::Crl::load_all(&data).with_context(|| {
-                    crate::tr!("flag_file", flag = "--crl", path = f.display())
-                })?);
+                let shown = f.display().to_string();
+                out.extend(
+                    kyso::Crl::load_all(&data)
+                        .with_context(|| crate::tr!("flag_file", flag = "--crl", path = &shown))?
+                        .into_iter()
+                        .map(|c| c.with_file(shown.clone())),
+                );
             }
         }
         Ok(out)
@@ -290,7 +294,8 @@ impl TrustArgs {
                 })?;
                 out.push(
                     kyso::OcspResponse::from_der(&data)
-                        .with_context(|| crate::tr!("not_ocsp_response", path = f.display()))?,
+                        .with_context(|| crate::tr!("not_ocsp_response", path = f.display()))?
+                        .with_file(f.display().to_string()),
                 );
             }
         }

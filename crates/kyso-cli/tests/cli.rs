@@ -1822,7 +1822,14 @@ fn chain_json_is_the_library_report_and_conforms_to_its_schema() {
     assert_eq!(code, Some(0));
     assert!(r.valid && r.error.is_none() && r.hint.is_none());
     assert_eq!(r.path.len(), 3, "leaf, intermediate, root");
-    assert_eq!(r.path[0].revocation, kyso::RevocationStatus::Good);
+    assert!(
+        matches!(&r.path[0].revocation, kyso::RevocationStatus::Good { evidence, .. }
+            if evidence.kind == kyso::RevocationDataKind::Crl
+                && evidence.source == kyso::RevocationSource::File
+                && evidence.path.as_deref() == Some("sub.crl")),
+        "{:?}",
+        r.path[0].revocation
+    );
     assert!(r.path.iter().all(|c| c.verdict == kyso::CertVerdict::Valid));
 
     let (code, r, v) = chain("root.pem", "revoked.pem");

@@ -104,6 +104,43 @@ fn verify(d: &Path, at: &str, extra: &[&str], sig: &str) -> (Output, serde_json:
     (out, v)
 }
 
+/// `out` with the times of the revocation data on its "↳" lines masked: `openssl ocsp` stamps
+/// the real clock, so producedAt, thisUpdate and nextUpdate change from run to run (the
+/// revocation time, from the index file, does not).
+fn stable_times(out: &Output) -> Output {
+    const PREFIXES: [&str; 6] = [
+        "produced ",
+        "updated ",
+        "next update ",
+        "phản hồi lúc ",
+        "cập nhật ",
+        "lần cập nhật sau ",
+    ];
+    let text = stdout(out);
+    let mut masked = String::new();
+    for line in text.split_inclusive('\n') {
+        if !line.contains('↳') {
+            masked.push_str(line);
+            continue;
+        }
+        let parts: Vec<String> = line
+            .trim_end_matches('\n')
+            .split(", ")
+            .map(|seg| match PREFIXES.iter().find(|p| seg.starts_with(**p)) {
+                Some(p) => format!("{p}<time>"),
+                None => seg.to_string(),
+            })
+            .collect();
+        masked.push_str(&parts.join(", "));
+        masked.push('\n');
+    }
+    Output {
+        status: out.status,
+        stdout: masked.into_bytes(),
+        stderr: out.stderr.clone(),
+    }
+}
+
 fn check<'a>(v: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
     v["documents"][0]["signatures"][0]["checks"]
         .as_array()
@@ -179,6 +216,22 @@ fn an_embedded_revoked_ocsp_response_is_total_failed_revoked() {
     assert_eq!(rev["result"], "failed");
     assert_eq!(rev["reason"]["code"], "certificate_revoked");
     assert_eq!(rev["reason"]["reason"], "keyCompromise");
+    // The leaf's status says where it came from: the OCSP response in the signature.
+    let leaf = &sig["revocation"][0];
+    assert_eq!(leaf["status"], "revoked", "{sig:#}");
+    assert_eq!(leaf["evidence"]["kind"], "ocsp");
+    assert_eq!(leaf["evidence"]["source"], "embedded");
+    assert_eq!(leaf["evidence"]["path"], serde_json::Value::Null);
+    assert_eq!(
+        leaf["evidence"]["issuer_or_responder"], "CN=Kyso Testkit Sub CA,O=Kyso Testkit,C=VN",
+        "signed by the CA itself"
+    );
+    assert!(leaf["evidence"]["produced_at"].is_string());
+    assert_eq!(
+        sig["revocation"].as_array().unwrap().len(),
+        3,
+        "one per chain entry"
+    );
     for lang in ["en", "vi"] {
         let out = kyso(
             &d,
@@ -196,7 +249,7 @@ fn an_embedded_revoked_ocsp_response_is_total_failed_revoked() {
             ],
         );
         assert_eq!(out.status.code(), Some(1));
-        golden(&format!("verify-ocsp-revoked-{lang}"), &out);
+        golden(&format!("verify-ocsp-revoked-{lang}"), &stable_times(&out));
     }
 }
 
@@ -231,6 +284,18 @@ fn an_unusable_ocsp_response_is_indeterminate_under_required_and_says_why() {
         "{rev:#}"
     );
     assert_eq!(rev["reason"]["problem"]["code"], "ocsp_response_unusable");
+    // The sub CA's status came from the root's CRL file; the leaf's is unknown, without evidence.
+    let statuses = &v["documents"][0]["signatures"][0]["revocation"];
+    assert_eq!(statuses[0]["status"], "unknown");
+    assert!(statuses[0].get("evidence").is_none());
+    assert_eq!(statuses[1]["status"], "good");
+    assert_eq!(statuses[1]["evidence"]["kind"], "crl");
+    assert_eq!(statuses[1]["evidence"]["source"], "file");
+    assert_eq!(statuses[1]["evidence"]["path"], "root.crl");
+    assert_eq!(
+        statuses[1]["evidence"]["produced_at"],
+        serde_json::Value::Null
+    );
     assert_eq!(
         rev["reason"]["problem"]["problem"]["code"],
         "ocsp_responder_not_authorized"
@@ -259,7 +324,10 @@ fn an_unusable_ocsp_response_is_indeterminate_under_required_and_says_why() {
             ],
         );
         assert_eq!(out.status.code(), Some(3));
-        golden(&format!("verify-ocsp-unauthorised-responder-{lang}"), &out);
+        golden(
+            &format!("verify-ocsp-unauthorised-responder-{lang}"),
+            &stable_times(&out),
+        );
         stdout(&out)
     };
     let en = text("en");
@@ -299,6 +367,14 @@ fn kyso_chain_takes_ocsp_files_too() {
     assert_eq!(v["error"]["code"], "certificate_revoked");
     assert_eq!(v["path"][0]["revocation"]["status"], "revoked");
     assert_eq!(v["path"][0]["revocation"]["reason"], "keyCompromise");
+    let e = &v["path"][0]["revocation"]["evidence"];
+    assert_eq!(e["kind"], "ocsp");
+    assert_eq!(e["source"], "file");
+    assert_eq!(e["path"], "revoked.ocsp");
+    assert_eq!(
+        e["issuer_or_responder"], "CN=Sub CA OCSP,O=Kyso Testkit,C=VN",
+        "the delegated responder"
+    );
 }
 
 #[test]

@@ -23,7 +23,7 @@ use crate::report::{
     Check, CheckName, CheckResult, DocumentProblem, DocumentReport, Indication, Reason,
     SignatureLevel, SignatureReport, SkipReason,
 };
-use crate::revocation::crl::RevocationMode;
+use crate::revocation::crl::{RevocationMode, RevocationStatus};
 use crate::validation::policy::ValidationPolicy;
 use crate::validation::{
     check_signed_attributes, check_signer_usage, check_signing_certificate, signature_outcome,
@@ -406,10 +406,10 @@ impl Verifier {
             self.algorithm_policy_check(digest, &scheme, signer.as_ref(), at),
         );
 
-        let (chain, revocation, chain_summaries) = match &signer {
+        let (chain, revocation, (chain_summaries, chain_revocation)) = match &signer {
             None => {
                 let s = || CheckResult::Skipped(SkipReason::SignerCertificateNotFound);
-                (s(), s(), Vec::new())
+                (s(), s(), (Vec::new(), Vec::new()))
             }
             Some(cert) => self.chain_checks(cert, embedded, at, policy),
         };
@@ -441,6 +441,7 @@ impl Verifier {
             level,
             checks,
             chain: chain_summaries,
+            revocation: chain_revocation,
             messages: Vec::new(),
         };
         report.conclude();
@@ -565,7 +566,11 @@ impl Verifier {
         embedded: &[Certificate],
         at: Timestamp,
         policy: &ChainPolicy,
-    ) -> (CheckResult, CheckResult, Vec<CertificateSummary>) {
+    ) -> (
+        CheckResult,
+        CheckResult,
+        (Vec<CertificateSummary>, Vec<RevocationStatus>),
+    ) {
         let pool: Vec<Certificate> = embedded
             .iter()
             .chain(&self.intermediates)
@@ -573,7 +578,16 @@ impl Verifier {
             .collect();
         let outcome = path::build(cert, &pool, &self.anchors, at, policy);
         let (chain, revocation) = crate::validation::report_checks(&outcome, policy);
-        (chain, revocation, outcome.summaries())
+        let statuses = (0..outcome.path.len())
+            .map(|i| {
+                outcome
+                    .revocation
+                    .get(i)
+                    .cloned()
+                    .unwrap_or(RevocationStatus::NotChecked)
+            })
+            .collect();
+        (chain, revocation, (outcome.summaries(), statuses))
     }
 
     fn policy_not_met(&self, rule: &str) -> CheckResult {

@@ -276,7 +276,7 @@ fn crl_cases(tally: &mut exceptions::Tally) {
         let status = kyso::check_revocation(&target, &cas, &crls, at);
         let got = match (&status, &load_error) {
             (_, Some(_)) => "unknown",
-            (RevocationStatus::Good, _) => "good",
+            (RevocationStatus::Good { .. }, _) => "good",
             (RevocationStatus::Revoked { .. }, _) => "revoked",
             (RevocationStatus::Unknown { .. }, _) => "unknown",
             _ => "not checked",

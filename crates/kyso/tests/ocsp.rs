@@ -6,11 +6,26 @@
 
 use kyso::{
     Certificate, ChainError, ChainOptions, Crl, CrlProblem, DigestAlgorithm, OcspCertStatus,
-    OcspOptions, OcspProblem, OcspRequest, OcspResponder, OcspResponse, RevocationMode,
-    RevocationReason, RevocationStatus, Timestamp,
+    OcspOptions, OcspProblem, OcspRequest, OcspResponder, OcspResponse, RevocationDataKind,
+    RevocationMode, RevocationReason, RevocationSource, RevocationStatus, Timestamp,
 };
 use kyso_testkit::ocsp::{index_line, openssl_respond, responder_spec, Status};
 use kyso_testkit::{CertSpec, CrlSpec, Issued, Pki, TempDir};
+
+/// What decided a good or revoked status: CRL or OCSP, and how it was given.
+fn decided_by(s: &RevocationStatus) -> Option<(RevocationDataKind, RevocationSource)> {
+    match s {
+        RevocationStatus::Good { evidence, .. } | RevocationStatus::Revoked { evidence, .. } => {
+            Some((evidence.kind, evidence.source))
+        }
+        _ => None,
+    }
+}
+
+const BY_OCSP: Option<(RevocationDataKind, RevocationSource)> =
+    Some((RevocationDataKind::Ocsp, RevocationSource::File));
+const BY_CRL: Option<(RevocationDataKind, RevocationSource)> =
+    Some((RevocationDataKind::Crl, RevocationSource::File));
 
 fn cert(i: &Issued) -> Certificate {
     Certificate::from_der(&i.cert_der()).expect("test certificate")
@@ -428,8 +443,27 @@ fn a_good_ocsp_response_makes_the_path_revocation_checked() {
     let at = soon_after(&r);
     let out = chain(&f, &f.good, vec![r], vec![root_crl(&f, at)], at);
     assert!(out.is_valid(), "{:?}", out.error);
-    assert_eq!(out.revocation[0], RevocationStatus::Good);
-    assert_eq!(out.revocation[1], RevocationStatus::Good);
+    assert!(matches!(out.revocation[0], RevocationStatus::Good { .. }));
+    assert!(matches!(out.revocation[1], RevocationStatus::Good { .. }));
+    // The leaf's status is the OCSP response's, the sub CA's the root's CRL.
+    assert_eq!(decided_by(&out.revocation[0]), BY_OCSP);
+    assert_eq!(decided_by(&out.revocation[1]), BY_CRL);
+    let RevocationStatus::Good { evidence, .. } = &out.revocation[0] else {
+        unreachable!()
+    };
+    let sub = cert(&f.pki.sub);
+    assert_eq!(evidence.issuer_or_responder, cert(&f.responder).subject());
+    assert_ne!(evidence.issuer_or_responder, sub.subject());
+    assert!(evidence.produced_at.is_some() && evidence.next_update.is_some());
+    assert_eq!(
+        evidence.path, None,
+        "bytes given to the library name no file"
+    );
+    let RevocationStatus::Good { evidence, .. } = &out.revocation[1] else {
+        unreachable!()
+    };
+    assert_eq!(evidence.issuer_or_responder, cert(&f.pki.root).subject());
+    assert_eq!(evidence.produced_at, None, "a CRL has no producedAt");
 }
 
 #[test]
@@ -488,7 +522,11 @@ fn an_unusable_ocsp_response_falls_back_to_the_crl_or_is_reported() {
         stale_at,
     );
     assert!(out.is_valid(), "{:?}", out.error);
-    assert_eq!(out.revocation[0], RevocationStatus::Good);
+    assert_eq!(
+        decided_by(&out.revocation[0]),
+        BY_CRL,
+        "the CRL, not the stale response"
+    );
 }
 
 #[test]
@@ -831,7 +869,7 @@ mod responder_status {
         let auto = opts(at, vec![r], vec![root_crl(&f, at)], RevocationMode::Auto);
         let out = run(&f, &f.good, &auto);
         assert!(out.is_valid(), "{:?}", out.error);
-        assert_eq!(out.revocation[0], RevocationStatus::Good);
+        assert_eq!(decided_by(&out.revocation[0]), BY_OCSP);
     }
 
     #[test]
@@ -851,7 +889,7 @@ mod responder_status {
             &opts(at, vec![r], crls.clone(), RevocationMode::Required),
         );
         assert!(out.is_valid(), "{:?}", out.error);
-        assert_eq!(out.revocation[0], RevocationStatus::Good);
+        assert_eq!(decided_by(&out.revocation[0]), BY_CRL, "the CRL decides");
         // Control: the same answer from a responder in good standing is believed.
         let plain_ok = f
             .pki

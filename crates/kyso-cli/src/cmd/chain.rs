@@ -85,35 +85,8 @@ fn is_dotted_oid(s: &str) -> bool {
 fn revocation_text(s: &RevocationStatus, lang: Lang) -> Option<String> {
     let vi = lang == Lang::Vi;
     match s {
-        RevocationStatus::Good => Some(
-            lang.pick("revocation: good", "trạng thái thu hồi: chưa bị thu hồi")
-                .into(),
-        ),
-        RevocationStatus::Revoked {
-            reason,
-            revoked_at,
-            stale_crl_next_update,
-        } => {
-            let stale = stale_crl_next_update.map(|n| {
-                if vi {
-                    format!(", theo một CRL đã quá hạn cập nhật, nextUpdate {n}")
-                } else {
-                    format!(", per a CRL whose nextUpdate {n} has passed")
-                }
-            });
-            Some(if vi {
-                format!(
-                    "trạng thái thu hồi: ĐÃ BỊ THU HỒI lúc {revoked_at} ({}{})",
-                    reason.describe(lang),
-                    stale.unwrap_or_default()
-                )
-            } else {
-                format!(
-                    "revocation: REVOKED at {revoked_at} ({}{})",
-                    reason.describe(lang),
-                    stale.unwrap_or_default()
-                )
-            })
+        RevocationStatus::Good { .. } | RevocationStatus::Revoked { .. } => {
+            crate::display::revocation_line(s, lang)
         }
         RevocationStatus::Unknown { problem } => Some(if vi {
             format!(

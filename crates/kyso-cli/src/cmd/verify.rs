@@ -957,6 +957,13 @@ fn render_document(d: &DocumentReport, lang: Lang, full_ids: bool) -> String {
                         display::local_time(c.not_before),
                         display::local_time(c.not_after)
                     );
+                    if let Some(r) = sig
+                        .revocation
+                        .get(i)
+                        .and_then(|r| display::revocation_line(r, lang))
+                    {
+                        let _ = writeln!(s, "      {}  ↳ {r}", "  ".repeat(i));
+                    }
                 }
             }
         }

@@ -218,7 +218,7 @@ impl SignedData<'_> {
         for t in self.crls.iter().take(MAX_REVOCATION_INFO) {
             if t.tag == tag::SEQUENCE {
                 if let Ok(c) = crate::revocation::crl::Crl::from_der(t.raw) {
-                    crls.push(c);
+                    crls.push(c.embedded());
                 }
             } else if t.tag == tag::ctx_cons(1) {
                 // OtherRevocationInfoFormat ::= SEQUENCE { otherRevInfoFormat OBJECT
@@ -230,7 +230,7 @@ impl SignedData<'_> {
                 };
                 if r.is_empty() && oid::is(&oid::RI_OCSP_RESPONSE, format.value) {
                     if let Ok(o) = crate::revocation::ocsp::OcspResponse::from_der(info.raw) {
-                        ocsp.push(o);
+                        ocsp.push(o.embedded());
                     }
                 }
             }

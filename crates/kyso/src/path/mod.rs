@@ -735,6 +735,7 @@ impl Search<'_> {
                 reason,
                 revoked_at,
                 stale_crl_next_update,
+                ..
             } => Some(ChainError::Revoked {
                 subject: c.subject(),
                 serial: c.serial_hex(),
@@ -759,7 +760,7 @@ impl Search<'_> {
                     problem: problem.clone(),
                 })
             }
-            RevocationStatus::Good | RevocationStatus::NotChecked => None,
+            RevocationStatus::Good { .. } | RevocationStatus::NotChecked => None,
         }
     }
 

@@ -49,12 +49,17 @@ impl Search<'_> {
                     .and_then(|v| self.responder_checked(v, path, cert))
                 {
                     Ok(v) => match v.status {
-                        OcspCertStatus::Good => return RevocationStatus::Good,
+                        OcspCertStatus::Good => {
+                            return RevocationStatus::Good {
+                                evidence: r.evidence(&v, &issuer),
+                            }
+                        }
                         OcspCertStatus::Revoked { reason, revoked_at } => {
                             return RevocationStatus::Revoked {
                                 reason,
                                 revoked_at,
                                 stale_crl_next_update: None,
+                                evidence: r.evidence(&v, &issuer),
                             }
                         }
                         OcspCertStatus::Unknown => OcspProblem::CertificateUnknown,

@@ -15,6 +15,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use crate::encoding::time::Timestamp;
 use crate::error::FileKind;
 use crate::path::ChainError;
+use crate::revocation::crl::RevocationStatus;
 use crate::x509::cert::CertificateSummary;
 
 /// The schema name written in every JSON report.
@@ -742,6 +743,10 @@ pub struct SignatureReport {
     pub checks: Vec<Check>,
     /// The certificate path, signer first, trust anchor last (as far as it was built).
     pub chain: Vec<CertificateSummary>,
+    /// The revocation status of each certificate of `chain`, in the same order, with the CRL
+    /// or OCSP response that gave it ([`RevocationStatus::Good`], [`RevocationStatus::Revoked`]).
+    #[serde(default)]
+    pub revocation: Vec<RevocationStatus>,
     /// Human explanation of each failure (English; the codes and evidence are in `checks`).
     pub messages: Vec<String>,
 }

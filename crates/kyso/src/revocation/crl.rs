@@ -14,6 +14,7 @@ use x509_parser::extensions::X509Extension;
 use x509_parser::prelude::FromDer;
 use x509_parser::revocation_list::CertificateRevocationList;
 
+use super::evidence::{Origin, RevocationDataKind, RevocationEvidence, RevocationSource};
 use crate::crypto::DigestAlgorithm;
 use crate::encoding::time::Timestamp;
 use crate::error::Error;
@@ -228,9 +229,14 @@ impl CrlProblem {
 #[serde(tag = "status", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum RevocationStatus {
-    /// Covered by a valid CRL and not listed.
-    Good,
-    /// Listed.
+    /// Covered by a valid CRL, or a valid OCSP response says good.
+    #[non_exhaustive]
+    Good {
+        /// The CRL or OCSP response that says so.
+        evidence: RevocationEvidence,
+    },
+    /// Listed in a CRL, or a valid OCSP response says revoked.
+    #[non_exhaustive]
     Revoked {
         /// reasonCode (unspecified when absent).
         reason: RevocationReason,
@@ -242,6 +248,8 @@ pub enum RevocationStatus {
         /// still decides.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         stale_crl_next_update: Option<Timestamp>,
+        /// The CRL or OCSP response that says so.
+        evidence: RevocationEvidence,
     },
     /// Could not be established.
     Unknown {
@@ -304,7 +312,7 @@ struct Inner {
 /// CRLs of one scope (issuer and issuingDistributionPoint) the newest by cRLNumber, then
 /// thisUpdate, decides; the same for delta CRLs.
 #[derive(Clone)]
-pub struct Crl(Arc<Inner>);
+pub struct Crl(Arc<Inner>, Origin);
 
 impl std::fmt::Debug for Crl {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -364,20 +372,58 @@ impl Crl {
         }
         let indirect = idp.as_ref().is_some_and(|i| i.indirect);
         let entries = read_entries(&crl, &issuer_der, indirect, &mut problem)?;
-        Ok(Crl(Arc::new(Inner {
-            der: der.to_vec(),
-            x509,
-            issuer_der,
-            this_update: time(crl.last_update()),
-            next_update: crl.next_update().map(time),
-            number,
-            delta_base,
-            aki,
-            signature_digest: shape.signature_digest,
-            idp,
-            entries,
-            problem,
-        })))
+        Ok(Crl(
+            Arc::new(Inner {
+                der: der.to_vec(),
+                x509,
+                issuer_der,
+                this_update: time(crl.last_update()),
+                next_update: crl.next_update().map(time),
+                number,
+                delta_base,
+                aki,
+                signature_digest: shape.signature_digest,
+                idp,
+                entries,
+                problem,
+            }),
+            Origin::default(),
+        ))
+    }
+
+    /// The same CRL, recorded as read from the file `path`: the report names the file as the
+    /// source of a status it decides ([`RevocationEvidence::path`]).
+    pub fn with_file(mut self, path: impl Into<String>) -> Self {
+        self.1 = Origin {
+            source: RevocationSource::File,
+            path: Some(path.into()),
+        };
+        self
+    }
+
+    /// The same CRL, recorded as carried by the signature.
+    pub(crate) fn embedded(mut self) -> Self {
+        self.1 = Origin {
+            source: RevocationSource::Embedded,
+            path: None,
+        };
+        self
+    }
+
+    /// How kyso got this CRL.
+    pub fn source(&self) -> RevocationSource {
+        self.1.source
+    }
+
+    /// The evidence this CRL gives for a status it decides.
+    pub(crate) fn evidence(&self) -> RevocationEvidence {
+        self.1.evidence(
+            RevocationDataKind::Crl,
+            self.issuer(),
+            self.0.this_update,
+            self.0.next_update,
+            None,
+        )
     }
 
     /// Parse every CRL in a file: PEM (`X509 CRL` blocks) or one DER CRL.
@@ -950,8 +996,10 @@ impl<'c> RevocationCheck<'c> {
     /// §6.3.3 (k), (l): UNREVOKED when every reason is covered, else UNDETERMINED with the
     /// most informative problem.
     fn verdict(self) -> RevocationStatus {
-        if self.reasons_mask == ALL_REASONS {
-            return RevocationStatus::Good;
+        if let (ALL_REASONS, Some(crl)) = (self.reasons_mask, self.used.first()) {
+            return RevocationStatus::Good {
+                evidence: crl.evidence(),
+            };
         }
         let problem = if self.reasons_mask != 0 && self.best_problem == CrlProblem::NoCrl {
             CrlProblem::ReasonsNotCovered
@@ -983,17 +1031,18 @@ fn is_delta_of(d: &Crl, crl: &Crl) -> bool {
 /// §6.3.3 (i): the delta CRL first, where removeFromCRL means UNREVOKED (k); (j) then the
 /// complete CRL, where removeFromCRL has no meaning (§5.3.1). `Some` when listed.
 fn listed(cert: &Certificate, crl: &Crl, delta: Option<&Crl>) -> Option<RevocationStatus> {
-    let revoked = |e: &Entry| RevocationStatus::Revoked {
+    let revoked = |e: &Entry, by: &Crl| RevocationStatus::Revoked {
         reason: e.reason,
         revoked_at: e.revoked_at,
         stale_crl_next_update: None,
+        evidence: by.evidence(),
     };
-    if let Some(e) = delta.and_then(|d| d.entry_for(cert)) {
-        return (e.reason != RevocationReason::RemoveFromCrl).then(|| revoked(e));
+    if let Some((e, d)) = delta.and_then(|d| d.entry_for(cert).map(|e| (e, d))) {
+        return (e.reason != RevocationReason::RemoveFromCrl).then(|| revoked(e, d));
     }
     crl.entry_for(cert)
         .filter(|e| e.reason != RevocationReason::RemoveFromCrl)
-        .map(revoked)
+        .map(|e| revoked(e, crl))
 }
 
 /// A CRL past its nextUpdate cannot say a certificate is good, but one whose signer checks
@@ -1022,6 +1071,7 @@ fn stale_listing(
         reason: e.reason,
         revoked_at: e.revoked_at,
         stale_crl_next_update: Some(*next_update),
+        evidence: crl.evidence(),
     })
 }
 

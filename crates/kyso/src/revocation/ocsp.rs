@@ -23,6 +23,9 @@ use crate::encoding::oid;
 use crate::encoding::time::Timestamp;
 use crate::error::Error;
 use crate::revocation::crl::RevocationReason;
+use crate::revocation::evidence::{
+    Origin, RevocationDataKind, RevocationEvidence, RevocationSource,
+};
 use crate::x509::cert::{ku, Certificate};
 
 /// Largest OCSP response read. Real responses are 1-10 KB (a signature, a certificate or two);
@@ -442,7 +445,7 @@ struct Inner {
 
 /// A DER OCSPResponse (RFC 6960 §4.2.1). Cheap to clone.
 #[derive(Clone)]
-pub struct OcspResponse(Arc<Inner>);
+pub struct OcspResponse(Arc<Inner>, Origin);
 
 impl std::fmt::Debug for OcspResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -475,11 +478,58 @@ impl OcspResponse {
             )));
         }
         let (status, basic) = parse_response(der).map_err(|e| bad(e.what))?;
-        Ok(OcspResponse(Arc::new(Inner {
-            der: der.to_vec(),
-            status,
-            basic,
-        })))
+        Ok(OcspResponse(
+            Arc::new(Inner {
+                der: der.to_vec(),
+                status,
+                basic,
+            }),
+            Origin::default(),
+        ))
+    }
+
+    /// The same response, recorded as read from the file `path`: the report names the file as
+    /// the source of a status it decides ([`RevocationEvidence::path`]).
+    pub fn with_file(mut self, path: impl Into<String>) -> Self {
+        self.1 = Origin {
+            source: RevocationSource::File,
+            path: Some(path.into()),
+        };
+        self
+    }
+
+    /// The same response, recorded as carried by the signature (RFC 5940).
+    pub(crate) fn embedded(mut self) -> Self {
+        self.1 = Origin {
+            source: RevocationSource::Embedded,
+            path: None,
+        };
+        self
+    }
+
+    /// How kyso got this response.
+    pub fn source(&self) -> RevocationSource {
+        self.1.source
+    }
+
+    /// The evidence of `verdict` (from this response's [`OcspResponse::validate`] for a
+    /// certificate issued by `issuer`).
+    pub(crate) fn evidence(
+        &self,
+        verdict: &OcspVerdict,
+        issuer: &Certificate,
+    ) -> RevocationEvidence {
+        let responder = match &verdict.responder {
+            OcspResponder::IssuingCa => issuer.subject(),
+            OcspResponder::Delegated { subject, .. } => subject.clone(),
+        };
+        self.1.evidence(
+            RevocationDataKind::Ocsp,
+            responder,
+            verdict.this_update,
+            verdict.next_update,
+            Some(verdict.produced_at),
+        )
     }
 
     /// The encoding it was parsed from.

@@ -39,7 +39,7 @@ pub(crate) fn report_checks(
                     .revocation
                     .iter()
                     .take(n - 1)
-                    .all(|s| *s == RevocationStatus::Good);
+                    .all(|s| matches!(s, RevocationStatus::Good { .. }));
             let revocation = if all_good {
                 CheckResult::Passed
             } else if policy.revocation == RevocationMode::Off {
