@@ -37,6 +37,24 @@ pub(crate) struct Origin {
     pub(crate) path: Option<String>,
 }
 
+impl Origin {
+    /// Read from the file `path`.
+    pub(crate) fn file(path: String) -> Self {
+        Origin {
+            source: RevocationSource::File,
+            path: Some(path),
+        }
+    }
+
+    /// Carried by the signature (RFC 5652 §10.2.1, RFC 5940).
+    pub(crate) fn embedded() -> Self {
+        Origin {
+            source: RevocationSource::Embedded,
+            path: None,
+        }
+    }
+}
+
 /// The CRL or OCSP response that gave a good or revoked status.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]

@@ -491,19 +491,13 @@ impl OcspResponse {
     /// The same response, recorded as read from the file `path`: the report names the file as
     /// the source of a status it decides ([`RevocationEvidence::path`]).
     pub fn with_file(mut self, path: impl Into<String>) -> Self {
-        self.1 = Origin {
-            source: RevocationSource::File,
-            path: Some(path.into()),
-        };
+        self.1 = Origin::file(path.into());
         self
     }
 
     /// The same response, recorded as carried by the signature (RFC 5940).
     pub(crate) fn embedded(mut self) -> Self {
-        self.1 = Origin {
-            source: RevocationSource::Embedded,
-            path: None,
-        };
+        self.1 = Origin::embedded();
         self
     }
 
