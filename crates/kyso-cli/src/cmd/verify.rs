@@ -78,7 +78,9 @@ pub struct Args {
     policy: String,
     /// Signature files (.p7s, .p7m, .sig) or directories searched recursively for them (a
     /// .sig found there that is not CMS, e.g. OpenPGP, is skipped with a note).
-    #[arg(value_name = "SIG", required = true, value_parser = crate::paths::input)]
+    // No NFC/NFD value parser here: a batch names thousands of files, and collect_inputs
+    // already looks each one up; it tries the other normalization form only when that fails.
+    #[arg(value_name = "SIG", required = true)]
     inputs: Vec<PathBuf>,
 }
 
@@ -765,7 +767,19 @@ fn collect_inputs(inputs: &[PathBuf]) -> Result<(Vec<Input>, Vec<Skipped>)> {
             out.push(Input::ok(p.clone()));
             continue;
         }
-        let meta = match std::fs::metadata(p) {
+        // The name as typed; else the same name in the other Unicode normalization form.
+        let resolved;
+        let (p, found) = match std::fs::metadata(p) {
+            Ok(m) => (p, Ok(m)),
+            Err(e) => {
+                resolved = crate::paths::resolve(p);
+                match std::fs::metadata(&resolved) {
+                    Ok(m) if resolved != *p => (&resolved, Ok(m)),
+                    _ => (p, Err(e)),
+                }
+            }
+        };
+        let meta = match found {
             Ok(m) => m,
             Err(e) => {
                 out.push(Input {
