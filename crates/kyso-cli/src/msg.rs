@@ -508,6 +508,11 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ),
     ("rendering_man", "rendering the man pages", "không tạo được các trang man"),
     (
+        "chain_missing_hint",
+        "embed the CA certificate with --chain FILE (PEM, DER or .p7b; a PKCS#12 file or a token that holds it embeds it by itself)",
+        "kèm chứng thư số của CA bằng --chain TỆP (PEM, DER hoặc .p7b; tệp PKCS#12 hoặc token có sẵn chứng thư số đó sẽ tự kèm)",
+    ),
+    (
         "man_pages_exist",
         "{dir} already holds {files}; pass --force to replace them",
         "{dir} đã có {files}; thêm --force để ghi đè",

@@ -48,6 +48,11 @@ pub fn resolve(p: &Path) -> PathBuf {
     out
 }
 
+/// `p` ends in `.ext`, in any letter case.
+pub fn has_extension(p: &Path, ext: &str) -> bool {
+    p.extension().is_some_and(|x| x.eq_ignore_ascii_case(ext))
+}
+
 /// clap value parser for input paths: see [`resolve`].
 pub fn input(s: &str) -> Result<PathBuf, String> {
     Ok(resolve(Path::new(s)))

@@ -346,7 +346,7 @@ fn a_signature_without_the_ca_chain_is_warned_about_once_with_the_fix() {
     let out = sign(&d, &["--force", "--lang", "vi", "b.txt"]);
     let err = stderr(&out);
     assert!(
-        err.contains("kyso: cảnh báo: chữ ký số chỉ kèm chứng thư số của người ký, không kèm chứng thư số của tổ chức cấp ('CN=Kyso Test Sub CA RSA,O=Kyso Test,C=VN'); người nhận chưa có chứng thư số đó sẽ nhận kết quả INDETERMINATE (chưa xác định được)"),
+        err.contains("kyso: cảnh báo: chữ ký số chỉ kèm chứng thư số của người ký, không kèm chứng thư số của tổ chức cấp ('CN=Kyso Test Sub CA RSA,O=Kyso Test,C=VN'); người nhận chưa có chứng thư số đó sẽ nhận kết quả INDETERMINATE / NO_CERTIFICATE_CHAIN_FOUND (chưa xác định được)"),
         "{err}"
     );
     assert!(

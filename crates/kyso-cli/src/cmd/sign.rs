@@ -200,7 +200,7 @@ pub fn run(a: Args) -> Result<u8> {
     // Warnings about every signature of this run (a CA chain that is not embedded): once.
     let run_warnings = signer.warnings();
     for w in &run_warnings {
-        eprint!("{}", run_warning_text(w, vi));
+        eprint!("{}", run_warning_text(w, lang));
     }
     // One key load for the whole batch. Keys in memory sign on one worker per core (more
     // workers only spin on the output directory's lock: measured with scripts/bench.sh); a
@@ -462,18 +462,18 @@ fn skip_vi(why: &kyso::batch::FileSkip) -> String {
     }
 }
 
-/// The stderr lines of a warning about every signature of the run, with what to do.
-fn run_warning_text(w: &kyso::SigningWarning, vi: bool) -> String {
-    match w {
-        kyso::SigningWarning::ChainMissing { issuer, .. } if vi => format!(
-            "kyso: cảnh báo: chữ ký số chỉ kèm chứng thư số của người ký, không kèm chứng thư số của tổ chức cấp ('{issuer}'); người nhận chưa có chứng thư số đó sẽ nhận kết quả INDETERMINATE (chưa xác định được)\nkyso: gợi ý: kèm chứng thư số của CA bằng --chain TỆP (PEM, DER hoặc .p7b; tệp PKCS#12 hoặc token có sẵn chứng thư số đó sẽ tự kèm)\n"
-        ),
-        kyso::SigningWarning::ChainMissing { .. } => format!(
-            "kyso: warning: {w}\nkyso: hint: embed the CA certificate with --chain FILE (PEM, DER or .p7b; a PKCS#12 file or a token that holds it embeds it by itself)\n"
-        ),
-        _ if vi => format!("kyso: cảnh báo: {}\n", w.message(kyso::Lang::Vi)),
-        _ => format!("kyso: warning: {w}\n"),
+/// The stderr lines of a warning about every signature of the run, with what to do. The
+/// warning's text is the library's ([`kyso::SigningWarning::message`]).
+fn run_warning_text(w: &kyso::SigningWarning, lang: kyso::Lang) -> String {
+    let mut s = format!("kyso: {} {}\n", crate::tr!("warning"), w.message(lang));
+    if let kyso::SigningWarning::ChainMissing { .. } = w {
+        s.push_str(&format!(
+            "kyso: {} {}\n",
+            crate::tr!("hint"),
+            crate::tr!("chain_missing_hint")
+        ));
     }
+    s
 }
 
 /// The output a file's signature goes to (known before signing, for the JSON report).
@@ -672,7 +672,9 @@ fn add_one(
     let content = match content {
         Some(c) => Some(c),
         // Only a detached envelope needs it; add_to_file says so when it is missing.
-        None if beside.is_file() && !has_extension(existing, "p7m") => Some(beside.as_path()),
+        None if beside.is_file() && !crate::paths::has_extension(existing, "p7m") => {
+            Some(beside.as_path())
+        }
         None => None,
     };
     // Replacing the envelope we add to is the point of --add-to; other outputs need --force.
@@ -695,10 +697,6 @@ fn is_already_signed(e: &anyhow::Error) -> bool {
             kyso::SigningRefusal::AlreadySigned { .. }
         ))
     )
-}
-
-fn has_extension(p: &Path, ext: &str) -> bool {
-    p.extension().is_some_and(|x| x.eq_ignore_ascii_case(ext))
 }
 
 /// An existing output that is a signature envelope: refuse to overwrite it without --force,

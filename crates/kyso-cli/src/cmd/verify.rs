@@ -797,7 +797,7 @@ fn collect_inputs(inputs: &[PathBuf]) -> Result<(Vec<Input>, Vec<Skipped>)> {
             // CMS ones (an unreadable file stays in, so that its error is reported).
             let before = skipped.len();
             found.retain(|f| {
-                if f.error.is_some() || !has_extension(&f.path, "sig") {
+                if f.error.is_some() || !crate::paths::has_extension(&f.path, "sig") {
                     return true;
                 }
                 match sigfile::sniff_file(&f.path) {
@@ -826,10 +826,6 @@ fn collect_inputs(inputs: &[PathBuf]) -> Result<(Vec<Input>, Vec<Skipped>)> {
     Ok((out, skipped))
 }
 
-fn has_extension(p: &Path, ext: &str) -> bool {
-    p.extension().is_some_and(|x| x.eq_ignore_ascii_case(ext))
-}
-
 fn walk(dir: &Path, out: &mut Vec<Input>, depth: usize) -> Result<()> {
     // Deeper trees than this are almost certainly a symlink loop.
     if depth > 32 {
@@ -851,7 +847,10 @@ fn walk(dir: &Path, out: &mut Vec<Input>, depth: usize) -> Result<()> {
         let p = e.path();
         if ft.is_dir() {
             walk(&p, out, depth + 1)?;
-        } else if ["p7s", "p7m", "sig"].iter().any(|x| has_extension(&p, x)) {
+        } else if ["p7s", "p7m", "sig"]
+            .iter()
+            .any(|x| crate::paths::has_extension(&p, x))
+        {
             // A symbolic link whose target is gone is named like a signature: report it.
             let error = (ft.is_symlink() && std::fs::metadata(&p).is_err())
                 .then(|| Unread::msg("dangling_link", &[("path", p.display().to_string())]));
