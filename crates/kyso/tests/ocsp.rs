@@ -486,6 +486,38 @@ fn a_revoked_ocsp_response_fails_the_path() {
 }
 
 #[test]
+fn a_crl_that_revokes_wins_over_a_good_ocsp_response() {
+    // A good response the signer embedded can still be fresh when a newer CRL lists the
+    // certificate: revoked from any valid source wins.
+    let f = Fixture::new();
+    let r = f.respond(&f.request(&f.good), &f.responder, &["-ndays", "1"]);
+    let at = soon_after(&r);
+    let day = 86_400;
+    let iso = |t: i64| Timestamp::from_unix(t).to_string();
+    let revoking = CrlSpec::default()
+        .updates(&iso(at.unix() - day), Some(&iso(at.unix() + day)))
+        .revoke(&f.good, &iso(at.unix() - 2 * day), Some(1));
+    let sub_crl = f.pki.crl(&f.pki.sub, &revoking);
+    let out = chain(
+        &f,
+        &f.good,
+        vec![r.clone()],
+        vec![sub_crl, root_crl(&f, at)],
+        at,
+    );
+    assert!(
+        matches!(out.error, Some(ChainError::Revoked { .. })),
+        "{:?}",
+        out.error
+    );
+    // The same response with a CRL that does not list it: good, decided by OCSP.
+    let clean = CrlSpec::default().updates(&iso(at.unix() - day), Some(&iso(at.unix() + day)));
+    let sub_crl = f.pki.crl(&f.pki.sub, &clean);
+    let out = chain(&f, &f.good, vec![r], vec![sub_crl, root_crl(&f, at)], at);
+    assert!(out.is_valid(), "{:?}", out.error);
+}
+
+#[test]
 fn an_unusable_ocsp_response_falls_back_to_the_crl_or_is_reported() {
     let f = Fixture::new();
     let r = f.respond(&f.request(&f.good), &f.responder, &["-ndays", "1"]);
@@ -711,6 +743,19 @@ mod built {
             c.check(&spec, &c.responder).unwrap_err().code(),
             "ocsp_unsupported_critical_extension"
         );
+        // A critical certificateIssuer (RFC 5280 §5.3.3) would make the entry about another
+        // CA's certificate: kyso does not act on it, so the response is unusable; the same
+        // extension non-critical is ignored.
+        for (critical, usable) in [(true, false), (false, true)] {
+            let mut single = c.single(CertStatus::Good);
+            single.extensions = vec![("2.5.29.29".into(), critical, vec![0x30, 0x00])];
+            let spec = c.spec(vec![single]);
+            assert_eq!(
+                c.check(&spec, &c.responder).is_ok(),
+                usable,
+                "critical: {critical}"
+            );
+        }
         // The same extension twice is malformed.
         let mut spec = c.spec(vec![c.single(CertStatus::Good)]);
         spec.extensions = vec![
@@ -736,6 +781,31 @@ mod built {
     #[test]
     fn responder_certificate_rules() {
         let c = ca();
+        // A critical extension kyso does not process refuses a responder as it refuses a
+        // certificate of the path (RFC 5280 §4.2); non-critical, it is ignored.
+        for (critical, refused) in [(true, true), (false, false)] {
+            let odd = c.pki.issue(
+                &c.pki.sub,
+                responder_spec("Odd Extension Responder", true).extension(
+                    "1.2.3.4.5",
+                    critical,
+                    vec![0x05, 0x00],
+                ),
+            );
+            let mut spec = c.spec(vec![c.single(CertStatus::Good)]);
+            spec.certs = vec![odd.clone()];
+            assert_eq!(
+                matches!(
+                    c.check(&spec, &odd),
+                    Err(OcspProblem::ResponderNotAuthorized {
+                        rule: kyso::ResponderRule::UnknownCriticalExtension,
+                        ..
+                    })
+                ),
+                refused,
+                "critical: {critical}"
+            );
+        }
         let key_enc = c.pki.issue(
             &c.pki.sub,
             responder_spec("Key Encipherment Responder", true)
@@ -870,6 +940,22 @@ mod responder_status {
         let out = run(&f, &f.good, &auto);
         assert!(out.is_valid(), "{:?}", out.error);
         assert_eq!(decided_by(&out.revocation[0]), BY_OCSP);
+
+        // Under auto too, a responder that names where its own status is published (a CRL
+        // nobody gave) is judged as a path certificate would be: not believed unchecked.
+        let pointing = f.pki.issue(
+            &f.pki.sub,
+            responder_spec("Pointing Responder", false).crl_dp("http://crl.ca.example.vn/sub.crl"),
+        );
+        let r = f.respond(&f.request(&f.good), &pointing, &["-ndays", "1"]);
+        let at = soon_after(&r);
+        let auto = opts(at, vec![r], vec![root_crl(&f, at)], RevocationMode::Auto);
+        let out = run(&f, &f.good, &auto);
+        assert!(
+            !out.is_valid(),
+            "an unchecked responder decided: {:?}",
+            out.revocation
+        );
     }
 
     #[test]

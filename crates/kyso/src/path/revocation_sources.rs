@@ -1,10 +1,11 @@
-//! Revocation status from every source the caller gave: OCSP responses (RFC 6960) first, CRLs
-//! (RFC 5280 §6.3) as the fallback. A valid OCSP response saying good or revoked decides; a
-//! response that is unusable, or says unknown, leaves the decision to the CRLs, and when no
-//! CRL covers the certificate either, the OCSP problem is what the report gives.
+//! Revocation status from every source the caller gave: OCSP responses (RFC 6960) and CRLs
+//! (RFC 5280 §6.3). Revoked from any valid source wins; otherwise a valid OCSP response saying
+//! good decides; a response that is unusable, or says unknown, leaves the decision to the
+//! CRLs, and when no CRL covers the certificate either, the OCSP problem is what the report
+//! gives.
 
 use super::Search;
-use crate::revocation::crl::{CrlProblem, RevocationMode, RevocationStatus};
+use crate::revocation::crl::{CrlProblem, RevocationStatus};
 use crate::revocation::ocsp::{
     OcspCertStatus, OcspOptions, OcspProblem, OcspResponder, OcspResponse, OcspVerdict,
     ResponderRule,
@@ -23,6 +24,7 @@ impl Search<'_> {
         path: &[Certificate],
     ) -> RevocationStatus {
         let mut ocsp_problem: Option<OcspProblem> = None;
+        let mut ocsp_decided: Option<RevocationStatus> = None;
         let issuer = path
             .iter()
             .position(|p| p == cert)
@@ -50,9 +52,10 @@ impl Search<'_> {
                 {
                     Ok(v) => match v.status {
                         OcspCertStatus::Good => {
-                            return RevocationStatus::Good {
+                            ocsp_decided = Some(RevocationStatus::Good {
                                 evidence: r.evidence(&v, &issuer),
-                            }
+                            });
+                            break;
                         }
                         OcspCertStatus::Revoked { reason, revoked_at } => {
                             return RevocationStatus::Revoked {
@@ -74,23 +77,34 @@ impl Search<'_> {
                 }
             }
         }
-        match (self.revocation_status(cert, path), ocsp_problem) {
+        // The CRLs are consulted even after a good OCSP answer: a response the signer
+        // embedded can still be fresh when a newer CRL lists the certificate, and revoked
+        // from any valid source wins over good.
+        match (
+            self.revocation_status(cert, path),
+            ocsp_decided,
+            ocsp_problem,
+        ) {
+            (revoked @ RevocationStatus::Revoked { .. }, _, _) => revoked,
+            (_, Some(good), _) => good,
             (
                 RevocationStatus::Unknown {
                     problem: CrlProblem::NoCrl,
                 },
+                None,
                 Some(p),
             ) => RevocationStatus::Unknown {
                 problem: CrlProblem::Ocsp { problem: p },
             },
-            (s, _) => s,
+            (s, _, _) => s,
         }
     }
 
     /// RFC 6960 §4.2.2.2.1: a delegated responder without id-pkix-ocsp-nocheck has its own
     /// status checked, from the CRLs (its path is `cert`'s from the issuer up). Revoked: the
-    /// response is not used. Unknown: not used when revocation is required; under `auto` it is
-    /// used, as a certificate whose issuer publishes nothing given is left unchecked.
+    /// response is not used. Unknown: not used when a certificate of the path with that
+    /// status would fail (`required`; under `auto`, when the responder names revocation
+    /// services or its issuer's CRLs were given).
     fn responder_checked(
         &mut self,
         v: OcspVerdict,
@@ -118,10 +132,17 @@ impl Search<'_> {
             subject: subject.clone(),
             rule,
         };
-        match self.revocation_status(responder, &responder_path) {
+        // The responder's own status is judged as a certificate of the path would be
+        // (`revocation_error`): under `auto`, unknown is refused when the responder names
+        // revocation services or its issuer's CRLs were given.
+        let status = super::not_looked_up(
+            responder,
+            self.revocation_status(responder, &responder_path),
+        );
+        match status {
             RevocationStatus::Revoked { .. } => Err(refuse(ResponderRule::Revoked)),
             RevocationStatus::Unknown { .. }
-                if self.policy.revocation == RevocationMode::Required =>
+                if self.revocation_error(responder, &status).is_some() =>
             {
                 Err(refuse(ResponderRule::StatusUnknown))
             }

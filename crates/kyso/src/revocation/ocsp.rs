@@ -49,14 +49,10 @@ pub const DEFAULT_MAX_AGE_WITHOUT_NEXT_UPDATE: i64 = 3600;
 const OID_BASIC: &str = "1.3.6.1.5.5.7.48.1.1";
 const OID_NONCE: &str = "1.3.6.1.5.5.7.48.1.2";
 const OID_CRL_ID: &str = "1.3.6.1.5.5.7.48.1.3";
-const OID_ARCHIVE_CUTOFF: &str = "1.3.6.1.5.5.7.48.1.6";
-const OID_SERVICE_LOCATOR: &str = "1.3.6.1.5.5.7.48.1.7";
 const OID_PREFERRED_SIG: &str = "1.3.6.1.5.5.7.48.1.8";
 const OID_EXTENDED_REVOKE: &str = "1.3.6.1.5.5.7.48.1.9";
 /// id-pkix-ocsp-nocheck (§4.2.2.2.1).
 const OID_NOCHECK: &str = "1.3.6.1.5.5.7.48.1.5";
-const OID_INVALIDITY_DATE: &str = "2.5.29.24";
-const OID_CERTIFICATE_ISSUER: &str = "2.5.29.29";
 const OID_OCSP_SIGNING: &str = "1.3.6.1.5.5.7.3.9";
 
 /// OCSPResponseStatus (RFC 6960 §4.2.1).
@@ -276,6 +272,10 @@ pub enum ResponderRule {
     NoDigitalSignature,
     /// Not valid at the validation time.
     NotValidAtTime,
+    /// Its certificate has a critical extension kyso does not process (RFC 5280 §4.2).
+    UnknownCriticalExtension,
+    /// Its certificate is signed with a digest the algorithm policy refuses (MD5, SHA-1).
+    WeakCertificateSignature,
     /// Without id-pkix-ocsp-nocheck, its own certificate is revoked (§4.2.2.2.1).
     Revoked,
     /// Without id-pkix-ocsp-nocheck, its own status could not be established while
@@ -297,6 +297,12 @@ impl ResponderRule {
                 "its certificate's keyUsage lacks digitalSignature (RFC 5280 §4.2.1.3)"
             }
             Self::NotValidAtTime => "its certificate is not valid at the validation time",
+            Self::UnknownCriticalExtension => {
+                "its certificate has a critical extension kyso does not process (RFC 5280 §4.2)"
+            }
+            Self::WeakCertificateSignature => {
+                "its certificate is signed with a digest the algorithm policy refuses (MD5 or SHA-1)"
+            }
             Self::Revoked => "its certificate has no id-pkix-ocsp-nocheck and is itself revoked",
             Self::StatusUnknown => {
                 "its certificate has no id-pkix-ocsp-nocheck and its own revocation status is unknown"
@@ -791,6 +797,19 @@ fn authorise(
     if at < responder.not_before() || at > responder.not_after() {
         return Err(refuse(ResponderRule::NotValidAtTime));
     }
+    // The checks path validation makes on every certificate it accepts (RFC 5280 §4.2,
+    // §6.1.3; the product's algorithm policy), which a responder's certificate does not go
+    // through.
+    if !responder.unknown_critical().is_empty() {
+        return Err(refuse(ResponderRule::UnknownCriticalExtension));
+    }
+    if !options.legacy_crypto
+        && responder
+            .signature_digest()
+            .is_none_or(DigestAlgorithm::is_legacy)
+    {
+        return Err(refuse(ResponderRule::WeakCertificateSignature));
+    }
     Ok((
         OcspResponder::Delegated {
             subject: responder.subject(),
@@ -1036,17 +1055,14 @@ fn parse_single(t: Tlv<'_>) -> asn1::Result<(SingleResponse, Option<String>)> {
         )?),
         None => None,
     };
+    // kyso acts on no singleExtension, so a critical one makes the response unusable
+    // (RFC 5280 §4.2 as RFC 6960 §4.4 applies it): a critical certificateIssuer, for one,
+    // says the entry is about another CA's certificate.
     let mut critical = None;
     if let Some(e) = r.optional(tag::ctx_cons(1))? {
         for ext in extensions(e)? {
-            match ext.oid.as_str() {
-                OID_CRL_ID
-                | OID_ARCHIVE_CUTOFF
-                | OID_SERVICE_LOCATOR
-                | OID_INVALIDITY_DATE
-                | OID_CERTIFICATE_ISSUER => {}
-                _ if ext.critical => critical = Some(ext.oid),
-                _ => {}
+            if ext.critical {
+                critical = Some(ext.oid);
             }
         }
     }

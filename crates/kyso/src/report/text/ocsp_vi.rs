@@ -59,6 +59,12 @@ fn responder_rule(r: ResponderRule) -> &'static str {
             "keyUsage của chứng thư số máy chủ không có digitalSignature (RFC 5280 §4.2.1.3)"
         }
         ResponderRule::NotValidAtTime => "chứng thư số của máy chủ không có hiệu lực tại thời điểm kiểm tra",
+        ResponderRule::UnknownCriticalExtension => {
+            "chứng thư số của máy chủ có trường mở rộng bắt buộc (critical) mà kyso không xử lý (RFC 5280 §4.2)"
+        }
+        ResponderRule::WeakCertificateSignature => {
+            "chứng thư số của máy chủ được ký bằng hàm băm không đủ an toàn theo chính sách thuật toán (MD5 hoặc SHA-1)"
+        }
         ResponderRule::Revoked => {
             "chứng thư số của máy chủ không có id-pkix-ocsp-nocheck và chính nó đã bị thu hồi"
         }
