@@ -136,13 +136,30 @@ pub fn revocation_evidence(e: &kyso::RevocationEvidence, lang: kyso::Lang) -> St
     use kyso::{RevocationDataKind as K, RevocationSource as S};
     let by = e.issuer_or_responder.clone();
     let path = e.path.clone().unwrap_or_default();
+    let url = e.url.clone().unwrap_or_default();
     let mut s = match (e.kind, e.source, e.path.is_some()) {
         (K::Ocsp, S::Embedded, _) => crate::msg::render(lang, "rev_ocsp_embedded", &[("by", by)]),
+        (K::Ocsp, S::Fetched, _) => {
+            crate::msg::render(lang, "rev_ocsp_fetched", &[("by", by), ("url", url)])
+        }
+        (K::Ocsp, S::Cache, _) => crate::msg::render(
+            lang,
+            "rev_ocsp_cache",
+            &[("by", by), ("url", url), ("path", path)],
+        ),
         (K::Ocsp, _, true) => {
             crate::msg::render(lang, "rev_ocsp_file", &[("by", by), ("path", path)])
         }
         (K::Ocsp, _, false) => crate::msg::render(lang, "rev_ocsp_given", &[("by", by)]),
         (_, S::Embedded, _) => crate::msg::render(lang, "rev_crl_embedded", &[("by", by)]),
+        (_, S::Fetched, _) => {
+            crate::msg::render(lang, "rev_crl_fetched", &[("by", by), ("url", url)])
+        }
+        (_, S::Cache, _) => crate::msg::render(
+            lang,
+            "rev_crl_cache",
+            &[("by", by), ("url", url), ("path", path)],
+        ),
         (_, _, true) => crate::msg::render(lang, "rev_crl_file", &[("by", by), ("path", path)]),
         (_, _, false) => crate::msg::render(lang, "rev_crl_given", &[("by", by)]),
     };

@@ -145,6 +145,11 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("cannot_read", "cannot read {path}", "không đọc được {path}"),
     ("cannot_read_dir", "cannot read the directory {path}", "không đọc được thư mục {path}"),
     ("flag_file", "{flag} {path}", "{flag} {path}"),
+    (
+        "cache_dir",
+        "--cache-dir {path}: cannot create the cache directory",
+        "--cache-dir {path}: không tạo được thư mục lưu đệm",
+    ),
     // Where a revocation status came from (verify and chain text).
     (
         "rev_good",
@@ -181,6 +186,26 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "rev_crl_given",
         "per CRL (given) from {by}",
         "theo CRL (được cung cấp) của {by}",
+    ),
+    (
+        "rev_ocsp_fetched",
+        "per OCSP {url} from {by}",
+        "theo OCSP {url} của {by}",
+    ),
+    (
+        "rev_ocsp_cache",
+        "per OCSP {url} (kept in {path}) from {by}",
+        "theo OCSP {url} (lưu tại {path}) của {by}",
+    ),
+    (
+        "rev_crl_fetched",
+        "per CRL {url} from {by}",
+        "theo CRL {url} của {by}",
+    ),
+    (
+        "rev_crl_cache",
+        "per CRL {url} (kept in {path}) from {by}",
+        "theo CRL {url} (lưu tại {path}) của {by}",
     ),
     ("rev_produced", ", produced {time}", ", phản hồi lúc {time}"),
     ("rev_updated", ", updated {time}", ", cập nhật {time}"),

@@ -236,10 +236,30 @@ pub struct TrustArgs {
     /// response about a certificate decides its status before the CRLs.
     #[arg(long, value_name = "FILE")]
     pub ocsp: Vec<PathBuf>,
-    /// Revocation checking: required (every certificate needs a good status), auto (checked
-    /// where a CRL of the issuer or an OCSP response was given or embedded), off.
+    /// Revocation checking: required (every certificate below the trust anchor needs a
+    /// good status), auto (what is embedded or given and, online, what the certificate
+    /// points to; a certificate that points to revocation services without a status found
+    /// is INDETERMINATE), off.
     #[arg(long, value_enum, value_name = "MODE", default_value_t = RevocationArg::Auto)]
     pub revocation: RevocationArg,
+    /// Never use the network: only embedded and given revocation data count (a certificate
+    /// that names revocation services is then INDETERMINATE without them). Default: fetch
+    /// OCSP, CRLs and missing issuers from the URLs in the certificates.
+    #[arg(long, env = "KYSO_OFFLINE")]
+    pub offline: bool,
+    /// Seconds one download (OCSP response, CRL, issuer certificate) may take, connecting
+    /// included. A host that does not answer is not asked again in the same run.
+    #[arg(long, value_name = "SECS", default_value_t = 10,
+          value_parser = clap::value_parser!(u64).range(1..=300))]
+    pub net_timeout: u64,
+    /// Send OCSP requests without a nonce (RFC 8954), for responders that refuse one.
+    #[arg(long)]
+    pub no_nonce: bool,
+    /// Keep downloaded CRLs and OCSP responses in DIR until their nextUpdate, so that the
+    /// next run over the same files asks the CA nothing. What is read back is validated
+    /// like a download; a damaged file is replaced. Default: $KYSO_CACHE_DIR, else none.
+    #[arg(long, value_name = "DIR", env = "KYSO_CACHE_DIR")]
+    pub cache_dir: Option<PathBuf>,
 }
 
 /// `--revocation` values.
@@ -247,8 +267,9 @@ pub struct TrustArgs {
 pub enum RevocationArg {
     /// Every certificate below the trust anchor must have a known, good status.
     Required,
-    /// Checked for certificates whose issuer has a CRL among --crl, or with an OCSP response
-    /// (--ocsp or embedded); others stay unknown.
+    /// Checked from embedded and given data and, unless --offline, from the URLs the
+    /// certificates name; a certificate that names revocation services but has no status
+    /// found is INDETERMINATE (TRY_LATER); one that names none is a skipped check.
     Auto,
     /// No revocation checking.
     Off,
@@ -265,6 +286,22 @@ impl From<RevocationArg> for kyso::RevocationMode {
 }
 
 impl TrustArgs {
+    /// The run-wide downloader, unless `--offline` or `--revocation off`.
+    pub fn fetcher(&self) -> Result<Option<std::sync::Arc<kyso::Fetcher>>> {
+        if self.offline || self.revocation == RevocationArg::Off {
+            return Ok(None);
+        }
+        let mut o = kyso::FetchOptions::new()
+            .timeout(std::time::Duration::from_secs(self.net_timeout))
+            .nonce(!self.no_nonce);
+        if let Some(d) = &self.cache_dir {
+            o = o.cache_dir(d);
+        }
+        let shown = self.cache_dir.as_deref().unwrap_or(Path::new("")).display();
+        let f = kyso::Fetcher::new(o).with_context(|| crate::tr!("cache_dir", path = shown))?;
+        Ok(Some(std::sync::Arc::new(f)))
+    }
+
     /// Load the `--crl` files.
     pub fn load_crls(&self) -> Result<Vec<kyso::Crl>> {
         let mut out = Vec::new();

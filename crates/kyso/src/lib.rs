@@ -124,6 +124,7 @@ pub use report::{
 pub use report::{ChainCertificate, ChainReport, CHAIN_SCHEMA};
 pub use revocation::crl::{Crl, CrlProblem, RevocationMode, RevocationReason, RevocationStatus};
 pub use revocation::evidence::{RevocationDataKind, RevocationEvidence, RevocationSource};
+pub use revocation::fetch::{FetchError, FetchOptions, FetchStats, Fetcher};
 pub use revocation::ocsp::{
     OcspCertStatus, OcspOptions, OcspProblem, OcspRequest, OcspResponder, OcspResponse,
     OcspResponseStatus, OcspVerdict, ResponderRule, DEFAULT_MAX_AGE_WITHOUT_NEXT_UPDATE,

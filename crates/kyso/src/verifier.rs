@@ -142,6 +142,17 @@ impl Verifier {
         self
     }
 
+    /// Look up online what the embedded and given revocation data leave open, and missing
+    /// issuers (see [`crate::ChainOptions::fetcher`]). Share one fetcher across a run: it
+    /// makes one request per distinct URL. Without one, verification is offline.
+    pub fn with_fetcher(
+        mut self,
+        fetcher: std::sync::Arc<crate::revocation::fetch::Fetcher>,
+    ) -> Self {
+        self.policy.fetcher = Some(fetcher);
+        self
+    }
+
     /// How revocation is checked (default: the policy's, [`crate::RevocationMode::Auto`] for
     /// agency-default). Set here, it wins over the policy's.
     pub fn with_revocation_mode(mut self, mode: crate::revocation::crl::RevocationMode) -> Self {

@@ -45,7 +45,7 @@ fn a_certificate_naming_revocation_services_is_not_passed_unchecked() {
     assert_eq!(e.sub_indication(), SubIndication::TryLater);
     let text = e.message(kyso::Lang::En);
     assert!(text.contains(OCSP_URL) && text.contains(CRL_URL), "{text}");
-    assert!(e.message(kyso::Lang::Vi).contains("chưa tự tải về"));
+    assert!(e.message(kyso::Lang::Vi).contains("không tải về qua mạng"));
     assert!(e.hint().is_some(), "the reader is told what to give");
 
     // Asked for no revocation checking: the path is valid (the check is reported skipped).

@@ -105,9 +105,11 @@ pub fn run(a: Args) -> Result<u8> {
     let (anchors, intermediates) = a.certs.load()?;
     let crls = a.certs.load_crls()?;
     let ocsp = a.certs.load_ocsp()?;
+    let fetcher = a.certs.fetcher()?;
+    let online = fetcher.is_some();
     // Revocation lines are shown when revocation was asked about (CRLs, OCSP responses or
-    // --revocation required).
-    let show_revocation = !crls.is_empty()
+    // --revocation required) or something was looked up online.
+    let mut show_revocation = !crls.is_empty()
         || !ocsp.is_empty()
         || a.certs.revocation == output::RevocationArg::Required;
     for p in &a.policies {
@@ -140,6 +142,9 @@ pub fn run(a: Args) -> Result<u8> {
         .crls(crls)
         .ocsp_responses(ocsp)
         .revocation(revocation);
+    if let Some(f) = fetcher {
+        opts = opts.fetcher(f);
+    }
     for p in &a.policies {
         opts = opts.policy(p.clone());
     }
@@ -147,6 +152,16 @@ pub fn run(a: Args) -> Result<u8> {
         opts = opts.eku(e.clone());
     }
     let outcome = kyso::validate_chain_with(&leaf, &pool, &anchors, &opts);
+    show_revocation |= online
+        && outcome.revocation.iter().any(|s| {
+            !matches!(
+                s,
+                kyso::RevocationStatus::NotChecked
+                    | kyso::RevocationStatus::Unknown {
+                        problem: kyso::CrlProblem::NoCrl
+                    }
+            )
+        });
     let verdicts = outcome.verdicts();
     let policy_asked = !a.policies.is_empty() || a.require_explicit_policy;
     match a.format {

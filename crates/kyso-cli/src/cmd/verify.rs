@@ -110,6 +110,9 @@ pub fn run(a: Args) -> Result<u8> {
         .with_intermediates(intermediates)
         .with_crls(a.certs.load_crls()?)
         .with_ocsp_responses(a.certs.load_ocsp()?);
+    if let Some(f) = a.certs.fetcher()? {
+        verifier = verifier.with_fetcher(f);
+    }
     // The policy's revocation mode, unless --revocation asks for another than auto.
     if a.certs.revocation != output::RevocationArg::Auto {
         verifier = verifier.with_revocation_mode(a.certs.revocation.into());

@@ -8,6 +8,7 @@ use crate::encoding::asn1::{self, tag, Tlv};
 use crate::encoding::ber;
 use crate::encoding::oid;
 use crate::error::Error;
+use crate::revocation::evidence::Origin;
 use crate::x509::cert::Certificate;
 
 /// SignedData ::= SEQUENCE { version, digestAlgorithms, encapContentInfo,
@@ -218,7 +219,7 @@ impl SignedData<'_> {
         for t in self.crls.iter().take(MAX_REVOCATION_INFO) {
             if t.tag == tag::SEQUENCE {
                 if let Ok(c) = crate::revocation::crl::Crl::from_der(t.raw) {
-                    crls.push(c.embedded());
+                    crls.push(c.with_origin(Origin::embedded()));
                 }
             } else if t.tag == tag::ctx_cons(1) {
                 // OtherRevocationInfoFormat ::= SEQUENCE { otherRevInfoFormat OBJECT
@@ -230,7 +231,7 @@ impl SignedData<'_> {
                 };
                 if r.is_empty() && oid::is(&oid::RI_OCSP_RESPONSE, format.value) {
                     if let Ok(o) = crate::revocation::ocsp::OcspResponse::from_der(info.raw) {
-                        ocsp.push(o.embedded());
+                        ocsp.push(o.with_origin(Origin::embedded()));
                     }
                 }
             }

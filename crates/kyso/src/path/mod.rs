@@ -306,6 +306,8 @@ pub(crate) struct ChainPolicy {
     /// Apply the trust anchor's name constraints (RFC 5280 §6.1.1 allows the anchor
     /// information to carry them; OpenSSL and webpki apply them). Default on.
     pub(crate) skip_anchor_constraints: bool,
+    /// Online look-ups of what the embedded and given data leave open (`None`: offline).
+    pub(crate) fetcher: Option<std::sync::Arc<crate::revocation::fetch::Fetcher>>,
 }
 
 /// Options for [`crate::validate_chain_with`]: the RFC 5280 §6.1.1 inputs a caller may set,
@@ -378,6 +380,13 @@ impl ChainOptions {
     /// How revocation is checked.
     pub fn revocation(mut self, mode: RevocationMode) -> Self {
         self.policy.revocation = mode;
+        self
+    }
+    /// Look up online what the given data leave open: OCSP from the certificate's
+    /// authorityInfoAccess, CRLs from its cRLDistributionPoints, missing issuers from
+    /// caIssuers (never trusted as anchors). Without a fetcher the validation is offline.
+    pub fn fetcher(mut self, fetcher: std::sync::Arc<crate::revocation::fetch::Fetcher>) -> Self {
+        self.policy.fetcher = Some(fetcher);
         self
     }
     /// Ignore name constraints carried by the trust anchor certificate (RFC 5280 §6.1.1 leaves
@@ -746,10 +755,13 @@ impl Search<'_> {
             RevocationStatus::Unknown { problem } => {
                 let required = match self.policy.revocation {
                     RevocationMode::Required => true,
-                    // Issue 10: a certificate that names revocation services but whose status
-                    // could not be established is never passed in `auto`.
+                    // A certificate that names revocation services but whose status could
+                    // not be established (not looked up, the look-up failed, what was
+                    // fetched is unusable) is never passed in `auto`; nor one whose issuer's
+                    // CRLs or an OCSP response about it were given but establish nothing.
                     RevocationMode::Auto => {
                         matches!(problem, CrlProblem::NotLookedUp { .. })
+                            || !c.revocation_urls().is_empty()
                             || crl::issuer_has_crl(c, &self.policy.crls)
                             || self.policy.ocsp.iter().any(|r| r.mentions(c))
                     }

@@ -173,7 +173,9 @@ impl CrlProblem {
     /// What the reader can do about it, as data, when kyso knows.
     pub fn hint(&self) -> Option<Hint> {
         match self {
-            CrlProblem::NoCrl | CrlProblem::NotLookedUp { .. } => Some(Hint::MissingCrl),
+            CrlProblem::NoCrl
+            | CrlProblem::NotLookedUp { .. }
+            | CrlProblem::LookupFailed { .. } => Some(Hint::MissingCrl),
             CrlProblem::CrlExpired { .. } | CrlProblem::DeltaCrlExpired => Some(Hint::StaleCrl),
             _ => None,
         }

@@ -91,12 +91,21 @@ pub enum CrlProblem {
     /// No CRL given covers this certificate.
     NoCrl,
     /// The certificate names revocation services (cRLDistributionPoints, authorityInfoAccess
-    /// OCSP) and no revocation data for it was embedded or given; kyso does not fetch online
-    /// yet. Under `auto` this is INDETERMINATE (TRY_LATER), never a pass.
+    /// OCSP) and no revocation data for it was embedded or given, and the run did not fetch
+    /// (offline, or no [`crate::Fetcher`]). Under `auto` this is INDETERMINATE (TRY_LATER),
+    /// never a pass.
     #[serde(rename = "revocation_not_looked_up")]
     NotLookedUp {
         /// The CRL and OCSP URLs the certificate names.
         urls: Vec<String>,
+    },
+    /// The status was looked up online and no URL the certificate names gave an answer
+    /// (timeouts, refused connections, HTTP errors, unsupported schemes). INDETERMINATE
+    /// (TRY_LATER): a later run may succeed.
+    #[serde(rename = "revocation_lookup_failed")]
+    LookupFailed {
+        /// Each URL tried and why it gave nothing.
+        failures: Vec<crate::revocation::fetch::FetchError>,
     },
     /// The only CRLs in scope are past their nextUpdate (RFC 5280 §5.1.2.5).
     CrlExpired {
@@ -158,6 +167,7 @@ impl CrlProblem {
         match self {
             NoCrl => "no_crl",
             NotLookedUp { .. } => "revocation_not_looked_up",
+            LookupFailed { .. } => "revocation_lookup_failed",
             CrlExpired { .. } => "crl_expired",
             CrlNotYetValid { .. } => "crl_not_yet_valid",
             CrlSignatureInvalid => "crl_signature_invalid",
@@ -178,8 +188,16 @@ impl CrlProblem {
         match self {
             NoCrl => "no CRL given covers it".into(),
             NotLookedUp { urls } => format!(
-                "it names revocation services ({}) but no CRL or OCSP response for it was embedded or given, and kyso does not fetch them online yet",
+                "it names revocation services ({}) but no CRL or OCSP response for it was embedded or given, and this run did not fetch them (offline)",
                 urls.join(", ")
+            ),
+            LookupFailed { failures } => format!(
+                "looking its status up online failed: {}",
+                failures
+                    .iter()
+                    .map(|f| f.describe())
+                    .collect::<Vec<_>>()
+                    .join("; ")
             ),
             CrlExpired { next_update, at } => {
                 format!("the CRL's nextUpdate {next_update} is before the validation time {at}")
@@ -211,7 +229,7 @@ impl CrlProblem {
     fn rank(&self) -> u8 {
         use CrlProblem::*;
         match self {
-            NoCrl | NotLookedUp { .. } => 0,
+            NoCrl | NotLookedUp { .. } | LookupFailed { .. } => 0,
             Ocsp { .. } => 1,
             ReasonsNotCovered => 1,
             BudgetExceeded => 2,
@@ -398,9 +416,9 @@ impl Crl {
         self
     }
 
-    /// The same CRL, recorded as carried by the signature.
-    pub(crate) fn embedded(mut self) -> Self {
-        self.1 = Origin::embedded();
+    /// The same CRL, recorded as got from `origin` (embedded in the signature, fetched).
+    pub(crate) fn with_origin(mut self, origin: Origin) -> Self {
+        self.1 = origin;
         self
     }
 

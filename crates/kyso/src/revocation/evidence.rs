@@ -1,5 +1,6 @@
 //! Where a revocation status came from: the CRL or OCSP response that decided it, how kyso got
-//! it (embedded in the signature, or a file the caller gave) and what it says about its own
+//! it (embedded in the signature, a file the caller gave, fetched from a URL the certificate
+//! names, or read from the disk cache of earlier fetches) and what it says about its own
 //! freshness, so that a report can show a status a person can check.
 
 use serde::{Deserialize, Serialize};
@@ -17,7 +18,7 @@ pub enum RevocationDataKind {
     Ocsp,
 }
 
-/// How kyso got the revocation data. Data fetched online (and from a cache) will add values.
+/// How kyso got the revocation data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
@@ -27,14 +28,22 @@ pub enum RevocationSource {
     /// Given by the caller (`--crl FILE`, `--ocsp FILE`, or bytes passed to the library).
     #[default]
     File,
+    /// Downloaded in this run from the URL the certificate names (cRLDistributionPoints,
+    /// authorityInfoAccess OCSP).
+    Fetched,
+    /// Read from the disk cache (`--cache-dir`) of an earlier download from that URL, still
+    /// before its nextUpdate. It was validated like fetched data.
+    Cache,
 }
 
 /// The origin of one CRL or OCSP response, kept with it until it decides a status.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Origin {
     pub(crate) source: RevocationSource,
-    /// The file it was read from, when the caller said.
+    /// The file it was read from, when the caller said, or the cache file.
     pub(crate) path: Option<String>,
+    /// The URL it was downloaded from (fetched and cache).
+    pub(crate) url: Option<String>,
 }
 
 impl Origin {
@@ -43,6 +52,20 @@ impl Origin {
         Origin {
             source: RevocationSource::File,
             path: Some(path),
+            url: None,
+        }
+    }
+
+    /// Downloaded from `url`, in this run or (with the cache file's path) earlier.
+    pub(crate) fn fetched(url: &str, cache_file: Option<&std::path::Path>) -> Self {
+        Origin {
+            source: if cache_file.is_some() {
+                RevocationSource::Cache
+            } else {
+                RevocationSource::Fetched
+            },
+            path: cache_file.map(|p| p.display().to_string()),
+            url: Some(url.to_string()),
         }
     }
 
@@ -51,6 +74,7 @@ impl Origin {
         Origin {
             source: RevocationSource::Embedded,
             path: None,
+            url: None,
         }
     }
 }
@@ -61,10 +85,13 @@ impl Origin {
 pub struct RevocationEvidence {
     /// CRL or OCSP.
     pub kind: RevocationDataKind,
-    /// Embedded in the signature, or given as a file.
+    /// Embedded in the signature, given as a file, fetched, or read from the cache.
     pub source: RevocationSource,
-    /// The file it was read from (`source` file, when known).
+    /// The file it was read from (`source` file, when known; the cache file for `cache`).
     pub path: Option<String>,
+    /// The URL it was downloaded from (`source` fetched or cache).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
     /// The CRL's issuer, or the OCSP responder: the delegated responder certificate's subject,
     /// or the issuing CA's when the CA signed the response itself.
     pub issuer_or_responder: String,
@@ -89,6 +116,7 @@ impl Origin {
             kind,
             source: self.source,
             path: self.path.clone(),
+            url: self.url.clone(),
             issuer_or_responder,
             this_update,
             next_update,

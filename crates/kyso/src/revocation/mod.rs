@@ -4,4 +4,5 @@
 
 pub(crate) mod crl;
 pub(crate) mod evidence;
+pub(crate) mod fetch;
 pub(crate) mod ocsp;

@@ -501,9 +501,9 @@ impl OcspResponse {
         self
     }
 
-    /// The same response, recorded as carried by the signature (RFC 5940).
-    pub(crate) fn embedded(mut self) -> Self {
-        self.1 = Origin::embedded();
+    /// The same response, recorded as got from `origin` (embedded in the signature, fetched).
+    pub(crate) fn with_origin(mut self, origin: Origin) -> Self {
+        self.1 = origin;
         self
     }
 
@@ -554,6 +554,18 @@ impl OcspResponse {
             .as_ref()
             .and_then(|b| b.responses.first())
             .map(|r| r.this_update)
+    }
+
+    /// The earliest nextUpdate of its SingleResponses: until when the whole response holds
+    /// (`None` when one has no nextUpdate).
+    pub(crate) fn next_update(&self) -> Option<Timestamp> {
+        let b = self.0.basic.as_ref()?;
+        b.responses
+            .iter()
+            .map(|r| r.next_update)
+            .collect::<Option<Vec<_>>>()?
+            .into_iter()
+            .min()
     }
 
     /// Number of SingleResponses.
@@ -1285,6 +1297,11 @@ impl OcspRequest {
         let mut n = [0u8; 32];
         openssl::rand::rand_bytes(&mut n).map_err(crate::crypto::openssl_error)?;
         self.nonce(&n)
+    }
+
+    /// The DER CertID the request asks about.
+    pub(crate) fn cert_id_der(&self) -> &[u8] {
+        &self.cert_id
     }
 
     /// The nonce this request carries.

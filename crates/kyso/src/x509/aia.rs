@@ -21,8 +21,20 @@ impl Certificate {
     /// The revocation services the certificate names: its authorityInfoAccess OCSP URLs
     /// (RFC 6960 §3.1), then the URIs of its cRLDistributionPoints (RFC 5280 §4.2.1.13).
     pub(crate) fn find_revocation_urls(&self) -> Vec<String> {
+        let mut out = self.ocsp_urls();
+        out.extend(self.crl_urls());
+        out
+    }
+
+    /// The authorityInfoAccess id-ad-ocsp URLs (RFC 6960 §3.1).
+    pub(crate) fn ocsp_urls(&self) -> Vec<String> {
+        self.access_urls(OCSP)
+    }
+
+    /// The URIs of the fullName of each cRLDistributionPoint (RFC 5280 §4.2.1.13).
+    pub(crate) fn crl_urls(&self) -> Vec<String> {
         use crate::x509::general_name::{DistributionPointName, GeneralName as Name};
-        let mut out = self.access_urls(OCSP);
+        let mut out = Vec::new();
         for dp in self.crl_distribution_points().unwrap_or_default() {
             if let Some(DistributionPointName::FullName(names)) = &dp.name {
                 for n in names {

@@ -159,6 +159,18 @@ mod tests {
             CrlProblem::NotLookedUp {
                 urls: vec![s("http://ca.example.vn/ca.crl")],
             },
+            CrlProblem::LookupFailed {
+                failures: vec![
+                    crate::FetchError::Timeout {
+                        url: s("http://ocsp.ca.example.vn"),
+                        seconds: 10,
+                    },
+                    crate::FetchError::HttpStatus {
+                        url: s("http://ca.example.vn/ca.crl"),
+                        status: 404,
+                    },
+                ],
+            },
             CrlProblem::CrlExpired {
                 next_update: t,
                 at: t,

@@ -203,13 +203,41 @@ pub(super) fn revocation_reason(r: RevocationReason) -> String {
     format!("{words} ({r})")
 }
 
+/// A failed download, in Vietnamese.
+pub(super) fn fetch_error(e: &crate::revocation::fetch::FetchError) -> String {
+    use crate::revocation::fetch::FetchError::*;
+    match e {
+        UnsupportedScheme { url } => format!("{url}: kyso chỉ tải qua http và https"),
+        Timeout { url, seconds } => format!("{url}: không có trả lời sau {seconds} giây"),
+        Unreachable { url, detail } => format!("{url}: không kết nối được ({detail})"),
+        HttpStatus { url, status } => format!("{url}: máy chủ trả mã lỗi HTTP {status}"),
+        TooLarge { url, limit } => format!("{url}: dữ liệu trả về lớn hơn {limit} byte"),
+        NotParsable { url, detail } => {
+            format!("{url}: dữ liệu trả về không dùng được ({detail})")
+        }
+        HostFailedEarlier { url, host } => {
+            format!("{url}: máy chủ {host} đã không trả lời trước đó trong lần chạy này")
+        }
+        TooManyFetches { url } => format!("{url}: không tải vì lần chạy đã tải quá nhiều"),
+        NotBuiltIn { url } => format!("{url}: bản kyso này không có tính năng tải qua mạng"),
+    }
+}
+
 pub(super) fn crl_problem(p: &CrlProblem) -> String {
     use CrlProblem::*;
     match p {
         NoCrl => "chưa có danh sách thu hồi chứng thư số (CRL) cho chứng thư số này".into(),
         NotLookedUp { urls } => format!(
-            "chứng thư số chỉ đến dịch vụ kiểm tra thu hồi ({}) nhưng chữ ký không kèm và người dùng không cung cấp CRL hay phản hồi OCSP nào cho nó; kyso chưa tự tải về qua mạng",
+            "chứng thư số chỉ đến dịch vụ kiểm tra thu hồi ({}) nhưng chữ ký không kèm và người dùng không cung cấp CRL hay phản hồi OCSP nào cho nó, và lần kiểm tra này không tải về qua mạng (chế độ ngoại tuyến)",
             urls.join(", ")
+        ),
+        LookupFailed { failures } => format!(
+            "không tra cứu được tình trạng thu hồi qua mạng: {}",
+            failures
+                .iter()
+                .map(fetch_error)
+                .collect::<Vec<_>>()
+                .join("; ")
         ),
         CrlExpired { next_update, at } => {
             format!(
