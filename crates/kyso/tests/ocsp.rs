@@ -699,6 +699,33 @@ mod built {
         ));
     }
 
+    /// BoringSSL's multiple_response_good_revoked and multiple_response: one signed response
+    /// that says two things about the certificate at the same thisUpdate is taken at its most
+    /// severe (revoked, then unknown), whatever the order of its SingleResponses.
+    #[test]
+    fn equally_new_single_responses_the_most_severe_decides() {
+        let c = ca();
+        let good = c.single(CertStatus::Good);
+        let unknown = c.single(CertStatus::Unknown);
+        let revoked = c.single(CertStatus::Revoked(t0() - 3600, Some(1)));
+        for singles in [
+            vec![good.clone(), revoked.clone()],
+            vec![revoked.clone(), good.clone()],
+            vec![good.clone(), unknown.clone(), revoked.clone()],
+            vec![revoked.clone(), unknown.clone()],
+        ] {
+            let status = c.check(&c.spec(singles), &c.responder).unwrap().status;
+            assert!(
+                matches!(status, OcspCertStatus::Revoked { .. }),
+                "{status:?}"
+            );
+        }
+        for singles in [vec![good.clone(), unknown.clone()], vec![unknown, good]] {
+            let status = c.check(&c.spec(singles), &c.responder).unwrap().status;
+            assert_eq!(status, OcspCertStatus::Unknown);
+        }
+    }
+
     #[test]
     fn responder_errors_are_problems_with_their_status() {
         let r = OcspResponse::from_der(&error_response(3)).unwrap();

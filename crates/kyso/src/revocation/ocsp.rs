@@ -640,7 +640,14 @@ impl OcspResponse {
                 at,
             });
         }
-        // Of several SingleResponses for the certificate, the newest fresh one decides.
+        // Of several SingleResponses for the certificate, the newest fresh one decides; of
+        // equally new ones, the most severe: a response that says both good and revoked at
+        // the same time is not taken at its kindest (the order it lists them in says nothing).
+        let severity = |r: &SingleResponse| match r.status {
+            OcspCertStatus::Good => 0,
+            OcspCertStatus::Unknown => 1,
+            OcspCertStatus::Revoked { .. } => 2,
+        };
         let mut best: Option<&SingleResponse> = None;
         let mut problem = None;
         for r in matching {
@@ -651,7 +658,9 @@ impl OcspResponse {
                     }
                 }
                 None => {
-                    if best.is_none_or(|x| r.this_update > x.this_update) {
+                    if best
+                        .is_none_or(|x| (r.this_update, severity(r)) > (x.this_update, severity(x)))
+                    {
                         best = Some(r);
                     }
                 }
