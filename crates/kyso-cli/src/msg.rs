@@ -207,6 +207,11 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "per CRL {url} (kept in {path}) from {by}",
         "theo CRL {url} (lưu tại {path}) của {by}",
     ),
+    (
+        "cert_fetched",
+        "downloaded from {url} (the signature did not carry it; not a trust anchor)",
+        "tải về từ {url} (chữ ký không kèm chứng thư số này; không được coi là chứng thư số gốc tin cậy)",
+    ),
     ("rev_produced", ", produced {time}", ", phản hồi lúc {time}"),
     ("rev_updated", ", updated {time}", ", cập nhật {time}"),
     ("rev_next_update", ", next update {time}", ", lần cập nhật sau {time}"),

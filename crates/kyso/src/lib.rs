@@ -164,7 +164,7 @@ pub fn validate_chain_with(
     anchors: &[Certificate],
     options: &ChainOptions,
 ) -> ChainOutcome {
-    path::build(cert, intermediates, anchors, options.at, &options.policy)
+    verifier::build_path(cert, intermediates, anchors, options.at, &options.policy)
 }
 
 /// The revocation status of `cert` from `crls` at `at` (RFC 5280 §6.3), for a caller that

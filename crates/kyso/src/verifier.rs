@@ -24,6 +24,7 @@ use crate::report::{
     SignatureLevel, SignatureReport, SkipReason,
 };
 use crate::revocation::crl::{RevocationMode, RevocationStatus};
+use crate::revocation::fetch::FetchKind;
 use crate::validation::policy::ValidationPolicy;
 use crate::validation::{
     check_signed_attributes, check_signer_usage, check_signing_certificate, signature_outcome,
@@ -587,7 +588,7 @@ impl Verifier {
             .chain(&self.intermediates)
             .cloned()
             .collect();
-        let outcome = path::build(cert, &pool, &self.anchors, at, policy);
+        let outcome = build_path(cert, &pool, &self.anchors, at, policy);
         let (chain, revocation) = crate::validation::report_checks(&outcome, policy);
         let statuses = (0..outcome.path.len())
             .map(|i| {
@@ -607,6 +608,55 @@ impl Verifier {
             rule: rule.into(),
         })
     }
+}
+
+/// Rounds of issuer downloads for one path: a leaf, up to three intermediates above it.
+const MAX_ISSUER_FETCH_ROUNDS: usize = 4;
+/// Certificates taken from one caIssuers answer (a certs-only PKCS#7 may hold several).
+const MAX_CERTIFICATES_PER_ISSUER_URL: usize = 8;
+
+/// RFC 5280 §6 path building, and with a fetcher in the policy, the issuers missing from the
+/// signature and the caller's certificates downloaded from the caIssuers URL of the
+/// certificate whose issuer is missing (§4.2.2.1: a DER certificate or a certs-only CMS;
+/// kyso also reads PEM). Downloaded certificates only join the pool of intermediates, never
+/// the trust anchors, and the report marks them (`fetched_from`).
+pub(crate) fn build_path(
+    cert: &Certificate,
+    pool: &[Certificate],
+    anchors: &[Certificate],
+    at: Timestamp,
+    policy: &ChainPolicy,
+) -> crate::ChainOutcome {
+    let mut outcome = path::build(cert, pool, anchors, at, policy);
+    let Some(fetcher) = &policy.fetcher else {
+        return outcome;
+    };
+    let mut pool = pool.to_vec();
+    for _ in 0..MAX_ISSUER_FETCH_ROUNDS {
+        let Some(crate::ChainError::UnknownIssuer { ca_issuers, .. }) = &outcome.error else {
+            break;
+        };
+        let mut added = false;
+        for url in ca_issuers.iter().take(MAX_ISSUER_FETCH_ROUNDS) {
+            let Ok(got) = fetcher.get(FetchKind::Certificates, url, &|_| None) else {
+                continue;
+            };
+            let Ok(certs) = Certificate::load_all(&got.bytes) else {
+                continue;
+            };
+            for c in certs.into_iter().take(MAX_CERTIFICATES_PER_ISSUER_URL) {
+                if !pool.contains(&c) && !anchors.contains(&c) {
+                    pool.push(c.fetched(url));
+                    added = true;
+                }
+            }
+        }
+        if !added {
+            break;
+        }
+        outcome = path::build(cert, &pool, anchors, at, policy);
+    }
+    outcome
 }
 
 /// RFC 5652 §5.1 SignedData, with kyso's bounds on hostile input: at least one SignerInfo, at

@@ -193,6 +193,12 @@ pub fn run(a: Args) -> Result<u8> {
                     c.not_before(),
                     c.not_after()
                 );
+                if let Some(url) = c.fetched_from() {
+                    let pad = if depth == 0 { "" } else { "   " };
+                    let line =
+                        crate::msg::render(lang, "cert_fetched", &[("url", url.to_string())]);
+                    let _ = writeln!(s, "{indent}{pad}   {line}");
+                }
                 if let Some(r) = outcome
                     .revocation
                     .get(i)

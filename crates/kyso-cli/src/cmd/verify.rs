@@ -973,6 +973,11 @@ fn render_document(d: &DocumentReport, lang: Lang, full_ids: bool) -> String {
                         display::local_time(c.not_before),
                         display::local_time(c.not_after)
                     );
+                    if let Some(url) = &c.fetched_from {
+                        let line =
+                            crate::msg::render(lang, "cert_fetched", &[("url", url.clone())]);
+                        let _ = writeln!(s, "      {}  ↳ {line}", "  ".repeat(i));
+                    }
                     if let Some(r) = sig
                         .revocation
                         .get(i)

@@ -64,6 +64,9 @@ struct Inner {
     /// The revocation services it names (`find_revocation_urls`), found on first use: a batch
     /// asks for every document.
     revocation_urls: std::sync::OnceLock<Vec<String>>,
+    /// The caIssuers URL it was downloaded from, for a certificate kyso fetched to build a
+    /// path (RFC 5280 §4.2.2.1); set once, right after parsing.
+    fetched_from: std::sync::OnceLock<String>,
     serial: Vec<u8>,
     not_before: Timestamp,
     not_after: Timestamp,
@@ -206,6 +209,7 @@ impl Certificate {
             sha256: Sha256::digest(&der).into(),
             summary: std::sync::OnceLock::new(),
             revocation_urls: std::sync::OnceLock::new(),
+            fetched_from: std::sync::OnceLock::new(),
             der,
         })))
     }
@@ -367,6 +371,17 @@ impl Certificate {
         self.0
             .revocation_urls
             .get_or_init(|| self.find_revocation_urls())
+    }
+
+    /// Record that this (freshly parsed) certificate was downloaded from `url`.
+    pub(crate) fn fetched(self, url: &str) -> Self {
+        let _ = self.0.fetched_from.set(url.to_string());
+        self
+    }
+
+    /// The URL kyso downloaded this certificate from, when it did.
+    pub fn fetched_from(&self) -> Option<&str> {
+        self.0.fetched_from.get().map(String::as_str)
     }
 
     pub(crate) fn sha256(&self) -> &[u8; 32] {
@@ -892,6 +907,10 @@ pub struct CertificateSummary {
     pub not_after: Timestamp,
     /// SHA-256 fingerprint, hex.
     pub sha256_fingerprint: String,
+    /// The caIssuers URL kyso downloaded it from to build the path (absent when it came with
+    /// the signature or the caller). A fetched certificate is never a trust anchor.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fetched_from: Option<String>,
 }
 
 impl From<&Certificate> for CertificateSummary {
@@ -904,6 +923,7 @@ impl From<&Certificate> for CertificateSummary {
                 not_before: c.not_before(),
                 not_after: c.not_after(),
                 sha256_fingerprint: c.sha256_fingerprint(),
+                fetched_from: c.fetched_from().map(str::to_string),
             })
             .clone()
     }
