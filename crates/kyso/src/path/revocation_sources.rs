@@ -268,7 +268,8 @@ impl Search<'_> {
     }
 
     /// RFC 6960 §4.2.2.2.1: a delegated responder without id-pkix-ocsp-nocheck has its own
-    /// status checked, from the CRLs (its path is `cert`'s from the issuer up). Revoked: the
+    /// status checked, from the CRLs embedded, given or (online) at its distribution points
+    /// (its path is `cert`'s from the issuer up). Revoked: the
     /// response is not used. Unknown: not used when a certificate of the path with that
     /// status would fail (`required`; under `auto`, when the responder names revocation
     /// services or its issuer's CRLs were given).
@@ -302,10 +303,16 @@ impl Search<'_> {
         // The responder's own status is judged as a certificate of the path would be
         // (`revocation_error`): under `auto`, unknown is refused when the responder names
         // revocation services or its issuer's CRLs were given.
-        let status = super::not_looked_up(
-            responder,
-            self.revocation_status(responder, &responder_path),
-        );
+        let mut status = self.revocation_status(responder, &responder_path);
+        if let (Some(f), RevocationStatus::Unknown { .. }) = (&self.policy.fetcher, &status) {
+            // Online, the responder's CRL is fetched like any certificate's (not its OCSP:
+            // a responder vouching for itself proves nothing).
+            let f = Arc::clone(f);
+            if let Some(s) = self.crls_online(&f, responder, &responder_path, &mut Vec::new()) {
+                status = s;
+            }
+        }
+        let status = super::not_looked_up(responder, status);
         match status {
             RevocationStatus::Revoked { .. } => Err(refuse(ResponderRule::Revoked)),
             RevocationStatus::Unknown { .. }
