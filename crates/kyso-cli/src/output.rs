@@ -252,6 +252,10 @@ pub struct TrustArgs {
     #[arg(long, value_name = "SECS", default_value_t = 10,
           value_parser = clap::value_parser!(u64).range(1..=300))]
     pub net_timeout: u64,
+    /// How long after its thisUpdate an OCSP response without nextUpdate is accepted.
+    #[arg(long, value_name = "SECS", default_value_t = kyso::DEFAULT_MAX_AGE_WITHOUT_NEXT_UPDATE,
+          value_parser = clap::value_parser!(i64).range(0..=31_536_000))]
+    pub ocsp_max_age: i64,
     /// Send OCSP requests without a nonce (RFC 8954), for responders that refuse one.
     #[arg(long)]
     pub no_nonce: bool,

@@ -154,6 +154,13 @@ impl Verifier {
         self
     }
 
+    /// How long after thisUpdate an OCSP response without nextUpdate is accepted, seconds
+    /// (default [`crate::DEFAULT_MAX_AGE_WITHOUT_NEXT_UPDATE`], an hour).
+    pub fn with_ocsp_max_age(mut self, seconds: i64) -> Self {
+        self.policy.ocsp_max_age = Some(seconds);
+        self
+    }
+
     /// How revocation is checked (default: the policy's, [`crate::RevocationMode::Auto`] for
     /// agency-default). Set here, it wins over the policy's.
     pub fn with_revocation_mode(mut self, mode: crate::revocation::crl::RevocationMode) -> Self {

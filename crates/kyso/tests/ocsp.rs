@@ -727,6 +727,32 @@ mod built {
     }
 
     #[test]
+    fn a_revocation_for_good_beats_a_newer_good_but_a_lifted_hold_does_not() {
+        let c = ca();
+        let older = |status| Single::new(&c.leaf, &c.pki.sub, status, t0() - 600);
+        let newer_good = c.single(CertStatus::Good);
+        let key_compromise = older(CertStatus::Revoked(t0() - 3600, Some(1)));
+        let status = c
+            .check(
+                &c.spec(vec![newer_good.clone(), key_compromise]),
+                &c.responder,
+            )
+            .unwrap()
+            .status;
+        assert!(
+            matches!(status, OcspCertStatus::Revoked { .. }),
+            "{status:?}"
+        );
+        // certificateHold (6) answered earlier, good answered later: the hold was lifted.
+        let hold = older(CertStatus::Revoked(t0() - 3600, Some(6)));
+        let status = c
+            .check(&c.spec(vec![hold, newer_good]), &c.responder)
+            .unwrap()
+            .status;
+        assert_eq!(status, OcspCertStatus::Good);
+    }
+
+    #[test]
     fn responder_errors_are_problems_with_their_status() {
         let r = OcspResponse::from_der(&error_response(3)).unwrap();
         let c = ca();

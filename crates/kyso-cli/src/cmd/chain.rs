@@ -141,6 +141,7 @@ pub fn run(a: Args) -> Result<u8> {
         .inhibit_any_policy(a.inhibit_any_policy)
         .crls(crls)
         .ocsp_responses(ocsp)
+        .ocsp_max_age(a.certs.ocsp_max_age)
         .revocation(revocation);
     if let Some(f) = fetcher {
         opts = opts.fetcher(f);

@@ -109,7 +109,8 @@ pub fn run(a: Args) -> Result<u8> {
         .with_trust_anchors(anchors.clone())
         .with_intermediates(intermediates)
         .with_crls(a.certs.load_crls()?)
-        .with_ocsp_responses(a.certs.load_ocsp()?);
+        .with_ocsp_responses(a.certs.load_ocsp()?)
+        .with_ocsp_max_age(a.certs.ocsp_max_age);
     if let Some(f) = a.certs.fetcher()? {
         verifier = verifier.with_fetcher(f);
     }

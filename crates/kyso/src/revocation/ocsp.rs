@@ -640,14 +640,21 @@ impl OcspResponse {
                 at,
             });
         }
-        // Of several SingleResponses for the certificate, the newest fresh one decides; of
-        // equally new ones, the most severe: a response that says both good and revoked at
-        // the same time is not taken at its kindest (the order it lists them in says nothing).
+        // Of several fresh SingleResponses for the certificate: a revocation for good (any
+        // reason but certificateHold) decides whatever its date, since such a certificate
+        // never becomes good again (RFC 5280 §5.3.1); otherwise the newest decides (a hold
+        // can be lifted), and of equally new ones the most severe: a response that says both
+        // good and revoked at once is not taken at its kindest.
         let severity = |r: &SingleResponse| match r.status {
             OcspCertStatus::Good => 0,
             OcspCertStatus::Unknown => 1,
             OcspCertStatus::Revoked { .. } => 2,
         };
+        let for_good = |r: &SingleResponse| {
+            matches!(r.status, OcspCertStatus::Revoked { reason, .. }
+                if reason != RevocationReason::CertificateHold)
+        };
+        let rank = |r: &SingleResponse| (for_good(r), r.this_update, severity(r));
         let mut best: Option<&SingleResponse> = None;
         let mut problem = None;
         for r in matching {
@@ -658,9 +665,7 @@ impl OcspResponse {
                     }
                 }
                 None => {
-                    if best
-                        .is_none_or(|x| (r.this_update, severity(r)) > (x.this_update, severity(x)))
-                    {
+                    if best.is_none_or(|x| rank(r) > rank(x)) {
                         best = Some(r);
                     }
                 }
