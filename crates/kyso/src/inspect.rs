@@ -7,7 +7,7 @@ use crate::encoding::asn1::{self, tag, Reader, Tlv};
 use crate::encoding::time::Timestamp;
 use crate::error::Error;
 use crate::x509::cert::Certificate;
-use crate::x509::general_name::{self, GeneralName};
+use crate::x509::general_name::GeneralName;
 use crate::x509::name;
 
 /// What a file holds.
@@ -297,35 +297,17 @@ fn extension<'a>(der: &'a [u8], oid: &str) -> Option<&'a [u8]> {
     None
 }
 
-/// authorityInfoAccess (RFC 5280 §4.2.2.1) as (OCSP, caIssuers) locations.
-///
-/// ```text
-/// AuthorityInfoAccessSyntax ::= SEQUENCE SIZE (1..MAX) OF AccessDescription
-/// AccessDescription ::= SEQUENCE { accessMethod OBJECT IDENTIFIER, accessLocation GeneralName }
-/// ```
-fn authority_info_access(der: &[u8]) -> (Vec<String>, Vec<String>) {
-    let (mut ocsp, mut issuers) = (Vec::new(), Vec::new());
-    let Some(seq) = extension(der, "1.3.6.1.5.5.7.1.1")
-        .and_then(|v| Tlv::parse_exact(v, "AuthorityInfoAccess").ok())
-    else {
-        return (ocsp, issuers);
+/// authorityInfoAccess (RFC 5280 §4.2.2.1, decoded with the certificate) as (OCSP,
+/// caIssuers) locations, every kind of name shown.
+fn authority_info_access(c: &Certificate) -> (Vec<String>, Vec<String>) {
+    let of = |method: &str| {
+        c.authority_info_access()
+            .iter()
+            .filter(|(m, _)| m == method)
+            .map(|(_, location)| show_name(location))
+            .collect()
     };
-    let mut r = seq.reader();
-    while let Ok(desc) = r.expect(tag::SEQUENCE, "AccessDescription") {
-        let mut d = desc.reader();
-        let Ok(method) = d.expect(tag::OID, "accessMethod") else {
-            break;
-        };
-        let target = match asn1::oid_to_string(method.value).as_str() {
-            "1.3.6.1.5.5.7.48.1" => &mut ocsp,
-            "1.3.6.1.5.5.7.48.2" => &mut issuers,
-            _ => continue,
-        };
-        if let Ok(names) = general_name::parse_names(d) {
-            target.extend(names.iter().map(show_name));
-        }
-    }
-    (ocsp, issuers)
+    (of(crate::x509::aia::OCSP), of(crate::x509::aia::CA_ISSUERS))
 }
 
 /// certificatePolicies (RFC 5280 §4.2.1.4) with their CPS and user notice qualifiers.
@@ -441,7 +423,7 @@ impl CertificateDetails {
                 }
             })
             .collect();
-        let (ocsp_urls, ca_issuers_urls) = authority_info_access(c.der());
+        let (ocsp_urls, ca_issuers_urls) = authority_info_access(c);
         CertificateDetails {
             subject: c.subject(),
             issuer: c.issuer(),

@@ -112,6 +112,8 @@ struct Extensions {
     subject_alt_names: Vec<GeneralName>,
     /// cRLDistributionPoints, RFC 5280 §4.2.1.13.
     crl_distribution_points: Option<Vec<DistributionPoint>>,
+    /// authorityInfoAccess, RFC 5280 §4.2.2.1 (empty when absent).
+    authority_info_access: Vec<general_name::AccessDescription>,
 }
 
 /// How the extensions are encoded, as far as the profile checks ([`Profile`]) need it; not
@@ -362,6 +364,9 @@ impl Certificate {
     pub(crate) fn crl_distribution_points(&self) -> Option<&[DistributionPoint]> {
         self.0.extensions.crl_distribution_points.as_deref()
     }
+    pub(crate) fn authority_info_access(&self) -> &[general_name::AccessDescription] {
+        &self.0.extensions.authority_info_access
+    }
     pub(crate) fn signature_digest(&self) -> Option<DigestAlgorithm> {
         self.0.signature_digest
     }
@@ -479,8 +484,11 @@ impl Extensions {
                         .map_err(|e| malformed(ext, e.what))?,
                 )
             }
-            ParsedExtension::IssuerAlternativeName(_) | ParsedExtension::AuthorityInfoAccess(_) => {
+            ParsedExtension::AuthorityInfoAccess(_) => {
+                self.authority_info_access = general_name::parse_access_descriptions(ext.value)
+                    .map_err(|e| malformed(ext, e.what))?
             }
+            ParsedExtension::IssuerAlternativeName(_) => {}
             ParsedExtension::ParseError { .. } if ext.critical => {
                 return Err(bad(format!(
                     "critical extension {} is malformed",

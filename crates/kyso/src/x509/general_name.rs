@@ -262,6 +262,34 @@ pub(crate) struct DistributionPoint {
     pub crl_issuer: Option<Vec<GeneralName>>,
 }
 
+/// One AccessDescription of authorityInfoAccess (RFC 5280 §4.2.2.1): the accessMethod OID
+/// (dotted) and the accessLocation.
+pub(crate) type AccessDescription = (String, GeneralName);
+
+/// authorityInfoAccess extension value (RFC 5280 §4.2.2.1).
+///
+/// ```text
+/// AuthorityInfoAccessSyntax ::= SEQUENCE SIZE (1..MAX) OF AccessDescription
+/// AccessDescription ::= SEQUENCE { accessMethod OBJECT IDENTIFIER, accessLocation GeneralName }
+/// ```
+pub(crate) fn parse_access_descriptions(ext_value: &[u8]) -> asn1::Result<Vec<AccessDescription>> {
+    let seq = Tlv::parse_exact(ext_value, "AuthorityInfoAccess")?
+        .expect(tag::SEQUENCE, "AuthorityInfoAccess")?;
+    let mut r = seq.reader();
+    let mut out = Vec::new();
+    while !r.is_empty() {
+        if out.len() >= MAX_NAMES {
+            return asn1::err("AuthorityInfoAccess: too many access descriptions");
+        }
+        let mut d = r.expect(tag::SEQUENCE, "AccessDescription")?.reader();
+        let method = d.expect(tag::OID, "accessMethod")?;
+        let location = GeneralName::parse(d.read()?)?;
+        d.finish("AccessDescription")?;
+        out.push((asn1::oid_to_string(method.value), location));
+    }
+    Ok(out)
+}
+
 pub(crate) fn parse_distribution_points(ext_value: &[u8]) -> asn1::Result<Vec<DistributionPoint>> {
     let seq = Tlv::parse_exact(ext_value, "CRLDistributionPoints")?
         .expect(tag::SEQUENCE, "CRLDistributionPoints")?;
