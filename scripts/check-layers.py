@@ -21,6 +21,7 @@ LAYERS = [
     "revocation",
     "path",
     "cms",
+    "tsp",
     "keys",
     "pkcs11",
     "report",

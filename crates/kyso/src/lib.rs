@@ -98,13 +98,17 @@ mod pkcs11; // PKCS#11 tokens, a signature backend (feature "pkcs11")
 mod report; // the report: types, codes and evidence, message catalogue
 mod revocation; // CRL parsing and RFC 5280 §6.3 status (the path code supplies the signer check)
 mod signer;
+mod tsp; // RFC 3161 time-stamp requests, responses and tokens (parsing and building)
 mod validation; // ETSI EN 319 102-1 checks of a SignerInfo
 mod verifier;
 mod x509; // certificates (parsed once), names, general names, the run-wide certificate cache
 
 pub use crypto::{DigestAlgorithm, KeyInfo};
 pub use encoding::time::Timestamp;
-pub use error::{Error, Expected, FileKind, KeyFileProblem, PinState, SigningRefusal, TokenError};
+pub use error::{
+    Error, Expected, FileKind, KeyFileProblem, PinState, SigningRefusal, TimestampFailure,
+    TokenError,
+};
 pub use inspect::{
     inspect, inspect_pkcs12, CertificateDetails, CertificatePolicy, CrlDistributionPoint,
     Inspection, NameField, SignerDetails,
@@ -122,6 +126,7 @@ pub use report::{
     SubIndication, Summary, SCHEMA,
 };
 pub use report::{ChainCertificate, ChainReport, CHAIN_SCHEMA};
+pub use report::{TimestampKind, TimestampProblem, TimestampReport};
 pub use revocation::crl::{Crl, CrlProblem, RevocationMode, RevocationReason, RevocationStatus};
 pub use revocation::evidence::{RevocationDataKind, RevocationEvidence, RevocationSource};
 pub use revocation::fetch::{FetchError, FetchOptions, FetchStats, Fetcher};
@@ -130,7 +135,8 @@ pub use revocation::ocsp::{
     OcspResponseStatus, OcspVerdict, ResponderRule, DEFAULT_MAX_AGE_WITHOUT_NEXT_UPDATE,
     MAX_RESPONSE_SIZE,
 };
-pub use signer::{sign_detached, Signer, SignerBuilder, SigningWarning};
+pub use signer::{sign_detached, Signer, SignerBuilder, SigningWarning, Timestamper};
+pub use tsp::{PkiStatus, TimeStampRequest, TimeStampResponse, TimeStampToken, TstInfo};
 pub use validation::policy::{DigestRule, PolicyError, ValidationPolicy};
 pub use verifier::{DangerousVerifierConfig, Verifier, VerifyContext};
 pub use x509::cert::{Certificate, CertificateSummary};

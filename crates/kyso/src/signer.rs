@@ -15,6 +15,9 @@ use crate::error::{Error, SigningRefusal};
 use crate::keys::SigningKey;
 use crate::report::Reason;
 
+mod timestamping;
+pub use timestamping::Timestamper;
+
 /// Configures a [`Signer`]; checks everything in [`SignerBuilder::build`].
 pub struct SignerBuilder {
     key: SigningKey,
@@ -23,6 +26,7 @@ pub struct SignerBuilder {
     attached: bool,
     signing_time: Option<Timestamp>,
     now: Option<Timestamp>,
+    timestamper: Option<Timestamper>,
 }
 
 /// Something worth telling the user about a signature that was made anyway.
@@ -96,6 +100,10 @@ pub struct Signer {
     scheme: SignatureScheme,
     attached: bool,
     signing_time: Timestamp,
+    /// The caller's current time (for checking time-stamps).
+    now: Timestamp,
+    /// CAdES B-T: a signature-time-stamp from this TSA over each new signature value.
+    timestamper: Option<Timestamper>,
 }
 
 impl std::fmt::Debug for Signer {
@@ -138,6 +146,14 @@ impl SignerBuilder {
     /// reads it, e.g. with [`Timestamp::now`].)
     pub fn now(mut self, t: Timestamp) -> Self {
         self.now = Some(t);
+        self
+    }
+
+    /// CAdES B-T (ETSI EN 319 122-1 §5.3): add a signature-time-stamp from this TSA to each
+    /// new SignerInfo. A time-stamp that cannot be had or checked fails the signing; nothing
+    /// is written.
+    pub fn timestamper(mut self, t: Timestamper) -> Self {
+        self.timestamper = Some(t);
         self
     }
 
@@ -253,6 +269,8 @@ impl SignerBuilder {
             scheme,
             attached: self.attached,
             signing_time: at,
+            now: self.now.unwrap_or(at),
+            timestamper: self.timestamper,
         })
     }
 }
@@ -268,6 +286,7 @@ impl Signer {
             attached: false,
             signing_time: None,
             now: None,
+            timestamper: None,
         }
     }
 
@@ -623,6 +642,17 @@ impl Signer {
         let signature = self.key.sign(&self.scheme, &signed_set)?;
         let mut signed_attrs = signed_set.clone();
         signed_attrs[0] = tag::ctx_cons(0); // [0] IMPLICIT SignedAttributes
+                                            // EN 319 122-1 §5.3: the signature-time-stamp's imprint is the hash of the signature
+                                            // value (the OCTET STRING's contents, RFC 3161 Appendix A).
+        let unsigned_attrs = match &self.timestamper {
+            Some(t) => {
+                let token = t.stamp(&signature, self.now)?;
+                let mut set = asn1::set_of(vec![&attr(&oid::SIGNATURE_TIME_STAMP, &token)]);
+                set[0] = tag::ctx_cons(1); // [1] IMPLICIT UnsignedAttributes
+                set
+            }
+            None => Vec::new(),
+        };
         Ok(asn1::tlv(
             tag::SEQUENCE,
             &[
@@ -632,6 +662,7 @@ impl Signer {
                 &signed_attrs,
                 &self.scheme.algorithm_identifier(),
                 &asn1::tlv(tag::OCTET_STRING, &[&signature]),
+                &unsigned_attrs,
             ],
         ))
     }

@@ -18,7 +18,7 @@ use crate::encoding::asn1::tag;
 use crate::encoding::oid;
 use crate::encoding::time::Timestamp;
 use crate::error::Error;
-use crate::path::{self, ChainPolicy};
+use crate::path::{self, ChainError, ChainPolicy};
 use crate::report::{
     Check, CheckName, CheckResult, DocumentProblem, DocumentReport, Indication, Reason,
     SignatureLevel, SignatureReport, SkipReason,
@@ -30,6 +30,8 @@ use crate::validation::{
     check_signed_attributes, check_signer_usage, check_signing_certificate, signature_outcome,
 };
 use crate::x509::cert::{Certificate, CertificateSummary};
+
+mod timestamp;
 
 /// What one document carries for path validation: its certificates, and the verifier's
 /// chain policy with the document's embedded revocation data added.
@@ -61,6 +63,11 @@ pub struct Verifier {
     legacy_forced: bool,
     /// Certificates embedded in the documents, parsed once per run (shared by clones).
     certificates: crate::x509::cache::CertificateCache,
+    /// Trust anchors for time-stamp tokens, when not the signatures' own.
+    tsa_anchors: Option<Vec<Certificate>>,
+    /// The verifier for time-stamp tokens, made on first use from the settings above (the
+    /// builder methods run before any verification).
+    tsa: std::sync::OnceLock<Box<Verifier>>,
 }
 
 /// What one thread reuses from one verification to the next: the buffer a signature file is
@@ -140,6 +147,15 @@ impl Verifier {
         responses: impl IntoIterator<Item = crate::revocation::ocsp::OcspResponse>,
     ) -> Self {
         self.policy.ocsp.extend(responses);
+        self
+    }
+
+    /// Trust anchors for time-stamp tokens (the TSAs' roots), instead of the signatures' own.
+    pub fn with_tsa_trust_anchors(
+        mut self,
+        anchors: impl IntoIterator<Item = Certificate>,
+    ) -> Self {
+        self.tsa_anchors = Some(anchors.into_iter().collect());
         self
     }
 
@@ -425,12 +441,29 @@ impl Verifier {
             self.algorithm_policy_check(digest, &scheme, signer.as_ref(), at),
         );
 
+        let timestamps = self.signature_timestamps(si, at);
+        let mut chain_validated_at = None;
         let (chain, revocation, (chain_summaries, chain_revocation)) = match &signer {
             None => {
                 let s = || CheckResult::Skipped(SkipReason::SignerCertificateNotFound);
                 (s(), s(), (Vec::new(), Vec::new()))
             }
-            Some(cert) => self.chain_checks(cert, embedded, at, policy),
+            Some(cert) => {
+                let now = self.chain_checks(cert, embedded, at, policy);
+                match (timestamp::best_signature_time(&timestamps), &now.0) {
+                    // ETSI EN 319 102-1 §5.5 (OUT_OF_BOUNDS_NO_POE): a certificate of the path
+                    // expired before the validation time, but a valid signature-time-stamp
+                    // proves the signature existed earlier: the path is validated at that
+                    // time (its revocation data must then be good for that time too).
+                    (Some(poe), CheckResult::Failed(Reason::Chain(ChainError::Expired { .. })))
+                        if poe < at =>
+                    {
+                        chain_validated_at = Some(poe);
+                        self.chain_checks(cert, embedded, poe, policy)
+                    }
+                    _ => now,
+                }
+            }
         };
         push(CheckName::CertificateChain, chain);
         push(
@@ -441,7 +474,14 @@ impl Verifier {
             },
         );
         push(CheckName::Revocation, revocation);
-        push(CheckName::Timestamp, timestamp_check(si));
+        push(
+            CheckName::Timestamp,
+            timestamp::timestamp_check(&timestamps),
+        );
+        let level = match level {
+            SignatureLevel::BB if timestamps.iter().any(|t| t.is_valid()) => SignatureLevel::BT,
+            l => l,
+        };
 
         let digest_algorithm =
             digest.map_or_else(|| si.digest_algorithm.dotted(), |d| d.name().to_string());
@@ -461,6 +501,8 @@ impl Verifier {
             checks,
             chain: chain_summaries,
             revocation: chain_revocation,
+            chain_validated_at,
+            timestamps,
             messages: Vec::new(),
         };
         report.conclude();
@@ -640,7 +682,7 @@ pub(crate) fn build_path(
     };
     let mut pool = pool.to_vec();
     for _ in 0..MAX_ISSUER_FETCH_ROUNDS {
-        let Some(crate::ChainError::UnknownIssuer { ca_issuers, .. }) = &outcome.error else {
+        let Some(ChainError::UnknownIssuer { ca_issuers, .. }) = &outcome.error else {
             break;
         };
         let mut added = false;
@@ -901,18 +943,4 @@ fn signature_value_check(
         ),
     };
     (result, false)
-}
-
-/// Signature time-stamps (RFC 3161 in CAdES B-T) are not validated yet: reported as skipped,
-/// saying whether one is present.
-fn timestamp_check(si: &SignerInfo<'_>) -> CheckResult {
-    let has_tst = si
-        .unsigned_attrs
-        .as_ref()
-        .is_some_and(|u| !u.all(&oid::SIGNATURE_TIME_STAMP).is_empty());
-    CheckResult::Skipped(if has_tst {
-        SkipReason::TimestampNotValidated
-    } else {
-        SkipReason::NoTimestamp
-    })
 }

@@ -51,6 +51,12 @@ impl Timestamp {
         Self::parse_der_time(tag, value, false)
     }
 
+    /// Parse a DER GeneralizedTime that may carry a fraction of a second (RFC 3161 §2.4.2
+    /// genTime); the fraction is dropped.
+    pub(crate) fn from_generalized_time_with_fraction(value: &[u8]) -> Option<Self> {
+        Self::parse_der_time(crate::encoding::asn1::tag::GENERALIZED_TIME, value, true)
+    }
+
     /// Parse a time as RFC 5280 §4.1.2.5 (certificate validity) and RFC 5652 §11.3
     /// (signing-time) require it: UTCTime for 1950..2049, GeneralizedTime only outside those
     /// years, always in seconds with `Z` and never with fractional seconds ("MUST NOT").

@@ -26,6 +26,7 @@ pub use token::{PinState, TokenError};
 /// | `key_file_*` | [`Error::KeyFile`], see [`KeyFileProblem::code`] |
 /// | `format` | [`Error::Format`] |
 /// | `signing_refused_*` | [`Error::SigningRefused`], see [`SigningRefusal::code`] |
+/// | `timestamp_*` | [`Error::Timestamp`], see [`TimestampFailure::code`] |
 /// | `crypto` | [`Error::Crypto`] |
 /// | `token_*` | [`Error::Token`], see [`TokenError::code`] |
 #[derive(Debug, thiserror::Error)]
@@ -91,6 +92,10 @@ pub enum Error {
     /// kyso refuses to sign, and says why.
     #[error("refusing to sign: {0}")]
     SigningRefused(SigningRefusal),
+    /// A time-stamp for the signature could not be obtained or cannot be relied on; the
+    /// signature was not written.
+    #[error(transparent)]
+    Timestamp(TimestampFailure),
     /// The cryptographic library failed.
     #[error("cryptographic operation failed: {0}")]
     Crypto(String),
@@ -242,8 +247,70 @@ impl Error {
             Error::LegacyPkcs12 { .. } => "pkcs12_legacy_encryption",
             Error::KeyFile(p) => p.code(),
             Error::SigningRefused(r) => r.code(),
+            Error::Timestamp(t) => t.code(),
             Error::Crypto(_) => "crypto",
             Error::Token(t) => t.code(),
+        }
+    }
+}
+
+/// Why a time-stamp (RFC 3161) for a new signature could not be had.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum TimestampFailure {
+    /// The TSA did not answer (network, timeout, HTTP error).
+    #[error("the time-stamping authority {url} could not be reached: {detail}")]
+    Unreachable {
+        /// The TSA URL.
+        url: String,
+        /// What went wrong.
+        detail: String,
+    },
+    /// The TSA answered with a status other than granted (RFC 3161 §2.4.2).
+    #[error("the time-stamping authority {url} refused the request: {status}{}", if text.is_empty() { String::new() } else { format!(" ({text})") })]
+    NotGranted {
+        /// The TSA URL.
+        url: String,
+        /// PKIStatus and failInfo names.
+        status: String,
+        /// The TSA's statusString.
+        text: String,
+    },
+    /// The answer is not a TimeStampResp, or its token is not a time-stamp token.
+    #[error("the time-stamping authority {url} answered with something that is not a time-stamp response: {detail}")]
+    Malformed {
+        /// The TSA URL.
+        url: String,
+        /// What is wrong.
+        detail: String,
+    },
+    /// The token does not answer kyso's request: another nonce, imprint or policy.
+    #[error("the time-stamp from {url} does not answer kyso's request: its {what} differs")]
+    NotForRequest {
+        /// The TSA URL.
+        url: String,
+        /// `nonce`, `message imprint` or `policy`.
+        what: String,
+    },
+    /// The token's signature, TSA certificate or path is not valid.
+    #[error("the time-stamp from {url} cannot be relied on: {detail}")]
+    NotValid {
+        /// The TSA URL.
+        url: String,
+        /// Why (the time-stamp validation's reason).
+        detail: String,
+    },
+}
+
+impl TimestampFailure {
+    /// A stable machine-readable code, `timestamp_` and the reason.
+    pub fn code(&self) -> &'static str {
+        match self {
+            TimestampFailure::Unreachable { .. } => "timestamp_unreachable",
+            TimestampFailure::NotGranted { .. } => "timestamp_not_granted",
+            TimestampFailure::Malformed { .. } => "timestamp_malformed_response",
+            TimestampFailure::NotForRequest { .. } => "timestamp_not_for_request",
+            TimestampFailure::NotValid { .. } => "timestamp_not_valid",
         }
     }
 }

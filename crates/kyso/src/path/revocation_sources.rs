@@ -49,7 +49,7 @@ impl Search<'_> {
             }
             (Some(f), RevocationStatus::Good { evidence })
                 if self.policy.revocation == RevocationMode::Required
-                    && evidence.kind == crate::RevocationDataKind::Ocsp =>
+                    && evidence.kind == crate::revocation::evidence::RevocationDataKind::Ocsp =>
             {
                 // `required` asks for certainty: a good OCSP answer is checked against the
                 // CRL the certificate names as well, and revoked there wins.

@@ -4,6 +4,8 @@
 
 mod chain;
 pub use chain::{ChainCertificate, ChainReport, CHAIN_SCHEMA};
+mod timestamp;
+pub use timestamp::{TimestampKind, TimestampProblem, TimestampReport};
 mod text;
 
 pub use text::io_reason;
@@ -395,8 +397,11 @@ pub enum SkipReason {
     RevocationOff,
     /// The certificate path is not valid, so revocation was not evaluated.
     PathNotValid,
-    /// A signature time-stamp is present but time-stamps are not validated in this version.
+    /// No longer produced: time-stamps are validated ([`SkipReason::TimestampNotValid`]).
     TimestampNotValidated,
+    /// Signature time-stamps are present but none is valid (see `timestamps`): no proof of
+    /// time; the signature is judged without one.
+    TimestampNotValid,
     /// There is no signature time-stamp (CAdES B-B).
     NoTimestamp,
 }
@@ -419,6 +424,7 @@ impl SkipReason {
             RevocationOff => "revocation_off",
             PathNotValid => "path_not_valid",
             TimestampNotValidated => "timestamp_not_validated",
+            TimestampNotValid => "timestamp_not_valid",
             NoTimestamp => "no_timestamp",
         }
     }
@@ -717,6 +723,9 @@ pub enum SignatureLevel {
     /// CAdES B-B: signed content-type, message-digest and signing-certificate(-v2).
     #[serde(rename = "B-B")]
     BB,
+    /// CAdES B-T: B-B with a valid signature-time-stamp (ETSI EN 319 122-1 §5.3).
+    #[serde(rename = "B-T")]
+    BT,
 }
 
 /// The report for one SignerInfo.
@@ -747,6 +756,15 @@ pub struct SignatureReport {
     /// or OCSP response that gave it ([`RevocationStatus::Good`], [`RevocationStatus::Revoked`]).
     #[serde(default)]
     pub revocation: Vec<RevocationStatus>,
+    /// The time the path was validated at when it was not the validation time: the
+    /// best-signature-time a valid signature-time-stamp proves (ETSI EN 319 102-1 §5.5), used
+    /// because a certificate of the path had expired by the validation time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chain_validated_at: Option<Timestamp>,
+    /// The signature's time-stamps, each validated (the first valid one is the proof of
+    /// existence the report uses).
+    #[serde(default)]
+    pub timestamps: Vec<TimestampReport>,
     /// Human explanation of each failure (English; the codes and evidence are in `checks`).
     pub messages: Vec<String>,
 }

@@ -47,6 +47,8 @@ pub(crate) enum FetchKind {
     Crl,
     Ocsp,
     Certificates,
+    /// An RFC 3161 time-stamp request (never memoised nor cached: each is unique).
+    Timestamp,
 }
 
 impl FetchKind {
@@ -54,7 +56,7 @@ impl FetchKind {
         match self {
             FetchKind::Crl => MAX_CRL_BYTES,
             FetchKind::Ocsp => MAX_OCSP_BYTES,
-            FetchKind::Certificates => MAX_CERT_BYTES,
+            FetchKind::Certificates | FetchKind::Timestamp => MAX_CERT_BYTES,
         }
     }
     fn label(self) -> &'static str {
@@ -62,6 +64,14 @@ impl FetchKind {
             FetchKind::Crl => "crl",
             FetchKind::Ocsp => "ocsp",
             FetchKind::Certificates => "cert",
+            FetchKind::Timestamp => "tsp",
+        }
+    }
+    /// The request's Content-Type, for the kinds that POST.
+    fn request_type(self) -> &'static str {
+        match self {
+            FetchKind::Timestamp => "application/timestamp-query",
+            _ => "application/ocsp-request",
         }
     }
 }
@@ -307,9 +317,9 @@ impl std::fmt::Debug for Fetcher {
 
 impl Fetcher {
     /// A fetcher with these settings. With a cache directory, it is created when missing.
-    pub fn new(options: FetchOptions) -> Result<Fetcher, crate::Error> {
+    pub fn new(options: FetchOptions) -> Result<Fetcher, crate::error::Error> {
         if let Some(dir) = &options.cache_dir {
-            std::fs::create_dir_all(dir).map_err(|e| crate::Error::io(dir, e))?;
+            std::fs::create_dir_all(dir).map_err(|e| crate::error::Error::io(dir, e))?;
         }
         Ok(Fetcher {
             #[cfg(feature = "http")]
@@ -365,6 +375,17 @@ impl Fetcher {
                     .map(|b| (b, nonce))
             })
         })
+    }
+
+    /// POST an RFC 3161 TimeStampReq (RFC 3161 §3.4: `application/timestamp-query`) and
+    /// return the TimeStampResp bytes. Not memoised: every request has its own imprint and
+    /// nonce; the run-wide bounds (timeout, size cap, dead hosts) apply.
+    pub(crate) fn post_timestamp(&self, url: &str, request: &[u8]) -> Result<Vec<u8>, FetchError> {
+        let out = self.send(FetchKind::Timestamp, url, Some(request));
+        if out.is_err() {
+            self.failures.fetch_add(1, Ordering::Relaxed);
+        }
+        out
     }
 
     /// Single flight: the first caller of `key` runs `f`; the others wait for its result.
@@ -432,7 +453,7 @@ impl Fetcher {
     }
 
     fn cache_file(&self, kind: FetchKind, key: &str) -> Option<PathBuf> {
-        if kind == FetchKind::Certificates {
+        if matches!(kind, FetchKind::Certificates | FetchKind::Timestamp) {
             return None;
         }
         let dir = self.options.cache_dir.as_ref()?;
@@ -475,7 +496,7 @@ impl Fetcher {
             Some(b) => self
                 .agent
                 .post(url)
-                .header("Content-Type", "application/ocsp-request")
+                .header("Content-Type", kind.request_type())
                 .send(b),
             None => self.agent.get(url).call(),
         };
@@ -587,7 +608,7 @@ fn host_of(url: &str) -> Option<String> {
 fn read_fresh(path: &Path, valid_until: &dyn Fn(&[u8]) -> Option<i64>) -> Option<Vec<u8>> {
     let bytes = std::fs::read(path).ok()?;
     match valid_until(&bytes) {
-        Some(until) if until > crate::Timestamp::now().unix() => Some(bytes),
+        Some(until) if until > crate::encoding::time::Timestamp::now().unix() => Some(bytes),
         Some(_) => None,
         None => {
             let _ = std::fs::remove_file(path);

@@ -93,6 +93,8 @@ struct Inner {
 struct Extensions {
     key_usage: Option<u16>,
     ext_key_usage: Option<Vec<String>>,
+    /// extendedKeyUsage is marked critical (RFC 3161 §2.3 requires it of a TSA).
+    ext_key_usage_critical: bool,
     basic_constraints: Option<(bool, Option<u32>)>,
     ski: Option<Vec<u8>>,
     aki: Option<Vec<u8>>,
@@ -272,6 +274,10 @@ impl Certificate {
     /// Extended key usage OIDs (dotted), or `None` when the extension is absent.
     pub fn extended_key_usage(&self) -> Option<&[String]> {
         self.0.extensions.ext_key_usage.as_deref()
+    }
+    /// True when extendedKeyUsage is present and critical.
+    pub(crate) fn extended_key_usage_is_critical(&self) -> bool {
+        self.0.extensions.ext_key_usage_critical
     }
     /// basicConstraints cA, in a version 3 certificate. RFC 5280 §6.1.4 (k): a version 1 or 2
     /// certificate is a CA only by out-of-band means (kyso: only as a trust anchor given by
@@ -453,7 +459,10 @@ impl Extensions {
     ) -> Result<(), Error> {
         match ext.parsed_extension() {
             ParsedExtension::KeyUsage(k) => self.key_usage = Some(k.flags),
-            ParsedExtension::ExtendedKeyUsage(e) => self.ext_key_usage = Some(eku_oids(e)),
+            ParsedExtension::ExtendedKeyUsage(e) => {
+                self.ext_key_usage = Some(eku_oids(e));
+                self.ext_key_usage_critical = ext.critical;
+            }
             ParsedExtension::BasicConstraints(b) => {
                 self.basic_constraints = Some((b.ca, b.path_len_constraint))
             }

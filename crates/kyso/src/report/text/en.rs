@@ -204,6 +204,7 @@ pub(super) fn skip(s: SkipReason) -> &'static str {
         NoRevocationData => "no CRL given covers every certificate of the path, so their revocation status is unknown",
         RevocationOff => "revocation checking was turned off",
         PathNotValid => "the certificate path is not valid, so revocation was not evaluated",
+        TimestampNotValid => "the signature time-stamps present are not valid (see the time-stamps), so they prove no time",
         TimestampNotValidated => "a signature time-stamp is present but this version of kyso does not validate time-stamps; it was not relied on",
         NoTimestamp => "no signature time-stamp (CAdES B-B level)",
     }

@@ -585,6 +585,33 @@ mod tests {
             ]
             .map(Error::SigningRefused),
         );
+        let url = || s("http://tsa.ca.gov.vn");
+        all.extend(
+            [
+                crate::error::TimestampFailure::Unreachable {
+                    url: url(),
+                    detail: s("timeout"),
+                },
+                crate::error::TimestampFailure::NotGranted {
+                    url: url(),
+                    status: s("rejection, bad_alg"),
+                    text: s("no"),
+                },
+                crate::error::TimestampFailure::Malformed {
+                    url: url(),
+                    detail: s("x"),
+                },
+                crate::error::TimestampFailure::NotForRequest {
+                    url: url(),
+                    what: s("nonce"),
+                },
+                crate::error::TimestampFailure::NotValid {
+                    url: url(),
+                    detail: s("x"),
+                },
+            ]
+            .map(Error::Timestamp),
+        );
         let tok = || s("Nguyen Van An");
         let pin = PinState {
             count_low: true,
@@ -710,7 +737,7 @@ mod tests {
             codes.insert(e.code());
         }
         // Every code of the table on kyso::Error (a new variant must be added above).
-        assert_eq!(codes.len(), 52, "{codes:?}");
+        assert_eq!(codes.len(), 57, "{codes:?}");
         let states = [
             PinState::default(),
             PinState {

@@ -291,6 +291,7 @@ pub(super) fn skip(s: SkipReason) -> &'static str {
         NoRevocationData => "chưa có danh sách thu hồi chứng thư số (CRL) cho tất cả chứng thư số trong chuỗi nên chưa xác định được trạng thái thu hồi",
         RevocationOff => "đã tắt kiểm tra thu hồi",
         PathNotValid => "chuỗi chứng thư số không hợp lệ nên chưa kiểm tra trạng thái thu hồi",
+        TimestampNotValid => "chữ ký có dấu thời gian nhưng không dấu thời gian nào hợp lệ (xem phần dấu thời gian), nên không chứng minh được thời điểm ký",
         TimestampNotValidated => "chữ ký có dấu thời gian nhưng phiên bản kyso này chưa kiểm tra dấu thời gian nên không dựa vào dấu thời gian đó",
         NoTimestamp => "chữ ký không có dấu thời gian (mức CAdES B-B)",
     }
@@ -437,8 +438,31 @@ pub(super) fn error(e: &Error) -> String {
         ),
         Error::KeyFile(p) => key_file(*p).into(),
         Error::SigningRefused(r) => format!("từ chối ký: {}", refusal(r)),
+        Error::Timestamp(t) => timestamp_failure(t),
         Error::Crypto(d) => format!("thao tác mật mã không thành công: {d}"),
         Error::Token(t) => token(t),
+    }
+}
+
+pub(super) fn timestamp_failure(t: &crate::error::TimestampFailure) -> String {
+    use crate::error::TimestampFailure::*;
+    match t {
+        Unreachable { url, detail } => {
+            format!("không kết nối được tổ chức cấp dấu thời gian {url}: {detail}")
+        }
+        NotGranted { url, status, text } => format!(
+            "tổ chức cấp dấu thời gian {url} từ chối yêu cầu: {status}{}",
+            if text.is_empty() { String::new() } else { format!(" ({text})") }
+        ),
+        Malformed { url, detail } => format!(
+            "tổ chức cấp dấu thời gian {url} trả về dữ liệu không phải phản hồi dấu thời gian: {detail}"
+        ),
+        NotForRequest { url, what } => format!(
+            "dấu thời gian từ {url} không khớp với yêu cầu của kyso ({what} khác)"
+        ),
+        NotValid { url, detail } => {
+            format!("không tin cậy được dấu thời gian từ {url}: {detail}")
+        }
     }
 }
 

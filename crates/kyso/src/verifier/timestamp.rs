@@ -1,0 +1,201 @@
+//! Signature time-stamps (CAdES B-T, ETSI EN 319 122-1 §5.3) validated as ETSI EN 319 102-1
+//! §5.4 says: the token is a signature by the TSA, so it goes through the same SignerInfo and
+//! path code as any signature ([`Verifier::verify_bytes`] with the time-stamping policy),
+//! then the RFC 3161 rules: the imprint is the hash of the signature value, one signer, a TSA
+//! certificate for time-stamping only, genTime inside its validity.
+
+use super::Verifier;
+use crate::cms::signed_data::{self, SignerInfo};
+use crate::encoding::asn1::tag;
+use crate::encoding::oid;
+use crate::encoding::time::Timestamp;
+use crate::report::{Indication, TimestampKind, TimestampProblem, TimestampReport};
+use crate::tsp::TimeStampToken;
+use crate::x509::cert::Certificate;
+
+/// Time-stamps validated per SignerInfo; real signatures carry one (two after a renewal).
+const MAX_TIMESTAMPS: usize = 4;
+
+impl Verifier {
+    /// The verifier for time-stamp tokens: the same anchors (or the TSA anchors), certificates,
+    /// revocation sources and algorithm rules, with the signer required to be a TSA
+    /// (id-kp-timeStamping) and to bind its certificate with an ESS attribute (RFC 3161 §2.4.2
+    /// via RFC 5816).
+    pub(super) fn tsa_verifier(&self) -> &Verifier {
+        self.tsa.get_or_init(|| {
+            let mut v = Verifier {
+                anchors: self
+                    .tsa_anchors
+                    .clone()
+                    .unwrap_or_else(|| self.anchors.clone()),
+                intermediates: self.intermediates.clone(),
+                policy: self.policy.clone(),
+                validation: self.validation.clone(),
+                revocation_override: self.revocation_override,
+                legacy_forced: self.legacy_forced,
+                certificates: self.certificates.clone(),
+                tsa_anchors: None,
+                tsa: Default::default(),
+            };
+            v.validation.signer_ekus = vec![oid::EKU_TIME_STAMPING.to_string()];
+            v.validation.require_signed_attributes = true;
+            v.validation.require_signing_certificate = true;
+            Box::new(v)
+        })
+    }
+
+    /// Every signature-time-stamp of `si`, validated at `at`.
+    pub(super) fn signature_timestamps(
+        &self,
+        si: &SignerInfo<'_>,
+        at: Timestamp,
+    ) -> Vec<TimestampReport> {
+        let Some(unsigned) = &si.unsigned_attrs else {
+            return Vec::new();
+        };
+        unsigned
+            .all(&oid::SIGNATURE_TIME_STAMP)
+            .iter()
+            .take(MAX_TIMESTAMPS)
+            .map(|v| self.timestamp_report(v.raw, si.signature, at))
+            .collect()
+    }
+
+    /// One time-stamp token over `stamped` (the bytes it must have time-stamped), at `at`.
+    pub fn check_timestamp_token(
+        &self,
+        token: &[u8],
+        stamped: &[u8],
+        at: Timestamp,
+    ) -> TimestampReport {
+        self.timestamp_report(token, stamped, at)
+    }
+
+    fn timestamp_report(&self, der: &[u8], stamped: &[u8], at: Timestamp) -> TimestampReport {
+        let mut out = TimestampReport {
+            kind: TimestampKind::SignatureTimeStamp,
+            gen_time: None,
+            policy: None,
+            serial: None,
+            tsa: None,
+            indication: Indication::TotalFailed,
+            sub_indication: None,
+            problem: None,
+            token: None,
+        };
+        let token = match TimeStampToken::from_der(der) {
+            Ok(t) => t,
+            Err(e) => {
+                return failed(
+                    out,
+                    TimestampProblem::Malformed {
+                        detail: e.to_string(),
+                    },
+                )
+            }
+        };
+        let info = token.tst_info();
+        out.gen_time = Some(info.gen_time);
+        out.policy = Some(info.policy.clone());
+        out.serial = Some(info.serial.clone());
+        let report = self.tsa_verifier().verify_bytes(der, None, at);
+        let count = report.signatures.len();
+        let signature = report.signatures.into_iter().next();
+        out.tsa = signature.as_ref().and_then(|s| s.signer.clone());
+        let problem = if count != 1 {
+            Some(TimestampProblem::NotOneSigner { count })
+        } else if token.imprint_algorithm().is_none() {
+            Some(TimestampProblem::ImprintAlgorithmUnknown {
+                oid: info.hash_algorithm.clone(),
+            })
+        } else if !token.imprint_matches(stamped) {
+            Some(TimestampProblem::ImprintMismatch)
+        } else {
+            self.tsa_certificate(der)
+                .and_then(|c| tsa_certificate_problem(&c, info.gen_time))
+        };
+        out.token = signature.map(Box::new);
+        match (problem, out.token.as_deref()) {
+            (Some(p), _) => failed(out, p),
+            (None, Some(s)) if s.indication != Indication::TotalPassed => {
+                out.indication = s.indication;
+                out.sub_indication = s.sub_indication;
+                out.problem = Some(TimestampProblem::TokenNotValid);
+                out
+            }
+            (None, Some(_)) => {
+                out.indication = Indication::TotalPassed;
+                out
+            }
+            (None, None) => failed(out, TimestampProblem::NotOneSigner { count: 0 }),
+        }
+    }
+
+    /// The token's signer certificate (embedded in the token, or among the verifier's).
+    fn tsa_certificate(&self, der: &[u8]) -> Option<Certificate> {
+        let sd = signed_data::parse(der).ok()?;
+        let si = sd.signer_infos.first()?;
+        let embedded: Vec<Certificate> = sd
+            .certificates
+            .iter()
+            .filter(|t| t.tag == tag::SEQUENCE)
+            .filter_map(|t| self.certificates.parse(t.raw).ok())
+            .collect();
+        self.find_signer(si, &embedded)
+    }
+}
+
+fn failed(mut out: TimestampReport, p: TimestampProblem) -> TimestampReport {
+    let sub = p.sub_indication();
+    out.indication = sub.indication();
+    out.sub_indication = Some(sub);
+    out.problem = Some(p);
+    out
+}
+
+/// RFC 3161 §2.3: "The corresponding certificate MUST contain only one instance of the
+/// extended key usage field extension as defined in [RFC2459] Section 4.2.1.13 with
+/// KeyPurposeID having value: id-kp-timeStamping. This extension MUST be critical." And the
+/// TSA's certificate must have been valid when it signed (genTime within its validity).
+fn tsa_certificate_problem(c: &Certificate, gen_time: Timestamp) -> Option<TimestampProblem> {
+    let rule = match c.extended_key_usage() {
+        None => Some("no_eku"),
+        Some(_) if !c.extended_key_usage_is_critical() => Some("not_critical"),
+        Some(eku) if eku != [oid::EKU_TIME_STAMPING.to_string()] => Some("other_purposes"),
+        Some(_) => None,
+    };
+    if let Some(rule) = rule {
+        return Some(TimestampProblem::TsaUsage { rule: rule.into() });
+    }
+    if gen_time < c.not_before() || gen_time > c.not_after() {
+        return Some(TimestampProblem::OutsideTsaValidity {
+            gen_time,
+            not_before: c.not_before(),
+            not_after: c.not_after(),
+        });
+    }
+    None
+}
+
+/// The timestamp check of the report: passed when a time-stamp proves the signature's
+/// existence, skipped (never passed) when there is none or none is valid.
+pub(super) fn timestamp_check(timestamps: &[TimestampReport]) -> crate::report::CheckResult {
+    use crate::report::{CheckResult, SkipReason};
+    if timestamps.iter().any(TimestampReport::is_valid) {
+        CheckResult::Passed
+    } else if timestamps.is_empty() {
+        CheckResult::Skipped(SkipReason::NoTimestamp)
+    } else {
+        CheckResult::Skipped(SkipReason::TimestampNotValid)
+    }
+}
+
+/// The proof of existence the time-stamps give: the earliest genTime of a valid one
+/// (EN 319 102-1 §5.5: the best-signature-time).
+pub(super) fn best_signature_time(timestamps: &[TimestampReport]) -> Option<Timestamp> {
+    timestamps
+        .iter()
+        .filter(|t| t.is_valid())
+        .filter_map(|t| t.gen_time)
+        .min()
+}
