@@ -208,6 +208,16 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "theo CRL {url} (lưu tại {path}) của {by}",
     ),
     (
+        "level_needs_tsa",
+        "--level B-T needs --tsa URL: the time-stamping authority that vouches for the time",
+        "--level B-T cần --tsa URL: địa chỉ của tổ chức cấp dấu thời gian",
+    ),
+    (
+        "tsa_needs_trust",
+        "--tsa needs the TSA's trust anchor to check its time-stamps before they are embedded: give --tsa-trust FILE (or set KYSO_TRUST)",
+        "--tsa cần chứng thư số gốc tin cậy của tổ chức cấp dấu thời gian để kiểm tra dấu thời gian trước khi gắn vào chữ ký: hãy cung cấp --tsa-trust TỆP (hoặc đặt KYSO_TRUST)",
+    ),
+    (
         "cert_fetched",
         "downloaded from {url} (the signature did not carry it; not a trust anchor)",
         "tải về từ {url} (chữ ký không kèm chứng thư số này; không được coi là chứng thư số gốc tin cậy)",

@@ -353,7 +353,7 @@ impl TrustArgs {
 }
 
 /// The trust anchors: `--trust` files, or `$KYSO_TRUST` when none is given.
-fn trust_anchors(flags: &[PathBuf]) -> Result<Vec<kyso::Certificate>> {
+pub fn trust_anchors(flags: &[PathBuf]) -> Result<Vec<kyso::Certificate>> {
     let mut paths = flags.to_vec();
     if paths.is_empty() {
         if let Some(t) = std::env::var_os("KYSO_TRUST").filter(|t| !t.is_empty()) {

@@ -78,6 +78,26 @@ pub struct Args {
     /// (they are lost; --add-to keeps them).
     #[arg(long, requires = "force")]
     discard_signatures: bool,
+    /// CAdES level: B-B, or B-T (a signature-time-stamp from --tsa over each signature).
+    /// Default: B-T with --tsa, else B-B.
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub level: Option<Level>,
+    /// RFC 3161 time-stamping authority (HTTP POST) for B-T. Each time-stamp is checked
+    /// (status, nonce, imprint, the TSA's certificate and path) before it is embedded;
+    /// one that cannot be had or checked fails that file.
+    #[arg(long, value_name = "URL")]
+    pub tsa: Option<String>,
+    /// Trust anchors for the TSA's certificate (PEM, DER or a folder); repeatable.
+    /// Default: $KYSO_TRUST.
+    #[arg(long, value_name = "FILE", requires = "tsa", value_parser = crate::paths::input)]
+    pub tsa_trust: Vec<PathBuf>,
+    /// Ask the TSA for this policy (dotted OID); a time-stamp under another is refused.
+    #[arg(long, value_name = "OID", requires = "tsa")]
+    pub tsa_policy: Option<String>,
+    /// Seconds one TSA request may take, connecting included.
+    #[arg(long, value_name = "SECS", default_value_t = 10,
+          value_parser = clap::value_parser!(u64).range(1..=300))]
+    pub net_timeout: u64,
     /// Language of the messages (default from the locale).
     #[arg(long, value_enum)]
     pub lang: Option<crate::output::LangArg>,
@@ -105,6 +125,46 @@ pub struct Args {
     /// (optional: X for X.p7s, none for .p7m).
     #[arg(value_name = "FILE", required_unless_present = "add_to", value_parser = crate::paths::input)]
     files: Vec<PathBuf>,
+}
+
+/// `--level` values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Level {
+    /// CAdES B-B: signed attributes with the ESS signing-certificate-v2.
+    #[value(name = "B-B")]
+    BB,
+    /// CAdES B-T: B-B and a signature-time-stamp (needs --tsa).
+    #[value(name = "B-T")]
+    BT,
+}
+
+/// The time-stamping client for B-T, when asked for.
+fn timestamper(a: &Args) -> Result<Option<kyso::Timestamper>> {
+    let level = a.level.unwrap_or(if a.tsa.is_some() {
+        Level::BT
+    } else {
+        Level::BB
+    });
+    let url = match (level, &a.tsa) {
+        (Level::BB, _) => return Ok(None),
+        (Level::BT, None) => bail!(crate::tr!("level_needs_tsa")),
+        (Level::BT, Some(u)) => u,
+    };
+    let anchors = crate::output::trust_anchors(&a.tsa_trust)?;
+    if anchors.is_empty() {
+        bail!(crate::tr!("tsa_needs_trust"));
+    }
+    let fetcher = std::sync::Arc::new(kyso::Fetcher::new(
+        kyso::FetchOptions::new().timeout(std::time::Duration::from_secs(a.net_timeout)),
+    )?);
+    let verifier = kyso::Verifier::new()
+        .with_trust_anchors(anchors)
+        .with_fetcher(fetcher.clone());
+    let mut t = kyso::Timestamper::new(url.clone(), fetcher, verifier);
+    if let Some(p) = &a.tsa_policy {
+        t = t.policy(p.clone());
+    }
+    Ok(Some(t))
 }
 
 pub fn run(a: Args) -> Result<u8> {
@@ -168,6 +228,9 @@ pub fn run(a: Args) -> Result<u8> {
         .pss(a.pss)
         .signing_time(now)
         .now(now);
+    if let Some(t) = timestamper(&a)? {
+        builder = builder.timestamper(t);
+    }
     if let Some(d) = &a.digest {
         builder = builder.digest(
             kyso::DigestAlgorithm::from_name(d).with_context(|| crate::tr!("unknown_digest"))?,
