@@ -20,6 +20,11 @@
 //! * [`ocsp`]: delegated responder certificates, `openssl ocsp` index lines and responses
 //!   made by the real `openssl ocsp` (the exception to the library-only rule above: those
 //!   tests are about a real responder), RFC 5940 OCSP entries for a SignedData's `crls`.
+//! * [`tsa`]: an RFC 3161 TSA on loopback ([`tsa::Tsa`]) answering with the real
+//!   `openssl ts -reply` (the CLI again, for the same reason), TSA certificates with and
+//!   without the critical timeStamping EKU, misbehaving modes (rejection, wrong nonce or
+//!   imprint, bad signer, fixed genTime, slow, down), and request / `openssl ts -verify`
+//!   helpers.
 //! * [`TempDir`] for writing PEM/DER files.
 //!
 //! ```
@@ -43,6 +48,7 @@ pub mod http;
 pub mod ocsp;
 pub mod pki;
 mod tempdir;
+pub mod tsa;
 
 pub use pki::{crl_reason, eku_oid, CertSpec, CrlSpec, Issued, KeyType, KeyUsage, Pki, PINNED};
 pub use tempdir::TempDir;

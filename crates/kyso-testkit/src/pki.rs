@@ -196,6 +196,8 @@ pub struct CertSpec {
     pub key_usage: Option<Vec<KeyUsage>>,
     /// extendedKeyUsage OIDs (`None` = absent).
     pub eku: Option<Vec<String>>,
+    /// Mark extendedKeyUsage critical (RFC 3161 §2.3 requires it of a TSA certificate).
+    pub eku_critical: bool,
     /// Name constraints: permitted and excluded general names (`dns:`, `email:`, `uri:`).
     pub name_constraints: Option<(Vec<String>, Vec<String>)>,
     /// certificatePolicies OIDs (empty = absent).
@@ -231,6 +233,7 @@ impl CertSpec {
             basic_constraints_critical: false,
             key_usage: None,
             eku: None,
+            eku_critical: false,
             name_constraints: None,
             policies: Vec::new(),
             crl_dp: Vec::new(),
@@ -314,6 +317,12 @@ impl CertSpec {
     /// Extended key usage by name or OID; an empty list removes the extension.
     pub fn eku(mut self, eku: &[&str]) -> CertSpec {
         self.eku = (!eku.is_empty()).then(|| eku.iter().map(|e| eku_oid(e)).collect());
+        self
+    }
+
+    /// Mark extendedKeyUsage critical or not (it is non-critical unless asked).
+    pub fn eku_critical(mut self, critical: bool) -> CertSpec {
+        self.eku_critical = critical;
         self
     }
 
@@ -531,7 +540,7 @@ fn extensions(
     }
     if let Some(eku) = &spec.eku {
         let v: Vec<_> = eku.iter().map(|o| der::oid(o)).collect();
-        out.push(extension("2.5.29.37", false, &der::seq(&v)));
+        out.push(extension("2.5.29.37", spec.eku_critical, &der::seq(&v)));
     }
     if spec.key_ids {
         out.push(extension("2.5.29.14", false, &der::octets(subject_kid)));
