@@ -55,7 +55,8 @@ impl Verifier {
         };
         unsigned
             .all(&oid::SIGNATURE_TIME_STAMP)
-            .iter()
+            .into_iter()
+            .flat_map(|a| a.values.iter())
             .take(MAX_TIMESTAMPS)
             .map(|v| self.timestamp_report(v.raw, si.signature, at))
             .collect()
@@ -131,9 +132,11 @@ impl Verifier {
         }
     }
 
-    /// The token's signer certificate (embedded in the token, or among the verifier's).
+    /// The token's signer certificate (embedded in the token, or among the verifier's). The
+    /// token may be BER (OpenSSL's CMS writer uses indefinite lengths): read its DER form.
     fn tsa_certificate(&self, der: &[u8]) -> Option<Certificate> {
-        let sd = signed_data::parse(der).ok()?;
+        let normalized = signed_data::skeleton_of(der).ok()?;
+        let sd = signed_data::parse(&normalized.der).ok()?;
         let si = sd.signer_infos.first()?;
         let embedded: Vec<Certificate> = sd
             .certificates
