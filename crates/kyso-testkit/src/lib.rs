@@ -20,6 +20,10 @@
 //! * [`ocsp`]: delegated responder certificates, `openssl ocsp` index lines and responses
 //!   made by the real `openssl ocsp` (the exception to the library-only rule above: those
 //!   tests are about a real responder), RFC 5940 OCSP entries for a SignedData's `crls`.
+//! * [`responder::OcspResponder`]: an OCSP responder route on the HTTP server that answers
+//!   each POSTed request with the real `openssl ocsp` (index, delegated responder or the CA
+//!   key, `-ndays`/`-nmin`), or with a fixed or hand-built response; it records what each
+//!   request asked (serials, nonce).
 //! * [`TempDir`] for writing PEM/DER files.
 //!
 //! ```
@@ -42,6 +46,7 @@ pub mod der;
 pub mod http;
 pub mod ocsp;
 pub mod pki;
+pub mod responder;
 mod tempdir;
 
 pub use pki::{crl_reason, eku_oid, CertSpec, CrlSpec, Issued, KeyType, KeyUsage, Pki, PINNED};
