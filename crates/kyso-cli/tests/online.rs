@@ -55,9 +55,11 @@ fn index_time(unix: i64) -> String {
 
 /// A CRL current now (thisUpdate an hour ago, nextUpdate in a day) revoking `revoked`.
 fn crl_spec(revoked: &[(&Issued, i64, Option<u8>)]) -> CrlSpec {
-    let mut spec = CrlSpec::default();
-    spec.this_update = now() - 3600;
-    spec.next_update = Some(now() + 86_400);
+    let mut spec = CrlSpec {
+        this_update: now() - 3600,
+        next_update: Some(now() + 86_400),
+        ..CrlSpec::default()
+    };
     for (cert, at, reason) in revoked {
         let iso = kyso::Timestamp::from_unix(*at).to_string();
         spec = spec.revoke(cert, &iso, *reason);
