@@ -245,7 +245,7 @@ pub struct TrustArgs {
     /// Never use the network: only embedded and given revocation data count (a certificate
     /// that names revocation services is then INDETERMINATE without them). Default: fetch
     /// OCSP, CRLs and missing issuers from the URLs in the certificates.
-    #[arg(long, env = "KYSO_OFFLINE")]
+    #[arg(long, env = "KYSO_OFFLINE", value_parser = clap::builder::BoolishValueParser::new())]
     pub offline: bool,
     /// Seconds one download (OCSP response, CRL, issuer certificate) may take, connecting
     /// included. A host that does not answer is not asked again in the same run.

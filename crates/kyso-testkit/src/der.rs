@@ -225,16 +225,16 @@ pub fn header(der: &[u8]) -> Option<(u8, usize, usize)> {
     Some((tag, 2 + n, len))
 }
 
-/// The encoded children of the constructed element at the start of `der`.
+/// The encoded children of the constructed element at the start of `der` (as many as are
+/// whole: a truncated or malformed element ends the list, it does not panic).
 pub fn children(der: &[u8]) -> Vec<&[u8]> {
-    let Some((_, h, len)) = header(der) else {
+    let Some(mut rest) = header(der).and_then(|(_, h, len)| der.get(h..h + len)) else {
         return Vec::new();
     };
     let mut out = Vec::new();
-    let mut rest = &der[h..h + len];
-    while let Some((_, h2, l2)) = header(rest) {
-        out.push(&rest[..h2 + l2]);
-        rest = &rest[h2 + l2..];
+    while let Some(child) = header(rest).and_then(|(_, h2, l2)| rest.get(..h2 + l2)) {
+        out.push(child);
+        rest = &rest[child.len()..];
     }
     out
 }

@@ -25,6 +25,10 @@
 //!   without the critical timeStamping EKU, misbehaving modes (rejection, wrong nonce or
 //!   imprint, bad signer, fixed genTime, slow, down), and request / `openssl ts -verify`
 //!   helpers.
+//! * [`responder::OcspResponder`]: an OCSP responder route on the HTTP server that answers
+//!   each POSTed request with the real `openssl ocsp` (index, delegated responder or the CA
+//!   key, `-ndays`/`-nmin`), or with a fixed or hand-built response; it records what each
+//!   request asked (serials, nonce).
 //! * [`TempDir`] for writing PEM/DER files.
 //!
 //! ```
@@ -47,6 +51,7 @@ pub mod der;
 pub mod http;
 pub mod ocsp;
 pub mod pki;
+pub mod responder;
 mod tempdir;
 pub mod tsa;
 

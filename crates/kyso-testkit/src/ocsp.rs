@@ -49,7 +49,8 @@ pub fn index_line(cert: &Issued, status: Status<'_>) -> String {
 
 /// Run `openssl ocsp` as a responder over one request: `index` lines, the CA the index is
 /// about, the responder certificate and key that sign, `extra` arguments (`-ndays 1`,
-/// `-resp_key_id`, `-rother FILE`, ...). Returns the DER response. Files go into `dir`.
+/// `-resp_key_id`, `-rother FILE`, ...). Returns the DER response. Files go into `dir`
+/// (fixed names: serialise calls that share a directory). Panics when openssl fails.
 pub fn openssl_respond(
     dir: &Path,
     index: &[String],
@@ -58,11 +59,27 @@ pub fn openssl_respond(
     request_der: &[u8],
     extra: &[&str],
 ) -> Vec<u8> {
-    std::fs::write(dir.join("index.txt"), index.concat()).expect("write index");
-    std::fs::write(dir.join("index.txt.attr"), "unique_subject = no\n").expect("write attr");
+    try_openssl_respond(dir, index, ca, signer, request_der, extra)
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// [`openssl_respond`] returning what went wrong instead of panicking (for responders that
+/// run on a server thread, where a panic would only drop the connection).
+pub fn try_openssl_respond(
+    dir: &Path,
+    index: &[String],
+    ca: &Issued,
+    signer: &Issued,
+    request_der: &[u8],
+    extra: &[&str],
+) -> Result<Vec<u8>, String> {
+    let io = |what: &str, e: std::io::Error| format!("{what}: {e}");
+    std::fs::write(dir.join("index.txt"), index.concat()).map_err(|e| io("write index", e))?;
+    std::fs::write(dir.join("index.txt.attr"), "unique_subject = no\n")
+        .map_err(|e| io("write attr", e))?;
     ca.write(dir, "ocsp-ca");
     signer.write(dir, "ocsp-signer");
-    std::fs::write(dir.join("req.der"), request_der).expect("write request");
+    std::fs::write(dir.join("req.der"), request_der).map_err(|e| io("write request", e))?;
     let resp = dir.join("resp.der");
     let _ = std::fs::remove_file(&resp);
     let out = Command::new("openssl")
@@ -73,13 +90,14 @@ pub fn openssl_respond(
         .args(extra)
         .current_dir(dir)
         .output()
-        .expect("run openssl ocsp");
-    assert!(
-        out.status.success(),
-        "openssl ocsp failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    std::fs::read(&resp).expect("openssl ocsp wrote no response")
+        .map_err(|e| io("run openssl ocsp (is the openssl CLI installed?)", e))?;
+    if !out.status.success() {
+        return Err(format!(
+            "openssl ocsp failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    std::fs::read(&resp).map_err(|e| io("openssl ocsp wrote no response", e))
 }
 
 /// A RevocationInfoChoice `other [1] IMPLICIT OtherRevocationInfoFormat` holding an OCSP

@@ -146,77 +146,47 @@ fn an_expired_signer_certificate_passes_with_a_time_stamp_from_before_its_expiry
     assert_eq!(s0.chain_validated_at, None);
 }
 
-/// The DER of the first signature-time-stamp token in a signature made by kyso.
-fn embedded_token(sig: &[u8]) -> Vec<u8> {
-    let (start, len) = token_span(sig);
-    sig[start..start + len].to_vec()
+/// The first SignerInfo of a DER signature, read by the RustCrypto `cms` crate (an
+/// independent decoder).
+fn signer_info(sig: &[u8]) -> cms::signed_data::SignerInfo {
+    use cms::content_info::ContentInfo;
+    use der::Decode;
+    let ci = ContentInfo::from_der(sig).expect("DER ContentInfo");
+    let sd: cms::signed_data::SignedData = ci.content.decode_as().expect("SignedData");
+    sd.signer_infos.0.get(0).cloned().expect("a SignerInfo")
 }
 
-/// The same signature with its token replaced by `token` (same length: tokens of one TSA
-/// differ in length only by their serial; the test retries rather than re-encode).
+/// The DER of the signature-time-stamp token (id-aa-signatureTimeStampToken).
+fn embedded_token(sig: &[u8]) -> Vec<u8> {
+    use der::Encode;
+    let si = signer_info(sig);
+    let attrs = si.unsigned_attrs.expect("unsigned attributes");
+    let a = attrs
+        .iter()
+        .find(|a| a.oid.to_string() == "1.2.840.113549.1.9.16.2.14")
+        .expect("a signature-time-stamp attribute");
+    a.values.get(0).expect("one value").to_der().unwrap()
+}
+
+/// The signature value the token must time-stamp.
+fn signature_value(sig: &[u8]) -> Vec<u8> {
+    signer_info(sig).signature.as_bytes().to_vec()
+}
+
+/// The same signature with its token replaced by `token` of the same length (tokens of one
+/// TSA differ only in serial and time, which have fixed lengths here).
 fn swap_token(sig: &[u8], token: &[u8]) -> Vec<u8> {
-    let (start, len) = token_span(sig);
+    let old = embedded_token(sig);
     assert_eq!(
-        len,
+        old.len(),
         token.len(),
         "tokens of the same TSA have the same length"
     );
-    let mut out = sig.to_vec();
-    out[start..start + len].copy_from_slice(token);
-    out
-}
-
-/// Offset and length of the token: the value of the attribute with OID
-/// 1.2.840.113549.1.9.16.2.14.
-fn token_span(sig: &[u8]) -> (usize, usize) {
-    let oid = [
-        0x06, 0x0b, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x10, 0x02, 0x0e,
-    ];
     let at = sig
-        .windows(oid.len())
-        .position(|w| w == oid)
-        .expect("a signature-time-stamp attribute");
-    // SET { ContentInfo }
-    let set = at + oid.len();
-    let (_, set_hdr) = tlv_len(&sig[set..]);
-    let ci = set + set_hdr;
-    let (ci_len, ci_hdr) = tlv_len(&sig[ci..]);
-    (ci, ci_hdr + ci_len)
-}
-
-/// (content length, header length) of the TLV at the start of `b`.
-fn tlv_len(b: &[u8]) -> (usize, usize) {
-    match b[1] {
-        n if n < 0x80 => (n as usize, 2),
-        0x81 => (b[2] as usize, 3),
-        0x82 => (((b[2] as usize) << 8) | b[3] as usize, 4),
-        other => panic!("length form {other:#x}"),
-    }
-}
-
-/// The SignerInfo's signature value (the OCTET STRING just before the [1] unsigned attrs).
-fn signature_value(sig: &[u8]) -> Vec<u8> {
-    let (start, _) = token_span(sig);
-    // Walk back: ... OCTET STRING signature, [1] { SEQUENCE { OID, SET { token } } }
-    // Find the last OCTET STRING that ends where the [1] begins.
-    let unsigned = (0..start)
-        .rev()
-        .find(|&i| {
-            sig[i] == 0xa1 && {
-                let (l, h) = tlv_len(&sig[i..]);
-                i + h + l >= start + 1 && sig.get(i + h) == Some(&0x30)
-            }
-        })
-        .expect("[1] unsigned attributes");
-    let os = (0..unsigned)
-        .rev()
-        .find(|&i| {
-            sig[i] == 0x04 && {
-                let (l, h) = tlv_len(&sig[i..]);
-                i + h + l == unsigned
-            }
-        })
-        .expect("signature OCTET STRING");
-    let (l, h) = tlv_len(&sig[os..]);
-    sig[os + h..os + h + l].to_vec()
+        .windows(old.len())
+        .position(|w| w == old.as_slice())
+        .expect("the token's bytes in the signature");
+    let mut out = sig.to_vec();
+    out[at..at + old.len()].copy_from_slice(token);
+    out
 }

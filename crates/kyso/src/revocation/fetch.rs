@@ -301,6 +301,8 @@ pub struct Fetcher {
     agent: std::panic::AssertUnwindSafe<ureq::Agent>,
     slots: Mutex<HashMap<String, Arc<OnceLock<Outcome>>>>,
     down_hosts: Mutex<HashMap<String, ()>>,
+    /// Per host: whether its first request got an answer (see [`Fetcher::send`]).
+    first_contact: Mutex<HashMap<String, Arc<OnceLock<bool>>>>,
     requests: AtomicUsize,
     cache_hits: AtomicUsize,
     failures: AtomicUsize,
@@ -327,6 +329,7 @@ impl Fetcher {
             options,
             slots: Mutex::new(HashMap::new()),
             down_hosts: Mutex::new(HashMap::new()),
+            first_contact: Mutex::new(HashMap::new()),
             requests: AtomicUsize::new(0),
             cache_hits: AtomicUsize::new(0),
             failures: AtomicUsize::new(0),
@@ -477,8 +480,37 @@ impl Fetcher {
                 host,
             });
         }
-        self.requests.fetch_add(1, Ordering::Relaxed);
-        let out = self.http(kind, url, body);
+        // The first request to a host goes alone: threads asking the same host meanwhile
+        // wait for it, so a host that never answers is asked once per run, not once per
+        // worker thread. Once it answered, requests to it run in parallel.
+        let gate = Arc::clone(
+            self.first_contact
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .entry(host.clone())
+                .or_default(),
+        );
+        let mut first = None;
+        let up = *gate.get_or_init(|| {
+            self.requests.fetch_add(1, Ordering::Relaxed);
+            let out = self.http(kind, url, body);
+            let up = !matches!(&out, Err(e) if e.host_is_down());
+            first = Some(out);
+            up
+        });
+        let out = match first {
+            Some(out) => out,
+            None if !up => {
+                return Err(FetchError::HostFailedEarlier {
+                    url: url.to_string(),
+                    host,
+                })
+            }
+            None => {
+                self.requests.fetch_add(1, Ordering::Relaxed);
+                self.http(kind, url, body)
+            }
+        };
         if let Err(e) = &out {
             if e.host_is_down() {
                 self.down_hosts

@@ -46,6 +46,12 @@ const MAX_EXTENSIONS: usize = 32;
 /// fetched for a batch serve that batch. Change it with [`OcspOptions::max_age`].
 pub const DEFAULT_MAX_AGE_WITHOUT_NEXT_UPDATE: i64 = 3600;
 
+/// How far producedAt and thisUpdate may lie after the validation time, seconds: a responder
+/// that signs on demand stamps its answer a moment after the run began, and clocks differ
+/// (OpenSSL allows 5 minutes, `-validity_period`). RFC 6960 §4.2.2.1 leaves the
+/// "sufficiently recent" judgement to the client; the response still has to be fresh.
+pub(crate) const CLOCK_SKEW: i64 = 300;
+
 const OID_BASIC: &str = "1.3.6.1.5.5.7.48.1.1";
 const OID_NONCE: &str = "1.3.6.1.5.5.7.48.1.2";
 const OID_CRL_ID: &str = "1.3.6.1.5.5.7.48.1.3";
@@ -634,7 +640,7 @@ impl OcspResponse {
             }
         }
         let at = options.at;
-        if b.produced_at > at {
+        if b.produced_at.unix() > at.unix() + CLOCK_SKEW {
             return Err(OcspProblem::NotYetValid {
                 this_update: b.produced_at,
                 at,
@@ -689,7 +695,7 @@ impl OcspResponse {
 
 /// §4.2.2.1: thisUpdate not after the validation time, nextUpdate not before it.
 fn time_problem(r: &SingleResponse, at: Timestamp, max_age: i64) -> Option<OcspProblem> {
-    if r.this_update > at {
+    if r.this_update.unix() > at.unix() + CLOCK_SKEW {
         return Some(OcspProblem::NotYetValid {
             this_update: r.this_update,
             at,
