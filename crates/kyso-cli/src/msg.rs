@@ -208,6 +208,21 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "theo CRL {url} (lưu tại {path}) của {by}",
     ),
     (
+        "timestamp_valid",
+        "time-stamp: the signature existed at {time}, per {tsa}",
+        "dấu thời gian: chữ ký đã tồn tại lúc {time}, theo {tsa}",
+    ),
+    (
+        "timestamp_invalid",
+        "time-stamp ({time}) proves nothing: {why}",
+        "dấu thời gian ({time}) không chứng minh được thời điểm: {why}",
+    ),
+    (
+        "chain_validated_at",
+        "chain validated at {time}, the signature-time-stamp's time (a certificate has expired since)",
+        "chuỗi chứng thư số được kiểm tra tại thời điểm {time} của dấu thời gian (một chứng thư số đã hết hạn sau đó)",
+    ),
+    (
         "level_needs_tsa",
         "--level B-T needs --tsa URL: the time-stamping authority that vouches for the time",
         "--level B-T cần --tsa URL: địa chỉ của tổ chức cấp dấu thời gian",

@@ -963,6 +963,40 @@ fn render_document(d: &DocumentReport, lang: Lang, full_ids: bool) -> String {
                     detail
                 );
             }
+            for t in &sig.timestamps {
+                let tsa = t
+                    .tsa
+                    .as_ref()
+                    .map_or_else(String::new, |c| c.subject.clone());
+                let time = t.gen_time.map_or_else(String::new, display::local_time);
+                let line = match &t.problem {
+                    None if t.is_valid() => {
+                        crate::msg::render(lang, "timestamp_valid", &[("time", time), ("tsa", tsa)])
+                    }
+                    problem => crate::msg::render(
+                        lang,
+                        "timestamp_invalid",
+                        &[
+                            ("time", time),
+                            (
+                                "why",
+                                problem
+                                    .as_ref()
+                                    .map_or_else(String::new, |p| p.message(lang)),
+                            ),
+                        ],
+                    ),
+                };
+                let _ = writeln!(s, "    {line}");
+            }
+            if let Some(t) = sig.chain_validated_at {
+                let line = crate::msg::render(
+                    lang,
+                    "chain_validated_at",
+                    &[("time", display::local_time(t))],
+                );
+                let _ = writeln!(s, "    {line}");
+            }
             if !sig.chain.is_empty() {
                 let _ = writeln!(s, "    {}", lang.pick("chain:", "chuỗi chứng thư số:"));
                 for (i, c) in sig.chain.iter().enumerate() {
