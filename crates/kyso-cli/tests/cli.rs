@@ -445,7 +445,7 @@ fn chain_tree_shows_the_failing_certificate_and_hint() {
             &pki("signer-rsa.pem"),
         ],
     );
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(3)); // INDETERMINATE: the exit code verify gives
     assert!(stdout(&out).contains("--intermediates"));
     let out = kyso(
         &root(),
@@ -462,7 +462,7 @@ fn chain_tree_shows_the_failing_certificate_and_hint() {
             &pki("under-subsub.pem"),
         ],
     );
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(3)); // CHAIN_CONSTRAINTS_FAILURE is INDETERMINATE
     assert!(stdout(&out).contains("pathLenConstraint"));
 }
 
@@ -609,19 +609,19 @@ fn chain_options_and_required_revocation_have_their_exit_codes() {
     };
     assert_eq!(run(&["--eku", "emailProtection"]).status.code(), Some(0));
     let out = run(&["--eku", "serverAuth"]);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(3)); // INDETERMINATE: the exit code verify gives
     assert!(
         stdout(&out).contains("extended key usage"),
         "{}",
         stdout(&out)
     );
     // The test PKI asserts no policy: requiring an explicit policy must fail the path.
-    assert_eq!(run(&["--require-explicit-policy"]).status.code(), Some(1));
+    assert_eq!(run(&["--require-explicit-policy"]).status.code(), Some(3));
     let out = run(&["--format", "json", "--revocation", "required"]);
     assert_eq!(
         out.status.code(),
-        Some(1),
-        "no CRL given, revocation required: not valid"
+        Some(3),
+        "no CRL given, revocation required: INDETERMINATE (TRY_LATER), as verify"
     );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["valid"], false);
@@ -1841,7 +1841,7 @@ fn chain_json_is_the_library_report_and_conforms_to_its_schema() {
 
     // The issuing CA is not given (its own chain is the trust anchor): evidence and hint.
     let (code, r, v) = chain("good.pem", "revoked.pem");
-    assert_eq!(code, Some(1));
+    assert_eq!(code, Some(3)); // INDETERMINATE: the exit code verify gives
     assert!(!r.valid);
     assert!(v["hint"]["code"].is_string(), "{v:#}");
     assert!(v["message"].as_str().is_some_and(|m| !m.is_empty()));

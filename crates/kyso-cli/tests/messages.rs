@@ -302,7 +302,7 @@ fn a_missing_issuer_is_named_with_the_anchors_loaded_and_the_hint_fits_the_case(
         "signer-rsa.pem",
     ])) {
         let out = kyso(&d, &args);
-        assert_eq!(out.status.code(), Some(1));
+        assert_eq!(out.status.code(), Some(3));
         golden_all(&format!("unknown-issuer-{lang}"), &out);
     }
     // A root that is not trusted: "self-signed", and the hint is about --trust.
@@ -315,7 +315,7 @@ fn a_missing_issuer_is_named_with_the_anchors_loaded_and_the_hint_fits_the_case(
         "root-rsa.pem",
     ])) {
         let out = kyso(&d, &args);
-        assert_eq!(out.status.code(), Some(1));
+        assert_eq!(out.status.code(), Some(3));
         golden_all(&format!("untrusted-root-{lang}"), &out);
     }
     // The evidence is data in JSON.

@@ -249,9 +249,13 @@ pub fn run(a: Args) -> Result<u8> {
             output::print(&s);
         }
     }
-    Ok(if outcome.is_valid() {
-        exit::OK
-    } else {
-        exit::FAILED
+    // The same exit codes as verify: 1 for a path that fails, 3 for one that cannot be
+    // established yet (a missing issuer, an unknown revocation status, ...).
+    Ok(match &outcome.error {
+        None => exit::OK,
+        Some(e) if e.sub_indication().indication() == kyso::Indication::Indeterminate => {
+            exit::INDETERMINATE
+        }
+        Some(_) => exit::FAILED,
     })
 }
