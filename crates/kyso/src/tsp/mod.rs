@@ -12,7 +12,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::crypto::DigestAlgorithm;
 use crate::encoding::asn1::{self, tag, Reader, Tlv};
-use crate::encoding::oid;
 use crate::encoding::time::Timestamp;
 use crate::error::Error;
 
@@ -397,7 +396,7 @@ impl TimeStampToken {
         }
         let tst = econtent(der).map_err(|e| Error::Format(format!("time-stamp token: {e}")))?;
         let tst_info =
-            TstInfo::parse(tst).map_err(|e| Error::Format(format!("time-stamp token: {e}")))?;
+            TstInfo::parse(&tst).map_err(|e| Error::Format(format!("time-stamp token: {e}")))?;
         Ok(TimeStampToken {
             der: der.to_vec(),
             tst_info,
@@ -428,34 +427,41 @@ impl TimeStampToken {
     }
 }
 
-/// The eContent of a DER ContentInfo holding a SignedData with eContentType id-ct-TSTInfo.
-fn econtent(der: &[u8]) -> asn1::Result<&[u8]> {
-    let ci = Tlv::parse_exact(der, "ContentInfo")?.expect(tag::SEQUENCE, "ContentInfo")?;
-    let mut c = ci.reader();
-    let ct = c.expect(tag::OID, "contentType")?;
-    if ct.value != oid::SIGNED_DATA.as_bytes() {
-        return asn1::err("the token is not a SignedData");
+/// The eContent of a ContentInfo holding a SignedData with eContentType id-ct-TSTInfo. Real
+/// tokens are often BER (indefinite lengths, a constructed eContent OCTET STRING: DSS's and
+/// SK's are), so the token goes through kyso's BER transcoder, which hands the content
+/// octets over separately.
+fn econtent(der: &[u8]) -> Result<Vec<u8>, String> {
+    struct Collect(Vec<u8>);
+    impl crate::encoding::ber::ContentSink for Collect {
+        fn begin(&mut self, _: Option<&[u8]>) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn data(&mut self, chunk: &[u8]) -> std::io::Result<()> {
+            if self.0.len() + chunk.len() > MAX_RESPONSE {
+                return Err(std::io::Error::other("the TSTInfo is too large"));
+            }
+            self.0.extend_from_slice(chunk);
+            Ok(())
+        }
     }
-    let explicit = c.expect(tag::ctx_cons(0), "content")?;
-    c.finish("ContentInfo")?;
-    let sd = Tlv::parse_exact(explicit.value, "SignedData")?.expect(tag::SEQUENCE, "SignedData")?;
-    let mut s = sd.reader();
-    s.expect(tag::INTEGER, "version")?;
-    s.expect(tag::SET, "digestAlgorithms")?;
-    let encap = s.expect(tag::SEQUENCE, "encapContentInfo")?;
-    let mut e = encap.reader();
-    let ect = e.expect(tag::OID, "eContentType")?;
-    if asn1::oid_to_string(ect.value) != TST_INFO {
-        return asn1::err(format!(
+    let mut sink = Collect(Vec::new());
+    let normalized =
+        crate::encoding::ber::normalize(&mut &der[..], &mut sink).map_err(|e| match e {
+            crate::encoding::ber::NormalizeError::Io(e) => e.to_string(),
+            crate::encoding::ber::NormalizeError::Format(f) => f,
+        })?;
+    let sd = crate::cms::signed_data::parse(&normalized.der)?;
+    if asn1::oid_to_string(sd.econtent_type) != TST_INFO {
+        return Err(format!(
             "eContentType {} is not id-ct-TSTInfo",
-            asn1::oid_to_string(ect.value)
+            asn1::oid_to_string(sd.econtent_type)
         ));
     }
-    let wrapped = e.expect(tag::ctx_cons(0), "eContent")?;
-    e.finish("encapContentInfo")?;
-    let octets =
-        Tlv::parse_exact(wrapped.value, "eContent")?.expect(tag::OCTET_STRING, "eContent")?;
-    Ok(octets.value)
+    if normalized.content_len.is_none() {
+        return Err("the SignedData carries no TSTInfo (eContent is absent)".into());
+    }
+    Ok(sink.0)
 }
 
 #[cfg(test)]
