@@ -44,16 +44,20 @@ fn field<'a>(text: &'a str, label: &str) -> &'a str {
         .unwrap_or_else(|| panic!("no {label:?} in\n{text}"))
 }
 
-/// The nonce of a TimeStampReq as openssl prints it (`0x` and upper-case hex, no leading
-/// zeros).
+/// The nonce of a TimeStampReq as openssl prints it (`0x` and upper-case hex of its bytes,
+/// without leading zero bytes: a leading zero nibble is kept, `0x0FBD…`).
 fn query_nonce(query: &[u8]) -> String {
     let nonce = der::children(query)
         .into_iter()
         .skip(2)
         .find(|i| i[0] == 0x02)
         .expect("query has a nonce");
-    let hex: String = nonce[2..].iter().map(|b| format!("{b:02X}")).collect();
-    format!("0x{}", hex.trim_start_matches('0'))
+    let hex: String = nonce[2..]
+        .iter()
+        .skip_while(|b| **b == 0)
+        .map(|b| format!("{b:02X}"))
+        .collect();
+    format!("0x{hex}")
 }
 
 #[test]
