@@ -13,8 +13,9 @@ use std::sync::Arc;
 
 use super::Search;
 use crate::revocation::crl::{Crl, CrlProblem, RevocationMode, RevocationStatus};
-use crate::revocation::evidence::Origin;
-use crate::revocation::fetch::{FetchError, FetchKind, Fetched, FetchedFrom, Fetcher};
+use crate::revocation::fetch::{
+    crl_valid_until, ocsp_valid_until, FetchError, FetchKind, Fetched, Fetcher,
+};
 use crate::revocation::ocsp::{
     OcspCertStatus, OcspOptions, OcspProblem, OcspRequest, OcspResponder, OcspResponse,
     OcspVerdict, ResponderRule,
@@ -167,14 +168,8 @@ impl Search<'_> {
         let mut ocsp_problem: Option<OcspProblem> = None;
         if let Some(issuer) = issuer {
             for url in cert.ocsp_urls().iter().take(MAX_URLS_PER_CERTIFICATE) {
-                let response = fetch_ocsp(fetcher, url, cert, issuer).and_then(|f| {
-                    let r =
-                        OcspResponse::from_der(&f.bytes).map_err(|e| FetchError::NotParsable {
-                            url: url.clone(),
-                            detail: e.to_string(),
-                        })?;
-                    Ok((r.with_origin(origin(&f)), f.nonce))
-                });
+                let response = fetch_ocsp(fetcher, url, cert, issuer)
+                    .and_then(|f| Ok((f.ocsp_response()?, f.nonce)));
                 let (r, sent_nonce) = match response {
                     Ok(x) => x,
                     Err(e) => {
@@ -238,14 +233,11 @@ impl Search<'_> {
     ) -> Option<RevocationStatus> {
         let mut crls: Vec<Crl> = Vec::new();
         for url in cert.crl_urls().iter().take(MAX_URLS_PER_CERTIFICATE) {
-            match fetcher.get(FetchKind::Crl, url, &crl_valid_until) {
-                Ok(f) => match Crl::from_der(&f.bytes) {
-                    Ok(c) => crls.push(c.with_origin(origin(&f))),
-                    Err(e) => failures.push(FetchError::NotParsable {
-                        url: url.clone(),
-                        detail: e.to_string(),
-                    }),
-                },
+            match fetcher
+                .get(FetchKind::Crl, url, &crl_valid_until)
+                .and_then(|f| f.crl())
+            {
+                Ok(c) => crls.push(c),
                 Err(e) => failures.push(e),
             }
         }
@@ -332,14 +324,6 @@ fn keep_worst(worst: &mut Option<OcspProblem>, problem: OcspProblem) {
     }
 }
 
-/// How fetched data is recorded in the evidence.
-fn origin(f: &Fetched) -> Origin {
-    match &f.from {
-        FetchedFrom::Network => Origin::fetched(&f.url, None),
-        FetchedFrom::Cache(p) => Origin::fetched(&f.url, Some(p)),
-    }
-}
-
 /// POST a request about `cert` to `url` (RFC 6960 Appendix A.1), SHA-1 CertID as §4.1.1
 /// implies and responders expect; a fresh nonce unless the run was told not to send one.
 fn fetch_ocsp(
@@ -364,20 +348,4 @@ fn fetch_ocsp(
         (r.to_der(), r.nonce_value().map(<[u8]>::to_vec))
     };
     fetcher.post_ocsp(url, request.cert_id_der(), &build, &ocsp_valid_until)
-}
-
-/// A cached CRL holds until its nextUpdate.
-fn crl_valid_until(bytes: &[u8]) -> Option<i64> {
-    Crl::from_der(bytes)
-        .ok()
-        .and_then(|c| c.next_update())
-        .map(|t| t.unix())
-}
-
-/// A cached OCSP response holds until the earliest nextUpdate of its answers.
-fn ocsp_valid_until(bytes: &[u8]) -> Option<i64> {
-    OcspResponse::from_der(bytes)
-        .ok()
-        .and_then(|r| r.next_update())
-        .map(|t| t.unix())
 }

@@ -27,6 +27,10 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+use super::crl::Crl;
+use super::evidence::Origin;
+use super::ocsp::OcspResponse;
+
 /// Total time one request may take (DNS, connect, TLS, headers, body), by default.
 pub(crate) const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Redirects followed per request.
@@ -219,7 +223,8 @@ pub(crate) enum FetchedFrom {
     Cache(PathBuf),
 }
 
-/// A successful fetch.
+/// A successful fetch. Clones share the bytes and what was parsed from them, so a CRL
+/// fetched once for a batch is parsed once, not once per document.
 #[derive(Debug, Clone)]
 pub(crate) struct Fetched {
     pub(crate) bytes: Arc<Vec<u8>>,
@@ -228,6 +233,74 @@ pub(crate) struct Fetched {
     /// The OCSP nonce the request carried (RFC 8954), which the response must echo if it
     /// carries one.
     pub(crate) nonce: Option<Vec<u8>>,
+    crl: Arc<OnceLock<Result<Crl, FetchError>>>,
+    ocsp: Arc<OnceLock<Result<OcspResponse, FetchError>>>,
+}
+
+impl Fetched {
+    fn new(bytes: Vec<u8>, url: &str, from: FetchedFrom, nonce: Option<Vec<u8>>) -> Self {
+        Fetched {
+            bytes: Arc::new(bytes),
+            url: url.to_string(),
+            from,
+            nonce,
+            crl: Arc::default(),
+            ocsp: Arc::default(),
+        }
+    }
+
+    /// How the data is recorded in the evidence: fetched, or read from the cache file.
+    fn origin(&self) -> Origin {
+        match &self.from {
+            FetchedFrom::Network => Origin::fetched(&self.url, None),
+            FetchedFrom::Cache(p) => Origin::fetched(&self.url, Some(p)),
+        }
+    }
+
+    fn not_parsable(&self, e: crate::error::Error) -> FetchError {
+        FetchError::NotParsable {
+            url: self.url.clone(),
+            detail: e.to_string(),
+        }
+    }
+
+    /// The bytes as a CRL, parsed on first use.
+    pub(crate) fn crl(&self) -> Result<Crl, FetchError> {
+        self.crl
+            .get_or_init(|| {
+                Crl::from_der(&self.bytes)
+                    .map(|c| c.with_origin(self.origin()))
+                    .map_err(|e| self.not_parsable(e))
+            })
+            .clone()
+    }
+
+    /// The bytes as an OCSP response, parsed on first use.
+    pub(crate) fn ocsp_response(&self) -> Result<OcspResponse, FetchError> {
+        self.ocsp
+            .get_or_init(|| {
+                OcspResponse::from_der(&self.bytes)
+                    .map(|r| r.with_origin(self.origin()))
+                    .map_err(|e| self.not_parsable(e))
+            })
+            .clone()
+    }
+}
+
+/// A cached CRL holds until its nextUpdate.
+pub(crate) fn crl_valid_until(bytes: &[u8]) -> Option<i64> {
+    Crl::from_der(bytes)
+        .ok()
+        .and_then(|c| c.next_update())
+        .map(|t| t.unix())
+}
+
+/// A cached OCSP response holds until the earliest nextUpdate of its answers.
+pub(crate) fn ocsp_valid_until(bytes: &[u8]) -> Option<i64> {
+    OcspResponse::from_der(bytes)
+        .ok()
+        .and_then(|r| r.next_update())
+        .map(|t| t.unix())
 }
 
 type Outcome = Result<Fetched, FetchError>;
@@ -300,7 +373,7 @@ pub struct Fetcher {
     #[cfg(feature = "http")]
     agent: std::panic::AssertUnwindSafe<ureq::Agent>,
     slots: Mutex<HashMap<String, Arc<OnceLock<Outcome>>>>,
-    down_hosts: Mutex<HashMap<String, ()>>,
+    down_hosts: Mutex<std::collections::HashSet<String>>,
     /// Per host: whether its first request got an answer (see [`Fetcher::send`]).
     first_contact: Mutex<HashMap<String, Arc<OnceLock<bool>>>>,
     requests: AtomicUsize,
@@ -328,7 +401,7 @@ impl Fetcher {
             agent: std::panic::AssertUnwindSafe(agent(&options)),
             options,
             slots: Mutex::new(HashMap::new()),
-            down_hosts: Mutex::new(HashMap::new()),
+            down_hosts: Mutex::new(Default::default()),
             first_contact: Mutex::new(HashMap::new()),
             requests: AtomicUsize::new(0),
             cache_hits: AtomicUsize::new(0),
@@ -424,12 +497,12 @@ impl Fetcher {
         if let Some(path) = &file {
             if let Some(bytes) = read_fresh(path, valid_until) {
                 self.cache_hits.fetch_add(1, Ordering::Relaxed);
-                return Ok(Fetched {
-                    bytes: Arc::new(bytes),
-                    url: url.to_string(),
-                    from: FetchedFrom::Cache(path.clone()),
-                    nonce: None,
-                });
+                return Ok(Fetched::new(
+                    bytes,
+                    url,
+                    FetchedFrom::Cache(path.clone()),
+                    None,
+                ));
             }
         }
         match fetch() {
@@ -441,12 +514,7 @@ impl Fetcher {
                         let _ = write_atomically(path, &bytes);
                     }
                 }
-                Ok(Fetched {
-                    bytes: Arc::new(bytes),
-                    url: url.to_string(),
-                    from: FetchedFrom::Network,
-                    nonce,
-                })
+                Ok(Fetched::new(bytes, url, FetchedFrom::Network, nonce))
             }
             Err(e) => {
                 self.failures.fetch_add(1, Ordering::Relaxed);
@@ -473,7 +541,7 @@ impl Fetcher {
             .down_hosts
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .contains_key(&host)
+            .contains(&host)
         {
             return Err(FetchError::HostFailedEarlier {
                 url: url.to_string(),
@@ -516,7 +584,7 @@ impl Fetcher {
                 self.down_hosts
                     .lock()
                     .unwrap_or_else(|p| p.into_inner())
-                    .insert(host, ());
+                    .insert(host);
             }
         }
         out
