@@ -330,12 +330,7 @@ impl Verifier {
             .filter_map(|si| DigestAlgorithm::from_oid(si.digest_algorithm.oid))
             .collect();
         content.prefetch_with(&wanted, chunk)?;
-        let embedded: Vec<Certificate> = sd
-            .certificates
-            .iter()
-            .filter(|t| t.tag == tag::SEQUENCE)
-            .filter_map(|t| self.certificates.parse(t.raw).ok())
-            .collect();
+        let embedded = self.embedded_certificates(&sd);
         // Revocation data the signature carries joins what the caller gave, for this document.
         let (embedded_crls, embedded_ocsp) = sd.revocation_info();
         let doc_policy = if embedded_crls.is_empty() && embedded_ocsp.is_empty() {
@@ -507,6 +502,16 @@ impl Verifier {
         };
         report.conclude();
         (report, verified_over_der_only)
+    }
+
+    /// The certificates a SignedData carries, parsed once per run (the run-wide cache);
+    /// CHOICEs other than a plain certificate are skipped.
+    fn embedded_certificates(&self, sd: &SignedData<'_>) -> Vec<Certificate> {
+        sd.certificates
+            .iter()
+            .filter(|t| t.tag == tag::SEQUENCE)
+            .filter_map(|t| self.certificates.parse(t.raw).ok())
+            .collect()
     }
 
     /// RFC 5652 §5.6: "the signer's certificate ... identified by sid", looked up among the

@@ -6,7 +6,6 @@
 
 use super::Verifier;
 use crate::cms::signed_data::{self, SignerInfo};
-use crate::encoding::asn1::tag;
 use crate::encoding::oid;
 use crate::encoding::time::Timestamp;
 use crate::report::{Indication, TimestampKind, TimestampProblem, TimestampReport};
@@ -101,8 +100,13 @@ impl Verifier {
         out.serial = Some(info.serial.clone());
         let report = self.tsa_verifier().verify_bytes(der, None, at);
         let count = report.signatures.len();
-        let signature = report.signatures.into_iter().next();
-        out.tsa = signature.as_ref().and_then(|s| s.signer.clone());
+        let mut signatures = report.signatures.into_iter();
+        let Some(signature) = signatures.next() else {
+            // Not a SignedData the verifier can read: say why, not "0 signers".
+            let detail = report.messages.join("; ");
+            return failed(out, TimestampProblem::Malformed { detail });
+        };
+        out.tsa = signature.signer.clone();
         let problem = if count != 1 {
             Some(TimestampProblem::NotOneSigner { count })
         } else if token.imprint_algorithm().is_none() {
@@ -115,20 +119,20 @@ impl Verifier {
             self.tsa_certificate(der)
                 .and_then(|c| tsa_certificate_problem(&c, info.gen_time))
         };
-        out.token = signature.map(Box::new);
-        match (problem, out.token.as_deref()) {
-            (Some(p), _) => failed(out, p),
-            (None, Some(s)) if s.indication != Indication::TotalPassed => {
-                out.indication = s.indication;
-                out.sub_indication = s.sub_indication;
+        let (indication, sub_indication) = (signature.indication, signature.sub_indication);
+        out.token = Some(Box::new(signature));
+        match problem {
+            Some(p) => failed(out, p),
+            None if indication != Indication::TotalPassed => {
+                out.indication = indication;
+                out.sub_indication = sub_indication;
                 out.problem = Some(TimestampProblem::TokenNotValid);
                 out
             }
-            (None, Some(_)) => {
+            None => {
                 out.indication = Indication::TotalPassed;
                 out
             }
-            (None, None) => failed(out, TimestampProblem::NotOneSigner { count: 0 }),
         }
     }
 
@@ -138,13 +142,7 @@ impl Verifier {
         let normalized = signed_data::skeleton_of(der).ok()?;
         let sd = signed_data::parse(&normalized.der).ok()?;
         let si = sd.signer_infos.first()?;
-        let embedded: Vec<Certificate> = sd
-            .certificates
-            .iter()
-            .filter(|t| t.tag == tag::SEQUENCE)
-            .filter_map(|t| self.certificates.parse(t.raw).ok())
-            .collect();
-        self.find_signer(si, &embedded)
+        self.find_signer(si, &self.embedded_certificates(&sd))
     }
 }
 
