@@ -85,7 +85,8 @@
 
 // Batches: many inputs verified or signed in parallel, results in input order, cancellable.
 pub mod batch;
-// Layers, each depending only on those listed before it (checked by scripts/check-layers.sh):
+mod extend; // CAdES B-T and B-LT augmentation of existing signatures
+            // Layers, each depending only on those listed before it (checked by scripts/check-layers.sh):
 mod cms; // RFC 5652 SignedData reading
 mod crypto; // the one place that names openssl's algorithms: digests, signature schemes
 mod encoding; // DER reader and writer, BER transcoder, PEM, OIDs, time
@@ -106,9 +107,10 @@ mod x509; // certificates (parsed once), names, general names, the run-wide cert
 pub use crypto::{DigestAlgorithm, KeyInfo};
 pub use encoding::time::Timestamp;
 pub use error::{
-    Error, Expected, FileKind, KeyFileProblem, PinState, SigningRefusal, TimestampFailure,
-    TokenError,
+    Error, Expected, ExtendRefusal, FileKind, KeyFileProblem, PinState, SigningRefusal,
+    TimestampFailure, TokenError,
 };
+pub use extend::{ExtendOutcome, ExtendedSignature, Extender};
 pub use inspect::{
     inspect, inspect_pkcs12, CertificateDetails, CertificatePolicy, CrlDistributionPoint,
     Inspection, NameField, SignerDetails,

@@ -6,9 +6,10 @@ use std::fs::File;
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 
+use crate::cms::builder::SignedDataParts;
 use crate::cms::envelope::SigSource;
 use crate::crypto::{self, DigestAlgorithm, SignatureScheme};
-use crate::encoding::asn1::{self, tag, write_header};
+use crate::encoding::asn1::{self, tag};
 use crate::encoding::oid;
 use crate::encoding::time::Timestamp;
 use crate::error::{Error, SigningRefusal};
@@ -565,7 +566,7 @@ impl Signer {
         let mut signer_infos: Vec<Vec<u8>> =
             sd.signer_infos.iter().map(|s| s.raw.to_vec()).collect();
         signer_infos.push(si);
-        let parts = Parts {
+        let parts = SignedDataParts {
             version: sd.version.max(1),
             digest_algorithms,
             econtent_type: sd.econtent_type.to_vec(),
@@ -586,8 +587,8 @@ impl Signer {
 
     /// A fresh envelope (RFC 5652 §5.1 version 1: id-data content, v1 SignerInfo) holding
     /// this signer's SignerInfo over `digest`.
-    fn new_envelope(&self, digest: &[u8]) -> Result<Parts, Error> {
-        Ok(Parts {
+    fn new_envelope(&self, digest: &[u8]) -> Result<SignedDataParts, Error> {
+        Ok(SignedDataParts {
             version: 1,
             digest_algorithms: vec![self.digest.algorithm_identifier()],
             econtent_type: oid::DATA.as_bytes().to_vec(),
@@ -607,15 +608,7 @@ impl Signer {
     /// A SignerInfo with the CAdES B-B signed attributes (ETSI EN 319 122-1 §5.2):
     /// content-type, signing-time, message-digest and ESS signing-certificate-v2.
     fn signer_info(&self, content_digest: &[u8], econtent_type: &[u8]) -> Result<Vec<u8>, Error> {
-        let attr = |o: &der::asn1::ObjectIdentifier, value: &[u8]| {
-            asn1::tlv(
-                tag::SEQUENCE,
-                &[
-                    &asn1::tlv(tag::OID, &[o.as_bytes()]),
-                    &asn1::tlv(tag::SET, &[value]),
-                ],
-            )
-        };
+        use crate::cms::builder::attribute as attr;
         let cert = &self.key.cert;
         let ct = attr(&oid::CONTENT_TYPE, &asn1::tlv(tag::OID, &[econtent_type]));
         let st = attr(&oid::SIGNING_TIME, &self.signing_time.to_asn1());
@@ -695,97 +688,6 @@ fn hash_file(path: &Path, d: DigestAlgorithm) -> Result<Vec<u8>, Error> {
     all.get(&d)
         .cloned()
         .ok_or_else(|| Error::Crypto(format!("could not compute the {d} digest")))
-}
-
-type ContentWriter<'a> = (
-    u64,
-    &'a mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
-);
-
-/// The pieces of a SignedData, each already DER-encoded.
-struct Parts {
-    version: u64,
-    digest_algorithms: Vec<Vec<u8>>,
-    econtent_type: Vec<u8>,
-    certificates: Vec<Vec<u8>>,
-    crls: Vec<Vec<u8>>,
-    signer_infos: Vec<Vec<u8>>,
-}
-
-fn header_len(len: u64) -> u64 {
-    let mut v = Vec::new();
-    write_header(&mut v, 0, len as usize);
-    v.len() as u64
-}
-
-impl Parts {
-    /// Write the ContentInfo in DER with definite lengths; the content, when attached, is
-    /// streamed between the prefix and the suffix so it is never held in memory.
-    fn write(
-        &self,
-        out: &mut dyn Write,
-        content: Option<ContentWriter<'_>>,
-    ) -> std::io::Result<()> {
-        fn refs(v: &[Vec<u8>]) -> Vec<&[u8]> {
-            v.iter().map(Vec::as_slice).collect()
-        }
-        let version = asn1::tlv(tag::INTEGER, &[&[self.version as u8]]);
-        let digests = asn1::set_of(refs(&self.digest_algorithms));
-        let econtent_type = asn1::tlv(tag::OID, &[&self.econtent_type]);
-        let mut suffix = Vec::new();
-        if !self.certificates.is_empty() {
-            let mut set = asn1::set_of(refs(&self.certificates));
-            set[0] = tag::ctx_cons(0); // certificates [0] IMPLICIT CertificateSet
-            suffix.extend_from_slice(&set);
-        }
-        if !self.crls.is_empty() {
-            let mut set = asn1::set_of(refs(&self.crls));
-            set[0] = tag::ctx_cons(1);
-            suffix.extend_from_slice(&set);
-        }
-        suffix.extend_from_slice(&asn1::set_of(refs(&self.signer_infos)));
-
-        let content_len = content.as_ref().map(|(l, _)| *l);
-        // encapContentInfo: SEQUENCE { eContentType, [0] EXPLICIT OCTET STRING }
-        let econtent_total = content_len.map(|l| {
-            let octets = header_len(l) + l;
-            header_len(octets) + octets
-        });
-        let encap_inner = econtent_type.len() as u64 + econtent_total.unwrap_or(0);
-        let encap_total = header_len(encap_inner) + encap_inner;
-        let sd_inner =
-            version.len() as u64 + digests.len() as u64 + encap_total + suffix.len() as u64;
-        let sd_total = header_len(sd_inner) + sd_inner;
-        let signed_data_oid = asn1::tlv(tag::OID, &[oid::SIGNED_DATA.as_bytes()]);
-        let ci_inner = signed_data_oid.len() as u64 + header_len(sd_total) + sd_total;
-
-        let mut prefix = Vec::new();
-        write_header(&mut prefix, tag::SEQUENCE, ci_inner as usize);
-        prefix.extend_from_slice(&signed_data_oid);
-        write_header(&mut prefix, tag::ctx_cons(0), sd_total as usize);
-        write_header(&mut prefix, tag::SEQUENCE, sd_inner as usize);
-        prefix.extend_from_slice(&version);
-        prefix.extend_from_slice(&digests);
-        write_header(&mut prefix, tag::SEQUENCE, encap_inner as usize);
-        prefix.extend_from_slice(&econtent_type);
-        match content {
-            None => {
-                out.write_all(&prefix)?;
-            }
-            Some((len, stream)) => {
-                write_header(
-                    &mut prefix,
-                    tag::ctx_cons(0),
-                    (header_len(len) + len) as usize,
-                );
-                write_header(&mut prefix, tag::OCTET_STRING, len as usize);
-                out.write_all(&prefix)?;
-                stream(out)?;
-            }
-        }
-        out.write_all(&suffix)?;
-        out.flush()
-    }
 }
 
 /// The signed document given to [`Signer::add_to_file`] / [`Signer::add_to_bytes`].

@@ -23,14 +23,16 @@ use crate::report::{
     Check, CheckName, CheckResult, DocumentProblem, DocumentReport, Indication, Reason,
     SignatureLevel, SignatureReport, SkipReason,
 };
-use crate::revocation::crl::{RevocationMode, RevocationStatus};
+use crate::revocation::crl::{Crl, RevocationMode, RevocationStatus};
 use crate::revocation::fetch::FetchKind;
+use crate::revocation::ocsp::OcspResponse;
 use crate::validation::policy::ValidationPolicy;
 use crate::validation::{
     check_signed_attributes, check_signer_usage, check_signing_certificate, signature_outcome,
 };
 use crate::x509::cert::{Certificate, CertificateSummary};
 
+mod ltv;
 mod timestamp;
 
 /// What one document carries for path validation: its certificates, and the verifier's
@@ -38,6 +40,11 @@ mod timestamp;
 #[derive(Clone, Copy)]
 struct Embedded<'a> {
     certificates: &'a [Certificate],
+    /// The document's own CRLs and OCSP responses (already in `policy`), passed on to its
+    /// time-stamp tokens: a B-LT signature carries the validation data of the TSA's path in
+    /// its own SignedData (ETSI EN 319 122-1 §6.3).
+    crls: &'a [Crl],
+    ocsp: &'a [OcspResponse],
     policy: &'a ChainPolicy,
 }
 
@@ -251,7 +258,7 @@ impl Verifier {
                 _ => Detached::None,
             },
         };
-        self.verify_source(ctx, name, source, detached, at)
+        self.verify_source(ctx, name, source, detached, at, None)
     }
 
     /// Verify a signature held in memory (DER, BER or PEM), with detached content if any.
@@ -269,6 +276,7 @@ impl Verifier {
             source,
             detached,
             at,
+            None,
         ) {
             Ok(r) => r,
             Err(e) => DocumentReport::format_failure(
@@ -289,6 +297,7 @@ impl Verifier {
         source: SigSource<'_>,
         detached: Detached<'_>,
         at: Timestamp,
+        outer: Option<&Embedded<'_>>,
     ) -> Result<DocumentReport, Error> {
         let mut sink = HashingSink::default();
         let VerifyContext { sig, chunk } = ctx;
@@ -330,19 +339,33 @@ impl Verifier {
             .filter_map(|si| DigestAlgorithm::from_oid(si.digest_algorithm.oid))
             .collect();
         content.prefetch_with(&wanted, chunk)?;
-        let embedded = self.embedded_certificates(&sd);
-        // Revocation data the signature carries joins what the caller gave, for this document.
-        let (embedded_crls, embedded_ocsp) = sd.revocation_info();
+        let mut embedded = self.embedded_certificates(&sd);
+        // Revocation data the signature carries joins what the caller gave, for this document
+        // (and for a time-stamp token, what the signature around it carries).
+        let (mut embedded_crls, mut embedded_ocsp) = sd.revocation_info();
+        if let Some(o) = outer {
+            embedded.extend(
+                o.certificates
+                    .iter()
+                    .filter(|c| !embedded.contains(c))
+                    .cloned()
+                    .collect::<Vec<_>>(),
+            );
+            embedded_crls.extend_from_slice(o.crls);
+            embedded_ocsp.extend_from_slice(o.ocsp);
+        }
         let doc_policy = if embedded_crls.is_empty() && embedded_ocsp.is_empty() {
             std::borrow::Cow::Borrowed(&self.policy)
         } else {
             let mut p = self.policy.clone();
-            p.crls.extend(embedded_crls);
-            p.ocsp.extend(embedded_ocsp);
+            p.crls.extend(embedded_crls.iter().cloned());
+            p.ocsp.extend(embedded_ocsp.iter().cloned());
             std::borrow::Cow::Owned(p)
         };
         let evidence = Embedded {
             certificates: &embedded,
+            crls: &embedded_crls,
+            ocsp: &embedded_ocsp,
             policy: &doc_policy,
         };
         let mut problems = Vec::new();
@@ -390,9 +413,11 @@ impl Verifier {
         content: &mut Content,
         at: Timestamp,
     ) -> (SignatureReport, bool) {
+        let outer = embedded;
         let Embedded {
             certificates: embedded,
             policy,
+            ..
         } = *embedded;
         let mut checks: Vec<Check> = Vec::with_capacity(10);
         let mut push = |check: CheckName, result: CheckResult| checks.push(Check { check, result });
@@ -436,12 +461,13 @@ impl Verifier {
             self.algorithm_policy_check(digest, &scheme, signer.as_ref(), at),
         );
 
-        let timestamps = self.signature_timestamps(si, at);
+        let timestamps = self.signature_timestamps(si, at, outer);
         let mut chain_validated_at = None;
-        let (chain, revocation, (chain_summaries, chain_revocation)) = match &signer {
+        let (chain, revocation, (chain_summaries, chain_revocation), data_embedded) = match &signer
+        {
             None => {
                 let s = || CheckResult::Skipped(SkipReason::SignerCertificateNotFound);
-                (s(), s(), (Vec::new(), Vec::new()))
+                (s(), s(), (Vec::new(), Vec::new()), false)
             }
             Some(cert) => {
                 let now = self.chain_checks(cert, embedded, at, policy);
@@ -473,10 +499,7 @@ impl Verifier {
             CheckName::Timestamp,
             timestamp::timestamp_check(&timestamps),
         );
-        let level = match level {
-            SignatureLevel::BB if timestamps.iter().any(|t| t.is_valid()) => SignatureLevel::BT,
-            l => l,
-        };
+        let level = signature_level_reached(level, &timestamps, data_embedded);
 
         let digest_algorithm =
             digest.map_or_else(|| si.digest_algorithm.dotted(), |d| d.name().to_string());
@@ -497,6 +520,7 @@ impl Verifier {
             chain: chain_summaries,
             revocation: chain_revocation,
             chain_validated_at,
+            validation_data_embedded: data_embedded,
             timestamps,
             messages: Vec::new(),
         };
@@ -636,6 +660,7 @@ impl Verifier {
         CheckResult,
         CheckResult,
         (Vec<CertificateSummary>, Vec<RevocationStatus>),
+        bool,
     ) {
         let pool: Vec<Certificate> = embedded
             .iter()
@@ -653,7 +678,13 @@ impl Verifier {
                     .unwrap_or(RevocationStatus::NotChecked)
             })
             .collect();
-        (chain, revocation, (outcome.summaries(), statuses))
+        let data_embedded = outcome.is_valid() && validation_data_embedded(&outcome, embedded);
+        (
+            chain,
+            revocation,
+            (outcome.summaries(), statuses),
+            data_embedded,
+        )
     }
 
     fn policy_not_met(&self, rule: &str) -> CheckResult {
@@ -832,6 +863,54 @@ fn signer_check(si: &SignerInfo<'_>, signer: Option<&Certificate>) -> CheckResul
         None => CheckResult::Failed(Reason::SignerCertificateNotFound {
             signer_id: si.sid.describe(),
         }),
+    }
+}
+
+/// True when `outcome`'s path can be validated again from what the document carries: every
+/// certificate below the anchor is embedded and has its revocation status from embedded data.
+/// ETSI EN 319 122-1 §6.3 (B-LT): the certificates and revocation data needed to validate the
+/// signature. A certificate that names no revocation service has no status to embed, so a
+/// path through it is not B-LT (as EU DSS judges it): nothing would show, years later, that
+/// it was not revoked.
+fn validation_data_embedded(outcome: &crate::ChainOutcome, embedded: &[Certificate]) -> bool {
+    let below_anchor = outcome.path.len().saturating_sub(1);
+    outcome.path[..below_anchor]
+        .iter()
+        .enumerate()
+        .all(|(i, c)| {
+            let status_embedded = match outcome.revocation.get(i) {
+                Some(
+                    RevocationStatus::Good { evidence }
+                    | RevocationStatus::Revoked { evidence, .. },
+                ) => evidence.source == crate::revocation::evidence::RevocationSource::Embedded,
+                _ => false,
+            };
+            embedded.contains(c) && status_embedded
+        })
+}
+
+/// The CAdES level reached (ETSI EN 319 122-1 §6): B-T with a valid signature-time-stamp
+/// (§5.3), B-LT when the signer's path and that time-stamp's TSA path are validated from
+/// embedded data alone (§6.3).
+fn signature_level_reached(
+    level: SignatureLevel,
+    timestamps: &[crate::report::TimestampReport],
+    data_embedded: bool,
+) -> SignatureLevel {
+    let Some(ts) = timestamps.iter().find(|t| t.is_valid()) else {
+        return level;
+    };
+    if level != SignatureLevel::BB {
+        return level;
+    }
+    let tsa_embedded = ts
+        .token
+        .as_ref()
+        .is_some_and(|t| t.validation_data_embedded);
+    if data_embedded && tsa_embedded {
+        SignatureLevel::BLT
+    } else {
+        SignatureLevel::BT
     }
 }
 

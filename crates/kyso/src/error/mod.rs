@@ -27,6 +27,7 @@ pub use token::{PinState, TokenError};
 /// | `format` | [`Error::Format`] |
 /// | `signing_refused_*` | [`Error::SigningRefused`], see [`SigningRefusal::code`] |
 /// | `timestamp_*` | [`Error::Timestamp`], see [`TimestampFailure::code`] |
+/// | `extend_refused_*` | [`Error::ExtendRefused`], see [`ExtendRefusal::code`] |
 /// | `crypto` | [`Error::Crypto`] |
 /// | `token_*` | [`Error::Token`], see [`TokenError::code`] |
 #[derive(Debug, thiserror::Error)]
@@ -96,6 +97,9 @@ pub enum Error {
     /// signature was not written.
     #[error(transparent)]
     Timestamp(TimestampFailure),
+    /// kyso refuses to extend a signature (`extend`), and says why; nothing was written.
+    #[error("refusing to extend: {0}")]
+    ExtendRefused(ExtendRefusal),
     /// The cryptographic library failed.
     #[error("cryptographic operation failed: {0}")]
     Crypto(String),
@@ -248,6 +252,7 @@ impl Error {
             Error::KeyFile(p) => p.code(),
             Error::SigningRefused(r) => r.code(),
             Error::Timestamp(t) => t.code(),
+            Error::ExtendRefused(r) => r.code(),
             Error::Crypto(_) => "crypto",
             Error::Token(t) => t.code(),
         }
@@ -312,6 +317,66 @@ impl TimestampFailure {
             TimestampFailure::NotForRequest { .. } => "timestamp_not_for_request",
             TimestampFailure::NotValid { .. } => "timestamp_not_valid",
         }
+    }
+}
+
+/// Why kyso refuses to extend a signature to a higher CAdES level.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ExtendRefusal {
+    /// A signature of the file does not validate now: time-stamping or archiving it would
+    /// only preserve a broken signature.
+    #[error("signature {index} is {indication}{}: {detail}", if sub_indication.is_empty() { String::new() } else { format!(" ({sub_indication})") })]
+    SignatureNotValid {
+        /// The SignerInfo (0-based, file order).
+        index: usize,
+        /// Its indication (`TOTAL-FAILED`, `INDETERMINATE`).
+        indication: String,
+        /// Its sub-indication, or empty.
+        sub_indication: String,
+        /// The report's explanation.
+        detail: String,
+    },
+    /// The level asks for a signature-time-stamp and no time-stamping authority was given.
+    #[error("{level} needs a signature-time-stamp: give a time-stamping authority (--tsa URL)")]
+    NeedsTimestamper {
+        /// The level asked for.
+        level: String,
+    },
+    /// The certificates and revocation data that would let the signature validate offline
+    /// could not all be gathered.
+    #[error("the validation data for '{subject}' could not be gathered: {detail}")]
+    ValidationDataIncomplete {
+        /// The certificate whose path or status is missing.
+        subject: String,
+        /// What is missing.
+        detail: String,
+    },
+    /// A level `extend` does not produce.
+    #[error("kyso extends signatures to B-T or B-LT, not {level}")]
+    UnsupportedLevel {
+        /// The level asked for.
+        level: String,
+    },
+}
+
+impl ExtendRefusal {
+    /// A stable machine-readable code, `extend_refused_` and the reason.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ExtendRefusal::SignatureNotValid { .. } => "extend_refused_signature_not_valid",
+            ExtendRefusal::NeedsTimestamper { .. } => "extend_refused_needs_tsa",
+            ExtendRefusal::ValidationDataIncomplete { .. } => {
+                "extend_refused_validation_data_incomplete"
+            }
+            ExtendRefusal::UnsupportedLevel { .. } => "extend_refused_unsupported_level",
+        }
+    }
+}
+
+impl From<ExtendRefusal> for Error {
+    fn from(r: ExtendRefusal) -> Self {
+        Error::ExtendRefused(r)
     }
 }
 

@@ -137,18 +137,29 @@ impl Search<'_> {
         if let Some(n) = nonce {
             options = options.nonce(n);
         }
-        let v = r
+        let (v, responder_status) = r
             .validate(cert, issuer, &options)
             .and_then(|v| self.responder_checked(v, path, cert))?;
+        // The evidence carries the response and what the responder's status rested on.
+        let evidence = || {
+            let mut e = r.evidence(&v, issuer);
+            if let Some(
+                RevocationStatus::Good { evidence } | RevocationStatus::Revoked { evidence, .. },
+            ) = &responder_status
+            {
+                e.values.0.extend(evidence.values.0.iter().cloned());
+            }
+            e
+        };
         match v.status {
             OcspCertStatus::Good => Ok(RevocationStatus::Good {
-                evidence: r.evidence(&v, issuer),
+                evidence: evidence(),
             }),
             OcspCertStatus::Revoked { reason, revoked_at } => Ok(RevocationStatus::Revoked {
                 reason,
                 revoked_at,
                 stale_crl_next_update: None,
-                evidence: r.evidence(&v, issuer),
+                evidence: evidence(),
             }),
             OcspCertStatus::Unknown => Err(OcspProblem::CertificateUnknown),
         }
@@ -265,12 +276,13 @@ impl Search<'_> {
     /// response is not used. Unknown: not used when a certificate of the path with that
     /// status would fail (`required`; under `auto`, when the responder names revocation
     /// services or its issuer's CRLs were given).
+    /// Returns the verdict and the responder's own status when it was checked.
     fn responder_checked(
         &mut self,
         v: OcspVerdict,
         path: &[Certificate],
         cert: &Certificate,
-    ) -> Result<OcspVerdict, OcspProblem> {
+    ) -> Result<(OcspVerdict, Option<RevocationStatus>), OcspProblem> {
         let (
             OcspResponder::Delegated {
                 nocheck: false,
@@ -279,7 +291,7 @@ impl Search<'_> {
             Some(responder),
         ) = (&v.responder, &v.responder_certificate)
         else {
-            return Ok(v);
+            return Ok((v, None));
         };
         let above = path
             .iter()
@@ -312,7 +324,7 @@ impl Search<'_> {
             {
                 Err(refuse(ResponderRule::StatusUnknown))
             }
-            _ => Ok(v),
+            _ => Ok((v, Some(status))),
         }
     }
 }

@@ -726,6 +726,23 @@ pub enum SignatureLevel {
     /// CAdES B-T: B-B with a valid signature-time-stamp (ETSI EN 319 122-1 §5.3).
     #[serde(rename = "B-T")]
     BT,
+    /// CAdES B-LT: B-T whose signer and TSA paths validate from the certificates and
+    /// revocation data embedded in the SignedData (ETSI EN 319 122-1 §6.3): `validation_data_embedded`
+    /// holds for the signature and for its valid signature-time-stamp's token.
+    #[serde(rename = "B-LT")]
+    BLT,
+}
+
+impl SignatureLevel {
+    /// The name used in the report: `CMS`, `B-B`, `B-T`, `B-LT`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SignatureLevel::Cms => "CMS",
+            SignatureLevel::BB => "B-B",
+            SignatureLevel::BT => "B-T",
+            SignatureLevel::BLT => "B-LT",
+        }
+    }
 }
 
 /// The report for one SignerInfo.
@@ -761,6 +778,11 @@ pub struct SignatureReport {
     /// because a certificate of the path had expired by the validation time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chain_validated_at: Option<Timestamp>,
+    /// True when `chain` validated from what the document carries: every certificate below the
+    /// anchor is embedded and its revocation status came from embedded data. Such a path
+    /// validates again offline (B-LT).
+    #[serde(default)]
+    pub validation_data_embedded: bool,
     /// The signature's time-stamps, each validated (the first valid one is the proof of
     /// existence the report uses).
     #[serde(default)]

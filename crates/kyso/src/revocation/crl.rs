@@ -14,7 +14,7 @@ use x509_parser::extensions::X509Extension;
 use x509_parser::prelude::FromDer;
 use x509_parser::revocation_list::CertificateRevocationList;
 
-use super::evidence::{Origin, RevocationDataKind, RevocationEvidence, RevocationSource};
+use super::evidence::{Origin, RevocationDataKind, RevocationEvidence, RevocationSource, Value};
 use crate::crypto::DigestAlgorithm;
 use crate::encoding::time::Timestamp;
 use crate::error::Error;
@@ -429,13 +429,15 @@ impl Crl {
 
     /// The evidence this CRL gives for a status it decides.
     pub(crate) fn evidence(&self) -> RevocationEvidence {
-        self.1.evidence(
+        let mut e = self.1.evidence(
             RevocationDataKind::Crl,
             self.issuer(),
             self.0.this_update,
             self.0.next_update,
             None,
-        )
+        );
+        e.values.0.push(Value::Crl(self.clone()));
+        e
     }
 
     /// Parse every CRL in a file: PEM (`X509 CRL` blocks) or one DER CRL.

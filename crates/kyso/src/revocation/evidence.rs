@@ -101,6 +101,47 @@ pub struct RevocationEvidence {
     pub next_update: Option<Timestamp>,
     /// The OCSP response's producedAt (`None` for a CRL).
     pub produced_at: Option<Timestamp>,
+    /// The data itself, for a signer that embeds it (CAdES B-LT); not part of the report.
+    #[serde(skip)]
+    pub(crate) values: Values,
+}
+
+/// The CRLs and OCSP responses behind one status: the one that decided it, then what that one
+/// relied on (a delegated OCSP responder's CRL). Carried with the evidence so that `extend`
+/// embeds exactly what validated the path (ETSI EN 319 122-1 §6.3, B-LT), without a second
+/// look-up. Not part of the report: equal whatever it holds, never serialized.
+#[derive(Clone, Default)]
+pub(crate) struct Values(pub(crate) Vec<Value>);
+
+/// One encoded revocation value.
+#[derive(Clone)]
+pub(crate) enum Value {
+    Crl(crate::revocation::crl::Crl),
+    Ocsp(crate::revocation::ocsp::OcspResponse),
+}
+
+impl Value {
+    /// The encoding, as embedded.
+    pub(crate) fn der(&self) -> &[u8] {
+        match self {
+            Value::Crl(c) => c.der(),
+            Value::Ocsp(r) => r.der(),
+        }
+    }
+}
+
+impl PartialEq for Values {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for Values {}
+
+impl std::fmt::Debug for Values {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} value(s)", self.0.len())
+    }
 }
 
 impl Origin {
@@ -121,6 +162,7 @@ impl Origin {
             this_update,
             next_update,
             produced_at,
+            values: Values::default(),
         }
     }
 }

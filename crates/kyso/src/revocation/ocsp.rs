@@ -24,7 +24,7 @@ use crate::encoding::time::Timestamp;
 use crate::error::Error;
 use crate::revocation::crl::RevocationReason;
 use crate::revocation::evidence::{
-    Origin, RevocationDataKind, RevocationEvidence, RevocationSource,
+    Origin, RevocationDataKind, RevocationEvidence, RevocationSource, Value,
 };
 use crate::x509::cert::{ku, Certificate};
 
@@ -529,13 +529,15 @@ impl OcspResponse {
             OcspResponder::IssuingCa => issuer.subject(),
             OcspResponder::Delegated { subject, .. } => subject.clone(),
         };
-        self.1.evidence(
+        let mut e = self.1.evidence(
             RevocationDataKind::Ocsp,
             responder,
             verdict.this_update,
             verdict.next_update,
             Some(verdict.produced_at),
-        )
+        );
+        e.values.0.push(Value::Ocsp(self.clone()));
+        e
     }
 
     /// The encoding it was parsed from.

@@ -4,10 +4,11 @@
 //! then the RFC 3161 rules: the imprint is the hash of the signature value, one signer, a TSA
 //! certificate for time-stamping only, genTime inside its validity.
 
-use super::Verifier;
+use super::{Embedded, Verifier};
 use crate::cms::signed_data::{self, SignerInfo};
 use crate::encoding::oid;
 use crate::encoding::time::Timestamp;
+use crate::report::DocumentReport;
 use crate::report::{Indication, TimestampKind, TimestampProblem, TimestampReport};
 use crate::tsp::TimeStampToken;
 use crate::x509::cert::Certificate;
@@ -48,6 +49,7 @@ impl Verifier {
         &self,
         si: &SignerInfo<'_>,
         at: Timestamp,
+        outer: &Embedded<'_>,
     ) -> Vec<TimestampReport> {
         let Some(unsigned) = &si.unsigned_attrs else {
             return Vec::new();
@@ -57,7 +59,7 @@ impl Verifier {
             .into_iter()
             .flat_map(|a| a.values.iter())
             .take(MAX_TIMESTAMPS)
-            .map(|v| self.timestamp_report(v.raw, si.signature, at))
+            .map(|v| self.timestamp_report(v.raw, si.signature, at, Some(outer)))
             .collect()
     }
 
@@ -68,10 +70,18 @@ impl Verifier {
         stamped: &[u8],
         at: Timestamp,
     ) -> TimestampReport {
-        self.timestamp_report(token, stamped, at)
+        self.timestamp_report(token, stamped, at, None)
     }
 
-    fn timestamp_report(&self, der: &[u8], stamped: &[u8], at: Timestamp) -> TimestampReport {
+    /// `outer`: what the signature around the token carries (certificates, CRLs, OCSP
+    /// responses), which a B-LT signature provides for the TSA's path.
+    fn timestamp_report(
+        &self,
+        der: &[u8],
+        stamped: &[u8],
+        at: Timestamp,
+        outer: Option<&Embedded<'_>>,
+    ) -> TimestampReport {
         let mut out = TimestampReport {
             kind: TimestampKind::SignatureTimeStamp,
             gen_time: None,
@@ -98,7 +108,7 @@ impl Verifier {
         out.gen_time = Some(info.gen_time);
         out.policy = Some(info.policy.clone());
         out.serial = Some(info.serial.clone());
-        let report = self.tsa_verifier().verify_bytes(der, None, at);
+        let report = self.tsa_verifier().verify_token(der, at, outer);
         let count = report.signatures.len();
         let mut signatures = report.signatures.into_iter();
         let Some(signature) = signatures.next() else {
@@ -133,6 +143,34 @@ impl Verifier {
                 out.indication = Indication::TotalPassed;
                 out
             }
+        }
+    }
+
+    /// [`Verifier::verify_bytes`] for a token, with the outer signature's data.
+    fn verify_token(
+        &self,
+        der: &[u8],
+        at: Timestamp,
+        outer: Option<&Embedded<'_>>,
+    ) -> DocumentReport {
+        let name = "<time-stamp token>".to_string();
+        let source = crate::cms::envelope::SigSource::Bytes(der);
+        let mut ctx = super::VerifyContext::new();
+        match self.verify_source(
+            &mut ctx,
+            name.clone(),
+            source,
+            super::Detached::None,
+            at,
+            outer,
+        ) {
+            Ok(r) => r,
+            Err(e) => DocumentReport::format_failure(
+                name,
+                crate::report::DocumentProblem::Unreadable {
+                    detail: e.to_string(),
+                },
+            ),
         }
     }
 

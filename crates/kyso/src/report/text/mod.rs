@@ -612,6 +612,23 @@ mod tests {
             ]
             .map(Error::Timestamp),
         );
+        all.extend(
+            [
+                crate::error::ExtendRefusal::SignatureNotValid {
+                    index: 0,
+                    indication: s("TOTAL-FAILED"),
+                    sub_indication: s("HASH_FAILURE"),
+                    detail: s("x"),
+                },
+                crate::error::ExtendRefusal::NeedsTimestamper { level: s("B-T") },
+                crate::error::ExtendRefusal::ValidationDataIncomplete {
+                    subject: sub(),
+                    detail: s("x"),
+                },
+                crate::error::ExtendRefusal::UnsupportedLevel { level: s("B-B") },
+            ]
+            .map(Error::ExtendRefused),
+        );
         let tok = || s("Nguyen Van An");
         let pin = PinState {
             count_low: true,
@@ -737,7 +754,7 @@ mod tests {
             codes.insert(e.code());
         }
         // Every code of the table on kyso::Error (a new variant must be added above).
-        assert_eq!(codes.len(), 57, "{codes:?}");
+        assert_eq!(codes.len(), 61, "{codes:?}");
         let states = [
             PinState::default(),
             PinState {

@@ -439,6 +439,7 @@ pub(super) fn error(e: &Error) -> String {
         Error::KeyFile(p) => key_file(*p).into(),
         Error::SigningRefused(r) => format!("từ chối ký: {}", refusal(r)),
         Error::Timestamp(t) => timestamp_failure(t),
+        Error::ExtendRefused(r) => format!("từ chối nâng cấp chữ ký: {}", extend_refusal(r)),
         Error::Crypto(d) => format!("thao tác mật mã không thành công: {d}"),
         Error::Token(t) => token(t),
     }
@@ -462,6 +463,30 @@ pub(super) fn timestamp_failure(t: &crate::error::TimestampFailure) -> String {
         ),
         NotValid { url, detail } => {
             format!("không tin cậy được dấu thời gian từ {url}: {detail}")
+        }
+    }
+}
+
+fn extend_refusal(r: &crate::error::ExtendRefusal) -> String {
+    use crate::error::ExtendRefusal::*;
+    match r {
+        SignatureNotValid {
+            index,
+            indication,
+            sub_indication,
+            detail,
+        } => format!(
+            "chữ ký {index} không hợp lệ ({indication}{}): {detail}; không gắn dấu thời gian hay dữ liệu lưu trữ cho một chữ ký hỏng",
+            if sub_indication.is_empty() { String::new() } else { format!(", {sub_indication}") }
+        ),
+        NeedsTimestamper { level } => format!(
+            "mức {level} cần dấu thời gian cho chữ ký: hãy chỉ định tổ chức cấp dấu thời gian (--tsa URL)"
+        ),
+        ValidationDataIncomplete { subject, detail } => format!(
+            "không thu thập đủ dữ liệu kiểm tra (chứng thư số, CRL, OCSP) cho '{subject}': {detail}"
+        ),
+        UnsupportedLevel { level } => {
+            format!("kyso chỉ nâng cấp chữ ký lên B-T hoặc B-LT, không lên {level}")
         }
     }
 }

@@ -1,0 +1,328 @@
+//! `Extender` (CAdES B-T and B-LT augmentation) against real peers on loopback: `openssl ts
+//! -reply` as the TSA, `openssl ocsp` as the responder, CRLs on another host. A B-B signature
+//! extended to B-LT validates offline, with every status from embedded data, while the
+//! services are unreachable; the signed bytes of the SignerInfo are unchanged; a second run
+//! changes nothing and asks nobody; a broken signature is refused.
+//!
+//! PKI: root -> "LT Sub CA" (CDP crl-host/root.crl) -> the signer (OCSP ocsp-host/ocsp, CDP
+//! crl-host/sub.crl) and the TSA (CDP crl-host/sub.crl).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use kyso::{
+    Certificate, Error, ExtendRefusal, Extender, FetchOptions, Fetcher, Indication, RevocationMode,
+    RevocationSource, RevocationStatus, SignatureLevel, Signer, SigningKey, Timestamp, Timestamper,
+    Verifier,
+};
+use kyso_testkit::der::children;
+use kyso_testkit::http::{Fault, HttpServer};
+use kyso_testkit::ocsp::{responder_spec, Status};
+use kyso_testkit::responder::OcspResponder;
+use kyso_testkit::tsa::{tsa_spec, Tsa, TsaCerts};
+use kyso_testkit::{CertSpec, CrlSpec, Issued, Pki};
+
+fn cert(i: &Issued) -> Certificate {
+    Certificate::from_der(&i.cert_der()).expect("test certificate")
+}
+
+fn now() -> i64 {
+    Timestamp::now().unix()
+}
+
+fn crl(pki: &Pki, issuer: &Issued) -> Vec<u8> {
+    let spec = CrlSpec {
+        this_update: now() - 3600,
+        next_update: Some(now() + 86_400),
+        ..CrlSpec::default()
+    };
+    pki.crl(issuer, &spec)
+}
+
+struct Fixture {
+    ocsp_host: HttpServer,
+    crl_host: HttpServer,
+    _responder: OcspResponder,
+    tsa: Tsa,
+    pki: Pki,
+    sub: Issued,
+    leaf: Issued,
+}
+
+impl Fixture {
+    fn new() -> Fixture {
+        let ocsp_host = HttpServer::start();
+        let crl_host = HttpServer::start();
+        let pki = Pki::new();
+        let sub = pki.issue(
+            &pki.root,
+            CertSpec::ca("Kyso LT Sub CA")
+                .path_len(0)
+                .crl_dp(&crl_host.url("/root.crl")),
+        );
+        let delegated = pki.issue(&sub, responder_spec("Kyso LT OCSP", true));
+        let responder = OcspResponder::mount(&ocsp_host, "/ocsp", &sub, &delegated);
+        crl_host.serve_crl("/root.crl", crl(&pki, &pki.root));
+        crl_host.serve_crl("/sub.crl", crl(&pki, &sub));
+        let leaf = pki.issue(
+            &sub,
+            CertSpec::ee("Nguyễn Văn An")
+                .ocsp(responder.url())
+                .crl_dp(&crl_host.url("/sub.crl")),
+        );
+        responder.status(&leaf, Status::Valid);
+        let good = pki.issue(
+            &sub,
+            tsa_spec("Kyso LT TSA").crl_dp(&crl_host.url("/sub.crl")),
+        );
+        let other_root = pki.self_signed(CertSpec::ca("Kyso LT Unrelated Root"));
+        let tsa = Tsa::with_certs(TsaCerts {
+            no_eku: good.clone(),
+            non_critical_eku: good.clone(),
+            extra_purpose: good.clone(),
+            expired: good.clone(),
+            other_ca: good.clone(),
+            good,
+            other_root,
+            sub: sub.clone(),
+            root: pki.root.clone(),
+        });
+        Fixture {
+            ocsp_host,
+            crl_host,
+            _responder: responder,
+            tsa,
+            pki,
+            sub,
+            leaf,
+        }
+    }
+
+    fn requests(&self) -> (usize, usize, usize) {
+        (
+            self.ocsp_host.requests(),
+            self.crl_host.requests(),
+            self.tsa.requests(),
+        )
+    }
+
+    fn verifier(&self) -> Verifier {
+        Verifier::new()
+            .with_trust_anchors([cert(&self.pki.root)])
+            .with_revocation_mode(RevocationMode::Required)
+    }
+
+    fn online(&self) -> Verifier {
+        let fetcher = Fetcher::new(FetchOptions::new().timeout(Duration::from_secs(5))).unwrap();
+        self.verifier().with_fetcher(Arc::new(fetcher))
+    }
+
+    fn timestamper(&self) -> Timestamper {
+        let fetcher = Fetcher::new(FetchOptions::new().timeout(Duration::from_secs(5))).unwrap();
+        Timestamper::new(self.tsa.url(), Arc::new(fetcher), self.online())
+    }
+
+    fn sign_bb(&self, content: &[u8]) -> Vec<u8> {
+        let key = SigningKey::from_key_and_cert(&self.leaf.key_pem(), None, cert(&self.leaf))
+            .unwrap()
+            .with_chain(vec![cert(&self.sub)]);
+        let t = Timestamp::from_unix(now());
+        Signer::new(key)
+            .signing_time(t)
+            .now(t)
+            .build()
+            .unwrap()
+            .sign_bytes(content)
+            .unwrap()
+    }
+}
+
+/// Each SignerInfo's encoding without its unsigned attributes (RFC 5652 §5.3): what a
+/// signature covers or identifies, which extending must never change. (Read by hand: the
+/// `cms` crate cannot decode an RFC 5940 OCSP entry in `crls`.)
+fn signed_parts(sig: &[u8]) -> Vec<Vec<u8>> {
+    let signed_data = children(children(sig)[1])[0];
+    let signer_infos = *children(signed_data).last().unwrap();
+    children(signer_infos)
+        .into_iter()
+        .map(|si| {
+            children(si)
+                .into_iter()
+                .filter(|t| t[0] != 0xA1)
+                .flatten()
+                .copied()
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn a_b_b_signature_extended_to_b_lt_validates_offline_from_what_it_embeds() {
+    let f = Fixture::new();
+    let content = "Quyết định số 12/QĐ-UBND".as_bytes();
+    let bb = f.sign_bb(content);
+    let at = Timestamp::from_unix(now() + 300);
+
+    let extender = Extender::new(f.online(), SignatureLevel::BLT, Timestamp::from_unix(now()))
+        .unwrap()
+        .timestamper(f.timestamper());
+    let (lt, outcome) = extender.extend_bytes(&bb, Some(content)).unwrap();
+    assert!(outcome.changed());
+    assert_eq!(outcome.signatures.len(), 1);
+    let s = &outcome.signatures[0];
+    assert_eq!(
+        (s.level_before, s.level_after, s.timestamp_added),
+        (SignatureLevel::BB, SignatureLevel::BLT, true)
+    );
+    // The leaf's OCSP response, the sub CA's CRL (root.crl) and the TSA's CRL (sub.crl).
+    assert_eq!(outcome.revocation_values_added, 3, "{outcome:?}");
+    assert_eq!(f.tsa.requests(), 1);
+    assert_eq!(signed_parts(&lt), signed_parts(&bb), "signed bytes changed");
+
+    // Offline now, and with every service gone: TOTAL-PASSED at B-LT, every status embedded.
+    let offline = f.verifier().verify_bytes(&lt, Some(content), at);
+    let r = &offline.signatures[0];
+    assert_eq!(r.indication, Indication::TotalPassed, "{:?}", r.messages);
+    assert_eq!(r.level, SignatureLevel::BLT, "{r:#?}");
+    assert!(r.validation_data_embedded);
+    for status in &r.revocation[..r.revocation.len() - 1] {
+        match status {
+            RevocationStatus::Good { evidence, .. } => {
+                assert_eq!(evidence.source, RevocationSource::Embedded, "{evidence:?}")
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+    let token = r.timestamps[0].token.as_ref().unwrap();
+    assert!(token.validation_data_embedded, "{token:#?}");
+
+    // The B-B original, offline, cannot be validated under `required`.
+    let bare = f.verifier().verify_bytes(&bb, Some(content), at);
+    assert_eq!(bare.signatures[0].indication, Indication::Indeterminate);
+    assert_eq!(bare.signatures[0].level, SignatureLevel::BB);
+
+    // A second run changes nothing: no time-stamp, no OCSP request. (The verification it
+    // starts with is online under `required`, which checks the embedded good OCSP answer
+    // against the CRL: that is the one request it makes.)
+    let before = f.requests();
+    let extender = Extender::new(f.online(), SignatureLevel::BLT, Timestamp::from_unix(now()))
+        .unwrap()
+        .timestamper(f.timestamper());
+    let (again, outcome) = extender.extend_bytes(&lt, Some(content)).unwrap();
+    assert!(!outcome.changed(), "{outcome:?}");
+    assert!(again.is_empty());
+    let after = f.requests();
+    assert_eq!(
+        (after.0, after.2),
+        (before.0, before.2),
+        "{before:?} -> {after:?}"
+    );
+}
+
+#[test]
+fn b_t_then_b_lt_keeps_the_first_time_stamp() {
+    let f = Fixture::new();
+    let content = b"cong van";
+    let bb = f.sign_bb(content);
+    let now_t = Timestamp::from_unix(now());
+    let bt_ext = Extender::new(f.verifier(), SignatureLevel::BT, now_t)
+        .unwrap()
+        .timestamper(f.timestamper());
+    let (bt, o) = bt_ext.extend_bytes(&bb, Some(content)).unwrap();
+    assert_eq!(o.signatures[0].level_after, SignatureLevel::BT);
+    assert_eq!(o.revocation_values_added, 0);
+    assert_eq!(f.tsa.requests(), 1);
+    let lt_ext = Extender::new(f.online(), SignatureLevel::BLT, now_t)
+        .unwrap()
+        .timestamper(f.timestamper());
+    let (lt, o) = lt_ext.extend_bytes(&bt, Some(content)).unwrap();
+    assert!(!o.signatures[0].timestamp_added);
+    assert_eq!(f.tsa.requests(), 1, "the valid time-stamp is kept");
+    assert_eq!(signed_parts(&lt), signed_parts(&bb));
+    let r = f
+        .verifier()
+        .verify_bytes(&lt, Some(content), Timestamp::from_unix(now() + 300));
+    assert_eq!(r.signatures[0].level, SignatureLevel::BLT, "{r:#?}");
+    assert_eq!(r.signatures[0].timestamps.len(), 1);
+}
+
+#[test]
+fn a_broken_or_unverifiable_signature_is_refused_with_its_reason() {
+    let f = Fixture::new();
+    let bb = f.sign_bb(b"original");
+    let e = Extender::new(f.online(), SignatureLevel::BT, Timestamp::from_unix(now()))
+        .unwrap()
+        .timestamper(f.timestamper())
+        .extend_bytes(&bb, Some(b"tampered"))
+        .unwrap_err();
+    match &e {
+        Error::ExtendRefused(ExtendRefusal::SignatureNotValid {
+            indication,
+            sub_indication,
+            ..
+        }) => {
+            assert_eq!(indication, "TOTAL-FAILED");
+            assert_eq!(sub_indication, "HASH_FAILURE");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(e.code(), "extend_refused_signature_not_valid");
+    assert_eq!(f.tsa.requests(), 0, "nothing is time-stamped");
+
+    // B-LT without a time-stamping authority: refused, not a half-extended file.
+    let e = Extender::new(f.online(), SignatureLevel::BLT, Timestamp::from_unix(now()))
+        .unwrap()
+        .extend_bytes(&bb, Some(b"original"))
+        .unwrap_err();
+    assert_eq!(e.code(), "extend_refused_needs_tsa", "{e}");
+
+    // B-LT when the revocation services are down: the data cannot be gathered.
+    f.ocsp_host.fault("/ocsp", Fault::Drop);
+    f.crl_host.fault("/sub.crl", Fault::Drop);
+    f.crl_host.fault("/root.crl", Fault::Drop);
+    let e = Extender::new(f.online(), SignatureLevel::BLT, Timestamp::from_unix(now()))
+        .unwrap()
+        .timestamper(f.timestamper())
+        .extend_bytes(&bb, Some(b"original"))
+        .unwrap_err();
+    assert_eq!(e.code(), "extend_refused_signature_not_valid", "{e}");
+    assert!(
+        Extender::new(f.online(), SignatureLevel::BB, Timestamp::from_unix(now())).is_err(),
+        "B-B is not a level to extend to"
+    );
+}
+
+#[test]
+fn b_lt_is_refused_when_a_certificate_names_no_revocation_service() {
+    // The plain test PKI: no CRL distribution points, no OCSP. The path validates (auto),
+    // but there is no status to embed, so the signature cannot be made B-LT.
+    let pki = Pki::new();
+    let tsa = Tsa::start(&pki);
+    let leaf = pki.leaf(CertSpec::ee("Trần Thị Bình"));
+    let key = SigningKey::from_key_and_cert(&leaf.key_pem(), None, cert(&leaf))
+        .unwrap()
+        .with_chain(vec![cert(&pki.sub)]);
+    let t = Timestamp::from_unix(now());
+    let bb = Signer::new(key)
+        .signing_time(t)
+        .now(t)
+        .build()
+        .unwrap()
+        .sign_bytes(b"x")
+        .unwrap();
+    let verifier = Verifier::new().with_trust_anchors([cert(&pki.root)]);
+    let fetcher = Arc::new(Fetcher::new(FetchOptions::new()).unwrap());
+    let stamper = Timestamper::new(tsa.url(), fetcher, verifier.clone());
+    let e = Extender::new(verifier, SignatureLevel::BLT, t)
+        .unwrap()
+        .timestamper(stamper)
+        .extend_bytes(&bb, Some(b"x"))
+        .unwrap_err();
+    match &e {
+        Error::ExtendRefused(ExtendRefusal::ValidationDataIncomplete { subject, detail }) => {
+            assert!(subject.contains("Trần Thị Bình"), "{subject}");
+            assert!(detail.contains("names no CRL or OCSP service"), "{detail}");
+        }
+        other => panic!("{other:?}"),
+    }
+}
