@@ -176,6 +176,24 @@ pub const ALL: &[Help] = &[
         sections: &[],
     },
     Help {
+        page: "kyso-extend",
+        examples: &[
+            ex(
+                "Add a signature-time-stamp to every signature under a folder (in place)",
+                "kyso extend --level B-T --tsa http://tsa.example.vn --tsa-trust tsa-root.pem archive/",
+            ),
+            ex(
+                "Long-term: time-stamp and embed the certificates, CRLs and OCSP responses",
+                "kyso extend --level B-LT --trust roots.pem --tsa http://tsa.example.vn decision.pdf.p7s",
+            ),
+            ex(
+                "What would change, as JSON (the files are extended all the same)",
+                "kyso extend --level B-LT --trust roots.pem --tsa http://tsa.example.vn --format json archive/",
+            ),
+        ],
+        sections: &[],
+    },
+    Help {
         page: "kyso-inspect",
         examples: &[
             ex(

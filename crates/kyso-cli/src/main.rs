@@ -44,10 +44,13 @@ struct Cli {
 enum Command {
     /// Sign files (CAdES B-B; detached .p7s by default, --attached for .p7m).
     #[command(after_help = help::after_help("kyso-sign"))]
-    Sign(cmd::sign::Args),
+    Sign(Box<cmd::sign::Args>),
     /// Verify signatures and print a report (text or JSON, schema kyso.verify/v2).
     #[command(after_help = help::after_help("kyso-verify"))]
     Verify(cmd::verify::Args),
+    /// Extend signatures in place to CAdES B-T (a time-stamp) or B-LT (validation data).
+    #[command(after_help = help::after_help("kyso-extend"))]
+    Extend(cmd::extend::Args),
     /// Show what a certificate, bundle, PKCS#12 or CMS file holds.
     #[command(after_help = help::after_help("kyso-inspect"))]
     Inspect(cmd::inspect::Args),
@@ -71,6 +74,7 @@ impl Command {
         match self {
             Command::Sign(a) => a.lang,
             Command::Verify(a) => a.lang,
+            Command::Extend(a) => a.lang,
             Command::Inspect(a) => a.lang,
             Command::Chain(a) => a.lang,
             Command::Token(a) => a.lang(),
@@ -104,8 +108,9 @@ fn main() -> ExitCode {
     // One language for every line of the run: --lang, else the locale.
     msg::set_lang(output::lang(cli.command.lang()));
     let result = match cli.command {
-        Command::Sign(a) => cmd::sign::run(a),
+        Command::Sign(a) => cmd::sign::run(*a),
         Command::Verify(a) => cmd::verify::run(a),
+        Command::Extend(a) => cmd::extend::run(a),
         Command::Inspect(a) => cmd::inspect::run(a),
         Command::Chain(a) => cmd::chain::run(a),
         Command::Token(a) => cmd::token::run(a),

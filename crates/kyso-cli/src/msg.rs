@@ -224,8 +224,43 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ),
     (
         "level_needs_tsa",
-        "--level B-T needs --tsa URL: the time-stamping authority that vouches for the time",
-        "--level B-T cần --tsa URL: địa chỉ của tổ chức cấp dấu thời gian",
+        "--level {level} needs --tsa URL: the time-stamping authority that vouches for the time",
+        "--level {level} cần --tsa URL: địa chỉ của tổ chức cấp dấu thời gian",
+    ),
+    (
+        "extend_done",
+        "extended {file}: {from} -> {to} ({stamps} time-stamp(s), {certs} certificate(s), {values} CRL/OCSP value(s) added)",
+        "đã nâng cấp {file}: {from} -> {to} (thêm {stamps} dấu thời gian, {certs} chứng thư số, {values} CRL/OCSP)",
+    ),
+    (
+        "extend_unchanged",
+        "{file} is already {level}: unchanged",
+        "{file} đã ở mức {level}: giữ nguyên",
+    ),
+    (
+        "extend_failed",
+        "{file} not extended (left as it was): {why}",
+        "không nâng cấp {file} (tệp giữ nguyên): {why}",
+    ),
+    (
+        "extend_summary",
+        "{total} file(s): {extended} extended, {unchanged} already at the level, {failed} not extended",
+        "{total} tệp: {extended} đã nâng cấp, {unchanged} đã ở mức yêu cầu, {failed} không nâng cấp được",
+    ),
+    (
+        "lt_needs_trust",
+        "--level B-LT validates the signer's path before embedding its validation data: give --trust FILE (or set KYSO_TRUST)",
+        "--level B-LT cần kiểm tra chuỗi chứng thư số của người ký trước khi gắn dữ liệu kiểm tra: hãy cung cấp --trust TỆP (hoặc đặt KYSO_TRUST)",
+    ),
+    (
+        "lt_not_to_stdout",
+        "--level B-LT writes a file (its validation data is added after signing): give -o FILE, not -o -",
+        "--level B-LT cần ghi ra tệp (dữ liệu kiểm tra được gắn sau khi ký): hãy dùng -o TỆP, không dùng -o -",
+    ),
+    (
+        "lt_left_at_bt",
+        "{path} is signed at B-T, but its validation data could not be added; run `kyso extend --level B-LT {path}` when the services answer",
+        "{path} đã được ký ở mức B-T nhưng chưa gắn được dữ liệu kiểm tra; hãy chạy `kyso extend --level B-LT {path}` khi các dịch vụ hoạt động trở lại",
     ),
     (
         "tsa_needs_trust",

@@ -14,12 +14,22 @@ pub fn write_atomic(
     force: bool,
     fill: &mut dyn FnMut(&mut dyn Write) -> Result<()>,
 ) -> Result<()> {
+    write_atomic_if(path, force, &mut |w| fill(w).map(|()| true)).map(|_| ())
+}
+
+/// [`write_atomic`] where `fill` says whether there is anything to write: `false` leaves
+/// `path` as it was (the temporary file is removed). Returns what `fill` said.
+pub fn write_atomic_if(
+    path: &Path,
+    force: bool,
+    fill: &mut dyn FnMut(&mut dyn Write) -> Result<bool>,
+) -> Result<bool> {
     if path == Path::new("-") {
         let stdout = io::stdout();
         let mut lock = BufWriter::new(stdout.lock());
-        fill(&mut lock)?;
+        let wrote = fill(&mut lock)?;
         lock.flush().with_context(|| crate::tr!("writing_stdout"))?;
-        return Ok(());
+        return Ok(wrote);
     }
     let replacing = path.exists();
     if !force && replacing {
@@ -49,9 +59,13 @@ pub fn write_atomic(
         .with_context(|| crate::tr!("cannot_create_temp", dir = dir.display()))?;
     // Known to the interrupt handler, which removes it if a second Ctrl-C exits mid-write.
     crate::interrupt::temp_file_created(&tmp);
-    let result = (|| -> Result<()> {
+    let result = (|| -> Result<bool> {
         let mut w = BufWriter::with_capacity(256 * 1024, file);
-        fill(&mut w)?;
+        if !fill(&mut w)? {
+            drop(w);
+            let _ = fs::remove_file(&tmp);
+            return Ok(false);
+        }
         let file: File = w
             .into_inner()
             .map_err(|e| e.into_error())
@@ -65,7 +79,7 @@ pub fn write_atomic(
         }
         fs::rename(&tmp, path)
             .with_context(|| crate::tr!("cannot_move_output", path = path.display()))?;
-        Ok(())
+        Ok(true)
     })();
     if result.is_err() {
         let _ = fs::remove_file(&tmp);
@@ -266,6 +280,55 @@ pub struct TrustArgs {
     pub cache_dir: Option<PathBuf>,
 }
 
+/// The time-stamping authority, shared by `sign` and `extend`.
+#[derive(clap::Args, Debug)]
+pub struct TsaArgs {
+    /// RFC 3161 time-stamping authority (HTTP POST) for B-T and above. Each time-stamp is
+    /// checked (status, nonce, imprint, the TSA's certificate and path) before it is
+    /// embedded; one that cannot be had or checked fails that file.
+    #[arg(long, value_name = "URL")]
+    pub tsa: Option<String>,
+    /// Trust anchors for the TSA's certificate (PEM, DER or a folder); repeatable.
+    /// Default: $KYSO_TRUST.
+    #[arg(long, value_name = "FILE", requires = "tsa", value_parser = crate::paths::input)]
+    pub tsa_trust: Vec<PathBuf>,
+    /// Ask the TSA for this policy (dotted OID); a time-stamp under another is refused.
+    #[arg(long, value_name = "OID", requires = "tsa")]
+    pub tsa_policy: Option<String>,
+}
+
+impl TsaArgs {
+    /// The time-stamping client (`None` without --tsa), its requests bounded by `timeout`
+    /// seconds; its TSA path is checked online when `fetcher` is given.
+    pub fn timestamper(
+        &self,
+        timeout: u64,
+        fetcher: Option<std::sync::Arc<kyso::Fetcher>>,
+    ) -> Result<Option<kyso::Timestamper>> {
+        let Some(url) = &self.tsa else {
+            return Ok(None);
+        };
+        let anchors = trust_anchors(&self.tsa_trust)?;
+        if anchors.is_empty() {
+            anyhow::bail!(crate::tr!("tsa_needs_trust"));
+        }
+        let fetcher = match fetcher {
+            Some(f) => f,
+            None => std::sync::Arc::new(kyso::Fetcher::new(
+                kyso::FetchOptions::new().timeout(std::time::Duration::from_secs(timeout)),
+            )?),
+        };
+        let verifier = kyso::Verifier::new()
+            .with_trust_anchors(anchors)
+            .with_fetcher(fetcher.clone());
+        let mut t = kyso::Timestamper::new(url.clone(), fetcher, verifier);
+        if let Some(p) = &self.tsa_policy {
+            t = t.policy(p.clone());
+        }
+        Ok(Some(t))
+    }
+}
+
 /// `--revocation` values.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum RevocationArg {
@@ -341,6 +404,32 @@ impl TrustArgs {
             }
         }
         Ok(out)
+    }
+
+    /// The verifier these flags describe, under the validation policy `policy` (a built-in
+    /// name or a TOML file); `legacy`: --insecure-legacy-crypto.
+    pub fn verifier(&self, policy: &str, legacy: bool) -> Result<kyso::Verifier> {
+        let (anchors, intermediates) = self.load()?;
+        let policy = kyso::ValidationPolicy::by_name_or_file(policy)
+            .with_context(|| format!("--policy {policy}"))?;
+        let mut verifier = kyso::Verifier::new()
+            .with_policy(policy)
+            .with_trust_anchors(anchors)
+            .with_intermediates(intermediates)
+            .with_crls(self.load_crls()?)
+            .with_ocsp_responses(self.load_ocsp()?)
+            .with_ocsp_max_age(self.ocsp_max_age);
+        if let Some(f) = self.fetcher()? {
+            verifier = verifier.with_fetcher(f);
+        }
+        // The policy's revocation mode, unless --revocation asks for another than auto.
+        if self.revocation != RevocationArg::Auto {
+            verifier = verifier.with_revocation_mode(self.revocation.into());
+        }
+        if legacy {
+            verifier.dangerous().allow_legacy_crypto();
+        }
+        Ok(verifier)
     }
 
     /// Load (anchors, intermediates).

@@ -968,6 +968,7 @@ fn man_writes_one_page_per_command_and_never_overwrites_without_force() {
         [
             "kyso-chain.1",
             "kyso-completions.1",
+            "kyso-extend.1",
             "kyso-inspect.1",
             "kyso-man.1",
             "kyso-sign.1",

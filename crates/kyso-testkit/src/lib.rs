@@ -49,6 +49,7 @@
 pub mod cms;
 pub mod der;
 pub mod http;
+pub mod ltv;
 pub mod ocsp;
 pub mod pki;
 pub mod responder;

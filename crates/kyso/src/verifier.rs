@@ -203,6 +203,11 @@ impl Verifier {
         self
     }
 
+    /// The trust anchors signatures are validated against.
+    pub fn trust_anchors(&self) -> &[Certificate] {
+        &self.anchors
+    }
+
     /// The policy signatures are judged by.
     pub fn policy(&self) -> &ValidationPolicy {
         &self.validation

@@ -16,11 +16,10 @@ use kyso::{
     Verifier,
 };
 use kyso_testkit::der::children;
-use kyso_testkit::http::{Fault, HttpServer};
-use kyso_testkit::ocsp::{responder_spec, Status};
-use kyso_testkit::responder::OcspResponder;
-use kyso_testkit::tsa::{tsa_spec, Tsa, TsaCerts};
-use kyso_testkit::{CertSpec, CrlSpec, Issued, Pki};
+use kyso_testkit::http::Fault;
+use kyso_testkit::ltv::LtPki;
+use kyso_testkit::tsa::Tsa;
+use kyso_testkit::{CertSpec, Issued, Pki};
 
 fn cert(i: &Issued) -> Certificate {
     Certificate::from_der(&i.cert_der()).expect("test certificate")
@@ -30,80 +29,18 @@ fn now() -> i64 {
     Timestamp::now().unix()
 }
 
-fn crl(pki: &Pki, issuer: &Issued) -> Vec<u8> {
-    let spec = CrlSpec {
-        this_update: now() - 3600,
-        next_update: Some(now() + 86_400),
-        ..CrlSpec::default()
-    };
-    pki.crl(issuer, &spec)
-}
+struct Fixture(LtPki);
 
-struct Fixture {
-    ocsp_host: HttpServer,
-    crl_host: HttpServer,
-    _responder: OcspResponder,
-    tsa: Tsa,
-    pki: Pki,
-    sub: Issued,
-    leaf: Issued,
+impl std::ops::Deref for Fixture {
+    type Target = LtPki;
+    fn deref(&self) -> &LtPki {
+        &self.0
+    }
 }
 
 impl Fixture {
     fn new() -> Fixture {
-        let ocsp_host = HttpServer::start();
-        let crl_host = HttpServer::start();
-        let pki = Pki::new();
-        let sub = pki.issue(
-            &pki.root,
-            CertSpec::ca("Kyso LT Sub CA")
-                .path_len(0)
-                .crl_dp(&crl_host.url("/root.crl")),
-        );
-        let delegated = pki.issue(&sub, responder_spec("Kyso LT OCSP", true));
-        let responder = OcspResponder::mount(&ocsp_host, "/ocsp", &sub, &delegated);
-        crl_host.serve_crl("/root.crl", crl(&pki, &pki.root));
-        crl_host.serve_crl("/sub.crl", crl(&pki, &sub));
-        let leaf = pki.issue(
-            &sub,
-            CertSpec::ee("Nguyễn Văn An")
-                .ocsp(responder.url())
-                .crl_dp(&crl_host.url("/sub.crl")),
-        );
-        responder.status(&leaf, Status::Valid);
-        let good = pki.issue(
-            &sub,
-            tsa_spec("Kyso LT TSA").crl_dp(&crl_host.url("/sub.crl")),
-        );
-        let other_root = pki.self_signed(CertSpec::ca("Kyso LT Unrelated Root"));
-        let tsa = Tsa::with_certs(TsaCerts {
-            no_eku: good.clone(),
-            non_critical_eku: good.clone(),
-            extra_purpose: good.clone(),
-            expired: good.clone(),
-            other_ca: good.clone(),
-            good,
-            other_root,
-            sub: sub.clone(),
-            root: pki.root.clone(),
-        });
-        Fixture {
-            ocsp_host,
-            crl_host,
-            _responder: responder,
-            tsa,
-            pki,
-            sub,
-            leaf,
-        }
-    }
-
-    fn requests(&self) -> (usize, usize, usize) {
-        (
-            self.ocsp_host.requests(),
-            self.crl_host.requests(),
-            self.tsa.requests(),
-        )
+        Fixture(LtPki::new())
     }
 
     fn verifier(&self) -> Verifier {

@@ -7,7 +7,7 @@ use anyhow::{bail, Context, Result};
 use clap::Args as ClapArgs;
 
 use crate::exit;
-use crate::output::{coded, load_certs, write_atomic, Format};
+use crate::output::{coded, load_certs, write_atomic, write_atomic_if, Format};
 use crate::secret::{self, SecretSource};
 
 /// Where the private key comes from.
@@ -78,26 +78,18 @@ pub struct Args {
     /// (they are lost; --add-to keeps them).
     #[arg(long, requires = "force")]
     discard_signatures: bool,
-    /// CAdES level: B-B, or B-T (a signature-time-stamp from --tsa over each signature).
-    /// Default: B-T with --tsa, else B-B.
+    /// CAdES level: B-B; B-T (a signature-time-stamp from --tsa over each signature); B-LT
+    /// (B-T, then the certificates, CRLs and OCSP responses that validate the signer's and
+    /// the TSA's paths, validated with --trust and fetched as `kyso verify` does, embedded so
+    /// the signature validates offline). Default: B-T with --tsa, else B-B.
     #[arg(long, value_enum, value_name = "LEVEL")]
     pub level: Option<Level>,
-    /// RFC 3161 time-stamping authority (HTTP POST) for B-T. Each time-stamp is checked
-    /// (status, nonce, imprint, the TSA's certificate and path) before it is embedded;
-    /// one that cannot be had or checked fails that file.
-    #[arg(long, value_name = "URL")]
-    pub tsa: Option<String>,
-    /// Trust anchors for the TSA's certificate (PEM, DER or a folder); repeatable.
-    /// Default: $KYSO_TRUST.
-    #[arg(long, value_name = "FILE", requires = "tsa", value_parser = crate::paths::input)]
-    pub tsa_trust: Vec<PathBuf>,
-    /// Ask the TSA for this policy (dotted OID); a time-stamp under another is refused.
-    #[arg(long, value_name = "OID", requires = "tsa")]
-    pub tsa_policy: Option<String>,
-    /// Seconds one TSA request may take, connecting included.
-    #[arg(long, value_name = "SECS", default_value_t = 10,
-          value_parser = clap::value_parser!(u64).range(1..=300))]
-    pub net_timeout: u64,
+    #[command(flatten)]
+    pub tsa: crate::output::TsaArgs,
+    /// For B-LT: the trust anchors, helper certificates and revocation sources the signer's
+    /// path is validated with before its validation data is embedded.
+    #[command(flatten)]
+    pub trust: crate::output::TrustArgs,
     /// Language of the messages (default from the locale).
     #[arg(long, value_enum)]
     pub lang: Option<crate::output::LangArg>,
@@ -127,7 +119,7 @@ pub struct Args {
     files: Vec<PathBuf>,
 }
 
-/// `--level` values.
+/// `--level` values (of `sign` and `extend`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Level {
     /// CAdES B-B: signed attributes with the ESS signing-certificate-v2.
@@ -136,35 +128,53 @@ pub enum Level {
     /// CAdES B-T: B-B and a signature-time-stamp (needs --tsa).
     #[value(name = "B-T")]
     BT,
+    /// CAdES B-LT: B-T and the validation data of the signer's and the TSA's paths.
+    #[value(name = "B-LT")]
+    Blt,
 }
 
-/// The time-stamping client for B-T, when asked for.
-fn timestamper(a: &Args) -> Result<Option<kyso::Timestamper>> {
-    let level = a.level.unwrap_or(if a.tsa.is_some() {
+impl Level {
+    /// The library's name for it.
+    pub fn kyso(self) -> kyso::SignatureLevel {
+        match self {
+            Level::BB => kyso::SignatureLevel::BB,
+            Level::BT => kyso::SignatureLevel::BT,
+            Level::Blt => kyso::SignatureLevel::BLT,
+        }
+    }
+}
+
+/// The level asked for: --level, else B-T with --tsa, else B-B.
+fn level(a: &Args) -> Level {
+    a.level.unwrap_or(if a.tsa.tsa.is_some() {
         Level::BT
     } else {
         Level::BB
-    });
-    let url = match (level, &a.tsa) {
-        (Level::BB, _) => return Ok(None),
-        (Level::BT, None) => bail!(crate::tr!("level_needs_tsa")),
-        (Level::BT, Some(u)) => u,
+    })
+}
+
+/// The time-stamping client for B-T and B-LT, and for B-LT the extender that adds the
+/// validation data once a file is signed.
+fn level_tools(a: &Args) -> Result<(Option<kyso::Timestamper>, Option<kyso::Extender>)> {
+    let level = level(a);
+    if level == Level::BB {
+        return Ok((None, None));
+    }
+    let fetcher = a.trust.fetcher()?;
+    let Some(t) = a.tsa.timestamper(a.trust.net_timeout, fetcher)? else {
+        bail!(crate::tr!("level_needs_tsa", level = level.kyso().as_str()));
     };
-    let anchors = crate::output::trust_anchors(&a.tsa_trust)?;
-    if anchors.is_empty() {
-        bail!(crate::tr!("tsa_needs_trust"));
+    if level == Level::BT {
+        return Ok((Some(t), None));
     }
-    let fetcher = std::sync::Arc::new(kyso::Fetcher::new(
-        kyso::FetchOptions::new().timeout(std::time::Duration::from_secs(a.net_timeout)),
-    )?);
-    let verifier = kyso::Verifier::new()
-        .with_trust_anchors(anchors)
-        .with_fetcher(fetcher.clone());
-    let mut t = kyso::Timestamper::new(url.clone(), fetcher, verifier);
-    if let Some(p) = &a.tsa_policy {
-        t = t.policy(p.clone());
+    let verifier = a.trust.verifier("agency-default", false)?;
+    if verifier.trust_anchors().is_empty() {
+        bail!(crate::tr!("lt_needs_trust"));
     }
-    Ok(Some(t))
+    let extender =
+        kyso::Extender::new(verifier, kyso::SignatureLevel::BLT, kyso::Timestamp::now())?
+            .timestamper(t.clone());
+    Ok((Some(t), Some(extender)))
 }
 
 pub fn run(a: Args) -> Result<u8> {
@@ -228,7 +238,8 @@ pub fn run(a: Args) -> Result<u8> {
         .pss(a.pss)
         .signing_time(now)
         .now(now);
-    if let Some(t) = timestamper(&a)? {
+    let (stamper, extender) = level_tools(&a)?;
+    if let Some(t) = stamper {
         builder = builder.timestamper(t);
     }
     if let Some(d) = &a.digest {
@@ -293,10 +304,20 @@ pub fn run(a: Args) -> Result<u8> {
             &items,
             || (),
             |_, i, f| {
-                let r = if a.add_to.is_empty() {
-                    sign_one(&a, &signer, f)
+                let (r, content) = if a.add_to.is_empty() {
+                    (
+                        sign_one(&a, &signer, f),
+                        (!a.attached).then_some(f.as_path()),
+                    )
                 } else {
-                    add_one(&a, &signer, f, a.files.get(i).map(PathBuf::as_path))
+                    let content = a.files.get(i).map(PathBuf::as_path);
+                    (add_one(&a, &signer, f, content), content)
+                };
+                let r = match (&extender, r) {
+                    (Some(x), Ok(Outcome::Signed(out, w))) => {
+                        to_long_term(x, &out, content).map(|()| Outcome::Signed(out, w))
+                    }
+                    (_, r) => r,
                 };
                 let planned = planned_output(&a, f);
                 let entry = json.then(|| json_entry(f, &planned, &r, Some(&who)));
@@ -751,6 +772,19 @@ fn add_one(
         Err(e) if is_already_signed(&e) => Err(e.context(crate::tr!("nothing_changed_resume"))),
         Err(e) => Err(e),
     }
+}
+
+/// B-LT: the B-T signature just written at `out` gets its validation data, in place. When
+/// that fails the B-T signature stays (it is valid); the error says how to finish later.
+fn to_long_term(x: &kyso::Extender, out: &Path, content: Option<&Path>) -> Result<()> {
+    if out == Path::new("-") {
+        bail!(crate::tr!("lt_not_to_stdout"));
+    }
+    write_atomic_if(out, true, &mut |w| {
+        Ok(x.extend_file(out, content, w)?.changed())
+    })
+    .map(|_| ())
+    .with_context(|| crate::tr!("lt_left_at_bt", path = out.display()))
 }
 
 fn is_already_signed(e: &anyhow::Error) -> bool {

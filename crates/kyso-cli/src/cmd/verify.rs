@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use clap::Args as ClapArgs;
 use kyso::{CheckResult, DocumentReport, Indication, Lang, Summary};
 
@@ -87,7 +87,6 @@ pub struct Args {
 pub fn run(a: Args) -> Result<u8> {
     let format = if a.json { VerifyFormat::Json } else { a.format };
     let lang = output::lang(a.lang);
-    let (anchors, intermediates) = a.certs.load()?;
     let (inputs, skipped) = collect_inputs(&a.inputs)?;
     let files: Vec<PathBuf> = inputs.iter().map(|i| i.path.clone()).collect();
     for s in &skipped {
@@ -101,26 +100,8 @@ pub fn run(a: Args) -> Result<u8> {
     if a.content.is_some() && files.len() != 1 {
         bail!(crate::tr!("content_one_signature", n = files.len()));
     }
-    let policy = kyso::ValidationPolicy::by_name_or_file(&a.policy)
-        .with_context(|| format!("--policy {}", a.policy))?;
-    let policy_name = policy.id();
-    let mut verifier = kyso::Verifier::new()
-        .with_policy(policy)
-        .with_trust_anchors(anchors.clone())
-        .with_intermediates(intermediates)
-        .with_crls(a.certs.load_crls()?)
-        .with_ocsp_responses(a.certs.load_ocsp()?)
-        .with_ocsp_max_age(a.certs.ocsp_max_age);
-    if let Some(f) = a.certs.fetcher()? {
-        verifier = verifier.with_fetcher(f);
-    }
-    // The policy's revocation mode, unless --revocation asks for another than auto.
-    if a.certs.revocation != output::RevocationArg::Auto {
-        verifier = verifier.with_revocation_mode(a.certs.revocation.into());
-    }
-    if a.insecure_legacy_crypto {
-        verifier.dangerous().allow_legacy_crypto();
-    }
+    let verifier = a.certs.verifier(&a.policy, a.insecure_legacy_crypto)?;
+    let policy_name = verifier.policy().id();
     let at = a.at.unwrap_or_else(kyso::Timestamp::now);
     let run = RunInfo::start(at, policy_name.name.clone());
 
@@ -210,7 +191,7 @@ pub fn run(a: Args) -> Result<u8> {
             )
         );
     }
-    if format == VerifyFormat::Text && anchors.is_empty() {
+    if format == VerifyFormat::Text && verifier.trust_anchors().is_empty() {
         eprintln!(
             "{}",
             lang.pick(
@@ -643,9 +624,9 @@ fn verify_stdin(
 }
 
 /// A `.sig` file found in a directory that is not CMS.
-struct Skipped {
-    path: PathBuf,
-    format: sigfile::Format,
+pub(crate) struct Skipped {
+    pub(crate) path: PathBuf,
+    pub(crate) format: sigfile::Format,
 }
 
 /// For a file that is not CMS at all, say what it is when kyso recognises it (stderr), and
@@ -687,9 +668,9 @@ fn foreign_format_hint(file: &Path, lang: Lang) {
 
 /// Why an input could not be read: in English (JSON, JUnit) and in the run's language.
 #[derive(Clone, Debug)]
-struct Unread {
+pub(crate) struct Unread {
     en: String,
-    text: String,
+    pub(crate) text: String,
 }
 
 impl Unread {
@@ -745,9 +726,9 @@ fn content_beside(sig: &Path) -> Option<PathBuf> {
 
 /// One input to verify; `error` when it could not be read at all (reported as an error
 /// entry in every format, and exit 2).
-struct Input {
-    path: PathBuf,
-    error: Option<Unread>,
+pub(crate) struct Input {
+    pub(crate) path: PathBuf,
+    pub(crate) error: Option<Unread>,
 }
 
 impl Input {
@@ -760,7 +741,7 @@ impl Input {
 /// and check that files exist. Files named on the command line are always verified; one that
 /// is missing or unreadable, like an unreadable directory or a dangling symbolic link found
 /// in one, becomes an error entry so that the rest of the run is still reported.
-fn collect_inputs(inputs: &[PathBuf]) -> Result<(Vec<Input>, Vec<Skipped>)> {
+pub(crate) fn collect_inputs(inputs: &[PathBuf]) -> Result<(Vec<Input>, Vec<Skipped>)> {
     let mut out = Vec::new();
     let mut skipped = Vec::new();
     if inputs.iter().filter(|p| p.as_os_str() == "-").count() > 1 {
