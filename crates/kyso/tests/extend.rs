@@ -263,3 +263,61 @@ fn b_lt_is_refused_when_a_certificate_names_no_revocation_service() {
         other => panic!("{other:?}"),
     }
 }
+
+/// The batch: 1,000 B-B signatures by one signer extended to B-LT on the batch engine
+/// with one shared fetcher: one time-stamp request per signature, one request per distinct
+/// revocation URL. The sizes of B-B, B-T and B-LT of the same document and the wall time
+/// are printed (not asserted).
+#[test]
+fn extending_1000_signatures_asks_the_tsa_once_each_and_each_url_once() {
+    const N: usize = 1_000;
+    let f = Fixture::new();
+    let contents: Vec<Vec<u8>> = (0..N)
+        .map(|i| format!("Công văn số {i}/UBND-VP").into_bytes())
+        .collect();
+    let signed: Vec<(Vec<u8>, &[u8])> = contents
+        .iter()
+        .map(|c| (f.sign_bb(c), c.as_slice()))
+        .collect();
+    let fetcher =
+        Arc::new(Fetcher::new(FetchOptions::new().timeout(Duration::from_secs(5))).unwrap());
+    let online = f.verifier().with_fetcher(Arc::clone(&fetcher));
+    let stamper = Timestamper::new(f.tsa.url(), Arc::clone(&fetcher), online.clone());
+    let extender = Extender::new(online, SignatureLevel::BLT, Timestamp::from_unix(now()))
+        .unwrap()
+        .timestamper(stamper);
+    let start = std::time::Instant::now();
+    let mut out: Vec<Vec<u8>> = Vec::with_capacity(N);
+    let outcome = kyso::batch::Batch::new().workers(2).run(
+        &signed,
+        || (),
+        |_, _, (sig, content)| extender.extend_bytes(sig, Some(content)),
+        |done| out.push(done.output.expect("extended").0),
+    );
+    let elapsed = start.elapsed();
+    assert_eq!(outcome.done, N);
+    let (ocsp, crl, tsa) = f.requests();
+    assert_eq!(tsa, N, "one time-stamp per signature");
+    assert_eq!(ocsp, 1, "one OCSP request for the one signer");
+    assert_eq!(crl, 2, "root.crl and sub.crl, once each");
+    let at = Timestamp::from_unix(now() + 300);
+    for (i, lt) in out.iter().enumerate().step_by(97) {
+        let r = f.verifier().verify_bytes(lt, Some(&contents[i]), at);
+        assert_eq!(r.signatures[0].level, SignatureLevel::BLT, "signature {i}");
+    }
+    // Sizes of one document at each level (the B-T one is made from the same B-B).
+    let (bb, content) = &signed[0];
+    let bt = Extender::new(f.verifier(), SignatureLevel::BT, Timestamp::from_unix(now()))
+        .unwrap()
+        .timestamper(f.timestamper())
+        .extend_bytes(bb, Some(content))
+        .unwrap()
+        .0;
+    eprintln!(
+        "extended {N} signatures to B-LT in {elapsed:?} ({:.1} ms each, 2 workers); sizes: B-B {} B, B-T {} B, B-LT {} B",
+        elapsed.as_secs_f64() * 1000.0 / N as f64,
+        bb.len(),
+        bt.len(),
+        out[0].len()
+    );
+}
