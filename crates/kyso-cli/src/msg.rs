@@ -219,8 +219,8 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ),
     (
         "chain_validated_at",
-        "chain validated at {time}, the signature-time-stamp's time (a certificate has expired since)",
-        "chuỗi chứng thư số được kiểm tra tại thời điểm {time} của dấu thời gian (một chứng thư số đã hết hạn sau đó)",
+        "chain validated at {time}, the signature-time-stamp's time (a certificate has expired or been revoked since)",
+        "chuỗi chứng thư số được kiểm tra tại thời điểm {time} của dấu thời gian (sau đó một chứng thư số đã hết hạn hoặc bị thu hồi)",
     ),
     (
         "level_needs_tsa",

@@ -476,16 +476,42 @@ impl Verifier {
             }
             Some(cert) => {
                 let now = self.chain_checks(cert, embedded, at, policy);
-                match (timestamp::best_signature_time(&timestamps), &now.0) {
+                match (timestamp::best_signature_time(&timestamps), &now.0, &now.1) {
                     // ETSI EN 319 102-1 §5.5 (OUT_OF_BOUNDS_NO_POE): a certificate of the path
                     // expired before the validation time, but a valid signature-time-stamp
                     // proves the signature existed earlier: the path is validated at that
                     // time (its revocation data must then be good for that time too).
-                    (Some(poe), CheckResult::Failed(Reason::Chain(ChainError::Expired { .. })))
-                        if poe < at =>
-                    {
+                    (
+                        Some(poe),
+                        CheckResult::Failed(Reason::Chain(ChainError::Expired { .. })),
+                        _,
+                    ) if poe < at => {
                         chain_validated_at = Some(poe);
                         self.chain_checks(cert, embedded, poe, policy)
+                    }
+                    // EN 319 102-1 §5.6.2.1 (REVOKED_NO_POE): the signer certificate is revoked
+                    // now, but a valid signature-time-stamp proves the signature existed
+                    // before the revocation date: it was made with a certificate that was not
+                    // revoked then. Everything else of the path passed (the signer is checked
+                    // last, from the anchor down); the revocation stays listed in the report.
+                    // A revoked CA is not passed this way (its subordinates' status was not
+                    // looked up).
+                    (
+                        Some(poe),
+                        _,
+                        CheckResult::Failed(Reason::Chain(ChainError::Revoked {
+                            subject,
+                            serial,
+                            revoked_at,
+                            ..
+                        })),
+                    ) if poe < *revoked_at
+                        && *serial == cert.serial_hex()
+                        && *subject == cert.subject() =>
+                    {
+                        chain_validated_at = Some(poe);
+                        let (_, _, path, _) = now;
+                        (CheckResult::Passed, CheckResult::Passed, path, false)
                     }
                     _ => now,
                 }

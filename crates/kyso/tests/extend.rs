@@ -307,12 +307,16 @@ fn extending_1000_signatures_asks_the_tsa_once_each_and_each_url_once() {
     }
     // Sizes of one document at each level (the B-T one is made from the same B-B).
     let (bb, content) = &signed[0];
-    let bt = Extender::new(f.verifier(), SignatureLevel::BT, Timestamp::from_unix(now()))
-        .unwrap()
-        .timestamper(f.timestamper())
-        .extend_bytes(bb, Some(content))
-        .unwrap()
-        .0;
+    let bt = Extender::new(
+        f.verifier(),
+        SignatureLevel::BT,
+        Timestamp::from_unix(now()),
+    )
+    .unwrap()
+    .timestamper(f.timestamper())
+    .extend_bytes(bb, Some(content))
+    .unwrap()
+    .0;
     eprintln!(
         "extended {N} signatures to B-LT in {elapsed:?} ({:.1} ms each, 2 workers); sizes: B-B {} B, B-T {} B, B-LT {} B",
         elapsed.as_secs_f64() * 1000.0 / N as f64,

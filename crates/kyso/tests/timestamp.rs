@@ -6,8 +6,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use kyso::{
-    Certificate, FetchOptions, Fetcher, Indication, SignatureLevel, Signer, SigningKey, Timestamp,
-    Timestamper, Verifier,
+    Certificate, Crl, FetchOptions, Fetcher, Indication, SignatureLevel, Signer, SigningKey,
+    Timestamp, Timestamper, Verifier,
 };
 use kyso_testkit::tsa::{Imprint, Mode, TsInput, Tsa, TsaCert};
 use kyso_testkit::{CertSpec, Issued, Pki};
@@ -189,4 +189,67 @@ fn swap_token(sig: &[u8], token: &[u8]) -> Vec<u8> {
     let mut out = sig.to_vec();
     out[at..at + old.len()].copy_from_slice(token);
     out
+}
+
+/// EN 319 102-1 §5.6.2.1: a signer revoked after the time-stamp's time is TOTAL-PASSED with
+/// the revocation listed; revoked before it, or with no time-stamp, TOTAL-FAILED (REVOKED).
+#[test]
+fn a_revocation_after_the_time_stamp_does_not_fail_the_signature_one_before_it_does() {
+    let pki = Pki::new();
+    let tsa = Tsa::start(&pki);
+    let leaf = pki.leaf(CertSpec::ee("Official"));
+    let now = Timestamp::now();
+    let fmt = |t: i64| {
+        let t = Timestamp::from_unix(t);
+        t.to_string()
+    };
+    let stamped = signer(&leaf, &pki, Some(timestamper(&tsa)), now)
+        .sign_bytes(b"doc")
+        .unwrap();
+    let plain = signer(&leaf, &pki, None, now).sign_bytes(b"doc").unwrap();
+    // Validated 10 minutes from now, with a CRL issued 5 minutes from now.
+    let at = Timestamp::from_unix(now.unix() + 600);
+    let crl = |revoked_at: i64| {
+        let spec = kyso_testkit::CrlSpec {
+            this_update: now.unix() + 300,
+            next_update: Some(now.unix() + 86_400),
+            ..Default::default()
+        }
+        .revoke(&leaf, &fmt(revoked_at), Some(1));
+        Crl::from_der(&pki.crl(&pki.sub, &spec)).unwrap()
+    };
+    let verifier = |c: Crl| {
+        Verifier::new()
+            .with_trust_anchors([cert(&pki.root)])
+            .with_crls([c])
+    };
+
+    // Revoked two minutes after the time-stamp: the signature existed before.
+    let v = verifier(crl(now.unix() + 120));
+    let r = v.verify_bytes(&stamped, Some(b"doc"), at);
+    let s0 = &r.signatures[0];
+    assert_eq!(
+        r.indication,
+        Indication::TotalPassed,
+        "{:?} {:#?}",
+        s0.messages,
+        s0.timestamps
+    );
+    assert_eq!(s0.chain_validated_at, s0.timestamps[0].gen_time);
+    assert!(
+        matches!(s0.revocation[0], kyso::RevocationStatus::Revoked { .. }),
+        "the revocation is listed: {:?}",
+        s0.revocation[0]
+    );
+    // Without the time-stamp nothing proves the signature predates the revocation.
+    let r = v.verify_bytes(&plain, Some(b"doc"), at);
+    assert_eq!(r.indication, Indication::TotalFailed);
+    assert_eq!(r.sub_indication, Some(kyso::SubIndication::Revoked));
+
+    // Revoked an hour before the time-stamp: TOTAL-FAILED, time-stamp or not.
+    let v = verifier(crl(now.unix() - 3600));
+    let r = v.verify_bytes(&stamped, Some(b"doc"), at);
+    assert_eq!(r.indication, Indication::TotalFailed);
+    assert_eq!(r.sub_indication, Some(kyso::SubIndication::Revoked));
+    assert_eq!(r.signatures[0].chain_validated_at, None);
 }

@@ -773,9 +773,11 @@ pub struct SignatureReport {
     /// or OCSP response that gave it ([`RevocationStatus::Good`], [`RevocationStatus::Revoked`]).
     #[serde(default)]
     pub revocation: Vec<RevocationStatus>,
-    /// The time the path was validated at when it was not the validation time: the
+    /// The time the path was judged at when it was not the validation time: the
     /// best-signature-time a valid signature-time-stamp proves (ETSI EN 319 102-1 §5.5), used
-    /// because a certificate of the path had expired by the validation time.
+    /// because a certificate of the path had expired by the validation time, or because the
+    /// signer certificate was revoked after that time (§5.6.2.1; the revocation stays in
+    /// `revocation`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chain_validated_at: Option<Timestamp>,
     /// True when `chain` validated from what the document carries: every certificate below the
