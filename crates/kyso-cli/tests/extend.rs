@@ -311,3 +311,83 @@ fn sign_at_b_lt_gives_a_signature_that_validates_offline() {
     assert!(stderr(&o).contains("--trust"), "{}", stderr(&o));
     assert!(!dir.join("other.p7s").exists());
 }
+
+#[test]
+fn b_lta_from_the_command_line_validates_offline_and_openssl_still_verifies() {
+    let lt = LtPki::new();
+    let d = tmpdir("extend-b-lta");
+    let dir = d.0.as_path();
+    write_pki(&lt, dir);
+    std::fs::write(dir.join("hs.txt"), "Hồ sơ 9".as_bytes()).unwrap();
+    let url = lt.tsa.url();
+    let o = kyso(
+        dir,
+        &[
+            "sign",
+            "--key",
+            "an.key",
+            "--cert",
+            "an.pem",
+            "--chain",
+            "sub.pem",
+            "--level",
+            "B-LTA",
+            "--tsa",
+            &url,
+            "--tsa-trust",
+            "root.pem",
+            "--trust",
+            "root.pem",
+            "hs.txt",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let r = verify_offline(dir, "hs.txt.p7s");
+    let s0 = &r["documents"][0]["signatures"][0];
+    assert_eq!(s0["level"], "B-LTA", "{s0:#}");
+    // Renewal from the command line: a second archive time-stamp.
+    let mut args = extend_args(&url, &["--format", "json", "hs.txt.p7s"]);
+    args[2] = "B-LTA";
+    let o = kyso(dir, &args);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert_eq!(
+        json(&o)["files"][0]["signatures"][0]["archive_timestamp_added"],
+        true
+    );
+    let r = verify_offline(dir, "hs.txt.p7s");
+    let kinds: Vec<&str> = r["documents"][0]["signatures"][0]["timestamps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "signature_time_stamp",
+            "archive_time_stamp_v3",
+            "archive_time_stamp_v3"
+        ]
+    );
+    let v = openssl(
+        dir,
+        &[
+            "cms",
+            "-verify",
+            "-binary",
+            "-inform",
+            "DER",
+            "-in",
+            "hs.txt.p7s",
+            "-content",
+            "hs.txt",
+            "-CAfile",
+            "root.pem",
+            "-purpose",
+            "any",
+            "-out",
+            "/dev/null",
+        ],
+    );
+    assert!(v.status.success(), "{}", String::from_utf8_lossy(&v.stderr));
+}

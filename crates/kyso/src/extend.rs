@@ -14,13 +14,15 @@
 use std::io::Write;
 use std::path::Path;
 
+use crate::cms::archive;
 use crate::cms::builder::{self, SignedDataParts};
 use crate::cms::envelope::{self, SigSource};
+use crate::crypto::DigestAlgorithm;
 use crate::encoding::asn1::{self, tag};
 use crate::encoding::oid;
 use crate::encoding::time::Timestamp;
 use crate::error::{Error, ExtendRefusal};
-use crate::report::{DocumentReport, Indication, SignatureLevel};
+use crate::report::{DocumentReport, Indication, SignatureLevel, TimestampKind};
 use crate::revocation::evidence::Value;
 use crate::signer::Timestamper;
 use crate::verifier::Verifier;
@@ -57,6 +59,8 @@ pub struct ExtendedSignature {
     pub level_after: SignatureLevel,
     /// A signature-time-stamp was added.
     pub timestamp_added: bool,
+    /// An archive-time-stamp-v3 was added (B-LTA, or its renewal).
+    pub archive_timestamp_added: bool,
 }
 
 /// What extending did to one file.
@@ -77,7 +81,10 @@ impl ExtendOutcome {
     pub fn changed(&self) -> bool {
         self.certificates_added > 0
             || self.revocation_values_added > 0
-            || self.signatures.iter().any(|s| s.timestamp_added)
+            || self
+                .signatures
+                .iter()
+                .any(|s| s.timestamp_added || s.archive_timestamp_added)
     }
 }
 
@@ -85,7 +92,10 @@ impl Extender {
     /// An extender to `level` (B-T or B-LT), judging validity and getting validation data at
     /// `now` (kyso never reads the clock itself).
     pub fn new(verifier: Verifier, level: SignatureLevel, now: Timestamp) -> Result<Self, Error> {
-        if !matches!(level, SignatureLevel::BT | SignatureLevel::BLT) {
+        if !matches!(
+            level,
+            SignatureLevel::BT | SignatureLevel::BLT | SignatureLevel::BLTA
+        ) {
             return Err(ExtendRefusal::UnsupportedLevel {
                 level: level.as_str().to_string(),
             }
@@ -116,7 +126,29 @@ impl Extender {
     ) -> Result<ExtendOutcome, Error> {
         let report = self.verifier.verify_file(signature, content, self.now)?;
         let source = SigSource::File(signature.to_path_buf());
-        self.extend(&source, &signature.display().to_string(), &report, out)
+        // The detached content, for an archive time-stamp: the file the verifier used.
+        let detached = content
+            .map(Path::to_path_buf)
+            .or_else(|| report.content_file.as_ref().map(std::path::PathBuf::from))
+            .filter(|p| p != signature);
+        let hash = |alg: DigestAlgorithm| -> Result<Vec<u8>, Error> {
+            let p = detached.as_deref().ok_or_else(|| {
+                Error::Format(format!(
+                    "{}: the signed document is needed for an archive time-stamp",
+                    signature.display()
+                ))
+            })?;
+            envelope::hash_file_all(p, &[alg])?
+                .remove(&alg)
+                .ok_or_else(|| Error::Crypto(format!("could not compute the {alg} digest")))
+        };
+        self.extend(
+            &source,
+            &signature.display().to_string(),
+            &report,
+            &hash,
+            out,
+        )
     }
 
     /// [`Extender::extend_file`] in memory; returns the new envelope (empty when nothing
@@ -128,8 +160,59 @@ impl Extender {
     ) -> Result<(Vec<u8>, ExtendOutcome), Error> {
         let report = self.verifier.verify_bytes(signature, content, self.now);
         let mut out = Vec::new();
-        let outcome = self.extend(&SigSource::Bytes(signature), "<memory>", &report, &mut out)?;
+        let hash = |alg: DigestAlgorithm| -> Result<Vec<u8>, Error> {
+            content.map(|c| alg.digest(c)).ok_or_else(|| {
+                Error::Format("the signed document is needed for an archive time-stamp".into())
+            })
+        };
+        let outcome = self.extend(
+            &SigSource::Bytes(signature),
+            "<memory>",
+            &report,
+            &hash,
+            &mut out,
+        )?;
         Ok((out, outcome))
+    }
+
+    /// B-LTA (EN 319 122-1 §5.5.3): an archive-time-stamp-v3 on every SignerInfo of `parts`
+    /// (whose certificates and crls are final), its ats-hash-index-v3 in the token's own
+    /// unsigned attributes. `content_hash` hashes the signed content.
+    fn archive(
+        &self,
+        parts: &mut SignedDataParts,
+        content_hash: &dyn Fn(DigestAlgorithm) -> Result<Vec<u8>, Error>,
+        name: &str,
+    ) -> Result<(), Error> {
+        let t = self
+            .timestamper
+            .as_ref()
+            .ok_or_else(|| ExtendRefusal::NeedsTimestamper {
+                level: self.level.as_str().to_string(),
+            })?;
+        let alg = t.hash_algorithm();
+        let hash = content_hash(alg)?;
+        // The SignedData as it is now (detached form: the content enters through its hash).
+        let mut draft = Vec::new();
+        parts
+            .write(&mut draft, None)
+            .map_err(|e| Error::io(Path::new("<memory>"), e))?;
+        let sd = crate::cms::signed_data::parse(&draft)
+            .map_err(|m| Error::Format(format!("{name}: {m}")))?;
+        let bad =
+            |e: crate::encoding::asn1::Asn1Error| Error::Format(format!("{name}: {}", e.what));
+        let mut stamped = Vec::with_capacity(sd.signer_infos.len());
+        for si in &sd.signer_infos {
+            let index = archive::hash_index_v3(&sd, si, alg);
+            let input = archive::imprint_input(&sd, si, &hash, &index).map_err(bad)?;
+            let token = t.stamp(&input, self.now)?;
+            let index_attr = builder::attribute(&oid::ATS_HASH_INDEX_V3, &index);
+            let token = crate::tsp::with_unsigned_attribute(&token, &index_attr)?;
+            let attr = builder::attribute(&oid::ARCHIVE_TIME_STAMP_V3, &token);
+            stamped.push(builder::with_unsigned_attributes(si.raw, &[attr]).map_err(bad)?);
+        }
+        parts.signer_infos = stamped;
+        Ok(())
     }
 
     fn extend(
@@ -137,6 +220,7 @@ impl Extender {
         source: &SigSource<'_>,
         name: &str,
         report: &DocumentReport,
+        detached_hash: &dyn Fn(DigestAlgorithm) -> Result<Vec<u8>, Error>,
         out: &mut dyn Write,
     ) -> Result<ExtendOutcome, Error> {
         if report.signatures.is_empty() {
@@ -150,7 +234,7 @@ impl Extender {
         for s in &report.signatures {
             let refuse = match s.indication {
                 Indication::TotalFailed => true,
-                Indication::Indeterminate => self.level == SignatureLevel::BLT,
+                Indication::Indeterminate => self.level != SignatureLevel::BT,
                 _ => false,
             };
             if refuse {
@@ -163,7 +247,8 @@ impl Extender {
                 .into());
             }
         }
-        let env = envelope::open_envelope(source, name, &[])?;
+        let archive_alg = self.timestamper.as_ref().map(Timestamper::hash_algorithm);
+        let env = envelope::open_envelope(source, name, archive_alg.as_slice())?;
         let sd = crate::cms::signed_data::parse(&env.der)
             .map_err(|m| Error::Format(format!("{name}: {m}")))?;
 
@@ -174,6 +259,7 @@ impl Extender {
             let existing = r
                 .timestamps
                 .iter()
+                .filter(|t| t.kind == TimestampKind::SignatureTimeStamp)
                 .zip(si.unsigned_attrs.iter().flat_map(|u| {
                     u.all(&oid::SIGNATURE_TIME_STAMP)
                         .into_iter()
@@ -206,12 +292,9 @@ impl Extender {
             signatures.push(ExtendedSignature {
                 index: r.index,
                 level_before: r.level,
-                level_after: if r.level == SignatureLevel::BLT {
-                    SignatureLevel::BLT
-                } else {
-                    SignatureLevel::BT
-                },
+                level_after: r.level.max(SignatureLevel::BT),
                 timestamp_added: added,
+                archive_timestamp_added: false,
             });
         }
 
@@ -223,7 +306,22 @@ impl Extender {
             .signatures
             .iter()
             .all(|s| s.level == SignatureLevel::BLT);
-        if self.level == SignatureLevel::BLT && !already_lt {
+        // B-LTA gathers the data every time: a renewal adds what the previous archive
+        // time-stamps' TSAs need.
+        if self.level == SignatureLevel::BLTA {
+            for si in &sd.signer_infos {
+                if let Some(u) = &si.unsigned_attrs {
+                    for a in u.all(&oid::ARCHIVE_TIME_STAMP_V3) {
+                        tokens.extend(a.values.iter().map(|v| v.raw.to_vec()));
+                    }
+                }
+            }
+        }
+        let needs_data = match self.level {
+            SignatureLevel::BLT => !already_lt,
+            level => level == SignatureLevel::BLTA,
+        };
+        if needs_data {
             let all: Vec<usize> = (0..sd.signer_infos.len()).collect();
             let data = self
                 .verifier
@@ -254,21 +352,17 @@ impl Extender {
                 }
             }
             for s in &mut signatures {
-                s.level_after = SignatureLevel::BLT;
+                s.level_after = s.level_after.max(SignatureLevel::BLT);
             }
         }
-        let outcome = ExtendOutcome {
-            signatures,
-            certificates_added,
-            revocation_values_added,
+        let version = if crls.iter().any(|c| c.first() == Some(&tag::ctx_cons(1))) {
+            // RFC 5652 §5.1: version 5 when `crls` holds an other-format entry (OCSP).
+            5
+        } else {
+            sd.version
         };
-        if !outcome.changed() {
-            return Ok(outcome);
-        }
-        // RFC 5652 §5.1: version 5 when `crls` holds an other-format entry (an OCSP response).
-        let other_crls = crls.iter().any(|c| c.first() == Some(&tag::ctx_cons(1)));
-        let parts = SignedDataParts {
-            version: if other_crls { 5 } else { sd.version },
+        let mut parts = SignedDataParts {
+            version,
             digest_algorithms: sd
                 .digest_algorithms
                 .iter()
@@ -279,6 +373,28 @@ impl Extender {
             crls,
             signer_infos,
         };
+        if self.level == SignatureLevel::BLTA {
+            let content_hash =
+                |alg: DigestAlgorithm| match env.content_len {
+                    Some(_) => env.digests.get(&alg).cloned().ok_or_else(|| {
+                        Error::Crypto(format!("could not compute the {alg} digest"))
+                    }),
+                    None => detached_hash(alg),
+                };
+            self.archive(&mut parts, &content_hash, name)?;
+            for s in &mut signatures {
+                s.level_after = SignatureLevel::BLTA;
+                s.archive_timestamp_added = true;
+            }
+        }
+        let outcome = ExtendOutcome {
+            signatures,
+            certificates_added,
+            revocation_values_added,
+        };
+        if !outcome.changed() {
+            return Ok(outcome);
+        }
         let io = |e| Error::io(Path::new("<output>"), e);
         match env.content_len {
             None => parts.write(out, None).map_err(io)?,

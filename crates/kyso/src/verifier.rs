@@ -466,7 +466,11 @@ impl Verifier {
             self.algorithm_policy_check(digest, &scheme, signer.as_ref(), at),
         );
 
-        let timestamps = self.signature_timestamps(si, at, outer);
+        let mut timestamps = self.signature_timestamps(si, at, outer);
+        let archive = {
+            let mut hash = |alg: DigestAlgorithm| content.digest(alg).ok();
+            self.archive_timestamps(sd, si, &mut hash, at, outer)
+        };
         let mut chain_validated_at = None;
         let (chain, revocation, (chain_summaries, chain_revocation), data_embedded) = match &signer
         {
@@ -531,6 +535,11 @@ impl Verifier {
             timestamp::timestamp_check(&timestamps),
         );
         let level = signature_level_reached(level, &timestamps, data_embedded);
+        let level = match level {
+            SignatureLevel::BLT if archive.iter().any(|t| t.is_valid()) => SignatureLevel::BLTA,
+            l => l,
+        };
+        timestamps.extend(archive);
 
         let digest_algorithm =
             digest.map_or_else(|| si.digest_algorithm.dotted(), |d| d.name().to_string());

@@ -507,3 +507,48 @@ fn asn1crypto_fixtures_do_not_panic() {
     let n = no_panics("asn1crypto-fixtures");
     assert!(n > 0);
 }
+
+/// EU DSS's archive-time-stamp-v3 samples (dss-cades-ltv): kyso's ats-hash-index-v3 and
+/// imprint computation agrees with DSS's. Where DSS says the ATSv3 is intact, kyso finds the
+/// imprint matching (the tokens then fail only on trust: test PKIs); where DSS says its hash
+/// index is broken, kyso says so too. The older TS 101 733 index is named, not validated.
+#[test]
+fn dss_archive_time_stamps_v3() {
+    let base = ext().join("dss-cades-ltv");
+    let v = Verifier::new();
+    let codes = |file: &str| -> Vec<Option<String>> {
+        let r = v
+            .verify_file(&base.join(file), None, Timestamp::now())
+            .unwrap();
+        r.signatures[0]
+            .timestamps
+            .iter()
+            .filter(|t| t.kind == kyso::TimestampKind::ArchiveTimeStampV3)
+            .map(|t| t.problem.as_ref().map(|p| p.code().to_string()))
+            .collect()
+    };
+    // Two identical ATSv3, imprints intact: only the (untrusted) token fails.
+    let intact = codes("cades-lta-duplicated-atst.p7m");
+    assert_eq!(intact.len(), 2);
+    for c in &intact {
+        assert_eq!(
+            c.as_deref(),
+            Some("timestamp_token_not_valid"),
+            "{intact:?}"
+        );
+    }
+    for broken in [
+        "cades-ats-v3-wrong-cert.p7m",
+        "cades-broken-sig-tst-and-ats-v3.cms",
+        "cades-lta-copied-atst.p7m",
+        "cades_signeddata_extended_after_lta.p7m",
+    ] {
+        let c = codes(broken);
+        assert!(!c.is_empty(), "{broken}");
+        assert!(
+            c.iter()
+                .all(|c| c.as_deref() == Some("timestamp_archive_index_invalid")),
+            "{broken}: {c:?}"
+        );
+    }
+}

@@ -266,8 +266,8 @@ fn b_lt_is_refused_when_a_certificate_names_no_revocation_service() {
 
 /// The batch: 1,000 B-B signatures by one signer extended to B-LT on the batch engine
 /// with one shared fetcher: one time-stamp request per signature, one request per distinct
-/// revocation URL. The sizes of B-B, B-T and B-LT of the same document and the wall time
-/// are printed (not asserted).
+/// revocation URL. The sizes of B-B, B-T, B-LT and B-LTA of the same document and the wall
+/// time are printed (not asserted).
 #[test]
 fn extending_1000_signatures_asks_the_tsa_once_each_and_each_url_once() {
     const N: usize = 1_000;
@@ -317,11 +317,112 @@ fn extending_1000_signatures_asks_the_tsa_once_each_and_each_url_once() {
     .extend_bytes(bb, Some(content))
     .unwrap()
     .0;
+    let lta = Extender::new(
+        f.online(),
+        SignatureLevel::BLTA,
+        Timestamp::from_unix(now()),
+    )
+    .unwrap()
+    .timestamper(f.timestamper())
+    .extend_bytes(&out[0], Some(content))
+    .unwrap()
+    .0;
     eprintln!(
-        "extended {N} signatures to B-LT in {elapsed:?} ({:.1} ms each, 2 workers); sizes: B-B {} B, B-T {} B, B-LT {} B",
+        "extended {N} signatures to B-LT in {elapsed:?} ({:.1} ms each, 2 workers); sizes: B-B {} B, B-T {} B, B-LT {} B, B-LTA {} B",
         elapsed.as_secs_f64() * 1000.0 / N as f64,
         bb.len(),
         bt.len(),
-        out[0].len()
+        out[0].len(),
+        lta.len()
     );
+}
+
+#[test]
+fn b_lta_adds_an_archive_time_stamp_that_covers_the_validation_data_and_renews() {
+    let f = Fixture::new();
+    let content = "Hồ sơ lưu trữ".as_bytes();
+    let bb = f.sign_bb(content);
+    let at = Timestamp::from_unix(now() + 300);
+    let extender = || {
+        Extender::new(
+            f.online(),
+            SignatureLevel::BLTA,
+            Timestamp::from_unix(now()),
+        )
+        .unwrap()
+        .timestamper(f.timestamper())
+    };
+    let (lta, o) = extender().extend_bytes(&bb, Some(content)).unwrap();
+    let s = &o.signatures[0];
+    assert!(s.timestamp_added && s.archive_timestamp_added, "{o:?}");
+    assert_eq!(s.level_after, SignatureLevel::BLTA);
+    assert_eq!(
+        f.tsa.requests(),
+        2,
+        "signature-time-stamp and archive time-stamp"
+    );
+    assert_eq!(signed_parts(&lta), signed_parts(&bb));
+
+    let archive = |r: &kyso::SignatureReport| -> Vec<kyso::TimestampReport> {
+        r.timestamps
+            .iter()
+            .filter(|t| t.kind == kyso::TimestampKind::ArchiveTimeStampV3)
+            .cloned()
+            .collect()
+    };
+    let r = f.verifier().verify_bytes(&lta, Some(content), at);
+    let s0 = &r.signatures[0];
+    assert_eq!(s0.indication, Indication::TotalPassed, "{:?}", s0.messages);
+    assert_eq!(s0.level, SignatureLevel::BLTA, "{s0:#?}");
+    let a = archive(s0);
+    assert_eq!(a.len(), 1);
+    assert!(a[0].is_valid(), "{:?}", a[0]);
+    // The content is part of what the archive time-stamp covers.
+    let other = f.verifier().verify_bytes(&lta, Some(b"khac"), at);
+    assert!(!archive(&other.signatures[0])[0].is_valid());
+
+    // Renewal: a second archive time-stamp over the first; both stay valid.
+    let (renewed, o) = extender().extend_bytes(&lta, Some(content)).unwrap();
+    assert!(o.signatures[0].archive_timestamp_added);
+    assert!(!o.signatures[0].timestamp_added);
+    let r = f.verifier().verify_bytes(&renewed, Some(content), at);
+    let a = archive(&r.signatures[0]);
+    assert_eq!(a.len(), 2);
+    assert!(a.iter().all(|t| t.is_valid()), "{a:#?}");
+    assert_eq!(r.signatures[0].level, SignatureLevel::BLTA);
+
+    // Remove one revocation value the archive time-stamps cover: their index no longer
+    // holds, the level falls back, and the reason is given.
+    let stripped = drop_first_crl(&renewed);
+    let r = f.verifier().verify_bytes(&stripped, Some(content), at);
+    let a = archive(&r.signatures[0]);
+    assert!(a.iter().all(|t| !t.is_valid()));
+    assert_eq!(
+        a[0].problem.as_ref().map(|p| p.code()),
+        Some("timestamp_archive_index_invalid"),
+        "{:?}",
+        a[0]
+    );
+    assert_ne!(r.signatures[0].level, SignatureLevel::BLTA);
+}
+
+/// `sig` without the first entry of SignedData.crls (lengths re-encoded).
+fn drop_first_crl(sig: &[u8]) -> Vec<u8> {
+    use kyso_testkit::der::{seq, tlv};
+    let ci = children(sig);
+    let sd_explicit = ci[1];
+    let sd = children(sd_explicit)[0];
+    let items: Vec<Vec<u8>> = children(sd)
+        .into_iter()
+        .map(|t| {
+            if t[0] == 0xA1 {
+                let rest: Vec<u8> = children(t)[1..].concat();
+                tlv(0xA1, &rest)
+            } else {
+                t.to_vec()
+            }
+        })
+        .collect();
+    let new_sd = seq(&items);
+    seq(&[ci[0].to_vec(), tlv(0xA0, &new_sd)])
 }

@@ -15,8 +15,10 @@ use crate::output::{self, write_atomic_if, LangArg};
 #[derive(ClapArgs, Debug)]
 pub struct Args {
     /// The level to reach: B-T (a signature-time-stamp on every signature that has no valid
-    /// one) or B-LT (B-T, and the certificates, CRLs and OCSP responses of the signers' and
-    /// TSAs' paths embedded, so they validate offline).
+    /// one), B-LT (B-T, and the certificates, CRLs and OCSP responses of the signers' and
+    /// TSAs' paths embedded, so they validate offline) or B-LTA (B-LT and an
+    /// archive-time-stamp-v3 over it all; on a B-LTA file, a new one over the previous: a
+    /// renewal, with the validation data the previous one's TSA needs).
     #[arg(long, value_enum, value_name = "LEVEL")]
     level: Level,
     #[command(flatten)]
@@ -65,6 +67,7 @@ struct SignatureResult {
     level_before: kyso::SignatureLevel,
     level_after: kyso::SignatureLevel,
     timestamp_added: bool,
+    archive_timestamp_added: bool,
 }
 
 #[derive(Serialize)]
@@ -223,6 +226,7 @@ fn file_result(path: &Path, r: Extended, counts: &mut Counts, worst: &mut u8) ->
                         level_before: s.level_before,
                         level_after: s.level_after,
                         timestamp_added: s.timestamp_added,
+                        archive_timestamp_added: s.archive_timestamp_added,
                     })
                     .collect(),
                 certificates_added: Some(o.certificates_added),
@@ -268,7 +272,11 @@ fn text_line(r: &FileResult) -> String {
             file = &r.file,
             from = levels(|s| s.level_before),
             to = levels(|s| s.level_after),
-            stamps = r.signatures.iter().filter(|s| s.timestamp_added).count(),
+            stamps = r
+                .signatures
+                .iter()
+                .map(|s| usize::from(s.timestamp_added) + usize::from(s.archive_timestamp_added))
+                .sum::<usize>(),
             certs = r.certificates_added.unwrap_or(0),
             values = r.revocation_values_added.unwrap_or(0)
         ),

@@ -81,7 +81,8 @@ pub struct Args {
     /// CAdES level: B-B; B-T (a signature-time-stamp from --tsa over each signature); B-LT
     /// (B-T, then the certificates, CRLs and OCSP responses that validate the signer's and
     /// the TSA's paths, validated with --trust and fetched as `kyso verify` does, embedded so
-    /// the signature validates offline). Default: B-T with --tsa, else B-B.
+    /// the signature validates offline); B-LTA (B-LT and an archive time-stamp over it all).
+    /// Default: B-T with --tsa, else B-B.
     #[arg(long, value_enum, value_name = "LEVEL")]
     pub level: Option<Level>,
     #[command(flatten)]
@@ -131,6 +132,10 @@ pub enum Level {
     /// CAdES B-LT: B-T and the validation data of the signer's and the TSA's paths.
     #[value(name = "B-LT")]
     Blt,
+    /// CAdES B-LTA: B-LT and an archive-time-stamp-v3 over all of it (again on each run of
+    /// `extend`: a renewal).
+    #[value(name = "B-LTA")]
+    Blta,
 }
 
 impl Level {
@@ -140,6 +145,7 @@ impl Level {
             Level::BB => kyso::SignatureLevel::BB,
             Level::BT => kyso::SignatureLevel::BT,
             Level::Blt => kyso::SignatureLevel::BLT,
+            Level::Blta => kyso::SignatureLevel::BLTA,
         }
     }
 }
@@ -172,8 +178,7 @@ fn level_tools(a: &Args) -> Result<(Option<kyso::Timestamper>, Option<kyso::Exte
         bail!(crate::tr!("lt_needs_trust"));
     }
     let extender =
-        kyso::Extender::new(verifier, kyso::SignatureLevel::BLT, kyso::Timestamp::now())?
-            .timestamper(t.clone());
+        kyso::Extender::new(verifier, level.kyso(), kyso::Timestamp::now())?.timestamper(t.clone());
     Ok((Some(t), Some(extender)))
 }
 

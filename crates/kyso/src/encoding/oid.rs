@@ -21,6 +21,11 @@ oids! {
     SIGNING_CERTIFICATE_V2 = "1.2.840.113549.1.9.16.2.47";
     // RFC 3161 / ETSI EN 319 122-1: time-stamp attributes (recognised, checked by a later issue).
     SIGNATURE_TIME_STAMP = "1.2.840.113549.1.9.16.2.14";
+    // ETSI EN 319 122-1 §5.5.2, §5.5.3: archive-time-stamp-v3 and its ats-hash-index-v3; the
+    // earlier ats-hash-index of ETSI TS 101 733 (recognised, not validated).
+    ARCHIVE_TIME_STAMP_V3 = "0.4.0.1733.2.4";
+    ATS_HASH_INDEX_V3 = "0.4.0.19122.1.5";
+    ATS_HASH_INDEX_V1 = "0.4.0.1733.2.5";
     // RFC 8017 / RFC 4055: RSA.
     RSA_ENCRYPTION = "1.2.840.113549.1.1.1";
     MD5_WITH_RSA = "1.2.840.113549.1.1.4";

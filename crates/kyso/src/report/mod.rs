@@ -711,10 +711,11 @@ pub struct PolicyName {
     pub source: PolicySource,
 }
 
-/// What a SignerInfo is, structurally (ETSI EN 319 122-1 levels): `CMS` for a plain RFC 5652
-/// signature (no signed attributes, or no ESS signing-certificate(-v2) binding), `B-B` for a
-/// CAdES baseline signature. Says what was found, not whether it is valid.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// The CAdES level a SignerInfo reaches (ETSI EN 319 122-1 §6): `CMS` for a plain RFC 5652
+/// signature (no signed attributes, or no ESS signing-certificate(-v2) binding), then `B-B`,
+/// `B-T`, `B-LT`, `B-LTA`, each including the one before (ordered so). B-B says what was
+/// found; B-T and above count only valid time-stamps and validation data that validated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[non_exhaustive]
 pub enum SignatureLevel {
     /// Plain CMS: no signed attributes, or no signing-certificate(-v2) attribute.
@@ -731,6 +732,9 @@ pub enum SignatureLevel {
     /// holds for the signature and for its valid signature-time-stamp's token.
     #[serde(rename = "B-LT")]
     BLT,
+    /// CAdES B-LTA: B-LT with a valid archive-time-stamp-v3 (ETSI EN 319 122-1 §6.4).
+    #[serde(rename = "B-LTA")]
+    BLTA,
 }
 
 impl SignatureLevel {
@@ -741,6 +745,7 @@ impl SignatureLevel {
             SignatureLevel::BB => "B-B",
             SignatureLevel::BT => "B-T",
             SignatureLevel::BLT => "B-LT",
+            SignatureLevel::BLTA => "B-LTA",
         }
     }
 }

@@ -17,6 +17,10 @@ pub enum TimestampKind {
     /// id-aa-signatureTimeStampToken (RFC 3161 Appendix A, EN 319 122-1 §5.3): over the
     /// SignerInfo's signature value.
     SignatureTimeStamp,
+    /// id-aa-ets-archiveTimestampV3 (EN 319 122-1 §5.5.3, CAdES B-LTA): over the signed
+    /// content, the SignerInfo and, through its ats-hash-index-v3, the certificates,
+    /// revocation values and unsigned attributes present when it was made.
+    ArchiveTimeStampV3,
 }
 
 /// Why a time-stamp proves nothing, besides its own signature's problems (in `token`).
@@ -68,6 +72,13 @@ pub enum TimestampProblem {
     /// The token's signature, TSA certificate or path is not valid (see `token`).
     #[serde(rename = "timestamp_token_not_valid")]
     TokenNotValid,
+    /// An archive time-stamp whose ats-hash-index-v3 is missing, unreadable, of an older
+    /// kind, or lists an element the signature no longer holds (EN 319 122-1 §5.5.2).
+    #[serde(rename = "timestamp_archive_index_invalid")]
+    ArchiveIndex {
+        /// What is wrong.
+        detail: String,
+    },
 }
 
 impl TimestampProblem {
@@ -83,6 +94,7 @@ impl TimestampProblem {
             TimestampProblem::TsaUsage { .. } => "tsa_certificate_not_for_time_stamping",
             TimestampProblem::OutsideTsaValidity { .. } => "timestamp_outside_tsa_validity",
             TimestampProblem::TokenNotValid => "timestamp_token_not_valid",
+            TimestampProblem::ArchiveIndex { .. } => "timestamp_archive_index_invalid",
         }
     }
 
@@ -100,6 +112,7 @@ impl TimestampProblem {
             TimestampProblem::TsaUsage { .. } => SubIndication::ChainConstraintsFailure,
             TimestampProblem::OutsideTsaValidity { .. } => SubIndication::OutOfBoundsNoPoe,
             TimestampProblem::TokenNotValid => SubIndication::Generic,
+            TimestampProblem::ArchiveIndex { .. } => SubIndication::HashFailure,
         }
     }
 
@@ -149,6 +162,12 @@ impl TimestampProblem {
                 not_after,
             } => format!(
                 "the time-stamp's genTime {gen_time} is outside the TSA certificate's validity ({not_before} .. {not_after})"
+            ),
+            ArchiveIndex { detail } if vi => format!(
+                "dấu thời gian lưu trữ không kiểm tra được phần dữ liệu nó bảo vệ (ats-hash-index-v3): {detail}"
+            ),
+            ArchiveIndex { detail } => format!(
+                "the archive time-stamp's ats-hash-index-v3 cannot be checked: {detail}"
             ),
             TokenNotValid if vi => "chữ ký của tổ chức cấp dấu thời gian không hợp lệ".into(),
             TokenNotValid => "the TSA's signature on the time-stamp is not valid".into(),

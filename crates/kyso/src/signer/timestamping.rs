@@ -48,6 +48,11 @@ impl Timestamper {
         &self.url
     }
 
+    /// The hash algorithm of the message imprints it asks for.
+    pub(crate) fn hash_algorithm(&self) -> crate::crypto::DigestAlgorithm {
+        self.hash
+    }
+
     /// A checked time-stamp token (DER) over `data` (for B-T, the SignerInfo's signature
     /// value), valid at `at`.
     pub fn stamp(&self, data: &[u8], at: Timestamp) -> Result<Vec<u8>, Error> {

@@ -427,6 +427,39 @@ impl TimeStampToken {
     }
 }
 
+/// `token` (DER or BER) with `attribute` (an encoded Attribute) appended to its SignerInfo's
+/// unsigned attributes, written again in DER: what the TSA signed is copied byte for byte.
+/// An archive-time-stamp-v3 carries its ats-hash-index-v3 this way (ETSI EN 319 122-1 §5.5.3).
+pub(crate) fn with_unsigned_attribute(token: &[u8], attribute: &[u8]) -> Result<Vec<u8>, Error> {
+    let bad = |e: String| Error::Format(format!("time-stamp token: {e}"));
+    let tst = econtent(token).map_err(bad)?;
+    let normalized = crate::cms::signed_data::skeleton_of(token)?;
+    let sd = crate::cms::signed_data::parse(&normalized.der).map_err(bad)?;
+    let [si] = sd.signer_infos.as_slice() else {
+        return Err(bad("not one SignerInfo".into()));
+    };
+    let si = crate::cms::builder::with_unsigned_attributes(si.raw, &[attribute.to_vec()])
+        .map_err(|e| bad(e.what))?;
+    let parts = crate::cms::builder::SignedDataParts {
+        version: sd.version,
+        digest_algorithms: sd
+            .digest_algorithms
+            .iter()
+            .map(|t| t.raw.to_vec())
+            .collect(),
+        econtent_type: sd.econtent_type.to_vec(),
+        certificates: sd.certificates.iter().map(|t| t.raw.to_vec()).collect(),
+        crls: sd.crls.iter().map(|t| t.raw.to_vec()).collect(),
+        signer_infos: vec![si],
+    };
+    let mut out = Vec::new();
+    let mut emit = |w: &mut dyn std::io::Write| w.write_all(&tst);
+    parts
+        .write(&mut out, Some((tst.len() as u64, &mut emit)))
+        .map_err(|e| bad(e.to_string()))?;
+    Ok(out)
+}
+
 /// The eContent of a ContentInfo holding a SignedData with eContentType id-ct-TSTInfo. Real
 /// tokens are often BER (indefinite lengths, a constructed eContent OCTET STRING: DSS's and
 /// SK's are), so the token goes through kyso's BER transcoder, which hands the content

@@ -5,7 +5,8 @@
 //! certificate for time-stamping only, genTime inside its validity.
 
 use super::{Embedded, Verifier};
-use crate::cms::signed_data::{self, SignerInfo};
+use crate::cms::archive;
+use crate::cms::signed_data::{self, SignedData, SignerInfo};
 use crate::encoding::oid;
 use crate::encoding::time::Timestamp;
 use crate::report::DocumentReport;
@@ -59,7 +60,50 @@ impl Verifier {
             .into_iter()
             .flat_map(|a| a.values.iter())
             .take(MAX_TIMESTAMPS)
-            .map(|v| self.timestamp_report(v.raw, si.signature, at, Some(outer)))
+            .map(|v| {
+                self.timestamp_report(
+                    TimestampKind::SignatureTimeStamp,
+                    v.raw,
+                    si.signature,
+                    at,
+                    Some(outer),
+                )
+            })
+            .collect()
+    }
+
+    /// Every archive-time-stamp-v3 of `si` (EN 319 122-1 §5.5.3), validated at `at`: its
+    /// ats-hash-index-v3 must list only what `sd` and `si` still hold, and its imprint must be
+    /// the hash of the archive data built with that index. `content_hash` gives the signed
+    /// content's hash for an algorithm.
+    pub(super) fn archive_timestamps(
+        &self,
+        sd: &SignedData<'_>,
+        si: &SignerInfo<'_>,
+        content_hash: &mut dyn FnMut(crate::crypto::DigestAlgorithm) -> Option<Vec<u8>>,
+        at: Timestamp,
+        outer: &Embedded<'_>,
+    ) -> Vec<TimestampReport> {
+        let Some(unsigned) = &si.unsigned_attrs else {
+            return Vec::new();
+        };
+        let kind = TimestampKind::ArchiveTimeStampV3;
+        unsigned
+            .all(&oid::ARCHIVE_TIME_STAMP_V3)
+            .into_iter()
+            .flat_map(|a| a.values.iter())
+            .take(MAX_TIMESTAMPS)
+            .map(|v| {
+                let input = archive_input(sd, si, v.raw, content_hash);
+                match input {
+                    Ok(input) => self.timestamp_report(kind, v.raw, &input, at, Some(outer)),
+                    Err(detail) => {
+                        // Still read and checked, so the report shows whose token it is.
+                        let out = self.timestamp_report(kind, v.raw, &[], at, Some(outer));
+                        failed(out, TimestampProblem::ArchiveIndex { detail })
+                    }
+                }
+            })
             .collect()
     }
 
@@ -70,20 +114,21 @@ impl Verifier {
         stamped: &[u8],
         at: Timestamp,
     ) -> TimestampReport {
-        self.timestamp_report(token, stamped, at, None)
+        self.timestamp_report(TimestampKind::SignatureTimeStamp, token, stamped, at, None)
     }
 
     /// `outer`: what the signature around the token carries (certificates, CRLs, OCSP
     /// responses), which a B-LT signature provides for the TSA's path.
     fn timestamp_report(
         &self,
+        kind: TimestampKind,
         der: &[u8],
         stamped: &[u8],
         at: Timestamp,
         outer: Option<&Embedded<'_>>,
     ) -> TimestampReport {
         let mut out = TimestampReport {
-            kind: TimestampKind::SignatureTimeStamp,
+            kind,
             gen_time: None,
             policy: None,
             serial: None,
@@ -182,6 +227,37 @@ impl Verifier {
         let si = sd.signer_infos.first()?;
         self.find_signer(si, &self.embedded_certificates(&sd))
     }
+}
+
+/// The data an archive time-stamp `token` of `si` must be over, or why it cannot be built.
+fn archive_input(
+    sd: &SignedData<'_>,
+    si: &SignerInfo<'_>,
+    token: &[u8],
+    content_hash: &mut dyn FnMut(crate::crypto::DigestAlgorithm) -> Option<Vec<u8>>,
+) -> Result<Vec<u8>, String> {
+    let alg = TimeStampToken::from_der(token)
+        .map_err(|e| e.to_string())?
+        .imprint_algorithm()
+        .ok_or("the time-stamp's hash algorithm is not one kyso computes")?;
+    let normalized = signed_data::skeleton_of(token).map_err(|e| e.to_string())?;
+    let token_sd = signed_data::parse(&normalized.der)?;
+    let token_si = token_sd
+        .signer_infos
+        .first()
+        .ok_or("the token has no SignerInfo")?;
+    let index_der = archive::index_of_token(token_si)?;
+    let index = archive::HashIndex::parse(index_der).map_err(|e| e.what)?;
+    if index.algorithm.is_none() {
+        return Err("its hashIndAlgorithm is not one kyso computes".into());
+    }
+    if let Some(what) = index.missing(sd, si) {
+        return Err(format!(
+            "it lists {what} that the signature no longer holds (removed or changed after the archive time-stamp)"
+        ));
+    }
+    let hash = content_hash(alg).ok_or("the signed content is not available")?;
+    archive::imprint_input(sd, si, &hash, index_der).map_err(|e| e.what)
 }
 
 fn failed(mut out: TimestampReport, p: TimestampProblem) -> TimestampReport {
