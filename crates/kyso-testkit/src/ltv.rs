@@ -48,6 +48,20 @@ impl LtPki {
     /// Start the servers and issue the certificates.
     #[allow(clippy::new_without_default)]
     pub fn new() -> LtPki {
+        LtPki::build(None)
+    }
+
+    /// The same, with the signer's and the TSA's certificates valid only from `not_before`
+    /// to `not_after` (RFC 3339), for validations after they expire.
+    pub fn with_validity(not_before: &str, not_after: &str) -> LtPki {
+        LtPki::build(Some((not_before, not_after)))
+    }
+
+    fn build(validity: Option<(&str, &str)>) -> LtPki {
+        let valid = |spec: CertSpec| match validity {
+            Some((from, to)) => spec.validity(from, to),
+            None => spec,
+        };
         let ocsp_host = HttpServer::start();
         let crl_host = HttpServer::start();
         let pki = Pki::new();
@@ -63,14 +77,14 @@ impl LtPki {
         crl_host.serve_crl("/sub.crl", crl(&pki, &sub));
         let leaf = pki.issue(
             &sub,
-            CertSpec::ee("Nguyễn Văn An")
+            valid(CertSpec::ee("Nguyễn Văn An"))
                 .ocsp(responder.url())
                 .crl_dp(&crl_host.url("/sub.crl")),
         );
         responder.status(&leaf, Status::Valid);
         let good = pki.issue(
             &sub,
-            tsa_spec("Kyso LT TSA").crl_dp(&crl_host.url("/sub.crl")),
+            valid(tsa_spec("Kyso LT TSA")).crl_dp(&crl_host.url("/sub.crl")),
         );
         let other_root = pki.self_signed(CertSpec::ca("Kyso LT Unrelated Root"));
         let tsa = Tsa::with_certs(TsaCerts {
@@ -102,5 +116,30 @@ impl LtPki {
             self.crl_host.requests(),
             self.tsa.requests(),
         )
+    }
+
+    /// Another TSA under the same sub CA (CDP crl-host/sub.crl), its certificate valid from
+    /// `not_before` to `not_after`: an archive time-stamp's TSA outliving the first one.
+    pub fn extra_tsa(&self, cn: &str, not_before: &str, not_after: &str) -> Tsa {
+        let good = self.pki.issue(
+            &self.sub,
+            tsa_spec(cn)
+                .validity(not_before, not_after)
+                .crl_dp(&self.crl_host.url("/sub.crl")),
+        );
+        let other_root = self
+            .pki
+            .self_signed(CertSpec::ca("Kyso LT Unrelated Root 2"));
+        Tsa::with_certs(TsaCerts {
+            no_eku: good.clone(),
+            non_critical_eku: good.clone(),
+            extra_purpose: good.clone(),
+            expired: good.clone(),
+            other_ca: good.clone(),
+            good,
+            other_root,
+            sub: self.sub.clone(),
+            root: self.pki.root.clone(),
+        })
     }
 }

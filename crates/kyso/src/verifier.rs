@@ -471,6 +471,11 @@ impl Verifier {
             let mut hash = |alg: DigestAlgorithm| content.digest(alg).ok();
             self.archive_timestamps(sd, si, &mut hash, at, outer)
         };
+        if !timestamps.iter().any(|t| t.is_valid()) {
+            if let Some(again) = self.signature_timestamps_at_archive_time(si, &archive, outer) {
+                timestamps = again;
+            }
+        }
         let mut chain_validated_at = None;
         let (chain, revocation, (chain_summaries, chain_revocation), data_embedded) = match &signer
         {

@@ -426,3 +426,74 @@ fn drop_first_crl(sig: &[u8]) -> Vec<u8> {
     let new_sd = seq(&items);
     seq(&[ci[0].to_vec(), tlv(0xA0, &new_sd)])
 }
+
+/// Years later, everything has expired but the archive time-stamp's TSA: the archive
+/// time-stamp proves the signature-time-stamp existed when its TSA was valid (EN 319 102-1
+/// §5.6.3), which proves the signature existed when its certificate was valid; each is
+/// validated at that time with the data the file carries. Without the archive time-stamp
+/// the same signature is INDETERMINATE.
+#[test]
+fn b_lta_validates_after_the_signer_and_the_first_tsa_expired() {
+    let lt = LtPki::with_validity("2026-01-01T00:00:00Z", "2027-06-01T00:00:00Z");
+    let f = Fixture(lt);
+    let archive_tsa = f.extra_tsa(
+        "Kyso LT Archive TSA",
+        "2026-01-01T00:00:00Z",
+        "2040-01-01T00:00:00Z",
+    );
+    let content = b"luu tru 30 nam";
+    let bb = f.sign_bb(content);
+    let now_t = Timestamp::from_unix(now());
+    let (blt, _) = Extender::new(f.online(), SignatureLevel::BLT, now_t)
+        .unwrap()
+        .timestamper(f.timestamper())
+        .extend_bytes(&bb, Some(content))
+        .unwrap();
+    let fetcher = Arc::new(Fetcher::new(FetchOptions::new()).unwrap());
+    let archive_stamper = Timestamper::new(archive_tsa.url(), fetcher, f.online());
+    let (blta, _) = Extender::new(f.online(), SignatureLevel::BLTA, now_t)
+        .unwrap()
+        .timestamper(archive_stamper)
+        .extend_bytes(&blt, Some(content))
+        .unwrap();
+
+    // 2030: the signer's and the first TSA's certificates expired in 2027. The verifier has
+    // CRLs current in 2030 (what it would fetch then) and no network.
+    let at = Timestamp::parse_rfc3339("2030-01-01T00:00:00Z").unwrap();
+    let crl = |issuer: &Issued| {
+        let spec = kyso_testkit::CrlSpec::default()
+            .updates("2029-12-31T00:00:00Z", Some("2030-02-01T00:00:00Z"));
+        kyso::Crl::from_der(&f.pki.crl(issuer, &spec)).unwrap()
+    };
+    let v = f
+        .verifier()
+        .with_revocation_mode(RevocationMode::Auto)
+        .with_crls([crl(&f.sub), crl(&f.pki.root)]);
+
+    let r = v.verify_bytes(&blta, Some(content), at);
+    let s0 = &r.signatures[0];
+    assert_eq!(
+        s0.indication,
+        Indication::TotalPassed,
+        "{:?} {:#?}",
+        s0.messages,
+        s0.timestamps
+    );
+    assert_eq!(s0.level, SignatureLevel::BLTA);
+    let (sig_ts, ats) = (&s0.timestamps[0], &s0.timestamps[1]);
+    assert_eq!(sig_ts.kind, kyso::TimestampKind::SignatureTimeStamp);
+    assert!(sig_ts.is_valid());
+    assert_eq!(
+        sig_ts.validated_at, ats.gen_time,
+        "validated at the archive time-stamp's time"
+    );
+    assert_eq!(s0.chain_validated_at, sig_ts.gen_time);
+
+    let r = v.verify_bytes(&blt, Some(content), at);
+    assert_eq!(
+        r.signatures[0].indication,
+        Indication::Indeterminate,
+        "{:?}",
+        r.signatures[0].messages
+    );
+}

@@ -126,6 +126,16 @@ impl HashIndex {
         })
     }
 
+    /// True when the index covers `value` as a signature-time-stamp attribute value.
+    pub(crate) fn contains_signature_time_stamp(&self, value: &[u8]) -> bool {
+        let Some(alg) = self.algorithm else {
+            return false;
+        };
+        let mut input = asn1::tlv(tag::OID, &[oid::SIGNATURE_TIME_STAMP.as_bytes()]);
+        input.extend_from_slice(value);
+        self.unsigned_values.contains(&alg.digest(&input))
+    }
+
     /// The first element the index lists that `sd` / `si` no longer hold: `None` when all are
     /// there (later additions are allowed: the index is what existed when it was made).
     pub(crate) fn missing(&self, sd: &SignedData<'_>, si: &SignerInfo<'_>) -> Option<&'static str> {

@@ -209,6 +209,11 @@ pub struct TimestampReport {
     /// The token's own signature, checked like any signature (its checks, chain and
     /// revocation), when the token could be read.
     pub token: Option<Box<SignatureReport>>,
+    /// Set when the time-stamp was validated at an earlier time than the validation time:
+    /// the genTime of a valid archive time-stamp that covers it (ETSI EN 319 102-1 §5.6.3),
+    /// because it no longer validates now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub validated_at: Option<Timestamp>,
 }
 
 impl TimestampReport {

@@ -52,6 +52,55 @@ impl Verifier {
         at: Timestamp,
         outer: &Embedded<'_>,
     ) -> Vec<TimestampReport> {
+        self.signature_timestamps_where(si, at, outer, &|_| true)
+    }
+
+    /// EN 319 102-1 §5.6.3 (past signature validation): when no signature-time-stamp of `si`
+    /// validates now, a valid archive time-stamp (in `archive`, validated now) proves that the
+    /// ones its ats-hash-index-v3 covers existed at its genTime: those are validated again at
+    /// that time. `None` when that does not give a valid one.
+    pub(super) fn signature_timestamps_at_archive_time(
+        &self,
+        si: &SignerInfo<'_>,
+        archive: &[TimestampReport],
+        outer: &Embedded<'_>,
+    ) -> Option<Vec<TimestampReport>> {
+        let unsigned = si.unsigned_attrs.as_ref()?;
+        let tokens: Vec<&[u8]> = unsigned
+            .all(&oid::ARCHIVE_TIME_STAMP_V3)
+            .into_iter()
+            .flat_map(|a| a.values.iter().map(|v| v.raw))
+            .take(MAX_TIMESTAMPS)
+            .collect();
+        // The earliest valid archive time-stamp; `archive` is in the same order as `tokens`.
+        let (poe, index) = archive
+            .iter()
+            .zip(&tokens)
+            .filter(|(r, _)| r.is_valid())
+            .filter_map(|(r, t)| Some((r.gen_time?, covered_values(t)?)))
+            .min_by_key(|(g, _)| *g)?;
+        let covered = |value: &[u8]| index.contains_signature_time_stamp(value);
+        let again = self.signature_timestamps_where(si, poe, outer, &covered);
+        again.iter().any(TimestampReport::is_valid).then(|| {
+            again
+                .into_iter()
+                .map(|mut t| {
+                    t.validated_at = Some(poe);
+                    t
+                })
+                .collect()
+        })
+    }
+
+    /// The signature-time-stamps of `si` for which `keep` holds (given the value's encoding),
+    /// validated at `at`.
+    fn signature_timestamps_where(
+        &self,
+        si: &SignerInfo<'_>,
+        at: Timestamp,
+        outer: &Embedded<'_>,
+        keep: &dyn Fn(&[u8]) -> bool,
+    ) -> Vec<TimestampReport> {
         let Some(unsigned) = &si.unsigned_attrs else {
             return Vec::new();
         };
@@ -59,6 +108,7 @@ impl Verifier {
             .all(&oid::SIGNATURE_TIME_STAMP)
             .into_iter()
             .flat_map(|a| a.values.iter())
+            .filter(|v| keep(v.raw))
             .take(MAX_TIMESTAMPS)
             .map(|v| {
                 self.timestamp_report(
@@ -137,6 +187,7 @@ impl Verifier {
             sub_indication: None,
             problem: None,
             token: None,
+            validated_at: None,
         };
         let token = match TimeStampToken::from_der(der) {
             Ok(t) => t,
@@ -227,6 +278,14 @@ impl Verifier {
         let si = sd.signer_infos.first()?;
         self.find_signer(si, &self.embedded_certificates(&sd))
     }
+}
+
+/// The unsigned attribute values an archive time-stamp token's ats-hash-index-v3 covers.
+fn covered_values(token: &[u8]) -> Option<archive::HashIndex> {
+    let normalized = signed_data::skeleton_of(token).ok()?;
+    let token_sd = signed_data::parse(&normalized.der).ok()?;
+    let index_der = archive::index_of_token(token_sd.signer_infos.first()?).ok()?;
+    archive::HashIndex::parse(index_der).ok()
 }
 
 /// The data an archive time-stamp `token` of `si` must be over, or why it cannot be built.
