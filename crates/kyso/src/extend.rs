@@ -1,15 +1,16 @@
 //! Augmenting existing signatures to a higher CAdES baseline level (ETSI EN 319 122-1 §6):
 //! B-T adds a signature-time-stamp to each SignerInfo that has no valid one (§5.3); B-LT adds
 //! the certificates and revocation values of the signers' and TSAs' paths to the SignedData's
-//! `certificates` and `crls` (§6.3; OCSP responses as RFC 5940 §4.1 other revocation info).
+//! `certificates` and `crls` (§6.3; OCSP responses as RFC 5940 §4.1 other revocation info);
+//! B-LTA then adds an archive-time-stamp-v3 (§5.5.3) to each SignerInfo.
 //!
 //! Signatures made by any tool are extended the same way. What a signature covers is never
 //! touched: every SignerInfo keeps its bytes up to its signature value, and its existing
 //! unsigned attributes in their order (a time-stamp is appended after them); existing
 //! certificates and revocation values are copied byte for byte. A signature that does not
 //! validate now is refused with the reason: time-stamping it would preserve a broken
-//! signature. A signature already at the level is left as it is, so running `extend` again
-//! changes nothing.
+//! signature. A signature already at B-T or B-LT is left as it is, so running `extend` again
+//! changes nothing; B-LTA renews (a new archive time-stamp over the previous one).
 
 use std::io::Write;
 use std::path::Path;
@@ -27,16 +28,19 @@ use crate::revocation::evidence::Value;
 use crate::signer::Timestamper;
 use crate::verifier::Verifier;
 
-/// Extends signatures to B-T or B-LT. The verifier decides what is valid (anchors, policy)
+/// Extends signatures to B-T, B-LT or B-LTA. The verifier decides what is valid (anchors, policy)
 /// and, with a [`crate::Fetcher`], fetches the revocation data B-LT embeds; the
 /// [`Timestamper`] gets the signature-time-stamps.
 ///
 /// ```no_run
 /// # use kyso::{Extender, SignatureLevel, Timestamp, Verifier};
-/// # fn demo(verifier: Verifier, tsa: kyso::Timestamper) -> Result<(), kyso::Error> {
+/// # fn demo(verifier: Verifier, tsa: kyso::Timestamper) -> Result<(), Box<dyn std::error::Error>> {
 /// let extender = Extender::new(verifier, SignatureLevel::BLT, Timestamp::now())?.timestamper(tsa);
-/// let (extended, outcome) = extender.extend_bytes(&std::fs::read("a.pdf.p7s")?, Some(&std::fs::read("a.pdf")?))?;
-/// assert!(outcome.changed());
+/// let (sig, doc) = (std::fs::read("a.pdf.p7s")?, std::fs::read("a.pdf")?);
+/// let (extended, outcome) = extender.extend_bytes(&sig, Some(&doc))?;
+/// if outcome.changed() {
+///     std::fs::write("a.pdf.p7s.new", extended)?;
+/// }
 /// # Ok(()) }
 /// ```
 #[derive(Debug)]
@@ -89,7 +93,7 @@ impl ExtendOutcome {
 }
 
 impl Extender {
-    /// An extender to `level` (B-T or B-LT), judging validity and getting validation data at
+    /// An extender to `level` (B-T, B-LT or B-LTA), judging validity and getting validation data at
     /// `now` (kyso never reads the clock itself).
     pub fn new(verifier: Verifier, level: SignatureLevel, now: Timestamp) -> Result<Self, Error> {
         if !matches!(

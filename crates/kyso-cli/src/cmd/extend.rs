@@ -1,4 +1,4 @@
-//! `kyso extend`: signatures augmented in place to CAdES B-T or B-LT (`kyso::Extender`
+//! `kyso extend`: signatures augmented in place to CAdES B-T, B-LT or B-LTA (`kyso::Extender`
 //! decides; this parses, calls it per file, writes atomically and reports).
 
 use std::path::{Path, PathBuf};

@@ -353,7 +353,7 @@ pub enum ExtendRefusal {
         detail: String,
     },
     /// A level `extend` does not produce.
-    #[error("kyso extends signatures to B-T or B-LT, not {level}")]
+    #[error("kyso extends signatures to B-T, B-LT or B-LTA, not {level}")]
     UnsupportedLevel {
         /// The level asked for.
         level: String,

@@ -486,7 +486,7 @@ fn extend_refusal(r: &crate::error::ExtendRefusal) -> String {
             "không thu thập đủ dữ liệu kiểm tra (chứng thư số, CRL, OCSP) cho '{subject}': {detail}"
         ),
         UnsupportedLevel { level } => {
-            format!("kyso chỉ nâng cấp chữ ký lên B-T hoặc B-LT, không lên {level}")
+            format!("kyso chỉ nâng cấp chữ ký lên B-T, B-LT hoặc B-LTA, không lên {level}")
         }
     }
 }
