@@ -17,6 +17,13 @@ command -v pkcs11-tool >/dev/null || need_pkgs+=(opensc)
 # JUnit reports are validated against the strict Ant/Jenkins schema (crates/kyso-cli/tests/
 # junit.xsd) with xmllint; those tests fail, never skip, without it.
 command -v xmllint >/dev/null || need_pkgs+=(libxml2-utils)
+# CMS interop with a second implementation (crates/kyso-cli/tests/interop_bc.rs): Bouncy
+# Castle's CMS (bcpkix, which needs bcutil and bcprov) run from a Java peer that javac
+# compiles once per test run (crates/kyso-testkit/src/bc.rs, java/BcCms.java).
+command -v javac >/dev/null || need_pkgs+=(default-jdk-headless)
+[ -f /usr/share/java/bcprov.jar ] || need_pkgs+=(libbcprov-java)
+[ -f /usr/share/java/bcutil.jar ] || need_pkgs+=(libbcutil-java)
+[ -f /usr/share/java/bcpkix.jar ] || need_pkgs+=(libbcpkix-java)
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   echo "test.sh: installing ${need_pkgs[*]}"
   if [ "$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi

@@ -46,6 +46,7 @@
 //! The vectors in `testdata/vectors/*.toml` are run by `crates/kyso/tests/vectors.rs` with
 //! this kit; testdata/README.md describes their format.
 
+pub mod bc;
 pub mod cms;
 pub mod der;
 pub mod http;
