@@ -391,3 +391,59 @@ fn b_lta_from_the_command_line_validates_offline_and_openssl_still_verifies() {
     );
     assert!(v.status.success(), "{}", String::from_utf8_lossy(&v.stderr));
 }
+
+/// Signatures made by Bouncy Castle (Debian's libbcpkix-java), detached and attached,
+/// extended to B-LTA by `kyso extend`: their SignerInfo keeps its signed bytes, Bouncy Castle
+/// still verifies them (and sees the time-stamps and the validation data), kyso passes them
+/// offline at B-LTA.
+#[test]
+fn bouncy_castle_signatures_extended_keep_their_signer_bytes_and_verify_in_both() {
+    let lt = LtPki::new();
+    let d = tmpdir("extend-bc");
+    let dir = d.0.as_path();
+    write_pki(&lt, dir);
+    let bc = kyso_testkit::bc::BcPeer::get();
+    let content = "Tờ trình 3/TTr".as_bytes();
+    std::fs::write(dir.join("tt.txt"), content).unwrap();
+    let (key, cert, chain) = (lt.leaf.key_pem(), lt.leaf.cert_pem(), lt.sub.cert_pem());
+    std::fs::write(
+        dir.join("tt.txt.p7s"),
+        bc.sign_detached(&key, &cert, &chain, content),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("tt.p7m"),
+        bc.sign_attached(&key, &cert, &chain, content),
+    )
+    .unwrap();
+    let before: Vec<Vec<u8>> = ["tt.txt.p7s", "tt.p7m"]
+        .iter()
+        .map(|f| std::fs::read(dir.join(f)).unwrap())
+        .collect();
+
+    let url = lt.tsa.url();
+    let mut args = extend_args(&url, &["tt.txt.p7s", "tt.p7m"]);
+    args[2] = "B-LTA";
+    let o = kyso(dir, &args);
+    assert_eq!(o.status.code(), Some(0), "{}\n{}", stdout(&o), stderr(&o));
+
+    for (f, old) in ["tt.txt.p7s", "tt.p7m"].iter().zip(&before) {
+        let new = std::fs::read(dir.join(f)).unwrap();
+        assert_eq!(
+            signed_parts(&new),
+            signed_parts(old),
+            "{f}: signed bytes changed"
+        );
+        let detached = f.ends_with(".p7s").then_some(content);
+        let seen = bc
+            .verify(&new, detached)
+            .unwrap_or_else(|e| panic!("{f}: Bouncy Castle rejects the extended file: {e}"));
+        // signature-time-stamp and archive-time-stamp-v3 as unsigned attributes; the OCSP
+        // response in crls.
+        assert!(seen.contains("1.2.840.113549.1.9.16.2.14"), "{f}: {seen}");
+        assert!(seen.contains("0.4.0.1733.2.4"), "{f}: {seen}");
+        assert!(seen.contains("ocsp responses: 1"), "{f}: {seen}");
+        let r = verify_offline(dir, f);
+        assert_eq!(r["documents"][0]["signatures"][0]["level"], "B-LTA", "{f}");
+    }
+}

@@ -113,6 +113,17 @@ impl CancelToken {
     }
 }
 
+/// Cancels its token when dropped during a panic.
+struct CancelOnPanic<'a>(&'a CancelToken);
+
+impl Drop for CancelOnPanic<'_> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            self.0.cancel();
+        }
+    }
+}
+
 /// The result of one input, delivered in input order.
 #[derive(Debug)]
 #[non_exhaustive]
@@ -226,6 +237,9 @@ impl Batch {
             for _ in 0..workers {
                 s.spawn(|| shared.work(inputs, chunk, &init, &job));
             }
+            // A panic in `deliver` cancels the batch, so that workers waiting for room in the
+            // window stop and the scope can end (and re-raise it) instead of hanging.
+            let _cancel_on_panic = CancelOnPanic(&self.cancel);
             done = shared.deliver_in_order(n, &mut deliver);
         });
         BatchOutcome {
@@ -505,6 +519,22 @@ mod tests {
             Batch::new()
                 .workers(2)
                 .run(&inputs, || (), |_, i, _| assert!(i != 40, "boom"), |_| {})
+        });
+        assert!(r.is_err());
+    }
+
+    /// A panic in `deliver` while the workers wait for room in the window (small window,
+    /// many inputs) is re-raised; it used to leave them waiting forever.
+    #[test]
+    fn a_panicking_delivery_is_propagated_not_deadlocked() {
+        let inputs: Vec<usize> = (0..10_000).collect();
+        let r = std::panic::catch_unwind(|| {
+            Batch::new().workers(2).chunk_size(1).window(2).run(
+                &inputs,
+                || (),
+                |_, i, _| i,
+                |d| assert!(d.output != 3, "boom"),
+            )
         });
         assert!(r.is_err());
     }

@@ -296,8 +296,28 @@ fn extending_1000_signatures_asks_the_tsa_once_each_and_each_url_once() {
     );
     let elapsed = start.elapsed();
     assert_eq!(outcome.done, N);
+    // The peer in the same run: the same number of bare time-stamp requests to the same TSA
+    // (what extending cannot avoid), on the same two workers.
+    let bare = Timestamper::new(
+        f.tsa.url(),
+        Arc::clone(&fetcher),
+        f.verifier().with_fetcher(Arc::clone(&fetcher)),
+    );
+    let start = std::time::Instant::now();
+    let tsa_only = kyso::batch::Batch::new().workers(2).run(
+        &signed,
+        || (),
+        |_, _, (sig, _)| bare.stamp(sig, Timestamp::from_unix(now())).map(|_| ()),
+        |done| done.output.expect("a time-stamp"),
+    );
+    let tsa_elapsed = start.elapsed();
+    assert_eq!(tsa_only.done, N);
     let (ocsp, crl, tsa) = f.requests();
-    assert_eq!(tsa, N, "one time-stamp per signature");
+    assert_eq!(
+        tsa,
+        2 * N,
+        "one time-stamp per signature (and the bare requests)"
+    );
     assert_eq!(ocsp, 1, "one OCSP request for the one signer");
     assert_eq!(crl, 2, "root.crl and sub.crl, once each");
     let at = Timestamp::from_unix(now() + 300);
@@ -328,8 +348,9 @@ fn extending_1000_signatures_asks_the_tsa_once_each_and_each_url_once() {
     .unwrap()
     .0;
     eprintln!(
-        "extended {N} signatures to B-LT in {elapsed:?} ({:.1} ms each, 2 workers); sizes: B-B {} B, B-T {} B, B-LT {} B, B-LTA {} B",
+        "extended {N} signatures to B-LT in {elapsed:?} ({:.1} ms each, 2 workers); {N} bare time-stamp requests to the same TSA: {tsa_elapsed:?} (extend / TSA alone = {:.2}); sizes: B-B {} B, B-T {} B, B-LT {} B, B-LTA {} B",
         elapsed.as_secs_f64() * 1000.0 / N as f64,
+        elapsed.as_secs_f64() / tsa_elapsed.as_secs_f64(),
         bb.len(),
         bt.len(),
         out[0].len(),
