@@ -518,3 +518,53 @@ fn b_lta_validates_after_the_signer_and_the_first_tsa_expired() {
         r.signatures[0].messages
     );
 }
+
+/// Two signers in parallel (the official, then the organisation co-signing): extending to
+/// B-LTA time-stamps and archives each SignerInfo, and both validate offline at B-LTA.
+#[test]
+fn a_co_signed_envelope_is_extended_signer_by_signer() {
+    let f = Fixture::new();
+    let content = "Quyết định có hai chữ ký".as_bytes();
+    let org = f.pki.issue(
+        &f.sub,
+        CertSpec::ee("Ủy ban nhân dân tỉnh Hà Nam")
+            .ocsp(f.responder.url())
+            .crl_dp(&f.crl_host.url("/sub.crl")),
+    );
+    f.responder.status(&org, kyso_testkit::ocsp::Status::Valid);
+    let key = SigningKey::from_key_and_cert(&org.key_pem(), None, cert(&org))
+        .unwrap()
+        .with_chain(vec![cert(&f.sub)]);
+    let t = Timestamp::from_unix(now());
+    let co = Signer::new(key)
+        .signing_time(t)
+        .now(t)
+        .build()
+        .unwrap()
+        .add_to_bytes(&f.sign_bb(content), Some(content))
+        .unwrap();
+    let (lta, o) = Extender::new(f.online(), SignatureLevel::BLTA, t)
+        .unwrap()
+        .timestamper(f.timestamper())
+        .extend_bytes(&co, Some(content))
+        .unwrap();
+    assert_eq!(o.signatures.len(), 2);
+    assert!(o
+        .signatures
+        .iter()
+        .all(|s| s.timestamp_added && s.archive_timestamp_added));
+    assert_eq!(
+        f.tsa.requests(),
+        4,
+        "two signature and two archive time-stamps"
+    );
+    assert_eq!(signed_parts(&lta), signed_parts(&co));
+    let r = f
+        .verifier()
+        .verify_bytes(&lta, Some(content), Timestamp::from_unix(now() + 300));
+    assert_eq!(r.signatures.len(), 2);
+    for s in &r.signatures {
+        assert_eq!(s.indication, Indication::TotalPassed, "{:?}", s.messages);
+        assert_eq!(s.level, SignatureLevel::BLTA);
+    }
+}
