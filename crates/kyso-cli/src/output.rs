@@ -295,6 +295,13 @@ pub struct TsaArgs {
     /// Ask the TSA for this policy (dotted OID); a time-stamp under another is refused.
     #[arg(long, value_name = "OID", requires = "tsa")]
     pub tsa_policy: Option<String>,
+    /// User name for a TSA that asks for HTTP basic credentials (https only, or loopback).
+    #[arg(long, value_name = "NAME", requires = "tsa")]
+    pub tsa_user: Option<String>,
+    /// Where the TSA password comes from: env:VAR, file:PATH, fd:N or stdin (never the
+    /// password itself; else a prompt without echo).
+    #[arg(long, value_name = "SOURCE", requires = "tsa_user", value_parser = crate::secret::SecretSourceParser)]
+    pub tsa_pass: Option<crate::secret::SecretSource>,
 }
 
 impl TsaArgs {
@@ -324,6 +331,10 @@ impl TsaArgs {
         let mut t = kyso::Timestamper::new(url.clone(), fetcher, verifier);
         if let Some(p) = &self.tsa_policy {
             t = t.policy(p.clone());
+        }
+        if let Some(user) = &self.tsa_user {
+            let password = crate::secret::read(self.tsa_pass.as_ref(), "TSA password")?;
+            t = t.basic_auth(user, &password)?;
         }
         Ok(Some(t))
     }

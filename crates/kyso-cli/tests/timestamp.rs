@@ -118,3 +118,68 @@ fn sign_with_a_tsa_gives_b_t_that_verify_reports_in_both_languages() {
     assert_ne!(out.status.code(), Some(0));
     assert!(stderr(&out).contains("--tsa-trust"), "{}", stderr(&out));
 }
+
+/// A TSA that asks for HTTP basic credentials: the password comes from a secret source
+/// (never argv) and reaches the TSA as RFC 7617 credentials; over plain http to anything but
+/// loopback, kyso refuses to send them and signs nothing.
+#[test]
+fn tsa_credentials_come_from_a_secret_source_and_never_go_in_the_clear() {
+    let d = tmpdir("tsa-basic-auth");
+    let pki = Pki::new();
+    pki.write(d.0.as_path());
+    let tsa = Tsa::start(&pki);
+    let leaf = pki.leaf(CertSpec::ee("Nguyễn Văn An"));
+    leaf.write(d.0.as_path(), "an");
+    let tsa_root = tsa.trust_file(TsaCert::Good).display().to_string();
+    std::fs::write(d.0.as_path().join("doc.txt"), b"quyet dinh").unwrap();
+    let sign = |url: &str| {
+        kyso_env(
+            d.0.as_path(),
+            &[
+                "sign",
+                "--key",
+                "an.key",
+                "--cert",
+                "an.pem",
+                "--tsa",
+                url,
+                "--tsa-trust",
+                &tsa_root,
+                "--tsa-user",
+                "vanthu",
+                "--tsa-pass",
+                "env:KYSO_TSA_PW",
+                "--force",
+                "doc.txt",
+            ],
+            &[("KYSO_TSA_PW", "mật-khẩu")],
+        )
+    };
+    let out = sign(&tsa.url());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let seen: Vec<Option<String>> = tsa
+        .server()
+        .log()
+        .into_iter()
+        .map(|r| r.authorization)
+        .collect();
+    // base64("vanthu:mật-khẩu") in UTF-8 (RFC 7617), computed with Python's base64.
+    assert_eq!(
+        seen,
+        [Some("Basic dmFudGh1Om3huq10LWto4bqpdQ==".to_string())]
+    );
+
+    let before = tsa.requests();
+    let out = sign("http://tsa.example.vn/tsa");
+    assert_ne!(out.status.code(), Some(0));
+    assert!(
+        stderr(&out).contains("never in the clear"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        !stderr(&out).contains("mật-khẩu"),
+        "the password is never shown"
+    );
+    assert_eq!(tsa.requests(), before);
+}

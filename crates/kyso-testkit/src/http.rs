@@ -57,6 +57,8 @@ pub struct Request {
     pub path: String,
     /// Body bytes.
     pub body: Vec<u8>,
+    /// The Authorization header, when sent.
+    pub authorization: Option<String>,
 }
 
 #[derive(Default)]
@@ -208,6 +210,7 @@ fn handle(stream: TcpStream, state: &State) -> std::io::Result<()> {
     let method = parts.next().unwrap_or_default().to_string();
     let path = parts.next().unwrap_or_default().to_string();
     let mut length = 0usize;
+    let mut authorization = None;
     for _ in 0..100 {
         let mut h = String::new();
         if reader.read_line(&mut h)? == 0 || h == "\r\n" || h == "\n" {
@@ -216,6 +219,8 @@ fn handle(stream: TcpStream, state: &State) -> std::io::Result<()> {
         if let Some((k, v)) = h.split_once(':') {
             if k.trim().eq_ignore_ascii_case("content-length") {
                 length = v.trim().parse().unwrap_or(0);
+            } else if k.trim().eq_ignore_ascii_case("authorization") {
+                authorization = Some(v.trim().to_string());
             }
         }
     }
@@ -226,6 +231,7 @@ fn handle(stream: TcpStream, state: &State) -> std::io::Result<()> {
         method: method.clone(),
         path: path.clone(),
         body: body.clone(),
+        authorization,
     });
     let route = state.routes.lock().expect("routes").get(&path).cloned();
     let (status, ctype, out) = match route {

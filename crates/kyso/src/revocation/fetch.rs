@@ -429,7 +429,7 @@ impl Fetcher {
         let key = format!("GET {url}");
         self.once(&key, || {
             self.cached_or(kind, &key, url, valid_until, || {
-                self.send(kind, url, None).map(|b| (b, None))
+                self.send(kind, url, None, None).map(|b| (b, None))
             })
         })
     }
@@ -447,7 +447,7 @@ impl Fetcher {
         self.once(&key, || {
             self.cached_or(FetchKind::Ocsp, &key, url, valid_until, || {
                 let (body, nonce) = request(self.options.nonce);
-                self.send(FetchKind::Ocsp, url, Some(&body))
+                self.send(FetchKind::Ocsp, url, Some(&body), None)
                     .map(|b| (b, nonce))
             })
         })
@@ -455,9 +455,15 @@ impl Fetcher {
 
     /// POST an RFC 3161 TimeStampReq (RFC 3161 §3.4: `application/timestamp-query`) and
     /// return the TimeStampResp bytes. Not memoised: every request has its own imprint and
-    /// nonce; the run-wide bounds (timeout, size cap, dead hosts) apply.
-    pub(crate) fn post_timestamp(&self, url: &str, request: &[u8]) -> Result<Vec<u8>, FetchError> {
-        let out = self.send(FetchKind::Timestamp, url, Some(request));
+    /// nonce; the run-wide bounds (timeout, size cap, dead hosts) apply. `authorization` is
+    /// an HTTP Authorization header value (a TSA that asks for credentials).
+    pub(crate) fn post_timestamp(
+        &self,
+        url: &str,
+        request: &[u8],
+        authorization: Option<&str>,
+    ) -> Result<Vec<u8>, FetchError> {
+        let out = self.send(FetchKind::Timestamp, url, Some(request), authorization);
         if out.is_err() {
             self.failures.fetch_add(1, Ordering::Relaxed);
         }
@@ -533,7 +539,13 @@ impl Fetcher {
     }
 
     /// One request over the network, with every bound applied.
-    fn send(&self, kind: FetchKind, url: &str, body: Option<&[u8]>) -> Result<Vec<u8>, FetchError> {
+    fn send(
+        &self,
+        kind: FetchKind,
+        url: &str,
+        body: Option<&[u8]>,
+        authorization: Option<&str>,
+    ) -> Result<Vec<u8>, FetchError> {
         let host = host_of(url).ok_or_else(|| FetchError::UnsupportedScheme {
             url: url.to_string(),
         })?;
@@ -561,7 +573,7 @@ impl Fetcher {
         let mut first = None;
         let up = *gate.get_or_init(|| {
             self.requests.fetch_add(1, Ordering::Relaxed);
-            let out = self.http(kind, url, body);
+            let out = self.http(kind, url, body, authorization);
             let up = !matches!(&out, Err(e) if e.host_is_down());
             first = Some(out);
             up
@@ -576,7 +588,7 @@ impl Fetcher {
             }
             None => {
                 self.requests.fetch_add(1, Ordering::Relaxed);
-                self.http(kind, url, body)
+                self.http(kind, url, body, authorization)
             }
         };
         if let Err(e) = &out {
@@ -591,14 +603,26 @@ impl Fetcher {
     }
 
     #[cfg(feature = "http")]
-    fn http(&self, kind: FetchKind, url: &str, body: Option<&[u8]>) -> Result<Vec<u8>, FetchError> {
-        let result = match body {
-            Some(b) => self
+    fn http(
+        &self,
+        kind: FetchKind,
+        url: &str,
+        body: Option<&[u8]>,
+        authorization: Option<&str>,
+    ) -> Result<Vec<u8>, FetchError> {
+        let result = match (body, authorization) {
+            (Some(b), Some(a)) => self
+                .agent
+                .post(url)
+                .header("Content-Type", kind.request_type())
+                .header("Authorization", a)
+                .send(b),
+            (Some(b), None) => self
                 .agent
                 .post(url)
                 .header("Content-Type", kind.request_type())
                 .send(b),
-            None => self.agent.get(url).call(),
+            (None, _) => self.agent.get(url).call(),
         };
         let mut response = result.map_err(|e| self.client_error(url, kind, e))?;
         let status = response.status().as_u16();
@@ -622,6 +646,7 @@ impl Fetcher {
         _kind: FetchKind,
         url: &str,
         _body: Option<&[u8]>,
+        _authorization: Option<&str>,
     ) -> Result<Vec<u8>, FetchError> {
         Err(FetchError::NotBuiltIn {
             url: url.to_string(),

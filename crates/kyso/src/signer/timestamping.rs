@@ -21,6 +21,17 @@ pub struct Timestamper {
     verifier: Arc<Verifier>,
     policy: Option<String>,
     hash: DigestAlgorithm,
+    authorization: Option<Credentials>,
+}
+
+/// An HTTP Authorization header value; never shown (`Debug` prints a placeholder).
+#[derive(Clone)]
+struct Credentials(String);
+
+impl std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("<credentials>")
+    }
 }
 
 impl Timestamper {
@@ -34,7 +45,41 @@ impl Timestamper {
             verifier: Arc::new(verifier),
             policy: None,
             hash: DigestAlgorithm::Sha256,
+            authorization: None,
         }
+    }
+
+    /// Send HTTP basic credentials (RFC 7617) with every request, for a TSA that asks for
+    /// them. Refused over plain `http://` to anything but the loopback interface: the
+    /// password would cross the network in the clear.
+    pub fn basic_auth(mut self, user: &str, password: &[u8]) -> Result<Self, Error> {
+        let plain = self
+            .url
+            .get(..7)
+            .is_some_and(|p| p.eq_ignore_ascii_case("http://"));
+        let host = self.url.get(7..).unwrap_or_default();
+        let loopback = ["127.0.0.1", "localhost", "[::1]"].iter().any(|h| {
+            host.starts_with(h) && matches!(host.as_bytes().get(h.len()), None | Some(b':' | b'/'))
+        });
+        if plain && !loopback {
+            return Err(Error::Format(format!(
+                "{}: HTTP basic credentials are sent only over https:// (or to the loopback interface), never in the clear",
+                self.url
+            )));
+        }
+        if user.contains(':') {
+            return Err(Error::Format(
+                "the TSA user name may not contain ':' (RFC 7617 §2)".into(),
+            ));
+        }
+        let mut pair = user.as_bytes().to_vec();
+        pair.push(b':');
+        pair.extend_from_slice(password);
+        self.authorization = Some(Credentials(format!(
+            "Basic {}",
+            openssl::base64::encode_block(&pair)
+        )));
+        Ok(self)
     }
 
     /// Ask for this TSA policy (dotted OID); a token under another policy is refused.
@@ -63,7 +108,11 @@ impl Timestamper {
         }
         let body = self
             .fetcher
-            .post_timestamp(&self.url, &request.to_der()?)
+            .post_timestamp(
+                &self.url,
+                &request.to_der()?,
+                self.authorization.as_ref().map(|c| c.0.as_str()),
+            )
             .map_err(|e| {
                 Error::Timestamp(TimestampFailure::Unreachable {
                     url: url(),
