@@ -12,7 +12,7 @@ use std::path::Path;
 use std::process::Command;
 
 use common::*;
-use kyso_testkit::der::children;
+use kyso_testkit::der::signed_parts;
 use kyso_testkit::ltv::LtPki;
 
 /// The PKI files in `dir`: root.pem (anchor), sub.pem (LT Sub CA), an.pem/an.key (signer).
@@ -28,23 +28,6 @@ fn openssl(dir: &Path, args: &[&str]) -> std::process::Output {
         .args(args)
         .output()
         .expect("the openssl CLI (apt-get install openssl)")
-}
-
-/// Each SignerInfo without its unsigned attributes: what extending must never change.
-fn signed_parts(sig: &[u8]) -> Vec<Vec<u8>> {
-    let signed_data = children(children(sig)[1])[0];
-    let signer_infos = *children(signed_data).last().unwrap();
-    children(signer_infos)
-        .into_iter()
-        .map(|si| {
-            children(si)
-                .into_iter()
-                .filter(|t| t[0] != 0xA1)
-                .flatten()
-                .copied()
-                .collect()
-        })
-        .collect()
 }
 
 fn extend_args<'a>(lt_url: &'a str, extra: &[&'a str]) -> Vec<&'a str> {

@@ -239,6 +239,26 @@ pub fn children(der: &[u8]) -> Vec<&[u8]> {
     out
 }
 
+/// Each SignerInfo of the DER ContentInfo/SignedData `sig` without its unsignedAttrs [1]
+/// (RFC 5652 §5.3): what a signature covers or identifies, which augmenting it (time-stamps,
+/// archive time-stamps) must never change. Read by hand: the `cms` crate cannot decode an
+/// RFC 5940 OCSP entry in `crls`.
+pub fn signed_parts(sig: &[u8]) -> Vec<Vec<u8>> {
+    let signed_data = children(children(sig)[1])[0];
+    let signer_infos = *children(signed_data).last().expect("signerInfos");
+    children(signer_infos)
+        .into_iter()
+        .map(|si| {
+            children(si)
+                .into_iter()
+                .filter(|t| t[0] != 0xA1)
+                .flatten()
+                .copied()
+                .collect()
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -86,18 +86,7 @@ impl LtPki {
             &sub,
             valid(tsa_spec("Kyso LT TSA")).crl_dp(&crl_host.url("/sub.crl")),
         );
-        let other_root = pki.self_signed(CertSpec::ca("Kyso LT Unrelated Root"));
-        let tsa = Tsa::with_certs(TsaCerts {
-            no_eku: good.clone(),
-            non_critical_eku: good.clone(),
-            extra_purpose: good.clone(),
-            expired: good.clone(),
-            other_ca: good.clone(),
-            good,
-            other_root,
-            sub: sub.clone(),
-            root: pki.root.clone(),
-        });
+        let tsa = tsa_with(&pki, &sub, good);
         LtPki {
             ocsp_host,
             crl_host,
@@ -127,19 +116,21 @@ impl LtPki {
                 .validity(not_before, not_after)
                 .crl_dp(&self.crl_host.url("/sub.crl")),
         );
-        let other_root = self
-            .pki
-            .self_signed(CertSpec::ca("Kyso LT Unrelated Root 2"));
-        Tsa::with_certs(TsaCerts {
-            no_eku: good.clone(),
-            non_critical_eku: good.clone(),
-            extra_purpose: good.clone(),
-            expired: good.clone(),
-            other_ca: good.clone(),
-            good,
-            other_root,
-            sub: self.sub.clone(),
-            root: self.pki.root.clone(),
-        })
+        tsa_with(&self.pki, &self.sub, good)
     }
+}
+
+/// A TSA answering with `good` (issued by `sub`): the negative-test variants are `good` too.
+fn tsa_with(pki: &Pki, sub: &Issued, good: Issued) -> Tsa {
+    Tsa::with_certs(TsaCerts {
+        no_eku: good.clone(),
+        non_critical_eku: good.clone(),
+        extra_purpose: good.clone(),
+        expired: good.clone(),
+        other_ca: good.clone(),
+        good,
+        other_root: pki.self_signed(CertSpec::ca("Kyso LT Unrelated Root")),
+        sub: sub.clone(),
+        root: pki.root.clone(),
+    })
 }

@@ -15,7 +15,7 @@ use kyso::{
     RevocationSource, RevocationStatus, SignatureLevel, Signer, SigningKey, Timestamp, Timestamper,
     Verifier,
 };
-use kyso_testkit::der::children;
+use kyso_testkit::der::{children, signed_parts};
 use kyso_testkit::http::Fault;
 use kyso_testkit::ltv::LtPki;
 use kyso_testkit::tsa::Tsa;
@@ -72,25 +72,6 @@ impl Fixture {
             .sign_bytes(content)
             .unwrap()
     }
-}
-
-/// Each SignerInfo's encoding without its unsigned attributes (RFC 5652 §5.3): what a
-/// signature covers or identifies, which extending must never change. (Read by hand: the
-/// `cms` crate cannot decode an RFC 5940 OCSP entry in `crls`.)
-fn signed_parts(sig: &[u8]) -> Vec<Vec<u8>> {
-    let signed_data = children(children(sig)[1])[0];
-    let signer_infos = *children(signed_data).last().unwrap();
-    children(signer_infos)
-        .into_iter()
-        .map(|si| {
-            children(si)
-                .into_iter()
-                .filter(|t| t[0] != 0xA1)
-                .flatten()
-                .copied()
-                .collect()
-        })
-        .collect()
 }
 
 #[test]

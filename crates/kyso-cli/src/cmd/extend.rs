@@ -100,7 +100,8 @@ pub fn run(a: Args) -> Result<u8> {
             level: level.as_str().into()
         }));
     }
-    let (inputs, _skipped) = crate::cmd::verify::collect_inputs(&a.inputs)?;
+    let (inputs, skipped) = crate::cmd::verify::collect_inputs(&a.inputs)?;
+    crate::cmd::verify::note_skipped(&skipped, lang);
     if a.content.is_some() && inputs.len() != 1 {
         bail!(crate::tr!("content_one_signature", n = inputs.len()));
     }

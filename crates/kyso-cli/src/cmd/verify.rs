@@ -89,14 +89,7 @@ pub fn run(a: Args) -> Result<u8> {
     let lang = output::lang(a.lang);
     let (inputs, skipped) = collect_inputs(&a.inputs)?;
     let files: Vec<PathBuf> = inputs.iter().map(|i| i.path.clone()).collect();
-    for s in &skipped {
-        eprintln!(
-            "kyso: {} {}: {}",
-            lang.pick("note: skipped", "ghi chú: bỏ qua"),
-            s.path.display(),
-            s.format.describe(lang)
-        );
-    }
+    note_skipped(&skipped, lang);
     if a.content.is_some() && files.len() != 1 {
         bail!(crate::tr!("content_one_signature", n = files.len()));
     }
@@ -624,6 +617,18 @@ fn verify_stdin(
 }
 
 /// A `.sig` file found in a directory that is not CMS.
+/// Say on stderr which files found in folders were left out, and what they are.
+pub(crate) fn note_skipped(skipped: &[Skipped], lang: Lang) {
+    for s in skipped {
+        eprintln!(
+            "kyso: {} {}: {}",
+            lang.pick("note: skipped", "ghi chú: bỏ qua"),
+            s.path.display(),
+            s.format.describe(lang)
+        );
+    }
+}
+
 pub(crate) struct Skipped {
     pub(crate) path: PathBuf,
     pub(crate) format: sigfile::Format,

@@ -610,19 +610,18 @@ impl Fetcher {
         body: Option<&[u8]>,
         authorization: Option<&str>,
     ) -> Result<Vec<u8>, FetchError> {
-        let result = match (body, authorization) {
-            (Some(b), Some(a)) => self
-                .agent
-                .post(url)
-                .header("Content-Type", kind.request_type())
-                .header("Authorization", a)
-                .send(b),
-            (Some(b), None) => self
-                .agent
-                .post(url)
-                .header("Content-Type", kind.request_type())
-                .send(b),
-            (None, _) => self.agent.get(url).call(),
+        let result = match body {
+            Some(b) => {
+                let mut post = self
+                    .agent
+                    .post(url)
+                    .header("Content-Type", kind.request_type());
+                if let Some(a) = authorization {
+                    post = post.header("Authorization", a);
+                }
+                post.send(b)
+            }
+            None => self.agent.get(url).call(),
         };
         let mut response = result.map_err(|e| self.client_error(url, kind, e))?;
         let status = response.status().as_u16();
