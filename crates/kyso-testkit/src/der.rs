@@ -239,7 +239,7 @@ pub fn children(der: &[u8]) -> Vec<&[u8]> {
     out
 }
 
-/// Each SignerInfo of the DER ContentInfo/SignedData `sig` without its unsignedAttrs [1]
+/// Each SignerInfo of the DER ContentInfo/SignedData `sig` without its `unsignedAttrs [1]`
 /// (RFC 5652 §5.3): what a signature covers or identifies, which augmenting it (time-stamps,
 /// archive time-stamps) must never change. Read by hand: the `cms` crate cannot decode an
 /// RFC 5940 OCSP entry in `crls`.
