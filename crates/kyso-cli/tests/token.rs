@@ -608,3 +608,104 @@ fn add_to_many_envelopes_logs_in_once() {
     kyso_verify(&hsm, &dir, &dir.join("a.txt.p7s"), 2);
     kyso_verify(&hsm, &dir, &dir.join("b.txt.p7m"), 2);
 }
+
+/// The long-term levels with keys on a token: the loopback PKI's official and an organisation
+/// (issued here, with the same OCSP and CRL services) are imported into SoftHSM2, two files are
+/// signed at B-LTA in one batch (one login), one of them is co-signed at B-LT by the
+/// organisation, and every signature validates offline from what it embeds.
+#[test]
+fn token_keys_sign_at_b_lta_and_co_sign_at_b_lt() {
+    let lt = kyso_testkit::ltv::LtPki::new();
+    let hsm = SoftHsm::create("cli-lta");
+    let dir = workdir(&hsm);
+    lt.pki.root.write(&dir, "root");
+    lt.sub.write(&dir, "sub");
+    lt.leaf.write(&dir, "an");
+    hsm.import_key_file(TOKEN, &dir.join("an.key"), "lt-signer", "06");
+    hsm.import_cert_file(TOKEN, &dir.join("an.pem"), "06", "lt-signer");
+    let org = lt.pki.issue(
+        &lt.sub,
+        kyso_testkit::CertSpec::ee("UBND Tỉnh Kyso")
+            .ocsp(lt.responder.url())
+            .crl_dp(&lt.crl_host.url("/sub.crl")),
+    );
+    lt.responder.status(&org, kyso_testkit::ocsp::Status::Valid);
+    org.write(&dir, "org");
+    hsm.import_key_file(TOKEN, &dir.join("org.key"), "lt-org", "07");
+    hsm.import_cert_file(TOKEN, &dir.join("org.pem"), "07", "lt-org");
+    std::fs::write(dir.join("qd.txt"), "Quyết định số 9/QĐ-UBND".as_bytes()).unwrap();
+    std::fs::write(dir.join("cv.txt"), "Công văn số 4/UBND".as_bytes()).unwrap();
+    let pin = format!("file:{}", hsm.pin_file(softhsm::PIN).display());
+    let (m, url) = (module(&hsm), lt.tsa.url());
+    let sign = |id: &str, level: &str, extra: &[&str]| {
+        let uri = format!("pkcs11:token=Kyso%20Test%20Token;id=%{id}");
+        let mut args = vec![
+            "sign",
+            "--pkcs11",
+            &uri,
+            "--module",
+            &m,
+            "--pin",
+            &pin,
+            "--chain",
+            "sub.pem",
+            "--level",
+            level,
+            "--tsa",
+            &url,
+            "--tsa-trust",
+            "root.pem",
+            "--trust",
+            "root.pem",
+        ];
+        args.extend_from_slice(extra);
+        let out = kyso(&hsm, &dir, &args, &[]);
+        let err = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{err}");
+        err
+    };
+    let err = sign("06", "B-LTA", &["qd.txt", "cv.txt"]);
+    assert!(
+        err.contains("1 login(s) to token 'Kyso Test Token' for 2 file(s)"),
+        "{err}"
+    );
+    sign("07", "B-LT", &["--add-to", "qd.txt.p7s"]);
+    assert_eq!(
+        lt.tsa.requests(),
+        5,
+        "two signature and two archive time-stamps, then one more"
+    );
+
+    for (sig, content, levels) in [
+        // SignerInfos is a SET OF: DER order, not signing order.
+        ("qd.txt.p7s", "qd.txt", &["B-LT", "B-LTA"][..]),
+        ("cv.txt.p7s", "cv.txt", &["B-LTA"][..]),
+    ] {
+        softhsm::openssl_verify_with(
+            &dir.join(sig),
+            Some(&dir.join(content)),
+            &dir.join("root.pem"),
+        );
+        let args = [
+            "verify",
+            "--trust",
+            "root.pem",
+            "--offline",
+            "--revocation",
+            "required",
+            "--json",
+            sig,
+        ];
+        let out = kyso(&hsm, &dir, &args, &[]);
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(out.status.code(), Some(0), "{report:#}");
+        let sigs = report["documents"][0]["signatures"].as_array().unwrap();
+        let mut got: Vec<&str> = sigs.iter().map(|s| s["level"].as_str().unwrap()).collect();
+        got.sort_unstable();
+        assert_eq!(got, levels, "{report:#}");
+        for s in sigs {
+            assert_eq!(s["indication"], "TOTAL-PASSED", "{s:#}");
+            assert_eq!(s["validation_data_embedded"], true, "{s:#}");
+        }
+    }
+}

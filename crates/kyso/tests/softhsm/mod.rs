@@ -144,7 +144,11 @@ impl SoftHsm {
     }
 
     fn import_key(&self, token: &str, name: &str, id: &str) {
-        let key = pki(&format!("{name}.key"));
+        self.import_key_file(token, &pki(&format!("{name}.key")), name, id);
+    }
+
+    /// Import a PKCS#8 PEM private key (and its public key object) as `label` with CKA_ID `id`.
+    pub fn import_key_file(&self, token: &str, key: &Path, label: &str, id: &str) {
         run(
             &self.conf,
             "softhsm2-util",
@@ -154,7 +158,7 @@ impl SoftHsm {
                 "--token",
                 token,
                 "--label",
-                name,
+                label,
                 "--id",
                 id,
                 "--pin",
@@ -207,15 +211,24 @@ impl SoftHsm {
     }
 
     fn import_cert(&self, token: &str, name: &str, id: &str, label: &str) {
-        let der = self.dir.join(format!("{name}.der"));
+        self.import_cert_file(token, &pki(&format!("{name}.pem")), id, label);
+    }
+
+    /// Import a PEM certificate as `label` with CKA_ID `id`.
+    pub fn import_cert_file(&self, token: &str, pem: &Path, id: &str, label: &str) {
+        let der = self.dir.join(format!("{label}-{id}.der"));
         let out = Command::new("openssl")
             .args(["x509", "-in"])
-            .arg(pki(&format!("{name}.pem")))
+            .arg(pem)
             .args(["-outform", "DER", "-out"])
             .arg(&der)
             .output()
             .expect("openssl runs");
-        assert!(out.status.success(), "openssl x509 failed for {name}");
+        assert!(
+            out.status.success(),
+            "openssl x509 failed for {}",
+            pem.display()
+        );
         run(
             &self.conf,
             "pkcs11-tool",
@@ -281,13 +294,18 @@ impl Drop for SoftHsm {
 /// `openssl cms -verify` of a kyso signature against the test trust anchors; panics with
 /// openssl's output when it does not verify.
 pub fn openssl_verify(sig: &Path, content: Option<&Path>) {
+    openssl_verify_with(sig, content, &pki("trust.pem"))
+}
+
+/// The same against the anchors in `ca_file`.
+pub fn openssl_verify_with(sig: &Path, content: Option<&Path>, ca_file: &Path) {
     let mut c = Command::new("openssl");
     c.args([
         "cms", "-verify", "-binary", "-inform", "DER", "-purpose", "any", "-in",
     ])
     .arg(sig)
     .arg("-CAfile")
-    .arg(pki("trust.pem"))
+    .arg(ca_file)
     .args(["-out", "/dev/null"]);
     if let Some(content) = content {
         c.arg("-content").arg(content);
