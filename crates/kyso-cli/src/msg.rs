@@ -223,6 +223,11 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "chuỗi chứng thư số được kiểm tra tại thời điểm {time} của dấu thời gian (sau đó một chứng thư số đã hết hạn hoặc bị thu hồi)",
     ),
     (
+        "algorithms_validated_at",
+        "algorithms judged at {time}, the time-stamp's time (an algorithm the policy allows only until a date has passed since)",
+        "thuật toán được đánh giá tại thời điểm {time} của dấu thời gian (thuật toán chỉ được chính sách chấp nhận đến một thời điểm đã qua)",
+    ),
+    (
         "level_needs_tsa",
         "--level {level} needs --tsa URL: the time-stamping authority that vouches for the time",
         "--level {level} cần --tsa URL: địa chỉ của tổ chức cấp dấu thời gian",

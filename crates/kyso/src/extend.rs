@@ -327,9 +327,13 @@ impl Extender {
         };
         if needs_data {
             let all: Vec<usize> = (0..sd.signer_infos.len()).collect();
-            let data = self
-                .verifier
-                .validation_data(&sd, &all, &tokens, self.now)?;
+            let data = self.verifier.validation_data(
+                &sd,
+                &all,
+                &tokens,
+                self.now,
+                &proven_paths(report),
+            )?;
             for c in &data.certificates {
                 let der = c.der().to_vec();
                 if !certificates.contains(&der) {
@@ -409,4 +413,23 @@ impl Extender {
         }
         Ok(outcome)
     }
+}
+
+/// The end-entity certificates (SHA-256 fingerprints) whose paths `report` validated at an
+/// earlier proven time from what the signature embeds: signers behind a valid time-stamp,
+/// TSAs behind a later archive time-stamp (see `Verifier::validation_data`).
+fn proven_paths(report: &DocumentReport) -> Vec<String> {
+    let mut out = Vec::new();
+    for s in &report.signatures {
+        if s.chain_validated_at.is_some() && s.validation_data_embedded {
+            out.extend(s.signer.as_ref().map(|c| c.sha256_fingerprint.clone()));
+        }
+        for t in &s.timestamps {
+            let embedded = t.token.as_ref().is_some_and(|r| r.validation_data_embedded);
+            if t.is_valid() && t.validated_at.is_some() && embedded {
+                out.extend(t.tsa.as_ref().map(|c| c.sha256_fingerprint.clone()));
+            }
+        }
+    }
+    out
 }

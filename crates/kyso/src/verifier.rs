@@ -26,7 +26,7 @@ use crate::report::{
 use crate::revocation::crl::{Crl, RevocationMode, RevocationStatus};
 use crate::revocation::fetch::FetchKind;
 use crate::revocation::ocsp::OcspResponse;
-use crate::validation::policy::ValidationPolicy;
+use crate::validation::policy::{AlgorithmProblem, ValidationPolicy};
 use crate::validation::{
     check_signed_attributes, check_signer_usage, check_signing_certificate, signature_outcome,
 };
@@ -438,9 +438,27 @@ impl Verifier {
         );
 
         let level = signature_level(si);
+        let mut timestamps = self.signature_timestamps(si, at, outer);
+        let archive = {
+            let mut hash = |alg: DigestAlgorithm| content.digest(alg).ok();
+            self.archive_timestamps(sd, si, &mut hash, at, outer)
+        };
+        if !timestamps.iter().any(|t| t.is_valid()) {
+            if let Some(again) = self.signature_timestamps_at_archive_time(si, &archive, outer) {
+                timestamps = again;
+            }
+        }
+        // The earliest time a valid time-stamp proves the signature value existed at: a
+        // signature-time-stamp's, or an archive time-stamp's (it covers the signature too).
+        let signature_poe = timestamp::best_signature_time(&timestamps)
+            .into_iter()
+            .chain(timestamp::best_signature_time(&archive))
+            .min();
+        let (algorithms, algorithms_at) =
+            self.algorithm_policy_check(si, digest, &scheme, signer.as_ref(), at, signature_poe);
         push(
             CheckName::SigningCertificateReference,
-            self.ess_check(si, level, signer.as_ref(), at),
+            self.ess_check(si, level, signer.as_ref(), algorithms_at),
         );
 
         let attrs = self.signed_attributes_check(sd, si, content);
@@ -460,22 +478,8 @@ impl Verifier {
             content,
         );
         push(CheckName::Signature, signature);
+        push(CheckName::AlgorithmPolicy, algorithms);
 
-        push(
-            CheckName::AlgorithmPolicy,
-            self.algorithm_policy_check(digest, &scheme, signer.as_ref(), at),
-        );
-
-        let mut timestamps = self.signature_timestamps(si, at, outer);
-        let archive = {
-            let mut hash = |alg: DigestAlgorithm| content.digest(alg).ok();
-            self.archive_timestamps(sd, si, &mut hash, at, outer)
-        };
-        if !timestamps.iter().any(|t| t.is_valid()) {
-            if let Some(again) = self.signature_timestamps_at_archive_time(si, &archive, outer) {
-                timestamps = again;
-            }
-        }
         let mut chain_validated_at = None;
         let (chain, revocation, (chain_summaries, chain_revocation), data_embedded) = match &signer
         {
@@ -565,6 +569,7 @@ impl Verifier {
             chain: chain_summaries,
             revocation: chain_revocation,
             chain_validated_at,
+            algorithms_validated_at: (algorithms_at != at).then_some(algorithms_at),
             validation_data_embedded: data_embedded,
             timestamps,
             messages: Vec::new(),
@@ -661,36 +666,85 @@ impl Verifier {
     }
 
     /// The algorithm policy (product contract; ETSI TS 119 312), judged by the validation
-    /// policy at the validation time: digest, signature hash, RSA-PSS MGF1 hash (RFC 8017
-    /// §B.2.1: as much a part of the scheme as its message hash) and the signer's key. A
-    /// legacy policy's verdict is at best skipped, never passed.
+    /// policy: digest, signature hash, RSA-PSS MGF1 hash (RFC 8017 §B.2.1: as much a part of
+    /// the scheme as its message hash), the signing-certificate-v2 hash and the signer's key.
+    /// A legacy policy's verdict is at best skipped, never passed. Returns the check and the
+    /// time the algorithms were judged at (for the ESS check too).
+    ///
+    /// ETSI EN 319 102-1 §5.2.8 and §5.6.2.5: judged at the validation time; an algorithm the
+    /// policy held reliable only until a date that has passed is still acceptable when `poe`
+    /// (a valid time-stamp's time) proves the signature existed before that date, and every
+    /// algorithm is then judged at `poe`. Without such a proof: CRYPTO_CONSTRAINTS_FAILURE_NO_POE;
+    /// with a proof from after that date, or an algorithm never allowed:
+    /// CRYPTO_CONSTRAINTS_FAILURE.
     fn algorithm_policy_check(
         &self,
+        si: &SignerInfo<'_>,
         digest: Option<DigestAlgorithm>,
         scheme: &Result<SignatureScheme, SchemeError>,
         signer: Option<&Certificate>,
         at: Timestamp,
-    ) -> CheckResult {
+        poe: Option<Timestamp>,
+    ) -> (CheckResult, Timestamp) {
         let vp = &self.validation;
         let signature_hash = scheme.as_ref().ok().and_then(SignatureScheme::hash);
         let mgf1_hash = match scheme {
             Ok(SignatureScheme::RsaPss { mgf1, .. }) => Some(*mgf1),
             _ => None,
         };
-        let weak = digest
-            .into_iter()
-            .chain(signature_hash)
-            .chain(mgf1_hash)
-            .find_map(|d| vp.digest_problem(d, at))
-            .or_else(|| signer.and_then(|c| vp.key_problem(c.key_info())));
-        match (weak, scheme) {
-            (Some(w), _) => CheckResult::Failed(Reason::WeakAlgorithm { detail: w }),
+        let ess_hash = si
+            .signed_attrs
+            .as_ref()
+            .and_then(crate::validation::signing_certificate_v2_digest);
+        let problem_at = |t: Timestamp| {
+            digest
+                .into_iter()
+                .chain(signature_hash)
+                .chain(mgf1_hash)
+                .chain(ess_hash)
+                .find_map(|d| vp.digest_problem(d, t))
+                .or_else(|| {
+                    signer
+                        .and_then(|c| vp.key_problem(c.key_info()))
+                        .map(|detail| AlgorithmProblem {
+                            detail,
+                            reliable_until: None,
+                        })
+                })
+        };
+        let (problem, judged_at) = match problem_at(at) {
+            Some(AlgorithmProblem {
+                detail,
+                reliable_until: Some(until),
+            }) => match poe {
+                Some(p) if p < until => (problem_at(p), p),
+                Some(p) => {
+                    let detail = format!("{detail}; the earliest time-stamp ({p}) is not earlier");
+                    let problem = AlgorithmProblem {
+                        detail,
+                        reliable_until: None,
+                    };
+                    (Some(problem), at)
+                }
+                None => {
+                    let reason = Reason::WeakAlgorithmNoPoe {
+                        detail,
+                        reliable_until: until,
+                    };
+                    return (CheckResult::Failed(reason), at);
+                }
+            },
+            other => (other, at),
+        };
+        let result = match (problem, scheme) {
+            (Some(p), _) => CheckResult::Failed(Reason::WeakAlgorithm { detail: p.detail }),
             (None, Err(_)) => CheckResult::Skipped(SkipReason::AlgorithmsUnusable),
             (None, Ok(_)) if vp.legacy_crypto => {
                 CheckResult::Skipped(SkipReason::LegacyCryptoAllowed)
             }
             (None, Ok(_)) => CheckResult::Passed,
-        }
+        };
+        (result, judged_at)
     }
 
     /// RFC 5280 §6 (the certificate path) and §6.3 (revocation), from the same search: the

@@ -549,3 +549,95 @@ fn a_co_signed_envelope_is_extended_signer_by_signer() {
         assert_eq!(s.level, SignatureLevel::BLTA);
     }
 }
+
+/// A chain of archive time-stamps (EN 319 102-1 §5.6.3): the first TSA's and the signer's
+/// certificates expire seconds after signing; the first archive time-stamp is made before
+/// that, the renewal after it. Years later, when the first archive TSA has expired too, the
+/// renewal proves the first archive time-stamp, which proves the signature-time-stamp, which
+/// proves the signature: TOTAL-PASSED. The renewal alone could not (it is later than the
+/// first TSA's expiry), so this fails without the chain.
+#[test]
+fn a_renewed_archive_time_stamp_carries_the_proof_down_the_chain() {
+    let expiry = Timestamp::from_unix(now() + 8);
+    let lt = LtPki::with_validity("2026-01-01T00:00:00Z", &expiry.to_string());
+    let f = Fixture(lt);
+    let tsa1 = f.extra_tsa(
+        "Kyso Archive TSA 1",
+        "2026-01-01T00:00:00Z",
+        "2030-01-01T00:00:00Z",
+    );
+    let tsa2 = f.extra_tsa(
+        "Kyso Archive TSA 2",
+        "2026-01-01T00:00:00Z",
+        "2040-01-01T00:00:00Z",
+    );
+    let stamper = |tsa: &Tsa| {
+        let fetcher = Arc::new(Fetcher::new(FetchOptions::new()).unwrap());
+        Timestamper::new(tsa.url(), fetcher, f.online())
+    };
+    let content = b"ho so luu tru";
+    let bb = f.sign_bb(content);
+    let extend = |sig: &[u8], level, tsa: Timestamper| {
+        let t = Timestamp::from_unix(now());
+        Extender::new(f.online(), level, t)
+            .unwrap()
+            .timestamper(tsa)
+            .extend_bytes(sig, Some(content))
+            .unwrap()
+            .0
+    };
+    let blt = extend(&bb, SignatureLevel::BLT, f.timestamper());
+    let lta1 = extend(&blt, SignatureLevel::BLTA, stamper(&tsa1));
+    assert!(
+        now() < expiry.unix(),
+        "the first steps took too long for this test"
+    );
+    while now() <= expiry.unix() + 1 {
+        std::thread::sleep(Duration::from_millis(250));
+    }
+    // The signer and the first TSA have expired: the renewal validates the signature through
+    // the first archive time-stamp.
+    let lta2 = extend(&lta1, SignatureLevel::BLTA, stamper(&tsa2));
+
+    let at = Timestamp::parse_rfc3339("2035-01-01T00:00:00Z").unwrap();
+    let crl = |issuer: &Issued| {
+        let spec = kyso_testkit::CrlSpec::default()
+            .updates("2034-12-31T00:00:00Z", Some("2035-02-01T00:00:00Z"));
+        kyso::Crl::from_der(&f.pki.crl(issuer, &spec)).unwrap()
+    };
+    let v = f
+        .verifier()
+        .with_revocation_mode(RevocationMode::Auto)
+        .with_crls([crl(&f.sub), crl(&f.pki.root)]);
+    let r = v.verify_bytes(&lta2, Some(content), at);
+    let s0 = &r.signatures[0];
+    assert_eq!(
+        s0.indication,
+        Indication::TotalPassed,
+        "{:?} {:#?}",
+        s0.messages,
+        s0.timestamps
+    );
+    assert_eq!(s0.level, SignatureLevel::BLTA);
+    let kinds: Vec<_> = s0.timestamps.iter().map(|t| t.kind).collect();
+    use kyso::TimestampKind::{ArchiveTimeStampV3 as Ats, SignatureTimeStamp as Sts};
+    assert_eq!(kinds, [Sts, Ats, Ats]);
+    let (sig_ts, ats1, ats2) = (&s0.timestamps[0], &s0.timestamps[1], &s0.timestamps[2]);
+    assert!(ats2.is_valid() && ats2.validated_at.is_none(), "{ats2:#?}");
+    assert!(ats1.is_valid(), "{ats1:#?}");
+    assert_eq!(ats1.validated_at, ats2.gen_time, "ATS 1 proven by ATS 2");
+    assert!(sig_ts.is_valid(), "{sig_ts:#?}");
+    assert_eq!(
+        sig_ts.validated_at, ats1.gen_time,
+        "the time-stamp proven by ATS 1"
+    );
+    assert_eq!(s0.chain_validated_at, sig_ts.gen_time);
+    assert!(
+        ats2.gen_time.unwrap() > expiry,
+        "the renewal is later than the first TSA's expiry"
+    );
+
+    // The first archive time-stamp removed: the renewal alone proves too late a time.
+    let r = v.verify_bytes(&lta1, Some(content), at);
+    assert_eq!(r.signatures[0].indication, Indication::Indeterminate);
+}

@@ -253,3 +253,120 @@ fn a_revocation_after_the_time_stamp_does_not_fail_the_signature_one_before_it_d
     assert_eq!(r.sub_indication, Some(kyso::SubIndication::Revoked));
     assert_eq!(r.signatures[0].chain_validated_at, None);
 }
+
+/// The agency-default policy, with SHA-384 allowed only until `until` (a dated rule, as ETSI
+/// TS 119 312 dates algorithms).
+fn sha384_until(until: Timestamp) -> kyso::ValidationPolicy {
+    let text = include_str!("../policies/agency-default.toml").replace(
+        "{ name = \"sha384\" }",
+        &format!("{{ name = \"sha384\", until = \"{until}\" }}"),
+    );
+    kyso::ValidationPolicy::from_toml(&text).unwrap()
+}
+
+fn algorithm_check(s: &kyso::SignatureReport) -> &kyso::CheckResult {
+    &s.checks
+        .iter()
+        .find(|c| c.check == kyso::CheckName::AlgorithmPolicy)
+        .unwrap()
+        .result
+}
+
+/// ETSI EN 319 102-1 §5.2.8 / §5.6.2.5: an algorithm that was reliable only until a date that
+/// has passed. A SHA-384 signature judged after SHA-384's (fictitious) end date: without a
+/// time-stamp INDETERMINATE/CRYPTO_CONSTRAINTS_FAILURE_NO_POE; with a SHA-256 time-stamp from
+/// before the date it passes, the algorithms judged at the time-stamp's time; with one from
+/// after the date CRYPTO_CONSTRAINTS_FAILURE; never allowed at all CRYPTO_CONSTRAINTS_FAILURE.
+#[test]
+fn an_algorithm_that_became_weak_later_needs_a_proof_of_existence_from_before() {
+    use kyso::{CheckResult, Reason, SubIndication};
+    let pki = Pki::new();
+    let tsa = Tsa::start(&pki);
+    let leaf = pki.leaf(CertSpec::ee("Nguyễn Văn An"));
+    let now = Timestamp::now();
+    let sign = |t: Option<Timestamper>| {
+        let key = SigningKey::from_key_and_cert(&leaf.key_pem(), None, cert(&leaf))
+            .unwrap()
+            .with_chain(vec![cert(&pki.sub)]);
+        let mut b = Signer::new(key)
+            .digest(kyso::DigestAlgorithm::Sha384)
+            .signing_time(now)
+            .now(now);
+        if let Some(t) = t {
+            b = b.timestamper(t);
+        }
+        b.build().unwrap().sign_bytes(b"quyet dinh").unwrap()
+    };
+    let (bb, bt) = (sign(None), sign(Some(timestamper(&tsa))));
+    let until = Timestamp::from_unix(now.unix() + 3600);
+    let later = Timestamp::from_unix(now.unix() + 7200);
+    let verify = |sig: &[u8], policy: kyso::ValidationPolicy, at: Timestamp| {
+        Verifier::new()
+            .with_trust_anchors([cert(&pki.root)])
+            .with_policy(policy)
+            .verify_bytes(sig, Some(b"quyet dinh"), at)
+    };
+
+    // Before the end date both pass, judged at the validation time.
+    for sig in [&bb, &bt] {
+        let r = verify(sig, sha384_until(until), now);
+        assert_eq!(
+            r.indication,
+            Indication::TotalPassed,
+            "{:?}",
+            r.signatures[0].messages
+        );
+        assert_eq!(r.signatures[0].algorithms_validated_at, None);
+    }
+
+    // After it, B-B has no proof of existence.
+    let r = verify(&bb, sha384_until(until), later);
+    let s = &r.signatures[0];
+    assert_eq!(r.indication, Indication::Indeterminate);
+    assert_eq!(
+        s.sub_indication,
+        Some(SubIndication::CryptoConstraintsFailureNoPoe)
+    );
+    match algorithm_check(s) {
+        CheckResult::Failed(Reason::WeakAlgorithmNoPoe {
+            detail,
+            reliable_until,
+        }) => {
+            assert_eq!(*reliable_until, until);
+            assert!(detail.contains("sha384"), "{detail}");
+        }
+        other => panic!("{other:?}"),
+    }
+
+    // B-T: the time-stamp (SHA-256, still reliable) proves the signature existed before.
+    let r = verify(&bt, sha384_until(until), later);
+    let s = &r.signatures[0];
+    assert_eq!(r.indication, Indication::TotalPassed, "{:?}", s.messages);
+    assert_eq!(algorithm_check(s), &CheckResult::Passed);
+    assert!(s.timestamps[0].is_valid());
+    assert_eq!(s.algorithms_validated_at, s.timestamps[0].gen_time);
+
+    // The end date before the time-stamp: the proof comes too late.
+    let r = verify(
+        &bt,
+        sha384_until(Timestamp::from_unix(now.unix() - 3600)),
+        later,
+    );
+    let s = &r.signatures[0];
+    assert_eq!(
+        s.sub_indication,
+        Some(SubIndication::CryptoConstraintsFailure),
+        "{:?}",
+        s.messages
+    );
+    assert_eq!(s.algorithms_validated_at, None);
+
+    // Never allowed: a time-stamp changes nothing.
+    let text =
+        include_str!("../policies/agency-default.toml").replace("{ name = \"sha384\" }, ", "");
+    let r = verify(&bt, kyso::ValidationPolicy::from_toml(&text).unwrap(), now);
+    assert_eq!(
+        r.signatures[0].sub_indication,
+        Some(SubIndication::CryptoConstraintsFailure)
+    );
+}

@@ -975,13 +975,14 @@ fn render_document(d: &DocumentReport, lang: Lang, full_ids: bool) -> String {
                 };
                 let _ = writeln!(s, "    {line}");
             }
-            if let Some(t) = sig.chain_validated_at {
-                let line = crate::msg::render(
-                    lang,
-                    "chain_validated_at",
-                    &[("time", display::local_time(t))],
-                );
-                let _ = writeln!(s, "    {line}");
+            for (key, t) in [
+                ("chain_validated_at", sig.chain_validated_at),
+                ("algorithms_validated_at", sig.algorithms_validated_at),
+            ] {
+                if let Some(t) = t {
+                    let line = crate::msg::render(lang, key, &[("time", display::local_time(t))]);
+                    let _ = writeln!(s, "    {line}");
+                }
             }
             if !sig.chain.is_empty() {
                 let _ = writeln!(s, "    {}", lang.pick("chain:", "chuỗi chứng thư số:"));

@@ -128,10 +128,22 @@ impl HashIndex {
 
     /// True when the index covers `value` as a signature-time-stamp attribute value.
     pub(crate) fn contains_signature_time_stamp(&self, value: &[u8]) -> bool {
+        self.contains_unsigned_value(&oid::SIGNATURE_TIME_STAMP, value)
+    }
+
+    /// True when the index covers `value` as an archive-time-stamp-v3 attribute value (an
+    /// earlier archive time-stamp, renewed by this one).
+    pub(crate) fn contains_archive_time_stamp(&self, value: &[u8]) -> bool {
+        self.contains_unsigned_value(&oid::ARCHIVE_TIME_STAMP_V3, value)
+    }
+
+    /// EN 319 122-1 §5.5.2: each unsignedAttrValuesHashIndex entry is the hash of the
+    /// attribute's type and one of its values, as encoded.
+    fn contains_unsigned_value(&self, attr: &der::asn1::ObjectIdentifier, value: &[u8]) -> bool {
         let Some(alg) = self.algorithm else {
             return false;
         };
-        let mut input = asn1::tlv(tag::OID, &[oid::SIGNATURE_TIME_STAMP.as_bytes()]);
+        let mut input = asn1::tlv(tag::OID, &[attr.as_bytes()]);
         input.extend_from_slice(value);
         self.unsigned_values.contains(&alg.digest(&input))
     }

@@ -256,6 +256,16 @@ pub enum Reason {
         /// What is too weak.
         detail: String,
     },
+    /// An algorithm the policy accepts only until `reliable_until` is judged at a later time
+    /// and nothing proves the signature existed before that date (ETSI EN 319 102-1 §5.2.8,
+    /// §5.6.2.5): INDETERMINATE/CRYPTO_CONSTRAINTS_FAILURE_NO_POE. A signature-time-stamp or
+    /// an archive time-stamp from before that date would cure it.
+    WeakAlgorithmNoPoe {
+        /// What is too weak now.
+        detail: String,
+        /// Until when the policy held the algorithm reliable.
+        reliable_until: Timestamp,
+    },
     /// No certificate matches the SignerIdentifier.
     SignerCertificateNotFound {
         /// The identifier, rendered.
@@ -309,6 +319,7 @@ impl Reason {
             UnsupportedAlgorithm { .. } | WeakAlgorithm { .. } => {
                 SubIndication::CryptoConstraintsFailure
             }
+            WeakAlgorithmNoPoe { .. } => SubIndication::CryptoConstraintsFailureNoPoe,
             SignerCertificateNotFound { .. } | SigningCertificateMismatch { .. } => {
                 SubIndication::NoSigningCertificateFound
             }
@@ -333,6 +344,7 @@ impl Reason {
             SignatureInvalid { .. } => "signature_invalid",
             UnsupportedAlgorithm { .. } => "unsupported_algorithm",
             WeakAlgorithm { .. } => "weak_algorithm",
+            WeakAlgorithmNoPoe { .. } => "weak_algorithm_no_poe",
             SignerCertificateNotFound { .. } => "signer_certificate_not_found",
             SigningCertificateMismatch { .. } => "signing_certificate_mismatch",
             ContentMissing { .. } => "content_missing",
@@ -785,6 +797,12 @@ pub struct SignatureReport {
     /// `revocation`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chain_validated_at: Option<Timestamp>,
+    /// The time the algorithms were judged at when it was not the validation time: an
+    /// algorithm the policy holds reliable only until a date that has passed, accepted because
+    /// a valid time-stamp proves the signature existed before that date (ETSI EN 319 102-1
+    /// §5.2.8 with §5.6.2.5).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub algorithms_validated_at: Option<Timestamp>,
     /// True when `chain` validated from what the document carries: every certificate below the
     /// anchor is embedded and its revocation status came from embedded data. Such a path
     /// validates again offline (B-LT).

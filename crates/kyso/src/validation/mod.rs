@@ -164,6 +164,19 @@ pub(crate) fn check_signing_certificate(
     CheckResult::Passed
 }
 
+/// The hash algorithm of the signing-certificate-v2 attribute's first ESSCertID, when it has a
+/// well-formed one: part of what the algorithm policy judges (its check is above).
+pub(crate) fn signing_certificate_v2_digest(attrs: &Attributes<'_>) -> Option<DigestAlgorithm> {
+    let value = *attrs
+        .all(&oid::SIGNING_CERTIFICATE_V2)
+        .first()?
+        .values
+        .first()?;
+    parse_first_ess_cert_id(value, true)
+        .ok()
+        .map(|(alg, _, _)| alg)
+}
+
 fn check_one_signing_certificate(
     value: Option<Tlv<'_>>,
     v2: bool,
@@ -192,7 +205,7 @@ fn check_one_signing_certificate(
             if v2 {
                 if let Some(problem) = policy.digest_problem(alg, at) {
                     return CheckResult::Failed(Reason::WeakAlgorithm {
-                        detail: format!("{name} certificate hash: {problem}"),
+                        detail: format!("{name} certificate hash: {}", problem.detail),
                     });
                 }
             }

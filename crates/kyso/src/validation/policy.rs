@@ -26,6 +26,16 @@ pub struct DigestRule {
     pub until: Option<Timestamp>,
 }
 
+/// Why an algorithm is not acceptable at a time (ETSI EN 319 102-1 §5.2.8).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct AlgorithmProblem {
+    /// What is too weak, for the report.
+    pub detail: String,
+    /// The algorithm was reliable before this time (a dated rule of the policy): a proof that
+    /// the signature existed earlier cures the problem (§5.6.2.5). `None`: never acceptable.
+    pub reliable_until: Option<Timestamp>,
+}
+
 /// Why a policy document could not be used.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -307,18 +317,25 @@ impl ValidationPolicy {
     }
 
     /// Why `digest` is not allowed at `at`, if it is not.
-    pub(crate) fn digest_problem(&self, digest: DigestAlgorithm, at: Timestamp) -> Option<String> {
+    pub(crate) fn digest_problem(
+        &self,
+        digest: DigestAlgorithm,
+        at: Timestamp,
+    ) -> Option<AlgorithmProblem> {
         match self.digests.iter().find(|r| r.algorithm == digest) {
-            None => Some(format!(
-                "{digest} digest is not allowed by the policy {}",
-                self.name
-            )),
+            None => Some(AlgorithmProblem {
+                detail: format!("{digest} digest is not allowed by the policy {}", self.name),
+                reliable_until: None,
+            }),
             Some(DigestRule {
                 until: Some(end), ..
-            }) if at >= *end => Some(format!(
-                "{digest} digest is allowed by the policy {} only until {end}",
-                self.name
-            )),
+            }) if at >= *end => Some(AlgorithmProblem {
+                detail: format!(
+                    "{digest} digest is allowed by the policy {} only until {end}",
+                    self.name
+                ),
+                reliable_until: Some(*end),
+            }),
             Some(_) => None,
         }
     }
@@ -389,11 +406,11 @@ mod tests {
         let before = Timestamp::parse_rfc3339("2015-12-31T23:59:59Z").unwrap();
         let after = Timestamp::parse_rfc3339("2016-01-01T00:00:00Z").unwrap();
         assert_eq!(p.digest_problem(DigestAlgorithm::Sha1, before), None);
-        assert!(p
-            .digest_problem(DigestAlgorithm::Sha1, after)
-            .unwrap()
-            .contains("only until"));
-        assert!(p.digest_problem(DigestAlgorithm::Md5, before).is_some());
+        let dated = p.digest_problem(DigestAlgorithm::Sha1, after).unwrap();
+        assert!(dated.detail.contains("only until"), "{dated:?}");
+        assert_eq!(dated.reliable_until, Some(after));
+        let never = p.digest_problem(DigestAlgorithm::Md5, before).unwrap();
+        assert_eq!(never.reliable_until, None);
     }
 
     #[test]

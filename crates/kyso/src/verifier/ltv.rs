@@ -27,18 +27,33 @@ struct Target<'v> {
     cert: Certificate,
     pool: Vec<Certificate>,
     verifier: &'v Verifier,
+    /// The path already validated at an earlier proven time from what the signature embeds.
+    proven: bool,
 }
 
 impl Verifier {
     /// The validation data for the SignerInfos `signers` (indexes) of `sd`, and for the TSAs
     /// of `tokens`, validated at `at` with what `sd` embeds and the verifier's sources.
+    ///
+    /// `proven` lists the SHA-256 fingerprints (hex) of end-entity certificates (signers,
+    /// TSAs) whose paths the verifier validated at an earlier proven time from what `sd`
+    /// embeds (an expired signer behind a valid time-stamp, a TSA behind a later archive
+    /// time-stamp). When such a path no longer validates at `at`, nothing newer can be fetched
+    /// for it and nothing more is needed: its data is in the signature already and the next
+    /// archive time-stamp covers it (EN 319 122-1 §5.5.3 renewal). Any other path that does
+    /// not validate refuses the extension.
     pub(crate) fn validation_data(
         &self,
         sd: &SignedData<'_>,
         signers: &[usize],
         tokens: &[Vec<u8>],
         at: Timestamp,
+        proven: &[String],
     ) -> Result<ValidationData, ExtendRefusal> {
+        let is_proven = |c: &Certificate| {
+            let f = crate::x509::cert::CertificateSummary::from(c).sha256_fingerprint;
+            proven.contains(&f)
+        };
         let embedded = &self.embedded_certificates(sd);
         let (crls, ocsp) = sd.revocation_info();
         let mut policy = self.policy.clone();
@@ -68,6 +83,7 @@ impl Verifier {
         let mut targets: Vec<Target<'_>> = signers
             .into_iter()
             .map(|cert| Target {
+                proven: is_proven(&cert),
                 cert,
                 pool: pool(&[], self),
                 verifier: self,
@@ -82,6 +98,7 @@ impl Verifier {
                         detail: "the time-stamp token names no certificate kyso can find".into(),
                     })?;
             targets.push(Target {
+                proven: is_proven(&cert),
                 cert,
                 pool: pool(&token_certs, tsa),
                 verifier: tsa,
@@ -89,11 +106,17 @@ impl Verifier {
         }
 
         let mut data = ValidationData::default();
-        for t in &targets {
+        let mut skipped = vec![false; targets.len()];
+        for (t, skip) in targets.iter().zip(&mut skipped) {
             // The time-stamp verifier's policy is the signature's (it is a clone), so the
             // document's embedded data and the run's fetcher serve both.
             let outcome = build_path(&t.cert, &t.pool, &t.verifier.anchors, at, policy);
-            data.add(&outcome)?;
+            let mut one = ValidationData::default();
+            match one.add(&outcome) {
+                Ok(()) => data.merge(one),
+                Err(_) if t.proven => *skip = true,
+                Err(e) => return Err(e),
+            }
         }
 
         // The check that makes it B-LT: offline, from the document and this data alone (no
@@ -106,7 +129,12 @@ impl Verifier {
                 Value::Ocsp(r) => offline.ocsp.push(r.clone()),
             }
         }
-        for t in &targets {
+        for t in targets
+            .iter()
+            .zip(&skipped)
+            .filter(|(_, s)| !**s)
+            .map(|(t, _)| t)
+        {
             let pool: Vec<Certificate> = t
                 .pool
                 .iter()
@@ -131,6 +159,19 @@ impl Verifier {
 }
 
 impl ValidationData {
+    fn merge(&mut self, other: ValidationData) {
+        for c in other.certificates {
+            if !self.certificates.contains(&c) {
+                self.certificates.push(c);
+            }
+        }
+        for v in other.values {
+            if !self.values.iter().any(|w| w.der() == v.der()) {
+                self.values.push(v);
+            }
+        }
+    }
+
     /// Add a validated path's certificates and the values behind its statuses; a path that
     /// does not validate, or a certificate below the anchor without a good status from a CRL
     /// or OCSP response, leaves nothing a verifier could rely on later.

@@ -14,8 +14,10 @@ use crate::report::{Indication, TimestampKind, TimestampProblem, TimestampReport
 use crate::tsp::TimeStampToken;
 use crate::x509::cert::Certificate;
 
-/// Time-stamps validated per SignerInfo; real signatures carry one (two after a renewal).
+/// Signature time-stamps validated per SignerInfo; real signatures carry one.
 const MAX_TIMESTAMPS: usize = 4;
+/// Archive time-stamps validated per SignerInfo: one per renewal, every few years for decades.
+const MAX_ARCHIVE_TIMESTAMPS: usize = 16;
 
 impl Verifier {
     /// The verifier for time-stamp tokens: the same anchors (or the TSA anchors), certificates,
@@ -70,7 +72,7 @@ impl Verifier {
             .all(&oid::ARCHIVE_TIME_STAMP_V3)
             .into_iter()
             .flat_map(|a| a.values.iter().map(|v| v.raw))
-            .take(MAX_TIMESTAMPS)
+            .take(MAX_ARCHIVE_TIMESTAMPS)
             .collect();
         // The earliest valid archive time-stamp; `archive` is in the same order as `tokens`.
         let (poe, index) = archive
@@ -138,23 +140,59 @@ impl Verifier {
             return Vec::new();
         };
         let kind = TimestampKind::ArchiveTimeStampV3;
-        unsigned
+        let tokens: Vec<&[u8]> = unsigned
             .all(&oid::ARCHIVE_TIME_STAMP_V3)
             .into_iter()
-            .flat_map(|a| a.values.iter())
-            .take(MAX_TIMESTAMPS)
-            .map(|v| {
-                let input = archive_input(sd, si, v.raw, content_hash);
-                match input {
-                    Ok(input) => self.timestamp_report(kind, v.raw, &input, at, Some(outer)),
-                    Err(detail) => {
-                        // Still read and checked, so the report shows whose token it is.
-                        let out = self.timestamp_report(kind, v.raw, &[], at, Some(outer));
-                        failed(out, TimestampProblem::ArchiveIndex { detail })
-                    }
+            .flat_map(|a| a.values.iter().map(|v| v.raw))
+            .take(MAX_ARCHIVE_TIMESTAMPS)
+            .collect();
+        let mut report_at =
+            |raw: &[u8], t: Timestamp| match archive_input(sd, si, raw, content_hash) {
+                Ok(input) => self.timestamp_report(kind, raw, &input, t, Some(outer)),
+                Err(detail) => {
+                    // Still read and checked, so the report shows whose token it is.
+                    let out = self.timestamp_report(kind, raw, &[], t, Some(outer));
+                    failed(out, TimestampProblem::ArchiveIndex { detail })
                 }
-            })
-            .collect()
+            };
+        let mut reports: Vec<TimestampReport> =
+            tokens.iter().map(|raw| report_at(raw, at)).collect();
+        // EN 319 102-1 §5.6.3 (past signature validation) applied to the archive chain: an
+        // archive time-stamp that does not validate now (its TSA's certificate has expired
+        // since, say) is validated again at the time of a valid later one whose index covers
+        // it (a renewal), and so on down the chain. Each token is tried at most once per
+        // covering time, so the work stays within MAX_ARCHIVE_TIMESTAMPS squared.
+        let indexes: Vec<Option<archive::HashIndex>> =
+            tokens.iter().map(|raw| covered_values(raw)).collect();
+        let mut tried: Vec<(usize, Timestamp)> = Vec::new();
+        loop {
+            let next = (0..tokens.len())
+                .filter(|&i| !reports[i].is_valid())
+                .find_map(|i| {
+                    let proof = (0..tokens.len())
+                        .filter(|&j| j != i && reports[j].is_valid())
+                        .filter(|&j| {
+                            indexes[j]
+                                .as_ref()
+                                .is_some_and(|x| x.contains_archive_time_stamp(tokens[i]))
+                        })
+                        .filter_map(|j| reports[j].gen_time)
+                        .min()?;
+                    (!tried.contains(&(i, proof))).then_some((i, proof))
+                });
+            let Some((i, proof)) = next else {
+                break;
+            };
+            tried.push((i, proof));
+            let again = report_at(tokens[i], proof);
+            if again.is_valid() {
+                reports[i] = TimestampReport {
+                    validated_at: Some(proof),
+                    ..again
+                };
+            }
+        }
+        reports
     }
 
     /// One time-stamp token over `stamped` (the bytes it must have time-stamped), at `at`.

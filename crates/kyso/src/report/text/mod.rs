@@ -333,6 +333,10 @@ mod tests {
             },
             Reason::UnsupportedAlgorithm { detail: s("1.2.3") },
             Reason::WeakAlgorithm { detail: s("sha1") },
+            Reason::WeakAlgorithmNoPoe {
+                detail: s("sha224 digest is allowed by the policy p only until 2028-01-01"),
+                reliable_until: Timestamp::parse_rfc3339("2028-01-01T00:00:00Z").unwrap(),
+            },
             Reason::PolicyNotMet {
                 policy: s("agency-default"),
                 rule: s("require_signed_attributes"),

@@ -38,6 +38,7 @@ pub(super) fn reason(r: &Reason) -> String {
             }
         ),
         WeakAlgorithm { detail } => format!("thuật toán hoặc khóa không đủ an toàn: {detail}"),
+        WeakAlgorithmNoPoe { detail, reliable_until } => format!("{detail}, và không có bằng chứng chữ ký đã tồn tại trước {reliable_until} (cần một dấu thời gian trước thời điểm đó)"),
         SignerCertificateNotFound { signer_id } => {
             format!("không tìm thấy chứng thư số của người ký ({signer_id}) trong chữ ký")
         }
