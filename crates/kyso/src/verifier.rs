@@ -444,7 +444,9 @@ impl Verifier {
             self.archive_timestamps(sd, si, &mut hash, at, outer)
         };
         if !timestamps.iter().any(|t| t.is_valid()) {
-            if let Some(again) = self.signature_timestamps_at_archive_time(si, &archive, outer) {
+            if let Some(again) =
+                self.signature_timestamps_at_archive_time(si, &archive, outer, &timestamps)
+            {
                 timestamps = again;
             }
         }

@@ -54,18 +54,23 @@ impl Verifier {
         at: Timestamp,
         outer: &Embedded<'_>,
     ) -> Vec<TimestampReport> {
-        self.signature_timestamps_where(si, at, outer, &|_| true)
+        signature_time_stamp_values(si)
+            .into_iter()
+            .map(|v| self.signature_timestamp_report(v, si, at, outer))
+            .collect()
     }
 
     /// EN 319 102-1 §5.6.3 (past signature validation): when no signature-time-stamp of `si`
-    /// validates now, a valid archive time-stamp (in `archive`, validated now) proves that the
-    /// ones its ats-hash-index-v3 covers existed at its genTime: those are validated again at
-    /// that time. `None` when that does not give a valid one.
+    /// validates now (`now` holds their reports), a valid archive time-stamp (in `archive`,
+    /// validated now or down the archive chain) proves that the ones its ats-hash-index-v3
+    /// covers existed at its genTime: those are validated again at that time; the others keep
+    /// their report. `None` when that does not give a valid one.
     pub(super) fn signature_timestamps_at_archive_time(
         &self,
         si: &SignerInfo<'_>,
         archive: &[TimestampReport],
         outer: &Embedded<'_>,
+        now: &[TimestampReport],
     ) -> Option<Vec<TimestampReport>> {
         let unsigned = si.unsigned_attrs.as_ref()?;
         let tokens: Vec<&[u8]> = unsigned
@@ -81,47 +86,34 @@ impl Verifier {
             .filter(|(r, _)| r.is_valid())
             .filter_map(|(r, t)| Some((r.gen_time?, covered_values(t)?)))
             .min_by_key(|(g, _)| *g)?;
-        let covered = |value: &[u8]| index.contains_signature_time_stamp(value);
-        let again = self.signature_timestamps_where(si, poe, outer, &covered);
-        again.iter().any(TimestampReport::is_valid).then(|| {
-            again
-                .into_iter()
-                .map(|mut t| {
-                    t.validated_at = Some(poe);
-                    t
-                })
-                .collect()
-        })
+        let values = signature_time_stamp_values(si);
+        let mut again = Vec::with_capacity(values.len());
+        for (value, current) in values.iter().zip(now) {
+            if index.contains_signature_time_stamp(value) {
+                let mut t = self.signature_timestamp_report(value, si, poe, outer);
+                t.validated_at = Some(poe);
+                again.push(t);
+            } else {
+                again.push(current.clone());
+            }
+        }
+        again.iter().any(TimestampReport::is_valid).then_some(again)
     }
 
-    /// The signature-time-stamps of `si` for which `keep` holds (given the value's encoding),
-    /// validated at `at`.
-    fn signature_timestamps_where(
+    fn signature_timestamp_report(
         &self,
+        value: &[u8],
         si: &SignerInfo<'_>,
         at: Timestamp,
         outer: &Embedded<'_>,
-        keep: &dyn Fn(&[u8]) -> bool,
-    ) -> Vec<TimestampReport> {
-        let Some(unsigned) = &si.unsigned_attrs else {
-            return Vec::new();
-        };
-        unsigned
-            .all(&oid::SIGNATURE_TIME_STAMP)
-            .into_iter()
-            .flat_map(|a| a.values.iter())
-            .filter(|v| keep(v.raw))
-            .take(MAX_TIMESTAMPS)
-            .map(|v| {
-                self.timestamp_report(
-                    TimestampKind::SignatureTimeStamp,
-                    v.raw,
-                    si.signature,
-                    at,
-                    Some(outer),
-                )
-            })
-            .collect()
+    ) -> TimestampReport {
+        self.timestamp_report(
+            TimestampKind::SignatureTimeStamp,
+            value,
+            si.signature,
+            at,
+            Some(outer),
+        )
     }
 
     /// Every archive-time-stamp-v3 of `si` (EN 319 122-1 §5.5.3), validated at `at`: its
@@ -316,6 +308,19 @@ impl Verifier {
         let si = sd.signer_infos.first()?;
         self.find_signer(si, &self.embedded_certificates(&sd))
     }
+}
+
+/// The signature-time-stamp attribute values of `si` (at most MAX_TIMESTAMPS), as encoded.
+fn signature_time_stamp_values<'a>(si: &SignerInfo<'a>) -> Vec<&'a [u8]> {
+    let Some(unsigned) = &si.unsigned_attrs else {
+        return Vec::new();
+    };
+    unsigned
+        .all(&oid::SIGNATURE_TIME_STAMP)
+        .into_iter()
+        .flat_map(|a| a.values.iter().map(|v| v.raw))
+        .take(MAX_TIMESTAMPS)
+        .collect()
 }
 
 /// The unsigned attribute values an archive time-stamp token's ats-hash-index-v3 covers.
