@@ -356,7 +356,7 @@ fn a_good_answer_from_the_real_responder_passes_delegated_or_signed_by_the_ca() 
 }
 
 #[test]
-fn a_revoked_answer_is_total_failed_revoked_with_its_reason_and_url() {
+fn a_revoked_answer_is_revoked_no_poe_with_its_reason_and_url() {
     let o = Online::new("revoked");
     let leaf = o.leaf("Trần Thị Bình");
     let revoked_at = now() - 10 * 86_400;
@@ -364,14 +364,16 @@ fn a_revoked_answer_is_total_failed_revoked_with_its_reason_and_url() {
     o.ocsp
         .status(&leaf, Status::Revoked(&when, "keyCompromise"));
     let s = o.sign("revoked", &leaf, vec![]);
+    // No time-stamp: nothing says whether the signature predates the revocation
+    // (EN 319 102-1 §5.2.6), so INDETERMINATE/REVOKED_NO_POE, exit 3.
     let (out, v) = o.verify(&[], &[&s]);
-    assert_eq!(out.status.code(), Some(1), "{v:#}");
+    assert_eq!(out.status.code(), Some(3), "{v:#}");
     let sg = sig(&v, 0);
-    assert_eq!(sg["indication"], "TOTAL-FAILED");
-    assert_eq!(sg["sub_indication"], "REVOKED");
+    assert_eq!(sg["indication"], "INDETERMINATE");
+    assert_eq!(sg["sub_indication"], "REVOKED_NO_POE");
     let rev = check(sg, "revocation");
     assert_eq!(rev["result"], "failed");
-    assert_eq!(rev["reason"]["code"], "certificate_revoked");
+    assert_eq!(rev["reason"]["code"], "signer_revoked_no_poe");
     assert_eq!(rev["reason"]["reason"], "keyCompromise");
     let st = leaf_status(&v, 0);
     assert_eq!(st["status"], "revoked");
@@ -394,7 +396,7 @@ fn a_revoked_answer_is_total_failed_revoked_with_its_reason_and_url() {
             "verify", "--trust", "root.pem", "--at", &at, "--lang", lang, &s,
         ];
         let out = kyso(&o.d, &args);
-        assert_eq!(out.status.code(), Some(1));
+        assert_eq!(out.status.code(), Some(3));
         let text = stdout(&out);
         let line = format!("{words} {}", o.ocsp.url());
         assert!(text.contains(&line), "{line} in {text}");
@@ -433,8 +435,8 @@ fn under_required_a_good_answer_is_checked_against_the_crl_and_revoked_there_win
     assert_eq!(o.server.requests_for("/sub.crl"), 0);
     // required: both are asked, and the CRL's revocation wins.
     let (out, v) = o.verify(&["--revocation", "required"], &[&s]);
-    assert_eq!(out.status.code(), Some(1), "{v:#}");
-    assert_eq!(sig(&v, 0)["sub_indication"], "REVOKED");
+    assert_eq!(out.status.code(), Some(3), "{v:#}");
+    assert_eq!(sig(&v, 0)["sub_indication"], "REVOKED_NO_POE");
     let st = leaf_status(&v, 0);
     assert_eq!(st["reason"], "keyCompromise");
     assert_evidence(st, "crl", "fetched", &o.server.url("/sub.crl"));
@@ -739,12 +741,12 @@ fn with_the_responder_down_the_crl_decides() {
     let s1 = o.sign("good", &good, vec![]);
     let s2 = o.sign("revoked", &revoked, vec![]);
     let (out, v) = o.verify(&[], &[&s1, &s2]);
-    assert_eq!(out.status.code(), Some(1), "{v:#}");
+    assert_eq!(out.status.code(), Some(3), "{v:#}");
     assert_eq!(sig(&v, 0)["indication"], "TOTAL-PASSED", "{v:#}");
     assert_eq!(leaf_status(&v, 0)["status"], "good");
     assert_evidence(leaf_status(&v, 0), "crl", "fetched", &crl_url);
-    assert_eq!(sig(&v, 1)["indication"], "TOTAL-FAILED");
-    assert_eq!(sig(&v, 1)["sub_indication"], "REVOKED");
+    assert_eq!(sig(&v, 1)["indication"], "INDETERMINATE");
+    assert_eq!(sig(&v, 1)["sub_indication"], "REVOKED_NO_POE");
     let st = leaf_status(&v, 1);
     assert_eq!(st["reason"], "affiliationChanged");
     assert_eq!(
@@ -1044,7 +1046,7 @@ fn a_response_produced_after_the_run_started_is_accepted() {
         };
         got.push((sig(&v, 0)["indication"].as_str().unwrap().to_string(), from));
     }
-    let want = [("TOTAL-PASSED", "ocsp"), ("TOTAL-FAILED", "ocsp")];
+    let want = [("TOTAL-PASSED", "ocsp"), ("INDETERMINATE", "ocsp")];
     let want: Vec<(String, String)> = want.iter().map(|(a, b)| pair(a, b)).collect();
     assert_eq!(got, want, "(indication, where the leaf's status came from)");
     assert_eq!(o.server.requests_for("/ocsp"), 2);

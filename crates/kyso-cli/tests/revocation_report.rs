@@ -97,9 +97,9 @@ fn verify_json_gives_each_chain_certificate_its_status_and_source() {
     );
     assert_eq!(statuses[2], serde_json::json!({"status": "not_checked"}));
 
-    let v = json("revoked.p7s", 1);
+    let v = json("revoked.p7s", 3);
     let revoked = &v["documents"][0]["signatures"][0];
-    assert_eq!(revoked["sub_indication"], "REVOKED");
+    assert_eq!(revoked["sub_indication"], "REVOKED_NO_POE");
     let leaf = &revoked["revocation"][0];
     assert_eq!(leaf["status"], "revoked");
     assert_eq!(leaf["reason"], "keyCompromise");
@@ -113,7 +113,7 @@ fn verify_text_says_where_each_status_came_from_in_both_languages() {
     setup(&d);
     for lang in ["en", "vi"] {
         let mut text = String::new();
-        for (sig, code) in [("good", 0), ("revoked", 1)] {
+        for (sig, code) in [("good", 0), ("revoked", 3)] {
             let out = kyso(&d, &verify_args(&["--lang", lang, &format!("{sig}.p7s")]));
             assert_eq!(out.status.code(), Some(code), "{}", stderr(&out));
             golden(&format!("verify-revocation-{sig}-{lang}"), &out);

@@ -528,6 +528,30 @@ impl Verifier {
                         let (_, _, path, _) = now;
                         (CheckResult::Passed, CheckResult::Passed, path, false)
                     }
+                    // §5.2.6 / §5.6.2.1: the signer certificate is revoked and no time-stamp
+                    // proves anything: the signature may predate the revocation, so it is
+                    // INDETERMINATE/REVOKED_NO_POE, not a failure. (With a proof from after
+                    // the revocation it stays TOTAL-FAILED/REVOKED, issue 11's rule.)
+                    (
+                        None,
+                        _,
+                        CheckResult::Failed(Reason::Chain(ChainError::Revoked {
+                            subject,
+                            serial,
+                            reason,
+                            revoked_at,
+                            ..
+                        })),
+                    ) if *serial == cert.serial_hex() && *subject == cert.subject() => {
+                        let no_poe = Reason::SignerRevokedNoPoe {
+                            subject: subject.clone(),
+                            serial: serial.clone(),
+                            reason: *reason,
+                            revoked_at: *revoked_at,
+                        };
+                        let (chain, _, path, embedded) = now;
+                        (chain, CheckResult::Failed(no_poe), path, embedded)
+                    }
                     _ => now,
                 }
             }

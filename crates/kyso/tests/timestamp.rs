@@ -194,7 +194,7 @@ fn swap_token(sig: &[u8], token: &[u8]) -> Vec<u8> {
 /// EN 319 102-1 §5.6.2.1: a signer revoked after the time-stamp's time is TOTAL-PASSED with
 /// the revocation listed; revoked before it, or with no time-stamp, TOTAL-FAILED (REVOKED).
 #[test]
-fn a_revocation_after_the_time_stamp_does_not_fail_the_signature_one_before_it_does() {
+fn a_revoked_signer_passes_with_an_earlier_time_stamp_fails_with_a_later_one_else_no_poe() {
     let pki = Pki::new();
     let tsa = Tsa::start(&pki);
     let leaf = pki.leaf(CertSpec::ee("Official"));
@@ -241,10 +241,13 @@ fn a_revocation_after_the_time_stamp_does_not_fail_the_signature_one_before_it_d
         "the revocation is listed: {:?}",
         s0.revocation[0]
     );
-    // Without the time-stamp nothing proves the signature predates the revocation.
+    // Without the time-stamp nothing proves the signature predates the revocation, nor that
+    // it was made after it: INDETERMINATE/REVOKED_NO_POE (EN 319 102-1 §5.2.6).
     let r = v.verify_bytes(&plain, Some(b"doc"), at);
-    assert_eq!(r.indication, Indication::TotalFailed);
-    assert_eq!(r.sub_indication, Some(kyso::SubIndication::Revoked));
+    assert_eq!(r.indication, Indication::Indeterminate);
+    assert_eq!(r.sub_indication, Some(kyso::SubIndication::RevokedNoPoe));
+    let (_, reason) = r.signatures[0].failures().next().unwrap();
+    assert_eq!(reason.code(), "signer_revoked_no_poe");
 
     // Revoked an hour before the time-stamp: TOTAL-FAILED, time-stamp or not.
     let v = verifier(crl(now.unix() - 3600));

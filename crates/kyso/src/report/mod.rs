@@ -299,6 +299,20 @@ pub enum Reason {
         /// The policy setting (`require_signed_attributes`, `require_signing_certificate`).
         rule: String,
     },
+    /// The signer certificate is revoked and nothing proves the signature existed before the
+    /// revocation date (ETSI EN 319 102-1 §5.2.6, §5.6.2.1): INDETERMINATE/REVOKED_NO_POE,
+    /// since the signature may have been made while the certificate was good. A valid
+    /// time-stamp from before that date makes it pass; one from after it, TOTAL-FAILED/REVOKED.
+    SignerRevokedNoPoe {
+        /// The signer certificate.
+        subject: String,
+        /// Its serial number, hex.
+        serial: String,
+        /// reasonCode.
+        reason: crate::revocation::crl::RevocationReason,
+        /// revocationDate.
+        revoked_at: Timestamp,
+    },
     /// The certificate chain is not valid (serialized as the chain error itself: its code is
     /// one of [`ChainError::code`]).
     #[serde(untagged)]
@@ -320,6 +334,7 @@ impl Reason {
                 SubIndication::CryptoConstraintsFailure
             }
             WeakAlgorithmNoPoe { .. } => SubIndication::CryptoConstraintsFailureNoPoe,
+            SignerRevokedNoPoe { .. } => SubIndication::RevokedNoPoe,
             SignerCertificateNotFound { .. } | SigningCertificateMismatch { .. } => {
                 SubIndication::NoSigningCertificateFound
             }
@@ -345,6 +360,7 @@ impl Reason {
             UnsupportedAlgorithm { .. } => "unsupported_algorithm",
             WeakAlgorithm { .. } => "weak_algorithm",
             WeakAlgorithmNoPoe { .. } => "weak_algorithm_no_poe",
+            SignerRevokedNoPoe { .. } => "signer_revoked_no_poe",
             SignerCertificateNotFound { .. } => "signer_certificate_not_found",
             SigningCertificateMismatch { .. } => "signing_certificate_mismatch",
             ContentMissing { .. } => "content_missing",

@@ -35,6 +35,7 @@ pub(super) fn reason(r: &Reason) -> String {
             }
         ),
         WeakAlgorithm { detail } => format!("algorithm or key too weak: {detail}"),
+        SignerRevokedNoPoe { subject, serial, reason, revoked_at } => format!("the signer certificate '{subject}' (serial {serial}) was revoked at {revoked_at}, reason {reason}, and nothing proves the signature was made before that (a time-stamp from before then would)"),
         WeakAlgorithmNoPoe { detail, reliable_until } => format!("{detail}, and nothing proves the signature existed before {reliable_until} (a time-stamp from before then would)"),
         SignerCertificateNotFound { signer_id } => {
             format!("the signer's certificate ({signer_id}) is not in the signature")

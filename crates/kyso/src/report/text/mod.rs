@@ -333,6 +333,12 @@ mod tests {
             },
             Reason::UnsupportedAlgorithm { detail: s("1.2.3") },
             Reason::WeakAlgorithm { detail: s("sha1") },
+            Reason::SignerRevokedNoPoe {
+                subject: s("CN=An"),
+                serial: s("01"),
+                reason: crate::revocation::crl::RevocationReason::KeyCompromise,
+                revoked_at: Timestamp::parse_rfc3339("2026-01-01T00:00:00Z").unwrap(),
+            },
             Reason::WeakAlgorithmNoPoe {
                 detail: s("sha224 digest is allowed by the policy p only until 2028-01-01"),
                 reliable_until: Timestamp::parse_rfc3339("2028-01-01T00:00:00Z").unwrap(),

@@ -38,6 +38,7 @@ pub(super) fn reason(r: &Reason) -> String {
             }
         ),
         WeakAlgorithm { detail } => format!("thuật toán hoặc khóa không đủ an toàn: {detail}"),
+        SignerRevokedNoPoe { subject, serial, reason, revoked_at } => format!("chứng thư số của người ký '{subject}' (số hiệu {serial}) đã bị thu hồi lúc {revoked_at}, lý do: {}, và không có bằng chứng chữ ký được tạo trước thời điểm đó (cần một dấu thời gian trước thời điểm thu hồi)", revocation_reason(*reason)),
         WeakAlgorithmNoPoe { detail, reliable_until } => format!("{detail}, và không có bằng chứng chữ ký đã tồn tại trước {reliable_until} (cần một dấu thời gian trước thời điểm đó)"),
         SignerCertificateNotFound { signer_id } => {
             format!("không tìm thấy chứng thư số của người ký ({signer_id}) trong chữ ký")
