@@ -93,6 +93,7 @@ mod encoding; // DER reader and writer, BER transcoder, PEM, OIDs, time
 mod error; // kyso::Error, the aggregate of the phase errors
 mod inspect;
 mod keys; // private keys and the signature-backend trait
+mod pdf; // bounded PDF reader for signatures: revisions, objects, signature fields, DSS
 mod path; // RFC 5280 §6: path building and validation, policies, name constraints
 #[cfg(feature = "pkcs11")]
 mod pkcs11; // PKCS#11 tokens, a signature backend (feature "pkcs11")
