@@ -374,9 +374,9 @@ impl<'a> Document<'a> {
         match entry {
             Entry::Free { .. } => Ok(None),
             Entry::InFile { offset, .. } => self.read_at(offset, r, rev, depth).map(Some),
-            Entry::InStream { stream, index } => {
-                self.read_compressed(stream, index, r, holder, depth).map(Some)
-            }
+            Entry::InStream { stream, index } => self
+                .read_compressed(stream, index, r, holder, depth)
+                .map(Some),
         }
     }
 
@@ -408,8 +408,8 @@ impl<'a> Document<'a> {
                 what: format!("/Length is {}, not an integer", value.type_name()),
             })
         };
-        let ind = read_indirect(self.bytes, offset, &self.limits, &mut length).map_err(|e| {
-            match e {
+        let ind =
+            read_indirect(self.bytes, offset, &self.limits, &mut length).map_err(|e| match e {
                 PdfError::Syntax { offset: o, what } if o == offset as u64 => {
                     PdfError::ObjectMismatch {
                         reference: r,
@@ -418,8 +418,7 @@ impl<'a> Document<'a> {
                     }
                 }
                 e => e,
-            }
-        })?;
+            })?;
         if ind.reference != r {
             return Err(PdfError::ObjectMismatch {
                 reference: r,
@@ -462,11 +461,12 @@ impl<'a> Document<'a> {
                 o
             }
         };
-        let (num, off) = objstm
-            .pairs
-            .get(index as usize)
-            .copied()
-            .ok_or_else(|| bad(format!("object {r} is entry {index}, but it has {}", objstm.pairs.len())))?;
+        let (num, off) = objstm.pairs.get(index as usize).copied().ok_or_else(|| {
+            bad(format!(
+                "object {r} is entry {index}, but it has {}",
+                objstm.pairs.len()
+            ))
+        })?;
         if num != r.num {
             return Err(bad(format!(
                 "entry {index} is object {num}, not {} as the cross-reference stream says",
@@ -475,12 +475,16 @@ impl<'a> Document<'a> {
         }
         let at = objstm.first.saturating_add(off);
         if at >= objstm.data.len() {
-            return Err(bad(format!("object {num}'s offset is past the stream's end")));
+            return Err(bad(format!(
+                "object {num}'s offset is past the stream's end"
+            )));
         }
         let mut p = Parser::new(&objstm.data, at, false, &self.limits);
         let obj = p.object(0).map_err(|e| bad(format!("object {num}: {e}")))?;
         if obj.as_dict().is_some() && p.keyword(b"stream") {
-            return Err(bad(format!("object {num} is a stream, which cannot be in an object stream")));
+            return Err(bad(format!(
+                "object {num} is a stream, which cannot be in an object stream"
+            )));
         }
         Ok(obj)
     }
@@ -518,10 +522,15 @@ impl<'a> Document<'a> {
         for i in 0..n {
             match (p.unsigned(), p.unsigned()) {
                 (Some(num), Some(off)) if p.pos <= first => {
-                    let num = u32::try_from(num).map_err(|_| bad("object number too large".into()))?;
+                    let num =
+                        u32::try_from(num).map_err(|_| bad("object number too large".into()))?;
                     pairs.push((num, usize::try_from(off).unwrap_or(usize::MAX)));
                 }
-                _ => return Err(bad(format!("pair {i} of /N {n} in its header is not 'num offset' before /First"))),
+                _ => {
+                    return Err(bad(format!(
+                        "pair {i} of /N {n} in its header is not 'num offset' before /First"
+                    )))
+                }
             }
         }
         Ok(ObjStm { data, pairs, first })
@@ -533,11 +542,18 @@ impl<'a> Document<'a> {
             .bytes
             .get(stream.data.start..stream.data.end)
             .unwrap_or_default();
-        let left = self.limits.max_total_decoded.saturating_sub(self.decoded.get());
+        let left = self
+            .limits
+            .max_total_decoded
+            .saturating_sub(self.decoded.get());
         let (limit, what, field) = if left < self.limits.max_stream_decoded {
             (left, "for the whole document", "max_total_decoded")
         } else {
-            (self.limits.max_stream_decoded, "for one stream", "max_stream_decoded")
+            (
+                self.limits.max_stream_decoded,
+                "for one stream",
+                "max_stream_decoded",
+            )
         };
         let out = filter::decode(raw, &stream.dict, stream.data.start, limit, what, field)?;
         self.decoded.set(self.decoded.get() + out.len() as u64);
@@ -579,7 +595,13 @@ impl<'a> Document<'a> {
 
     /// `dict[key]` resolved as of `rev` when it is a dictionary (or a stream's); an error
     /// naming `what` when it is something else.
-    pub(crate) fn dict_of(&self, dict: &Dict, key: &str, rev: usize, what: &str) -> Result<Option<Dict>> {
+    pub(crate) fn dict_of(
+        &self,
+        dict: &Dict,
+        key: &str,
+        rev: usize,
+        what: &str,
+    ) -> Result<Option<Dict>> {
         match self.entry_of(dict, key, rev)? {
             None => Ok(None),
             Some(Object {
@@ -601,7 +623,11 @@ impl<'a> Document<'a> {
     pub(crate) fn catalog(&self, rev: usize) -> Result<Dict> {
         let trailer = self.trailer(rev)?.clone();
         self.dict_of(&trailer, "Root", rev, "the trailer's")?
-            .ok_or_else(|| PdfError::structure(format!("revision {rev}'s trailer has no /Root (document catalog)")))
+            .ok_or_else(|| {
+                PdfError::structure(format!(
+                    "revision {rev}'s trailer has no /Root (document catalog)"
+                ))
+            })
     }
 
     /// For revision `rev` (from 1), every object it defines, as of revision `rev - 1` and as

@@ -51,7 +51,9 @@ pub(crate) enum PdfError {
         limit: usize,
     },
     /// An xref entry points at bytes that are not the object it names.
-    #[error("the cross-reference entry for object {reference} points at offset {offset}, where {found}")]
+    #[error(
+        "the cross-reference entry for object {reference} points at offset {offset}, where {found}"
+    )]
     ObjectMismatch {
         reference: ObjRef,
         offset: u64,
@@ -75,13 +77,17 @@ pub(crate) enum PdfError {
     #[error("the stream at offset {offset} has a bad /Length: {what}")]
     StreamLength { offset: u64, what: String },
     /// A filter the reader does not decode.
-    #[error("unsupported stream filter /{filter}: only FlateDecode (with PNG predictors) is decoded")]
+    #[error(
+        "unsupported stream filter /{filter}: only FlateDecode (with PNG predictors) is decoded"
+    )]
     UnsupportedFilter { filter: String },
     /// A stream whose data does not decode.
     #[error("the stream at offset {offset} does not decode: {what}")]
     Decode { offset: u64, what: String },
     /// Decoding would produce more than a stream or document limit allows.
-    #[error("decoding stops at the limit of {limit} bytes {what}; raise Limits::{field} to read it")]
+    #[error(
+        "decoding stops at the limit of {limit} bytes {what}; raise Limits::{field} to read it"
+    )]
     DecodeLimit {
         limit: u64,
         what: &'static str,

@@ -123,7 +123,9 @@ fn predict(data: Vec<u8>, params: Option<&Dict>, offset: usize) -> Result<Vec<u8
     let get = |k: &str, default: i64, max: i64| -> Result<usize> {
         let v = p.int(k).unwrap_or(default);
         if !(1..=max).contains(&v) {
-            return Err(bad(format!("/DecodeParms /{k} {v} is out of range 1..{max}")));
+            return Err(bad(format!(
+                "/DecodeParms /{k} {v} is out of range 1..{max}"
+            )));
         }
         Ok(v as usize)
     };
@@ -184,8 +186,8 @@ pub(crate) fn zlib(data: &[u8]) -> Vec<u8> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use super::super::object::Name;
+    use super::*;
 
     fn dict(entries: Vec<(&str, Value)>) -> Dict {
         Dict {
@@ -204,7 +206,10 @@ mod tests {
     fn flate_round_trip_and_bomb() {
         let d = dict(vec![("Filter", flate())]);
         let z = zlib(b"hello hello hello");
-        assert_eq!(decode(&z, &d, 0, 100, "", "").unwrap(), b"hello hello hello");
+        assert_eq!(
+            decode(&z, &d, 0, 100, "", "").unwrap(),
+            b"hello hello hello"
+        );
         // 16 MiB of zeros compress to about 16 KiB; the limit stops the inflate at 1 MiB.
         let bomb = zlib(&vec![0u8; 16 << 20]);
         assert!(bomb.len() < 64 << 10);
@@ -230,13 +235,19 @@ mod tests {
             ("Predictor", Value::Int(12)),
             ("Columns", Value::Int(3)),
         ]);
-        let d = dict(vec![("Filter", flate()), ("DecodeParms", Value::Dict(parms))]);
+        let d = dict(vec![
+            ("Filter", flate()),
+            ("DecodeParms", Value::Dict(parms)),
+        ]);
         assert_eq!(
             decode(&zlib(&rows), &d, 0, 100, "", "").unwrap(),
             vec![1, 2, 3, 2, 3, 4]
         );
         let parms = dict(vec![("Predictor", Value::Int(2))]);
-        let d = dict(vec![("Filter", flate()), ("DecodeParms", Value::Dict(parms))]);
+        let d = dict(vec![
+            ("Filter", flate()),
+            ("DecodeParms", Value::Dict(parms)),
+        ]);
         assert_eq!(
             decode(&zlib(&rows), &d, 0, 100, "", "").unwrap_err().code(),
             "PDF_UNSUPPORTED_FILTER"

@@ -283,7 +283,9 @@ impl Document<'_> {
             Some(t) => format!("{parent}.{t}"),
             None => parent.to_string(),
         };
-        let ft_own = self.entry_of(&dict, "FT", rev)?.and_then(|o| o.as_name().cloned());
+        let ft_own = self
+            .entry_of(&dict, "FT", rev)?
+            .and_then(|o| o.as_name().cloned());
         let ft = ft_own.as_ref().or(inherited_ft);
         // Kids with /T are fields; kids without are its widget annotations (§12.7.3.1).
         let mut widgets: Vec<(Option<ObjRef>, Dict)> = Vec::new();
@@ -315,11 +317,12 @@ impl Document<'_> {
         }
         let value_ref = v.as_ref();
         // The widget: the field itself when merged with it, else its first widget kid.
-        let widget = if dict.get("Rect").is_some() || dict.name("Subtype").is_some_and(|s| s.is("Widget")) {
-            Some((field_ref, dict.clone()))
-        } else {
-            widgets.into_iter().next()
-        };
+        let widget =
+            if dict.get("Rect").is_some() || dict.name("Subtype").is_some_and(|s| s.is("Widget")) {
+                Some((field_ref, dict.clone()))
+            } else {
+                widgets.into_iter().next()
+            };
         let (rect, page) = match &widget {
             None => (None, None),
             Some((wref, wd)) => (self.rect(wd, rev)?, self.widget_page(*wref, wd, rev, walk)),
@@ -351,7 +354,13 @@ impl Document<'_> {
 
     /// The page of a widget: its /P, else the page whose /Annots lists it. Best effort: a
     /// broken page tree gives `None`, not an error (the signature is still there).
-    fn widget_page(&self, wref: Option<ObjRef>, wd: &Dict, rev: usize, walk: &mut Walk) -> Option<usize> {
+    fn widget_page(
+        &self,
+        wref: Option<ObjRef>,
+        wd: &Dict,
+        rev: usize,
+        walk: &mut Walk,
+    ) -> Option<usize> {
         if walk.pages.is_none() {
             walk.pages = Some(self.pages(rev).unwrap_or_default());
         }
@@ -366,7 +375,10 @@ impl Document<'_> {
             self.entry_of(&pg.dict, "Annots", rev)
                 .ok()
                 .flatten()
-                .and_then(|a| a.as_array().map(|a| a.iter().any(|x| x.as_ref() == Some(wref))))
+                .and_then(|a| {
+                    a.as_array()
+                        .map(|a| a.iter().any(|x| x.as_ref() == Some(wref)))
+                })
                 .unwrap_or(false)
         })
     }
@@ -381,7 +393,9 @@ impl Document<'_> {
             )));
         };
         let name = |k: &str| -> Result<Option<Name>> {
-            Ok(self.entry_of(&dict, k, rev)?.and_then(|o| o.as_name().cloned()))
+            Ok(self
+                .entry_of(&dict, k, rev)?
+                .and_then(|o| o.as_name().cloned()))
         };
         let string = |k: &str| -> Result<Option<String>> {
             Ok(self.entry_of(&dict, k, rev)?.as_ref().and_then(text))
@@ -413,12 +427,15 @@ impl Document<'_> {
                 let Some(rd) = self.resolve(r, rev)?.as_dict().cloned() else {
                     continue;
                 };
-                let params = self.dict_of(&rd, "TransformParams", rev, "a signature reference's")?;
+                let params =
+                    self.dict_of(&rd, "TransformParams", rev, "a signature reference's")?;
                 let (p, action, fields) = match &params {
                     None => (None, None, Vec::new()),
                     Some(tp) => {
                         let p = self.entry_of(tp, "P", rev)?.and_then(|o| o.as_int());
-                        let action = self.entry_of(tp, "Action", rev)?.and_then(|o| o.as_name().cloned());
+                        let action = self
+                            .entry_of(tp, "Action", rev)?
+                            .and_then(|o| o.as_name().cloned());
                         let mut fields = Vec::new();
                         if let Some(fs) = self.entry_of(tp, "Fields", rev)? {
                             for f in fs.as_array().unwrap_or_default() {
@@ -431,11 +448,15 @@ impl Document<'_> {
                     }
                 };
                 references.push(SigReference {
-                    transform_method: self.entry_of(&rd, "TransformMethod", rev)?.and_then(|o| o.as_name().cloned()),
+                    transform_method: self
+                        .entry_of(&rd, "TransformMethod", rev)?
+                        .and_then(|o| o.as_name().cloned()),
                     p,
                     action,
                     fields,
-                    digest_method: self.entry_of(&rd, "DigestMethod", rev)?.and_then(|o| o.as_name().cloned()),
+                    digest_method: self
+                        .entry_of(&rd, "DigestMethod", rev)?
+                        .and_then(|o| o.as_name().cloned()),
                 });
             }
         }

@@ -55,10 +55,12 @@ pub(crate) fn text_string(b: &[u8]) -> String {
     if let Some(rest) = b.strip_prefix(&[0xfe, 0xff]) {
         let units: Vec<u16> = rest
             .chunks(2)
-            .map(|c| u16::from_be_bytes([
+            .map(|c| {
+                u16::from_be_bytes([
                     c.first().copied().unwrap_or(0),
                     c.get(1).copied().unwrap_or(0),
-                ]))
+                ])
+            })
             .collect();
         String::from_utf16_lossy(&units)
     } else if let Some(rest) = b.strip_prefix(&[0xef, 0xbb, 0xbf]) {

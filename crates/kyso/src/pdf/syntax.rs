@@ -438,7 +438,13 @@ pub(crate) fn read_indirect(
             .get(offset..bytes.len().min(offset.saturating_add(20)))
             .unwrap_or_default()
             .iter()
-            .map(|&c| if (0x20..0x7f).contains(&c) { char::from(c) } else { '.' })
+            .map(|&c| {
+                if (0x20..0x7f).contains(&c) {
+                    char::from(c)
+                } else {
+                    '.'
+                }
+            })
             .collect();
         return Err(PdfError::syntax(
             offset,
@@ -446,7 +452,10 @@ pub(crate) fn read_indirect(
         ));
     };
     let (Ok(num), Ok(gen)) = (u32::try_from(num), u16::try_from(gen)) else {
-        return Err(PdfError::syntax(offset, "object number or generation too large"));
+        return Err(PdfError::syntax(
+            offset,
+            "object number or generation too large",
+        ));
     };
     let reference = ObjRef::new(num, gen);
     let mut object = p.object(0)?;
@@ -563,7 +572,8 @@ mod tests {
 
     #[test]
     fn strings_names_and_spans() {
-        let o = parse("<< /Contents <30 82 0A f> /N (a\\(b\\)\\101\\\n(c)) /K#20x 1 /T <> >>").unwrap();
+        let o =
+            parse("<< /Contents <30 82 0A f> /N (a\\(b\\)\\101\\\n(c)) /K#20x 1 /T <> >>").unwrap();
         let d = o.as_dict().unwrap();
         let c = d.get("Contents").unwrap();
         assert_eq!(c.as_string().unwrap().bytes, vec![0x30, 0x82, 0x0a, 0xf0]);

@@ -249,7 +249,11 @@ fn incremental_update_revisions_and_changes() {
     assert!(sd.ty.as_ref().unwrap().is("DocTimeStamp"));
     assert_eq!(sd.references.len(), 1);
     assert_eq!(sd.references[0].p, Some(2));
-    assert!(sd.references[0].transform_method.as_ref().unwrap().is("DocMDP"));
+    assert!(sd.references[0]
+        .transform_method
+        .as_ref()
+        .unwrap()
+        .is("DocMDP"));
     assert_eq!(doc.doc_mdp(1).unwrap(), Some(ObjRef::new(5, 0)));
     // Object 1 as of each revision.
     let old = doc.get_in_revision(ObjRef::new(1, 0), 0).unwrap().unwrap();
@@ -278,11 +282,17 @@ fn xref_stream_doc() -> Vec<u8> {
         (1, "<< /Type /Catalog /Pages 2 0 R /AcroForm 4 0 R >>"),
         (2, "<< /Type /Pages /Kids [3 0 R] /Count 1 >>"),
         (4, "<< /Fields [5 0 R] >>"),
-        (5, "<< /FT /Sig /T (A) /V 6 0 R /Kids [<< /Subtype /Widget /Rect [1 2 3 4] >>] >>"),
+        (
+            5,
+            "<< /FT /Sig /T (A) /V 6 0 R /Kids [<< /Subtype /Widget /Rect [1 2 3 4] >>] >>",
+        ),
     ]);
     p.stream(10, &d, &data);
     p.obj(3, "<< /Type /Page /Parent 2 0 R >>");
-    p.obj(6, &format!("<< /Type /Sig /ByteRange [0 1 2 3] /Contents {CONTENTS} >>"));
+    p.obj(
+        6,
+        &format!("<< /Type /Sig /ByteRange [0 1 2 3] /Contents {CONTENTS} >>"),
+    );
     p.xref_stream(
         11,
         "/Root 1 0 R",
@@ -305,13 +315,22 @@ fn xref_stream_and_object_stream() {
     );
     let cat = doc.get(ObjRef::new(1, 0)).unwrap().unwrap();
     assert!(cat.as_dict().unwrap().is_type("Catalog"));
-    assert_eq!(cat.span, None, "objects in object streams have no file span");
+    assert_eq!(
+        cat.span, None,
+        "objects in object streams have no file span"
+    );
     // The compressed object has generation 0: another generation is no object.
     assert_eq!(doc.get(ObjRef::new(1, 1)).unwrap(), None);
     let fields = doc.signature_fields().unwrap();
     assert_eq!(fields.len(), 1);
     assert_eq!(fields[0].rect, Some([1.0, 2.0, 3.0, 4.0]));
-    let c = fields[0].signature.as_ref().unwrap().contents.clone().unwrap();
+    let c = fields[0]
+        .signature
+        .as_ref()
+        .unwrap()
+        .contents
+        .clone()
+        .unwrap();
     let span = c.span.unwrap();
     assert_eq!(&b[span.start..span.end], CONTENTS.as_bytes());
     assert_eq!(doc.pages(0).unwrap().len(), 1);
@@ -447,7 +466,11 @@ fn xref_loop_via_prev_is_refused() {
     let mut b = p.bytes();
     let needle = b"<< /Size 6 /Root 1 0 R >>";
     let pos = b.windows(needle.len()).position(|w| w == needle).unwrap();
-    let patched = format!("{:<width$}>>", format!("<< /Prev {second}"), width = needle.len() - 2);
+    let patched = format!(
+        "{:<width$}>>",
+        format!("<< /Prev {second}"),
+        width = needle.len() - 2
+    );
     assert_eq!(patched.len(), needle.len());
     b.splice(pos..pos + needle.len(), patched.bytes());
     let e = parse(&b).unwrap_err();
@@ -479,7 +502,10 @@ fn too_many_sections_and_objects() {
     let mut b = xref_stream_doc();
     let needle = b"/Size 12 ";
     let pos = b.windows(needle.len()).position(|w| w == needle).unwrap();
-    b.splice(pos..pos + needle.len(), b"/Size 9999999999 ".iter().copied());
+    b.splice(
+        pos..pos + needle.len(),
+        b"/Size 9999999999 ".iter().copied(),
+    );
     let e = parse(&b).unwrap_err();
     assert!(
         e.code() == "PDF_TOO_MANY_OBJECTS" || e.code() == "PDF_STREAM_LENGTH",
@@ -522,7 +548,14 @@ fn flate_bomb_stops_at_the_limits() {
 fn depth_bomb_in_an_object() {
     let mut p = Pdf::new();
     p.obj(1, "<< /Type /Catalog /AcroForm 2 0 R >>");
-    p.obj(2, &format!("<< /Fields {}1{} >>", "[".repeat(10_000), "]".repeat(10_000)));
+    p.obj(
+        2,
+        &format!(
+            "<< /Fields {}1{} >>",
+            "[".repeat(10_000),
+            "]".repeat(10_000)
+        ),
+    );
     p.table("/Size 3 /Root 1 0 R", &[]);
     let b = p.bytes();
     let doc = parse(&b).unwrap();
@@ -532,12 +565,15 @@ fn depth_bomb_in_an_object() {
 #[test]
 fn kids_loops_and_depth() {
     let mut p = Pdf::new();
-    p.obj(1, "<< /Type /Catalog /AcroForm << /Fields [2 0 R 2 0 R] >> /Pages 10 0 R >>")
-        .obj(2, "<< /T (a) /FT /Sig /Kids [3 0 R] >>")
-        .obj(3, "<< /T (b) /Kids [2 0 R 4 0 R] >>")
-        .obj(4, "<< /T (c) /V << /Type /Sig >> >>")
-        .obj(10, "<< /Type /Pages /Kids [11 0 R] >>")
-        .obj(11, "<< /Type /Pages /Kids [10 0 R] >>");
+    p.obj(
+        1,
+        "<< /Type /Catalog /AcroForm << /Fields [2 0 R 2 0 R] >> /Pages 10 0 R >>",
+    )
+    .obj(2, "<< /T (a) /FT /Sig /Kids [3 0 R] >>")
+    .obj(3, "<< /T (b) /Kids [2 0 R 4 0 R] >>")
+    .obj(4, "<< /T (c) /V << /Type /Sig >> >>")
+    .obj(10, "<< /Type /Pages /Kids [11 0 R] >>")
+    .obj(11, "<< /Type /Pages /Kids [10 0 R] >>");
     p.table("/Size 12 /Root 1 0 R", &[]);
     let b = p.bytes();
     let doc = parse(&b).unwrap();
@@ -562,7 +598,10 @@ fn kids_loops_and_depth() {
         max_kids_depth: 100,
         ..Limits::default()
     };
-    let e = Document::parse(&b, &limits).unwrap().signature_fields().unwrap_err();
+    let e = Document::parse(&b, &limits)
+        .unwrap()
+        .signature_fields()
+        .unwrap_err();
     assert_eq!(e.code(), "PDF_TOO_MANY_FIELDS", "{e}");
 }
 
@@ -598,7 +637,10 @@ fn wrong_offsets_are_errors_naming_them() {
     let e = doc.get(ObjRef::new(3, 0)).unwrap_err();
     assert_eq!(e.code(), "PDF_OBJECT_MISMATCH", "{e}");
     // No startxref, no header, header not at 0, too large.
-    assert_eq!(parse(b"%PDF-1.4\n1 0 obj null endobj").unwrap_err().code(), "PDF_NO_STARTXREF");
+    assert_eq!(
+        parse(b"%PDF-1.4\n1 0 obj null endobj").unwrap_err().code(),
+        "PDF_NO_STARTXREF"
+    );
     assert_eq!(parse(b"hello").unwrap_err().code(), "PDF_NOT_PDF");
     let e = parse(b"junk\n%PDF-1.4\n").unwrap_err();
     assert!(e.to_string().contains("offset 5"), "{e}");
@@ -631,8 +673,14 @@ fn object_stream_inside_object_stream_is_refused() {
     p.xref_stream(11, "/Root 1 0 R", &[(1, 10, 5), (2, 10, 0)]);
     let b = p.bytes();
     let doc = parse(&b).unwrap();
-    assert_eq!(doc.get(ObjRef::new(1, 0)).unwrap_err().code(), "PDF_BAD_OBJECT_STREAM");
-    assert_eq!(doc.get(ObjRef::new(2, 0)).unwrap_err().code(), "PDF_BAD_OBJECT_STREAM");
+    assert_eq!(
+        doc.get(ObjRef::new(1, 0)).unwrap_err().code(),
+        "PDF_BAD_OBJECT_STREAM"
+    );
+    assert_eq!(
+        doc.get(ObjRef::new(2, 0)).unwrap_err().code(),
+        "PDF_BAD_OBJECT_STREAM"
+    );
 }
 
 /// Every walk the verifier does, errors allowed, panics not.
@@ -685,7 +733,9 @@ fn linearized_first_page_section_joins_the_original() {
         format!("xref\n0 1\n0000000000 65535 f\r\n2 1\n{cat:010} 00000 n\r\ntrailer\n<< /Size 3 >>\nstartxref\n{first_xref}\n%%EOF\n")
             .as_bytes(),
     );
-    let s = String::from_utf8(b.clone()).unwrap().replace("/Prev 0000000000", &format!("/Prev {main:010}"));
+    let s = String::from_utf8(b.clone())
+        .unwrap()
+        .replace("/Prev 0000000000", &format!("/Prev {main:010}"));
     let b = s.into_bytes();
     assert_eq!(lin, 9);
     let doc = parse(&b).unwrap();

@@ -83,7 +83,10 @@ pub(crate) fn read_section(
         return Err(bad(
             offset,
             from,
-            format!("the offset is past the end of the file ({} bytes)", bytes.len()),
+            format!(
+                "the offset is past the end of the file ({} bytes)",
+                bytes.len()
+            ),
         ));
     }
     let mut p = Parser::new(bytes, offset, true, limits);
@@ -150,8 +153,8 @@ fn read_table(
             let gen = u16::try_from(gen)
                 .map_err(|_| PdfError::syntax(at, format!("generation {gen} is over 65535")))?;
             let entry = if in_use {
-                let offset = usize::try_from(off)
-                    .map_err(|_| PdfError::syntax(at, "offset too large"))?;
+                let offset =
+                    usize::try_from(off).map_err(|_| PdfError::syntax(at, "offset too large"))?;
                 Entry::InFile { offset, gen }
             } else {
                 Entry::Free { gen }
@@ -231,10 +234,15 @@ fn read_stream(
         return Err(bad(
             offset,
             from,
-            format!("object {} there is a stream without /Type /XRef", ind.reference),
+            format!(
+                "object {} there is a stream without /Type /XRef",
+                ind.reference
+            ),
         ));
     }
-    let sbad = |what: String| PdfError::structure(format!("cross-reference stream at offset {offset}: {what}"));
+    let sbad = |what: String| {
+        PdfError::structure(format!("cross-reference stream at offset {offset}: {what}"))
+    };
     let size = dict
         .int("Size")
         .filter(|&s| s >= 0)
@@ -267,15 +275,15 @@ fn read_stream(
             if nums.len() != a.len() || nums.len() % 2 != 0 || nums.iter().any(|&x| x < 0) {
                 return Err(sbad("/Index must be pairs of non-negative integers".into()));
             }
-            nums.chunks(2)
-                .map(|c| (c[0] as u64, c[1] as u64))
-                .collect()
+            nums.chunks(2).map(|c| (c[0] as u64, c[1] as u64)).collect()
         }
     };
     let raw = bytes
         .get(stream.data.start..stream.data.end)
         .unwrap_or_default();
-    let limit = limits.max_stream_decoded.min(limits.max_total_decoded.saturating_sub(budget.decoded));
+    let limit = limits
+        .max_stream_decoded
+        .min(limits.max_total_decoded.saturating_sub(budget.decoded));
     let data = filter::decode(
         raw,
         dict,
@@ -304,7 +312,8 @@ fn read_stream(
         for i in 0..count {
             let Some(chunk) = rows.next() else { break };
             budget.add_object(limits)?;
-            let num = u32::try_from(first + i).map_err(|_| sbad("object number too large".into()))?;
+            let num =
+                u32::try_from(first + i).map_err(|_| sbad("object number too large".into()))?;
             // §7.5.8.3: a missing type field means type 1.
             let ty = if w[0] == 0 { 1 } else { field(chunk, 0, w[0]) };
             let f2 = field(chunk, w[0], w[1]);
@@ -315,8 +324,9 @@ fn read_stream(
                 },
                 1 => Entry::InFile {
                     offset: usize::try_from(f2).map_err(|_| sbad("offset too large".into()))?,
-                    gen: u16::try_from(f3)
-                        .map_err(|_| sbad(format!("generation {f3} of object {num} is over 65535")))?,
+                    gen: u16::try_from(f3).map_err(|_| {
+                        sbad(format!("generation {f3} of object {num} is over 65535"))
+                    })?,
                 },
                 2 => Entry::InStream {
                     stream: u32::try_from(f2)
