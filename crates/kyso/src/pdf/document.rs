@@ -130,8 +130,14 @@ fn startxref(bytes: &[u8], limits: &Limits) -> Result<usize> {
     })
 }
 
+/// How far after a section's trailer (or cross-reference stream) its `%%EOF` may be: room
+/// for `startxref`, the offset, white space and a comment line. Bounding the search keeps a
+/// file of many sections without markers from being scanned once per section.
+const EOF_WINDOW: usize = 1024;
+
 fn eof_after(bytes: &[u8], from: usize) -> Option<EofMarker> {
-    let marker = find_from(bytes, b"%%EOF", from)?;
+    let window = bytes.get(..from.saturating_add(EOF_WINDOW).min(bytes.len()))?;
+    let marker = find_from(window, b"%%EOF", from)?;
     let after = marker + 5;
     let after_eol = match (bytes.get(after), bytes.get(after + 1)) {
         (Some(b'\r'), Some(b'\n')) => after + 2,

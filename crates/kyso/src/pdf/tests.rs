@@ -76,7 +76,7 @@ impl Pdf {
         at
     }
     /// A cross-reference stream (object `num`) of the pending objects and `compressed`
-    /// `(num, objstm, index)` entries, W [1 4 2], PNG Up predictor.
+    /// `(num, objstm, index)` entries, /W of 1, 4 and 2 bytes, PNG Up predictor.
     fn xref_stream(&mut self, num: u32, trailer: &str, compressed: &[(u32, u32, u32)]) -> usize {
         let at = self.buf.len();
         self.pending.insert(num, at);
