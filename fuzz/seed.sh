@@ -101,6 +101,18 @@ for d in dss-pades pyhanko-pdf; do
     fi
 done
 
+# Small structural variants for short runs (-max_len=16384): pyHanko's minimal.pdf rewritten
+# by qpdf with a cross-reference stream and object streams, linearized, and both.
+min="$ext/pyhanko-pdf/minimal.pdf"
+if command -v qpdf >/dev/null && [[ -f "$min" ]]; then
+    install -m 0644 "$min" "$pdfc/minimal.pdf"
+    qpdf --object-streams=generate "$min" "$pdfc/minimal-objstm.pdf" || true
+    qpdf --linearize "$min" "$pdfc/minimal-linearized.pdf" || true
+    qpdf --linearize --object-streams=generate "$min" "$pdfc/minimal-linearized-objstm.pdf" || true
+else
+    echo "seed.sh: qpdf or $min missing, no small PDF variants" >&2
+fi
+
 echo "corpus/verify: $(ls "$verify" | wc -l) files; corpus/inspect: $(ls "$inspect" | wc -l) files"
 echo "corpus/cert: $(ls "$cert" | wc -l) files; corpus/signed_attrs: $(ls "$sattrs" | wc -l) files"
 echo "corpus/pdf: $(ls "$pdfc" | wc -l) files"

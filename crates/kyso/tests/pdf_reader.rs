@@ -287,3 +287,37 @@ fn staged_pdf_corpora() {
         problems.join("\n")
     );
 }
+
+/// qpdf's rewrites of minimal.pdf (testdata/pdf/README.md): a cross-reference stream with an
+/// object stream, and linearized files, whose first-page section (at the start of the file,
+/// newer in the /Prev chain) is read as part of the one original revision.
+#[test]
+fn qpdf_structures() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/pdf");
+    let original = std::fs::read(ext().join("pyhanko-pdf/minimal.pdf")).unwrap();
+    let original = Document::parse(&original, &Limits::default()).unwrap();
+    let want_pages = original.pages(0).unwrap().len();
+    assert_eq!(want_pages, 1);
+    for (file, sections) in [
+        ("minimal-objstm.pdf", 1),
+        ("minimal-linearized.pdf", 2),
+        ("minimal-linearized-objstm.pdf", 2),
+    ] {
+        let bytes = std::fs::read(dir.join(file)).unwrap();
+        let doc = Document::parse(&bytes, &Limits::default()).unwrap();
+        assert_eq!(doc.revisions().len(), 1, "{file}");
+        let rev = &doc.revisions()[0];
+        assert_eq!(rev.sections.len(), sections, "{file}");
+        assert_eq!(rev.eof.map(|e| e.after_eol), Some(bytes.len()), "{file}");
+        let pages = doc.pages(0).unwrap();
+        assert_eq!(pages.len(), want_pages, "{file}");
+        let content = pages[0].dict.get("Contents").unwrap();
+        let content = doc.resolve(content, 0).unwrap();
+        let text = doc.decode(content.as_stream().unwrap()).unwrap();
+        assert!(text.windows(5).any(|w| w == b"Hello"), "{file}: {text:?}");
+        assert!(doc.signature_fields().unwrap().is_empty());
+        for r in rev.objects() {
+            doc.get(r).unwrap_or_else(|e| panic!("{file}: {r}: {e}"));
+        }
+    }
+}

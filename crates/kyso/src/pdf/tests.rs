@@ -745,3 +745,24 @@ fn linearized_first_page_section_joins_the_original() {
     assert_eq!(r.eof.unwrap().after_eol, b.len());
     assert!(doc.catalog(0).unwrap().is_type("Catalog"));
 }
+
+#[test]
+fn eof_markers_with_and_without_end_of_line() {
+    let b = classic().bytes();
+    let base = b.len() - b"%%EOF\n".len();
+    let mut crlf = b[..base].to_vec();
+    crlf.extend_from_slice(b"%%EOF\r\n");
+    let e = parse(&crlf).unwrap().revisions()[0].eof.unwrap();
+    assert_eq!((e.marker, e.after, e.after_eol), (base, base + 5, base + 7));
+    let bare = b[..base + 5].to_vec();
+    let e = parse(&bare).unwrap().revisions()[0].eof.unwrap();
+    assert_eq!(e.after, e.after_eol);
+    // No marker at all: the revision is read, its eof is None (the verifier decides).
+    let none = b[..base].to_vec();
+    assert_eq!(parse(&none).unwrap().revisions()[0].eof, None);
+    // A marker further than the window after the trailer is not this revision's.
+    let mut far = b[..base].to_vec();
+    far.extend_from_slice(&vec![b' '; 2000]);
+    far.extend_from_slice(b"%%EOF\n");
+    assert_eq!(parse(&far).unwrap().revisions()[0].eof, None);
+}
