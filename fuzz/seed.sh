@@ -9,7 +9,8 @@
 #   * $EXT/rfc4134/*.bin: the RFC 4134 "Examples of S/MIME Messages" CMS objects;
 #   * a few fresh signatures made with the `openssl` CLI from the testdata/pki keys over the
 #     7-byte content "content" that the verify target uses (detached and attached, RSA and
-#     P-256; DER and PEM), so the fuzzer starts from inputs that reach the deep checks.
+#     P-256; DER and PEM), so the fuzzer starts from inputs that reach the deep checks;
+#   * $EXT/dss-pades and $EXT/pyhanko-pdf: signed PDFs for the `pdf` target.
 # EXT defaults to ../shared/testdata-ext next to the repository; override with TESTDATA_EXT.
 set -euo pipefail
 
@@ -86,5 +87,32 @@ for f in signer-rsa signer-ec sub-rsa sub-ec root-rsa root-ec org-rsa subsub-rsa
 done
 install -m 0644 "$root/testdata/samples/cong-van.txt.p7s" "$root/testdata/samples/to-trinh.txt.p7m" "$sattrs/"
 
+# The PDF reader (target `pdf`): the staged signed PDFs up to 128 KiB (39 files; larger ones
+# would be cut at -max_len=131072, losing the startxref at their end).
+pdfc="$here/corpus/pdf"
+mkdir -p "$pdfc"
+for d in dss-pades pyhanko-pdf; do
+    if [[ -d "$ext/$d" ]]; then
+        find "$ext/$d" -name '*.pdf' -size -128k -print0 | while IFS= read -r -d '' f; do
+            install -m 0644 "$f" "$pdfc/$d-$(basename "$f")"
+        done
+    else
+        echo "seed.sh: $ext/$d not found, skipped" >&2
+    fi
+done
+
+# Small structural variants for short runs (-max_len=16384): pyHanko's minimal.pdf rewritten
+# by qpdf with a cross-reference stream and object streams, linearized, and both.
+min="$ext/pyhanko-pdf/minimal.pdf"
+if command -v qpdf >/dev/null && [[ -f "$min" ]]; then
+    install -m 0644 "$min" "$pdfc/minimal.pdf"
+    qpdf --object-streams=generate "$min" "$pdfc/minimal-objstm.pdf" || true
+    qpdf --linearize "$min" "$pdfc/minimal-linearized.pdf" || true
+    qpdf --linearize --object-streams=generate "$min" "$pdfc/minimal-linearized-objstm.pdf" || true
+else
+    echo "seed.sh: qpdf or $min missing, no small PDF variants" >&2
+fi
+
 echo "corpus/verify: $(ls "$verify" | wc -l) files; corpus/inspect: $(ls "$inspect" | wc -l) files"
 echo "corpus/cert: $(ls "$cert" | wc -l) files; corpus/signed_attrs: $(ls "$sattrs" | wc -l) files"
+echo "corpus/pdf: $(ls "$pdfc" | wc -l) files"

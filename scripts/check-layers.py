@@ -16,6 +16,7 @@ import sys
 LAYERS = [
     "error",
     "encoding",
+    "pdf",
     "crypto",
     "x509",
     "revocation",

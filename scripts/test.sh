@@ -17,6 +17,9 @@ command -v pkcs11-tool >/dev/null || need_pkgs+=(opensc)
 # JUnit reports are validated against the strict Ant/Jenkins schema (crates/kyso-cli/tests/
 # junit.xsd) with xmllint; those tests fail, never skip, without it.
 command -v xmllint >/dev/null || need_pkgs+=(libxml2-utils)
+# The PDF reader's corpus test (crates/kyso/tests/pdf_reader.rs) compares its signature count
+# with poppler's pdfsig; it fails, never skips, without it.
+command -v pdfsig >/dev/null || need_pkgs+=(poppler-utils)
 # CMS interop with a second implementation (crates/kyso-cli/tests/interop_bc.rs): Bouncy
 # Castle's CMS (bcpkix, which needs bcutil and bcprov) run from a Java peer that javac
 # compiles once per test run (crates/kyso-testkit/src/bc.rs, java/BcCms.java).

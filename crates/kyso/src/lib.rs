@@ -94,6 +94,7 @@ mod error; // kyso::Error, the aggregate of the phase errors
 mod inspect;
 mod keys; // private keys and the signature-backend trait
 mod path; // RFC 5280 §6: path building and validation, policies, name constraints
+mod pdf; // bounded PDF reader for signatures: revisions, objects, signature fields, DSS
 #[cfg(feature = "pkcs11")]
 mod pkcs11; // PKCS#11 tokens, a signature backend (feature "pkcs11")
 mod report; // the report: types, codes and evidence, message catalogue
