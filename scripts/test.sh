@@ -34,6 +34,12 @@ if [ ${#need_pkgs[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_pkgs[@]}"
 fi
 
+# pyHanko (PyPI) signs and edits the PDFs of the PDF tests (a real peer, never skipped).
+if ! python3 -c "import pyhanko.sign" 2>/dev/null; then
+  echo "test.sh: installing pyhanko (pip)"
+  python3 -m pip install -q "pyhanko==$(cat scripts/pyhanko-version)" || { echo "test.sh: pyhanko could not be installed" >&2; exit 1; }
+fi
+
 # The token tests never skip: without SoftHSM2 they would fail anyway, so say why here.
 if ! command -v softhsm2-util >/dev/null || ! command -v pkcs11-tool >/dev/null \
    || { [ ! -f /usr/lib/softhsm/libsofthsm2.so ] && [ ! -f /usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so ]; }; then

@@ -21,6 +21,8 @@ pub enum Format {
     Minisign,
     /// ASN.1 DER/BER, but not a SignedData (a certificate, say).
     OtherAsn1,
+    /// A PDF with no signature in it (no /ByteRange anywhere, ISO 32000-1 §12.8.1).
+    UnsignedPdf,
     /// Nothing kyso recognises.
     Unknown,
 }
@@ -34,6 +36,7 @@ impl Format {
             Format::Ssh => "ssh",
             Format::Minisign => "minisign",
             Format::OtherAsn1 => "asn1-not-signed-data",
+            Format::UnsignedPdf => "pdf-unsigned",
             Format::Unknown => "unknown",
         }
     }
@@ -42,6 +45,11 @@ impl Format {
     pub fn describe(self, lang: Lang) -> String {
         let (what, tool) = match self {
             Format::Cms => return lang.pick("a CMS signature", "chữ ký CMS").into(),
+            Format::UnsignedPdf => {
+                return lang
+                    .pick("a PDF without a signature", "tệp PDF không có chữ ký số")
+                    .into()
+            }
             Format::OpenPgp => (
                 lang.pick("an OpenPGP signature", "chữ ký OpenPGP"),
                 Some("gpg --verify"),
@@ -161,6 +169,32 @@ pub fn sniff_file(path: &std::path::Path) -> Option<Format> {
         .and_then(|f| f.take(HEAD as u64).read_to_end(&mut head))
         .ok()?;
     Some(sniff(&head))
+}
+
+/// True when the PDF at `path` holds no /ByteRange anywhere, so no signature (a signature
+/// dictionary's /ByteRange must be in the file itself for its /Contents hole to exist). Read
+/// in 1 MiB chunks; an unreadable file is not called unsigned (its error gets reported).
+pub fn pdf_is_unsigned(path: &std::path::Path) -> bool {
+    use std::io::Read;
+    const NEEDLE: &[u8] = b"/ByteRange";
+    let Ok(mut f) = std::fs::File::open(path) else {
+        return false;
+    };
+    let mut buf = vec![0u8; 1 << 20];
+    let mut carry: Vec<u8> = Vec::new();
+    loop {
+        let n = match f.read(&mut buf) {
+            Ok(0) => return true,
+            Ok(n) => n,
+            Err(_) => return false,
+        };
+        carry.extend_from_slice(&buf[..n]);
+        if carry.windows(NEEDLE.len()).any(|w| w == NEEDLE) {
+            return false;
+        }
+        let keep = carry.len().saturating_sub(NEEDLE.len() - 1);
+        carry.drain(..keep);
+    }
 }
 
 #[cfg(test)]

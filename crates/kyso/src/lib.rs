@@ -125,8 +125,8 @@ pub use pkcs11::{
 };
 pub use report::{
     io_reason, Check, CheckName, CheckResult, DocumentProblem, DocumentReport, Hint, Indication,
-    Lang, PolicyName, PolicySource, Reason, Report, SignatureLevel, SignatureReport, SkipReason,
-    SubIndication, Summary, SCHEMA,
+    Lang, PdfRevisionChanges, PdfSignatureInfo, PdfSignatureKind, PolicyName, PolicySource, Reason,
+    Report, SignatureLevel, SignatureReport, SkipReason, SubIndication, Summary, SCHEMA,
 };
 pub use report::{ChainCertificate, ChainReport, CHAIN_SCHEMA};
 pub use report::{TimestampKind, TimestampProblem, TimestampReport};

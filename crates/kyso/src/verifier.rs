@@ -33,6 +33,7 @@ use crate::validation::{
 use crate::x509::cert::{Certificate, CertificateSummary};
 
 mod ltv;
+mod pdf;
 mod timestamp;
 
 /// What one document carries for path validation: its certificates, and the verifier's
@@ -54,6 +55,19 @@ const MAX_SIGNERS: usize = 64;
 /// Embedded certificates parsed per document. Real envelopes carry a chain or two (under 10);
 /// thousands would only make every path search slower.
 const MAX_CERTIFICATES: usize = 256;
+
+/// True when the file starts with a PDF header.
+fn file_is_pdf(path: &Path) -> Result<bool, Error> {
+    use std::io::Read;
+    let mut head = [0u8; 5];
+    let mut f = match std::fs::File::open(path) {
+        Ok(f) => f,
+        // The CMS path reports a missing or unreadable file with its own wording.
+        Err(_) => return Ok(false),
+    };
+    let n = f.read(&mut head).map_err(|e| Error::io(path, e))?;
+    Ok(pdf::is_pdf(&head[..n]))
+}
 
 /// Verifies signatures against a set of trust anchors.
 #[derive(Debug, Clone, Default)]
@@ -250,6 +264,26 @@ impl Verifier {
         at: Timestamp,
     ) -> Result<DocumentReport, Error> {
         let name = signature.display().to_string();
+        // A PDF carries its signatures inside (ISO 32000-1 §12.8): no separate content.
+        if content.is_none() && file_is_pdf(signature)? {
+            let limit = crate::pdf::Limits::default().max_file_size;
+            let size = std::fs::metadata(signature)
+                .map_err(|e| Error::io(signature, e))?
+                .len();
+            if size > limit {
+                return Ok(DocumentReport::format_failure(
+                    name,
+                    DocumentProblem::PdfUnreadable {
+                        pdf_code: "PDF_FILE_TOO_LARGE".into(),
+                        detail: format!(
+                            "the file has {size} bytes, more than the {limit} kyso reads"
+                        ),
+                    },
+                ));
+            }
+            let bytes = std::fs::read(signature).map_err(|e| Error::io(signature, e))?;
+            return Ok(self.verify_pdf_bytes(&name, &bytes, at));
+        }
         let source = SigSource::File(signature.to_path_buf());
         let detached = match content {
             Some(p) => {
@@ -273,6 +307,9 @@ impl Verifier {
         content: Option<&[u8]>,
         at: Timestamp,
     ) -> DocumentReport {
+        if content.is_none() && pdf::is_pdf(signature) {
+            return self.verify_pdf_bytes("<memory>", signature, at);
+        }
         let detached = content.map_or(Detached::None, Detached::Bytes);
         let source = SigSource::Bytes(signature);
         match self.verify_source(
@@ -596,6 +633,7 @@ impl Verifier {
             revocation: chain_revocation,
             chain_validated_at,
             algorithms_validated_at: (algorithms_at != at).then_some(algorithms_at),
+            pdf: None,
             validation_data_embedded: data_embedded,
             timestamps,
             messages: Vec::new(),

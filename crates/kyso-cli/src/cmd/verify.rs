@@ -76,8 +76,9 @@ pub struct Args {
     /// (README "Validation policies"). Default agency-default.
     #[arg(long, value_name = "FILE|NAME", default_value = "agency-default")]
     policy: String,
-    /// Signature files (.p7s, .p7m, .sig) or directories searched recursively for them (a
-    /// .sig found there that is not CMS, e.g. OpenPGP, is skipped with a note).
+    /// Signature files (.p7s, .p7m, .sig, signed .pdf) or directories searched recursively for
+    /// them (a .sig found there that is not CMS, e.g. OpenPGP, or a PDF without a signature, is
+    /// skipped with a note).
     // No NFC/NFD value parser here: a batch names thousands of files, and collect_inputs
     // already looks each one up; it tries the other normalization form only when that fails.
     #[arg(value_name = "SIG", required = true)]
@@ -787,6 +788,18 @@ pub(crate) fn collect_inputs(inputs: &[PathBuf]) -> Result<(Vec<Input>, Vec<Skip
             // CMS ones (an unreadable file stays in, so that its error is reported).
             let before = skipped.len();
             found.retain(|f| {
+                // A PDF without a signature in a folder is a document, often beside its own
+                // .p7s: it is left out with a note, not failed.
+                if f.error.is_none()
+                    && crate::paths::has_extension(&f.path, "pdf")
+                    && sigfile::pdf_is_unsigned(&f.path)
+                {
+                    skipped.push(Skipped {
+                        path: f.path.clone(),
+                        format: sigfile::Format::UnsignedPdf,
+                    });
+                    return false;
+                }
                 if f.error.is_some() || !crate::paths::has_extension(&f.path, "sig") {
                     return true;
                 }
@@ -837,7 +850,7 @@ fn walk(dir: &Path, out: &mut Vec<Input>, depth: usize) -> Result<()> {
         let p = e.path();
         if ft.is_dir() {
             walk(&p, out, depth + 1)?;
-        } else if ["p7s", "p7m", "sig"]
+        } else if ["p7s", "p7m", "sig", "pdf"]
             .iter()
             .any(|x| crate::paths::has_extension(&p, x))
         {
@@ -910,6 +923,9 @@ fn render_document(d: &DocumentReport, lang: Lang, full_ids: bool) -> String {
             );
             if let Some(c) = &sig.signer {
                 let _ = writeln!(s, "    {} {}", lang.pick("subject:", "chủ thể:"), c.subject);
+            }
+            if let Some(p) = &sig.pdf {
+                pdf_lines(&mut s, p, lang);
             }
             if let Some(t) = sig.signing_time {
                 let _ = writeln!(
@@ -1034,4 +1050,50 @@ fn summary_line(sm: &Summary, lang: Lang) -> String {
 
 fn sub(s: Option<kyso::SubIndication>) -> String {
     s.map(|s| format!(" / {}", s.as_str())).unwrap_or_default()
+}
+
+/// Where a PDF signature sits and what later revisions did (text report).
+fn pdf_lines(s: &mut String, p: &kyso::PdfSignatureInfo, lang: Lang) {
+    use std::fmt::Write as _;
+    let kind = match p.kind {
+        kyso::PdfSignatureKind::DocumentTimeStamp => {
+            lang.pick(" (document time-stamp)", " (dấu thời gian của tài liệu)")
+        }
+        _ => "",
+    };
+    let _ = writeln!(
+        s,
+        "    {} {}{kind}, {} {}",
+        lang.pick("PDF field:", "trường chữ ký PDF:"),
+        p.field,
+        lang.pick("SubFilter", "SubFilter"),
+        p.sub_filter.as_deref().unwrap_or("-")
+    );
+    let coverage = match (p.revision, p.covers_whole_file) {
+        (_, true) => lang.pick("the whole file", "toàn bộ tệp").to_string(),
+        (Some(r), false) => match lang {
+            Lang::Vi => format!("đến hết lần cập nhật thứ {r}"),
+            _ => format!("up to the end of revision {r}"),
+        },
+        (None, _) => lang
+            .pick("not a sound byte range", "vùng ký không hợp lệ")
+            .to_string(),
+    };
+    let _ = writeln!(s, "    {} {coverage}", lang.pick("signed:", "phạm vi ký:"));
+    for r in &p.later_revisions {
+        let mut what: Vec<String> = r.allowed.clone();
+        what.extend(r.not_allowed.iter().map(|x| format!("✗ {x}")));
+        let _ = writeln!(
+            s,
+            "    {} {}: {}",
+            lang.pick("later revision", "lần cập nhật sau, thứ"),
+            r.revision,
+            if what.is_empty() {
+                lang.pick("nothing changed", "không thay đổi gì")
+                    .to_string()
+            } else {
+                what.join(", ")
+            }
+        );
+    }
 }

@@ -27,8 +27,9 @@
 //! The module uses nothing else of kyso, so the fuzz target and the corpus test can compile
 //! it on its own.
 
-// The PDF signature verifier that calls this reader lands later (issue 14); until then the
-// library itself uses none of it and the tests and the fuzz target do.
+// The verifier (verifier/pdf.rs) uses part of the reader; the page tree, /Perms and the
+// per-revision field queries are for the signing and DocMDP work still to come, and the
+// corpus test and fuzz target compile this module on its own (#[path]), where more is unused.
 #![allow(dead_code, unused_imports)]
 
 mod document;

@@ -4,6 +4,8 @@
 
 mod chain;
 pub use chain::{ChainCertificate, ChainReport, CHAIN_SCHEMA};
+mod pdf;
+pub use pdf::{PdfRevisionChanges, PdfSignatureInfo, PdfSignatureKind};
 mod timestamp;
 pub use timestamp::{TimestampKind, TimestampProblem, TimestampReport};
 mod text;
@@ -166,6 +168,12 @@ pub enum CheckName {
     Revocation,
     /// Signature time-stamp (CAdES B-T).
     Timestamp,
+    /// A PDF signature's /ByteRange covers the file from its start to the end of a revision
+    /// with exactly the /Contents string left out (ISO 32000-1 §12.8.1).
+    PdfByteRange,
+    /// What later revisions of a PDF changed is allowed for the signature (ISO 32000-1
+    /// §12.8.2.2, DocMDP).
+    PdfChanges,
 }
 
 impl CheckName {
@@ -199,6 +207,11 @@ impl CheckName {
             ),
             Revocation => lang.pick("revocation status", "trạng thái thu hồi"),
             Timestamp => lang.pick("signature time-stamp", "dấu thời gian"),
+            PdfByteRange => lang.pick(
+                "signed byte range of the PDF",
+                "vùng dữ liệu được ký trong tệp PDF",
+            ),
+            PdfChanges => lang.pick("changes after signing", "thay đổi sau khi ký"),
         }
     }
 }
@@ -313,6 +326,39 @@ pub enum Reason {
         /// revocationDate.
         revoked_at: Timestamp,
     },
+    /// A PDF signature's /ByteRange is not the file from offset 0 to the end of a revision
+    /// with exactly the /Contents hex string left out (ISO 32000-1 §12.8.1): FORMAT_FAILURE.
+    PdfByteRangeInvalid {
+        /// What is wrong.
+        detail: String,
+    },
+    /// A later revision of the PDF changed what the signature does not allow (ISO 32000-1
+    /// §12.8.2.2; pages, content, other objects): FORMAT_FAILURE, as EU DSS judges it.
+    PdfModifiedAfterSigning {
+        /// The first revision (from 1) with such a change.
+        revision: usize,
+        /// Its changes that are not allowed.
+        changes: Vec<String>,
+    },
+    /// A PDF signature kyso cannot verify (adbe.x509.rsa_sha1, adbe.pkcs7.sha1, or an
+    /// unknown /SubFilter): never passed.
+    PdfSubFilterUnsupported {
+        /// The /SubFilter as written (empty when missing).
+        sub_filter: String,
+    },
+    /// A PAdES signature's /Contents must hold one SignedData with exactly one SignerInfo
+    /// (ETSI EN 319 142-1 §6.3): FORMAT_FAILURE.
+    PdfNotOneSignerInfo {
+        /// How many it has.
+        count: usize,
+    },
+    /// A document time-stamp that does not validate (its token's own problem in `detail`).
+    PdfDocumentTimestampInvalid {
+        /// Why.
+        detail: String,
+        /// The time-stamp's sub-indication.
+        sub_indication: SubIndication,
+    },
     /// The certificate chain is not valid (serialized as the chain error itself: its code is
     /// one of [`ChainError::code`]).
     #[serde(untagged)]
@@ -335,6 +381,11 @@ impl Reason {
             }
             WeakAlgorithmNoPoe { .. } => SubIndication::CryptoConstraintsFailureNoPoe,
             SignerRevokedNoPoe { .. } => SubIndication::RevokedNoPoe,
+            PdfByteRangeInvalid { .. }
+            | PdfModifiedAfterSigning { .. }
+            | PdfSubFilterUnsupported { .. }
+            | PdfNotOneSignerInfo { .. } => SubIndication::FormatFailure,
+            PdfDocumentTimestampInvalid { sub_indication, .. } => *sub_indication,
             SignerCertificateNotFound { .. } | SigningCertificateMismatch { .. } => {
                 SubIndication::NoSigningCertificateFound
             }
@@ -361,6 +412,11 @@ impl Reason {
             WeakAlgorithm { .. } => "weak_algorithm",
             WeakAlgorithmNoPoe { .. } => "weak_algorithm_no_poe",
             SignerRevokedNoPoe { .. } => "signer_revoked_no_poe",
+            PdfByteRangeInvalid { .. } => "pdf_byte_range_invalid",
+            PdfModifiedAfterSigning { .. } => "pdf_modified_after_signing",
+            PdfSubFilterUnsupported { .. } => "pdf_sub_filter_unsupported",
+            PdfNotOneSignerInfo { .. } => "pdf_not_one_signer_info",
+            PdfDocumentTimestampInvalid { .. } => "pdf_document_timestamp_invalid",
             SignerCertificateNotFound { .. } => "signer_certificate_not_found",
             SigningCertificateMismatch { .. } => "signing_certificate_mismatch",
             ContentMissing { .. } => "content_missing",
@@ -694,6 +750,16 @@ pub enum DocumentProblem {
         /// Why.
         detail: String,
     },
+    /// The PDF could not be read as a PDF (FORMAT_FAILURE): its structure is broken, or it
+    /// exceeds a bound kyso puts on hostile input.
+    PdfUnreadable {
+        /// The reader's stable code (`PDF_BAD_XREF_OFFSET`, ...).
+        pdf_code: String,
+        /// What is wrong.
+        detail: String,
+    },
+    /// The PDF has no filled signature field (FORMAT_FAILURE: nothing to verify).
+    PdfUnsigned,
 }
 
 impl DocumentProblem {
@@ -709,6 +775,8 @@ impl DocumentProblem {
             GivenContentDiffers { .. } => "given_content_differs",
             SignedAttributesNotDer { .. } => "signed_attributes_not_der",
             Unreadable { .. } => "unreadable",
+            PdfUnreadable { .. } => "pdf_unreadable",
+            PdfUnsigned => "pdf_unsigned",
         }
     }
 
@@ -819,6 +887,9 @@ pub struct SignatureReport {
     /// §5.2.8 with §5.6.2.5).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub algorithms_validated_at: Option<Timestamp>,
+    /// For a signature inside a PDF: its field, byte range and the later revisions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pdf: Option<PdfSignatureInfo>,
     /// True when `chain` validated from what the document carries: every certificate below the
     /// anchor is embedded and its revocation status came from embedded data. Such a path
     /// validates again offline (B-LT).
@@ -834,6 +905,29 @@ pub struct SignatureReport {
 
 impl SignatureReport {
     /// Derive indication, sub-indication and messages from the checks.
+    /// A report with no checks yet, for a signature kyso could not evaluate at all.
+    pub(crate) fn empty(index: usize) -> SignatureReport {
+        SignatureReport {
+            index,
+            indication: Indication::TotalFailed,
+            sub_indication: None,
+            signer: None,
+            signing_time: None,
+            digest_algorithm: String::new(),
+            signature_algorithm: String::new(),
+            level: SignatureLevel::Cms,
+            checks: Vec::new(),
+            chain: Vec::new(),
+            revocation: Vec::new(),
+            chain_validated_at: None,
+            algorithms_validated_at: None,
+            pdf: None,
+            validation_data_embedded: false,
+            timestamps: Vec::new(),
+            messages: Vec::new(),
+        }
+    }
+
     pub(crate) fn conclude(&mut self) {
         let worst = self
             .checks

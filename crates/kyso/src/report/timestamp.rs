@@ -21,6 +21,9 @@ pub enum TimestampKind {
     /// content, the SignerInfo and, through its ats-hash-index-v3, the certificates,
     /// revocation values and unsigned attributes present when it was made.
     ArchiveTimeStampV3,
+    /// A PDF document time-stamp (ISO 32000-2 §12.8.5, PAdES B-LTA): over the byte range of
+    /// its revision.
+    DocumentTimeStamp,
 }
 
 /// Why a time-stamp proves nothing, besides its own signature's problems (in `token`).

@@ -36,6 +36,11 @@ pub(super) fn reason(r: &Reason) -> String {
         ),
         WeakAlgorithm { detail } => format!("algorithm or key too weak: {detail}"),
         SignerRevokedNoPoe { subject, serial, reason, revoked_at } => format!("the signer certificate '{subject}' (serial {serial}) was revoked at {revoked_at}, reason {reason}, and nothing proves the signature was made before that (a time-stamp from before then would)"),
+        PdfByteRangeInvalid { detail } => format!("the PDF signature's byte range is not valid: {detail}"),
+        PdfModifiedAfterSigning { revision, changes } => format!("revision {revision} of the PDF changed it after this signature in ways the signature does not allow: {}", changes.join("; ")),
+        PdfSubFilterUnsupported { sub_filter } => format!("PDF signatures of type '{sub_filter}' are not supported, so this one is not verified"),
+        PdfNotOneSignerInfo { count } => format!("a PDF signature must hold exactly one SignerInfo; this one has {count}"),
+        PdfDocumentTimestampInvalid { detail, .. } => format!("the document time-stamp is not valid: {detail}"),
         WeakAlgorithmNoPoe { detail, reliable_until } => format!("{detail}, and nothing proves the signature existed before {reliable_until} (a time-stamp from before then would)"),
         SignerCertificateNotFound { signer_id } => {
             format!("the signer's certificate ({signer_id}) is not in the signature")
@@ -229,6 +234,8 @@ pub(super) fn document(p: &DocumentProblem) -> String {
             ),
             Some(k) => format!("this is {}, not a CMS/PKCS#7 signature", file_kind(k)),
         },
+        PdfUnreadable { pdf_code, detail } => format!("the PDF cannot be read ({pdf_code}): {detail}"),
+        PdfUnsigned => "the PDF has no signature (no filled signature field)".into(),
         NoSignerInfo => "the SignedData has no SignerInfo: it carries certificates only (a .p7b bundle?), not a signature".into(),
         TooManySigners { count, limit } => {
             format!("{count} SignerInfos: more than the {limit} kyso evaluates in one document")

@@ -339,6 +339,19 @@ mod tests {
                 reason: crate::revocation::crl::RevocationReason::KeyCompromise,
                 revoked_at: Timestamp::parse_rfc3339("2026-01-01T00:00:00Z").unwrap(),
             },
+            Reason::PdfByteRangeInvalid { detail: s("gap") },
+            Reason::PdfModifiedAfterSigning {
+                revision: 2,
+                changes: vec![s("page 1 replaced")],
+            },
+            Reason::PdfSubFilterUnsupported {
+                sub_filter: s("adbe.x509.rsa_sha1"),
+            },
+            Reason::PdfNotOneSignerInfo { count: 2 },
+            Reason::PdfDocumentTimestampInvalid {
+                detail: s("imprint"),
+                sub_indication: crate::report::SubIndication::HashFailure,
+            },
             Reason::WeakAlgorithmNoPoe {
                 detail: s("sha224 digest is allowed by the policy p only until 2028-01-01"),
                 reliable_until: Timestamp::parse_rfc3339("2028-01-01T00:00:00Z").unwrap(),
@@ -409,6 +422,11 @@ mod tests {
                 found: Some(FileKind::Unknown),
             },
             DocumentProblem::NoSignerInfo,
+            DocumentProblem::PdfUnreadable {
+                pdf_code: s("PDF_NO_STARTXREF"),
+                detail: s("no startxref"),
+            },
+            DocumentProblem::PdfUnsigned,
             DocumentProblem::TooManySigners {
                 count: 300,
                 limit: 256,

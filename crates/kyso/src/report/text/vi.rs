@@ -39,6 +39,11 @@ pub(super) fn reason(r: &Reason) -> String {
         ),
         WeakAlgorithm { detail } => format!("thuật toán hoặc khóa không đủ an toàn: {detail}"),
         SignerRevokedNoPoe { subject, serial, reason, revoked_at } => format!("chứng thư số của người ký '{subject}' (số hiệu {serial}) đã bị thu hồi lúc {revoked_at}, lý do: {}, và không có bằng chứng chữ ký được tạo trước thời điểm đó (cần một dấu thời gian trước thời điểm thu hồi)", revocation_reason(*reason)),
+        PdfByteRangeInvalid { detail } => format!("vùng dữ liệu được ký (ByteRange) của chữ ký trong PDF không hợp lệ: {detail}"),
+        PdfModifiedAfterSigning { revision, changes } => format!("lần cập nhật thứ {revision} của tệp PDF đã thay đổi tài liệu sau chữ ký này theo cách chữ ký không cho phép: {}", changes.join("; ")),
+        PdfSubFilterUnsupported { sub_filter } => format!("chưa hỗ trợ chữ ký PDF kiểu '{sub_filter}', nên chữ ký này chưa được kiểm tra"),
+        PdfNotOneSignerInfo { count } => format!("chữ ký trong PDF phải có đúng một SignerInfo; chữ ký này có {count}"),
+        PdfDocumentTimestampInvalid { detail, .. } => format!("dấu thời gian của tài liệu không hợp lệ: {detail}"),
         WeakAlgorithmNoPoe { detail, reliable_until } => format!("{detail}, và không có bằng chứng chữ ký đã tồn tại trước {reliable_until} (cần một dấu thời gian trước thời điểm đó)"),
         SignerCertificateNotFound { signer_id } => {
             format!("không tìm thấy chứng thư số của người ký ({signer_id}) trong chữ ký")
@@ -316,6 +321,8 @@ pub(super) fn document(p: &DocumentProblem) -> String {
             ),
             Some(k) => format!("đây là {}, không phải chữ ký CMS/PKCS#7", file_kind(k)),
         },
+        PdfUnreadable { pdf_code, detail } => format!("không đọc được tệp PDF ({pdf_code}): {detail}"),
+        PdfUnsigned => "tệp PDF không có chữ ký số nào (không có trường chữ ký đã ký)".into(),
         NoSignerInfo => "SignedData không có SignerInfo nào: tệp chỉ chứa chứng thư số (tệp .p7b?), không phải chữ ký".into(),
         TooManySigners { count, limit } => {
             format!("tệp có {count} chữ ký (SignerInfo), vượt quá mức {limit} chữ ký mà kyso kiểm tra trong một tệp")

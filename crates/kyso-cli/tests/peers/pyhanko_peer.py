@@ -1,0 +1,74 @@
+"""pyHanko as a peer for kyso's PDF tests (installed by scripts/test.sh).
+
+  sign SRC OUT KEY CERT CHAIN FIELD   add a PAdES B-B signature (ETSI.CAdES.detached) in a new field
+  rotate SRC OUT                      incremental update that rotates page 1 (a change no signature allows)
+  annotate SRC OUT                    incremental update that adds a text annotation to page 1
+"""
+import sys
+
+from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.sign import fields, signers
+
+
+def sign(src, out, key, cert, chain, field):
+    signer = signers.SimpleSigner.load(key, cert, ca_chain_files=(chain,), key_passphrase=None)
+    with open(src, "rb") as f:
+        w = IncrementalPdfFileWriter(f)
+        meta = signers.PdfSignatureMetadata(
+            field_name=field, subfilter=fields.SigSeedSubFilter.PADES, reason="Ký duyệt"
+        )
+        with open(out, "wb") as o:
+            signers.sign_pdf(w, meta, signer=signer, output=o)
+
+
+def first_page(w):
+    ref = w.root["/Pages"].raw_get("/Kids")
+    ref = w.root["/Pages"]["/Kids"].raw_get(0)
+    return ref, ref.get_object()
+
+
+def rotate(src, out):
+    with open(src, "rb") as f:
+        w = IncrementalPdfFileWriter(f)
+        ref, page = first_page(w)
+        page["/Rotate"] = generic.NumberObject(90)
+        w.mark_update(ref)
+        with open(out, "wb") as o:
+            w.write(o)
+
+
+def annotate(src, out):
+    with open(src, "rb") as f:
+        w = IncrementalPdfFileWriter(f)
+        ref, page = first_page(w)
+        annot = generic.DictionaryObject(
+            {
+                generic.NameObject("/Type"): generic.NameObject("/Annot"),
+                generic.NameObject("/Subtype"): generic.NameObject("/Text"),
+                generic.NameObject("/Rect"): generic.ArrayObject(
+                    [generic.NumberObject(n) for n in (10, 10, 30, 30)]
+                ),
+                generic.NameObject("/Contents"): generic.TextStringObject("Đã xem"),
+            }
+        )
+        annot_ref = w.add_object(annot)
+        annots = page.get("/Annots")
+        if annots is None:
+            page["/Annots"] = generic.ArrayObject([annot_ref])
+            w.mark_update(ref)
+        else:
+            annots = page.raw_get("/Annots")
+            if isinstance(annots, generic.IndirectObject):
+                annots.get_object().append(annot_ref)
+                w.mark_update(annots)
+            else:
+                page["/Annots"].append(annot_ref)
+                w.mark_update(ref)
+        with open(out, "wb") as o:
+            w.write(o)
+
+
+if __name__ == "__main__":
+    cmd, *args = sys.argv[1:]
+    {"sign": sign, "rotate": rotate, "annotate": annotate}[cmd](*args)

@@ -1,0 +1,117 @@
+//! The staged PDF corpora (../shared/testdata-ext/dss-pades and pyhanko-pdf, with their
+//! expected.tsv): every row with a definite verdict gets it from `kyso verify`. Trust is not
+//! part of these verdicts (test PKIs), so what is compared is integrity: a `valid` row must
+//! have every signature's byte range, digest, signature value and later changes pass and no
+//! signature TOTAL-FAILED; a failing row (`invalid`, `invalid-coverage`, `partially-invalid`,
+//! `modified-after-signing`, `malformed`, `no-signature`) must have the document TOTAL-FAILED.
+//! Divergences are listed in tests/exceptions/pdf-corpora.txt with their reasons; a listed
+//! row that agrees again fails the test, so the list stays honest.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use kyso::{CheckName, CheckResult, Indication, Timestamp, Verifier};
+
+fn corpus() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/testdata-ext")
+}
+
+fn exceptions() -> BTreeMap<String, String> {
+    let text = include_str!("exceptions/pdf-corpora.txt");
+    text.lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .map(|l| {
+            let (file, why) = l.split_once('\t').unwrap_or((l, ""));
+            assert!(!why.trim().is_empty(), "exception without a reason: {l}");
+            (file.to_string(), why.to_string())
+        })
+        .collect()
+}
+
+fn passed(s: &kyso::SignatureReport, check: CheckName) -> bool {
+    s.checks
+        .iter()
+        .any(|c| c.check == check && c.result == CheckResult::Passed)
+}
+
+#[test]
+fn staged_pdf_corpora_give_their_expected_verdicts() {
+    let at = Timestamp::parse_rfc3339("2026-06-01T00:00:00Z").unwrap();
+    let v = Verifier::new();
+    let listed = exceptions();
+    let mut agree = 0;
+    let mut diverge = Vec::new();
+    let mut stale = Vec::new();
+    for set in ["dss-pades", "pyhanko-pdf"] {
+        let dir = corpus().join(set);
+        let tsv = std::fs::read_to_string(dir.join("expected.tsv")).unwrap_or_else(|e| {
+            panic!(
+                "{}: {e} (the shared corpora sit beside the repository)",
+                dir.display()
+            )
+        });
+        for line in tsv.lines().skip(1) {
+            let cols: Vec<&str> = line.split('\t').collect();
+            let (file, expected) = (cols[0], cols[2]);
+            let want_pass = match expected {
+                "valid" => true,
+                "invalid"
+                | "invalid-coverage"
+                | "partially-invalid"
+                | "modified-after-signing"
+                | "malformed"
+                | "no-signature" => false,
+                _ => continue, // indeterminate, invalid-policy, see-notes: no definite verdict
+            };
+            let bytes = std::fs::read(dir.join(file)).unwrap();
+            let r = v.verify_pdf_bytes(file, &bytes, at);
+            let intact = !r.signatures.is_empty()
+                && r.signatures.iter().all(|s| {
+                    s.indication != Indication::TotalFailed
+                        && passed(s, CheckName::PdfByteRange)
+                        && passed(s, CheckName::PdfChanges)
+                });
+            let ok = if want_pass {
+                intact
+            } else {
+                r.indication == Indication::TotalFailed
+            };
+            let key = format!("{set}/{file}");
+            match (ok, listed.contains_key(&key)) {
+                (true, false) => agree += 1,
+                (true, true) => stale.push(key),
+                (false, true) => {}
+                (false, false) => {
+                    let why: Vec<String> = r
+                        .signatures
+                        .iter()
+                        .map(|s| {
+                            format!(
+                                "{:?} {:?} {:?}",
+                                s.pdf.as_ref().map(|p| &p.field),
+                                s.sub_indication,
+                                s.messages
+                            )
+                        })
+                        .chain(r.messages.clone())
+                        .collect();
+                    diverge.push(format!(
+                        "{key} expected {expected}, got {:?}: {why:?}",
+                        r.indication
+                    ));
+                }
+            }
+        }
+    }
+    assert!(
+        diverge.is_empty(),
+        "{} agree; unlisted divergences:\n{}",
+        agree,
+        diverge.join("\n")
+    );
+    assert!(
+        stale.is_empty(),
+        "listed as exceptions but now agree: {stale:?}"
+    );
+    assert!(agree >= 40, "only {agree} rows agree");
+}
