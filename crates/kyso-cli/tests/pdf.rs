@@ -1,7 +1,7 @@
 //! `kyso verify` on signed PDFs made by a real peer, pyHanko (installed by scripts/test.sh):
 //! the Decree 30 flow (the official signs, then the organisation in a later revision) passes
-//! with both signatures in signing order; a later revision that rotates a page fails both; an
-//! added annotation is allowed; a byte changed inside the signed range, an edited /ByteRange
+//! with both signatures in signing order; a later revision that rotates a page, or adds an
+//! annotation, fails both; a byte changed inside the signed range, an edited /ByteRange
 //! and an unsigned PDF fail with their reasons; a folder skips unsigned PDFs with a note.
 
 mod common;
@@ -134,7 +134,7 @@ fn the_official_then_the_organisation_both_pass_in_signing_order() {
 }
 
 #[test]
-fn a_page_changed_after_signing_fails_and_an_annotation_does_not() {
+fn a_page_rotated_or_an_annotation_added_after_signing_fails() {
     let d = tmpdir("pdf-later-changes");
     decree_30_pdf(&d);
     peer(&d, &["rotate", "qd.pdf", "rotated.pdf"]);
@@ -157,16 +157,23 @@ fn a_page_changed_after_signing_fails_and_an_annotation_does_not() {
         assert_eq!(check(s, "signature")["result"], "passed");
     }
 
+    // A text annotation added to the signed page: not a later signature, no DocMDP /P 3, so
+    // not allowed (an annotation can draw over what was signed; pyHanko judges it the same).
     peer(&d, &["annotate", "qd.pdf", "annotated.pdf"]);
     let (code, v) = verify_json(&d, "annotated.pdf");
-    assert_eq!(code, Some(0), "{v:#}");
+    assert_eq!(code, Some(1), "{v:#}");
     let last = &v["documents"][0]["signatures"][1]["pdf"]["later_revisions"][0];
+    assert_eq!(last["revision"], 4);
     assert!(
-        last["allowed"]
-            .as_array()
-            .unwrap()
-            .contains(&"annotations".into()),
+        !last["not_allowed"].as_array().unwrap().is_empty(),
         "{last:#}"
+    );
+    // The organisation's signature still shows what its own revision added: a signature.
+    let first = &v["documents"][0]["signatures"][0]["pdf"]["later_revisions"][0];
+    assert_eq!(
+        first["allowed"],
+        serde_json::json!(["signature_added", "metadata"]),
+        "{first:#}"
     );
 }
 

@@ -946,6 +946,7 @@ fn open_detached(detached: Detached<'_>) -> Result<(Content<'_>, Option<String>)
             Err(e) => return Err(Error::io(&p, e)),
         },
         Detached::Bytes(b) => (Content::bytes(b), Some("<memory>".into())),
+        Detached::Ranges(a, b) => (Content::parts(a, b), Some("<byte range>".into())),
         Detached::None => (Content::Missing(None), None),
     })
 }
@@ -966,7 +967,7 @@ fn compare_given_content(
             .remove(&alg)
             .unwrap_or_default(),
         Detached::Bytes(b) => alg.digest(b),
-        Detached::None => Vec::new(),
+        Detached::Ranges(..) | Detached::None => Vec::new(),
     };
     if matches!(&embedded_digest, Ok(d) if *d == given_digest) {
         return Ok(DocumentProblem::GivenContentIdentical { given: shown });

@@ -100,6 +100,8 @@ pub(crate) enum Detached<'a> {
     /// A content file; the flag is true when the caller named it (false: derived from `X.p7s`).
     File(PathBuf, bool),
     Bytes(&'a [u8]),
+    /// A PDF signature's byte range: the bytes before and after /Contents, hashed as one.
+    Ranges(&'a [u8], &'a [u8]),
 }
 
 /// Where a signature is read from. A file is not opened until it is read: a missing or
@@ -416,7 +418,8 @@ pub(crate) enum Content<'a> {
         digests: HashMap<DigestAlgorithm, Vec<u8>>,
         raw: Option<Vec<u8>>,
     },
-    Bytes(&'a [u8]),
+    /// Bytes in memory, in one or two parts (a PDF byte range: before and after /Contents).
+    Bytes(&'a [u8], &'a [u8]),
     Missing(Option<String>),
 }
 
@@ -448,7 +451,12 @@ impl<'a> Content<'a> {
         }
     }
     pub(crate) fn bytes(b: &'a [u8]) -> Self {
-        Content::Bytes(b)
+        Content::Bytes(b, &[])
+    }
+
+    /// Content in two parts, hashed as one (a PDF's byte range, ISO 32000-1 §12.8.1).
+    pub(crate) fn parts(a: &'a [u8], b: &'a [u8]) -> Self {
+        Content::Bytes(a, b)
     }
 
     /// Hash file content for all `algs` in one pass (embedded content was hashed while read).
@@ -499,7 +507,14 @@ impl<'a> Content<'a> {
             Content::Missing(p) => Err(ContentError::Missing {
                 looked_for: p.clone(),
             }),
-            Content::Bytes(b) => Ok(alg.digest(b)),
+            Content::Bytes(b, []) => Ok(alg.digest(b)),
+            Content::Bytes(a, b) => {
+                let digest_error = |e: String| ContentError::Digest(e);
+                let mut h = alg.hasher().map_err(|e| digest_error(e.to_string()))?;
+                h.update(a).map_err(|e| digest_error(e.to_string()))?;
+                h.update(b).map_err(|e| digest_error(e.to_string()))?;
+                h.finish().map_err(|e| digest_error(e.to_string()))
+            }
             Content::Embedded { digests, .. } | Content::File { digests, .. } => {
                 if let Some(d) = digests.get(&alg) {
                     return Ok(d.clone());
@@ -528,7 +543,7 @@ impl<'a> Content<'a> {
             Content::Missing(p) => Err(ContentError::Missing {
                 looked_for: p.clone(),
             }),
-            Content::Bytes(b) => Ok(b.to_vec()),
+            Content::Bytes(a, b) => Ok([*a, *b].concat()),
             Content::Embedded { raw: Some(r), .. } | Content::File { raw: Some(r), .. } => {
                 Ok(r.clone())
             }
@@ -578,8 +593,11 @@ impl<'a> Content<'a> {
                     r.consume(n);
                 }
             }
-            Content::Bytes(b) => {
-                f(b);
+            Content::Bytes(a, b) => {
+                f(a);
+                if !b.is_empty() {
+                    f(b);
+                }
                 Ok(())
             }
             Content::Missing(p) => Err(ContentError::Missing {

@@ -126,7 +126,7 @@ impl Verifier {
                 return failed_signature(index, CheckName::PdfByteRange, reason, Some(info));
             }
         };
-        let Some(signed) = signed_bytes(doc.bytes(), sig) else {
+        let Some((first, second)) = signed_parts(doc.bytes(), sig) else {
             let reason = Reason::PdfByteRangeInvalid {
                 detail: "the byte range does not fit the file".into(),
             };
@@ -146,7 +146,7 @@ impl Verifier {
                         ctx,
                         field.name.clone(),
                         SigSource::Bytes(contents),
-                        Detached::Bytes(&signed),
+                        Detached::Ranges(first, second),
                         at,
                         Some(embedded),
                     )
@@ -183,7 +183,9 @@ impl Verifier {
                 }
             }
             (PdfSignatureKind::DocumentTimeStamp, Some("ETSI.RFC3161")) => {
-                self.document_timestamp(contents, &signed, index, at)
+                // RFC 3161 tokens are checked against stamped bytes in memory (small for
+                // a document time-stamp's revision is the whole file: copied once here).
+                self.document_timestamp(contents, &[first, second].concat(), index, at)
             }
             _ => {
                 let reason = Reason::PdfSubFilterUnsupported {
@@ -446,8 +448,8 @@ fn check_byte_range(
     Ok(rev)
 }
 
-/// The bytes the byte range names, in order.
-fn signed_bytes(file: &[u8], sig: &SignatureDict) -> Option<Vec<u8>> {
+/// The two parts of the file the byte range names, in order.
+fn signed_parts<'a>(file: &'a [u8], sig: &SignatureDict) -> Option<(&'a [u8], &'a [u8])> {
     let [a, b, c, d] = *sig.byte_range.as_deref()? else {
         return None;
     };
@@ -456,11 +458,7 @@ fn signed_bytes(file: &[u8], sig: &SignatureDict) -> Option<Vec<u8>> {
         let to = from.checked_add(usize::try_from(len).ok()?)?;
         file.get(from..to)
     };
-    let (first, second) = (part(a, b)?, part(c, d)?);
-    let mut out = Vec::with_capacity(first.len() + second.len());
-    out.extend_from_slice(first);
-    out.extend_from_slice(second);
-    Some(out)
+    Some((part(a, b)?, part(c, d)?))
 }
 
 /// DocMDP /P of a certification signature (ISO 32000-1 §12.8.2.2): absent /P means 2.
@@ -534,7 +532,13 @@ fn classify_revision(
     if root(rev) != root(prev) {
         bad.push("the document catalog was replaced".into());
     }
-    let annotations_ok = certification.is_none_or(|p| p >= 3);
+    // Annotations other than a new signature's widget only under DocMDP /P 3 (as pyHanko
+    // judges an approval signature: an added annotation can draw over the signed page).
+    let metadata = |r: usize| {
+        let catalog = doc.get_in_revision(root(r)?, r).ok()??;
+        dict(&catalog)?.get("Metadata").and_then(Object::as_ref)
+    };
+    let annotations_ok = certification == Some(3);
     let form_ok = certification.is_none_or(|p| p >= 2);
     for change in doc.changes(rev)? {
         let (Some((before_ref, before)), Some((_, after))) = (&change.before, &change.after) else {
@@ -550,10 +554,18 @@ fn classify_revision(
             // A stream or array redefined: allowed only as the XMP metadata or a /Fields,
             // /Annots array that only grows.
             match (array(before), array(after)) {
-                (Some(old), Some(new)) if grows(bytes, old, new) => {
+                (Some(old), Some(new))
+                    if grows(bytes, old, new)
+                        && new[old.len()..]
+                            .iter()
+                            .all(|r| is_signature_widget(doc, r, rev)) =>
+                {
+                    // An indirect /Annots or /Fields array that only gains signatures.
                     allow("signature_added");
                 }
-                _ if is_metadata(before) => allow("metadata"),
+                _ if is_metadata(before) && Some(*before_ref) == metadata(prev) => {
+                    allow("metadata")
+                }
                 _ => bad.push(format!("object {} changed", change.num)),
             }
             continue;
@@ -575,20 +587,22 @@ fn classify_revision(
             // dictionary changed in place is not allowed: other objects may refer to it.
             allow("metadata");
         } else if b.is_type("Page") {
-            let annots_grow = match (b.get("Annots"), a.get("Annots")) {
-                (None, Some(_)) => true,
+            let empty: &[Object] = &[];
+            let added = match (b.get("Annots"), a.get("Annots")) {
+                (None, Some(n)) => n.as_array().map(|n| n.to_vec()),
                 (Some(o), Some(n)) => match (o.as_array(), n.as_array()) {
-                    (Some(o), Some(n)) => grows(bytes, o, n),
-                    _ => false,
+                    (Some(o), Some(n)) if grows(bytes, o, n) => Some(n[o.len()..].to_vec()),
+                    _ => None,
                 },
-                _ => false,
+                _ => Some(empty.to_vec()),
             };
-            if only(&["Annots"]) && annots_grow {
-                if annotations_ok {
-                    allow("annotations");
-                } else {
-                    allow("signature_added");
-                }
+            let widgets = added
+                .as_deref()
+                .is_some_and(|x| x.iter().all(|r| is_signature_widget(doc, r, rev)));
+            if only(&["Annots"]) && widgets {
+                allow("signature_added");
+            } else if only(&["Annots"]) && added.is_some() && annotations_ok {
+                allow("annotations");
             } else {
                 bad.push(format!(
                     "page object {} changed: /{}",
@@ -654,6 +668,68 @@ fn array(o: &Object) -> Option<&[Object]> {
 
 fn is_metadata(o: &Object) -> bool {
     matches!(&o.value, Value::Stream(s) if s.dict.is_type("Metadata"))
+}
+
+/// A reference (or direct dictionary) to a widget of a signature field, as of revision
+/// `rev`: /FT /Sig on it (a merged field and widget) or on its /Parent, or listed in the /Kids
+/// of a signature field of the form (a widget without /Parent, which writers produce).
+fn is_signature_widget(doc: &Document<'_>, o: &Object, rev: usize) -> bool {
+    if let Some(r) = o.as_ref() {
+        if signature_widgets(doc, rev).contains(&r) {
+            return true;
+        }
+    }
+    let Ok(o) = doc.resolve(o, rev) else {
+        return false;
+    };
+    let Some(d) = dict(&o) else {
+        return false;
+    };
+    let sig = |d: &Dict| d.name("FT").is_some_and(|n| n.is("Sig"));
+    let widget = d.name("Subtype").is_some_and(|s| s.is("Widget"));
+    let parent_sig = || {
+        d.get("Parent")
+            .and_then(|p| doc.resolve(p, rev).ok())
+            .is_some_and(|p| dict(&p).is_some_and(sig))
+    };
+    (sig(d) && (widget || d.get("Subtype").is_none())) || (widget && parent_sig())
+}
+
+/// The signature fields of the form as of `rev` and their direct /Kids (bounded by the
+/// reader's field limit).
+fn signature_widgets(doc: &Document<'_>, rev: usize) -> Vec<crate::pdf::ObjRef> {
+    let mut out = Vec::new();
+    let Ok(catalog) = doc.catalog(rev) else {
+        return out;
+    };
+    let Ok(Some(form)) = doc.dict_of(&catalog, "AcroForm", rev, "the catalog's") else {
+        return out;
+    };
+    let Ok(Some(fields)) = doc.entry_of(&form, "Fields", rev) else {
+        return out;
+    };
+    let limit = doc.limits().max_fields;
+    for f in fields.as_array().unwrap_or_default().iter().take(limit) {
+        let Some(r) = f.as_ref() else { continue };
+        let Ok(field) = doc.resolve(f, rev) else {
+            continue;
+        };
+        let Some(d) = dict(&field) else { continue };
+        if !d.name("FT").is_some_and(|n| n.is("Sig")) {
+            continue;
+        }
+        out.push(r);
+        if let Ok(Some(kids)) = doc.entry_of(d, "Kids", rev) {
+            out.extend(
+                kids.as_array()
+                    .unwrap_or_default()
+                    .iter()
+                    .take(limit)
+                    .filter_map(Object::as_ref),
+            );
+        }
+    }
+    out
 }
 
 fn is_field(d: &Dict) -> bool {
