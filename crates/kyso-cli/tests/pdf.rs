@@ -228,3 +228,40 @@ fn tampered_bytes_an_edited_byte_range_and_an_unsigned_pdf_fail_with_their_reaso
         stdout(&o)
     );
 }
+
+/// Hostile variants of a valid two-signature PDF, through the library: every truncation and
+/// every sampled one-byte change outside the /Contents strings gives a report (no panic) and
+/// never TOTAL-PASSED.
+#[test]
+fn truncated_or_altered_signed_pdfs_never_pass() {
+    let d = tmpdir("pdf-hostile");
+    decree_30_pdf(&d);
+    let good = std::fs::read(d.join("qd.pdf")).unwrap();
+    let anchor = kyso::Certificate::from_der(&std::fs::read(pki("root-rsa.der")).unwrap()).unwrap();
+    let v = kyso::Verifier::new().with_trust_anchors([anchor]);
+    let at = kyso::Timestamp::parse_rfc3339(AT).unwrap();
+    let passes =
+        |b: &[u8]| v.verify_pdf_bytes("x.pdf", b, at).indication == kyso::Indication::TotalPassed;
+    assert!(passes(&good), "the unaltered file passes");
+    // The /Contents hex strings are the only unsigned bytes: find them from the byte ranges.
+    let report = v.verify_pdf_bytes("qd.pdf", &good, at);
+    let gaps: Vec<(usize, usize)> = report
+        .signatures
+        .iter()
+        .map(|s| {
+            let br = &s.pdf.as_ref().unwrap().byte_range;
+            (br[1] as usize, br[2] as usize)
+        })
+        .collect();
+    for len in (0..good.len()).step_by(211) {
+        assert!(!passes(&good[..len]), "a prefix of {len} bytes passed");
+    }
+    for at_byte in (0..good.len()).step_by(97) {
+        if gaps.iter().any(|&(b, c)| (b..c).contains(&at_byte)) {
+            continue;
+        }
+        let mut bad = good.clone();
+        bad[at_byte] ^= 0x01;
+        assert!(!passes(&bad), "a change at byte {at_byte} passed");
+    }
+}

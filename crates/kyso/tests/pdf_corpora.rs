@@ -115,3 +115,22 @@ fn staged_pdf_corpora_give_their_expected_verdicts() {
     );
     assert!(agree >= 40, "only {agree} rows agree");
 }
+
+/// ETSI EN 319 142-1: a PAdES /Contents holds one SignerInfo. DSS's sample with two is
+/// TOTAL-FAILED/FORMAT_FAILURE with `pdf_not_one_signer_info` (the corpus leaves its verdict
+/// open, "see-notes", so it is checked here on its own).
+#[test]
+fn a_pdf_signature_with_two_signer_infos_is_a_format_failure() {
+    let bytes = std::fs::read(corpus().join("dss-pades/pdf-double-signer-info.pdf")).unwrap();
+    let at = Timestamp::parse_rfc3339("2026-06-01T00:00:00Z").unwrap();
+    let r = Verifier::new().verify_pdf_bytes("pdf-double-signer-info.pdf", &bytes, at);
+    let s = &r.signatures[0];
+    assert_eq!(s.indication, Indication::TotalFailed);
+    assert_eq!(s.sub_indication, Some(kyso::SubIndication::FormatFailure));
+    assert!(
+        s.failures()
+            .any(|(_, reason)| reason.code() == "pdf_not_one_signer_info"),
+        "{:?}",
+        s.messages
+    );
+}

@@ -198,7 +198,25 @@ impl Verifier {
             check: CheckName::PdfByteRange,
             result: CheckResult::Passed,
         });
-        let (later, not_allowed) = later_changes(doc, rev, info.certification);
+        let (mut later, mut not_allowed) = later_changes(doc, rev, info.certification);
+        // Bytes after the last revision's end that belong to no revision: data appended
+        // without an incremental update, which a repairing viewer may still show (shadow
+        // attacks). Covered by no signature, so none may pass over them.
+        if let Some(extra) = unsigned_tail(doc) {
+            let revision = doc.revisions().len() + 1;
+            let what = format!(
+                "{extra} bytes after the end of the last revision (its %%EOF) belong to no revision"
+            );
+            not_allowed.get_or_insert(Reason::PdfModifiedAfterSigning {
+                revision,
+                changes: vec![what.clone()],
+            });
+            later.push(PdfRevisionChanges {
+                revision,
+                allowed: Vec::new(),
+                not_allowed: vec![what],
+            });
+        }
         info.later_revisions = later;
         report.checks.push(Check {
             check: CheckName::PdfChanges,
@@ -356,6 +374,17 @@ fn ber_length(data: &[u8], depth: usize) -> Option<usize> {
     };
     let end = i.checked_add(len)?;
     (end <= data.len()).then_some(end)
+}
+
+/// How many bytes follow the last revision's %%EOF line, when they are more than end-of-line
+/// and padding (whitespace and NUL, which writers leave).
+fn unsigned_tail(doc: &Document<'_>) -> Option<usize> {
+    let end = doc.revisions().last()?.eof?.after;
+    let tail = doc.bytes().get(end..)?;
+    let junk = tail
+        .iter()
+        .any(|b| !matches!(b, b' ' | b'\t' | b'\r' | b'\n' | 0 | 0x0c));
+    junk.then_some(tail.len())
 }
 
 /// The end of the byte range (c + d), when it is four non-negative numbers.
