@@ -59,6 +59,23 @@ impl Fixture {
         Timestamper::new(self.tsa.url(), Arc::new(fetcher), self.online())
     }
 
+    /// January 1st of `year`, and an offline verifier with the CRLs it would fetch then
+    /// (issued the day before, next update a month later).
+    fn years_later(&self, year: i32) -> (Timestamp, Verifier) {
+        let at = Timestamp::parse_rfc3339(&format!("{year}-01-01T00:00:00Z")).unwrap();
+        let crl = |issuer: &Issued| {
+            let this_update = format!("{}-12-31T00:00:00Z", year - 1);
+            let next_update = format!("{year}-02-01T00:00:00Z");
+            let spec = kyso_testkit::CrlSpec::default().updates(&this_update, Some(&next_update));
+            kyso::Crl::from_der(&self.pki.crl(issuer, &spec)).unwrap()
+        };
+        let v = self
+            .verifier()
+            .with_revocation_mode(RevocationMode::Auto)
+            .with_crls([crl(&self.sub), crl(&self.pki.root)]);
+        (at, v)
+    }
+
     fn sign_bb(&self, content: &[u8]) -> Vec<u8> {
         let key = SigningKey::from_key_and_cert(&self.leaf.key_pem(), None, cert(&self.leaf))
             .unwrap()
@@ -461,16 +478,7 @@ fn b_lta_validates_after_the_signer_and_the_first_tsa_expired() {
 
     // 2030: the signer's and the first TSA's certificates expired in 2027. The verifier has
     // CRLs current in 2030 (what it would fetch then) and no network.
-    let at = Timestamp::parse_rfc3339("2030-01-01T00:00:00Z").unwrap();
-    let crl = |issuer: &Issued| {
-        let spec = kyso_testkit::CrlSpec::default()
-            .updates("2029-12-31T00:00:00Z", Some("2030-02-01T00:00:00Z"));
-        kyso::Crl::from_der(&f.pki.crl(issuer, &spec)).unwrap()
-    };
-    let v = f
-        .verifier()
-        .with_revocation_mode(RevocationMode::Auto)
-        .with_crls([crl(&f.sub), crl(&f.pki.root)]);
+    let (at, v) = f.years_later(2030);
 
     let r = v.verify_bytes(&blta, Some(content), at);
     let s0 = &r.signatures[0];
@@ -600,16 +608,7 @@ fn a_renewed_archive_time_stamp_carries_the_proof_down_the_chain() {
     // the first archive time-stamp.
     let lta2 = extend(&lta1, SignatureLevel::BLTA, stamper(&tsa2));
 
-    let at = Timestamp::parse_rfc3339("2035-01-01T00:00:00Z").unwrap();
-    let crl = |issuer: &Issued| {
-        let spec = kyso_testkit::CrlSpec::default()
-            .updates("2034-12-31T00:00:00Z", Some("2035-02-01T00:00:00Z"));
-        kyso::Crl::from_der(&f.pki.crl(issuer, &spec)).unwrap()
-    };
-    let v = f
-        .verifier()
-        .with_revocation_mode(RevocationMode::Auto)
-        .with_crls([crl(&f.sub), crl(&f.pki.root)]);
+    let (at, v) = f.years_later(2035);
     let r = v.verify_bytes(&lta2, Some(content), at);
     let s0 = &r.signatures[0];
     assert_eq!(

@@ -50,10 +50,7 @@ impl Verifier {
         at: Timestamp,
         proven: &[String],
     ) -> Result<ValidationData, ExtendRefusal> {
-        let is_proven = |c: &Certificate| {
-            let f = crate::x509::cert::CertificateSummary::from(c).sha256_fingerprint;
-            proven.contains(&f)
-        };
+        let is_proven = |c: &Certificate| proven.contains(&c.sha256_fingerprint());
         let embedded = &self.embedded_certificates(sd);
         let (crls, ocsp) = sd.revocation_info();
         let mut policy = self.policy.clone();

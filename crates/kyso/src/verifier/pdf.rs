@@ -569,6 +569,8 @@ fn classify_revision(
     };
     let annotations_ok = certification == Some(3);
     let form_ok = certification.is_none_or(|p| p >= 2);
+    // The form's signature fields and widgets as of this revision, read once for all its changes.
+    let widgets = signature_widgets(doc, rev);
     for change in doc.changes(rev)? {
         let (Some((before_ref, before)), Some((_, after))) = (&change.before, &change.after) else {
             if change.before.is_some() {
@@ -587,7 +589,7 @@ fn classify_revision(
                     if grows(bytes, old, new)
                         && new[old.len()..]
                             .iter()
-                            .all(|r| is_signature_widget(doc, r, rev)) =>
+                            .all(|r| is_signature_widget(doc, r, rev, &widgets)) =>
                 {
                     // An indirect /Annots or /Fields array that only gains signatures.
                     allow("signature_added");
@@ -627,7 +629,7 @@ fn classify_revision(
             };
             let widgets = added
                 .as_deref()
-                .is_some_and(|x| x.iter().all(|r| is_signature_widget(doc, r, rev)));
+                .is_some_and(|x| x.iter().all(|r| is_signature_widget(doc, r, rev, &widgets)));
             if only(&["Annots"]) && widgets {
                 allow("signature_added");
             } else if only(&["Annots"]) && added.is_some() && annotations_ok {
@@ -701,10 +703,16 @@ fn is_metadata(o: &Object) -> bool {
 
 /// A reference (or direct dictionary) to a widget of a signature field, as of revision
 /// `rev`: /FT /Sig on it (a merged field and widget) or on its /Parent, or listed in the /Kids
-/// of a signature field of the form (a widget without /Parent, which writers produce).
-fn is_signature_widget(doc: &Document<'_>, o: &Object, rev: usize) -> bool {
+/// of a signature field of the form (`widgets`, from [`signature_widgets`]: a widget without
+/// /Parent, which writers produce).
+fn is_signature_widget(
+    doc: &Document<'_>,
+    o: &Object,
+    rev: usize,
+    widgets: &[crate::pdf::ObjRef],
+) -> bool {
     if let Some(r) = o.as_ref() {
-        if signature_widgets(doc, rev).contains(&r) {
+        if widgets.contains(&r) {
             return true;
         }
     }
