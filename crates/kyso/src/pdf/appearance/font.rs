@@ -27,7 +27,9 @@ pub(super) struct Glyph {
 pub(super) struct Used {
     /// Its id in the full font.
     pub(super) gid: u16,
-    /// The first character drawn with it, what /ToUnicode maps it back to.
+    /// The first character drawn with it, what /ToUnicode maps it back to. (Were two
+    /// characters of one block drawn with one glyph, the second would be extracted as the
+    /// first; DejaVu Sans gives even look-alikes such as Đ U+0110 and Ð U+00D0 their own.)
     pub(super) ch: char,
     pub(super) width: u32,
 }

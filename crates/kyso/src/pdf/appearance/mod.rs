@@ -102,14 +102,17 @@ pub(crate) fn build_appearance(
     }
     let text = font::Text::new(spec.lines)?;
     let image = spec.image.map(image::decode_png).transpose()?;
-    if text.lines.is_empty() && image.is_none() {
+    // Lines that are all empty draw nothing: no font is written for them.
+    let has_text = !text.used.is_empty();
+    if !has_text && image.is_none() {
         return Err(PdfError::AppearanceEmpty);
     }
+    let widths = text.line_widths();
     let layout = Layout::new(
         spec.width,
         spec.height,
         image.as_ref().map(|i| (i.width, i.height)),
-        &text.line_widths(),
+        if has_text { &widths } else { &[] },
         text.metrics,
     )
     .map_err(|need| PdfError::AppearanceTooSmall {
@@ -122,7 +125,7 @@ pub(crate) fn build_appearance(
     let mut numbers = Numbers { next: *next_num };
     let form = numbers.take()?;
     let mut objects = Vec::new();
-    let font = if text.lines.is_empty() {
+    let font = if !has_text {
         None
     } else {
         Some(font::write_font(&text, &mut numbers, &mut objects)?)
@@ -320,7 +323,7 @@ fn content_stream(layout: &Layout, text: &font::Text) -> Vec<u8> {
             num(r.y)
         ));
     }
-    if !text.lines.is_empty() {
+    if !text.used.is_empty() {
         s.push_str(&format!("BT\n/F1 {} Tf\n0 g\n", num(layout.font_size)));
         for (line, y) in text.lines.iter().zip(&layout.baselines) {
             if line.is_empty() {

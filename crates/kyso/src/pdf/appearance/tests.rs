@@ -363,6 +363,11 @@ fn too_much_text_is_refused() {
         build(&spec(100.0, 50.0, &[], None)).unwrap_err(),
         PdfError::AppearanceEmpty
     );
+    let blank = [String::new(), String::new()];
+    assert_eq!(
+        build(&spec(100.0, 50.0, &blank, None)).unwrap_err(),
+        PdfError::AppearanceEmpty
+    );
 }
 
 #[test]
@@ -609,6 +614,12 @@ fn objects_are_numbered_from_next_num_form_first() {
     });
     let out = build_appearance(&spec(240.0, 60.0, &[], Some(&opaque)), &mut next).unwrap();
     assert_eq!((out.form, out.objects.len(), next), (7, 2, 9));
+    // Blank lines beside an image: no font either, and no text object.
+    let blank = [String::new()];
+    let out = build_appearance(&spec(240.0, 60.0, &blank, Some(&opaque)), &mut next).unwrap();
+    assert_eq!((out.form, out.objects.len(), next), (9, 2, 11));
+    let form = String::from_utf8_lossy(&out.objects[0].1);
+    assert!(!form.contains("/Font") && !form.contains("BT"), "{form}");
 
     // Errors leave next_num alone; numbers past u32::MAX and 0 are refused.
     let mut next = 5;
