@@ -20,6 +20,10 @@ command -v xmllint >/dev/null || need_pkgs+=(libxml2-utils)
 # The PDF reader's corpus test (crates/kyso/tests/pdf_reader.rs) compares its signature count
 # with poppler's pdfsig; it fails, never skips, without it.
 command -v pdfsig >/dev/null || need_pkgs+=(poppler-utils)
+# The visible signature block's test (crates/kyso/tests/pdf_appearance.rs) renders and reads
+# it with poppler's pdftoppm, pdftotext and pdffonts (poppler-utils above) and checks the file
+# with qpdf --check; it fails, never skips, without them.
+command -v qpdf >/dev/null || need_pkgs+=(qpdf)
 # CMS interop with a second implementation (crates/kyso-cli/tests/interop_bc.rs): Bouncy
 # Castle's CMS (bcpkix, which needs bcutil and bcprov) run from a Java peer that javac
 # compiles once per test run (crates/kyso-testkit/src/bc.rs, java/BcCms.java).

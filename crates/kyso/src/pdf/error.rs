@@ -109,6 +109,62 @@ pub(crate) enum PdfError {
     /// A revision index the document does not have.
     #[error("revision {index} does not exist: the document has {count}")]
     NoSuchRevision { index: usize, count: usize },
+    // The visible signature block (appearance.rs): what was asked for that cannot be drawn.
+    /// A signature rectangle whose width or height is not a positive number of points up to
+    /// 14,400 (ISO 32000-1 Annex C's largest page).
+    #[error("the signature rectangle {size} pt is not usable: width and height must be more than 0 and at most 14400 pt; give the rectangle as X,Y,W,H in points")]
+    AppearanceRect { size: String },
+    /// Text that does not fit the rectangle even at the smallest font size.
+    #[error("the signature rectangle {size} pt is too small for the text at the smallest font size ({min_font_size} pt): make it at least {need_width} pt wide and {need_height} pt tall, or shorten the lines")]
+    AppearanceTooSmall {
+        size: String,
+        min_font_size: u32,
+        need_width: u32,
+        need_height: u32,
+    },
+    /// More text lines than the block draws.
+    #[error("the signature block has {count} lines of text, more than {limit}: shorten it")]
+    AppearanceTooManyLines { count: usize, limit: usize },
+    /// A text line longer than the block draws (counted after NFC normalisation).
+    #[error(
+        "line {line} of the signature block has {chars} characters, more than {limit}: shorten it"
+    )]
+    AppearanceLineTooLong {
+        line: usize,
+        chars: usize,
+        limit: usize,
+    },
+    /// A character the block cannot draw: a control character, or one the embedded font has
+    /// no glyph for (drawing the font's empty box instead would show the signer wrong text).
+    #[error("line {line} of the signature block: the character {ch:?} (U+{code:04X}) {why}: remove or replace it", code = u32::from(*.ch))]
+    AppearanceCharacter {
+        line: usize,
+        ch: char,
+        why: &'static str,
+    },
+    /// No text and no image: nothing to draw.
+    #[error("the signature block has no text and no image: give at least one line or an image")]
+    AppearanceEmpty,
+    /// Object numbers from `next` would run past the largest one.
+    #[error("the signature appearance's objects cannot be numbered from {next}: object numbers start at 1 and must stay below 2^32")]
+    AppearanceObjectNumber { next: u32 },
+    /// The embedded font could not be read or subset (a bug in kyso, not in the input).
+    #[error("the embedded signature font (DejaVu Sans) cannot be used: {what}; this is a bug in kyso, please report it")]
+    AppearanceFont { what: String },
+    /// The image does not start with the PNG signature (RFC 2083 §3.1).
+    #[error("the image is not a PNG file (it does not start with the PNG signature): give a .png of the seal or signature")]
+    ImageNotPng,
+    /// A PNG that does not decode: truncated, a bad chunk CRC, bad compressed data.
+    #[error("the PNG image cannot be decoded ({what}): the file is truncated or damaged; export it again as PNG")]
+    ImageDamaged { what: String },
+    /// A PNG larger than the block draws, refused from its header before anything is
+    /// allocated.
+    #[error("the PNG image is {width} x {height} pixels, {what}: scale it down (a seal needs no more than about 1000 x 1000)")]
+    ImageTooLarge {
+        width: u32,
+        height: u32,
+        what: &'static str,
+    },
 }
 
 impl PdfError {
@@ -139,6 +195,17 @@ impl PdfError {
             PdfError::TooManyFields { .. } => "PDF_TOO_MANY_FIELDS",
             PdfError::BadTree { .. } => "PDF_BAD_TREE",
             PdfError::NoSuchRevision { .. } => "PDF_NO_SUCH_REVISION",
+            PdfError::AppearanceRect { .. } => "PDF_APPEARANCE_RECT",
+            PdfError::AppearanceTooSmall { .. } => "PDF_APPEARANCE_TOO_SMALL",
+            PdfError::AppearanceTooManyLines { .. } => "PDF_APPEARANCE_TOO_MANY_LINES",
+            PdfError::AppearanceLineTooLong { .. } => "PDF_APPEARANCE_LINE_TOO_LONG",
+            PdfError::AppearanceCharacter { .. } => "PDF_APPEARANCE_CHARACTER",
+            PdfError::AppearanceEmpty => "PDF_APPEARANCE_EMPTY",
+            PdfError::AppearanceObjectNumber { .. } => "PDF_APPEARANCE_OBJECT_NUMBER",
+            PdfError::AppearanceFont { .. } => "PDF_APPEARANCE_FONT",
+            PdfError::ImageNotPng => "PDF_IMAGE_NOT_PNG",
+            PdfError::ImageDamaged { .. } => "PDF_IMAGE_DAMAGED",
+            PdfError::ImageTooLarge { .. } => "PDF_IMAGE_TOO_LARGE",
         }
     }
 

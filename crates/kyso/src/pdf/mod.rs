@@ -32,6 +32,7 @@
 // corpus test and fuzz target compile this module on its own (#[path]), where more is unused.
 #![allow(dead_code, unused_imports)]
 
+mod appearance; // writes the objects that draw a visible signature block
 mod document;
 mod error;
 mod filter;
@@ -40,6 +41,7 @@ mod object;
 mod syntax;
 mod xref;
 
+pub(crate) use appearance::{build_appearance, AppearanceObjects, AppearanceSpec};
 pub(crate) use document::{Change, Document, EofMarker, Revision};
 pub(crate) use error::PdfError;
 pub(crate) use forms::{
