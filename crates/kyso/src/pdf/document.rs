@@ -263,6 +263,9 @@ impl<'a> Document<'a> {
                     last.entries.extend(entries);
                     last.sections.extend(offsets);
                     last.trailer = section.trailer;
+                    // The chain enters the revision by the newer section (an update's /Prev
+                    // must name it, or the first-page objects are lost).
+                    last.xref_offset = section.offset;
                     continue;
                 }
             }

@@ -217,12 +217,34 @@ impl Document<'_> {
     /// and their /Kids (§12.7.3.1), depth-bounded, each field visited once, at most
     /// [`super::Limits::max_fields`] fields.
     pub(crate) fn signature_fields_in(&self, rev: usize) -> Result<Vec<SignatureField>> {
+        Ok(self.walk_fields(rev)?.out)
+    }
+
+    /// The newest revision's field names and empty signature fields.
+    pub(crate) fn form_fields(&self) -> Result<FormFields> {
+        let w = self.walk_fields(self.last_revision())?;
+        Ok(FormFields {
+            names: w.names,
+            empty: w.empty,
+            signed: w.out.len(),
+        })
+    }
+
+    fn walk_fields(&self, rev: usize) -> Result<Walk> {
+        let mut walk = Walk {
+            seen: HashSet::new(),
+            count: 0,
+            out: Vec::new(),
+            pages: None,
+            names: Vec::new(),
+            empty: Vec::new(),
+        };
         let catalog = self.catalog(rev)?;
         let Some(form) = self.dict_of(&catalog, "AcroForm", rev, "the catalog's")? else {
-            return Ok(Vec::new());
+            return Ok(walk);
         };
         let fields = match self.entry_of(&form, "Fields", rev)? {
-            None => return Ok(Vec::new()),
+            None => return Ok(walk),
             Some(Object {
                 value: Value::Array(a),
                 ..
@@ -234,16 +256,10 @@ impl Document<'_> {
                 )))
             }
         };
-        let mut walk = Walk {
-            seen: HashSet::new(),
-            count: 0,
-            out: Vec::new(),
-            pages: None,
-        };
         for f in &fields {
             self.field_node(f, rev, "", None, 0, &mut walk)?;
         }
-        Ok(walk.out)
+        Ok(walk)
     }
 
     fn field_node(
@@ -306,15 +322,22 @@ impl Document<'_> {
                 }
             }
         }
+        walk.names.push(name.clone());
         if !ft.is_some_and(|f| f.is("Sig")) {
             return Ok(());
         }
-        let Some(v) = dict.get("V") else {
-            return Ok(());
+        let v = match dict.get("V") {
+            Some(v) if !self.resolve(v, rev)?.is_null() => v,
+            _ => {
+                walk.empty.push(EmptySignatureField {
+                    name,
+                    field: field_ref,
+                    dict,
+                    widgets: widgets.len(),
+                });
+                return Ok(());
+            }
         };
-        if self.resolve(v, rev)?.is_null() {
-            return Ok(());
-        }
         let value_ref = v.as_ref();
         // The widget: the field itself when merged with it, else its first widget kid.
         let widget =
@@ -565,4 +588,25 @@ struct Walk {
     count: usize,
     out: Vec<SignatureField>,
     pages: Option<Vec<Page>>,
+    /// Every field's full name, and the signature fields without a value.
+    names: Vec<String>,
+    empty: Vec<EmptySignatureField>,
+}
+
+/// A signature field with no signature yet (§12.7.4.5), to be signed into.
+#[derive(Clone, Debug)]
+pub(crate) struct EmptySignatureField {
+    pub(crate) name: String,
+    pub(crate) field: Option<ObjRef>,
+    pub(crate) dict: Dict,
+    /// Its widget kids (when the field is not merged with its widget).
+    pub(crate) widgets: usize,
+}
+
+/// The form's fields, for adding a signature: every full name, and the empty signature fields.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct FormFields {
+    pub(crate) names: Vec<String>,
+    pub(crate) empty: Vec<EmptySignatureField>,
+    pub(crate) signed: usize,
 }

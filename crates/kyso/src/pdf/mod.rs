@@ -38,14 +38,17 @@ mod error;
 mod filter;
 mod forms;
 mod object;
+pub(crate) mod sign;
 mod syntax;
+pub(crate) mod write;
 mod xref;
 
 pub(crate) use appearance::{build_appearance, AppearanceObjects, AppearanceSpec};
 pub(crate) use document::{Change, Document, EofMarker, Revision};
 pub(crate) use error::PdfError;
 pub(crate) use forms::{
-    Contents, Dss, DssItem, Page, SigReference, SignatureDict, SignatureField, Vri,
+    Contents, Dss, DssItem, EmptySignatureField, FormFields, Page, SigReference, SignatureDict,
+    SignatureField, Vri,
 };
 pub(crate) use object::{Dict, Name, ObjRef, Object, PdfString, Span, Stream, Value};
 pub(crate) use xref::Entry;
