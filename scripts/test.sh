@@ -22,7 +22,8 @@ command -v xmllint >/dev/null || need_pkgs+=(libxml2-utils)
 command -v pdfsig >/dev/null || need_pkgs+=(poppler-utils)
 # The visible signature block's test (crates/kyso/tests/pdf_appearance.rs) renders and reads
 # it with poppler's pdftoppm, pdftotext and pdffonts (poppler-utils above) and checks the file
-# with qpdf --check; it fails, never skips, without them.
+# with qpdf --check, as crates/kyso-cli/tests/pdf_sign.rs checks the PDFs kyso signs; they
+# fail, never skip, without them.
 command -v qpdf >/dev/null || need_pkgs+=(qpdf)
 # CMS interop with a second implementation (crates/kyso-cli/tests/interop_bc.rs): Bouncy
 # Castle's CMS (bcpkix, which needs bcutil and bcprov) run from a Java peer that javac
@@ -38,10 +39,13 @@ if [ ${#need_pkgs[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_pkgs[@]}"
 fi
 
-# pyHanko (PyPI) signs and edits the PDFs of the PDF tests (a real peer, never skipped).
-if ! python3 -c "import pyhanko.sign" 2>/dev/null; then
-  echo "test.sh: installing pyhanko (pip)"
-  python3 -m pip install -q "pyhanko==$(cat scripts/pyhanko-version)" || { echo "test.sh: pyhanko could not be installed" >&2; exit 1; }
+# pyHanko (PyPI) signs and edits the PDFs of the PDF tests, and its CLI (pyhanko-cli:
+# `pyhanko sign validate`, `adesverify`) validates the PDFs kyso signs: a real peer, never
+# skipped. Both pinned.
+if ! python3 -c "import pyhanko.sign, pyhanko.cli" 2>/dev/null; then
+  echo "test.sh: installing pyhanko and pyhanko-cli (pip)"
+  python3 -m pip install -q "pyhanko==$(cat scripts/pyhanko-version)" "pyhanko-cli==$(cat scripts/pyhanko-cli-version)" \
+    || { echo "test.sh: pyhanko could not be installed" >&2; exit 1; }
 fi
 
 # The token tests never skip: without SoftHSM2 they would fail anyway, so say why here.

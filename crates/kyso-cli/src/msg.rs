@@ -438,7 +438,7 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("not_signed", "{file} was not signed", "{file} chưa được ký"),
     (
         "nothing_changed_resume",
-        "nothing was changed; pass --resume to skip envelopes you already signed",
+        "nothing was changed; pass --resume to skip files you already signed",
         "không có gì thay đổi; thêm --resume để bỏ qua các tệp bạn đã ký",
     ),
     (

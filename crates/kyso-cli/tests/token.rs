@@ -709,3 +709,56 @@ fn token_keys_sign_at_b_lta_and_co_sign_at_b_lt() {
         }
     }
 }
+
+#[test]
+fn a_batch_of_pdfs_is_signed_inside_with_one_token_login() {
+    let hsm = SoftHsm::create("cli-pdf");
+    let dir = workdir(&hsm);
+    let pin = format!("file:{}", hsm.pin_file(softhsm::PIN).display());
+    let minimal = softhsm::root().join("testdata/pdf/minimal.pdf");
+    let originals: Vec<Vec<u8>> = (1..=3)
+        .map(|i| {
+            let f = dir.join(format!("qd-{i}.pdf"));
+            std::fs::copy(&minimal, &f).unwrap();
+            std::fs::read(&f).unwrap()
+        })
+        .collect();
+    let out = kyso(
+        &hsm,
+        &dir,
+        &[
+            "sign",
+            "--pkcs11",
+            "pkcs11:token=Kyso%20Test%20Token;object=signer-rsa",
+            "--module",
+            &module(&hsm),
+            "--pin",
+            &pin,
+            "--verbose",
+            "qd-1.pdf",
+            "qd-2.pdf",
+            "qd-3.pdf",
+        ],
+        &[],
+    );
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("1 login(s) to token 'Kyso Test Token' for 3 file(s)"),
+        "{err}"
+    );
+    for (i, original) in (1..=3).zip(&originals) {
+        assert!(
+            err.contains(&format!("signed qd-{i}.pdf (signature field 'Signature1')")),
+            "{err}"
+        );
+        let f = dir.join(format!("qd-{i}.pdf"));
+        let signed = std::fs::read(&f).unwrap();
+        assert!(signed.len() > original.len() && signed.starts_with(original));
+        assert!(
+            !dir.join(format!("qd-{i}.pdf.p7s")).exists(),
+            "a PDF is signed inside, not beside"
+        );
+        kyso_verify(&hsm, &dir, &f, 1);
+    }
+}

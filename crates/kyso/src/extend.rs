@@ -15,6 +15,8 @@
 use std::io::Write;
 use std::path::Path;
 
+mod pdf;
+
 use crate::cms::archive;
 use crate::cms::builder::{self, SignedDataParts};
 use crate::cms::envelope::{self, SigSource};
@@ -128,6 +130,10 @@ impl Extender {
         content: Option<&Path>,
         out: &mut dyn Write,
     ) -> Result<ExtendOutcome, Error> {
+        if content.is_none() && starts_as_pdf(signature) {
+            let pdf = std::fs::read(signature).map_err(|e| Error::io(signature, e))?;
+            return self.extend_pdf(&signature.display().to_string(), &pdf, out);
+        }
         let report = self.verifier.verify_file(signature, content, self.now)?;
         let source = SigSource::File(signature.to_path_buf());
         // The detached content, for an archive time-stamp: the file the verifier used.
@@ -162,6 +168,11 @@ impl Extender {
         signature: &[u8],
         content: Option<&[u8]>,
     ) -> Result<(Vec<u8>, ExtendOutcome), Error> {
+        if content.is_none() && crate::verifier::is_pdf(signature) {
+            let mut out = Vec::new();
+            let outcome = self.extend_pdf("<memory>", signature, &mut out)?;
+            return Ok((out, outcome));
+        }
         let report = self.verifier.verify_bytes(signature, content, self.now);
         let mut out = Vec::new();
         let hash = |alg: DigestAlgorithm| -> Result<Vec<u8>, Error> {
@@ -413,6 +424,15 @@ impl Extender {
         }
         Ok(outcome)
     }
+}
+
+/// Whether the file starts with `%PDF-` (a PDF is extended by incremental updates).
+fn starts_as_pdf(path: &Path) -> bool {
+    let mut head = [0u8; 5];
+    std::fs::File::open(path)
+        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut head))
+        .is_ok()
+        && crate::verifier::is_pdf(&head)
 }
 
 /// The end-entity certificates (SHA-256 fingerprints) whose paths `report` validated at an

@@ -138,7 +138,10 @@ pub use revocation::ocsp::{
     OcspResponseStatus, OcspVerdict, ResponderRule, DEFAULT_MAX_AGE_WITHOUT_NEXT_UPDATE,
     MAX_RESPONSE_SIZE,
 };
-pub use signer::{sign_detached, Signer, SignerBuilder, SigningWarning, Timestamper};
+pub use signer::{
+    sign_detached, PdfSignOptions, PdfSigned, Signer, SignerBuilder, SigningWarning, Timestamper,
+    VisibleSignature,
+};
 pub use tsp::{PkiStatus, TimeStampRequest, TimeStampResponse, TimeStampToken, TstInfo};
 pub use validation::policy::{DigestRule, PolicyError, ValidationPolicy};
 pub use verifier::{DangerousVerifierConfig, Verifier, VerifyContext};

@@ -16,7 +16,9 @@ use crate::error::{Error, SigningRefusal};
 use crate::keys::SigningKey;
 use crate::report::Reason;
 
+pub(crate) mod pdf;
 mod timestamping;
+pub use pdf::{PdfSignOptions, PdfSigned, VisibleSignature};
 pub use timestamping::Timestamper;
 
 /// Configures a [`Signer`]; checks everything in [`SignerBuilder::build`].
@@ -541,7 +543,7 @@ impl Signer {
         let own = digests.get(&self.digest).ok_or_else(|| {
             Error::Crypto(format!("could not compute the {} digest", self.digest))
         })?;
-        let si = self.signer_info(own, sd.econtent_type)?;
+        let si = self.signer_info(own, sd.econtent_type, true)?;
 
         let mut digest_algorithms: Vec<Vec<u8>> = sd
             .digest_algorithms
@@ -594,7 +596,7 @@ impl Signer {
             econtent_type: oid::DATA.as_bytes().to_vec(),
             certificates: self.certificates(),
             crls: Vec::new(),
-            signer_infos: vec![self.signer_info(digest, oid::DATA.as_bytes())?],
+            signer_infos: vec![self.signer_info(digest, oid::DATA.as_bytes(), true)?],
         })
     }
 
@@ -606,8 +608,14 @@ impl Signer {
     }
 
     /// A SignerInfo with the CAdES B-B signed attributes (ETSI EN 319 122-1 §5.2):
-    /// content-type, signing-time, message-digest and ESS signing-certificate-v2.
-    fn signer_info(&self, content_digest: &[u8], econtent_type: &[u8]) -> Result<Vec<u8>, Error> {
+    /// content-type, signing-time, message-digest and ESS signing-certificate-v2. PAdES leaves
+    /// signing-time out (`signing_time` false; EN 319 142-1 §6.3: the time is the PDF's /M).
+    fn signer_info(
+        &self,
+        content_digest: &[u8],
+        econtent_type: &[u8],
+        signing_time: bool,
+    ) -> Result<Vec<u8>, Error> {
         use crate::cms::builder::attribute as attr;
         let cert = &self.key.cert;
         let ct = attr(&oid::CONTENT_TYPE, &asn1::tlv(tag::OID, &[econtent_type]));
@@ -631,7 +639,12 @@ impl Signer {
         let signing_cert = asn1::tlv(tag::SEQUENCE, &[&asn1::tlv(tag::SEQUENCE, &[&ess_cert_id])]);
         let sc = attr(&oid::SIGNING_CERTIFICATE_V2, &signing_cert);
         // RFC 5652 §5.4: the signature covers the DER of the attributes with the SET OF tag.
-        let signed_set = asn1::set_of(vec![&ct, &st, &md, &sc]);
+        let attrs: Vec<&[u8]> = if signing_time {
+            vec![&ct, &st, &md, &sc]
+        } else {
+            vec![&ct, &md, &sc]
+        };
+        let signed_set = asn1::set_of(attrs);
         let signature = self.key.sign(&self.scheme, &signed_set)?;
         let mut signed_attrs = signed_set.clone();
         signed_attrs[0] = tag::ctx_cons(0); // [0] IMPLICIT SignedAttributes

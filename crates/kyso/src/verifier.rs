@@ -35,6 +35,7 @@ use crate::x509::cert::{Certificate, CertificateSummary};
 mod ltv;
 mod pdf;
 mod timestamp;
+pub(crate) use pdf::{der_prefix, is_pdf};
 
 /// What one document carries for path validation: its certificates, and the verifier's
 /// chain policy with the document's embedded revocation data added.

@@ -641,3 +641,77 @@ fn a_renewed_archive_time_stamp_carries_the_proof_down_the_chain() {
     let r = v.verify_bytes(&lta1, Some(content), at);
     assert_eq!(r.signatures[0].indication, Indication::Indeterminate);
 }
+
+/// The same for a PDF (PAdES B-LTA, EN 319 142-1 §5.4.3): signed at B-B, extended to B-LT (a
+/// document time-stamp by the first TSA, then the DSS) and to B-LTA (a document time-stamp by
+/// the archive TSA, and its data). In 2030 the signer's and the first TSA's certificates
+/// have expired: the archive time-stamp proves the first one existed when its TSA was valid,
+/// which proves the signature existed when its certificate was; each revision is validated
+/// at that time with the DSS. The B-LT file alone is INDETERMINATE then.
+#[test]
+fn a_pdf_at_b_lta_validates_after_the_signer_and_the_first_tsa_expired() {
+    let lt = LtPki::with_validity("2026-01-01T00:00:00Z", "2027-06-01T00:00:00Z");
+    let f = Fixture(lt);
+    let archive_tsa = f.extra_tsa(
+        "Kyso LT Archive TSA",
+        "2026-01-01T00:00:00Z",
+        "2040-01-01T00:00:00Z",
+    );
+    let pdf = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/pdf/minimal.pdf"),
+    )
+    .unwrap();
+    let key = SigningKey::from_key_and_cert(&f.leaf.key_pem(), None, cert(&f.leaf))
+        .unwrap()
+        .with_chain(vec![cert(&f.sub)]);
+    let now_t = Timestamp::from_unix(now());
+    let mut bb = Vec::new();
+    Signer::new(key)
+        .signing_time(now_t)
+        .now(now_t)
+        .build()
+        .unwrap()
+        .sign_pdf(&pdf, &kyso::PdfSignOptions::new(), &mut bb)
+        .unwrap();
+    let mut blt = Vec::new();
+    Extender::new(f.online(), SignatureLevel::BLT, now_t)
+        .unwrap()
+        .timestamper(f.timestamper())
+        .extend_pdf("a.pdf", &bb, &mut blt)
+        .unwrap();
+    let fetcher = Arc::new(Fetcher::new(FetchOptions::new()).unwrap());
+    let archive_stamper = Timestamper::new(archive_tsa.url(), fetcher, f.online());
+    let mut blta = Vec::new();
+    Extender::new(f.online(), SignatureLevel::BLTA, now_t)
+        .unwrap()
+        .timestamper(archive_stamper)
+        .extend_pdf("a.pdf", &blt, &mut blta)
+        .unwrap();
+    assert!(blta.starts_with(&blt) && blt.starts_with(&bb));
+
+    let (at, v) = f.years_later(2030);
+    let r = v.verify_pdf_bytes("a.pdf", &blta, at);
+    let s = &r.signatures;
+    assert_eq!(
+        s.len(),
+        3,
+        "signature, B-T and archive document time-stamps"
+    );
+    for x in s {
+        assert_eq!(x.indication, Indication::TotalPassed, "{:?}", x.messages);
+    }
+    let first_ts = s[1].timestamps[0].gen_time;
+    let archive_ts = s[2].timestamps[0].gen_time;
+    assert_eq!(s[1].timestamps[0].validated_at, archive_ts);
+    assert_eq!(s[0].chain_validated_at, first_ts);
+    assert_eq!(s[0].level, SignatureLevel::BLTA);
+    assert!(s[2].timestamps[0].validated_at.is_none(), "valid now");
+
+    let r = v.verify_pdf_bytes("a.pdf", &blt, at);
+    assert_eq!(
+        r.signatures[0].indication,
+        Indication::Indeterminate,
+        "{:?}",
+        r.signatures[0].messages
+    );
+}

@@ -51,8 +51,13 @@ pub struct Args {
     #[arg(long, value_name = "FILE", value_parser = crate::paths::input)]
     chain: Vec<PathBuf>,
     /// Embed the content (FILE.p7m) instead of a detached signature (FILE.p7s).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "detached")]
     attached: bool,
+    /// For a PDF: make a detached FILE.pdf.p7s instead of signing inside the PDF.
+    #[arg(long)]
+    detached: bool,
+    #[command(flatten)]
+    pdf: PdfArgs,
     /// Digest algorithm.
     #[arg(long, value_name = "ALG", value_parser = ["sha256", "sha384", "sha512"])]
     digest: Option<String>,
@@ -118,6 +123,89 @@ pub struct Args {
     /// (optional: X for X.p7s, none for .p7m).
     #[arg(value_name = "FILE", required_unless_present = "add_to", value_parser = crate::paths::input)]
     files: Vec<PathBuf>,
+}
+
+/// How a PDF is signed (PAdES, ISO 32000-1 §12.8): by default invisibly, in a new field.
+#[derive(ClapArgs, Debug)]
+#[command(next_help_heading = "PDF signatures")]
+pub struct PdfArgs {
+    /// A visible signature block on page PAGE (from 1) at X,Y (PDF points, 1/72 inch, from
+    /// the page's lower-left corner), W wide and H high: e.g. 1:350,60,200,70. It shows the
+    /// signer, the organisation and the signing time in Vietnamese (or --text).
+    #[arg(long, value_name = "PAGE:X,Y,W,H", value_parser = parse_visible)]
+    visible: Option<(usize, [f64; 4])>,
+    /// Sign into the existing empty signature field NAME (its rectangle is the block), or
+    /// name the new field NAME.
+    #[arg(long, value_name = "NAME")]
+    field: Option<String>,
+    /// A PNG drawn at the block's left: the organisation's seal or a handwritten signature.
+    #[arg(long, value_name = "PNG", value_parser = crate::paths::input)]
+    image: Option<PathBuf>,
+    /// The block's text lines instead of the default ones (repeatable, top to bottom).
+    #[arg(long, value_name = "LINE")]
+    text: Vec<String>,
+    /// The signature's /Reason ("Phê duyệt", "Ban hành").
+    #[arg(long, value_name = "TEXT")]
+    reason: Option<String>,
+    /// The signature's /Location ("Hà Nội").
+    #[arg(long, value_name = "TEXT")]
+    location: Option<String>,
+}
+
+fn parse_visible(s: &str) -> std::result::Result<(usize, [f64; 4]), String> {
+    let bad = || format!("'{s}' is not PAGE:X,Y,W,H (e.g. 1:350,60,200,70)");
+    let (page, rect) = s.split_once(':').ok_or_else(bad)?;
+    let page: usize = page.trim().parse().map_err(|_| bad())?;
+    let nums: Vec<f64> = rect
+        .split(',')
+        .map(|v| v.trim().parse::<f64>())
+        .collect::<std::result::Result<_, _>>()
+        .map_err(|_| bad())?;
+    let rect: [f64; 4] = nums.try_into().map_err(|_| bad())?;
+    if page == 0 {
+        return Err(format!("pages count from 1: '{s}'"));
+    }
+    if !rect.iter().all(|v| v.is_finite()) || rect[2] <= 0.0 || rect[3] <= 0.0 {
+        return Err(format!("the width and height must be above 0: '{s}'"));
+    }
+    Ok((page, rect))
+}
+
+impl PdfArgs {
+    /// The library's options, the image read.
+    fn options(&self) -> Result<kyso::PdfSignOptions> {
+        let mut o = kyso::PdfSignOptions::new();
+        if let Some(f) = &self.field {
+            o = o.field(f);
+        }
+        if let Some(r) = &self.reason {
+            o = o.reason(r);
+        }
+        if let Some(l) = &self.location {
+            o = o.location(l);
+        }
+        if let Some((page, rect)) = self.visible {
+            o = o.visible(kyso::VisibleSignature::new(page, rect));
+        } else if (self.image.is_some() || !self.text.is_empty()) && self.field.is_none() {
+            bail!("--image and --text draw a visible signature block: give --visible PAGE:X,Y,W,H (or --field NAME of an empty signature field) too");
+        }
+        o = o.lines(self.text.clone());
+        if let Some(img) = &self.image {
+            let png = std::fs::read(img)
+                .with_context(|| crate::tr!("flag_file", flag = "--image", path = img.display()))?;
+            o = o.image(png);
+        }
+        Ok(o)
+    }
+
+    fn given(&self) -> bool {
+        self.visible.is_some()
+            || self.field.is_some()
+            || self.image.is_some()
+            || !self.text.is_empty()
+            || self.reason.is_some()
+            || self.location.is_some()
+    }
 }
 
 /// `--level` values (of `sign` and `extend`).
@@ -215,6 +303,7 @@ pub fn run(a: Args) -> Result<u8> {
         bail!(crate::tr!("output_one_of_many", n = items.len()));
     }
     let chain = load_certs(&a.chain, "--chain")?;
+    let pdf_options = a.pdf.options()?;
     // A token: one login for the whole batch (the session stays open while `token` lives).
     let (key, token) = match &a.key.pkcs11 {
         Some(uri) => {
@@ -310,9 +399,10 @@ pub fn run(a: Args) -> Result<u8> {
             || (),
             |_, i, f| {
                 let (r, content) = if a.add_to.is_empty() {
+                    let inside = signs_inside_pdf(&a, f);
                     (
-                        sign_one(&a, &signer, f),
-                        (!a.attached).then_some(f.as_path()),
+                        sign_one(&a, &signer, &pdf_options, f),
+                        (!a.attached && !inside).then_some(f.as_path()),
                     )
                 } else {
                     let content = a.files.get(i).map(PathBuf::as_path);
@@ -321,6 +411,9 @@ pub fn run(a: Args) -> Result<u8> {
                 let r = match (&extender, r) {
                     (Some(x), Ok(Outcome::Signed(out, w))) => {
                         to_long_term(x, &out, content).map(|()| Outcome::Signed(out, w))
+                    }
+                    (Some(x), Ok(Outcome::SignedPdf(out, d))) => {
+                        to_long_term(x, &out, None).map(|()| Outcome::SignedPdf(out, d))
                     }
                     (_, r) => r,
                 };
@@ -349,6 +442,14 @@ pub fn run(a: Args) -> Result<u8> {
                                 }
                             });
                         }
+                        (Done::Signed, line)
+                    }
+                    Ok(Outcome::SignedPdf(out, d)) => {
+                        let line = if !show_each || json {
+                            String::new()
+                        } else {
+                            pdf_line(&f.to_string(), &shown(&out), &d, vi)
+                        };
                         (Done::Signed, line)
                     }
                     Ok(Outcome::AlreadySigned(_)) if !show_each || json => {
@@ -576,6 +677,9 @@ fn planned_output(a: &Args, item: &Path) -> PathBuf {
     if item == Path::new("-") {
         return PathBuf::from("-");
     }
+    if signs_inside_pdf(a, item) {
+        return item.to_path_buf();
+    }
     let mut name = item.as_os_str().to_owned();
     name.push(if a.attached { ".p7m" } else { ".p7s" });
     PathBuf::from(name)
@@ -652,6 +756,7 @@ fn json_entry(
     };
     match r {
         Ok(Outcome::Signed(_, w)) => e.warnings = w.iter().map(WarningEntry::from).collect(),
+        Ok(Outcome::SignedPdf(..)) => {}
         Ok(Outcome::AlreadySigned(_)) => {
             e.status = "skipped";
             e.reason = Some("already_signed");
@@ -739,6 +844,8 @@ pub const SIGN_SCHEMA: &str = "kyso.sign/v1";
 /// What happened to one input.
 enum Outcome {
     Signed(PathBuf, Vec<kyso::SigningWarning>),
+    /// A signature added inside a PDF.
+    SignedPdf(PathBuf, kyso::PdfSigned),
     AlreadySigned(PathBuf),
 }
 
@@ -776,6 +883,26 @@ fn add_one(
         Err(e) if a.resume && is_already_signed(&e) => Ok(Outcome::AlreadySigned(out)),
         Err(e) if is_already_signed(&e) => Err(e.context(crate::tr!("nothing_changed_resume"))),
         Err(e) => Err(e),
+    }
+}
+
+/// The line for a PDF signed inside: which field, and that earlier signatures were kept.
+fn pdf_line(file: &str, out: &str, d: &kyso::PdfSigned, vi: bool) -> String {
+    let to = if out == file {
+        String::new()
+    } else {
+        format!(" -> {out}")
+    };
+    let (field, n) = (&d.field, d.earlier_signatures);
+    match (vi, n) {
+        (true, 0) => format!("kyso: đã ký {file}{to} (trường chữ ký '{field}')\n"),
+        (false, 0) => format!("kyso: signed {file}{to} (signature field '{field}')\n"),
+        (true, n) => format!(
+            "kyso: đã ký thêm vào {file}{to} (trường chữ ký '{field}'); {n} chữ ký đã có trong tệp được giữ nguyên\n"
+        ),
+        (false, n) => format!(
+            "kyso: added a signature to {file}{to} (signature field '{field}'); the {n} signature(s) it already had are kept\n"
+        ),
     }
 }
 
@@ -859,7 +986,58 @@ fn envelope_signers(path: &Path) -> Option<Vec<String>> {
     }
 }
 
-fn sign_one(a: &Args, signer: &kyso::Signer, file: &Path) -> Result<Outcome> {
+/// A PDF is signed inside (PAdES) unless --attached or --detached asks for an envelope.
+fn signs_inside_pdf(a: &Args, file: &Path) -> bool {
+    if a.attached || a.detached || file == Path::new("-") {
+        return false;
+    }
+    let mut head = [0u8; 5];
+    std::fs::File::open(file)
+        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut head))
+        .is_ok()
+        && &head == b"%PDF-"
+}
+
+/// Add a PAdES signature to a PDF: in place (atomically) unless -o names another file.
+fn sign_pdf(
+    a: &Args,
+    signer: &kyso::Signer,
+    options: &kyso::PdfSignOptions,
+    file: &Path,
+) -> Result<Outcome> {
+    let out = planned_output(a, file);
+    let mut done = None;
+    let r = write_atomic(&out, a.force || out == file, &mut |w| {
+        done = Some(signer.sign_pdf_file(file, options, w)?);
+        Ok(())
+    });
+    match (r, done) {
+        (Ok(()), Some(d)) => Ok(Outcome::SignedPdf(out, d)),
+        (Ok(()), None) => bail!("internal error: the PDF was not signed"),
+        (Err(e), _) if a.resume && is_already_signed(&e) => Ok(Outcome::AlreadySigned(out)),
+        (Err(e), _) if is_already_signed(&e) => {
+            Err(e.context(crate::tr!("nothing_changed_resume")))
+        }
+        (Err(e), _) => Err(e),
+    }
+}
+
+fn sign_one(
+    a: &Args,
+    signer: &kyso::Signer,
+    pdf: &kyso::PdfSignOptions,
+    file: &Path,
+) -> Result<Outcome> {
+    if signs_inside_pdf(a, file) {
+        return sign_pdf(a, signer, pdf, file);
+    }
+    if a.pdf.given() {
+        bail!(
+            "{} is not a PDF (or --attached/--detached asks for a .p7m/.p7s): the PDF options \
+             (--visible, --field, --image, --text, --reason, --location) apply to PDFs signed inside",
+            file.display()
+        );
+    }
     let out = planned_output(a, file);
     if file == Path::new("-") {
         let mut data = Vec::new();

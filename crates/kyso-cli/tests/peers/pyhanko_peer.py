@@ -3,6 +3,7 @@
   sign SRC OUT KEY CERT CHAIN FIELD   add a PAdES B-B signature (ETSI.CAdES.detached) in a new field
   rotate SRC OUT                      incremental update that rotates page 1 (a change no signature allows)
   annotate SRC OUT                    incremental update that adds a text annotation to page 1
+  append-page SRC OUT                 incremental update that appends a blank page
 """
 import sys
 
@@ -69,6 +70,28 @@ def annotate(src, out):
             w.write(o)
 
 
+def append_page(src, out):
+    with open(src, "rb") as f:
+        w = IncrementalPdfFileWriter(f)
+        pages_ref = w.root.raw_get("/Pages")
+        pages = pages_ref.get_object()
+        page = generic.DictionaryObject(
+            {
+                generic.NameObject("/Type"): generic.NameObject("/Page"),
+                generic.NameObject("/Parent"): pages_ref,
+                generic.NameObject("/MediaBox"): generic.ArrayObject(
+                    [generic.NumberObject(n) for n in (0, 0, 300, 144)]
+                ),
+            }
+        )
+        page_ref = w.add_object(page)
+        pages["/Kids"].append(page_ref)
+        pages["/Count"] = generic.NumberObject(int(pages["/Count"]) + 1)
+        w.mark_update(pages_ref)
+        with open(out, "wb") as o:
+            w.write(o)
+
+
 if __name__ == "__main__":
     cmd, *args = sys.argv[1:]
-    {"sign": sign, "rotate": rotate, "annotate": annotate}[cmd](*args)
+    {"sign": sign, "rotate": rotate, "annotate": annotate, "append-page": append_page}[cmd](*args)

@@ -28,6 +28,7 @@ pub use token::{PinState, TokenError};
 /// | `signing_refused_*` | [`Error::SigningRefused`], see [`SigningRefusal::code`] |
 /// | `timestamp_*` | [`Error::Timestamp`], see [`TimestampFailure::code`] |
 /// | `extend_refused_*` | [`Error::ExtendRefused`], see [`ExtendRefusal::code`] |
+/// | `pdf` | [`Error::Pdf`] |
 /// | `crypto` | [`Error::Crypto`] |
 /// | `token_*` | [`Error::Token`], see [`TokenError::code`] |
 #[derive(Debug, thiserror::Error)]
@@ -100,6 +101,10 @@ pub enum Error {
     /// kyso refuses to extend a signature (`extend`), and says why; nothing was written.
     #[error("refusing to extend: {0}")]
     ExtendRefused(ExtendRefusal),
+    /// The PDF cannot be signed or extended as it is: unreadable, encrypted, or with a form
+    /// that cannot take the signature; the message says what and what to do.
+    #[error("{0}")]
+    Pdf(String),
     /// The cryptographic library failed.
     #[error("cryptographic operation failed: {0}")]
     Crypto(String),
@@ -194,9 +199,16 @@ pub enum SigningRefusal {
         "the document differs from the one the existing signature covers; co-sign the same file"
     )]
     DifferentDocument,
+    /// A certification signature of the PDF allows no changes (DocMDP /P 1, ISO 32000-1
+    /// §12.8.2.2): a further signature would break it.
+    #[error("the PDF was certified by the signature in field '{field}' with no changes allowed (DocMDP /P 1); a further signature would invalidate it")]
+    PdfNoChangesAllowed {
+        /// The certification signature's field.
+        field: String,
+    },
     /// Co-signing: this signer's certificate already signed the envelope; a second
     /// SignerInfo by the same certificate would only duplicate it.
-    #[error("'{subject}' already signed this envelope; it is not signed twice")]
+    #[error("'{subject}' already signed this envelope or PDF; it is not signed twice")]
     AlreadySigned {
         /// The signer certificate.
         subject: String,
@@ -221,6 +233,7 @@ impl SigningRefusal {
             ContentChanged { .. } => "signing_refused_content_changed",
             DifferentDocument => "signing_refused_different_document",
             AlreadySigned { .. } => "signing_refused_already_signed",
+            PdfNoChangesAllowed { .. } => "signing_refused_pdf_no_changes_allowed",
         }
     }
 }
@@ -253,6 +266,7 @@ impl Error {
             Error::SigningRefused(r) => r.code(),
             Error::Timestamp(t) => t.code(),
             Error::ExtendRefused(r) => r.code(),
+            Error::Pdf(_) => "pdf",
             Error::Crypto(_) => "crypto",
             Error::Token(t) => t.code(),
         }

@@ -12,10 +12,12 @@ use crate::cms::envelope::SigSource;
 use crate::encoding::time::Timestamp;
 use crate::pdf::{Dict, Document, Limits, Object, SignatureDict, SignatureField, Value};
 use crate::report::{
-    Check, CheckName, CheckResult, DocumentProblem, DocumentReport, PdfRevisionChanges,
+    Check, CheckName, CheckResult, DocumentProblem, DocumentReport, Indication, PdfRevisionChanges,
     PdfSignatureInfo, PdfSignatureKind, Reason, SignatureLevel, SignatureReport, SkipReason,
+    SubIndication, TimestampKind,
 };
 use crate::revocation::crl::Crl;
+use crate::revocation::evidence::Origin;
 use crate::revocation::ocsp::OcspResponse;
 
 /// Signature fields verified per PDF; more is hostile (each costs a CMS verification).
@@ -67,11 +69,43 @@ impl Verifier {
             policy: &self.policy,
         };
         let mut ctx = VerifyContext::new();
-        let signatures = fields
+        let mut signatures: Vec<SignatureReport> = fields
             .iter()
             .enumerate()
             .map(|(i, f)| self.pdf_signature(&doc, f, i, &embedded, &mut ctx, at))
             .collect();
+        // Past signature validation (ETSI EN 319 102-1 §5.6.2.4, §5.6.3) over the revisions:
+        // a valid document time-stamp proves that every byte before it existed at its time
+        // (PAdES B-LTA, EN 319 142-1 §5.4.3). A signature (or an older document time-stamp)
+        // that fails now only for want of such a proof (an expired, revoked or weakened
+        // certificate or algorithm) is validated again at the earliest time a later valid
+        // document time-stamp proves, newest first so the time-stamps' own chain counts.
+        let mut order: Vec<usize> = (0..signatures.len()).collect();
+        order.sort_by_key(|&i| {
+            std::cmp::Reverse(signatures[i].pdf.as_ref().and_then(|p| p.revision))
+        });
+        for i in order {
+            if !needs_proof_of_existence(&signatures[i]) {
+                continue;
+            }
+            let Some(rev) = signatures[i].pdf.as_ref().and_then(|p| p.revision) else {
+                continue;
+            };
+            let Some(proof) = document_timestamp_proof(&signatures, rev) else {
+                continue;
+            };
+            let mut again = self.pdf_signature(&doc, &fields[i], i, &embedded, &mut ctx, proof);
+            if again.indication == Indication::TotalPassed {
+                again.chain_validated_at = again.chain_validated_at.or(Some(proof));
+                for t in &mut again.timestamps {
+                    if t.kind == TimestampKind::DocumentTimeStamp {
+                        t.validated_at = Some(proof);
+                    }
+                }
+                signatures[i] = again;
+            }
+        }
+        pades_levels(&mut signatures);
         DocumentReport::new(name, None, signatures, Vec::new())
     }
 
@@ -185,7 +219,7 @@ impl Verifier {
             (PdfSignatureKind::DocumentTimeStamp, Some("ETSI.RFC3161")) => {
                 // RFC 3161 tokens are checked against stamped bytes in memory (small for
                 // a document time-stamp's revision is the whole file: copied once here).
-                self.document_timestamp(contents, &[first, second].concat(), index, at)
+                self.document_timestamp(contents, &[first, second].concat(), index, at, embedded)
             }
             _ => {
                 let reason = Reason::PdfSubFilterUnsupported {
@@ -229,16 +263,23 @@ impl Verifier {
 
     /// A document time-stamp (ISO 32000-2 §12.8.5): an RFC 3161 token whose imprint is the
     /// hash of the byte range, validated like a signature-time-stamp; the report entry is
-    /// the TSA's signature, with the token's verdict as its time-stamp check.
+    /// the TSA's signature, with the token's verdict as its time-stamp check. The DSS
+    /// (`embedded`) serves the TSA's path as it serves the signers'.
     fn document_timestamp(
         &self,
         token: &[u8],
         signed: &[u8],
         index: usize,
         at: Timestamp,
+        embedded: &Embedded<'_>,
     ) -> SignatureReport {
-        let mut t = self.check_timestamp_token(token, signed, at);
-        t.kind = crate::report::TimestampKind::DocumentTimeStamp;
+        let mut t = self.timestamp_report(
+            crate::report::TimestampKind::DocumentTimeStamp,
+            token,
+            signed,
+            at,
+            Some(embedded),
+        );
         let mut report = match t.token.take() {
             Some(s) => *s,
             None => failed_signature(
@@ -273,6 +314,81 @@ impl Verifier {
         report.level = SignatureLevel::Cms;
         report.timestamps = vec![t];
         report
+    }
+}
+
+/// A verdict that a proof of existence from before the trouble would turn into a pass
+/// (EN 319 102-1 §5.6.2.4: REVOKED_NO_POE, OUT_OF_BOUNDS_NO_POE,
+/// CRYPTO_CONSTRAINTS_FAILURE_NO_POE). Nothing else is retried: a wrong hash or signature, a
+/// broken chain or an unknown status fails at any time.
+fn needs_proof_of_existence(s: &SignatureReport) -> bool {
+    s.indication == Indication::Indeterminate
+        && matches!(
+            s.sub_indication,
+            Some(
+                SubIndication::RevokedNoPoe
+                    | SubIndication::OutOfBoundsNoPoe
+                    | SubIndication::CryptoConstraintsFailureNoPoe
+            )
+        )
+}
+
+/// The earliest time a valid document time-stamp in a revision after `rev` proves.
+fn document_timestamp_proof(signatures: &[SignatureReport], rev: usize) -> Option<Timestamp> {
+    signatures
+        .iter()
+        .filter(|s| s.indication == Indication::TotalPassed)
+        .filter(|s| {
+            s.pdf.as_ref().is_some_and(|p| {
+                p.kind == PdfSignatureKind::DocumentTimeStamp && p.revision.is_some_and(|r| r > rev)
+            })
+        })
+        .filter_map(|s| s.timestamps.first().and_then(|t| t.gen_time))
+        .min()
+}
+
+/// The PAdES baseline level of each signature (ETSI EN 319 142-1 §6): a valid document
+/// time-stamp in a later revision makes it B-T (§6.3 Table 1: a signature-time-stamp or a
+/// document time-stamp); B-LT when its path and that time-stamp's TSA path validated from what
+/// the file carries (CMS and DSS, §5.4.2); B-LTA when a valid document time-stamp follows a
+/// revision that added validation data (§5.4.3).
+fn pades_levels(signatures: &mut [SignatureReport]) {
+    let doc_ts: Vec<(usize, bool)> = signatures
+        .iter()
+        .filter(|s| {
+            s.pdf
+                .as_ref()
+                .is_some_and(|p| p.kind == PdfSignatureKind::DocumentTimeStamp)
+                && s.indication == Indication::TotalPassed
+        })
+        .filter_map(|s| Some((s.pdf.as_ref()?.revision?, s.validation_data_embedded)))
+        .collect();
+    for s in signatures.iter_mut() {
+        let Some(pdf) = s.pdf.as_ref() else { continue };
+        if pdf.kind != PdfSignatureKind::Signature || s.indication == Indication::TotalFailed {
+            continue;
+        }
+        let Some(rev) = pdf.revision else { continue };
+        let later: Vec<&(usize, bool)> = doc_ts.iter().filter(|(r, _)| *r > rev).collect();
+        if s.level == SignatureLevel::BB && !later.is_empty() {
+            s.level = if s.validation_data_embedded && later[0].1 {
+                SignatureLevel::BLT
+            } else {
+                SignatureLevel::BT
+            };
+        }
+        let data_revisions: Vec<usize> = pdf
+            .later_revisions
+            .iter()
+            .filter(|r| r.allowed.iter().any(|a| a == "validation_data"))
+            .map(|r| r.revision)
+            .collect();
+        let archived = later
+            .iter()
+            .any(|(r, _)| data_revisions.iter().any(|d| d < r));
+        if s.level == SignatureLevel::BLT && archived {
+            s.level = SignatureLevel::BLTA;
+        }
     }
 }
 
@@ -318,7 +434,7 @@ fn push_failure(s: &mut SignatureReport, check: CheckName, reason: Reason) {
 /// The SignedData at the start of /Contents: the placeholder is padded with zeros after it
 /// (ISO 32000-1 §12.8.1), and some writers use BER indefinite lengths (X.690 §8.1.3.6). A
 /// value whose length cannot be read is passed whole, and the CMS reader says what is wrong.
-fn der_prefix(contents: &[u8]) -> &[u8] {
+pub(crate) fn der_prefix(contents: &[u8]) -> &[u8] {
     match ber_length(contents, 0) {
         Some(n) => &contents[..n],
         None => contents,
@@ -858,8 +974,10 @@ impl DssData {
             .chain(dss.vri.iter().flat_map(|x| &x.crls))
             .take(256)
         {
+            // The DSS is part of the document: its data is embedded data (a PAdES B-LT
+            // signature's validation data, EN 319 142-1 §5.4.2).
             if let Ok(c) = Crl::from_der(&c.data) {
-                out.crls.push(c);
+                out.crls.push(c.with_origin(Origin::embedded()));
             }
         }
         for o in dss
@@ -869,7 +987,7 @@ impl DssData {
             .take(256)
         {
             if let Ok(o) = OcspResponse::from_der(&o.data) {
-                out.ocsp.push(o);
+                out.ocsp.push(o.with_origin(Origin::embedded()));
             }
         }
         out

@@ -199,7 +199,7 @@ impl Verifier {
 
     /// `outer`: what the signature around the token carries (certificates, CRLs, OCSP
     /// responses), which a B-LT signature provides for the TSA's path.
-    fn timestamp_report(
+    pub(super) fn timestamp_report(
         &self,
         kind: TimestampKind,
         der: &[u8],

@@ -439,6 +439,7 @@ pub(super) fn error(e: &Error) -> String {
             format!("{path}: không phải chữ ký CMS/PKCS#7 SignedData hợp lệ: {detail}")
         }
         Error::Format(d) => format!("dữ liệu không đúng định dạng: {d}"),
+        Error::Pdf(d) => format!("tệp PDF không xử lý được: {d}"),
         Error::WrongFileType { expected: x, found } => {
             format!("đây là {}, không phải {}", file_kind(found), expected(*x))
         }
@@ -554,11 +555,14 @@ pub(super) fn refusal(r: &SigningRefusal) -> String {
         ContentChanged { path } => format!(
             "{path} đã bị thay đổi trong lúc đang ký; tệp chữ ký không hợp lệ, hãy ký lại"
         ),
+        PdfNoChangesAllowed { field } => format!(
+            "tệp PDF đã được chứng thực bằng chữ ký trong trường '{field}' và không cho phép thay đổi (DocMDP /P 1); ký thêm sẽ làm chữ ký đó mất hiệu lực"
+        ),
         DifferentDocument => {
             "tài liệu này khác với tài liệu mà các chữ ký hiện có đã ký; hãy ký thêm đúng tài liệu đó".into()
         }
         AlreadySigned { subject } => {
-            format!("'{subject}' đã ký trong tệp chữ ký này; không ký lần thứ hai")
+            format!("'{subject}' đã ký trong tệp chữ ký hoặc tệp PDF này; không ký lần thứ hai")
         }
     }
 }
