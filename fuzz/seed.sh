@@ -10,7 +10,8 @@
 #   * a few fresh signatures made with the `openssl` CLI from the testdata/pki keys over the
 #     7-byte content "content" that the verify target uses (detached and attached, RSA and
 #     P-256; DER and PEM), so the fuzzer starts from inputs that reach the deep checks;
-#   * $EXT/dss-pades and $EXT/pyhanko-pdf: signed PDFs for the `pdf` target.
+#   * $EXT/dss-pades and $EXT/pyhanko-pdf: signed PDFs for the `pdf` target;
+#   * small PNGs and Vietnamese text written here for the `pdf_appearance` target.
 # EXT defaults to ../shared/testdata-ext next to the repository; override with TESTDATA_EXT.
 set -euo pipefail
 
@@ -113,6 +114,41 @@ else
     echo "seed.sh: qpdf or $min missing, no small PDF variants" >&2
 fi
 
+# The signature block's builder (target `pdf_appearance`): small PNGs of every colour type the
+# decoder expands (RGBA, RGB, 16-bit gray, gray + alpha, a 2-bit palette with tRNS, 1-bit
+# gray), written here byte by byte, and Vietnamese text, composed and decomposed.
+apc="$here/corpus/pdf_appearance"
+mkdir -p "$apc"
+python3 - "$apc" <<'PY'
+import struct, sys, zlib
+d = sys.argv[1]
+def chunk(t, b):
+    return struct.pack('>I', len(b)) + t + b + struct.pack('>I', zlib.crc32(t + b) & 0xffffffff)
+def png(w, h, depth, ctype, rows, extra=b''):
+    ihdr = struct.pack('>IIBBBBB', w, h, depth, ctype, 0, 0, 0)
+    raw = b''.join(b'\0' + r for r in rows)
+    return (b'\x89PNG\r\n\x1a\n' + chunk(b'IHDR', ihdr) + extra
+            + chunk(b'IDAT', zlib.compress(raw)) + chunk(b'IEND', b''))
+seeds = {
+    'rgba8.png': png(8, 8, 8, 6, [b''.join(bytes([200, 20, 30, 255 if (x + y) % 3 else 0])
+                                           for x in range(8)) for y in range(8)]),
+    'rgb8.png': png(4, 4, 8, 2, [b''.join(bytes([x * 60, y * 60, 9]) for x in range(4))
+                                 for y in range(4)]),
+    'gray16.png': png(3, 2, 16, 0, [b'\x12\x34\x56\x78\x9a\xbc'] * 2),
+    'ga8.png': png(2, 2, 8, 4, [b'\x10\x80\x20\xff'] * 2),
+    'pal2-trns.png': png(4, 1, 2, 3, [bytes([0b00011001])],
+                         chunk(b'PLTE', bytes([255, 255, 255, 200, 0, 0, 0, 0, 200]))
+                         + chunk(b'tRNS', b'\x00')),
+    'gray1.png': png(8, 2, 1, 0, [b'\xaa', b'\x55']),
+    'text-vi.txt': 'Ký bởi: NGUYỄN VĂN AN\nCơ quan: SỞ TƯ PHÁP TỈNH BẮC NINH\n'
+                   'Thời gian ký: 02/12/2026 19:20:05 +07:00'.encode(),
+    'text-decomposed.txt': 'Ky\u0301 bo\u031b\u0309i: NGUYÊ\u0303N\n\nLý do: phê duyệt'.encode(),
+}
+for name, data in seeds.items():
+    with open(f'{d}/{name}', 'wb') as f:
+        f.write(data)
+PY
+
 echo "corpus/verify: $(ls "$verify" | wc -l) files; corpus/inspect: $(ls "$inspect" | wc -l) files"
 echo "corpus/cert: $(ls "$cert" | wc -l) files; corpus/signed_attrs: $(ls "$sattrs" | wc -l) files"
-echo "corpus/pdf: $(ls "$pdfc" | wc -l) files"
+echo "corpus/pdf: $(ls "$pdfc" | wc -l) files; corpus/pdf_appearance: $(ls "$apc" | wc -l) files"
