@@ -174,7 +174,25 @@ impl<'d, 'a> Update<'d, 'a> {
     /// A new update over `doc`. Refused for an encrypted document (§7.6: new strings would
     /// have to be encrypted, and a signature over an encrypted file is out of kyso's scope).
     pub(crate) fn new(doc: &'d Document<'a>) -> Result<Self> {
-        let trailer = doc.trailer(doc.last_revision())?;
+        let last = doc.last_revision();
+        // §7.5.5, §7.5.6: every revision ends with %%EOF and the newest ends the file. A
+        // section without its marker would take the update's marker as its own when the file
+        // is read again, merging revisions; so would a newest revision that ends before an
+        // older one (a damaged chain).
+        let ends: Vec<Option<usize>> = doc
+            .revisions()
+            .iter()
+            .map(|r| r.eof.map(|e| e.marker))
+            .collect();
+        let newest = ends.get(last).copied().flatten();
+        if ends.iter().any(Option::is_none) || newest < ends.iter().copied().flatten().max() {
+            return Err(PdfError::structure(
+                "the PDF's revisions do not each end with %%EOF, the newest at the end of the \
+                 file (the file is truncated or damaged); repair a copy (e.g. qpdf in.pdf \
+                 out.pdf), check it, and sign that",
+            ));
+        }
+        let trailer = doc.trailer(last)?;
         if trailer.get("Encrypt").is_some() {
             return Err(PdfError::structure(
                 "the PDF is encrypted (its trailer has /Encrypt); kyso does not sign encrypted \
@@ -425,6 +443,18 @@ mod tests {
         assert_eq!(back.get("N").unwrap().value, name.value);
         assert_eq!(back.get("R").unwrap().as_number(), Some(595.276));
         assert_eq!(back.get("S").unwrap().as_string().unwrap().bytes, b"a)b\\");
+    }
+
+    /// Found by the pdf_update fuzz target: without its %%EOF the last revision would take
+    /// the update's marker as its own and the two revisions would read as one.
+    #[test]
+    fn a_pdf_without_its_final_eof_marker_is_not_updated() {
+        let original = testdata("minimal.pdf");
+        let at = original.windows(5).rposition(|w| w == b"%%EOF").unwrap();
+        let cut = &original[..at];
+        let doc = Document::parse(cut, &Limits::default()).unwrap();
+        let e = Update::new(&doc).err().expect("refused");
+        assert!(e.to_string().contains("do not each end with %%EOF"), "{e}");
     }
 
     #[test]
