@@ -19,7 +19,7 @@ use crate::pdf::sign::{self, DssAdditions, NewSignature, SigKind};
 use crate::pdf::{Document, Limits};
 use crate::report::{Indication, PdfSignatureKind, SignatureLevel};
 use crate::revocation::evidence::Value;
-use crate::signer::pdf::pdf_error;
+use crate::signer::pdf::{pdf_error, update_id};
 
 /// Bytes reserved for a document time-stamp token (with its TSA's certificates).
 const DOC_TIMESTAMP_SPACE: usize = 16 * 1024;
@@ -119,8 +119,12 @@ impl Extender {
         let mut add_dss = |file: &mut Vec<u8>| -> Result<(), Error> {
             let additions = self.pdf_validation_data(file, &report)?;
             let doc = Document::parse(file, &Limits::default()).map_err(pdf_error)?;
-            if let Some((update, c, v)) =
-                sign::prepare_dss(&doc, &additions, update_id(file)).map_err(pdf_error)?
+            if let Some((update, c, v)) = sign::prepare_dss(
+                &doc,
+                &additions,
+                update_id(file, &self.now.unix().to_be_bytes()),
+            )
+            .map_err(pdf_error)?
             {
                 certificates_added += c;
                 revocation_values_added += v;
@@ -177,7 +181,7 @@ impl Extender {
                     placement: None,
                     appearance: None,
                     contents_len: space,
-                    new_id: update_id(file),
+                    new_id: update_id(file, &self.now.unix().to_be_bytes()),
                 },
             )
             .map_err(pdf_error)?;
@@ -264,12 +268,4 @@ impl Extender {
         }
         Ok(add)
     }
-}
-
-/// A second /ID string for an update: the first 16 bytes of SHA-256 over the file so far.
-fn update_id(file: &[u8]) -> [u8; 16] {
-    let d = crate::crypto::DigestAlgorithm::Sha256.digest(file);
-    let mut id = [0u8; 16];
-    id.copy_from_slice(&d[..16]);
-    id
 }

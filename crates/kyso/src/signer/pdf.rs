@@ -199,7 +199,7 @@ impl Signer {
                     placement,
                     appearance: if drawn { Some(&mut draw) } else { None },
                     contents_len,
-                    new_id: self.update_id(pdf),
+                    new_id: update_id(pdf, &self.seed()),
                 },
             )
             .map_err(pdf_error)?;
@@ -291,6 +291,13 @@ impl Signer {
         certs + sig + ts + CONTENTS_MARGIN
     }
 
+    /// What makes this signer's update unique: the certificate and the signing time.
+    fn seed(&self) -> Vec<u8> {
+        let mut seed = self.key.cert.der().to_vec();
+        seed.extend_from_slice(&self.signing_time.unix().to_be_bytes());
+        seed
+    }
+
     /// The detached SignedData over the byte range's `digest`.
     fn pades_cms(&self, digest: &[u8]) -> Result<Vec<u8>, Error> {
         let parts = crate::cms::builder::SignedDataParts {
@@ -307,17 +314,21 @@ impl Signer {
             .map_err(|e| Error::io(Path::new("<memory>"), e))?;
         Ok(out)
     }
+}
 
-    /// A second /ID string unique to this update: the original's digest, the signer and time.
-    fn update_id(&self, pdf: &[u8]) -> [u8; 16] {
-        let mut seed = crate::crypto::DigestAlgorithm::Sha256.digest(pdf);
-        seed.extend_from_slice(self.key.cert.der());
-        seed.extend_from_slice(&self.signing_time.unix().to_be_bytes());
-        let d = crate::crypto::DigestAlgorithm::Sha256.digest(&seed);
-        let mut id = [0u8; 16];
-        id.copy_from_slice(&d[..16]);
-        id
-    }
+/// A second /ID string for an update of `file` (ISO 32000-1 §14.4: the first stays, the
+/// second changes with each update): SHA-256 over the file's length, its first and last
+/// kilobyte and `seed`, cut to 16 bytes. Not the whole file: a 100 MiB PDF is hashed once,
+/// for its signature.
+pub(crate) fn update_id(file: &[u8], seed: &[u8]) -> [u8; 16] {
+    let mut input = (file.len() as u64).to_be_bytes().to_vec();
+    input.extend_from_slice(&file[..file.len().min(1024)]);
+    input.extend_from_slice(&file[file.len().saturating_sub(1024)..]);
+    input.extend_from_slice(seed);
+    let d = crate::crypto::DigestAlgorithm::Sha256.digest(&input);
+    let mut id = [0u8; 16];
+    id.copy_from_slice(&d[..16]);
+    id
 }
 
 /// The block's page and `[x1 y1 x2 y2]`; a rectangle that is not positive is refused.
