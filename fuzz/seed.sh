@@ -151,4 +151,7 @@ PY
 
 echo "corpus/verify: $(ls "$verify" | wc -l) files; corpus/inspect: $(ls "$inspect" | wc -l) files"
 echo "corpus/cert: $(ls "$cert" | wc -l) files; corpus/signed_attrs: $(ls "$sattrs" | wc -l) files"
+# The PDF writer (target `pdf_update`) starts from the reader's seeds.
+mkdir -p "$here/corpus/pdf_update"
+cp -n "$pdfc"/* "$here/corpus/pdf_update/" 2>/dev/null || true
 echo "corpus/pdf: $(ls "$pdfc" | wc -l) files; corpus/pdf_appearance: $(ls "$apc" | wc -l) files"
