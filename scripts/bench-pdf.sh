@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# kyso vs poppler's pdfsig on one big signed PDF, timed in the same run.
+# kyso vs its peers on one big PDF, timed in the same run: verifying (against poppler's pdfsig)
+# and signing (against pyHanko).
 #
 #   bash scripts/bench-pdf.sh                  # 100 MiB
 #   BENCH_PDF_MB=16 bash scripts/bench-pdf.sh  # quick run
@@ -8,7 +9,9 @@
 # incremental update (pyHanko), then signed by pyHanko with the test PKI (PAdES B-B), so the
 # signature's byte range covers the whole file. Untimed. Then, three runs each (the best is
 # shown): `kyso verify --trust root FILE` and `pdfsig FILE` (which also hashes the byte range
-# and checks the signature), wall-clock seconds and peak RSS from /usr/bin/time.
+# and checks the signature), wall-clock seconds and peak RSS from /usr/bin/time. Then signing
+# the unsigned big PDF (PAdES B-B, an incremental update to a new file), kyso against
+# pyHanko's signer (crates/kyso-cli/tests/peers/pyhanko_peer.py), same key, three runs each.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT="$PWD"
@@ -56,3 +59,12 @@ printf "%-8s %8s %10s\n" tool seconds peak_MiB
 printf "%-8s %8s %10.1f\n" kyso "$ks" "$(awk "BEGIN{print $km/1024}")"
 printf "%-8s %8s %10.1f\n" pdfsig "$ps" "$(awk "BEGIN{print $pm/1024}")"
 awk "BEGIN{printf \"kyso/pdfsig: time %.2f, memory %.2f\n\", $ks/$ps, $km/$pm}"
+
+read -r ss sm < <(best sh -c "rm -f '$WORK/k.pdf'; '$KYSO' sign --key '$PKI/signer-rsa.key' --cert '$PKI/signer-rsa.pem' --chain '$PKI/sub-rsa.pem' -o '$WORK/k.pdf' '$WORK/big.pdf'")
+read -r hs hm < <(best python3 "$ROOT/crates/kyso-cli/tests/peers/pyhanko_peer.py" sign "$WORK/big.pdf" "$WORK/h.pdf" \
+  "$PKI/signer-rsa.key" "$PKI/signer-rsa.pem" "$PKI/sub-rsa.pem" Official)
+"$KYSO" verify --trust "$PKI/root-rsa.pem" "$WORK/k.pdf" | head -1
+printf "%-8s %8s %10s   (signing)\n" tool seconds peak_MiB
+printf "%-8s %8s %10.1f\n" kyso "$ss" "$(awk "BEGIN{print $sm/1024}")"
+printf "%-8s %8s %10.1f\n" pyhanko "$hs" "$(awk "BEGIN{print $hm/1024}")"
+awk "BEGIN{printf \"kyso/pyhanko signing: time %.2f, memory %.2f\n\", $ss/$hs, $sm/$hm}"

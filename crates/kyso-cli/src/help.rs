@@ -46,16 +46,16 @@ pub const ALL: &[Help] = &[
         page: "kyso",
         examples: &[
             ex(
-                "Sign a document with a PKCS#12 file (writes decision.pdf.p7s)",
+                "Sign a PDF with a PKCS#12 file (the signature goes inside, the PDF is updated in place)",
                 "kyso sign --p12 official.p12 --pass env:P12_PASS decision.pdf",
             ),
             ex(
                 "Verify it against the root certificates you trust",
-                "kyso verify --trust roots.pem decision.pdf.p7s",
+                "kyso verify --trust roots.pem decision.pdf",
             ),
             ex(
                 "See what a certificate or a signature holds",
-                "kyso inspect official.pem decision.pdf.p7s",
+                "kyso inspect official.pem cong-van.docx.p7s",
             ),
             ex(
                 "Each command has its own examples",
@@ -99,20 +99,28 @@ pub const ALL: &[Help] = &[
         page: "kyso-sign",
         examples: &[
             ex(
-                "Detached signature decision.pdf.p7s with a key file; the CA chain is embedded",
+                "Sign a PDF inside (PAdES) with a key file; the CA chain is embedded",
                 "kyso sign --key official.key --cert official.pem --chain ca-chain.pem decision.pdf",
             ),
             ex(
-                "Attached signature decision.pdf.p7m from a PKCS#12 file, password from $P12_PASS",
-                "kyso sign --p12 official.p12 --pass env:P12_PASS --attached decision.pdf",
+                "The organisation signs a PDF the official signed, its seal in a visible block on page 1",
+                "kyso sign --p12 org.p12 --pass env:ORG_PASS --visible 1:330,40,230,80 --image seal.png qd.pdf",
+            ),
+            ex(
+                "Detached signature cong-van.docx.p7s (any file that is not a PDF)",
+                "kyso sign --key official.key --cert official.pem --chain ca-chain.pem cong-van.docx",
+            ),
+            ex(
+                "Attached signature cong-van.docx.p7m from a PKCS#12 file, password from $P12_PASS",
+                "kyso sign --p12 official.p12 --pass env:P12_PASS --attached cong-van.docx",
             ),
             ex(
                 "Co-sign: the organisation adds its signature to the official's (kept byte for byte)",
-                "kyso sign --p12 org.p12 --pass env:ORG_PASS --add-to decision.pdf.p7s decision.pdf",
+                "kyso sign --p12 org.p12 --pass env:ORG_PASS --add-to cong-van.docx.p7s cong-van.docx",
             ),
             ex(
                 "RSA-PSS with SHA-384, to a file of your choice",
-                "kyso sign --key official.key --cert official.pem --pss --digest sha384 -o pss.p7s decision.pdf",
+                "kyso sign --key official.key --cert official.pem --pss --digest sha384 -o pss.p7s cong-van.docx",
             ),
             ex(
                 "A batch; after an interruption, run it again with --resume",
@@ -128,7 +136,7 @@ pub const ALL: &[Help] = &[
             ),
             ex(
                 "Co-sign many envelopes with one password or PIN entry (a .p7m needs no FILE)",
-                "kyso sign --p12 org.p12 --pass env:ORG_PASS --add-to dossier/a.pdf.p7s --add-to decision.pdf.p7m",
+                "kyso sign --p12 org.p12 --pass env:ORG_PASS --add-to dossier/a.docx.p7s --add-to cong-van.docx.p7m",
             ),
             ex(
                 "Standard input to standard output",
@@ -149,15 +157,19 @@ pub const ALL: &[Help] = &[
         page: "kyso-verify",
         examples: &[
             ex(
-                "A detached signature; its content is decision.pdf beside it",
-                "kyso verify --trust roots.pem decision.pdf.p7s",
+                "A signed PDF: every signature inside, in signing order",
+                "kyso verify --trust roots.pem qd.pdf",
+            ),
+            ex(
+                "A detached signature; its content is cong-van.docx beside it",
+                "kyso verify --trust roots.pem cong-van.docx.p7s",
             ),
             ex(
                 "An attached signature, trust anchors from the environment, report in Vietnamese",
-                "KYSO_TRUST=roots.pem kyso verify --lang vi decision.pdf.p7m",
+                "KYSO_TRUST=roots.pem kyso verify --lang vi cong-van.docx.p7m",
             ),
             ex(
-                "Every .p7s, .p7m and CMS .sig under a directory, as of a given time, as JSON",
+                "Every signed file (.p7s, .p7m, .sig, .pdf) under a directory, as of a time, as JSON",
                 "kyso verify --trust roots.pem --at 2026-06-01T12:00:00+07:00 --format json archive/",
             ),
             ex(
@@ -170,7 +182,7 @@ pub const ALL: &[Help] = &[
             ),
             ex(
                 "Revocation from CRL files; every certificate must have a known status",
-                "kyso verify --trust roots.pem --crl crls/ --revocation required decision.pdf.p7s",
+                "kyso verify --trust roots.pem --crl crls/ --revocation required cong-van.docx.p7s",
             ),
         ],
         sections: &[],
@@ -184,7 +196,7 @@ pub const ALL: &[Help] = &[
             ),
             ex(
                 "Long-term: time-stamp and embed the certificates, CRLs and OCSP responses",
-                "kyso extend --level B-LT --trust roots.pem --tsa http://tsa.example.vn decision.pdf.p7s",
+                "kyso extend --level B-LT --trust roots.pem --tsa http://tsa.example.vn cong-van.docx.p7s",
             ),
             ex(
                 "What would change, as JSON (the files are extended all the same)",
@@ -202,7 +214,7 @@ pub const ALL: &[Help] = &[
             ),
             ex(
                 "A signature: signers, signed attributes, embedded certificates, as JSON",
-                "kyso inspect --format json decision.pdf.p7s",
+                "kyso inspect --format json cong-van.docx.p7s",
             ),
             ex(
                 "The certificates inside a PKCS#12 file, password from $P12_PASS",

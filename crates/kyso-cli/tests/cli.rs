@@ -1098,12 +1098,17 @@ fn help_examples_run_and_succeed() {
         .map(|p| std::fs::read_to_string(p).unwrap())
         .concat();
     std::fs::write(d.join("official-chain.pem"), chain).unwrap();
-    std::fs::write(d.join("decision.pdf"), "Quyết định số 12/QĐ-UBND").unwrap();
+    // PDFs are signed inside; other files get a .p7s.
+    copy("testdata/pdf/minimal.pdf", "decision.pdf");
+    copy("testdata/pdf/minimal.pdf", "qd.pdf");
+    copy("testdata/pdf/seal.png", "seal.png");
+    std::fs::write(d.join("cong-van.docx"), "Công văn số 15/UBND").unwrap();
     std::fs::create_dir_all(d.join("dossier")).unwrap();
     std::fs::create_dir_all(d.join("archive")).unwrap();
     for f in ["a.pdf", "b.pdf"] {
-        std::fs::write(d.join("dossier").join(f), f).unwrap();
+        copy("testdata/pdf/minimal.pdf", &format!("dossier/{f}"));
     }
+    std::fs::write(d.join("dossier/a.docx"), "Tờ trình").unwrap();
     for f in ["cong-van.txt", "cong-van.txt.p7s", "to-trinh.txt.p7m"] {
         copy(&format!("testdata/samples/{f}"), &format!("archive/{f}"));
     }
@@ -1159,8 +1164,9 @@ fn help_examples_run_and_succeed() {
     }
     assert!(ran >= 16, "only {ran} examples ran");
     // What the sign examples promised: an official's signature co-signed by the organisation,
-    // an attached envelope, a resumable batch, PSS, and a signature made from stdin.
-    let v = inspect_json(&[&d.join("decision.pdf.p7s").display().to_string()]);
+    // an attached envelope, a resumable batch, PSS, a signature made from stdin, and PDFs
+    // signed inside (the organisation's with a visible block).
+    let v = inspect_json(&[&d.join("cong-van.docx.p7s").display().to_string()]);
     assert_eq!(
         v["files"][0]["content"]["signers"]
             .as_array()
@@ -1169,7 +1175,7 @@ fn help_examples_run_and_succeed() {
         2
     );
     // The batch co-signature: a detached and an attached envelope, two signers each.
-    for f in ["dossier/a.pdf.p7s", "decision.pdf.p7m"] {
+    for f in ["dossier/a.docx.p7s", "cong-van.docx.p7m"] {
         let v = inspect_json(&[&d.join(f).display().to_string()]);
         let signers = v["files"][0]["content"]["signers"]
             .as_array()
@@ -1177,14 +1183,19 @@ fn help_examples_run_and_succeed() {
             .len();
         assert_eq!(signers, 2, "{f}: {v}");
     }
-    for f in [
-        "decision.pdf.p7m",
-        "dossier/a.pdf.p7s",
-        "dossier/b.pdf.p7s",
-        "pss.p7s",
-        "signature.p7s",
-    ] {
+    for f in ["cong-van.docx.p7m", "pss.p7s", "signature.p7s"] {
         assert!(d.join(f).exists(), "{f} was not written");
+    }
+    for f in ["decision.pdf", "qd.pdf", "dossier/a.pdf", "dossier/b.pdf"] {
+        assert!(!d.join(format!("{f}.p7s")).exists(), "{f}: signed beside");
+        let out = kyso(
+            &d,
+            &["verify", "--trust", "roots.pem", "--format", "json", f],
+        );
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let sigs = v["documents"][0]["signatures"].as_array().unwrap();
+        assert_eq!(sigs.len(), 1, "{f}: {v:#}");
+        assert_eq!(sigs[0]["indication"], "TOTAL-PASSED", "{f}: {v:#}");
     }
 }
 

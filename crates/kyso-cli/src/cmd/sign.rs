@@ -116,7 +116,8 @@ pub struct Args {
     /// files lists only failures and warnings, then the summary).
     #[arg(short, long)]
     verbose: bool,
-    /// Files or folders to sign; `-` reads standard input. A folder gives its files in sorted
+    /// Files or folders to sign; `-` reads standard input. A PDF is signed inside (PAdES, an
+    /// incremental update, in place unless -o), other files get FILE.p7s. A folder gives its files in sorted
     /// order (with -r, those of its subfolders too), leaving out existing signatures (.p7s,
     /// .p7m, .sig), hidden files and kyso's temporary files; a file reached twice is signed
     /// once. With --add-to: the signed documents of detached envelopes, one per --add-to

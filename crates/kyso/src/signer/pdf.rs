@@ -150,6 +150,24 @@ impl Signer {
     /// (co-signing: the official's, then the organisation's); the earlier ones stay valid.
     /// Refused when this certificate already signed the PDF, when a certification signature
     /// allows no changes (DocMDP /P 1), and for encrypted or unreadable PDFs.
+    ///
+    /// ```no_run
+    /// use kyso::{PdfSignOptions, Signer, SigningKey, Timestamp, Verifier, VisibleSignature};
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let key = SigningKey::from_pkcs12(&std::fs::read("org.p12")?, b"password")?;
+    /// let now = Timestamp::now();
+    /// let signer = Signer::new(key).signing_time(now).now(now).build()?;
+    /// let options = PdfSignOptions::new()
+    ///     .visible(VisibleSignature::new(1, [330.0, 40.0, 230.0, 80.0])) // page 1, x, y, w, h
+    ///     .image(std::fs::read("seal.png")?)
+    ///     .location("Hà Nam");
+    /// let pdf = std::fs::read("qd-15.pdf")?;
+    /// let mut signed = Vec::new(); // the original bytes, then the incremental update
+    /// let done = signer.sign_pdf(&pdf, &options, &mut signed)?;
+    /// println!("field {}, {} earlier signature(s) kept", done.field, done.earlier_signatures);
+    /// let report = Verifier::new().verify_pdf_bytes("qd-15.pdf", &signed, now);
+    /// # let _ = report; Ok(()) }
+    /// ```
     pub fn sign_pdf(
         &self,
         pdf: &[u8],
