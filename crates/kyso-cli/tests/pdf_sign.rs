@@ -789,3 +789,37 @@ fn an_empty_signature_field_made_by_pyhanko_is_signed_into_with_its_rectangle() 
     let o = sign(&d, "organisation", &["--field", "KyDuyet", "form.pdf"]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
 }
+
+/// A second /Contents in the signature dictionary (a reader taking the first would verify
+/// other bytes than the one taking the last): written into the padding of kyso's own
+/// /ByteRange slot, so no offset moves. Refused as an invalid byte range.
+#[test]
+fn a_second_contents_in_the_signature_dictionary_fails() {
+    let d = tmpdir("pdf-sign-second-contents");
+    std::fs::copy(root().join("testdata/pdf/minimal.pdf"), d.join("a.pdf")).unwrap();
+    let o = sign(&d, "official", &["a.pdf"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let mut pdf = std::fs::read(d.join("a.pdf")).unwrap();
+    let at = pdf.windows(11).position(|w| w == b"/ByteRange[").unwrap() + 11;
+    let end = at + pdf[at..].iter().position(|&c| c == b']').unwrap();
+    let numbers = String::from_utf8(pdf[at..end].to_vec()).unwrap();
+    let forged = format!("{}]/Contents<00>/X[", numbers.trim_end());
+    assert!(forged.len() <= end - at, "no room in the slot");
+    let slot = format!("{forged:<width$}", width = end - at);
+    pdf[at..end].copy_from_slice(slot.as_bytes());
+    std::fs::write(d.join("b.pdf"), &pdf).unwrap();
+    let (code, v) = verify(&d, &["--trust", &pki("root-rsa.pem"), "b.pdf"]);
+    assert_eq!(code, Some(1), "{v:#}");
+    let s = &signatures(&v)[0];
+    let c = s["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["check"] == "pdf_byte_range")
+        .unwrap();
+    assert_eq!(c["reason"]["code"], "pdf_byte_range_invalid", "{c:#}");
+    assert!(
+        c["message"].as_str().unwrap().contains("a key twice"),
+        "{c:#}"
+    );
+}
