@@ -111,8 +111,8 @@ pub const ALL: &[Help] = &[
                 "kyso sign --key official.key --cert official.pem --chain ca-chain.pem cong-van.docx",
             ),
             ex(
-                "Attached signature cong-van.docx.p7m from a PKCS#12 file, password from $P12_PASS",
-                "kyso sign --p12 official.p12 --pass env:P12_PASS --attached cong-van.docx",
+                "Attached signature cv.docx.p7m from a PKCS#12 file, password from $P12_PASS",
+                "kyso sign --p12 official.p12 --pass env:P12_PASS --attached cv.docx",
             ),
             ex(
                 "Co-sign: the organisation adds its signature to the official's (kept byte for byte)",
@@ -136,7 +136,7 @@ pub const ALL: &[Help] = &[
             ),
             ex(
                 "Co-sign many envelopes with one password or PIN entry (a .p7m needs no FILE)",
-                "kyso sign --p12 org.p12 --pass env:ORG_PASS --add-to dossier/a.docx.p7s --add-to cong-van.docx.p7m",
+                "kyso sign --p12 org.p12 --pass env:ORG_PASS --add-to dossier/a.txt.p7s --add-to cv.docx.p7m",
             ),
             ex(
                 "Standard input to standard output",
@@ -166,7 +166,7 @@ pub const ALL: &[Help] = &[
             ),
             ex(
                 "An attached signature, trust anchors from the environment, report in Vietnamese",
-                "KYSO_TRUST=roots.pem kyso verify --lang vi cong-van.docx.p7m",
+                "KYSO_TRUST=roots.pem kyso verify --lang vi cv.docx.p7m",
             ),
             ex(
                 "Every signed file (.p7s, .p7m, .sig, .pdf) under a directory, as of a time, as JSON",

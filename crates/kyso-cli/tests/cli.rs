@@ -1103,12 +1103,13 @@ fn help_examples_run_and_succeed() {
     copy("testdata/pdf/minimal.pdf", "qd.pdf");
     copy("testdata/pdf/seal.png", "seal.png");
     std::fs::write(d.join("cong-van.docx"), "Công văn số 15/UBND").unwrap();
+    std::fs::write(d.join("cv.docx"), "Công văn số 16/UBND").unwrap();
     std::fs::create_dir_all(d.join("dossier")).unwrap();
     std::fs::create_dir_all(d.join("archive")).unwrap();
     for f in ["a.pdf", "b.pdf"] {
         copy("testdata/pdf/minimal.pdf", &format!("dossier/{f}"));
     }
-    std::fs::write(d.join("dossier/a.docx"), "Tờ trình").unwrap();
+    std::fs::write(d.join("dossier/a.txt"), "Tờ trình").unwrap();
     for f in ["cong-van.txt", "cong-van.txt.p7s", "to-trinh.txt.p7m"] {
         copy(&format!("testdata/samples/{f}"), &format!("archive/{f}"));
     }
@@ -1175,7 +1176,7 @@ fn help_examples_run_and_succeed() {
         2
     );
     // The batch co-signature: a detached and an attached envelope, two signers each.
-    for f in ["dossier/a.docx.p7s", "cong-van.docx.p7m"] {
+    for f in ["dossier/a.txt.p7s", "cv.docx.p7m"] {
         let v = inspect_json(&[&d.join(f).display().to_string()]);
         let signers = v["files"][0]["content"]["signers"]
             .as_array()
@@ -1183,7 +1184,7 @@ fn help_examples_run_and_succeed() {
             .len();
         assert_eq!(signers, 2, "{f}: {v}");
     }
-    for f in ["cong-van.docx.p7m", "pss.p7s", "signature.p7s"] {
+    for f in ["cv.docx.p7m", "pss.p7s", "signature.p7s"] {
         assert!(d.join(f).exists(), "{f} was not written");
     }
     for f in ["decision.pdf", "qd.pdf", "dossier/a.pdf", "dossier/b.pdf"] {
