@@ -134,3 +134,41 @@ fn a_pdf_signature_with_two_signer_infos_is_a_format_failure() {
         s.messages
     );
 }
+
+/// adbe.pkcs7.sha1 (ISO 32000-1 §12.8.3.3.1): the SignedData encapsulates the SHA-1 of the byte
+/// range. DSS's sample verifies (signature value good, the digest it carries is the range's;
+/// SHA-1 and the missing signed attributes are judged by the policy as for any signature);
+/// with one byte of the range changed (the binary comment on line 2) the carried digest no
+/// longer matches: a failed message-digest check (`digest_mismatch`).
+#[test]
+fn an_adbe_pkcs7_sha1_signature_is_checked_against_the_byte_range() {
+    let bytes = std::fs::read(corpus().join("dss-pades/pkcs7_sha1.pdf")).unwrap();
+    let at = Timestamp::parse_rfc3339("2026-06-01T00:00:00Z").unwrap();
+    let v = Verifier::new();
+    let r = v.verify_pdf_bytes("pkcs7_sha1.pdf", &bytes, at);
+    let s = &r.signatures[0];
+    assert_eq!(
+        s.pdf.as_ref().unwrap().sub_filter.as_deref(),
+        Some("adbe.pkcs7.sha1")
+    );
+    assert!(passed(s, CheckName::Signature), "{:?}", s.messages);
+    assert!(
+        !s.failures()
+            .any(|(_, reason)| reason.code() == "digest_mismatch"
+                || reason.code() == "pdf_sub_filter_unsupported"),
+        "{:?}",
+        s.messages
+    );
+    let mut tampered = bytes.clone();
+    assert_eq!(&tampered[..10], b"%PDF-1.4\n%");
+    tampered[11] ^= 0x01;
+    let r = v.verify_pdf_bytes("pkcs7_sha1.pdf", &tampered, at);
+    let s = &r.signatures[0];
+    assert!(
+        s.failures()
+            .any(|(c, reason)| c == CheckName::MessageDigest && reason.code() == "digest_mismatch"),
+        "{:?}",
+        s.messages
+    );
+    assert_eq!(s.indication, Indication::TotalFailed);
+}

@@ -175,46 +175,39 @@ impl Verifier {
 
         let mut report = match (kind, sub_filter.as_deref()) {
             (PdfSignatureKind::Signature, Some("adbe.pkcs7.detached" | "ETSI.CAdES.detached")) => {
-                let doc_report = self
-                    .verify_source(
-                        ctx,
-                        field.name.clone(),
-                        SigSource::Bytes(contents),
-                        Detached::Ranges(first, second),
-                        at,
-                        Some(embedded),
-                    )
-                    .unwrap_or_else(|e| {
-                        DocumentReport::format_failure(
-                            field.name.clone(),
-                            DocumentProblem::Unreadable {
-                                detail: e.to_string(),
-                            },
-                        )
-                    });
-                let count = doc_report.signatures.len();
-                match doc_report.signatures.into_iter().next() {
-                    Some(mut s) if count == 1 => {
-                        s.index = index;
-                        s
-                    }
-                    Some(mut s) => {
-                        s.index = index;
-                        push_failure(
-                            &mut s,
-                            CheckName::Format,
-                            Reason::PdfNotOneSignerInfo { count },
-                        );
-                        s
-                    }
-                    None => {
-                        let detail = doc_report.messages.join("; ");
-                        let reason = Reason::Malformed {
-                            detail: format!("/Contents is not a CMS signature: {detail}"),
-                        };
-                        failed_signature(index, CheckName::Format, reason, None)
-                    }
+                let detached = Detached::Ranges(first, second);
+                self.pdf_cms(ctx, &field.name, contents, detached, index, at, embedded)
+            }
+            (PdfSignatureKind::Signature, Some("adbe.pkcs7.sha1")) => {
+                // ISO 32000-1 §12.8.3.3.1: the SignedData encapsulates the SHA-1 digest of the
+                // byte range, and the signature covers that content.
+                let mut s = self.pdf_cms(
+                    ctx,
+                    &field.name,
+                    contents,
+                    Detached::None,
+                    index,
+                    at,
+                    embedded,
+                );
+                let mut encapsulated = Vec::new();
+                let _ = crate::cms::envelope::copy_embedded_content(
+                    &SigSource::Bytes(contents),
+                    &mut encapsulated,
+                );
+                let computed = sha1_of(first, second);
+                if encapsulated != computed {
+                    push_failure(
+                        &mut s,
+                        CheckName::MessageDigest,
+                        Reason::DigestMismatch {
+                            algorithm: "sha1".into(),
+                            expected: hex::encode(&encapsulated),
+                            computed: hex::encode(&computed),
+                        },
+                    );
                 }
+                s
             }
             (PdfSignatureKind::DocumentTimeStamp, Some("ETSI.RFC3161")) => {
                 // RFC 3161 tokens are checked against stamped bytes in memory (small for
@@ -259,6 +252,61 @@ impl Verifier {
         report.pdf = Some(info);
         report.conclude();
         report
+    }
+
+    /// The CMS of a PDF signature, verified with the DSS as extra data; exactly one SignerInfo
+    /// (EN 319 142-1).
+    #[allow(clippy::too_many_arguments)]
+    fn pdf_cms(
+        &self,
+        ctx: &mut VerifyContext,
+        name: &str,
+        contents: &[u8],
+        detached: Detached<'_>,
+        index: usize,
+        at: Timestamp,
+        embedded: &Embedded<'_>,
+    ) -> SignatureReport {
+        let doc_report = self
+            .verify_source(
+                ctx,
+                name.to_string(),
+                SigSource::Bytes(contents),
+                detached,
+                at,
+                Some(embedded),
+            )
+            .unwrap_or_else(|e| {
+                DocumentReport::format_failure(
+                    name.to_string(),
+                    DocumentProblem::Unreadable {
+                        detail: e.to_string(),
+                    },
+                )
+            });
+        let count = doc_report.signatures.len();
+        match doc_report.signatures.into_iter().next() {
+            Some(mut s) if count == 1 => {
+                s.index = index;
+                s
+            }
+            Some(mut s) => {
+                s.index = index;
+                push_failure(
+                    &mut s,
+                    CheckName::Format,
+                    Reason::PdfNotOneSignerInfo { count },
+                );
+                s
+            }
+            None => {
+                let detail = doc_report.messages.join("; ");
+                let reason = Reason::Malformed {
+                    detail: format!("/Contents is not a CMS signature: {detail}"),
+                };
+                failed_signature(index, CheckName::Format, reason, None)
+            }
+        }
     }
 
     /// A document time-stamp (ISO 32000-2 §12.8.5): an RFC 3161 token whose imprint is the
@@ -490,6 +538,18 @@ fn ber_length(data: &[u8], depth: usize) -> Option<usize> {
     };
     let end = i.checked_add(len)?;
     (end <= data.len()).then_some(end)
+}
+
+/// SHA-1 over the two parts of a byte range (adbe.pkcs7.sha1); empty if OpenSSL fails, which
+/// then fails the comparison.
+fn sha1_of(first: &[u8], second: &[u8]) -> Vec<u8> {
+    let Ok(mut h) = crate::crypto::DigestAlgorithm::Sha1.hasher() else {
+        return Vec::new();
+    };
+    if [first, second].iter().any(|part| h.update(part).is_err()) {
+        return Vec::new();
+    }
+    h.finish().map(|d| d.to_vec()).unwrap_or_default()
 }
 
 /// How many bytes follow the last revision's %%EOF line, when they are more than end-of-line
