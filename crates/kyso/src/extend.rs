@@ -190,6 +190,28 @@ impl Extender {
         Ok((out, outcome))
     }
 
+    /// A broken signature is never extended; B-LT also needs a path and statuses that hold
+    /// now, or there is nothing a later verifier could rely on.
+    fn refuse_invalid(&self, report: &DocumentReport) -> Result<(), Error> {
+        for s in &report.signatures {
+            let refuse = match s.indication {
+                Indication::TotalFailed => true,
+                Indication::Indeterminate => self.level != SignatureLevel::BT,
+                _ => false,
+            };
+            if refuse {
+                return Err(ExtendRefusal::SignatureNotValid {
+                    index: s.index,
+                    indication: s.indication.as_str().to_string(),
+                    sub_indication: s.sub_indication.map(|x| x.as_str()).unwrap_or_default(),
+                    detail: s.messages.join("; "),
+                }
+                .into());
+            }
+        }
+        Ok(())
+    }
+
     /// B-LTA (EN 319 122-1 §5.5.3): an archive-time-stamp-v3 on every SignerInfo of `parts`
     /// (whose certificates and crls are final), its ats-hash-index-v3 in the token's own
     /// unsigned attributes. `content_hash` hashes the signed content.
@@ -244,24 +266,7 @@ impl Extender {
                 detail: report.messages.join("; "),
             });
         }
-        // A broken signature is never extended; B-LT also needs a path and statuses that
-        // hold now, or there is nothing a later verifier could rely on.
-        for s in &report.signatures {
-            let refuse = match s.indication {
-                Indication::TotalFailed => true,
-                Indication::Indeterminate => self.level != SignatureLevel::BT,
-                _ => false,
-            };
-            if refuse {
-                return Err(ExtendRefusal::SignatureNotValid {
-                    index: s.index,
-                    indication: s.indication.as_str().to_string(),
-                    sub_indication: s.sub_indication.map(|x| x.as_str()).unwrap_or_default(),
-                    detail: s.messages.join("; "),
-                }
-                .into());
-            }
-        }
+        self.refuse_invalid(report)?;
         let archive_alg = self.timestamper.as_ref().map(Timestamper::hash_algorithm);
         let env = envelope::open_envelope(source, name, archive_alg.as_slice())?;
         let sd = crate::cms::signed_data::parse(&env.der)

@@ -378,7 +378,7 @@ impl Signer {
             .len();
         let warnings = content_warnings(content, len);
         let digest = hash_file(content, self.digest)?;
-        let parts = self.new_envelope(&digest)?;
+        let parts = self.new_envelope(&digest, true)?;
         if !self.attached {
             parts
                 .write(out, None)
@@ -428,7 +428,7 @@ impl Signer {
     /// is: the caller holds the bytes and can warn (as [`SigningWarning::EmptyContent`]).
     pub fn sign_bytes(&self, content: &[u8]) -> Result<Vec<u8>, Error> {
         let digest = self.digest.digest(content);
-        let parts = self.new_envelope(&digest)?;
+        let parts = self.new_envelope(&digest, true)?;
         let mut out = Vec::new();
         let mut emit = |w: &mut dyn Write| w.write_all(content);
         let content_part = if self.attached {
@@ -588,15 +588,15 @@ impl Signer {
     }
 
     /// A fresh envelope (RFC 5652 §5.1 version 1: id-data content, v1 SignerInfo) holding
-    /// this signer's SignerInfo over `digest`.
-    fn new_envelope(&self, digest: &[u8]) -> Result<SignedDataParts, Error> {
+    /// this signer's SignerInfo over `digest`; `signing_time` as in `signer_info`.
+    fn new_envelope(&self, digest: &[u8], signing_time: bool) -> Result<SignedDataParts, Error> {
         Ok(SignedDataParts {
             version: 1,
             digest_algorithms: vec![self.digest.algorithm_identifier()],
             econtent_type: oid::DATA.as_bytes().to_vec(),
             certificates: self.certificates(),
             crls: Vec::new(),
-            signer_infos: vec![self.signer_info(digest, oid::DATA.as_bytes(), true)?],
+            signer_infos: vec![self.signer_info(digest, oid::DATA.as_bytes(), signing_time)?],
         })
     }
 

@@ -76,12 +76,16 @@ impl Fixture {
         (at, v)
     }
 
-    fn sign_bb(&self, content: &[u8]) -> Vec<u8> {
-        let key = SigningKey::from_key_and_cert(&self.leaf.key_pem(), None, cert(&self.leaf))
+    /// The signer's key with its sub CA as chain.
+    fn key(&self) -> SigningKey {
+        SigningKey::from_key_and_cert(&self.leaf.key_pem(), None, cert(&self.leaf))
             .unwrap()
-            .with_chain(vec![cert(&self.sub)]);
+            .with_chain(vec![cert(&self.sub)])
+    }
+
+    fn sign_bb(&self, content: &[u8]) -> Vec<u8> {
         let t = Timestamp::from_unix(now());
-        Signer::new(key)
+        Signer::new(self.key())
             .signing_time(t)
             .now(t)
             .build()
@@ -661,12 +665,9 @@ fn a_pdf_at_b_lta_validates_after_the_signer_and_the_first_tsa_expired() {
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/pdf/minimal.pdf"),
     )
     .unwrap();
-    let key = SigningKey::from_key_and_cert(&f.leaf.key_pem(), None, cert(&f.leaf))
-        .unwrap()
-        .with_chain(vec![cert(&f.sub)]);
     let now_t = Timestamp::from_unix(now());
     let mut bb = Vec::new();
-    Signer::new(key)
+    Signer::new(f.key())
         .signing_time(now_t)
         .now(now_t)
         .build()

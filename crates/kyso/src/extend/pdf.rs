@@ -17,7 +17,7 @@ use crate::encoding::oid;
 use crate::error::{Error, ExtendRefusal};
 use crate::pdf::sign::{self, DssAdditions, NewSignature, SigKind};
 use crate::pdf::{Document, Limits};
-use crate::report::{Indication, PdfSignatureKind, SignatureLevel};
+use crate::report::{PdfSignatureKind, SignatureLevel};
 use crate::revocation::evidence::Value;
 use crate::signer::pdf::{pdf_error, update_id};
 
@@ -40,52 +40,24 @@ impl Extender {
                 report.messages.join("; ")
             )));
         }
-        for s in &report.signatures {
-            let refuse = match s.indication {
-                Indication::TotalFailed => true,
-                Indication::Indeterminate => self.level != SignatureLevel::BT,
-                _ => false,
-            };
-            if refuse {
-                return Err(ExtendRefusal::SignatureNotValid {
-                    index: s.index,
-                    indication: s.indication.as_str().to_string(),
-                    sub_indication: s.sub_indication.map(|x| x.as_str()).unwrap_or_default(),
-                    detail: s.messages.join("; "),
-                }
-                .into());
-            }
-        }
+        self.refuse_invalid(&report)?;
         let is_doc_ts = |s: &crate::SignatureReport| {
             s.pdf
                 .as_ref()
                 .is_some_and(|p| p.kind == PdfSignatureKind::DocumentTimeStamp)
         };
-        let revision = |s: &crate::SignatureReport| s.pdf.as_ref().and_then(|p| p.revision);
-        // A signature is at B-T when its CMS has a signature-time-stamp or a document
-        // time-stamp follows it.
-        let stamped_later = |s: &crate::SignatureReport| {
-            report.signatures.iter().any(|t| {
-                is_doc_ts(t) && t.indication == Indication::TotalPassed && revision(t) > revision(s)
-            })
-        };
         let mut signatures: Vec<ExtendedSignature> = report
             .signatures
             .iter()
             .filter(|s| !is_doc_ts(s))
-            .map(|s| {
-                let t = s.level >= SignatureLevel::BT || stamped_later(s);
-                ExtendedSignature {
-                    index: s.index,
-                    level_before: if t {
-                        s.level.max(SignatureLevel::BT)
-                    } else {
-                        s.level
-                    },
-                    level_after: s.level.max(SignatureLevel::BT),
-                    timestamp_added: false,
-                    archive_timestamp_added: false,
-                }
+            // The verifier's PAdES level: B-T with a signature-time-stamp or a later valid
+            // document time-stamp.
+            .map(|s| ExtendedSignature {
+                index: s.index,
+                level_before: s.level,
+                level_after: s.level.max(SignatureLevel::BT),
+                timestamp_added: false,
+                archive_timestamp_added: false,
             })
             .collect();
         if signatures.is_empty() {

@@ -437,8 +437,7 @@ fn empty_appearance(up: &mut Update<'_, '_>, w: f64, h: f64) -> Result<ObjRef> {
     Ok(r)
 }
 
-/// The form dictionary with `field` added to /Fields and /SigFlags 3. An indirect /Fields
-/// array is rewritten in place.
+/// The form dictionary with `field` added to /Fields and /SigFlags 3.
 fn with_field(
     doc: &Document<'_>,
     up: &mut Update<'_, '_>,
@@ -447,30 +446,7 @@ fn with_field(
     rev: usize,
 ) -> Result<Dict> {
     fd.set("SigFlags", int(3));
-    match fd.get("Fields").cloned() {
-        Some(Object {
-            value: Value::Ref(r),
-            ..
-        }) => {
-            let mut items = doc
-                .get_in_revision(r, rev)?
-                .and_then(|o| o.as_array().map(<[Object]>::to_vec))
-                .ok_or_else(|| PdfError::structure("the form's /Fields is not an array"))?;
-            items.push(reference(field));
-            let mut body = Vec::new();
-            write::object(&array(items), &mut body)?;
-            up.put(r, body);
-        }
-        Some(Object {
-            value: Value::Array(mut items),
-            ..
-        }) => {
-            items.push(reference(field));
-            fd.set("Fields", array(items));
-        }
-        None => fd.set("Fields", array(vec![reference(field)])),
-        Some(_) => return Err(PdfError::structure("the form's /Fields is not an array")),
-    }
+    append(doc, up, &mut fd, "Fields", field, rev, "the form's")?;
     Ok(fd)
 }
 
@@ -485,7 +461,26 @@ fn add_to_array(
     item: ObjRef,
     rev: usize,
 ) -> Result<()> {
-    match owner.get(key).cloned() {
+    if append(doc, up, &mut owner, key, item, rev, "the page's")? {
+        up.put_dict(owner_ref, &owner)?;
+    }
+    Ok(())
+}
+
+/// Append `item` to the array `dict[key]`: an indirect array is rewritten as its own object
+/// (`false`: `dict` is unchanged); a direct or absent one is set in `dict` (`true`: the caller
+/// rewrites `dict`'s object).
+fn append(
+    doc: &Document<'_>,
+    up: &mut Update<'_, '_>,
+    dict: &mut Dict,
+    key: &str,
+    item: ObjRef,
+    rev: usize,
+    whose: &str,
+) -> Result<bool> {
+    let not_array = || PdfError::structure(format!("{whose} /{key} is not an array"));
+    match dict.get(key).cloned() {
         Some(Object {
             value: Value::Ref(r),
             ..
@@ -493,28 +488,26 @@ fn add_to_array(
             let mut items = doc
                 .get_in_revision(r, rev)?
                 .and_then(|o| o.as_array().map(<[Object]>::to_vec))
-                .ok_or_else(|| PdfError::structure(format!("the page's /{key} is not an array")))?;
+                .ok_or_else(not_array)?;
             items.push(reference(item));
             let mut body = Vec::new();
             write::object(&array(items), &mut body)?;
             up.put(r, body);
-            Ok(())
+            Ok(false)
         }
         Some(Object {
             value: Value::Array(mut items),
             ..
         }) => {
             items.push(reference(item));
-            owner.set(key, array(items));
-            up.put_dict(owner_ref, &owner)
+            dict.set(key, array(items));
+            Ok(true)
         }
         None => {
-            owner.set(key, array(vec![reference(item)]));
-            up.put_dict(owner_ref, &owner)
+            dict.set(key, array(vec![reference(item)]));
+            Ok(true)
         }
-        Some(_) => Err(PdfError::structure(format!(
-            "the page's /{key} is not an array"
-        ))),
+        Some(_) => Err(not_array()),
     }
 }
 

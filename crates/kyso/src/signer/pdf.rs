@@ -12,7 +12,6 @@ use std::io::Write;
 use std::path::Path;
 
 use super::Signer;
-use crate::encoding::oid;
 use crate::encoding::time::Timestamp;
 use crate::error::{Error, SigningRefusal};
 use crate::pdf::sign::{self, NewSignature, Placement, SigKind};
@@ -318,14 +317,7 @@ impl Signer {
 
     /// The detached SignedData over the byte range's `digest`.
     fn pades_cms(&self, digest: &[u8]) -> Result<Vec<u8>, Error> {
-        let parts = crate::cms::builder::SignedDataParts {
-            version: 1,
-            digest_algorithms: vec![self.digest.algorithm_identifier()],
-            econtent_type: oid::DATA.as_bytes().to_vec(),
-            certificates: self.certificates(),
-            crls: Vec::new(),
-            signer_infos: vec![self.signer_info(digest, oid::DATA.as_bytes(), false)?],
-        };
+        let parts = self.new_envelope(digest, false)?;
         let mut out = Vec::new();
         parts
             .write(&mut out, None)
