@@ -87,6 +87,36 @@ fn mask(prefix: &str, value: &str) -> String {
     format!("{head}…{tail}")
 }
 
+/// The CN of an RFC 4514 name, or the whole name when it has none.
+pub fn common_name(subject: &str) -> String {
+    rdn_values(subject)
+        .into_iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case("CN"))
+        .map_or_else(|| subject.to_string(), |(_, v)| v)
+}
+
+/// A signer's role as a person reads it, with the evidence (a personal ID in it masked unless
+/// `full_ids`): `official (person), from UID=CCCD:0010…345` / `cá nhân (người có thẩm quyền),
+/// theo UID=CCCD:0010…345`.
+pub fn role_line(r: &kyso::RoleDecision, lang: kyso::Lang, full_ids: bool) -> String {
+    let role = match r.role {
+        kyso::SignerRole::Person => lang.pick("official (person)", "cá nhân (người có thẩm quyền)"),
+        kyso::SignerRole::Organisation => lang.pick("organisation", "tổ chức (cơ quan)"),
+        _ => lang.pick(
+            "unknown: the certificate does not say whether it is a person or an organisation",
+            "không xác định: chứng thư số không cho biết là cá nhân hay tổ chức",
+        ),
+    };
+    if r.evidence.is_empty() {
+        return role.to_string();
+    }
+    let evidence = match r.evidence.strip_prefix("UID=").and_then(kyso::uid_label) {
+        Some((prefix, _, _, rest)) if !full_ids => format!("UID={prefix}:{}", mask(prefix, rest)),
+        _ => r.evidence.clone(),
+    };
+    format!("{role}, {} {evidence}", lang.pick("from", "theo"))
+}
+
 /// The signer as a person reads it: name, ID numbers (personal ones masked unless
 /// `full_ids`), organisation: `Trần Thị Hồng Nhung — CCCD 0011…345 — Sở Tư pháp`.
 pub fn signer_line(subject: &str, full_ids: bool) -> String {

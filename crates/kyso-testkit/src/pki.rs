@@ -277,6 +277,17 @@ impl CertSpec {
         self
     }
 
+    /// A subject with no identifier (UTF8String): C=VN, O, CN. Neither a person's nor an
+    /// organisation's certificate by its attributes.
+    pub fn named(mut self, o: &str, cn: &str) -> CertSpec {
+        self.subject = vec![
+            (Nid::COUNTRYNAME, "VN".into()),
+            (Nid::ORGANIZATIONNAME, o.into()),
+            (Nid::COMMONNAME, cn.into()),
+        ];
+        self
+    }
+
     /// Replace the subject.
     pub fn subject(mut self, attrs: &[(Nid, &str)]) -> CertSpec {
         self.subject = attrs.iter().map(|(n, v)| (*n, v.to_string())).collect();

@@ -129,6 +129,7 @@ pub use report::{
     Report, SignatureLevel, SignatureReport, SkipReason, SubIndication, Summary, SCHEMA,
 };
 pub use report::{ChainCertificate, ChainReport, CHAIN_SCHEMA};
+pub use report::{OrderVerdict, OrderedSigner, SigningOrder};
 pub use report::{TimestampKind, TimestampProblem, TimestampReport};
 pub use revocation::crl::{Crl, CrlProblem, RevocationMode, RevocationReason, RevocationStatus};
 pub use revocation::evidence::{RevocationDataKind, RevocationEvidence, RevocationSource};
@@ -147,6 +148,7 @@ pub use validation::policy::{DigestRule, PolicyError, ValidationPolicy};
 pub use verifier::{DangerousVerifierConfig, Verifier, VerifyContext};
 pub use x509::cert::{Certificate, CertificateSummary};
 pub use x509::name::{uid_label, UID_PREFIXES};
+pub use x509::role::{RoleBasis, RoleDecision, SignerRole};
 
 /// What a file holds, from its first bytes (certificate, PKCS#12, private key, CMS, PDF,
 /// text, empty, truncated, ...): for saying what a file is when it is not what was expected.

@@ -625,6 +625,7 @@ impl Verifier {
             indication: Indication::TotalFailed,
             sub_indication: None,
             signer: signer.as_ref().map(CertificateSummary::from),
+            signer_role: signer.as_ref().map(Certificate::role),
             signing_time: attrs.signing_time,
             digest_algorithm,
             signature_algorithm,

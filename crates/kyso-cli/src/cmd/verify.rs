@@ -902,6 +902,9 @@ fn render_document(d: &DocumentReport, lang: Lang, full_ids: bool) -> String {
         for p in &d.problems {
             let _ = writeln!(s, "  {}", p.message(lang));
         }
+        if let Some(o) = &d.signing_order {
+            let _ = writeln!(s, "  {}", order_line(d, o, lang));
+        }
         for sig in &d.signatures {
             let who = sig.signer.as_ref().map_or_else(
                 || {
@@ -923,6 +926,14 @@ fn render_document(d: &DocumentReport, lang: Lang, full_ids: bool) -> String {
             );
             if let Some(c) = &sig.signer {
                 let _ = writeln!(s, "    {} {}", lang.pick("subject:", "chủ thể:"), c.subject);
+            }
+            if let Some(r) = &sig.signer_role {
+                let _ = writeln!(
+                    s,
+                    "    {} {}",
+                    lang.pick("role:", "vai trò:"),
+                    display::role_line(r, lang, full_ids)
+                );
             }
             if let Some(p) = &sig.pdf {
                 pdf_lines(&mut s, p, lang);
@@ -1028,6 +1039,62 @@ fn render_document(d: &DocumentReport, lang: Lang, full_ids: bool) -> String {
         }
     }
     s
+}
+
+/// The document's signing order (Decree 30/2020: the official, then the organisation), with
+/// the signers' names: "signing order: Nguyễn Văn An (official), then Sở Nội vụ tỉnh Hà Nam
+/// (organisation), as Decree 30/2020 requires".
+fn order_line(d: &DocumentReport, o: &kyso::SigningOrder, lang: Lang) -> String {
+    use kyso::{OrderVerdict as V, SignerRole};
+    let names: Vec<String> = o
+        .signers
+        .iter()
+        .map(|s| {
+            let name = d.signatures[s.signature]
+                .signer
+                .as_ref()
+                .map_or_else(|| "?".to_string(), |c| display::common_name(&c.subject));
+            let role = match s.role {
+                SignerRole::Person => lang.pick("official", "cá nhân"),
+                SignerRole::Organisation => lang.pick("organisation", "tổ chức"),
+                _ => lang.pick("role unknown", "chưa rõ vai trò"),
+            };
+            format!("{name} ({role})")
+        })
+        .collect();
+    let sequence = names.join(lang.pick(", then ", ", sau đó "));
+    let (en, vi) = match o.verdict {
+        V::OfficialThenOrganisation => (
+            "as Decree 30/2020 requires of an issued document",
+            "đúng thứ tự Nghị định 30/2020 quy định cho văn bản phát hành",
+        ),
+        V::OfficialOnly => (
+            "the organisation's signature is missing (Decree 30/2020)",
+            "thiếu chữ ký của cơ quan, tổ chức (Nghị định 30/2020)",
+        ),
+        V::OrganisationOnly => (
+            "signed by the organisation only, without an official's signature",
+            "chỉ có chữ ký của cơ quan, tổ chức, không có chữ ký của người có thẩm quyền",
+        ),
+        V::OrganisationBeforeOfficial => (
+            "an official signed after the organisation: Decree 30/2020 has the official sign first",
+            "có cá nhân ký sau cơ quan, tổ chức: Nghị định 30/2020 quy định người có thẩm quyền ký trước",
+        ),
+        V::RoleUnknown => (
+            "a signer's role is not in its certificate, so the order cannot be judged",
+            "chứng thư số không cho biết vai trò của một người ký nên không đánh giá được thứ tự",
+        ),
+        _ => (
+            "no signature counts: every one failed",
+            "không có chữ ký nào hợp lệ",
+        ),
+    };
+    let label = lang.pick("signing order:", "thứ tự ký:");
+    if sequence.is_empty() {
+        format!("{label} {}", lang.pick(en, vi))
+    } else {
+        format!("{label} {sequence} — {}", lang.pick(en, vi))
+    }
 }
 
 /// The closing line of the text report.

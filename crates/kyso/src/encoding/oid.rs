@@ -76,6 +76,9 @@ oids! {
     EKU_MS_DOCUMENT_SIGNING = "1.3.6.1.4.1.311.10.3.12";
     /// RFC 9336 id-kp-documentSigning.
     EKU_DOCUMENT_SIGNING = "1.3.6.1.5.5.7.3.36";
+    // RFC 3739 §3.2.6 qcStatements; ETSI EN 319 412-5 §4.2.3 QcType and its types.
+    QC_STATEMENTS = "1.3.6.1.5.5.7.1.3";
+    QC_TYPE = "0.4.0.1862.1.6";
     /// Adobe Authentic Documents Trust document signing.
     EKU_ADOBE_DOCUMENT_SIGNING = "1.2.840.113583.1.1.5";
     /// RFC 8954 id-pkix-ocsp-nonce.

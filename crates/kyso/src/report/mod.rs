@@ -6,6 +6,8 @@ mod chain;
 pub use chain::{ChainCertificate, ChainReport, CHAIN_SCHEMA};
 mod pdf;
 pub use pdf::{PdfRevisionChanges, PdfSignatureInfo, PdfSignatureKind};
+mod order;
+pub use order::{OrderVerdict, OrderedSigner, SigningOrder};
 mod timestamp;
 pub use timestamp::{TimestampKind, TimestampProblem, TimestampReport};
 mod text;
@@ -21,6 +23,7 @@ use crate::error::FileKind;
 use crate::path::ChainError;
 use crate::revocation::crl::RevocationStatus;
 use crate::x509::cert::CertificateSummary;
+use crate::x509::role::RoleDecision;
 
 /// The schema name written in every JSON report.
 pub const SCHEMA: &str = "kyso.verify/v2";
@@ -858,6 +861,11 @@ pub struct SignatureReport {
     pub sub_indication: Option<SubIndication>,
     /// The signer certificate, when found.
     pub signer: Option<CertificateSummary>,
+    /// Whether the signer certificate speaks for a person or an organisation, and the
+    /// evidence that decided it ([`crate::Certificate::role`]); absent when no signer
+    /// certificate was found and for document time-stamps.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signer_role: Option<RoleDecision>,
     /// The claimed signing time (signing-time attribute), when present. Not a proof of time.
     pub signing_time: Option<Timestamp>,
     /// Digest algorithm name.
@@ -912,6 +920,7 @@ impl SignatureReport {
             indication: Indication::TotalFailed,
             sub_indication: None,
             signer: None,
+            signer_role: None,
             signing_time: None,
             digest_algorithm: String::new(),
             signature_algorithm: String::new(),
@@ -984,6 +993,10 @@ pub struct DocumentReport {
     pub problems: Vec<DocumentProblem>,
     /// The problems in English, one per entry of `problems`.
     pub messages: Vec<String>,
+    /// For a PDF: who signed in which order, official then organisation (Decree 30/2020);
+    /// absent for other documents and for a PDF without signatures.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signing_order: Option<SigningOrder>,
 }
 
 impl DocumentReport {
@@ -997,6 +1010,7 @@ impl DocumentReport {
             signatures: Vec::new(),
             messages: vec![problem.message(Lang::En)],
             problems: vec![problem],
+            signing_order: None,
         }
     }
 
@@ -1016,6 +1030,7 @@ impl DocumentReport {
             signatures,
             messages: problems.iter().map(|p| p.message(Lang::En)).collect(),
             problems,
+            signing_order: None,
         };
         doc.conclude();
         doc

@@ -13,8 +13,8 @@ use crate::encoding::time::Timestamp;
 use crate::pdf::{Dict, Document, Limits, Object, SignatureDict, SignatureField, Value};
 use crate::report::{
     Check, CheckName, CheckResult, DocumentProblem, DocumentReport, Indication, PdfRevisionChanges,
-    PdfSignatureInfo, PdfSignatureKind, Reason, SignatureLevel, SignatureReport, SkipReason,
-    SubIndication, TimestampKind,
+    PdfSignatureInfo, PdfSignatureKind, Reason, SignatureLevel, SignatureReport, SigningOrder,
+    SkipReason, SubIndication, TimestampKind,
 };
 use crate::revocation::crl::Crl;
 use crate::revocation::evidence::Origin;
@@ -106,7 +106,10 @@ impl Verifier {
             }
         }
         pades_levels(&mut signatures);
-        DocumentReport::new(name, None, signatures, Vec::new())
+        let signing_order = SigningOrder::of_pdf(&signatures);
+        let mut report = DocumentReport::new(name, None, signatures, Vec::new());
+        report.signing_order = signing_order;
+        report
     }
 
     fn pdf_signature(

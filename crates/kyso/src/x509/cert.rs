@@ -116,6 +116,9 @@ struct Extensions {
     crl_distribution_points: Option<Vec<DistributionPoint>>,
     /// authorityInfoAccess, RFC 5280 §4.2.2.1 (empty when absent).
     authority_info_access: Vec<general_name::AccessDescription>,
+    /// The QcType statement's types (ETSI EN 319 412-5 §4.2.3: id-etsi-qct-esign, -eseal,
+    /// -web), dotted; empty when the certificate has no qcStatements or no QcType.
+    qc_types: Vec<String>,
 }
 
 /// How the extensions are encoded, as far as the profile checks ([`Profile`]) need it; not
@@ -326,6 +329,9 @@ impl Certificate {
     pub(crate) fn unknown_critical(&self) -> &[String] {
         &self.0.extensions.unknown_critical
     }
+    pub(crate) fn qc_types(&self) -> &[String] {
+        &self.0.extensions.qc_types
+    }
     pub(crate) fn policies(&self) -> Option<&[String]> {
         self.0.extensions.policies.as_deref()
     }
@@ -507,6 +513,11 @@ impl Extensions {
             // A malformed non-critical extension is a flaw of the certificate, reported
             // when it is on a path (RFC 5280 §4.2: extensions are DER per Appendix A).
             ParsedExtension::ParseError { .. } => encoding.malformed_noncritical = true,
+            _ if ext.oid.as_bytes() == oid::QC_STATEMENTS.as_bytes() => match qc_types(ext.value) {
+                Ok(types) => self.qc_types = types,
+                Err(e) if ext.critical => return Err(malformed(ext, e.what)),
+                Err(_) => encoding.malformed_noncritical = true,
+            },
             _ if ext.critical => self.unknown_critical.push(ext.oid.to_id_string()),
             _ => {}
         }
@@ -543,6 +554,31 @@ fn malformed(ext: &X509Extension<'_>, e: String) -> Error {
 
 /// extKeyUsage purposes as dotted OIDs (RFC 5280 §4.2.1.12): the ones x509-parser names
 /// first, then the others in encoded order.
+/// The QcType statement of a qcStatements extension (RFC 3739 §3.2.6: `SEQUENCE OF
+/// QCStatement { statementId, statementInfo ANY OPTIONAL }`; ETSI EN 319 412-5 §4.2.3: QcType's
+/// statementInfo is `SEQUENCE OF OBJECT IDENTIFIER`). Other statements are skipped.
+fn qc_types(value: &[u8]) -> crate::encoding::asn1::Result<Vec<String>> {
+    use crate::encoding::asn1::{oid_to_string, tag, Tlv};
+    let mut types = Vec::new();
+    let statements =
+        Tlv::parse_exact(value, "qcStatements")?.expect(tag::SEQUENCE, "qcStatements")?;
+    let mut r = statements.reader();
+    while !r.is_empty() {
+        let st = r.expect(tag::SEQUENCE, "QCStatement")?;
+        let mut f = st.reader();
+        let id = f.expect(tag::OID, "statementId")?;
+        if id.value != oid::QC_TYPE.as_bytes() {
+            continue;
+        }
+        let list = f.expect(tag::SEQUENCE, "QcType")?;
+        let mut l = list.reader();
+        while !l.is_empty() {
+            types.push(oid_to_string(l.expect(tag::OID, "QcType")?.value));
+        }
+    }
+    Ok(types)
+}
+
 fn eku_oids(e: &ExtendedKeyUsage<'_>) -> Vec<String> {
     let known = [
         (e.any, &oid::ANY_EKU),

@@ -6,3 +6,4 @@ pub(crate) mod cache;
 pub(crate) mod cert;
 pub(crate) mod general_name;
 pub(crate) mod name;
+pub(crate) mod role;
