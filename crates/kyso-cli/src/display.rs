@@ -33,6 +33,16 @@ pub fn parse_at(s: &str) -> Result<kyso::Timestamp, String> {
     parse_at_in(s, &local_zone())
 }
 
+/// `--deadline`: an RFC 3339 time, or a plain date, which means the end of that day (its last
+/// second) in the user's time zone.
+pub fn parse_deadline(s: &str) -> Result<kyso::Timestamp, String> {
+    let t = parse_at(s)?;
+    if s.trim().len() == 10 {
+        return Ok(kyso::Timestamp::from_unix(t.unix() + 86_399));
+    }
+    Ok(t)
+}
+
 fn parse_at_in(s: &str, tz: &TimeZone) -> Result<kyso::Timestamp, String> {
     let s = s.trim();
     if let Ok(t) = kyso::Timestamp::parse_rfc3339(s) {
@@ -47,32 +57,7 @@ fn parse_at_in(s: &str, tz: &TimeZone) -> Result<kyso::Timestamp, String> {
     Ok(kyso::Timestamp::from_unix(start.timestamp().as_second()))
 }
 
-/// The attributes of an RFC 4514 name (`UID=CCCD:0351\,x,CN=An`), most specific first, with
-/// escapes undone.
-fn rdn_values(subject: &str) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let mut escaped = false;
-    let mut parts = Vec::new();
-    for ch in subject.chars() {
-        match (escaped, ch) {
-            (true, c) => {
-                cur.push(c);
-                escaped = false;
-            }
-            (false, '\\') => escaped = true,
-            (false, ',' | '+') => parts.push(std::mem::take(&mut cur)),
-            (false, c) => cur.push(c),
-        }
-    }
-    parts.push(cur);
-    for p in parts {
-        if let Some((k, v)) = p.split_once('=') {
-            out.push((k.trim().to_string(), v.trim().to_string()));
-        }
-    }
-    out
-}
+use kyso::rendered_attributes as rdn_values;
 
 /// A personal ID number shown as its first four and last three digits (`0351…234`);
 /// organisational codes (MST, MNS) are public and shown whole.

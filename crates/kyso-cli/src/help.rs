@@ -173,6 +173,10 @@ pub const ALL: &[Help] = &[
                 "kyso verify --trust roots.pem --at 2026-06-01T12:00:00+07:00 --format json archive/",
             ),
             ex(
+                "A dossier: who signed each document, in which role and order, what is missing",
+                "kyso verify --trust roots.pem --lang vi --dossier ho-so/",
+            ),
+            ex(
                 "JUnit XML for CI: one test case per signature file",
                 "kyso verify --trust roots.pem --format junit archive/ > kyso-junit.xml",
             ),

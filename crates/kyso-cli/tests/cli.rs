@@ -1110,6 +1110,17 @@ fn help_examples_run_and_succeed() {
         copy("testdata/pdf/minimal.pdf", &format!("dossier/{f}"));
     }
     std::fs::write(d.join("dossier/a.txt"), "Tờ trình").unwrap();
+    // The dossier example's folder: a decision signed by the official, then the organisation.
+    std::fs::create_dir_all(d.join("ho-so")).unwrap();
+    copy("testdata/pdf/minimal.pdf", "ho-so/qd.pdf");
+    for p12 in ["official.p12", "org.p12"] {
+        let o = kyso_env(
+            &d,
+            &["sign", "--p12", p12, "--pass", "env:P", "ho-so/qd.pdf"],
+            &[("P", "kyso-test")],
+        );
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    }
     for f in ["cong-van.txt", "cong-van.txt.p7s", "to-trinh.txt.p7m"] {
         copy(&format!("testdata/samples/{f}"), &format!("archive/{f}"));
     }

@@ -85,6 +85,7 @@
 
 // Batches: many inputs verified or signed in parallel, results in input order, cancellable.
 pub mod batch;
+mod dossier; // a folder of documents and signatures judged together (hồ sơ)
 mod extend; // CAdES B-T and B-LT augmentation of existing signatures
             // Layers, each depending only on those listed before it (checked by scripts/check-layers.sh):
 mod cms; // RFC 5652 SignedData reading
@@ -106,6 +107,7 @@ mod verifier;
 mod x509; // certificates (parsed once), names, general names, the run-wide certificate cache
 
 pub use crypto::{DigestAlgorithm, KeyInfo};
+pub use dossier::{VerifiedDossier, MAX_DOSSIER_FILES};
 pub use encoding::time::Timestamp;
 pub use error::{
     Error, Expected, ExtendRefusal, FileKind, KeyFileProblem, PinState, SigningRefusal,
@@ -129,7 +131,10 @@ pub use report::{
     Report, SignatureLevel, SignatureReport, SkipReason, SubIndication, Summary, SCHEMA,
 };
 pub use report::{ChainCertificate, ChainReport, CHAIN_SCHEMA};
-pub use report::{OrderVerdict, OrderedSigner, SigningOrder};
+pub use report::{
+    DossierCounts, DossierDocument, DossierFlag, DossierReport, DossierSigner, OrderVerdict,
+    OrderedSigner, SigningOrder,
+};
 pub use report::{TimestampKind, TimestampProblem, TimestampReport};
 pub use revocation::crl::{Crl, CrlProblem, RevocationMode, RevocationReason, RevocationStatus};
 pub use revocation::evidence::{RevocationDataKind, RevocationEvidence, RevocationSource};
@@ -144,10 +149,10 @@ pub use signer::{
     VisibleSignature,
 };
 pub use tsp::{PkiStatus, TimeStampRequest, TimeStampResponse, TimeStampToken, TstInfo};
-pub use validation::policy::{DigestRule, PolicyError, ValidationPolicy};
+pub use validation::policy::{DigestRule, DossierRules, PolicyError, ValidationPolicy};
 pub use verifier::{DangerousVerifierConfig, Verifier, VerifyContext};
 pub use x509::cert::{Certificate, CertificateSummary};
-pub use x509::name::{uid_label, UID_PREFIXES};
+pub use x509::name::{rendered_attributes, uid_label, UID_PREFIXES};
 pub use x509::role::{RoleBasis, RoleDecision, SignerRole};
 
 /// What a file holds, from its first bytes (certificate, PKCS#12, private key, CMS, PDF,

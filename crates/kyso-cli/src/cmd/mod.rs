@@ -1,6 +1,7 @@
 //! One module per subcommand, each with its clap `Args` and a `run`.
 pub mod chain;
 pub mod completions;
+pub mod dossier;
 pub mod extend;
 pub mod inspect;
 pub mod man;

@@ -76,18 +76,53 @@ pub struct Args {
     /// (README "Validation policies"). Default agency-default.
     #[arg(long, value_name = "FILE|NAME", default_value = "agency-default")]
     policy: String,
+    /// Verify the folder DIR as one dossier (hồ sơ): every signature file and signed PDF in
+    /// it, then a verdict per document: its signers in order with their roles, and what is
+    /// missing or wrong (unsigned files, the organisation's signature missing or before the
+    /// official's, a failed signature). The policy's [dossier] section says which files need
+    /// which signatures.
+    #[arg(long, value_name = "DIR", value_parser = crate::paths::input, conflicts_with_all = ["inputs", "content"])]
+    dossier: Option<PathBuf>,
+    /// With --dossier: flag signatures made after TIME (RFC 3339, or a date: until the end of
+    /// that day in the local time zone).
+    #[arg(long, value_name = "TIME", value_parser = crate::display::parse_deadline)]
+    deadline: Option<kyso::Timestamp>,
     /// Signature files (.p7s, .p7m, .sig, signed .pdf) or directories searched recursively for
     /// them (a .sig found there that is not CMS, e.g. OpenPGP, or a PDF without a signature, is
     /// skipped with a note).
     // No NFC/NFD value parser here: a batch names thousands of files, and collect_inputs
     // already looks each one up; it tries the other normalization form only when that fails.
-    #[arg(value_name = "SIG", required = true)]
+    #[arg(value_name = "SIG", required_unless_present = "dossier")]
     inputs: Vec<PathBuf>,
 }
 
 pub fn run(a: Args) -> Result<u8> {
     let format = if a.json { VerifyFormat::Json } else { a.format };
     let lang = output::lang(a.lang);
+    if a.deadline.is_some() && a.dossier.is_none() {
+        bail!(lang.pick(
+            "--deadline applies to a dossier: add --dossier DIR",
+            "--deadline chỉ dùng cho hồ sơ: thêm --dossier DIR"
+        ));
+    }
+    if let Some(dir) = &a.dossier {
+        if format == VerifyFormat::Junit || a.schema == SchemaArg::V1 {
+            bail!(lang.pick(
+                "--dossier writes text or JSON kyso.verify/v2 (not JUnit, not --schema v1)",
+                "--dossier chỉ xuất văn bản hoặc JSON kyso.verify/v2 (không JUnit, không --schema v1)"
+            ));
+        }
+        let verifier = a.certs.verifier(&a.policy, a.insecure_legacy_crypto)?;
+        let options = super::dossier::Options {
+            json: format == VerifyFormat::Json,
+            lang,
+            full_ids: a.full_ids,
+            verbose: a.verbose,
+            deadline: a.deadline,
+            at: a.at.unwrap_or_else(kyso::Timestamp::now),
+        };
+        return super::dossier::run(&verifier, dir, &options);
+    }
     let (inputs, skipped) = collect_inputs(&a.inputs)?;
     let files: Vec<PathBuf> = inputs.iter().map(|i| i.path.clone()).collect();
     note_skipped(&skipped, lang);
@@ -883,7 +918,7 @@ fn gloss(i: Indication, lang: Lang) -> &'static str {
     }
 }
 
-fn render_document(d: &DocumentReport, lang: Lang, full_ids: bool) -> String {
+pub(crate) fn render_document(d: &DocumentReport, lang: Lang, full_ids: bool) -> String {
     let mut s = String::new();
     {
         let _ = writeln!(

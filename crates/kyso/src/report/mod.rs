@@ -6,6 +6,8 @@ mod chain;
 pub use chain::{ChainCertificate, ChainReport, CHAIN_SCHEMA};
 mod pdf;
 pub use pdf::{PdfRevisionChanges, PdfSignatureInfo, PdfSignatureKind};
+mod dossier;
+pub use dossier::{DossierCounts, DossierDocument, DossierFlag, DossierReport, DossierSigner};
 mod order;
 pub use order::{OrderVerdict, OrderedSigner, SigningOrder};
 mod timestamp;
@@ -1076,6 +1078,10 @@ pub struct Report {
     pub summary: Summary,
     /// One entry per input, in input order.
     pub documents: Vec<DocumentReport>,
+    /// The verdict on the whole dossier, for `kyso verify --dossier`
+    /// ([`crate::Verifier::verify_dossier`]); `documents` then holds its files' reports.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dossier: Option<DossierReport>,
 }
 
 impl Report {
@@ -1098,6 +1104,7 @@ impl Report {
             policy: None,
             summary,
             documents,
+            dossier: None,
         }
     }
 
@@ -1112,8 +1119,19 @@ impl Report {
         serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
     }
 
-    /// The worst indication over all documents (`None` for an empty run).
+    /// Add the dossier's verdict.
+    pub fn with_dossier(mut self, dossier: DossierReport) -> Self {
+        self.dossier = Some(dossier);
+        self
+    }
+
+    /// The worst indication over all documents and the dossier's verdict (`None` for an
+    /// empty run).
     pub fn worst(&self) -> Option<Indication> {
-        self.documents.iter().map(|d| d.indication).max()
+        self.documents
+            .iter()
+            .map(|d| d.indication)
+            .chain(self.dossier.as_ref().map(|d| d.indication))
+            .max()
     }
 }

@@ -65,6 +65,7 @@ pub struct SigningOrder {
 impl SigningOrder {
     /// The order of a PDF's signatures, given in revision order (each later revision covers
     /// the earlier signatures, so this order is proven by the byte ranges, not claimed).
+    /// `None` when the PDF has no signature (only document time-stamps).
     pub(crate) fn of_pdf(signatures: &[SignatureReport]) -> Option<SigningOrder> {
         let is_signature = |s: &SignatureReport| {
             s.pdf
@@ -74,10 +75,21 @@ impl SigningOrder {
         if !signatures.iter().any(is_signature) {
             return None;
         }
-        let counted: Vec<OrderedSigner> = signatures
-            .iter()
-            .enumerate()
-            .filter(|(_, s)| is_signature(s) && s.indication != Indication::TotalFailed)
+        Some(SigningOrder::of(
+            signatures
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| is_signature(s)),
+        ))
+    }
+
+    /// The order of `signatures`, given in signing order with their positions: those that are
+    /// not TOTAL-FAILED count.
+    pub(crate) fn of<'a>(
+        signatures: impl Iterator<Item = (usize, &'a SignatureReport)>,
+    ) -> SigningOrder {
+        let signers: Vec<OrderedSigner> = signatures
+            .filter(|(_, s)| s.indication != Indication::TotalFailed)
             .map(|(i, s)| OrderedSigner {
                 signature: i,
                 role: s
@@ -86,10 +98,10 @@ impl SigningOrder {
                     .map_or(SignerRole::Unknown, |r| r.role),
             })
             .collect();
-        Some(SigningOrder {
-            verdict: verdict(&counted),
-            signers: counted,
-        })
+        SigningOrder {
+            verdict: verdict(&signers),
+            signers,
+        }
     }
 }
 

@@ -110,6 +110,34 @@ pub struct ValidationPolicy {
     /// When false, an unknown revocation status is not acceptable: the mode becomes
     /// [`RevocationMode::Required`] unless it is [`RevocationMode::Off`].
     pub unknown_status_acceptable: bool,
+    /// Which documents of a dossier need which signatures (`kyso verify --dossier`).
+    pub dossier: DossierRules,
+}
+
+/// Which documents of a dossier need which signatures: each list holds file-name patterns
+/// (`*` any run of characters, `?` one, `[...]` a class; case-insensitive), matched against
+/// the file's name, or against its path within the dossier when the pattern has a `/`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct DossierRules {
+    /// Documents that may go unsigned (scans of paper, photos). Default: none.
+    pub unsigned_allowed: Vec<String>,
+    /// Documents that need the organisation's signature (Decree 30/2020: an issued document
+    /// is signed by the official, then by the organisation). Default: every document.
+    pub organisation_required: Vec<String>,
+    /// Documents that need an official's signature before the organisation's. Default:
+    /// none (a copy certified by the organisation alone is acceptable).
+    pub official_required: Vec<String>,
+}
+
+impl Default for DossierRules {
+    fn default() -> Self {
+        DossierRules {
+            unsigned_allowed: Vec::new(),
+            organisation_required: vec!["*".into()],
+            official_required: Vec::new(),
+        }
+    }
 }
 
 impl Default for ValidationPolicy {
@@ -128,6 +156,34 @@ struct Doc {
     algorithms: AlgorithmsDoc,
     #[serde(default)]
     revocation: RevocationDoc,
+    #[serde(default)]
+    dossier: DossierDoc,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DossierDoc {
+    #[serde(default)]
+    unsigned_allowed: Vec<String>,
+    #[serde(default = "every_file")]
+    organisation_required: Vec<String>,
+    #[serde(default)]
+    official_required: Vec<String>,
+}
+
+fn every_file() -> Vec<String> {
+    vec!["*".into()]
+}
+
+impl Default for DossierDoc {
+    fn default() -> Self {
+        let d = DossierRules::default();
+        DossierDoc {
+            unsigned_allowed: d.unsigned_allowed,
+            organisation_required: d.organisation_required,
+            official_required: d.official_required,
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -208,7 +264,7 @@ impl ValidationPolicy {
     }
 
     /// A policy from a TOML document (README "Validation policies"); every key is required
-    /// except `description`, `algorithms.legacy` and `[revocation]`, and unknown keys are
+    /// except `description`, `algorithms.legacy`, `[revocation]` and `[dossier]`, and unknown keys are
     /// refused so that a misspelt constraint is not silently ignored.
     pub fn from_toml(text: &str) -> Result<Self, PolicyError> {
         Self::parse(text, PolicySource::File)
@@ -267,6 +323,15 @@ impl ValidationPolicy {
                 return Err(invalid(format!("signer_ekus: '{e}' is not a dotted OID")));
             }
         }
+        for p in doc
+            .dossier
+            .unsigned_allowed
+            .iter()
+            .chain(&doc.dossier.organisation_required)
+            .chain(&doc.dossier.official_required)
+        {
+            globset::Glob::new(p).map_err(|e| invalid(format!("dossier: pattern '{p}': {e}")))?;
+        }
         Ok(ValidationPolicy {
             name: doc.name,
             source,
@@ -282,6 +347,11 @@ impl ValidationPolicy {
             ec_curves: doc.algorithms.ec_curves,
             revocation,
             unknown_status_acceptable: doc.revocation.unknown_status_acceptable,
+            dossier: DossierRules {
+                unsigned_allowed: doc.dossier.unsigned_allowed,
+                organisation_required: doc.dossier.organisation_required,
+                official_required: doc.dossier.official_required,
+            },
         })
     }
 

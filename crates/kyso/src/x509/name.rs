@@ -136,6 +136,33 @@ fn escape(v: &str) -> String {
     out
 }
 
+/// The attributes of a name as kyso renders it (RFC 4514: `UID=CCCD:0351\\,x,CN=An`), most
+/// specific first, with the escapes undone: what a report's `subject` holds, read back.
+pub fn rendered_attributes(subject: &str) -> Vec<(String, String)> {
+    let mut parts = Vec::new();
+    let mut cur = String::new();
+    let mut escaped = false;
+    for ch in subject.chars() {
+        match (escaped, ch) {
+            (true, c) => {
+                cur.push(c);
+                escaped = false;
+            }
+            (false, '\\') => escaped = true,
+            (false, ',' | '+') => parts.push(std::mem::take(&mut cur)),
+            (false, c) => cur.push(c),
+        }
+    }
+    parts.push(cur);
+    parts
+        .into_iter()
+        .filter_map(|p| {
+            p.split_once('=')
+                .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+        })
+        .collect()
+}
+
 /// Split a UID value such as `CCCD:001085012345` into its labelled prefix.
 pub fn uid_label(value: &str) -> Option<(&'static str, &'static str, &'static str, &str)> {
     let (prefix, rest) = value.split_once(':')?;
@@ -376,6 +403,15 @@ mod tests {
             "UID=CCCD:001085012345,CN=Đặng Thị Giang,O=Sở Tư pháp\\, Hà Nội,C=VN"
         );
         assert_eq!(common_name(&n), "Đặng Thị Giang");
+        assert_eq!(
+            rendered_attributes(&render(&n)),
+            vec![
+                ("UID".to_string(), "CCCD:001085012345".to_string()),
+                ("CN".to_string(), "Đặng Thị Giang".to_string()),
+                ("O".to_string(), "Sở Tư pháp, Hà Nội".to_string()),
+                ("C".to_string(), "VN".to_string()),
+            ]
+        );
         assert_eq!(
             uid_label("CCCD:001085012345").map(|l| l.1),
             Some("citizen ID")
