@@ -210,6 +210,20 @@ pub const ALL: &[Help] = &[
         sections: &[],
     },
     Help {
+        page: "kyso-extract",
+        examples: &[
+            ex(
+                "Check the envelope, then take the document out into received/",
+                "kyso verify --trust roots.pem cv.docx.p7m && kyso extract -o received/ cv.docx.p7m",
+            ),
+            ex(
+                "Every envelope of a folder into another folder",
+                "kyso extract -o extracted/ archive/*.p7m",
+            ),
+        ],
+        sections: &[],
+    },
+    Help {
         page: "kyso-inspect",
         examples: &[
             ex(

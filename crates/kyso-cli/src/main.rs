@@ -51,6 +51,9 @@ enum Command {
     /// Extend signatures in place to CAdES B-T (a time-stamp) or B-LT (validation data).
     #[command(after_help = help::after_help("kyso-extend"))]
     Extend(cmd::extend::Args),
+    /// Write the documents inside attached signatures (.p7m) to files (not verified).
+    #[command(after_help = help::after_help("kyso-extract"))]
+    Extract(cmd::extract::Args),
     /// Show what a certificate, bundle, PKCS#12 or CMS file holds.
     #[command(after_help = help::after_help("kyso-inspect"))]
     Inspect(cmd::inspect::Args),
@@ -75,6 +78,7 @@ impl Command {
             Command::Sign(a) => a.lang,
             Command::Verify(a) => a.lang,
             Command::Extend(a) => a.lang,
+            Command::Extract(a) => a.lang,
             Command::Inspect(a) => a.lang,
             Command::Chain(a) => a.lang,
             Command::Token(a) => a.lang(),
@@ -111,6 +115,7 @@ fn main() -> ExitCode {
         Command::Sign(a) => cmd::sign::run(*a),
         Command::Verify(a) => cmd::verify::run(a),
         Command::Extend(a) => cmd::extend::run(a),
+        Command::Extract(a) => cmd::extract::run(a),
         Command::Inspect(a) => cmd::inspect::run(a),
         Command::Chain(a) => cmd::chain::run(a),
         Command::Token(a) => cmd::token::run(a),

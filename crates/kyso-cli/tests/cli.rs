@@ -969,6 +969,7 @@ fn man_writes_one_page_per_command_and_never_overwrites_without_force() {
             "kyso-chain.1",
             "kyso-completions.1",
             "kyso-extend.1",
+            "kyso-extract.1",
             "kyso-inspect.1",
             "kyso-man.1",
             "kyso-sign.1",
@@ -1146,7 +1147,7 @@ fn help_examples_run_and_succeed() {
         std::env::var("PATH").unwrap_or_default()
     );
     let mut ran = 0;
-    for cmd in ["sign", "verify", "inspect", "chain"] {
+    for cmd in ["sign", "verify", "extract", "inspect", "chain"] {
         for line in help_examples(&[cmd, "--help"]) {
             // A token needs SoftHSM (tests/token.rs signs on one); the test PKI has no CRLs.
             if line.contains("--pkcs11") || line.contains("--crl") {
@@ -1198,6 +1199,15 @@ fn help_examples_run_and_succeed() {
     for f in ["cv.docx.p7m", "pss.p7s", "signature.p7s"] {
         assert!(d.join(f).exists(), "{f} was not written");
     }
+    // What the extract examples promised: the documents, byte for byte.
+    assert_eq!(
+        std::fs::read(d.join("received/cv.docx")).unwrap(),
+        std::fs::read(d.join("cv.docx")).unwrap()
+    );
+    assert_eq!(
+        std::fs::read(d.join("extracted/to-trinh.txt")).unwrap(),
+        std::fs::read(root().join("testdata/samples/to-trinh.txt")).unwrap()
+    );
     for f in ["decision.pdf", "qd.pdf", "dossier/a.pdf", "dossier/b.pdf"] {
         assert!(!d.join(format!("{f}.p7s")).exists(), "{f}: signed beside");
         let out = kyso(

@@ -86,8 +86,9 @@
 // Batches: many inputs verified or signed in parallel, results in input order, cancellable.
 pub mod batch;
 mod dossier; // a folder of documents and signatures judged together (hồ sơ)
-mod extend; // CAdES B-T and B-LT augmentation of existing signatures
-            // Layers, each depending only on those listed before it (checked by scripts/check-layers.sh):
+mod extend;
+mod extract; // the content of an attached signature, streamed out // CAdES B-T and B-LT augmentation of existing signatures
+                                                                   // Layers, each depending only on those listed before it (checked by scripts/check-layers.sh):
 mod cms; // RFC 5652 SignedData reading
 mod crypto; // the one place that names openssl's algorithms: digests, signature schemes
 mod encoding; // DER reader and writer, BER transcoder, PEM, OIDs, time
@@ -114,6 +115,7 @@ pub use error::{
     TimestampFailure, TokenError,
 };
 pub use extend::{ExtendOutcome, ExtendedSignature, Extender};
+pub use extract::extract_content;
 pub use inspect::{
     inspect, inspect_pkcs12, CertificateDetails, CertificatePolicy, CrlDistributionPoint,
     Inspection, NameField, SignerDetails,

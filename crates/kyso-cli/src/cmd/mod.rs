@@ -3,6 +3,7 @@ pub mod chain;
 pub mod completions;
 pub mod dossier;
 pub mod extend;
+pub mod extract;
 pub mod inspect;
 pub mod man;
 pub mod sign;

@@ -1,0 +1,44 @@
+//! Taking documents out of their envelopes: the content of an attached signature (`.p7m`),
+//! streamed (`kyso extract`). Extracting checks nothing about the signature: verify first
+//! (`kyso verify`) to know whether the content is what was signed.
+
+use std::io::{self, Write};
+use std::path::Path;
+
+use crate::cms::envelope::{SigSource, SourceError};
+use crate::cms::signed_data;
+use crate::encoding::ber::ContentSink;
+use crate::error::Error;
+
+/// Stream the content embedded in the attached signature `envelope` (a `.p7m`: DER, BER or
+/// PEM) to `w`, in one pass. `Ok(None)` when the SignedData embeds no content (a detached
+/// signature: nothing is written); `Ok(Some(n))` with the content's length otherwise. `Err`
+/// when the file cannot be read or is not a CMS SignedData; `w` may then have received part
+/// of the content, so write to a temporary file and keep it only on `Ok(Some(_))`.
+pub fn extract_content(envelope: &Path, w: &mut dyn Write) -> Result<Option<u64>, Error> {
+    let not_cms = |detail: String| Error::NotCms {
+        path: envelope.display().to_string(),
+        detail,
+    };
+    let source = SigSource::File(envelope.to_path_buf());
+    let mut sink = WriteSink(w);
+    let n = source.normalize(&mut sink).map_err(|e| match e {
+        SourceError::Io(e) => e,
+        SourceError::Format(detail) => not_cms(detail),
+    })?;
+    // The skeleton (content left out) must be a SignedData, not another ContentInfo type.
+    signed_data::parse(&n.der).map_err(not_cms)?;
+    Ok(n.content_len)
+}
+
+/// A content sink writing every chunk to a writer.
+struct WriteSink<'a>(&'a mut dyn Write);
+
+impl ContentSink for WriteSink<'_> {
+    fn begin(&mut self, _: Option<&[u8]>) -> io::Result<()> {
+        Ok(())
+    }
+    fn data(&mut self, chunk: &[u8]) -> io::Result<()> {
+        self.0.write_all(chunk)
+    }
+}
