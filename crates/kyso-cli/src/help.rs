@@ -224,6 +224,20 @@ pub const ALL: &[Help] = &[
         sections: &[],
     },
     Help {
+        page: "kyso-report",
+        examples: &[
+            ex(
+                "Four CI jobs verify a quarter each, at one time; a fifth joins them",
+                "kyso verify --trust roots.pem --at 2026-06-01 --shard 2/4 --json archive/ > part-2.json",
+            ),
+            ex(
+                "Join the parts: one report, the summary counted again, JUnit for the CI",
+                "kyso report merge --format junit -o merged-junit.xml part-*.json",
+            ),
+        ],
+        sections: &[],
+    },
+    Help {
         page: "kyso-inspect",
         examples: &[
             ex(

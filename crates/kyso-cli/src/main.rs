@@ -60,6 +60,9 @@ enum Command {
     /// Build and validate a certificate's path to the trust anchors, shown as a tree.
     #[command(after_help = help::after_help("kyso-chain"))]
     Chain(cmd::chain::Args),
+    /// Reports: join the JSON reports of a batch's shards (merge).
+    #[command(after_help = help::after_help("kyso-report"))]
+    Report(cmd::report::Args),
     /// PKCS#11 tokens: list modules' slots, tokens, PIN state, certificates and keys.
     #[command(after_help = help::after_help("kyso-token"))]
     Token(cmd::token::Args),
@@ -82,6 +85,7 @@ impl Command {
             Command::Inspect(a) => a.lang,
             Command::Chain(a) => a.lang,
             Command::Token(a) => a.lang(),
+            Command::Report(a) => a.lang(),
             Command::Completions(_) | Command::Man(_) => None,
         }
     }
@@ -119,6 +123,7 @@ fn main() -> ExitCode {
         Command::Inspect(a) => cmd::inspect::run(a),
         Command::Chain(a) => cmd::chain::run(a),
         Command::Token(a) => cmd::token::run(a),
+        Command::Report(a) => cmd::report::run(a),
         Command::Completions(a) => cmd::completions::run(a, Cli::command()),
         Command::Man(a) => cmd::man::run(a, Cli::command()),
     };

@@ -972,6 +972,8 @@ fn man_writes_one_page_per_command_and_never_overwrites_without_force() {
             "kyso-extract.1",
             "kyso-inspect.1",
             "kyso-man.1",
+            "kyso-report-merge.1",
+            "kyso-report.1",
             "kyso-sign.1",
             "kyso-token-list.1",
             "kyso-token.1",
@@ -1147,7 +1149,7 @@ fn help_examples_run_and_succeed() {
         std::env::var("PATH").unwrap_or_default()
     );
     let mut ran = 0;
-    for cmd in ["sign", "verify", "extract", "inspect", "chain"] {
+    for cmd in ["sign", "verify", "extract", "report", "inspect", "chain"] {
         for line in help_examples(&[cmd, "--help"]) {
             // A token needs SoftHSM (tests/token.rs signs on one); the test PKI has no CRLs.
             if line.contains("--pkcs11") || line.contains("--crl") {
@@ -1199,6 +1201,10 @@ fn help_examples_run_and_succeed() {
     for f in ["cv.docx.p7m", "pss.p7s", "signature.p7s"] {
         assert!(d.join(f).exists(), "{f} was not written");
     }
+    // What the report examples promised: the shard's part joined into a valid JUnit file.
+    let junit = std::fs::read(d.join("merged-junit.xml")).unwrap();
+    report_schema::assert_junit_conforms(&junit);
+    assert!(String::from_utf8_lossy(&junit).contains("testcase"));
     // What the extract examples promised: the documents, byte for byte.
     assert_eq!(
         std::fs::read(d.join("received/cv.docx")).unwrap(),

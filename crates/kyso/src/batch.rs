@@ -66,6 +66,43 @@ pub use select::{
     TEMP_FILE_MARKER,
 };
 
+/// One machine's share of a batch spread over several (`kyso verify --shard K/N`): the inputs
+/// whose position in the run's input list is K-1 modulo N, so N shards given the same inputs
+/// cover each input exactly once, and sizes differ by one at most. The list is the one a run
+/// builds (named files in order, folders walked in sorted order), so every machine must be
+/// given the same arguments over the same files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    k: usize,
+    n: usize,
+}
+
+impl Shard {
+    /// Shard `k` of `n`, counting from 1 (`1/4` .. `4/4`).
+    pub fn new(k: usize, n: usize) -> Result<Shard, String> {
+        if n == 0 || k == 0 || k > n {
+            return Err(format!(
+                "shard {k}/{n}: K counts from 1 to N (e.g. 1/4 .. 4/4)"
+            ));
+        }
+        Ok(Shard { k, n })
+    }
+
+    /// Parse `K/N`.
+    pub fn parse(s: &str) -> Result<Shard, String> {
+        let bad = || format!("'{s}' is not K/N (e.g. 2/4: the second of four shards)");
+        let (k, n) = s.split_once('/').ok_or_else(bad)?;
+        let k = k.trim().parse().map_err(|_| bad())?;
+        let n = n.trim().parse().map_err(|_| bad())?;
+        Shard::new(k, n)
+    }
+
+    /// Whether the input at `index` (from 0) of the run's list belongs to this shard.
+    pub fn includes(self, index: usize) -> bool {
+        index % self.n == self.k - 1
+    }
+}
+
 /// How often a waiting thread looks at the cancel token: a signal handler can only set a flag,
 /// it cannot wake a condition variable, so waits are bounded by this.
 const CANCEL_POLL: Duration = Duration::from_millis(20);
@@ -429,6 +466,20 @@ impl<R> Shared<'_, R> {
 mod tests {
     use super::*;
     use std::sync::atomic::AtomicUsize;
+
+    #[test]
+    fn shards_cover_every_input_once() {
+        for n in 1..6 {
+            let shards: Vec<Shard> = (1..=n).map(|k| Shard::new(k, n).unwrap()).collect();
+            for i in 0..50 {
+                assert_eq!(shards.iter().filter(|s| s.includes(i)).count(), 1);
+            }
+        }
+        assert_eq!(Shard::parse(" 2 / 4").unwrap(), Shard::new(2, 4).unwrap());
+        for bad in ["0/4", "5/4", "1/0", "2", "a/b", "-1/2"] {
+            assert!(Shard::parse(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn results_arrive_in_input_order_with_their_index() {

@@ -88,7 +88,7 @@ pub mod batch;
 mod dossier; // a folder of documents and signatures judged together (hồ sơ)
 mod extend;
 mod extract; // the content of an attached signature, streamed out // CAdES B-T and B-LT augmentation of existing signatures
-                                                                   // Layers, each depending only on those listed before it (checked by scripts/check-layers.sh):
+             // Layers, each depending only on those listed before it (checked by scripts/check-layers.sh):
 mod cms; // RFC 5652 SignedData reading
 mod crypto; // the one place that names openssl's algorithms: digests, signature schemes
 mod encoding; // DER reader and writer, BER transcoder, PEM, OIDs, time
@@ -130,7 +130,8 @@ pub use pkcs11::{
 pub use report::{
     io_reason, Check, CheckName, CheckResult, DocumentProblem, DocumentReport, Hint, Indication,
     Lang, PdfRevisionChanges, PdfSignatureInfo, PdfSignatureKind, PolicyName, PolicySource, Reason,
-    Report, SignatureLevel, SignatureReport, SkipReason, SubIndication, Summary, SCHEMA,
+    Report, SignatureLevel, SignatureReport, SkipReason, SkippedInput, SubIndication, Summary,
+    SCHEMA,
 };
 pub use report::{ChainCertificate, ChainReport, CHAIN_SCHEMA};
 pub use report::{

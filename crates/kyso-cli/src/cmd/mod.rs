@@ -6,6 +6,7 @@ pub mod extend;
 pub mod extract;
 pub mod inspect;
 pub mod man;
+pub mod report;
 pub mod sign;
 pub mod token;
 pub mod verify;

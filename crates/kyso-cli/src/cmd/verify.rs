@@ -83,6 +83,11 @@ pub struct Args {
     /// which signatures.
     #[arg(long, value_name = "DIR", value_parser = crate::paths::input, conflicts_with_all = ["inputs", "content"])]
     dossier: Option<PathBuf>,
+    /// Verify only share K of N of the inputs (e.g. 2/4), for a batch spread over N machines
+    /// or CI jobs given the same arguments: input i belongs to shard (i mod N) + 1. Join the
+    /// JSON reports with `kyso report merge`.
+    #[arg(long, value_name = "K/N", value_parser = kyso::batch::Shard::parse)]
+    shard: Option<kyso::batch::Shard>,
     /// With --dossier: flag signatures made after TIME (RFC 3339, or a date: until the end of
     /// that day in the local time zone).
     #[arg(long, value_name = "TIME", value_parser = crate::display::parse_deadline)]
@@ -123,7 +128,16 @@ pub fn run(a: Args) -> Result<u8> {
         };
         return super::dossier::run(&verifier, dir, &options);
     }
-    let (inputs, skipped) = collect_inputs(&a.inputs)?;
+    let (mut inputs, skipped) = collect_inputs(&a.inputs)?;
+    // A shard may be empty when there are fewer inputs than shards: not an error then.
+    let found_any = !inputs.is_empty();
+    if let Some(shard) = a.shard {
+        let mut i = 0;
+        inputs.retain(|_| {
+            i += 1;
+            shard.includes(i - 1)
+        });
+    }
     let files: Vec<PathBuf> = inputs.iter().map(|i| i.path.clone()).collect();
     note_skipped(&skipped, lang);
     if a.content.is_some() && files.len() != 1 {
@@ -210,7 +224,7 @@ pub fn run(a: Args) -> Result<u8> {
     progress.finish();
     out.finish(&summary, unreadable, &skipped);
     // Nothing to verify at all (an empty directory, only other files): not a success.
-    let nothing = files.is_empty();
+    let nothing = !found_any;
     if nothing {
         eprintln!(
             "{}",
@@ -260,7 +274,7 @@ pub fn run(a: Args) -> Result<u8> {
 }
 
 /// When and where a run happens, for the JUnit report.
-struct RunInfo {
+pub(crate) struct RunInfo {
     /// The validation time (`--at`, default now).
     at: kyso::Timestamp,
     /// The validation policy's name.
@@ -272,7 +286,7 @@ struct RunInfo {
 }
 
 impl RunInfo {
-    fn start(at: kyso::Timestamp, policy: String) -> Self {
+    pub(crate) fn start(at: kyso::Timestamp, policy: String) -> Self {
         RunInfo {
             at,
             policy,
@@ -444,37 +458,16 @@ impl Emitter {
                 self.out.write(tail.as_bytes())
             }
             VerifyFormat::Junit => {
-                // The strict Ant/Jenkins JUnit schema (JUnit.xsd): inside <testsuites> a suite
-                // has package and id; time, timestamp (no zone), hostname, <properties>,
-                // <system-out> and <system-err> are required.
-                let run = &self.run;
-                let mut x = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-                let _ = writeln!(
-                    x,
-                    "<testsuites>\n<testsuite name=\"kyso verify\" tests=\"{}\" failures=\"{}\" errors=\"{unreadable}\" skipped=\"{}\" time=\"{}\" timestamp=\"{}\" hostname=\"{}\" package=\"kyso\" id=\"0\">",
-                    sm.total + unreadable + skipped.len(),
-                    sm.failed + sm.indeterminate,
-                    skipped.len(),
-                    seconds(run.started.elapsed()),
-                    run.timestamp,
-                    xml(&hostname())
-                );
-                let _ = writeln!(
-                    x,
-                    "  <properties>\n    <property name=\"validation_time\" value=\"{}\"/>\n    <property name=\"policy\" value=\"{}\"/>\n  </properties>",
-                    run.at,
-                    xml(&run.policy)
-                );
-                x.push_str(&self.cases);
-                for s in skipped {
-                    let _ = writeln!(
-                        x,
-                        "  <testcase classname=\"kyso.verify\" time=\"0\" name=\"{}\"><skipped message=\"{}\"/></testcase>",
-                        xml(&s.path.display().to_string()),
-                        xml(&s.format.describe(Lang::En))
-                    );
-                }
-                x.push_str("  <system-out/>\n  <system-err/>\n</testsuite>\n</testsuites>\n");
+                let skipped: Vec<(String, String)> = skipped
+                    .iter()
+                    .map(|s| {
+                        (
+                            s.path.display().to_string(),
+                            s.format.describe(Lang::En).to_string(),
+                        )
+                    })
+                    .collect();
+                let x = junit_suite(&self.cases, sm, unreadable, &skipped, &self.run);
                 self.out.write(x.as_bytes());
             }
         }
@@ -563,7 +556,7 @@ impl Rendered {
 /// and INDETERMINATE are failures (with the sub-indication as their type: an INDETERMINATE
 /// signature is not a passed test, kyso exits 3 for it); unreadable files are errors (see
 /// `Emitter`).
-fn junit_case(d: &DocumentReport, elapsed: std::time::Duration) -> String {
+pub(crate) fn junit_case(d: &DocumentReport, elapsed: std::time::Duration) -> String {
     let mut x = format!(
         "  <testcase classname=\"kyso.verify\" time=\"{}\" name=\"{}\"",
         seconds(elapsed),
@@ -590,6 +583,47 @@ fn junit_case(d: &DocumentReport, elapsed: std::time::Duration) -> String {
         xml(&kind),
         xml(detail.trim())
     );
+    x
+}
+
+/// The JUnit document around the test `cases`: the strict Ant/Jenkins JUnit schema
+/// (JUnit.xsd): inside <testsuites> a suite has package and id; time, timestamp (no zone),
+/// hostname, <properties>, <system-out> and <system-err> are required. `skipped` lists
+/// (file, reason) of inputs that were not verified.
+pub(crate) fn junit_suite(
+    cases: &str,
+    sm: &Summary,
+    unreadable: usize,
+    skipped: &[(String, String)],
+    run: &RunInfo,
+) -> String {
+    let mut x = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let _ = writeln!(
+        x,
+        "<testsuites>\n<testsuite name=\"kyso verify\" tests=\"{}\" failures=\"{}\" errors=\"{unreadable}\" skipped=\"{}\" time=\"{}\" timestamp=\"{}\" hostname=\"{}\" package=\"kyso\" id=\"0\">",
+        sm.total + unreadable + skipped.len(),
+        sm.failed + sm.indeterminate,
+        skipped.len(),
+        seconds(run.started.elapsed()),
+        run.timestamp,
+        xml(&hostname())
+    );
+    let _ = writeln!(
+        x,
+        "  <properties>\n    <property name=\"validation_time\" value=\"{}\"/>\n    <property name=\"policy\" value=\"{}\"/>\n  </properties>",
+        run.at,
+        xml(&run.policy)
+    );
+    x.push_str(cases);
+    for (file, why) in skipped {
+        let _ = writeln!(
+            x,
+            "  <testcase classname=\"kyso.verify\" time=\"0\" name=\"{}\"><skipped message=\"{}\"/></testcase>",
+            xml(file),
+            xml(why)
+        );
+    }
+    x.push_str("  <system-out/>\n  <system-err/>\n</testsuite>\n</testsuites>\n");
     x
 }
 

@@ -1048,6 +1048,19 @@ impl DocumentReport {
     }
 }
 
+/// An input a run found but did not verify (it is not a CMS signature, or a PDF without one).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct SkippedInput {
+    /// The file.
+    pub file: String,
+    /// What it is: `openpgp`, `ssh`, `minisign`, `asn1-not-signed-data`, `pdf-unsigned`,
+    /// `unknown`.
+    pub format: String,
+    /// Why it was skipped (English).
+    pub reason: String,
+}
+
 /// Counts over a run.
 #[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
 #[non_exhaustive]
@@ -1078,6 +1091,10 @@ pub struct Report {
     pub summary: Summary,
     /// One entry per input, in input order.
     pub documents: Vec<DocumentReport>,
+    /// Inputs found in folders that were not verified and are not counted in `summary` (a
+    /// `.sig` that is OpenPGP, SSH or minisign; an unsigned PDF); empty for most runs.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skipped: Vec<SkippedInput>,
     /// The verdict on the whole dossier, for `kyso verify --dossier`
     /// ([`crate::Verifier::verify_dossier`]); `documents` then holds its files' reports.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1104,6 +1121,7 @@ impl Report {
             policy: None,
             summary,
             documents,
+            skipped: Vec::new(),
             dossier: None,
         }
     }
@@ -1117,6 +1135,59 @@ impl Report {
     /// The JSON document.
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+    }
+
+    /// Join the reports of runs over parts of one set of inputs (`kyso verify --shard K/N` on
+    /// several machines) into one: the documents and skipped inputs in the order the parts
+    /// are given, the summary counted again. The parts must use the same schema and
+    /// validation policy; the validation time is the earliest of theirs (pin it with
+    /// `--at` so every part validates at the same time). A dossier's report is not a part
+    /// of anything and is refused.
+    pub fn merge(parts: Vec<Report>) -> Result<Report, String> {
+        let Some(first) = parts.first() else {
+            return Err("no report to merge".into());
+        };
+        let policy = first.policy.clone();
+        let mut at = first.validation_time;
+        let mut documents = Vec::new();
+        let mut skipped = Vec::new();
+        for (i, p) in parts.into_iter().enumerate() {
+            if p.schema != SCHEMA {
+                return Err(format!(
+                    "report {} has schema {}; only {SCHEMA} reports merge",
+                    i + 1,
+                    p.schema
+                ));
+            }
+            if p.policy != policy {
+                return Err(format!(
+                    "report {} was validated under another policy ({}) than report 1 ({})",
+                    i + 1,
+                    p.policy.as_ref().map_or("none", |x| x.name.as_str()),
+                    policy.as_ref().map_or("none", |x| x.name.as_str())
+                ));
+            }
+            if p.dossier.is_some() {
+                return Err(format!(
+                    "report {} is a dossier's verdict, which is not a part of a batch",
+                    i + 1
+                ));
+            }
+            if p.validation_time.unix() < at.unix() {
+                at = p.validation_time;
+            }
+            documents.extend(p.documents);
+            // Each shard finds the same skipped files in the folders it walks: listed once.
+            for x in p.skipped {
+                if !skipped.iter().any(|y: &SkippedInput| y.file == x.file) {
+                    skipped.push(x);
+                }
+            }
+        }
+        let mut merged = Report::new(at, documents);
+        merged.policy = policy;
+        merged.skipped = skipped;
+        Ok(merged)
     }
 
     /// Add the dossier's verdict.
