@@ -238,6 +238,24 @@ pub const ALL: &[Help] = &[
         sections: &[],
     },
     Help {
+        page: "kyso-trust",
+        examples: &[
+            ex(
+                "Verify against the Vietnamese roots shipped with kyso (both PKIs)",
+                "kyso verify --trust vn qd.pdf",
+            ),
+            ex(
+                "What is installed and in force, with each anchor's SHA-256",
+                "kyso trust list",
+            ),
+            ex(
+                "Install a newer list signed by its publisher (from a USB stick)",
+                "kyso trust update vn-gov-2027.toml.p7m",
+            ),
+        ],
+        sections: &[],
+    },
+    Help {
         page: "kyso-inspect",
         examples: &[
             ex(

@@ -60,6 +60,9 @@ enum Command {
     /// Build and validate a certificate's path to the trust anchors, shown as a tree.
     #[command(after_help = help::after_help("kyso-chain"))]
     Chain(cmd::chain::Args),
+    /// Trust lists: the shipped Vietnamese anchors (vn-gov, vn-public, vn) and installed ones.
+    #[command(after_help = help::after_help("kyso-trust"))]
+    Trust(cmd::trust::Args),
     /// Reports: join the JSON reports of a batch's shards (merge).
     #[command(after_help = help::after_help("kyso-report"))]
     Report(cmd::report::Args),
@@ -86,6 +89,7 @@ impl Command {
             Command::Chain(a) => a.lang,
             Command::Token(a) => a.lang(),
             Command::Report(a) => a.lang(),
+            Command::Trust(a) => a.lang(),
             Command::Completions(_) | Command::Man(_) => None,
         }
     }
@@ -124,6 +128,7 @@ fn main() -> ExitCode {
         Command::Chain(a) => cmd::chain::run(a),
         Command::Token(a) => cmd::token::run(a),
         Command::Report(a) => cmd::report::run(a),
+        Command::Trust(a) => cmd::trust::run(a),
         Command::Completions(a) => cmd::completions::run(a, Cli::command()),
         Command::Man(a) => cmd::man::run(a, Cli::command()),
     };

@@ -237,7 +237,9 @@ pub fn load_certs(paths: &[PathBuf], what: &str) -> Result<Vec<kyso::Certificate
 #[derive(clap::Args, Debug)]
 pub struct TrustArgs {
     /// Trust anchors: PEM bundle, DER certificate or directory (files that are not
-    /// certificates are skipped with a note); repeatable. Default: $KYSO_TRUST.
+    /// certificates are skipped with a note), or a trust list: vn-gov (chữ ký số chuyên dùng
+    /// công vụ), vn-public (chữ ký số công cộng), vn (both), or one installed with kyso trust
+    /// update; repeatable. Default: $KYSO_TRUST.
     #[arg(long, value_name = "FILE", value_parser = crate::paths::input)]
     pub trust: Vec<PathBuf>,
     /// Extra certificates for building paths (not trusted); repeatable.
@@ -420,11 +422,17 @@ impl TrustArgs {
     /// The verifier these flags describe, under the validation policy `policy` (a built-in
     /// name or a TOML file); `legacy`: --insecure-legacy-crypto.
     pub fn verifier(&self, policy: &str, legacy: bool) -> Result<kyso::Verifier> {
-        let (anchors, intermediates) = self.load()?;
+        // The lists' anchors and intermediates come with their names (with_trust_list).
+        let (files, _) = trust_values(&self.trust);
+        let anchors = load_certs(&files, "--trust")?;
+        let intermediates = load_certs(&self.intermediates, "--intermediates")?;
         let policy = kyso::ValidationPolicy::by_name_or_file(policy)
             .with_context(|| format!("--policy {policy}"))?;
-        let mut verifier = kyso::Verifier::new()
-            .with_policy(policy)
+        let mut verifier = kyso::Verifier::new().with_policy(policy);
+        for list in trust_lists(&self.trust)? {
+            verifier = verifier.with_trust_list(&list);
+        }
+        let mut verifier = verifier
             .with_trust_anchors(anchors)
             .with_intermediates(intermediates)
             .with_crls(self.load_crls()?)
@@ -443,24 +451,78 @@ impl TrustArgs {
         Ok(verifier)
     }
 
-    /// Load (anchors, intermediates).
+    /// Load (anchors, intermediates): the files', and the named trust lists' (whose
+    /// intermediates are path-building helpers only).
     pub fn load(&self) -> Result<(Vec<kyso::Certificate>, Vec<kyso::Certificate>)> {
-        Ok((
-            trust_anchors(&self.trust)?,
-            load_certs(&self.intermediates, "--intermediates")?,
-        ))
+        let mut intermediates = load_certs(&self.intermediates, "--intermediates")?;
+        for l in trust_lists(&self.trust)? {
+            intermediates.extend(l.intermediates);
+        }
+        Ok((trust_anchors(&self.trust)?, intermediates))
     }
 }
 
-/// The trust anchors: `--trust` files, or `$KYSO_TRUST` when none is given.
-pub fn trust_anchors(flags: &[PathBuf]) -> Result<Vec<kyso::Certificate>> {
+/// The `--trust` values, or `$KYSO_TRUST` when none is given (a value may list several,
+/// separated by commas: `KYSO_TRUST=vn,agency-roots.pem`), split into files and names of
+/// trust lists (`vn`, `vn-gov`, `vn-public`, or an installed list): a value that is no file
+/// and is spelt like a list name is a list.
+fn trust_values(flags: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
     let mut paths = flags.to_vec();
     if paths.is_empty() {
         if let Some(t) = std::env::var_os("KYSO_TRUST").filter(|t| !t.is_empty()) {
-            paths.push(crate::paths::resolve(Path::new(&t)));
+            for part in t.to_string_lossy().split(',').filter(|p| !p.is_empty()) {
+                paths.push(crate::paths::resolve(Path::new(part)));
+            }
         }
     }
-    load_certs(&paths, "--trust")
+    let is_list_name = |p: &Path| {
+        !p.exists()
+            && p.to_str().is_some_and(|s| {
+                !s.is_empty()
+                    && s.bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            })
+    };
+    let (lists, files): (Vec<PathBuf>, Vec<PathBuf>) =
+        paths.into_iter().partition(|p| is_list_name(p));
+    (
+        files,
+        lists.into_iter().map(|p| p.display().to_string()).collect(),
+    )
+}
+
+/// The trust lists named by `--trust` (or `$KYSO_TRUST`), each the one in force: installed
+/// in the trust store (`kyso trust update`) when newer than the shipped one.
+pub fn trust_lists(flags: &[PathBuf]) -> Result<Vec<kyso::TrustList>> {
+    let (_, names) = trust_values(flags);
+    let store = kyso::TrustStore::from_env();
+    names
+        .iter()
+        .map(|n| {
+            let found = match &store {
+                Some(s) => s.resolve(n),
+                None => kyso::TrustList::builtin(n),
+            };
+            match found {
+                Some(l) => Ok(l?),
+                None => anyhow::bail!(
+                    "--trust {n}: no such file, and no trust list is named {n} (shipped: {}; installed ones: kyso trust list)",
+                    kyso::BUILTIN_TRUST_LISTS.join(", ")
+                ),
+            }
+        })
+        .collect()
+}
+
+/// The trust anchors: `--trust` files and the anchors of the trust lists it names, or
+/// `$KYSO_TRUST` when none is given.
+pub fn trust_anchors(flags: &[PathBuf]) -> Result<Vec<kyso::Certificate>> {
+    let (files, _) = trust_values(flags);
+    let mut anchors = load_certs(&files, "--trust")?;
+    for l in trust_lists(flags)? {
+        anchors.extend(l.anchors);
+    }
+    Ok(anchors)
 }
 
 /// `value` as pretty JSON (two-space indent, as `serde_json::to_string_pretty`) whose lines

@@ -977,6 +977,10 @@ fn man_writes_one_page_per_command_and_never_overwrites_without_force() {
             "kyso-sign.1",
             "kyso-token-list.1",
             "kyso-token.1",
+            "kyso-trust-export.1",
+            "kyso-trust-list.1",
+            "kyso-trust-update.1",
+            "kyso-trust.1",
             "kyso-verify.1",
             "kyso.1"
         ]

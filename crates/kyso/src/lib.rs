@@ -85,10 +85,15 @@
 
 // Batches: many inputs verified or signed in parallel, results in input order, cancellable.
 pub mod batch;
-mod dossier; // a folder of documents and signatures judged together (hồ sơ)
+// Facades over the layers: a folder of documents and signatures judged together (hồ sơ);
+// CAdES B-T and B-LT augmentation of existing signatures; the content of an attached signature,
+// streamed out; named trust lists (the shipped Vietnamese anchors, installed updates).
+mod dossier;
 mod extend;
-mod extract; // the content of an attached signature, streamed out // CAdES B-T and B-LT augmentation of existing signatures
-             // Layers, each depending only on those listed before it (checked by scripts/check-layers.sh):
+mod extract;
+mod trust;
+
+// Layers, each depending only on those listed before it (checked by scripts/check-layers.py):
 mod cms; // RFC 5652 SignedData reading
 mod crypto; // the one place that names openssl's algorithms: digests, signature schemes
 mod encoding; // DER reader and writer, BER transcoder, PEM, OIDs, time
@@ -139,6 +144,7 @@ pub use report::{
     OrderedSigner, SigningOrder,
 };
 pub use report::{TimestampKind, TimestampProblem, TimestampReport};
+pub use report::{TrustListMatch, TrustPki};
 pub use revocation::crl::{Crl, CrlProblem, RevocationMode, RevocationReason, RevocationStatus};
 pub use revocation::evidence::{RevocationDataKind, RevocationEvidence, RevocationSource};
 pub use revocation::fetch::{FetchError, FetchOptions, FetchStats, Fetcher};
@@ -151,6 +157,7 @@ pub use signer::{
     sign_detached, PdfSignOptions, PdfSigned, Signer, SignerBuilder, SigningWarning, Timestamper,
     VisibleSignature,
 };
+pub use trust::{TrustList, TrustListSource, TrustStore, UpdateCheck, BUILTIN_TRUST_LISTS};
 pub use tsp::{PkiStatus, TimeStampRequest, TimeStampResponse, TimeStampToken, TstInfo};
 pub use validation::policy::{DigestRule, DossierRules, PolicyError, ValidationPolicy};
 pub use verifier::{DangerousVerifierConfig, Verifier, VerifyContext};

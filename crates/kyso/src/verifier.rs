@@ -87,6 +87,9 @@ pub struct Verifier {
     certificates: crate::x509::cache::CertificateCache,
     /// Trust anchors for time-stamp tokens, when not the signatures' own.
     tsa_anchors: Option<Vec<Certificate>>,
+    /// The named lists the anchors came from (anchor SHA-256 fingerprint, the list), so a
+    /// report can say which PKI a validated path ends in.
+    trust_lists: Vec<(String, crate::report::TrustListMatch)>,
     /// The verifier for time-stamp tokens, made on first use from the settings above (the
     /// builder methods run before any verification).
     tsa: std::sync::OnceLock<Box<Verifier>>,
@@ -132,6 +135,27 @@ impl Verifier {
     /// A verifier with no trust anchors: nothing can be TOTAL-PASSED until some are added.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Trust a named list ([`crate::TrustList`]): its anchors become trust anchors, its
+    /// intermediates path-building helpers (never anchors), and a signature whose path ends
+    /// at one of its anchors names the list and its PKI in the report
+    /// ([`SignatureReport::trust_list`]).
+    pub fn with_trust_list(mut self, list: &crate::trust::TrustList) -> Self {
+        // `vn` is the union of vn-gov and vn-public: each anchor keeps its own list's name.
+        for a in &list.anchors {
+            let fingerprint = a.sha256_fingerprint();
+            if !self.trust_lists.iter().any(|(f, _)| *f == fingerprint) {
+                let (name, pki) = crate::trust::list_of_builtin_anchor(&fingerprint)
+                    .unwrap_or((list.name.clone(), list.pki));
+                self.trust_lists.push((
+                    fingerprint,
+                    crate::report::TrustListMatch { list: name, pki },
+                ));
+            }
+        }
+        self.with_trust_anchors(list.anchors.iter().cloned())
+            .with_intermediates(list.intermediates.iter().cloned())
     }
 
     /// Add trust anchors.
@@ -594,6 +618,15 @@ impl Verifier {
                 }
             }
         };
+        // The named list whose anchor the validated path ends at (never decided by names).
+        let trust_list = match (&chain, chain_summaries.last()) {
+            (CheckResult::Passed, Some(anchor)) => self
+                .trust_lists
+                .iter()
+                .find(|(f, _)| *f == anchor.sha256_fingerprint)
+                .map(|(_, m)| m.clone()),
+            _ => None,
+        };
         push(CheckName::CertificateChain, chain);
         push(
             CheckName::SignerKeyUsage,
@@ -626,6 +659,7 @@ impl Verifier {
             sub_indication: None,
             signer: signer.as_ref().map(CertificateSummary::from),
             signer_role: signer.as_ref().map(Certificate::role),
+            trust_list,
             signing_time: attrs.signing_time,
             digest_algorithm,
             signature_algorithm,

@@ -9,6 +9,7 @@ pub mod man;
 pub mod report;
 pub mod sign;
 pub mod token;
+pub mod trust;
 pub mod verify;
 
 /// Parse `--at`: an RFC 3339 time, or a plain date meaning the start of that day in the

@@ -79,7 +79,7 @@ pub struct Args {
     /// Verify the folder DIR as one dossier (hồ sơ): every signature file and signed PDF in
     /// it, then a verdict per document: its signers in order with their roles, and what is
     /// missing or wrong (unsigned files, the organisation's signature missing or before the
-    /// official's, a failed signature). The policy's [dossier] section says which files need
+    /// official's, a failed signature). The policy's `[dossier]` section says which files need
     /// which signatures.
     #[arg(long, value_name = "DIR", value_parser = crate::paths::input, conflicts_with_all = ["inputs", "content"])]
     dossier: Option<PathBuf>,
@@ -587,8 +587,8 @@ pub(crate) fn junit_case(d: &DocumentReport, elapsed: std::time::Duration) -> St
 }
 
 /// The JUnit document around the test `cases`: the strict Ant/Jenkins JUnit schema
-/// (JUnit.xsd): inside <testsuites> a suite has package and id; time, timestamp (no zone),
-/// hostname, <properties>, <system-out> and <system-err> are required. `skipped` lists
+/// (JUnit.xsd): inside `<testsuites>` a suite has package and id; time, timestamp (no zone),
+/// hostname, `<properties>`, `<system-out>` and `<system-err>` are required. `skipped` lists
 /// (file, reason) of inputs that were not verified.
 pub(crate) fn junit_suite(
     cases: &str,
@@ -995,6 +995,16 @@ pub(crate) fn render_document(d: &DocumentReport, lang: Lang, full_ids: bool) ->
             );
             if let Some(c) = &sig.signer {
                 let _ = writeln!(s, "    {} {}", lang.pick("subject:", "chủ thể:"), c.subject);
+            }
+            if let Some(t) = &sig.trust_list {
+                let _ = writeln!(
+                    s,
+                    "    {} {} ({} {})",
+                    lang.pick("PKI:", "loại chữ ký số:"),
+                    t.pki.describe(lang),
+                    lang.pick("trust list", "danh sách tin cậy"),
+                    t.list
+                );
             }
             if let Some(r) = &sig.signer_role {
                 let _ = writeln!(

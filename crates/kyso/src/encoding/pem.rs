@@ -16,6 +16,18 @@ pub(crate) fn blocks(data: &[u8]) -> Option<Result<Vec<Block>, Error>> {
     Some(parse(data))
 }
 
+/// `der` as a PEM block labelled `label`, 64 base64 characters a line (RFC 7468 §2).
+pub(crate) fn encode(label: &str, der: &[u8]) -> String {
+    let b64 = openssl::base64::encode_block(der);
+    let mut out = format!("-----BEGIN {label}-----\n");
+    for chunk in b64.as_bytes().chunks(64) {
+        out.push_str(&String::from_utf8_lossy(chunk));
+        out.push('\n');
+    }
+    out.push_str(&format!("-----END {label}-----\n"));
+    out
+}
+
 fn contains(data: &[u8], needle: &[u8]) -> bool {
     data.windows(needle.len()).any(|w| w == needle)
 }

@@ -11,7 +11,9 @@ pub use dossier::{DossierCounts, DossierDocument, DossierFlag, DossierReport, Do
 mod order;
 pub use order::{OrderVerdict, OrderedSigner, SigningOrder};
 mod timestamp;
+mod trust_list;
 pub use timestamp::{TimestampKind, TimestampProblem, TimestampReport};
+pub use trust_list::{TrustListMatch, TrustPki};
 mod text;
 
 pub use text::io_reason;
@@ -868,6 +870,11 @@ pub struct SignatureReport {
     /// certificate was found and for document time-stamps.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signer_role: Option<RoleDecision>,
+    /// The named trust list (and so the PKI: government-use or public) whose anchor the
+    /// validated path ends at ([`crate::Verifier::with_trust_list`]); absent when the path
+    /// did not validate or its anchor is in no named list.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trust_list: Option<TrustListMatch>,
     /// The claimed signing time (signing-time attribute), when present. Not a proof of time.
     pub signing_time: Option<Timestamp>,
     /// Digest algorithm name.
@@ -923,6 +930,7 @@ impl SignatureReport {
             sub_indication: None,
             signer: None,
             signer_role: None,
+            trust_list: None,
             signing_time: None,
             digest_algorithm: String::new(),
             signature_algorithm: String::new(),

@@ -38,6 +38,7 @@ impl Verifier {
                 legacy_forced: self.legacy_forced,
                 certificates: self.certificates.clone(),
                 tsa_anchors: None,
+                trust_lists: self.trust_lists.clone(),
                 tsa: Default::default(),
             };
             v.validation.signer_ekus = vec![oid::EKU_TIME_STAMPING.to_string()];
