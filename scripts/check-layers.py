@@ -29,7 +29,7 @@ LAYERS = [
     "validation",
 ]
 # The top: facades over the layers (each may use every layer, and one another).
-FACADES = {"lib", "inspect", "signer", "verifier", "batch", "extend", "dossier", "extract", "trust"}
+FACADES = {"lib", "inspect", "signer", "verifier", "batch", "extend", "dossier", "extract", "trust", "receipt"}
 
 src = pathlib.Path(__file__).resolve().parent.parent / "crates" / "kyso" / "src"
 rank = {name: i for i, name in enumerate(LAYERS)}

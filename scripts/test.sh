@@ -25,6 +25,16 @@ command -v pdfsig >/dev/null || need_pkgs+=(poppler-utils)
 # with qpdf --check, as crates/kyso-cli/tests/pdf_sign.rs checks the PDFs kyso signs; they
 # fail, never skip, without them.
 command -v qpdf >/dev/null || need_pkgs+=(qpdf)
+# The dossier receipt's test (crates/kyso-cli/tests/receipt.rs) prints the HTML receipt with
+# headless Chromium and checks the page; it fails, never skips, without it. Debian's
+# chromium-headless-shell, or chromium on a release whose package lists lack that one.
+if ! command -v chromium-headless-shell >/dev/null && ! command -v chromium >/dev/null; then
+  if apt-cache show chromium >/dev/null 2>&1 && ! apt-cache show chromium-headless-shell >/dev/null 2>&1; then
+    need_pkgs+=(chromium)
+  else
+    need_pkgs+=(chromium-headless-shell)
+  fi
+fi
 # CMS interop with a second implementation (crates/kyso-cli/tests/interop_bc.rs): Bouncy
 # Castle's CMS (bcpkix, which needs bcutil and bcprov) run from a Java peer that javac
 # compiles once per test run (crates/kyso-testkit/src/bc.rs, java/BcCms.java).

@@ -104,6 +104,7 @@ mod path; // RFC 5280 §6: path building and validation, policies, name constrai
 mod pdf; // bounded PDF reader for signatures: revisions, objects, signature fields, DSS
 #[cfg(feature = "pkcs11")]
 mod pkcs11; // PKCS#11 tokens, a signature backend (feature "pkcs11")
+mod receipt; // the printable receipt of a dossier's verdict (HTML, PDF)
 mod report; // the report: types, codes and evidence, message catalogue
 mod revocation; // CRL parsing and RFC 5280 §6.3 status (the path code supplies the signer check)
 mod signer;
@@ -132,6 +133,7 @@ pub use pkcs11::{
     ModuleInfo, ObjectType, Pkcs11Module, Pkcs11Uri, SlotInventory, Token, TokenCertificate,
     TokenDescription, TokenKeyDescription,
 };
+pub use receipt::{receipt_html, receipt_pdf};
 pub use report::{
     io_reason, Check, CheckName, CheckResult, DocumentProblem, DocumentReport, Hint, Indication,
     Lang, PdfRevisionChanges, PdfSignatureInfo, PdfSignatureKind, PolicyName, PolicySource, Reason,

@@ -1,11 +1,12 @@
 //! `kyso verify --dossier DIR`: the library judges the dossier
-//! ([`kyso::Verifier::verify_dossier`]); this prints its verdict and picks the exit code.
+//! ([`kyso::Verifier::verify_dossier`]); this prints its verdict, writes its receipt
+//! (`--receipt`, [`kyso::receipt_html`], [`kyso::receipt_pdf`]) and picks the exit code.
 
 use std::fmt::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use anyhow::Result;
-use kyso::{DossierFlag, DossierReport, Indication, Lang, SignerRole};
+use anyhow::{Context, Result};
+use kyso::{DossierReport, Indication, Lang, SignerRole};
 
 use crate::display;
 use crate::exit;
@@ -19,6 +20,54 @@ pub struct Options {
     pub verbose: bool,
     pub deadline: Option<kyso::Timestamp>,
     pub at: kyso::Timestamp,
+    /// `--receipt FILE`: its extension was checked by [`receipt_file`].
+    pub receipt: Option<PathBuf>,
+}
+
+/// `--receipt`: HTML or PDF, said by the extension.
+pub fn receipt_file(s: &str) -> Result<PathBuf, String> {
+    let p = PathBuf::from(s);
+    match receipt_kind(&p) {
+        Some(_) => Ok(p),
+        None => Err(format!(
+            "'{s}': a receipt is written as HTML or PDF by its extension: name it FILE.html or FILE.pdf"
+        )),
+    }
+}
+
+/// True for a PDF receipt, false for HTML; `None` for any other extension.
+fn receipt_kind(p: &Path) -> Option<bool> {
+    let ext = p.extension()?.to_str()?.to_ascii_lowercase();
+    match ext.as_str() {
+        "pdf" => Some(true),
+        "html" | "htm" => Some(false),
+        _ => None,
+    }
+}
+
+/// Write the receipt of `report` to `path`, atomically: a run that fails leaves an earlier
+/// receipt as it was.
+fn write_receipt(
+    report: &kyso::Report,
+    anchors: &[kyso::Certificate],
+    path: &Path,
+    o: &Options,
+) -> Result<()> {
+    let bytes = if receipt_kind(path) == Some(true) {
+        kyso::receipt_pdf(report, anchors, o.lang, o.full_ids)
+            .map_err(|e| anyhow::anyhow!(e.message(o.lang)))?
+    } else {
+        kyso::receipt_html(report, anchors, o.lang, o.full_ids).into_bytes()
+    };
+    output::write_atomic(path, true, &mut |w| {
+        w.write_all(&bytes).context(crate::tr!("writing_output"))
+    })?;
+    eprintln!(
+        "kyso: {} {}",
+        o.lang.pick("receipt written:", "đã ghi biên nhận:"),
+        path.display()
+    );
+    Ok(())
 }
 
 pub fn run(verifier: &kyso::Verifier, dir: &Path, o: &Options) -> Result<u8> {
@@ -28,6 +77,9 @@ pub fn run(verifier: &kyso::Verifier, dir: &Path, o: &Options) -> Result<u8> {
     let report = kyso::Report::new(o.at, v.documents)
         .with_policy(verifier.policy().id())
         .with_dossier(v.dossier);
+    if let Some(path) = &o.receipt {
+        write_receipt(&report, verifier.trust_anchors(), path, o)?;
+    }
     let mut out = output::Stdout::new();
     if o.json {
         out.write(report.to_json().as_bytes());
@@ -51,41 +103,6 @@ pub fn run(verifier: &kyso::Verifier, dir: &Path, o: &Options) -> Result<u8> {
         Some(Indication::Indeterminate) => exit::INDETERMINATE,
         _ => exit::OK,
     })
-}
-
-fn flag_text(f: DossierFlag, lang: Lang) -> &'static str {
-    match f {
-        DossierFlag::Unsigned => lang.pick("not signed", "chưa ký"),
-        DossierFlag::FailedSignature => lang.pick("a signature failed", "có chữ ký không hợp lệ"),
-        DossierFlag::IndeterminateSignature => lang.pick(
-            "a signature could not be confirmed",
-            "có chữ ký chưa xác định được",
-        ),
-        DossierFlag::MissingOrganisationSignature => lang.pick(
-            "the organisation's signature is missing",
-            "thiếu chữ ký của cơ quan, tổ chức",
-        ),
-        DossierFlag::MissingOfficialSignature => lang.pick(
-            "the official's signature is missing",
-            "thiếu chữ ký của người có thẩm quyền",
-        ),
-        DossierFlag::OrganisationBeforeOfficial => lang.pick(
-            "the organisation signed before the official",
-            "cơ quan, tổ chức ký trước người có thẩm quyền",
-        ),
-        DossierFlag::RoleUnknown => lang.pick(
-            "a signer's role is not in its certificate",
-            "chứng thư số không cho biết vai trò của người ký",
-        ),
-        DossierFlag::SignedAfterDeadline => {
-            lang.pick("signed after the deadline", "ký sau thời hạn")
-        }
-        DossierFlag::ContentMissing => lang.pick(
-            "the signed content is not in the dossier",
-            "không có tài liệu được ký trong hồ sơ",
-        ),
-        _ => lang.pick("needs a look", "cần xem lại"),
-    }
 }
 
 fn gloss(i: Indication, lang: Lang) -> &'static str {
@@ -136,7 +153,7 @@ fn render(d: &DossierReport, lang: Lang) -> String {
         };
         let _ = writeln!(s, "  {mark} {}{who}", doc.file);
         if !doc.flags.is_empty() {
-            let flags: Vec<&str> = doc.flags.iter().map(|f| flag_text(*f, lang)).collect();
+            let flags: Vec<&str> = doc.flags.iter().map(|f| f.describe(lang)).collect();
             let _ = writeln!(s, "      {}", flags.join("; "));
         }
     }

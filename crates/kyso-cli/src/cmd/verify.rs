@@ -92,6 +92,11 @@ pub struct Args {
     /// that day in the local time zone).
     #[arg(long, value_name = "TIME", value_parser = crate::display::parse_deadline)]
     deadline: Option<kyso::Timestamp>,
+    /// With --dossier: also write a printable receipt of the verdict to FILE, HTML or PDF by
+    /// its extension (.html, .pdf), in the run's language; an existing FILE is replaced only
+    /// once the new receipt is complete.
+    #[arg(long, value_name = "FILE", value_parser = super::dossier::receipt_file)]
+    receipt: Option<PathBuf>,
     /// Signature files (.p7s, .p7m, .sig, signed .pdf) or directories searched recursively for
     /// them (a .sig found there that is not CMS, e.g. OpenPGP, or a PDF without a signature, is
     /// skipped with a note).
@@ -110,6 +115,14 @@ pub fn run(a: Args) -> Result<u8> {
             "--deadline chỉ dùng cho hồ sơ: thêm --dossier DIR"
         ));
     }
+    // Checked here, not with clap's `requires`: --dossier conflicts with SIG, and clap lets a
+    // requirement go missing when it conflicts with an argument given.
+    if a.receipt.is_some() && a.dossier.is_none() {
+        bail!(lang.pick(
+            "--receipt is the receipt of a dossier: add --dossier DIR",
+            "--receipt là biên nhận của hồ sơ: thêm --dossier DIR"
+        ));
+    }
     if let Some(dir) = &a.dossier {
         if format == VerifyFormat::Junit || a.schema == SchemaArg::V1 {
             bail!(lang.pick(
@@ -125,6 +138,7 @@ pub fn run(a: Args) -> Result<u8> {
             verbose: a.verbose,
             deadline: a.deadline,
             at: a.at.unwrap_or_else(kyso::Timestamp::now),
+            receipt: a.receipt.clone(),
         };
         return super::dossier::run(&verifier, dir, &options);
     }

@@ -32,7 +32,7 @@
 // corpus test and fuzz target compile this module on its own (#[path]), where more is unused.
 #![allow(dead_code, unused_imports)]
 
-mod appearance; // writes the objects that draw a visible signature block
+pub(crate) mod appearance; // writes the objects that draw a visible signature block
 mod document;
 mod error;
 mod filter;

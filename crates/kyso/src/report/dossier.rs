@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Indication, SigningOrder, SubIndication};
+use super::{Indication, Lang, SigningOrder, SubIndication};
 use crate::encoding::time::Timestamp;
 use crate::x509::role::RoleDecision;
 
@@ -48,6 +48,44 @@ impl DossierFlag {
             DossierFlag::RoleUnknown => "role_unknown",
             DossierFlag::SignedAfterDeadline => "signed_after_deadline",
             DossierFlag::ContentMissing => "content_missing",
+        }
+    }
+
+    /// What the flag says, in words for the receiving desk: the one table the CLI's text
+    /// report and the printable receipt ([`crate::receipt_html`]) share.
+    pub fn describe(self, lang: Lang) -> &'static str {
+        match self {
+            DossierFlag::Unsigned => lang.pick("not signed", "chưa ký"),
+            DossierFlag::FailedSignature => {
+                lang.pick("a signature failed", "có chữ ký không hợp lệ")
+            }
+            DossierFlag::IndeterminateSignature => lang.pick(
+                "a signature could not be confirmed",
+                "có chữ ký chưa xác định được",
+            ),
+            DossierFlag::MissingOrganisationSignature => lang.pick(
+                "the organisation's signature is missing",
+                "thiếu chữ ký của cơ quan, tổ chức",
+            ),
+            DossierFlag::MissingOfficialSignature => lang.pick(
+                "the official's signature is missing",
+                "thiếu chữ ký của người có thẩm quyền",
+            ),
+            DossierFlag::OrganisationBeforeOfficial => lang.pick(
+                "the organisation signed before the official",
+                "cơ quan, tổ chức ký trước người có thẩm quyền",
+            ),
+            DossierFlag::RoleUnknown => lang.pick(
+                "a signer's role is not in its certificate",
+                "chứng thư số không cho biết vai trò của người ký",
+            ),
+            DossierFlag::SignedAfterDeadline => {
+                lang.pick("signed after the deadline", "ký sau thời hạn")
+            }
+            DossierFlag::ContentMissing => lang.pick(
+                "the signed content is not in the dossier",
+                "không có tài liệu được ký trong hồ sơ",
+            ),
         }
     }
 

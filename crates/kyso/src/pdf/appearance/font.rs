@@ -17,8 +17,8 @@ pub(super) const BASE_FONT: &str = "DejaVuSans";
 /// One glyph drawn: its CID (the glyph's id in the subset font) and its advance width in
 /// thousandths of an em, the unit of /W (§9.7.4.3).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) struct Glyph {
-    pub(super) cid: u16,
+pub(crate) struct Glyph {
+    pub(crate) cid: u16,
     pub(super) width: u32,
 }
 
@@ -35,8 +35,8 @@ pub(super) struct Used {
 }
 
 /// The lines as glyphs, and the glyphs the subset must keep.
-pub(super) struct Text {
-    pub(super) lines: Vec<Vec<Glyph>>,
+pub(crate) struct Text {
+    pub(crate) lines: Vec<Vec<Glyph>>,
     /// `used[i]` has CID `i + 1` (CID 0 is .notdef).
     pub(super) used: Vec<Used>,
     /// Old glyph id to new, as the subsetter numbers the subset's glyphs.
@@ -44,7 +44,7 @@ pub(super) struct Text {
     pub(super) metrics: Metrics,
 }
 
-pub(super) fn face() -> Result<ttf_parser::Face<'static>> {
+pub(crate) fn face() -> Result<ttf_parser::Face<'static>> {
     ttf_parser::Face::parse(FONT, 0).map_err(|e| PdfError::AppearanceFont {
         what: format!("ttf-parser cannot read it: {e}"),
     })
@@ -52,7 +52,7 @@ pub(super) fn face() -> Result<ttf_parser::Face<'static>> {
 
 impl Text {
     /// Normalise each line to NFC and map every character to a glyph of the font.
-    pub(super) fn new(lines: &[String]) -> Result<Text> {
+    pub(crate) fn new(lines: &[String]) -> Result<Text> {
         if lines.len() > MAX_LINES {
             return Err(PdfError::AppearanceTooManyLines {
                 count: lines.len(),
@@ -142,7 +142,7 @@ pub(super) fn subset(text: &Text) -> Result<Vec<u8>> {
 
 /// Write the font's objects: the Type0 font (returned, for the form's /Resources), its
 /// CIDFontType2 descendant, the font descriptor, the subset program and the /ToUnicode CMap.
-pub(super) fn write_font(
+pub(crate) fn write_font(
     text: &Text,
     numbers: &mut Numbers,
     objects: &mut Vec<(u32, Vec<u8>)>,

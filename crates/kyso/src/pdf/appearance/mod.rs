@@ -30,7 +30,7 @@
 //! Hostile or careless input is bounded ([`MAX_LINES`], [`MAX_LINE_CHARS`], the PNG limits in
 //! `image.rs`): nothing here panics or allocates what the input merely claims.
 
-mod font;
+pub(crate) mod font;
 mod image;
 #[cfg(test)]
 mod tests;
@@ -154,12 +154,12 @@ pub(crate) fn build_appearance(
 }
 
 /// Hands out consecutive object numbers.
-pub(super) struct Numbers {
-    next: u32,
+pub(crate) struct Numbers {
+    pub(crate) next: u32,
 }
 
 impl Numbers {
-    fn take(&mut self) -> Result<u32> {
+    pub(crate) fn take(&mut self) -> Result<u32> {
         let n = self.next;
         if n == 0 {
             return Err(PdfError::AppearanceObjectNumber { next: n });
@@ -342,7 +342,7 @@ fn content_stream(layout: &Layout, text: &font::Text) -> Vec<u8> {
 }
 
 /// A stream object's bytes: the dictionary entries plus /Length, then the data (§7.3.8.1).
-pub(super) fn stream(entries: &str, data: &[u8]) -> Vec<u8> {
+pub(crate) fn stream(entries: &str, data: &[u8]) -> Vec<u8> {
     let mut out = format!("<< {entries} /Length {} >>\nstream\r\n", data.len()).into_bytes();
     out.extend_from_slice(data);
     out.extend_from_slice(b"\r\nendstream");
@@ -350,7 +350,7 @@ pub(super) fn stream(entries: &str, data: &[u8]) -> Vec<u8> {
 }
 
 /// zlib-compressed bytes (RFC 1950), what FlateDecode decodes (§7.4.4).
-pub(super) fn deflate(data: &[u8]) -> Result<Vec<u8>> {
+pub(crate) fn deflate(data: &[u8]) -> Result<Vec<u8>> {
     use std::io::Write;
     let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
     z.write_all(data)
@@ -359,7 +359,7 @@ pub(super) fn deflate(data: &[u8]) -> Result<Vec<u8>> {
 }
 
 /// A number as a PDF real (§7.3.3): at most three decimals, no exponent, no trailing zeros.
-pub(super) fn num(v: f64) -> String {
+pub(crate) fn num(v: f64) -> String {
     let v = if v.is_finite() { v } else { 0.0 };
     let s = format!("{v:.3}");
     let s = s.trim_end_matches('0').trim_end_matches('.');
