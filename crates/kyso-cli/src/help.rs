@@ -139,8 +139,16 @@ pub const ALL: &[Help] = &[
                 "kyso sign --p12 org.p12 --pass env:ORG_PASS --add-to dossier/a.txt.p7s --add-to cv.docx.p7m",
             ),
             ex(
-                "Standard input to standard output",
-                "kyso sign --p12 official.p12 --pass env:P12_PASS -o - - < decision.pdf > signature.p7s",
+                "A PDF from standard input, signed inside, to standard output",
+                "kyso sign --p12 official.p12 --pass env:P12_PASS - < letter.pdf > signed.pdf",
+            ),
+            ex(
+                "A detached signature of standard input, to standard output",
+                "kyso sign --p12 official.p12 --pass env:P12_PASS --detached - < decision.pdf > signature.p7s",
+            ),
+            ex(
+                "A certification signature: later form filling and signatures keep it valid",
+                "kyso sign --p12 org.p12 --pass env:ORG_PASS --certify form-filling form.pdf",
             ),
             ex(
                 "USB token (PKCS#11), module from $KYSO_PKCS11_MODULE, PIN from $TOKEN_PIN",

@@ -1108,6 +1108,8 @@ fn help_examples_run_and_succeed() {
     // PDFs are signed inside; other files get a .p7s.
     copy("testdata/pdf/minimal.pdf", "decision.pdf");
     copy("testdata/pdf/minimal.pdf", "qd.pdf");
+    copy("testdata/pdf/minimal.pdf", "letter.pdf");
+    copy("testdata/pdf/minimal.pdf", "form.pdf");
     copy("testdata/pdf/seal.png", "seal.png");
     std::fs::write(d.join("cong-van.docx"), "Công văn số 15/UBND").unwrap();
     std::fs::write(d.join("cv.docx"), "Công văn số 16/UBND").unwrap();
@@ -1218,7 +1220,33 @@ fn help_examples_run_and_succeed() {
         std::fs::read(d.join("extracted/to-trinh.txt")).unwrap(),
         std::fs::read(root().join("testdata/samples/to-trinh.txt")).unwrap()
     );
-    for f in ["decision.pdf", "qd.pdf", "dossier/a.pdf", "dossier/b.pdf"] {
+    // The standard-input example: letter.pdf signed inside, to signed.pdf.
+    assert!(std::fs::read(d.join("signed.pdf"))
+        .unwrap()
+        .starts_with(&std::fs::read(d.join("letter.pdf")).unwrap()));
+    let out = kyso(
+        &d,
+        &[
+            "verify",
+            "--trust",
+            "roots.pem",
+            "--format",
+            "json",
+            "form.pdf",
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        v["documents"][0]["signatures"][0]["pdf"]["certification"], 2,
+        "{v:#}"
+    );
+    for f in [
+        "decision.pdf",
+        "qd.pdf",
+        "signed.pdf",
+        "dossier/a.pdf",
+        "dossier/b.pdf",
+    ] {
         assert!(!d.join(format!("{f}.p7s")).exists(), "{f}: signed beside");
         let out = kyso(
             &d,

@@ -823,3 +823,192 @@ fn a_second_contents_in_the_signature_dictionary_fails() {
         "{c:#}"
     );
 }
+
+/// The pyHanko peer's `op` on `args` in `dir`: its stdout; panics with its stderr when it
+/// fails.
+fn peer_out(dir: &Path, op: &str, args: &[&str]) -> String {
+    let script = root().join("crates/kyso-cli/tests/peers/pyhanko_peer.py");
+    let mut all = vec![script.to_str().unwrap(), op];
+    all.extend_from_slice(args);
+    let o = run(dir, "python3", &all);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{op}: {err}");
+    stdout(&o)
+}
+
+fn peer(dir: &Path, op: &str, args: &[&str]) {
+    peer_out(dir, op, args);
+}
+
+/// The verdict of signature `i` and the not-allowed changes the report gives for it.
+fn changes_of(v: &serde_json::Value, i: usize) -> (String, String) {
+    let s = &signatures(v)[i];
+    (
+        s["indication"].as_str().unwrap().to_string(),
+        s["pdf"]["later_revisions"].to_string(),
+    )
+}
+
+#[test]
+fn a_certification_signature_keeps_only_the_changes_it_allows() {
+    let d = tmpdir("pdf-certify");
+    let root_ca = pki("root-rsa.pem");
+    let original = std::fs::read(root().join("testdata/pdf/minimal.pdf")).unwrap();
+    for name in ["p1.pdf", "p2.pdf", "p3.pdf"] {
+        std::fs::write(d.join(name), &original).unwrap();
+    }
+    for (name, level, p, words) in [
+        ("p1.pdf", "no-changes", 1, "no changes allowed"),
+        (
+            "p2.pdf",
+            "form-filling",
+            2,
+            "form filling and further signatures allowed",
+        ),
+        ("p3.pdf", "annotations", 3, "annotations allowed"),
+    ] {
+        let o = sign(&d, "organisation", &["--certify", level, name]);
+        assert_eq!(o.status.code(), Some(0), "{name}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains(&format!("certified {name} (signature field 'Signature1'; "))
+                && stderr(&o).contains(&format!("{words}, DocMDP /P {p})")),
+            "{}",
+            stderr(&o)
+        );
+        let signed = std::fs::read(d.join(name)).unwrap();
+        assert!(signed.starts_with(&original));
+        let (code, v) = verify(&d, &["--trust", &root_ca, name]);
+        assert_eq!(code, Some(0), "{name}: {v:#}");
+        assert_eq!(signatures(&v)[0]["pdf"]["certification"], p, "{v:#}");
+        // pyHanko reads the same certification (/Perms /DocMDP) and judges it valid.
+        assert_eq!(
+            peer_out(&d, "docmdp", &[name]).trim(),
+            p.to_string(),
+            "pyHanko on {name}"
+        );
+        assert_eq!(
+            pyhanko_validate(&d, name, &root_ca),
+            vec![("Signature1".to_string(), "VALID".to_string())]
+        );
+        assert_eq!(pdfsig_valid(&d, name), 1, "pdfsig {name}");
+        qpdf_clean(&d, name);
+    }
+
+    // /P 2: the official's further signature keeps the certification valid, in kyso and
+    // pyHanko; a comment (annotation) added afterwards does not.
+    let o = sign(&d, "official", &["--field", "Official", "p2.pdf"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let (code, v) = verify(&d, &["--trust", &root_ca, "p2.pdf"]);
+    assert_eq!(code, Some(0), "{v:#}");
+    assert_eq!(
+        pyhanko_validate(&d, "p2.pdf", &root_ca),
+        vec![
+            ("Signature1".to_string(), "VALID".to_string()),
+            ("Official".to_string(), "VALID".to_string())
+        ]
+    );
+    peer(&d, "annotate", &["p2.pdf", "p2-annotated.pdf"]);
+    let (code, v) = verify(&d, &["--trust", &root_ca, "p2-annotated.pdf"]);
+    assert_eq!(code, Some(1), "{v:#}");
+    let (indication, later) = changes_of(&v, 0);
+    assert_eq!(indication, "TOTAL-FAILED", "{v:#}");
+    assert!(later.contains("page object"), "{later}");
+
+    // /P 3: the same comment is allowed.
+    peer(&d, "annotate", &["p3.pdf", "p3-annotated.pdf"]);
+    let (code, v) = verify(&d, &["--trust", &root_ca, "p3-annotated.pdf"]);
+    assert_eq!(code, Some(0), "{v:#}");
+    assert!(changes_of(&v, 0).1.contains("annotations"), "{v:#}");
+
+    // /P 1: kyso refuses a further signature and leaves the file as it was; a tool that
+    // signs past the lock makes the certification fail in kyso, as in pyHanko.
+    let before = std::fs::read(d.join("p1.pdf")).unwrap();
+    let o = sign(&d, "official", &["--format", "json", "p1.pdf"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("signing_refused_pdf_no_changes_allowed"),
+        "{}",
+        stdout(&o)
+    );
+    assert_eq!(std::fs::read(d.join("p1.pdf")).unwrap(), before);
+    peer(
+        &d,
+        "sign-past-lock",
+        &[
+            "p1.pdf",
+            "p1-cosigned.pdf",
+            &pki("signer-rsa.key"),
+            &pki("signer-rsa.pem"),
+            &pki("sub-rsa.pem"),
+            "Official",
+        ],
+    );
+    let (code, v) = verify(&d, &["--trust", &root_ca, "p1-cosigned.pdf"]);
+    assert_eq!(code, Some(1), "{v:#}");
+    let (indication, later) = changes_of(&v, 0);
+    assert_eq!(indication, "TOTAL-FAILED", "{v:#}");
+    assert!(
+        later.contains("a signature was added in field 'Official'"),
+        "{later}"
+    );
+    assert_eq!(changes_of(&v, 1).0, "TOTAL-PASSED", "{v:#}");
+    let py = pyhanko_validate(&d, "p1-cosigned.pdf", &root_ca);
+    assert_eq!(py[0].0, "Signature1");
+    assert_ne!(py[0].1, "VALID", "pyHanko: {py:?}");
+
+    // A certification must be the first signature: refused on a signed PDF, nothing written.
+    std::fs::write(d.join("approved.pdf"), &original).unwrap();
+    let o = sign(&d, "official", &["approved.pdf"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let before = std::fs::read(d.join("approved.pdf")).unwrap();
+    let o = sign(
+        &d,
+        "organisation",
+        &[
+            "--certify",
+            "form-filling",
+            "--field",
+            "Late",
+            "approved.pdf",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("a certification signature (--certify) must be the first one"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(std::fs::read(d.join("approved.pdf")).unwrap(), before);
+}
+
+#[test]
+fn a_pdf_on_standard_input_is_signed_inside_and_written_to_standard_output() {
+    let d = tmpdir("pdf-sign-stdin");
+    let root_ca = pki("root-rsa.pem");
+    let original = std::fs::read(root().join("testdata/pdf/minimal.pdf")).unwrap();
+    let keys = key_file("official");
+    let mut args: Vec<&str> = vec!["sign", "--lang", "en"];
+    args.extend(keys.iter().map(String::as_str));
+    args.push("-");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kyso"))
+        .args(&args)
+        .current_dir(&d)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), &original).unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        o.stdout.len() > original.len() && o.stdout.starts_with(&original),
+        "stdout is not the PDF with an update: {} bytes",
+        o.stdout.len()
+    );
+    std::fs::write(d.join("signed.pdf"), &o.stdout).unwrap();
+    let (code, v) = verify(&d, &["--trust", &root_ca, "signed.pdf"]);
+    assert_eq!(code, Some(0), "{v:#}");
+    assert_eq!(signatures(&v)[0]["pdf"]["covers_whole_file"], true, "{v:#}");
+    assert_eq!(pdfsig_valid(&d, "signed.pdf"), 1);
+}

@@ -156,8 +156,8 @@ pub use revocation::ocsp::{
     MAX_RESPONSE_SIZE,
 };
 pub use signer::{
-    sign_detached, PdfSignOptions, PdfSigned, Signer, SignerBuilder, SigningWarning, Timestamper,
-    VisibleSignature,
+    sign_detached, Certification, PdfSignOptions, PdfSigned, Signer, SignerBuilder, SigningWarning,
+    Timestamper, VisibleSignature,
 };
 pub use trust::{TrustList, TrustListSource, TrustStore, UpdateCheck, BUILTIN_TRUST_LISTS};
 pub use tsp::{PkiStatus, TimeStampRequest, TimeStampResponse, TimeStampToken, TstInfo};

@@ -18,7 +18,7 @@ use crate::report::Reason;
 
 pub(crate) mod pdf;
 mod timestamping;
-pub use pdf::{PdfSignOptions, PdfSigned, VisibleSignature};
+pub use pdf::{Certification, PdfSignOptions, PdfSigned, VisibleSignature};
 pub use timestamping::Timestamper;
 
 /// Configures a [`Signer`]; checks everything in [`SignerBuilder::build`].

@@ -151,6 +151,32 @@ pub struct PdfArgs {
     /// The signature's /Location ("Hà Nội").
     #[arg(long, value_name = "TEXT")]
     location: Option<String>,
+    /// A certification signature (the issuing organisation's, first in the PDF): what later
+    /// changes keep it valid. no-changes: none, not even a further signature;
+    /// form-filling: filling in the form and further signatures; annotations: also comments.
+    #[arg(long, value_enum, value_name = "ALLOWED")]
+    certify: Option<CertifyArg>,
+}
+
+/// `--certify` values: the DocMDP permission (ISO 32000-1 §12.8.2.2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum CertifyArg {
+    /// DocMDP /P 1.
+    NoChanges,
+    /// DocMDP /P 2.
+    FormFilling,
+    /// DocMDP /P 3.
+    Annotations,
+}
+
+impl CertifyArg {
+    fn kyso(self) -> kyso::Certification {
+        match self {
+            CertifyArg::NoChanges => kyso::Certification::NoChanges,
+            CertifyArg::FormFilling => kyso::Certification::FormFilling,
+            CertifyArg::Annotations => kyso::Certification::Annotations,
+        }
+    }
 }
 
 fn parse_visible(s: &str) -> std::result::Result<(usize, [f64; 4]), String> {
@@ -191,6 +217,9 @@ impl PdfArgs {
             bail!("--image and --text draw a visible signature block: give --visible PAGE:X,Y,W,H (or --field NAME of an empty signature field) too");
         }
         o = o.lines(self.text.clone());
+        if let Some(c) = self.certify {
+            o = o.certify(c.kyso());
+        }
         if let Some(img) = &self.image {
             let png = std::fs::read(img)
                 .with_context(|| crate::tr!("flag_file", flag = "--image", path = img.display()))?;
@@ -206,6 +235,7 @@ impl PdfArgs {
             || !self.text.is_empty()
             || self.reason.is_some()
             || self.location.is_some()
+            || self.certify.is_some()
     }
 }
 
@@ -895,6 +925,28 @@ fn pdf_line(file: &str, out: &str, d: &kyso::PdfSigned, vi: bool) -> String {
         format!(" -> {out}")
     };
     let (field, n) = (&d.field, d.earlier_signatures);
+    if let Some(c) = d.certification {
+        let (p, allowed_vi, allowed_en) = match c {
+            kyso::Certification::NoChanges => {
+                (1, "không cho phép thay đổi nào", "no changes allowed")
+            }
+            kyso::Certification::FormFilling => (
+                2,
+                "cho phép điền biểu mẫu và ký thêm",
+                "form filling and further signatures allowed",
+            ),
+            _ => (
+                3,
+                "cho phép điền biểu mẫu, ký thêm và ghi chú",
+                "form filling, further signatures and annotations allowed",
+            ),
+        };
+        return if vi {
+            format!("kyso: đã ký chứng thực {file}{to} (trường chữ ký '{field}'; {allowed_vi}, DocMDP /P {p})\n")
+        } else {
+            format!("kyso: certified {file}{to} (signature field '{field}'; {allowed_en}, DocMDP /P {p})\n")
+        };
+    }
     match (vi, n) {
         (true, 0) => format!("kyso: đã ký {file}{to} (trường chữ ký '{field}')\n"),
         (false, 0) => format!("kyso: signed {file}{to} (signature field '{field}')\n"),
@@ -987,7 +1039,8 @@ fn envelope_signers(path: &Path) -> Option<Vec<String>> {
     }
 }
 
-/// A PDF is signed inside (PAdES) unless --attached or --detached asks for an envelope.
+/// A PDF file is signed inside (PAdES) unless --attached or --detached asks for an envelope
+/// (standard input is looked at when it is read, in `sign_one`).
 fn signs_inside_pdf(a: &Args, file: &Path) -> bool {
     if a.attached || a.detached || file == Path::new("-") {
         return false;
@@ -1032,6 +1085,28 @@ fn sign_one(
     if signs_inside_pdf(a, file) {
         return sign_pdf(a, signer, pdf, file);
     }
+    let stdin = if file == Path::new("-") {
+        let mut data = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut data)
+            .with_context(|| crate::tr!("reading_stdin"))?;
+        Some(data)
+    } else {
+        None
+    };
+    if let Some(data) = stdin.as_deref().filter(|d| d.starts_with(b"%PDF-")) {
+        if !a.attached && !a.detached {
+            // A PDF on standard input is signed inside, as a PDF file is: the signed PDF
+            // (the input's bytes, then the update) goes to -o, by default standard output.
+            let out = planned_output(a, file);
+            let mut done = None;
+            write_atomic(&out, a.force, &mut |w| {
+                done = Some(signer.sign_pdf(data, pdf, w)?);
+                Ok(())
+            })?;
+            let d = done.context("internal error: the PDF was not signed")?;
+            return Ok(Outcome::SignedPdf(out, d));
+        }
+    }
     if a.pdf.given() {
         bail!(
             "{} is not a PDF (or --attached/--detached asks for a .p7m/.p7s): the PDF options \
@@ -1040,10 +1115,7 @@ fn sign_one(
         );
     }
     let out = planned_output(a, file);
-    if file == Path::new("-") {
-        let mut data = Vec::new();
-        std::io::Read::read_to_end(&mut std::io::stdin(), &mut data)
-            .with_context(|| crate::tr!("reading_stdin"))?;
+    if let Some(data) = stdin {
         let warnings = if data.is_empty() {
             vec![kyso::SigningWarning::EmptyContent {
                 path: "standard input".into(),

@@ -1,6 +1,12 @@
 """pyHanko as a peer for kyso's PDF tests (installed by scripts/test.sh).
 
   sign SRC OUT KEY CERT CHAIN FIELD   add a PAdES B-B signature (ETSI.CAdES.detached) in a new field
+  sign-past-lock SRC OUT KEY CERT CHAIN FIELD
+                                      the same, with pyHanko's refusal to sign a PDF certified with
+                                      no changes allowed (DocMDP /P 1) switched off: a signer that
+                                      ignores the lock, as a hostile or careless tool would
+  docmdp SRC                          print the DocMDP /P pyHanko reads from the certification
+                                      signature (/Perms /DocMDP), or "none"
   rotate SRC OUT                      incremental update that rotates page 1 (a change no signature allows)
   annotate SRC OUT                    incremental update that adds a text annotation to page 1
   append-page SRC OUT                 incremental update that appends a blank page
@@ -21,6 +27,20 @@ def sign(src, out, key, cert, chain, field):
         )
         with open(out, "wb") as o:
             signers.sign_pdf(w, meta, signer=signer, output=o)
+
+
+def sign_past_lock(src, out, key, cert, chain, field):
+    signers.PdfSigner._enforce_certification_constraints = lambda self, reader: None
+    sign(src, out, key, cert, chain, field)
+
+
+def docmdp(src):
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import read_certification_data
+
+    with open(src, "rb") as f:
+        info = read_certification_data(PdfFileReader(f))
+        print("none" if info is None else info.permission.value)
 
 
 def first_page(w):
@@ -94,4 +114,4 @@ def append_page(src, out):
 
 if __name__ == "__main__":
     cmd, *args = sys.argv[1:]
-    {"sign": sign, "rotate": rotate, "annotate": annotate, "append-page": append_page}[cmd](*args)
+    {"sign": sign, "sign-past-lock": sign_past_lock, "docmdp": docmdp, "rotate": rotate, "annotate": annotate, "append-page": append_page}[cmd](*args)

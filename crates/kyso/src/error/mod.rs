@@ -206,6 +206,13 @@ pub enum SigningRefusal {
         /// The certification signature's field.
         field: String,
     },
+    /// A certification signature asked for on a PDF that is already signed: it must be the
+    /// first signature of the document (ISO 32000-1 §12.8.2.2.1).
+    #[error("the PDF already has {signatures} signature(s); a certification signature (--certify) must be the first one, so sign without it to add an approval signature")]
+    PdfCertifyNotFirst {
+        /// Signatures already in the PDF.
+        signatures: usize,
+    },
     /// Co-signing: this signer's certificate already signed the envelope; a second
     /// SignerInfo by the same certificate would only duplicate it.
     #[error("'{subject}' already signed this envelope or PDF; it is not signed twice")]
@@ -234,6 +241,7 @@ impl SigningRefusal {
             DifferentDocument => "signing_refused_different_document",
             AlreadySigned { .. } => "signing_refused_already_signed",
             PdfNoChangesAllowed { .. } => "signing_refused_pdf_no_changes_allowed",
+            PdfCertifyNotFirst { .. } => "signing_refused_pdf_certify_not_first",
         }
     }
 }

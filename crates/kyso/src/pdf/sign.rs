@@ -23,6 +23,10 @@ pub(crate) enum SigKind<'s> {
         reason: Option<&'s str>,
         location: Option<&'s str>,
         contact_info: Option<&'s str>,
+        /// A certification signature's DocMDP permission (§12.8.2.2 Table 254: 1 no
+        /// changes, 2 form filling and signing, 3 also annotations); `None`: an approval
+        /// signature.
+        certify: Option<u8>,
     },
     /// A document time-stamp (/Type /DocTimeStamp, /SubFilter /ETSI.RFC3161).
     DocTimeStamp,
@@ -113,6 +117,7 @@ pub(crate) fn prepare(doc: &Document<'_>, mut sig: NewSignature<'_, '_>) -> Resu
         .and_then(Object::as_ref)
         .ok_or_else(|| PdfError::structure("the trailer's /Root is not a reference"))?;
     let mut catalog = doc.catalog(rev)?;
+    let mut catalog_changed = false;
     let form = doc.form_fields()?;
 
     // The signature dictionary: everything but /ByteRange and /Contents is known now.
@@ -125,6 +130,7 @@ pub(crate) fn prepare(doc: &Document<'_>, mut sig: NewSignature<'_, '_>) -> Resu
             reason,
             location,
             contact_info,
+            certify,
         } => {
             body.extend_from_slice(b"/Sig/Filter/Adobe.PPKLite/SubFilter/ETSI.CAdES.detached/M");
             write::text_string(m, &mut body);
@@ -139,6 +145,29 @@ pub(crate) fn prepare(doc: &Document<'_>, mut sig: NewSignature<'_, '_>) -> Resu
                     body.extend_from_slice(key.as_bytes());
                     write::text_string(v, &mut body);
                 }
+            }
+            if let Some(p) = certify {
+                // The signature reference dictionary (§12.8.1 Table 253) with the DocMDP
+                // transform (§12.8.2.2, Table 254: /V /1.2), and the catalog's /Perms
+                // /DocMDP naming this signature dictionary (§12.8.4 Table 258).
+                if doc.doc_mdp(rev)?.is_some() {
+                    return Err(PdfError::structure(
+                        "the PDF is already certified (its catalog's /Perms has /DocMDP)",
+                    ));
+                }
+                body.extend_from_slice(
+                    format!(
+                        "/Reference[<</Type/SigRef/TransformMethod/DocMDP/TransformParams\
+                         <</Type/TransformParams/P {p}/V/1.2>>>>]"
+                    )
+                    .as_bytes(),
+                );
+                let mut perms = doc
+                    .dict_of(&catalog, "Perms", rev, "the catalog's")?
+                    .unwrap_or_default();
+                perms.set("DocMDP", reference(sig_ref));
+                catalog.set("Perms", Object::new(Value::Dict(perms), None));
+                catalog_changed = true;
             }
         }
         SigKind::DocTimeStamp => {
@@ -260,7 +289,7 @@ pub(crate) fn prepare(doc: &Document<'_>, mut sig: NewSignature<'_, '_>) -> Resu
                 fd.set("SigFlags", int(3));
                 up.put_dict(form_ref, &fd)?;
                 catalog.set("AcroForm", reference(form_ref));
-                up.put_dict(catalog_ref, &catalog)?;
+                catalog_changed = true;
             }
             Some(Object {
                 value: Value::Ref(form_ref),
@@ -279,12 +308,15 @@ pub(crate) fn prepare(doc: &Document<'_>, mut sig: NewSignature<'_, '_>) -> Resu
             }) => {
                 let fd = with_field(doc, &mut up, fd, widget_ref, rev)?;
                 catalog.set("AcroForm", Object::new(Value::Dict(fd), None));
-                up.put_dict(catalog_ref, &catalog)?;
+                catalog_changed = true;
             }
             Some(_) => return Err(PdfError::structure("the /AcroForm is not a dictionary")),
         }
     }
 
+    if catalog_changed {
+        up.put_dict(catalog_ref, &catalog)?;
+    }
     let written = up.finish(&sig.new_id)?;
     let base = doc.bytes().len();
     let body_at = written

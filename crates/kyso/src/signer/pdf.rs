@@ -61,6 +61,32 @@ impl VisibleSignature {
     }
 }
 
+/// A certification signature's permission: what later changes keep it valid (ISO 32000-1
+/// §12.8.2.2 Table 254, the DocMDP transform's /P). The certifying author's (the issuing
+/// organisation's) signature, first in the document.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Certification {
+    /// /P 1: no changes at all; not even a further signature (validation data and document
+    /// time-stamps are still added, as PAdES B-LT and B-LTA need).
+    NoChanges,
+    /// /P 2: filling in the form, and further signatures.
+    FormFilling,
+    /// /P 3: also annotations (comments) and their deletion.
+    Annotations,
+}
+
+impl Certification {
+    /// The DocMDP /P value (1, 2 or 3).
+    pub fn permission(self) -> u8 {
+        match self {
+            Certification::NoChanges => 1,
+            Certification::FormFilling => 2,
+            Certification::Annotations => 3,
+        }
+    }
+}
+
 /// How to sign a PDF: the field, the text entries of the signature dictionary, a visible block.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -81,6 +107,9 @@ pub struct PdfSignOptions {
     pub lines: Vec<String>,
     /// A PNG drawn at the block's left (the organisation's seal, a handwritten signature).
     pub image: Option<Vec<u8>>,
+    /// A certification signature with this permission instead of an approval signature;
+    /// refused when the PDF is already signed (it must be the first, ISO 32000-1 §12.8.2.2.1).
+    pub certify: Option<Certification>,
 }
 
 impl PdfSignOptions {
@@ -123,6 +152,11 @@ impl PdfSignOptions {
         self.image = Some(png);
         self
     }
+    /// See [`PdfSignOptions::certify`].
+    pub fn certify(mut self, c: Certification) -> Self {
+        self.certify = Some(c);
+        self
+    }
 }
 
 /// What signing a PDF did.
@@ -136,6 +170,8 @@ pub struct PdfSigned {
     pub earlier_signatures: usize,
     /// Bytes the update appended to the original file.
     pub appended: usize,
+    /// The permission of the certification signature made, `None` for an approval signature.
+    pub certification: Option<Certification>,
 }
 
 /// Bytes reserved in /Contents beyond the CMS estimate, and for a signature-time-stamp
@@ -175,6 +211,11 @@ impl Signer {
     ) -> Result<PdfSigned, Error> {
         let doc = Document::parse(pdf, &Limits::default()).map_err(pdf_error)?;
         let earlier = self.check_pdf_signable(&doc)?;
+        if options.certify.is_some() && earlier > 0 {
+            return Err(Error::SigningRefused(SigningRefusal::PdfCertifyNotFirst {
+                signatures: earlier,
+            }));
+        }
         let m = pdf_date(self.signing_time);
         let name = self.key.cert.common_name();
         let mut contents_len = self.cms_estimate();
@@ -211,6 +252,7 @@ impl Signer {
                         reason: options.reason.as_deref(),
                         location: options.location.as_deref(),
                         contact_info: options.contact_info.as_deref(),
+                        certify: options.certify.map(Certification::permission),
                     },
                     field: options.field.as_deref(),
                     placement,
@@ -238,6 +280,7 @@ impl Signer {
                         field: prepared.field,
                         earlier_signatures: earlier,
                         appended: prepared.update.len(),
+                        certification: options.certify,
                     });
                 }
                 Err(needed) => contents_len = needed + CONTENTS_MARGIN,

@@ -862,7 +862,47 @@ fn classify_revision(
             ));
         }
     }
+    // ISO 32000-1 §12.8.2.2 Table 254, /P 1: "No changes to the document shall be
+    // permitted". A later signature is a change; validation data and document time-stamps
+    // (ETSI EN 319 142-1 §5.4) are not counted, as pyHanko counts them (LTA updates).
+    if certification == Some(1) {
+        for name in signatures_added(doc, rev)? {
+            bad.push(format!(
+                "a signature was added in field '{name}', which the certification signature \
+                 does not allow (DocMDP /P 1: no changes)"
+            ));
+        }
+    }
     Ok((allowed, bad))
+}
+
+/// The fields whose signature (not a document time-stamp) revision `rev` adds.
+fn signatures_added(doc: &Document<'_>, rev: usize) -> Result<Vec<String>, crate::pdf::PdfError> {
+    let before: Vec<_> = doc
+        .signature_fields_in(rev - 1)?
+        .into_iter()
+        .map(|f| (f.name, f.value_ref))
+        .collect();
+    Ok(doc
+        .signature_fields_in(rev)?
+        .into_iter()
+        .filter(|f| {
+            !before
+                .iter()
+                .any(|(n, r)| *n == f.name && *r == f.value_ref)
+        })
+        .filter(|f| match &f.signature {
+            Ok(sig) => {
+                !(sig.ty.as_ref().is_some_and(|t| t.is("DocTimeStamp"))
+                    || sig
+                        .sub_filter
+                        .as_ref()
+                        .is_some_and(|t| t.is("ETSI.RFC3161")))
+            }
+            Err(_) => true,
+        })
+        .map(|f| f.name)
+        .collect())
 }
 
 fn dict(o: &Object) -> Option<&Dict> {

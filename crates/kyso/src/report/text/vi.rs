@@ -558,6 +558,9 @@ pub(super) fn refusal(r: &SigningRefusal) -> String {
         PdfNoChangesAllowed { field } => format!(
             "tệp PDF đã được chứng thực bằng chữ ký trong trường '{field}' và không cho phép thay đổi (DocMDP /P 1); ký thêm sẽ làm chữ ký đó mất hiệu lực"
         ),
+        PdfCertifyNotFirst { signatures } => format!(
+            "tệp PDF đã có {signatures} chữ ký; chữ ký chứng thực (--certify) phải là chữ ký đầu tiên, vì vậy hãy ký không có --certify để thêm chữ ký phê duyệt"
+        ),
         DifferentDocument => {
             "tài liệu này khác với tài liệu mà các chữ ký hiện có đã ký; hãy ký thêm đúng tài liệu đó".into()
         }
