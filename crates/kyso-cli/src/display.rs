@@ -82,6 +82,17 @@ pub fn common_name(subject: &str) -> String {
 
 /// A signer's role as a person reads it, with the evidence (a personal ID in it masked unless
 /// `full_ids`): `official (person), from UID=CCCD:0010…345` / `cá nhân (người có thẩm quyền),
+/// "PKI: chữ ký số chuyên dùng công vụ (trust list vn-gov)": the PKI a validated path ends in.
+pub fn trust_list_line(t: &kyso::TrustListMatch, lang: kyso::Lang) -> String {
+    format!(
+        "{} {} ({} {})",
+        lang.pick("PKI:", "loại chữ ký số:"),
+        t.pki.describe(lang),
+        lang.pick("trust list", "danh sách tin cậy"),
+        t.list
+    )
+}
+
 /// theo UID=CCCD:0010…345`.
 pub fn role_line(r: &kyso::RoleDecision, lang: kyso::Lang, full_ids: bool) -> String {
     let role = match r.role {

@@ -81,10 +81,42 @@ fn the_staged_real_chains_validate_through_the_shipped_lists_and_only_their_own(
         for list in [good, "vn"] {
             let v = chain(&d, list, cert, at);
             assert_eq!(v["valid"], true, "{cert} under {list}: {v:#}");
+            // The list and PKI are named by the anchor the path ends at, also under `vn`.
+            let pki = if good == "vn-gov" {
+                "government"
+            } else {
+                "public"
+            };
+            assert_eq!(v["trust_list"]["list"], good, "{cert} under {list}: {v:#}");
+            assert_eq!(v["trust_list"]["pki"], pki, "{cert} under {list}: {v:#}");
         }
         let v = chain(&d, bad, cert, at);
         assert_eq!(v["valid"], false, "{cert} under {bad}: {v:#}");
+        assert!(v.get("trust_list").is_none(), "{cert} under {bad}: {v:#}");
     }
+    // The text says it too, in the run's language.
+    let o = kyso(
+        &d,
+        &[
+            "chain",
+            "--lang",
+            "vi",
+            "--revocation",
+            "off",
+            "--offline",
+            "--trust",
+            "vn",
+            "--at",
+            "2025-06-01T00:00:00Z",
+            &vn("end-entity/cuc-thue-bo-tai-chinh-2025.der"),
+        ],
+    );
+    assert!(
+        stdout(&o)
+            .contains("loại chữ ký số: chữ ký số chuyên dùng công vụ (danh sách tin cậy vn-gov)"),
+        "{}",
+        stdout(&o)
+    );
     // Expired at the time asked: the list does not make it valid.
     let v = chain(
         &d,

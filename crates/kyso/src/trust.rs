@@ -17,7 +17,7 @@ use crate::cms::envelope::{SigSource, SourceError};
 use crate::encoding::ber::ContentSink;
 use crate::encoding::time::Timestamp;
 use crate::error::Error;
-use crate::report::{Indication, TrustPki};
+use crate::report::{Indication, TrustListMatch, TrustPki};
 use crate::verifier::Verifier;
 use crate::x509::cert::Certificate;
 
@@ -132,7 +132,35 @@ fn load_all(list: &[&Pinned]) -> Result<Vec<Certificate>, Error> {
     list.iter().map(|p| load_pinned(p)).collect()
 }
 
+impl crate::report::ChainReport {
+    /// Name the trust list of a valid path ([`crate::ChainReport::trust_list`]): the first
+    /// of `lists` that holds the path's anchor ([`TrustList::naming`]).
+    pub fn with_trust_lists(
+        mut self,
+        outcome: &crate::path::ChainOutcome,
+        lists: &[TrustList],
+    ) -> Self {
+        self.trust_list = match (&outcome.error, outcome.path.last()) {
+            (None, Some(anchor)) => lists.iter().find_map(|l| l.naming(anchor)),
+            _ => None,
+        };
+        self
+    }
+}
+
 impl TrustList {
+    /// How the report names a path that ends at `anchor`, when `anchor` is one of this
+    /// list's anchors: `vn` names each anchor by the shipped list it comes from (vn-gov or
+    /// vn-public). Decided by the certificate, never by names.
+    pub fn naming(&self, anchor: &Certificate) -> Option<TrustListMatch> {
+        if !self.anchors.contains(anchor) {
+            return None;
+        }
+        let (list, pki) = list_of_builtin_anchor(&anchor.sha256_fingerprint())
+            .unwrap_or((self.name.clone(), self.pki));
+        Some(TrustListMatch { list, pki })
+    }
+
     /// A shipped list: `vn-gov`, `vn-public` or `vn` (both). `None` for another name.
     pub fn builtin(name: &str) -> Option<Result<TrustList, Error>> {
         let (pki, description, anchors, intermediates): (_, _, Vec<&Pinned>, Vec<&Pinned>) =

@@ -146,12 +146,9 @@ impl Verifier {
         for a in &list.anchors {
             let fingerprint = a.sha256_fingerprint();
             if !self.trust_lists.iter().any(|(f, _)| *f == fingerprint) {
-                let (name, pki) = crate::trust::list_of_builtin_anchor(&fingerprint)
-                    .unwrap_or((list.name.clone(), list.pki));
-                self.trust_lists.push((
-                    fingerprint,
-                    crate::report::TrustListMatch { list: name, pki },
-                ));
+                if let Some(m) = list.naming(a) {
+                    self.trust_lists.push((fingerprint, m));
+                }
             }
         }
         self.with_trust_anchors(list.anchors.iter().cloned())

@@ -103,6 +103,7 @@ fn revocation_text(s: &RevocationStatus, lang: Lang) -> Option<String> {
 pub fn run(a: Args) -> Result<u8> {
     let lang = output::lang(a.lang);
     let (anchors, intermediates) = a.certs.load()?;
+    let lists = output::trust_lists(&a.certs.trust)?;
     let crls = a.certs.load_crls()?;
     let ocsp = a.certs.load_ocsp()?;
     let fetcher = a.certs.fetcher()?;
@@ -165,9 +166,10 @@ pub fn run(a: Args) -> Result<u8> {
         });
     let verdicts = outcome.verdicts();
     let policy_asked = !a.policies.is_empty() || a.require_explicit_policy;
+    let report =
+        kyso::ChainReport::new(&outcome, at, vpolicy.id()).with_trust_lists(&outcome, &lists);
     match a.format {
         Format::Json => {
-            let report = kyso::ChainReport::new(&outcome, at, vpolicy.id());
             output::print(&(output::json_nested(&report, 0) + "\n"));
         }
         Format::Text => {
@@ -229,6 +231,9 @@ pub fn run(a: Args) -> Result<u8> {
                         "{}",
                         lang.pick("path valid", "chuỗi chứng thư số hợp lệ")
                     );
+                    if let Some(t) = &report.trust_list {
+                        let _ = writeln!(s, "{}", crate::display::trust_list_line(t, lang));
+                    }
                 }
                 Some(e) => {
                     if outcome.error_at.is_none() {

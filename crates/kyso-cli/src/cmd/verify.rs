@@ -1011,14 +1011,7 @@ pub(crate) fn render_document(d: &DocumentReport, lang: Lang, full_ids: bool) ->
                 let _ = writeln!(s, "    {} {}", lang.pick("subject:", "chủ thể:"), c.subject);
             }
             if let Some(t) = &sig.trust_list {
-                let _ = writeln!(
-                    s,
-                    "    {} {} ({} {})",
-                    lang.pick("PKI:", "loại chữ ký số:"),
-                    t.pki.describe(lang),
-                    lang.pick("trust list", "danh sách tin cậy"),
-                    t.list
-                );
+                let _ = writeln!(s, "    {}", display::trust_list_line(t, lang));
             }
             if let Some(r) = &sig.signer_role {
                 let _ = writeln!(

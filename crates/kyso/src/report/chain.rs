@@ -39,6 +39,10 @@ pub struct ChainReport {
     pub user_constrained_policies: Vec<String>,
     /// The path, end entity first; ends with the trust anchor when valid.
     pub path: Vec<ChainCertificate>,
+    /// The named trust list (`--trust vn`...) whose anchor the valid path ends at, with its
+    /// PKI; absent when the path is not valid or its anchor is in no named list.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trust_list: Option<super::TrustListMatch>,
 }
 
 /// One certificate of a [`ChainReport`] path.
@@ -94,6 +98,7 @@ impl ChainReport {
             error,
             user_constrained_policies: outcome.user_constrained_policies.clone(),
             path,
+            trust_list: None,
         }
     }
 }
