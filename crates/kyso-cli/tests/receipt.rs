@@ -584,3 +584,36 @@ fn an_earlier_receipt_survives_a_run_that_fails_before_writing() {
     assert!(stderr(&o).contains("--dossier"), "{}", stderr(&o));
     assert!(!d.join("x.pdf").exists());
 }
+
+#[test]
+fn a_receipt_inside_the_dossier_is_refused_before_anything_is_written() {
+    let d = tmpdir("receipt-inside");
+    dossier(&d.join("ho-so"));
+    let before: Vec<_> = std::fs::read_dir(d.join("ho-so"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    for inside in ["ho-so/bien-nhan.pdf", "ho-so/../ho-so/r.html"] {
+        let o = verify(&d, "ho-so", &["--lang", "en", "--receipt", inside]);
+        assert_eq!(o.status.code(), Some(2), "{inside}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains("is inside the dossier")
+                && stderr(&o).contains("hint: write the receipt beside the dossier folder"),
+            "{}",
+            stderr(&o)
+        );
+        assert!(stdout(&o).is_empty(), "{}", stdout(&o));
+    }
+    let after: Vec<_> = std::fs::read_dir(d.join("ho-so"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(before, after, "nothing written into the dossier");
+    // Beside the dossier it is written, and the next check of the dossier is unchanged.
+    let first = verify(&d, "ho-so", &["--lang", "en", "--format", "json"]);
+    let o = verify(&d, "ho-so", &["--lang", "en", "--receipt", "bien-nhan.pdf"]);
+    assert_eq!(o.status.code(), first.status.code(), "{}", stderr(&o));
+    assert!(d.join("bien-nhan.pdf").is_file());
+    let again = verify(&d, "ho-so", &["--lang", "en", "--format", "json"]);
+    assert_eq!(stdout(&again), stdout(&first));
+}

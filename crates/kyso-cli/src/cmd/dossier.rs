@@ -35,6 +35,33 @@ pub fn receipt_file(s: &str) -> Result<PathBuf, String> {
     }
 }
 
+/// A receipt written inside the dossier would be one of its documents at the next check (an
+/// unsigned file): refused, before anything is verified. Files are not told apart by what
+/// they claim to be: a file that says it is a receipt could hide an unsigned document.
+pub fn refuse_receipt_inside(dir: &Path, receipt: &Path, lang: Lang) -> Result<()> {
+    let parent = match receipt.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let (Ok(dir), Ok(parent)) = (dir.canonicalize(), parent.canonicalize()) else {
+        // A missing dossier folder is reported by the verification; a missing receipt
+        // folder by the write.
+        return Ok(());
+    };
+    if parent.starts_with(&dir) {
+        let (r, d) = (receipt.display(), dir.display());
+        anyhow::bail!(match lang {
+            Lang::Vi => format!(
+                "--receipt {r} nằm trong thư mục hồ sơ {d}: lần kiểm tra sau nó sẽ bị tính là một tài liệu chưa ký của hồ sơ\ngợi ý: ghi biên nhận ra ngoài thư mục hồ sơ (ví dụ --receipt bien-nhan.pdf)"
+            ),
+            _ => format!(
+                "--receipt {r} is inside the dossier {d}: it would count as an unsigned document of the dossier at the next check\nhint: write the receipt beside the dossier folder (e.g. --receipt bien-nhan.pdf)"
+            ),
+        });
+    }
+    Ok(())
+}
+
 /// True for a PDF receipt, false for HTML; `None` for any other extension.
 fn receipt_kind(p: &Path) -> Option<bool> {
     let ext = p.extension()?.to_str()?.to_ascii_lowercase();

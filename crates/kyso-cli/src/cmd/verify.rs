@@ -130,6 +130,9 @@ pub fn run(a: Args) -> Result<u8> {
                 "--dossier chỉ xuất văn bản hoặc JSON kyso.verify/v2 (không JUnit, không --schema v1)"
             ));
         }
+        if let Some(r) = &a.receipt {
+            super::dossier::refuse_receipt_inside(dir, r, lang)?;
+        }
         let verifier = a.certs.verifier(&a.policy, a.insecure_legacy_crypto)?;
         let options = super::dossier::Options {
             json: format == VerifyFormat::Json,
