@@ -25,6 +25,36 @@ const fn ex(what: &'static str, run: &'static str) -> Example {
     Example { what, run }
 }
 
+const REPORT: &[Example] = &[
+    ex(
+        "Four CI jobs verify a quarter each, at one time; a fifth joins them",
+        "kyso verify --trust roots.pem --at 2026-06-01 --shard 2/4 --json archive/ > part-2.json",
+    ),
+    ex(
+        "Join the parts: one report, the summary counted again, JUnit for the CI",
+        "kyso report merge --format junit -o merged-junit.xml part-*.json",
+    ),
+];
+
+const TRUST: &[Example] = &[
+    ex(
+        "Verify against the Vietnamese roots shipped with kyso (both PKIs)",
+        "kyso verify --trust vn qd.pdf",
+    ),
+    ex(
+        "What is installed and in force, with each anchor's SHA-256",
+        "kyso trust list",
+    ),
+    ex(
+        "Install a newer list signed by its publisher (from a USB stick)",
+        "kyso trust update vn-gov-2027.toml.p7m",
+    ),
+    ex(
+        "The shipped list as a list file, to edit and install on another machine",
+        "kyso trust export vn-gov -o vn-gov.toml",
+    ),
+];
+
 const TOKEN_LIST: &[Example] = &[
     ex(
         "Slots, tokens (label, serial, PIN state), certificates and keys a module sees",
@@ -233,34 +263,32 @@ pub const ALL: &[Help] = &[
     },
     Help {
         page: "kyso-report",
-        examples: &[
-            ex(
-                "Four CI jobs verify a quarter each, at one time; a fifth joins them",
-                "kyso verify --trust roots.pem --at 2026-06-01 --shard 2/4 --json archive/ > part-2.json",
-            ),
-            ex(
-                "Join the parts: one report, the summary counted again, JUnit for the CI",
-                "kyso report merge --format junit -o merged-junit.xml part-*.json",
-            ),
-        ],
+        examples: REPORT,
+        sections: &[],
+    },
+    Help {
+        page: "kyso-report-merge",
+        examples: REPORT,
         sections: &[],
     },
     Help {
         page: "kyso-trust",
-        examples: &[
-            ex(
-                "Verify against the Vietnamese roots shipped with kyso (both PKIs)",
-                "kyso verify --trust vn qd.pdf",
-            ),
-            ex(
-                "What is installed and in force, with each anchor's SHA-256",
-                "kyso trust list",
-            ),
-            ex(
-                "Install a newer list signed by its publisher (from a USB stick)",
-                "kyso trust update vn-gov-2027.toml.p7m",
-            ),
-        ],
+        examples: TRUST,
+        sections: &[],
+    },
+    Help {
+        page: "kyso-trust-list",
+        examples: TRUST,
+        sections: &[],
+    },
+    Help {
+        page: "kyso-trust-update",
+        examples: TRUST,
+        sections: &[],
+    },
+    Help {
+        page: "kyso-trust-export",
+        examples: TRUST,
         sections: &[],
     },
     Help {
@@ -425,7 +453,8 @@ mod tests {
                     }
                     any = false;
                 }
-                (None, '<' | '>' | '|') => break,
+                // A redirection, pipe or the next command of a list ends this one.
+                (None, '<' | '>' | '|' | '&' | ';') => break,
                 (None, c) => cur.push(c),
             }
         }
