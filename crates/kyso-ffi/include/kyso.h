@@ -113,7 +113,9 @@ int32_t kyso_verify(const struct KysoVerifier *v,
 // RFC 7512 URI) + `module` (+ `pin`; or the URI's pin-source) and optionally `cert`.
 // Other fields: `chain` (certificate files to embed), `digest` (`"sha256"`, `"sha384"`,
 // `"sha512"`), `pss` (bool), `signing_time` (RFC 3339; default: the time of each call),
-// `lang` (`"en"`, `"vi"`). The key is loaded (the token logged in) once, here.
+// `tsa` (an RFC 3161 TSA's URL: CAdES B-T, each time-stamp checked before it is embedded)
+// with `tsa_trust` (its anchors) and `tsa_policy`, `lang` (`"en"`, `"vi"`). The key is
+// loaded (the token logged in) once, here.
 //
 // # Safety
 // `config_json` is a NUL-terminated string; `out` is writable.

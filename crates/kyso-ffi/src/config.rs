@@ -258,6 +258,14 @@ pub struct SignerConfig {
     pss: bool,
     /// The signing time (RFC 3339); default: the time of each call.
     signing_time: Option<String>,
+    /// CAdES B-T: an RFC 3161 time-stamping authority (HTTP POST) whose time-stamp over each
+    /// signature is checked, then embedded; a time-stamp that cannot be had fails the call.
+    tsa: Option<String>,
+    /// Trust anchors for the TSA's certificate (needed with `tsa`).
+    #[serde(default)]
+    tsa_trust: Vec<PathBuf>,
+    /// Ask the TSA for this policy (dotted OID).
+    tsa_policy: Option<String>,
     /// Language of the error messages: `en` (default) or `vi`.
     lang: Option<String>,
 }
@@ -272,6 +280,7 @@ pub struct SignerSetup {
     pub digest: Option<kyso::DigestAlgorithm>,
     pub pss: bool,
     pub signing_time: Option<kyso::Timestamp>,
+    pub timestamper: Option<kyso::Timestamper>,
     pub lang: kyso::Lang,
 }
 
@@ -336,12 +345,38 @@ impl SignerConfig {
             .map_err(|e| key_error(e).prefixed(&format!("key {}", key_file.display())))?;
             (key.with_chain(rest), None)
         };
+        let timestamper = match &self.tsa {
+            None if !self.tsa_trust.is_empty() || self.tsa_policy.is_some() => {
+                return Err(bad(
+                    "tsa_trust and tsa_policy need \"tsa\", the TSA's URL".into()
+                ))
+            }
+            None => None,
+            Some(url) => {
+                let anchors = certificates("tsa_trust", &self.tsa_trust, lang)?;
+                if anchors.is_empty() {
+                    return Err(bad(
+                        "tsa: give the TSA certificate's trust anchors in \"tsa_trust\"".into(),
+                    ));
+                }
+                let fetcher = fetcher(None, None)?;
+                let verifier = kyso::Verifier::new()
+                    .with_trust_anchors(anchors)
+                    .with_fetcher(fetcher.clone());
+                let mut t = kyso::Timestamper::new(url.clone(), fetcher, verifier);
+                if let Some(p) = &self.tsa_policy {
+                    t = t.policy(p.clone());
+                }
+                Some(t)
+            }
+        };
         Ok(SignerSetup {
             key: key.with_chain(chain),
             token,
             digest,
             pss: self.pss,
             signing_time,
+            timestamper,
             lang,
         })
     }

@@ -245,7 +245,9 @@ pub(crate) fn verify_json(s: &config::VerifierSetup, sig: &[u8], content: Option
 /// RFC 7512 URI) + `module` (+ `pin`; or the URI's pin-source) and optionally `cert`.
 /// Other fields: `chain` (certificate files to embed), `digest` (`"sha256"`, `"sha384"`,
 /// `"sha512"`), `pss` (bool), `signing_time` (RFC 3339; default: the time of each call),
-/// `lang` (`"en"`, `"vi"`). The key is loaded (the token logged in) once, here.
+/// `tsa` (an RFC 3161 TSA's URL: CAdES B-T, each time-stamp checked before it is embedded)
+/// with `tsa_trust` (its anchors) and `tsa_policy`, `lang` (`"en"`, `"vi"`). The key is
+/// loaded (the token logged in) once, here.
 ///
 /// # Safety
 /// `config_json` is a NUL-terminated string; `out` is writable.
@@ -286,6 +288,9 @@ impl KysoSigner {
             .now(now);
         if let Some(d) = s.digest {
             b = b.digest(d);
+        }
+        if let Some(t) = &s.timestamper {
+            b = b.timestamper(t.clone());
         }
         b.build().map_err(|e| self.failure(&e))
     }
@@ -538,4 +543,38 @@ pub extern "C" fn kyso_last_error_message() -> *const c_char {
 #[no_mangle]
 pub extern "C" fn kyso_last_error_library_code() -> *const c_char {
     catch_unwind(status::last_code).unwrap_or(c"".as_ptr())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_becomes_the_panic_status_with_its_message() {
+        let rc = guard(|| panic!("boom at the boundary"));
+        assert_eq!(rc, KYSO_ERR_PANIC);
+        assert_eq!(kyso_last_error_code(), KYSO_ERR_PANIC);
+        // SAFETY: kyso's own NUL-terminated message, read before the next call.
+        let m = unsafe { CStr::from_ptr(kyso_last_error_message()) };
+        assert!(
+            m.to_str().unwrap().contains("boom at the boundary"),
+            "{m:?}"
+        );
+        // SAFETY: as above.
+        let code = unsafe { CStr::from_ptr(kyso_last_error_library_code()) };
+        assert_eq!(code.to_str().unwrap(), "panic");
+        // The next call records its own outcome.
+        assert_eq!(guard(|| Ok(())), KYSO_OK);
+        assert_eq!(kyso_last_error_code(), KYSO_OK);
+    }
+
+    #[test]
+    fn the_last_error_is_per_thread() {
+        status::record(Err(Failure::new(KYSO_ERR_IO, "here".into())));
+        let other = std::thread::spawn(|| kyso_last_error_code())
+            .join()
+            .unwrap();
+        assert_eq!(other, KYSO_OK);
+        assert_eq!(kyso_last_error_code(), KYSO_ERR_IO);
+    }
 }

@@ -307,3 +307,31 @@ fn one_verifier_and_one_signer_are_shared_by_many_threads() {
         .sum();
     assert_eq!(passed, want);
 }
+
+#[test]
+fn a_signer_with_a_tsa_makes_b_t_signatures() {
+    let f = Fixture::new("tsa");
+    let tsa = kyso_testkit::tsa::Tsa::start(&f.pki);
+    let config = serde_json::json!({
+        "key": f.path("signer.key"),
+        "cert": f.path("signer.pem"),
+        "tsa": tsa.url(),
+        "tsa_trust": [tsa.ca_file()],
+    });
+    let signer = Signer::new(&config.to_string()).unwrap();
+    let verifier = Verifier::new(&f.verifier_json()).unwrap();
+    let content = std::fs::read(f.path("cv.txt")).unwrap();
+    let p7s = signer.detached(&content).unwrap();
+    assert_eq!(tsa.requests(), 1);
+    let report = verifier.verify(&p7s, Some(&content));
+    report_schema::assert_conforms(&report);
+    assert_eq!(indication(&report), "TOTAL-PASSED", "{report:#}");
+    assert_eq!(
+        report["documents"][0]["signatures"][0]["level"], "B-T",
+        "{report:#}"
+    );
+    // A TSA that is down fails the call, and nothing is returned.
+    tsa.set_mode(kyso_testkit::tsa::Mode::Down);
+    let (status, message, _) = signer.detached(&content).unwrap_err();
+    assert_eq!(status, kyso_ffi::KYSO_ERR_SIGNING_FAILED, "{message}");
+}
