@@ -42,6 +42,9 @@ command -v javac >/dev/null || need_pkgs+=(default-jdk-headless)
 [ -f /usr/share/java/bcprov.jar ] || need_pkgs+=(libbcprov-java)
 [ -f /usr/share/java/bcutil.jar ] || need_pkgs+=(libbcutil-java)
 [ -f /usr/share/java/bcpkix.jar ] || need_pkgs+=(libbcpkix-java)
+# The C ABI's Java example (crates/kyso-ffi/tests/java_example.rs) calls libkyso_ffi.so
+# through JNA; it fails, never skips, without it.
+[ -f /usr/share/java/jna.jar ] || need_pkgs+=(libjna-java)
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   echo "test.sh: installing ${need_pkgs[*]}"
   if [ "$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi
