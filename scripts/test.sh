@@ -42,6 +42,11 @@ command -v javac >/dev/null || need_pkgs+=(default-jdk-headless)
 [ -f /usr/share/java/bcprov.jar ] || need_pkgs+=(libbcprov-java)
 [ -f /usr/share/java/bcutil.jar ] || need_pkgs+=(libbcutil-java)
 [ -f /usr/share/java/bcpkix.jar ] || need_pkgs+=(libbcpkix-java)
+# The C ABI's Java example (crates/kyso-ffi/tests/java_example.rs) calls libkyso_ffi.so
+# through JNA; it fails, never skips, without it.
+[ -f /usr/share/java/jna.jar ] || need_pkgs+=(libjna-java)
+# The C example runs under valgrind too (no memory error, no leak); it fails without it.
+command -v valgrind >/dev/null || need_pkgs+=(valgrind)
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   echo "test.sh: installing ${need_pkgs[*]}"
   if [ "$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi

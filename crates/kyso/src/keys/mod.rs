@@ -68,7 +68,10 @@ fn legacy_pkcs12_algorithm(der: &[u8]) -> Option<&'static str> {
 
 /// A private key with its certificate and the chain to send along. The key is either held in
 /// memory (key file, PKCS#12) or stays on a PKCS#11 token ([`crate::Token::signing_key`]);
-/// signing works the same way for both.
+/// signing works the same way for both. A clone shares the key (an in-memory key's reference
+/// count, a token's open session): a long-lived handle builds a [`crate::Signer`] per signing
+/// time from one loaded key, with one PIN entry.
+#[derive(Clone)]
 pub struct SigningKey {
     backend: Backend,
     pub(crate) cert: Certificate,
@@ -76,11 +79,12 @@ pub struct SigningKey {
 }
 
 /// Where the private key lives.
+#[derive(Clone)]
 enum Backend {
     Memory(PKey<Private>),
     // Without the "pkcs11" feature no backend exists yet (the C ABI's callback will be one).
     #[cfg_attr(not(feature = "pkcs11"), allow(dead_code))]
-    External(Box<dyn SignatureBackend>),
+    External(std::sync::Arc<dyn SignatureBackend>),
 }
 
 impl std::fmt::Debug for SigningKey {
@@ -268,7 +272,7 @@ impl SigningKey {
         chain: Vec<Certificate>,
     ) -> Self {
         SigningKey {
-            backend: Backend::External(key),
+            backend: Backend::External(std::sync::Arc::from(key)),
             cert,
             chain: Vec::new(),
         }
