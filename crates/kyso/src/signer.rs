@@ -168,24 +168,7 @@ impl SignerBuilder {
         };
         let cert = &self.key.cert;
         let subject = cert.subject();
-        // Judged at the signing time and at the real current time: a backdated signing time
-        // must not revive an expired certificate (issue 9).
-        for t in [at, self.now.unwrap_or(at)] {
-            if t > cert.not_after() {
-                return refuse(SigningRefusal::CertificateExpired {
-                    subject,
-                    not_after: cert.not_after().to_string(),
-                    at: t.to_string(),
-                });
-            }
-            if t < cert.not_before() {
-                return refuse(SigningRefusal::CertificateNotYetValid {
-                    subject,
-                    not_before: cert.not_before().to_string(),
-                    at: t.to_string(),
-                });
-            }
-        }
+        check_validity_at(cert, at, self.now.unwrap_or(at))?;
         if !self.key.token_kind_fits(&cert.key_info().kind) || !self.key.matches_certificate()? {
             return match self.key.token_label() {
                 Some(token) => Err(crate::TokenError::KeyCertificateMismatch {
@@ -278,7 +261,56 @@ impl SignerBuilder {
     }
 }
 
+/// The certificate must be valid at the signing time and at the real current time: a
+/// backdated signing time must not revive an expired certificate (issue 9).
+fn check_validity_at(
+    cert: &crate::Certificate,
+    at: Timestamp,
+    now: Timestamp,
+) -> Result<(), Error> {
+    let subject = || cert.subject();
+    for t in [at, now] {
+        if t > cert.not_after() {
+            return Err(Error::SigningRefused(SigningRefusal::CertificateExpired {
+                subject: subject(),
+                not_after: cert.not_after().to_string(),
+                at: t.to_string(),
+            }));
+        }
+        if t < cert.not_before() {
+            return Err(Error::SigningRefused(
+                SigningRefusal::CertificateNotYetValid {
+                    subject: subject(),
+                    not_before: cert.not_before().to_string(),
+                    at: t.to_string(),
+                },
+            ));
+        }
+    }
+    Ok(())
+}
+
 impl Signer {
+    /// Make the next signatures at `signing_time`, `now` being the real current time; the
+    /// certificate is judged again at both, as [`SignerBuilder::build`] judges it, and on
+    /// refusal nothing changes. For a long-running service that loads its key once and signs
+    /// each request at the time it arrives (`kyso serve`): kyso still reads no clock itself.
+    pub fn set_signing_time(
+        &mut self,
+        signing_time: Timestamp,
+        now: Timestamp,
+    ) -> Result<(), Error> {
+        check_validity_at(&self.key.cert, signing_time, now)?;
+        self.signing_time = signing_time;
+        self.now = now;
+        Ok(())
+    }
+
+    /// Embed the content (`.p7m`) in the next signatures, or make them detached (`.p7s`).
+    pub fn set_attached(&mut self, yes: bool) {
+        self.attached = yes;
+    }
+
     /// Start configuring a signer for `key`.
     #[allow(clippy::new_ret_no_self)]
     pub fn new(key: SigningKey) -> SignerBuilder {

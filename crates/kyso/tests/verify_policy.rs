@@ -11,7 +11,7 @@ mod common;
 use common::*;
 use kyso::{
     Certificate, CheckName, CheckResult, DocumentReport, Error, Indication, Reason, Signer,
-    SigningKey, SigningRefusal, SubIndication, Verifier,
+    SigningKey, SigningRefusal, SubIndication, Timestamp, Verifier,
 };
 
 const CONTENT: &str = "cong-van.txt";
@@ -359,6 +359,34 @@ fn build_refuses_expired_certificate() {
         "signing_refused_certificate_expired",
     );
     assert!(m.contains("expired"), "{m}");
+}
+
+#[test]
+fn set_signing_time_judges_the_certificate_again_and_changes_nothing_on_refusal() {
+    // The signer of a long-running service (kyso serve) is built once and retimed per request.
+    let mut s = Signer::new(key_pair("signer-rsa.pem", "signer-rsa.key"))
+        .signing_time(at())
+        .build()
+        .unwrap();
+    let late = Timestamp::parse_rfc3339("2040-01-01T00:00:00Z").unwrap();
+    let e = s.set_signing_time(late, late).unwrap_err();
+    assert_eq!(e.code(), "signing_refused_certificate_expired", "{e}");
+    // A backdated signing time does not revive the certificate at a later real time.
+    let e = s.set_signing_time(at(), late).unwrap_err();
+    assert_eq!(e.code(), "signing_refused_certificate_expired", "{e}");
+    let v = Verifier::new()
+        .with_trust_anchors(certs(&pki("trust.pem")))
+        .with_intermediates(certs(&pki("chain-rsa.pem")));
+    let sig = s.sign_bytes(b"x").unwrap();
+    let r = v.verify_bytes(&sig, Some(b"x"), at());
+    assert_eq!(r.signatures[0].signing_time, Some(at()), "{}", brief(&r));
+    let later = Timestamp::parse_rfc3339("2026-07-01T00:00:00Z").unwrap();
+    s.set_signing_time(later, later).unwrap();
+    s.set_attached(true);
+    let sig = s.sign_bytes(b"x").unwrap();
+    let r = v.verify_bytes(&sig, None, later);
+    assert_eq!(r.signatures[0].signing_time, Some(later), "{}", brief(&r));
+    assert_eq!(r.indication, Indication::TotalPassed, "{}", brief(&r));
 }
 
 #[test]
