@@ -366,7 +366,7 @@ pub const ALL: &[Help] = &[
                 "kyso serve --trust roots.pem --p12 org.p12 --pass env:P --api-token env:KYSO_API_TOKEN",
             ),
             ex(
-                "Sign a PDF inside (PAdES); other documents get a .p7s, or .p7m with ?attached=true",
+                "Sign a PDF inside (PAdES); other documents get a .p7s, or .p7m with ?envelope=attached",
                 "curl -H \"Authorization: Bearer $KYSO_API_TOKEN\" -F content=@qd.pdf -o qd-signed.pdf http://127.0.0.1:8765/sign",
             ),
         ],
@@ -374,7 +374,7 @@ pub const ALL: &[Help] = &[
             "Endpoints",
             "ENDPOINTS",
             "POST /verify   multipart: signature (+ content); ?at=RFC3339. The kyso.verify/v2 report.\n\
-             POST /sign     multipart: content; ?attached=true, ?detached=true (a PDF as .p7s).\n\
+             POST /sign     multipart: content; ?envelope=attached, ?envelope=detached (a PDF as .p7s).\n\
              GET /health    {\"status\": \"ok\", \"version\": ..., \"signing\": true|false}\n\
              GET /openapi.json  the OpenAPI 3.1 description.\n\
              Errors are JSON {\"error\": {\"code\", \"message\"}}: 413 over --max-body, 504 over\n\

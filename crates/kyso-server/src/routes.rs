@@ -315,12 +315,15 @@ async fn verify(
 #[derive(serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 struct SignQuery {
-    /// Embed the content: a .p7m (also for a PDF).
-    #[serde(default)]
-    attached: bool,
-    /// A PDF gets a detached .p7s instead of a signature inside.
-    #[serde(default)]
-    detached: bool,
+    /// A .p7m or a .p7s whatever the document; default: a PDF inside, else a .p7s.
+    envelope: Option<Envelope>,
+}
+
+#[derive(serde::Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+enum Envelope {
+    Attached,
+    Detached,
 }
 
 /// `Authorization: Bearer <token>` (RFC 6750 §2.1), compared in constant time.
@@ -359,12 +362,6 @@ async fn sign(
         }
     }
     let Query(q) = query.map_err(|e| ApiError::new(ErrorCode::BadParameter, e.body_text()))?;
-    if q.attached && q.detached {
-        return Err(ApiError::new(
-            ErrorCode::BadParameter,
-            "attached and detached exclude each other",
-        ));
-    }
     let mut form = Form::read(multipart, &["content"], s.config.max_body).await?;
     let Some((_, content)) = form.take("content") else {
         return Err(ApiError::new(
@@ -376,7 +373,8 @@ async fn sign(
     let signed = blocking(slot, move || {
         // A PDF is signed inside (PAdES, ISO 32000-1 §12.8) unless an envelope is asked for,
         // as `kyso sign` does.
-        let inside = !q.attached && !q.detached && content.starts_with(b"%PDF-");
+        let inside = q.envelope.is_none() && content.starts_with(b"%PDF-");
+        let attached = q.envelope == Some(Envelope::Attached);
         let Some(signer) = &shared.service.signer else {
             unreachable!("checked above");
         };
@@ -388,9 +386,9 @@ async fn sign(
             signer.sign_pdf(&content, &shared.service.pdf, &mut out)?;
             return Ok(("application/pdf", out));
         }
-        signer.set_attached(q.attached);
+        signer.set_attached(attached);
         let sig = signer.sign_bytes(&content)?;
-        Ok(if q.attached {
+        Ok(if attached {
             ("application/pkcs7-mime; smime-type=signed-data", sig)
         } else {
             ("application/pkcs7-signature", sig)
