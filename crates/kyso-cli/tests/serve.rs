@@ -686,6 +686,36 @@ fn a_request_slower_than_the_timeout_gets_504() {
 }
 
 #[test]
+fn a_client_that_never_finishes_its_request_head_is_cut_off() {
+    // The head timeout is the request timeout when shorter (10 s otherwise).
+    let srv = Server::start(&["--trust", &trust(), "--timeout", "1"], &[]);
+    let started = Instant::now();
+    let mut s = TcpStream::connect(srv.addr).unwrap();
+    s.write_all(b"POST /verify HTTP/1.1\r\nHost: localhost\r\nContent-Ty")
+        .unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    let mut rest = Vec::new();
+    // The server closes the connection (an EOF, or a reset): not the client's read timeout.
+    let r = s.read_to_end(&mut rest);
+    if let Err(e) = &r {
+        assert!(
+            !matches!(
+                e.kind(),
+                std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+            ),
+            "still open: {e}"
+        );
+    }
+    let took = started.elapsed();
+    assert!(
+        took >= Duration::from_millis(900),
+        "closed at once ({took:?})"
+    );
+    assert!(took < Duration::from_secs(8), "closed after {took:?}");
+    assert_eq!(request(srv.addr, "GET", "/health", &[], b"").status, 200);
+}
+
+#[test]
 fn sigterm_lets_the_request_in_flight_finish_then_exits_0() {
     let mut srv = Server::start(&["--trust", &trust(), "--concurrency", "1"], &[]);
     let parts_sig = sample("cong-van.txt.p7s");

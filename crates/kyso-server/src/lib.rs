@@ -6,7 +6,7 @@
 //! The service decides nothing about validity: every verdict comes from [`kyso::Verifier`],
 //! every signature from [`kyso::Signer`]. What it adds is the HTTP part and its limits: a
 //! request body cap (413), a per-request timeout (504), a concurrency limit that answers 503
-//! at once instead of queueing, an API token for signing, and graceful shutdown on SIGINT and
+//! at once instead of queueing, a time limit on request heads and a cap on open connections, an API token for signing, and graceful shutdown on SIGINT and
 //! SIGTERM. Errors are JSON, `{"error": {"code": "...", "message": "..."}}`, with the codes of
 //! [`ErrorCode`].
 //!
@@ -145,15 +145,63 @@ pub fn run(
             })?;
         let bound = listener.local_addr().map_err(ServerError::Runtime)?;
         on_bound(bound);
+        let header_timeout = config.timeout.min(HEADER_TIMEOUT);
         let app = routes::router(Arc::new(routes::State::new(config, service)));
-        axum::serve(listener, app)
-            .with_graceful_shutdown(shutdown_signal())
-            .await
-            .map_err(ServerError::Runtime)
+        serve(listener, app, header_timeout).await;
+        Ok(())
     });
     // Work of timed-out requests may still run on the blocking pool: give it a moment.
     runtime.shutdown_timeout(Duration::from_secs(5));
     result
+}
+
+/// Time a client has to send a request head (line and headers) once it starts one, or the
+/// next one on a kept-alive connection: a head is a few hundred bytes, so a client slower than
+/// this holds a connection to hold it (slowloris). The request timeout applies when shorter.
+const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Open connections at most; more are closed as soon as accepted. Each costs a task and its
+/// buffers; the concurrency limit bounds the work, this bounds the idle and slow ones. Far
+/// above what a local service's clients open (the load test uses 64).
+const MAX_CONNECTIONS: usize = 1024;
+
+/// Accept connections until a shutdown signal, then close the listener and let each
+/// connection finish the request in progress (hyper's graceful shutdown) before returning.
+async fn serve(listener: tokio::net::TcpListener, app: axum::Router, header_timeout: Duration) {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let connections = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
+    let mut signal = std::pin::pin!(shutdown_signal());
+    loop {
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                // Out of file descriptors and the like: wait rather than spin.
+                Err(_) => {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut signal => break,
+        };
+        let Ok(permit) = connections.clone().try_acquire_owned() else {
+            drop(stream);
+            continue;
+        };
+        let service = hyper_util::service::TowerToHyperService::new(app.clone());
+        let conn = hyper::server::conn::http1::Builder::new()
+            .timer(TokioTimer::new())
+            .header_read_timeout(header_timeout)
+            .serve_connection(TokioIo::new(stream), service);
+        let conn = graceful.watch(conn);
+        tokio::spawn(async move {
+            let _ = conn.await;
+            drop(permit);
+        });
+    }
+    // No new connections from here on.
+    drop(listener);
+    graceful.shutdown().await;
 }
 
 /// SIGINT (Ctrl-C) or SIGTERM (systemd, Kubernetes, `kill`).
