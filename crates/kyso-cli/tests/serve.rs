@@ -7,6 +7,8 @@
 
 mod common;
 mod report_schema;
+#[path = "../../kyso/tests/softhsm/mod.rs"]
+mod softhsm;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -502,6 +504,58 @@ fn sign_needs_the_token_and_makes_signatures_openssl_and_verify_accept() {
     // Without a key, /sign says so.
     let plain = Server::start(&["--trust", &trust()], &[]);
     post_form(plain.addr, "/sign", &[], &part).assert_error(501, "signing_not_configured");
+}
+
+#[test]
+fn signs_with_a_pkcs11_token_opened_once_at_start() {
+    // A real SoftHSM2 token: the PIN is given once, when the service starts; each request
+    // signs on the token, one at a time, and the signatures verify with openssl and kyso.
+    let hsm = softhsm::SoftHsm::create("serve-token");
+    let pin = format!("file:{}", hsm.pin_file(softhsm::PIN).display());
+    let srv = Server::start(
+        &[
+            "--trust",
+            &trust(),
+            "--pkcs11",
+            "pkcs11:token=Kyso%20Test%20Token;object=signer-rsa",
+            "--module",
+            hsm.module.to_str().unwrap(),
+            "--pin",
+            &pin,
+        ],
+        &[("SOFTHSM2_CONF", hsm.conf.to_str().unwrap())],
+    );
+    let d = tmpdir("serve-token");
+    let docs: Vec<Vec<u8>> = (0..4)
+        .map(|i| format!("Tờ trình số {i}/TTr-STP").into_bytes())
+        .collect();
+    // Four requests at once: the token signs them in turn.
+    let answers: Vec<Answer> = std::thread::scope(|s| {
+        let threads: Vec<_> = docs
+            .iter()
+            .map(|doc| {
+                s.spawn(move || post_form(srv.addr, "/sign", &[], &[("content", "t.txt", doc)]))
+            })
+            .collect();
+        threads.into_iter().map(|t| t.join().unwrap()).collect()
+    });
+    for (i, (a, doc)) in answers.iter().zip(&docs).enumerate() {
+        assert_eq!(a.status, 200, "{}", String::from_utf8_lossy(&a.body));
+        let (c, sig) = (d.join(format!("t{i}.txt")), d.join(format!("t{i}.txt.p7s")));
+        std::fs::write(&c, doc).unwrap();
+        std::fs::write(&sig, &a.body).unwrap();
+        softhsm::openssl_verify(&sig, Some(&c));
+        let v = post_form(
+            srv.addr,
+            "/verify",
+            &[],
+            &[
+                ("signature", "t.txt.p7s", &a.body),
+                ("content", "t.txt", doc),
+            ],
+        );
+        assert_eq!(report(&v)["documents"][0]["indication"], "TOTAL-PASSED");
+    }
 }
 
 #[test]
