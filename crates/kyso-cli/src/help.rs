@@ -363,11 +363,11 @@ pub const ALL: &[Help] = &[
             ),
             ex(
                 "Also sign, with a key loaded once and a token required of clients",
-                "kyso serve --trust roots.pem --p12 org.p12 --pass env:P --api-token env:KYSO_API_TOKEN",
+                "kyso serve --trust roots.pem --p12 org.p12 --pass env:P --api-token env:KYSO_TOKEN",
             ),
             ex(
                 "Sign a PDF inside (PAdES); other documents get a .p7s, or .p7m with ?envelope=attached",
-                "curl -H \"Authorization: Bearer $KYSO_API_TOKEN\" -F content=@qd.pdf -o qd-signed.pdf http://127.0.0.1:8765/sign",
+                "curl -H \"Authorization: Bearer $KYSO_TOKEN\" -F content=@qd.pdf -o s.pdf 127.0.0.1:8765/sign",
             ),
         ],
         sections: &[(
