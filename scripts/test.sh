@@ -47,6 +47,9 @@ command -v javac >/dev/null || need_pkgs+=(default-jdk-headless)
 [ -f /usr/share/java/jna.jar ] || need_pkgs+=(libjna-java)
 # The C example runs under valgrind too (no memory error, no leak); it fails without it.
 command -v valgrind >/dev/null || need_pkgs+=(valgrind)
+# kyso serve's tests (crates/kyso-cli/tests/serve.rs) post a file over the body limit with
+# curl, a real HTTP client; they fail, never skip, without it.
+command -v curl >/dev/null || need_pkgs+=(curl)
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   echo "test.sh: installing ${need_pkgs[*]}"
   if [ "$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi
@@ -61,6 +64,14 @@ if ! python3 -c "import pyhanko.sign, pyhanko.cli" 2>/dev/null; then
   echo "test.sh: installing pyhanko and pyhanko-cli (pip)"
   python3 -m pip install -q "pyhanko==$(cat scripts/pyhanko-version)" "pyhanko-cli==$(cat scripts/pyhanko-cli-version)" \
     || { echo "test.sh: pyhanko could not be installed" >&2; exit 1; }
+fi
+
+# schemathesis (PyPI) fuzzes `kyso serve` from its OpenAPI description in
+# crates/kyso-cli/tests/serve.rs (bounded to 40 s); never skipped. Pinned.
+if ! python3 -c "import schemathesis" 2>/dev/null; then
+  echo "test.sh: installing schemathesis (pip)"
+  python3 -m pip install -q "schemathesis==4.32.5" \
+    || { echo "test.sh: schemathesis could not be installed" >&2; exit 1; }
 fi
 
 # The token tests never skip: without SoftHSM2 they would fail anyway, so say why here.

@@ -386,6 +386,38 @@ pub const ALL: &[Help] = &[
         ],
         sections: &[],
     },
+    Help {
+        page: "kyso-serve",
+        examples: &[
+            ex(
+                "Verify over HTTP on 127.0.0.1:8765 against the roots you trust",
+                "kyso serve --trust roots.pem",
+            ),
+            ex(
+                "Ask it from any language (a detached signature and its document)",
+                "curl -F signature=@cv.docx.p7s -F content=@cv.docx http://127.0.0.1:8765/verify",
+            ),
+            ex(
+                "Also sign, with a key loaded once and a token required of clients",
+                "kyso serve --trust roots.pem --p12 org.p12 --pass env:P --api-token env:KYSO_TOKEN",
+            ),
+            ex(
+                "Sign a PDF inside (PAdES); other documents get a .p7s, or .p7m with ?envelope=attached",
+                "curl -H \"Authorization: Bearer $KYSO_TOKEN\" -F content=@qd.pdf -o s.pdf 127.0.0.1:8765/sign",
+            ),
+        ],
+        sections: &[(
+            "Endpoints",
+            "ENDPOINTS",
+            "POST /verify   multipart: signature (+ content); ?at=RFC3339. The kyso.verify/v2 report.\n\
+             POST /sign     multipart: content; ?envelope=attached, ?envelope=detached (a PDF as .p7s).\n\
+             GET /health    {\"status\": \"ok\", \"version\": ..., \"signing\": true|false}\n\
+             GET /openapi.json  the OpenAPI 3.1 description.\n\
+             Errors are JSON {\"error\": {\"code\", \"message\"}}: 413 over --max-body, 504 over\n\
+             --timeout, 503 with Retry-After over --concurrency, 401 without the token.\n\
+             SIGINT or SIGTERM stops it once the requests in progress are answered.",
+        )],
+    },
 ];
 
 /// The help of the command whose man page is `page`.

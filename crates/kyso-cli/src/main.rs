@@ -75,6 +75,9 @@ enum Command {
     /// Write the man pages (kyso.1, kyso-sign.1, ...) into a directory.
     #[command(after_help = help::after_help("kyso-man"))]
     Man(cmd::man::Args),
+    /// A local HTTP service: POST /verify (the JSON report), POST /sign (with a key given at start).
+    #[command(after_help = help::after_help("kyso-serve"))]
+    Serve(Box<cmd::serve::Args>),
 }
 
 impl Command {
@@ -91,6 +94,7 @@ impl Command {
             Command::Report(a) => a.lang(),
             Command::Trust(a) => a.lang(),
             Command::Completions(_) | Command::Man(_) => None,
+            Command::Serve(a) => a.lang,
         }
     }
 }
@@ -131,6 +135,7 @@ fn main() -> ExitCode {
         Command::Trust(a) => cmd::trust::run(a),
         Command::Completions(a) => cmd::completions::run(a, Cli::command()),
         Command::Man(a) => cmd::man::run(a, Cli::command()),
+        Command::Serve(a) => cmd::serve::run(*a),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -899,7 +899,7 @@ fn inspect_names_standard_policies_and_decodes_user_notices() {
     );
 }
 
-const COMMANDS: [&str; 7] = [
+const COMMANDS: [&str; 8] = [
     "sign",
     "verify",
     "inspect",
@@ -907,6 +907,7 @@ const COMMANDS: [&str; 7] = [
     "token",
     "completions",
     "man",
+    "serve",
 ];
 
 #[test]
@@ -974,6 +975,7 @@ fn man_writes_one_page_per_command_and_never_overwrites_without_force() {
             "kyso-man.1",
             "kyso-report-merge.1",
             "kyso-report.1",
+            "kyso-serve.1",
             "kyso-sign.1",
             "kyso-token-list.1",
             "kyso-token.1",

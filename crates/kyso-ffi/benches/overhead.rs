@@ -104,7 +104,7 @@ fn overhead(c: &mut Criterion) {
     let rounds = 2000;
     let (mut abi, mut dir) = (Vec::with_capacity(rounds), Vec::with_capacity(rounds));
     for i in 0..rounds {
-        let mut one = |f: &dyn Fn() -> usize, into: &mut Vec<Duration>| {
+        let one = |f: &dyn Fn() -> usize, into: &mut Vec<Duration>| {
             let t = Instant::now();
             black_box(f());
             into.push(t.elapsed());

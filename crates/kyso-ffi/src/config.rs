@@ -270,17 +270,15 @@ pub struct SignerConfig {
     lang: Option<String>,
 }
 
-/// A loaded key and the options each signing call builds its [`kyso::Signer`] from.
+/// A loaded key and its options, as the builder each signing call builds its
+/// [`kyso::Signer`] from.
 pub struct SignerSetup {
-    pub key: kyso::SigningKey,
+    pub builder: kyso::SignerBuilder,
     /// The token session the key lives in, kept open for the handle's life (one login):
     /// held, never read.
     #[allow(dead_code)]
     pub token: Option<kyso::Token>,
-    pub digest: Option<kyso::DigestAlgorithm>,
-    pub pss: bool,
     pub signing_time: Option<kyso::Timestamp>,
-    pub timestamper: Option<kyso::Timestamper>,
     pub lang: kyso::Lang,
 }
 
@@ -370,13 +368,17 @@ impl SignerConfig {
                 Some(t)
             }
         };
+        let mut builder = kyso::Signer::new(key.with_chain(chain)).pss(self.pss);
+        if let Some(d) = digest {
+            builder = builder.digest(d);
+        }
+        if let Some(t) = timestamper {
+            builder = builder.timestamper(t);
+        }
         Ok(SignerSetup {
-            key: key.with_chain(chain),
+            builder,
             token,
-            digest,
-            pss: self.pss,
             signing_time,
-            timestamper,
             lang,
         })
     }

@@ -281,18 +281,13 @@ impl KysoSigner {
     fn signer(&self, attached: bool) -> Result<kyso::Signer, Failure> {
         let s = &self.setup;
         let now = kyso::Timestamp::now();
-        let mut b = kyso::Signer::new(s.key.clone())
+        s.builder
+            .clone()
             .attached(attached)
-            .pss(s.pss)
             .signing_time(s.signing_time.unwrap_or(now))
-            .now(now);
-        if let Some(d) = s.digest {
-            b = b.digest(d);
-        }
-        if let Some(t) = &s.timestamper {
-            b = b.timestamper(t.clone());
-        }
-        b.build().map_err(|e| self.failure(&e))
+            .now(now)
+            .build()
+            .map_err(|e| self.failure(&e))
     }
 
     fn failure(&self, e: &kyso::Error) -> Failure {

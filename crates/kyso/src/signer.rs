@@ -21,7 +21,11 @@ mod timestamping;
 pub use pdf::{Certification, PdfSignOptions, PdfSigned, VisibleSignature};
 pub use timestamping::Timestamper;
 
-/// Configures a [`Signer`]; checks everything in [`SignerBuilder::build`].
+/// Configures a [`Signer`]; checks everything in [`SignerBuilder::build`]. Cheap to clone
+/// (a token key shares its logged-in session): a long-running service keeps one configured
+/// builder and builds a signer per request at that request's time (`kyso serve`, the C ABI),
+/// so the certificate is judged at each signing time and no signer is shared mutably.
+#[derive(Clone)]
 pub struct SignerBuilder {
     key: SigningKey,
     digest: Option<DigestAlgorithm>,
@@ -168,24 +172,7 @@ impl SignerBuilder {
         };
         let cert = &self.key.cert;
         let subject = cert.subject();
-        // Judged at the signing time and at the real current time: a backdated signing time
-        // must not revive an expired certificate (issue 9).
-        for t in [at, self.now.unwrap_or(at)] {
-            if t > cert.not_after() {
-                return refuse(SigningRefusal::CertificateExpired {
-                    subject,
-                    not_after: cert.not_after().to_string(),
-                    at: t.to_string(),
-                });
-            }
-            if t < cert.not_before() {
-                return refuse(SigningRefusal::CertificateNotYetValid {
-                    subject,
-                    not_before: cert.not_before().to_string(),
-                    at: t.to_string(),
-                });
-            }
-        }
+        check_validity_at(cert, at, self.now.unwrap_or(at))?;
         if !self.key.token_kind_fits(&cert.key_info().kind) || !self.key.matches_certificate()? {
             return match self.key.token_label() {
                 Some(token) => Err(crate::TokenError::KeyCertificateMismatch {
@@ -276,6 +263,35 @@ impl SignerBuilder {
             timestamper: self.timestamper,
         })
     }
+}
+
+/// The certificate must be valid at the signing time and at the real current time: a
+/// backdated signing time must not revive an expired certificate (issue 9).
+fn check_validity_at(
+    cert: &crate::Certificate,
+    at: Timestamp,
+    now: Timestamp,
+) -> Result<(), Error> {
+    let subject = || cert.subject();
+    for t in [at, now] {
+        if t > cert.not_after() {
+            return Err(Error::SigningRefused(SigningRefusal::CertificateExpired {
+                subject: subject(),
+                not_after: cert.not_after().to_string(),
+                at: t.to_string(),
+            }));
+        }
+        if t < cert.not_before() {
+            return Err(Error::SigningRefused(
+                SigningRefusal::CertificateNotYetValid {
+                    subject: subject(),
+                    not_before: cert.not_before().to_string(),
+                    at: t.to_string(),
+                },
+            ));
+        }
+    }
+    Ok(())
 }
 
 impl Signer {

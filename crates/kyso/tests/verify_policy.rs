@@ -11,7 +11,7 @@ mod common;
 use common::*;
 use kyso::{
     Certificate, CheckName, CheckResult, DocumentReport, Error, Indication, Reason, Signer,
-    SigningKey, SigningRefusal, SubIndication, Verifier,
+    SigningKey, SigningRefusal, SubIndication, Timestamp, Verifier,
 };
 
 const CONTENT: &str = "cong-van.txt";
@@ -359,6 +359,53 @@ fn build_refuses_expired_certificate() {
         "signing_refused_certificate_expired",
     );
     assert!(m.contains("expired"), "{m}");
+}
+
+#[test]
+fn one_builder_builds_a_signer_per_request_each_judged_at_its_own_time() {
+    // A long-running service (kyso serve, the C ABI) keeps one builder, its key loaded once.
+    let template = Signer::new(key_pair("signer-rsa.pem", "signer-rsa.key"));
+    let late = Timestamp::parse_rfc3339("2040-01-01T00:00:00Z").unwrap();
+    let e = template
+        .clone()
+        .signing_time(late)
+        .now(late)
+        .build()
+        .err()
+        .unwrap();
+    assert_eq!(e.code(), "signing_refused_certificate_expired", "{e}");
+    // A backdated signing time does not revive the certificate at a later real time.
+    let e = template
+        .clone()
+        .signing_time(at())
+        .now(late)
+        .build()
+        .err()
+        .unwrap();
+    assert_eq!(e.code(), "signing_refused_certificate_expired", "{e}");
+    let v = Verifier::new()
+        .with_trust_anchors(certs(&pki("trust.pem")))
+        .with_intermediates(certs(&pki("chain-rsa.pem")));
+    let s = template
+        .clone()
+        .signing_time(at())
+        .now(at())
+        .build()
+        .unwrap();
+    let sig = s.sign_bytes(b"x").unwrap();
+    let r = v.verify_bytes(&sig, Some(b"x"), at());
+    assert_eq!(r.signatures[0].signing_time, Some(at()), "{}", brief(&r));
+    let later = Timestamp::parse_rfc3339("2026-07-01T00:00:00Z").unwrap();
+    let s = template
+        .signing_time(later)
+        .now(later)
+        .attached(true)
+        .build()
+        .unwrap();
+    let sig = s.sign_bytes(b"x").unwrap();
+    let r = v.verify_bytes(&sig, None, later);
+    assert_eq!(r.signatures[0].signing_time, Some(later), "{}", brief(&r));
+    assert_eq!(r.indication, Indication::TotalPassed, "{}", brief(&r));
 }
 
 #[test]

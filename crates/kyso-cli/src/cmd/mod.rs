@@ -7,6 +7,7 @@ pub mod extract;
 pub mod inspect;
 pub mod man;
 pub mod report;
+pub mod serve;
 pub mod sign;
 pub mod token;
 pub mod trust;

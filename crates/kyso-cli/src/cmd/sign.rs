@@ -336,27 +336,12 @@ pub fn run(a: Args) -> Result<u8> {
     let chain = load_certs(&a.chain, "--chain")?;
     let pdf_options = a.pdf.options()?;
     // A token: one login for the whole batch (the session stays open while `token` lives).
-    let (key, token) = match &a.key.pkcs11 {
-        Some(uri) => {
-            let (cert, extra) = match &a.key.cert {
-                Some(c) => {
-                    let (leaf, rest) = load_cert_file(c)?;
-                    (Some(leaf), rest)
-                }
-                None => (None, Vec::new()),
-            };
-            let (key, token) = crate::cmd::token::open_signing_key(
-                uri,
-                a.module.as_ref(),
-                a.pass.as_ref(),
-                cert,
-                extra,
-                a.confirm_final_pin_try,
-            )?;
-            (key, Some(token))
-        }
-        None => (load_key(&a)?, None),
-    };
+    let (key, token) = open_key(
+        &a.key,
+        a.pass.as_ref(),
+        a.module.as_ref(),
+        a.confirm_final_pin_try,
+    )?;
     let now = kyso::Timestamp::now();
     let mut builder = kyso::Signer::new(key.with_chain(chain))
         .attached(a.attached)
@@ -1140,19 +1125,50 @@ fn sign_one(
     Ok(Outcome::Signed(out, warnings))
 }
 
-fn load_key(a: &Args) -> Result<kyso::SigningKey> {
-    if let Some(p12) = &a.key.p12 {
+/// The key the flags name, and the token it lives on (the session stays open while the
+/// token lives). Shared with `kyso serve`.
+pub(crate) fn open_key(
+    key: &KeySource,
+    pass: Option<&SecretSource>,
+    module: Option<&PathBuf>,
+    confirm_final_pin_try: bool,
+) -> Result<(kyso::SigningKey, Option<kyso::Token>)> {
+    match &key.pkcs11 {
+        Some(uri) => {
+            let (cert, extra) = match &key.cert {
+                Some(c) => {
+                    let (leaf, rest) = load_cert_file(c)?;
+                    (Some(leaf), rest)
+                }
+                None => (None, Vec::new()),
+            };
+            let (key, token) = crate::cmd::token::open_signing_key(
+                uri,
+                module,
+                pass,
+                cert,
+                extra,
+                confirm_final_pin_try,
+            )?;
+            Ok((key, Some(token)))
+        }
+        None => Ok((load_key(key, pass)?, None)),
+    }
+}
+
+fn load_key(k: &KeySource, pass: Option<&SecretSource>) -> Result<kyso::SigningKey> {
+    if let Some(p12) = &k.p12 {
         let flag = || crate::tr!("flag_file", flag = "--p12", path = p12.display());
         let data = std::fs::read(p12).with_context(flag)?;
         // Say that the file is not a PKCS#12 before asking for its password.
         kyso::SigningKey::check_pkcs12(&data).with_context(flag)?;
         let pass = secret::read(
-            a.pass.as_ref(),
+            pass,
             &crate::tr!("prompt_password_for", path = p12.display()),
         )?;
         return kyso::SigningKey::from_pkcs12(&data, &pass).with_context(flag);
     }
-    let (Some(key), Some(cert)) = (&a.key.key, &a.key.cert) else {
+    let (Some(key), Some(cert)) = (&k.key, &k.cert) else {
         bail!(crate::tr!("no_key_source"));
     };
     let flag = || crate::tr!("flag_file", flag = "--key", path = key.display());
@@ -1160,7 +1176,7 @@ fn load_key(a: &Args) -> Result<kyso::SigningKey> {
     let (leaf, certs) = load_cert_file(cert)?;
     let pass = if kyso::SigningKey::key_file_is_encrypted(&key_data) {
         Some(secret::read(
-            a.pass.as_ref(),
+            pass,
             &crate::tr!("prompt_password_for", path = key.display()),
         )?)
     } else {
