@@ -72,6 +72,16 @@ pub struct Args {
     /// envelope (skipped with --resume).
     #[arg(long, value_name = "SIG", value_parser = crate::paths::input)]
     add_to: Vec<PathBuf>,
+    /// Put the FILEs into a new ASiC-E container OUT (.asice or .sce; ETSI EN 319 162-1):
+    /// their digests in META-INF/ASiCManifest.xml, a detached CAdES signature over it in
+    /// META-INF/signature.p7s. Never over an existing OUT without --force. A later signer adds
+    /// theirs with --add-to OUT.
+    #[arg(long, value_name = "OUT", conflicts_with_all = ["asic_s", "add_to", "attached", "output", "recursive"])]
+    asic_e: Option<PathBuf>,
+    /// Put the one FILE into a new ASiC-S container OUT (.asics or .scs), signed by
+    /// META-INF/signature.p7s.
+    #[arg(long, value_name = "OUT", conflicts_with_all = ["asic_e", "add_to", "attached", "output", "recursive"])]
+    asic_s: Option<PathBuf>,
     /// Output file (only with one input); `-` writes to stdout.
     #[arg(short, long, value_name = "OUT")]
     output: Option<PathBuf>,
@@ -370,6 +380,9 @@ pub fn run(a: Args) -> Result<u8> {
     let run_warnings = signer.warnings();
     for w in &run_warnings {
         eprint!("{}", run_warning_text(w, lang));
+    }
+    if a.asic_e.is_some() || a.asic_s.is_some() || a.add_to.iter().any(|p| is_container(p)) {
+        return sign_containers(&a, &signer, vi);
     }
     // One key load for the whole batch. Keys in memory sign on one worker per core (more
     // workers only spin on the output directory's lock: measured with scripts/bench.sh); a
@@ -1112,4 +1125,111 @@ fn load_cert_file(cert: &Path) -> Result<(kyso::Certificate, Vec<kyso::Certifica
         .next()
         .with_context(|| crate::tr!("no_certificate_in", path = cert.display()))?;
     Ok((leaf, certs.collect()))
+}
+
+/// An ASiC container, by its extension (EN 319 162-1 §4.3.1, §4.4.1).
+fn is_container(p: &Path) -> bool {
+    ["asice", "sce", "asics", "scs"]
+        .iter()
+        .any(|x| crate::paths::has_extension(p, x))
+}
+
+/// `--asic-e OUT FILE...`, `--asic-s OUT FILE`, `--add-to X.asice`: the container built (or
+/// extended) in memory by the library and written atomically; nothing is written when any
+/// step fails, so an existing container stays as it was.
+fn sign_containers(a: &Args, signer: &kyso::Signer, vi: bool) -> Result<u8> {
+    if matches!(a.level, Some(Level::Blt | Level::Blta)) {
+        bail!(if vi {
+            "gói ASiC: kyso ký ở mức B-B hoặc B-T (--tsa); mức B-LT/B-LTA cho gói chưa được hỗ trợ"
+        } else {
+            "ASiC containers: kyso signs them at B-B or B-T (--tsa); B-LT and B-LTA for containers are not supported yet"
+        });
+    }
+    if !a.add_to.is_empty() {
+        if let Some(p) = a.add_to.iter().find(|p| !is_container(p)) {
+            bail!(
+                "{}: --add-to takes either ASiC containers or CMS envelopes in one run, not both",
+                p.display()
+            );
+        }
+        if !a.files.is_empty() {
+            bail!("--add-to X.asice signs the files already in the container: give no FILE");
+        }
+        for c in &a.add_to {
+            let bytes =
+                std::fs::read(c).with_context(|| crate::tr!("cannot_read", path = c.display()))?;
+            let out = signer
+                .add_to_asic_e(&bytes)
+                .map_err(|e| anyhow::Error::new(e).context(c.display().to_string()))?;
+            write_atomic(c, true, &mut |w| Ok(w.write_all(&out)?))?;
+            eprintln!(
+                "{}",
+                if vi {
+                    format!(
+                        "{}: đã thêm chữ ký (các chữ ký trước được giữ nguyên)",
+                        c.display()
+                    )
+                } else {
+                    format!(
+                        "{}: signature added (the earlier signatures are kept as they were)",
+                        c.display()
+                    )
+                }
+            );
+        }
+        return Ok(exit::OK);
+    }
+    let (out, extended) = match (&a.asic_e, &a.asic_s) {
+        (Some(o), _) => (o, true),
+        (None, Some(o)) => (o, false),
+        (None, None) => unreachable!("sign_containers is called for a container"),
+    };
+    if !extended && a.files.len() != 1 {
+        bail!(
+            "--asic-s puts one file in the container; {} were given (use --asic-e for several)",
+            a.files.len()
+        );
+    }
+    let mut files = Vec::with_capacity(a.files.len());
+    for f in &a.files {
+        if f == Path::new("-") || f.is_dir() {
+            bail!(
+                "{}: a container holds files; give each file by name",
+                f.display()
+            );
+        }
+        let name = f
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let data =
+            std::fs::read(f).with_context(|| crate::tr!("cannot_read", path = f.display()))?;
+        files.push((name, data));
+    }
+    let bytes = if extended {
+        signer.sign_asic_e(&files)?
+    } else {
+        signer.sign_asic_s(&files[0].0, &files[0].1)?
+    };
+    write_atomic(out, a.force, &mut |w| Ok(w.write_all(&bytes)?))?;
+    let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+    eprintln!(
+        "{}",
+        if vi {
+            format!(
+                "{}: đã ký {} tệp trong gói: {}",
+                out.display(),
+                names.len(),
+                names.join(", ")
+            )
+        } else {
+            format!(
+                "{}: {} file(s) signed in the container: {}",
+                out.display(),
+                names.len(),
+                names.join(", ")
+            )
+        }
+    );
+    Ok(exit::OK)
 }

@@ -933,7 +933,7 @@ fn walk(dir: &Path, out: &mut Vec<Input>, depth: usize) -> Result<()> {
         let p = e.path();
         if ft.is_dir() {
             walk(&p, out, depth + 1)?;
-        } else if ["p7s", "p7m", "sig", "pdf"]
+        } else if ["p7s", "p7m", "sig", "pdf", "asice", "sce", "asics", "scs"]
             .iter()
             .any(|x| crate::paths::has_extension(&p, x))
         {
@@ -1030,6 +1030,9 @@ pub(crate) fn render_document(d: &DocumentReport, lang: Lang, full_ids: bool) ->
             }
             if let Some(p) = &sig.pdf {
                 pdf_lines(&mut s, p, lang);
+            }
+            if let Some(a) = &sig.asic {
+                asic_lines(&mut s, a, lang);
             }
             if let Some(t) = sig.signing_time {
                 let _ = writeln!(
@@ -1256,4 +1259,29 @@ fn pdf_lines(s: &mut String, p: &kyso::PdfSignatureInfo, lang: Lang) {
             }
         );
     }
+}
+
+/// Where a signature sits in its ASiC container and the files it covers.
+fn asic_lines(s: &mut String, a: &kyso::AsicSignatureInfo, lang: Lang) {
+    let over = match &a.manifest {
+        Some(m) => format!(" {} {m}", lang.pick("over", "ký trên bản kê")),
+        None => String::new(),
+    };
+    let _ = writeln!(
+        s,
+        "    {} {}, {}{over}",
+        lang.pick("container:", "gói:"),
+        a.container.as_str(),
+        a.signature_entry
+    );
+    let _ = writeln!(
+        s,
+        "    {} {}",
+        lang.pick("covers:", "bao phủ các tệp:"),
+        if a.covers.is_empty() {
+            lang.pick("(none)", "(không có)").to_string()
+        } else {
+            a.covers.join(", ")
+        }
+    );
 }
