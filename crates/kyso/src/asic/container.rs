@@ -330,14 +330,19 @@ fn check_name(raw: &[u8], name: &str, limits: &Limits) -> Result<(), AsicProblem
 /// end of the file (it may be followed by a comment of up to 65,535 bytes).
 fn declared_entries(bytes: &[u8]) -> Result<u64, AsicProblem> {
     const EOCD: [u8; 4] = [0x50, 0x4b, 0x05, 0x06];
+    let short = || AsicProblem::ZipUnreadable {
+        detail: "no end of central directory record (not a ZIP file)".into(),
+    };
+    // The record is 22 bytes: a shorter file has none (found by asic_hostile's cases).
+    if bytes.len() < 22 {
+        return Err(short());
+    }
     let min = bytes.len().saturating_sub(22 + 65_535);
     let end = bytes.len().saturating_sub(22);
     let at = (min..=end)
         .rev()
         .find(|&i| bytes.get(i..i + 4) == Some(&EOCD[..]))
-        .ok_or_else(|| AsicProblem::ZipUnreadable {
-            detail: "no end of central directory record (not a ZIP file)".into(),
-        })?;
+        .ok_or_else(short)?;
     let total = u16::from_le_bytes([bytes[at + 10], bytes[at + 11]]);
     // 0xFFFF: the count is in the ZIP64 record; that many entries is over any bound anyway.
     Ok(if total == 0xFFFF {
@@ -352,4 +357,56 @@ fn local_extra_len(bytes: &[u8], offset: u64) -> Option<u16> {
     let o = usize::try_from(offset).ok()?;
     let h = bytes.get(o..o + 30)?;
     (h[..4] == [0x50, 0x4b, 0x03, 0x04]).then(|| u16::from_le_bytes([h[28], h[29]]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn container(entries: &[(&str, &[u8])]) -> Vec<u8> {
+        let data: Vec<(String, &[u8])> = entries.iter().map(|(n, d)| (n.to_string(), *d)).collect();
+        crate::asic::build(AsicKind::Extended, &data, &[]).unwrap()
+    }
+
+    #[test]
+    fn an_entry_or_the_total_past_its_bound_is_refused_while_inflating() {
+        let text: Vec<u8> = (0..5000u32).flat_map(|i| i.to_le_bytes()).collect();
+        let bytes = container(&[("a.bin", &text), ("b.bin", &text)]);
+        let limits = Limits {
+            max_entry_size: 19_999,
+            ..Limits::default()
+        };
+        match read(&bytes, &limits) {
+            Err(AsicProblem::EntryTooLarge { name, limit }) => {
+                assert_eq!((name.as_str(), limit), ("a.bin", 19_999));
+            }
+            other => panic!("{other:?}"),
+        }
+        let limits = Limits {
+            max_total_size: 30_000,
+            ..Limits::default()
+        };
+        match read(&bytes, &limits) {
+            Err(AsicProblem::EntryTooLarge { name, .. }) => assert_eq!(name, "*"),
+            other => panic!("{other:?}"),
+        }
+        let c = read(&bytes, &Limits::default()).unwrap();
+        assert_eq!(c.kind, AsicKind::Extended);
+        assert!(c.layout.is_empty(), "{:?}", c.layout);
+        assert_eq!(c.data_objects().count(), 2);
+    }
+
+    #[test]
+    fn without_mimetype_the_type_comes_from_the_content() {
+        let one = [Entry {
+            name: "a.pdf".into(),
+            data: vec![],
+        }];
+        assert_eq!(kind_from_content(&one, b"").unwrap(), AsicKind::Simple);
+        assert_eq!(
+            kind_from_content(&one, b"mimetype=application/vnd.etsi.asic-e+zip").unwrap(),
+            AsicKind::Extended
+        );
+        assert!(kind_from_content(&[], b"").is_err());
+    }
 }

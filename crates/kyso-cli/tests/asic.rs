@@ -1,0 +1,347 @@
+//! ASiC containers (issue 15, ETSI EN 319 162-1) against real peers: `kyso sign --asic-e`
+//! and `--asic-s` give containers that `zip -T` and Python's `zipfile` accept, whose
+//! signature `openssl cms -verify` checks over the manifest (ASiC-E) or the data object
+//! (ASiC-S), whose manifest digests Python's hashlib recomputes, with a Vietnamese file name
+//! kept in UTF-8; the organisation's later signature (`--add-to`) leaves the first entries
+//! byte for byte and both verify; a failed `--add-to` leaves the container as it was; the JSON
+//! report conforms to the schema and says which files each signature covers.
+
+mod common;
+mod report_schema;
+
+use std::process::Command;
+
+use common::*;
+
+const NAME: &str = "Quyết định số 15.pdf";
+
+fn sign_asic_e(d: &std::path::Path) {
+    std::fs::write(d.join(NAME), "Quyết định về việc cấp phép\n".repeat(200)).unwrap();
+    std::fs::write(d.join("to-trinh.txt"), "Tờ trình số 15/TTr-SNV\n").unwrap();
+    let o = kyso(
+        d,
+        &[
+            "sign",
+            "--key",
+            &pki("signer-rsa.key"),
+            "--cert",
+            &pki("signer-rsa.pem"),
+            "--chain",
+            &pki("chain-rsa.pem"),
+            "--asic-e",
+            "ho-so.asice",
+            NAME,
+            "to-trinh.txt",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
+fn python(d: &std::path::Path, script: &str) -> String {
+    let o = Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .current_dir(d)
+        .output()
+        .expect("python3");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn unzip_entry(d: &std::path::Path, container: &str, entry: &str, out: &str) {
+    python(
+        d,
+        &format!(
+            "import zipfile;open({out:?},'wb').write(zipfile.ZipFile({container:?}).read({entry:?}))"
+        ),
+    );
+}
+
+fn verify_json(d: &std::path::Path, container: &str) -> serde_json::Value {
+    let o = kyso(
+        d,
+        &[
+            "verify",
+            "--offline",
+            "--trust",
+            &pki("root-rsa.pem"),
+            "--json",
+            container,
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
+        panic!("{e}: {}{}", stdout(&o), stderr(&o));
+    });
+    report_schema::assert_conforms(&v);
+    v
+}
+
+#[test]
+fn an_asic_e_container_passes_zip_python_and_openssl_and_verifies() {
+    let d = tmpdir("asic-e");
+    sign_asic_e(&d);
+    let o = Command::new("zip")
+        .args(["-T", "ho-so.asice"])
+        .current_dir(&d)
+        .output()
+        .expect("zip (scripts/test.sh installs it)");
+    assert!(
+        o.status.success(),
+        "zip -T: {}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    // Python: testzip, the mimetype first and stored with no extra field, the UTF-8 flag on
+    // the Vietnamese name, and every manifest digest recomputed with hashlib.
+    let out = python(
+        &d,
+        r#"
+import zipfile, hashlib, base64, urllib.parse, xml.etree.ElementTree as ET
+z = zipfile.ZipFile('ho-so.asice')
+assert z.testzip() is None
+first = z.infolist()[0]
+assert first.filename == 'mimetype' and first.compress_type == 0 and first.extra == b''
+assert z.read('mimetype') == b'application/vnd.etsi.asic-e+zip'
+raw = open('ho-so.asice', 'rb').read()
+assert raw[30:38] == b'mimetype' and raw[38:69] == b'application/vnd.etsi.asic-e+zip'
+info = z.getinfo('Quyết định số 15.pdf')
+assert info.flag_bits & 0x800
+ns = {'a': 'http://uri.etsi.org/02918/v1.2.1#', 'ds': 'http://www.w3.org/2000/09/xmldsig#'}
+m = ET.fromstring(z.read('META-INF/ASiCManifest.xml'))
+assert m.find('a:SigReference', ns).get('URI') == 'META-INF/signature.p7s'
+n = 0
+for ref in m.findall('a:DataObjectReference', ns):
+    name = urllib.parse.unquote(ref.get('URI'))
+    assert ref.find('ds:DigestMethod', ns).get('Algorithm') == 'http://www.w3.org/2001/04/xmlenc#sha256'
+    want = base64.b64decode(ref.find('ds:DigestValue', ns).text)
+    assert hashlib.sha256(z.read(name)).digest() == want, name
+    n += 1
+print(n)
+"#,
+    );
+    assert_eq!(out.trim(), "2");
+    unzip_entry(
+        &d,
+        "ho-so.asice",
+        "META-INF/ASiCManifest.xml",
+        "manifest.xml",
+    );
+    unzip_entry(&d, "ho-so.asice", "META-INF/signature.p7s", "signature.p7s");
+    let o = Command::new("openssl")
+        .args([
+            "cms",
+            "-verify",
+            "-binary",
+            "-inform",
+            "DER",
+            "-in",
+            "signature.p7s",
+        ])
+        .args(["-content", "manifest.xml", "-CAfile", &pki("root-rsa.pem")])
+        .args(["-purpose", "any", "-out", "/dev/null"])
+        .current_dir(&d)
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "openssl: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let v = verify_json(&d, "ho-so.asice");
+    assert_eq!(v["documents"][0]["indication"], "TOTAL-PASSED", "{v:#}");
+    let asic = &v["documents"][0]["signatures"][0]["asic"];
+    assert_eq!(asic["container"], "ASiC-E");
+    assert_eq!(asic["manifest"], "META-INF/ASiCManifest.xml");
+    assert_eq!(asic["covers"], serde_json::json!([NAME, "to-trinh.txt"]));
+    // The container where a folder is verified is found too.
+    let o = kyso(
+        &d,
+        &[
+            "verify",
+            "--offline",
+            "--verbose",
+            "--trust",
+            &pki("root-rsa.pem"),
+            ".",
+        ],
+    );
+    assert!(
+        stdout(&o).contains("ho-so.asice: TOTAL-PASSED"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn an_asic_s_container_is_checked_by_openssl_over_its_data_object() {
+    let d = tmpdir("asic-s");
+    std::fs::write(d.join(NAME), "Quyết định\n").unwrap();
+    let o = kyso(
+        &d,
+        &[
+            "sign",
+            "--key",
+            &pki("signer-rsa.key"),
+            "--cert",
+            &pki("signer-rsa.pem"),
+            "--chain",
+            &pki("chain-rsa.pem"),
+            "--asic-s",
+            "qd.asics",
+            NAME,
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = Command::new("zip")
+        .args(["-T", "qd.asics"])
+        .current_dir(&d)
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    unzip_entry(&d, "qd.asics", "META-INF/signature.p7s", "signature.p7s");
+    let o = Command::new("openssl")
+        .args([
+            "cms",
+            "-verify",
+            "-binary",
+            "-inform",
+            "DER",
+            "-in",
+            "signature.p7s",
+        ])
+        .args(["-content", NAME, "-CAfile", &pki("root-rsa.pem")])
+        .args(["-purpose", "any", "-out", "/dev/null"])
+        .current_dir(&d)
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "openssl: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let v = verify_json(&d, "qd.asics");
+    assert_eq!(v["documents"][0]["indication"], "TOTAL-PASSED", "{v:#}");
+    assert_eq!(
+        v["documents"][0]["signatures"][0]["asic"]["container"],
+        "ASiC-S"
+    );
+    // Never over an existing container without --force.
+    let o = kyso(
+        &d,
+        &[
+            "sign",
+            "--key",
+            &pki("signer-rsa.key"),
+            "--cert",
+            &pki("signer-rsa.pem"),
+            "--asic-s",
+            "qd.asics",
+            NAME,
+        ],
+    );
+    assert_ne!(o.status.code(), Some(0));
+}
+
+#[test]
+fn the_organisation_adds_its_signature_and_the_first_still_verifies() {
+    let d = tmpdir("asic-add");
+    sign_asic_e(&d);
+    let before = std::fs::read(d.join("ho-so.asice")).unwrap();
+    let o = kyso(
+        &d,
+        &[
+            "sign",
+            "--key",
+            &pki("org-rsa.key"),
+            "--cert",
+            &pki("org-rsa.pem"),
+            "--chain",
+            &pki("chain-rsa.pem"),
+            "--add-to",
+            "ho-so.asice",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let after = std::fs::read(d.join("ho-so.asice")).unwrap();
+    // Raw copy: the first container's local entries are the new one's prefix, byte for byte
+    // (the central directory, which followed them, is rewritten after the new entries).
+    let zip = |b: &[u8]| -> usize {
+        // Offset of the central directory (APPNOTE §4.3.16, EOCD offset 16).
+        let at = b
+            .windows(4)
+            .rposition(|w| w == [0x50, 0x4b, 0x05, 0x06])
+            .unwrap();
+        u32::from_le_bytes(b[at + 16..at + 20].try_into().unwrap()) as usize
+    };
+    let cd = zip(&before);
+    assert_eq!(&after[..cd], &before[..cd]);
+    let o = Command::new("zip")
+        .args(["-T", "ho-so.asice"])
+        .current_dir(&d)
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    let v = verify_json(&d, "ho-so.asice");
+    let doc = &v["documents"][0];
+    assert_eq!(doc["indication"], "TOTAL-PASSED", "{v:#}");
+    assert_eq!(doc["signatures"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        doc["signatures"][1]["asic"]["manifest"],
+        "META-INF/ASiCManifest2.xml"
+    );
+    assert_eq!(
+        doc["signatures"][1]["asic"]["signature_entry"],
+        "META-INF/signature2.p7s"
+    );
+    unzip_entry(&d, "ho-so.asice", "META-INF/ASiCManifest.xml", "m1.xml");
+    unzip_entry(&d, "ho-so.asice", "META-INF/signature.p7s", "s1.p7s");
+    let o = Command::new("openssl")
+        .args([
+            "cms", "-verify", "-binary", "-inform", "DER", "-in", "s1.p7s",
+        ])
+        .args(["-content", "m1.xml", "-CAfile", &pki("root-rsa.pem")])
+        .args(["-purpose", "any", "-out", "/dev/null"])
+        .current_dir(&d)
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "openssl: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    // The same certificate again: refused, and the container is left as it was.
+    let signed = std::fs::read(d.join("ho-so.asice")).unwrap();
+    let o = kyso(
+        &d,
+        &[
+            "sign",
+            "--key",
+            &pki("org-rsa.key"),
+            "--cert",
+            &pki("org-rsa.pem"),
+            "--add-to",
+            "ho-so.asice",
+        ],
+    );
+    assert_ne!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).contains("already signed"), "{}", stderr(&o));
+    assert_eq!(std::fs::read(d.join("ho-so.asice")).unwrap(), signed);
+    // A broken container: refused, nothing written.
+    std::fs::write(d.join("broken.asice"), b"PK\x03\x04 not a zip").unwrap();
+    let o = kyso(
+        &d,
+        &[
+            "sign",
+            "--key",
+            &pki("org-rsa.key"),
+            "--cert",
+            &pki("org-rsa.pem"),
+            "--add-to",
+            "broken.asice",
+        ],
+    );
+    assert_ne!(o.status.code(), Some(0));
+    assert_eq!(
+        std::fs::read(d.join("broken.asice")).unwrap(),
+        b"PK\x03\x04 not a zip"
+    );
+}
