@@ -345,3 +345,91 @@ fn the_organisation_adds_its_signature_and_the_first_still_verifies() {
         b"PK\x03\x04 not a zip"
     );
 }
+
+#[test]
+fn extract_writes_the_documents_of_a_container_and_never_over_existing_files() {
+    let d = tmpdir("asic-extract");
+    sign_asic_e(&d);
+    let o = kyso(&d, &["extract", "-o", "out", "ho-so.asice"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        std::fs::read(d.join("out").join(NAME)).unwrap(),
+        std::fs::read(d.join(NAME)).unwrap()
+    );
+    assert_eq!(
+        std::fs::read(d.join("out/to-trinh.txt")).unwrap(),
+        std::fs::read(d.join("to-trinh.txt")).unwrap()
+    );
+    assert!(!d.join("out/META-INF").exists() && !d.join("out/mimetype").exists());
+    // Again: refused, the existing documents kept, exit 2.
+    std::fs::write(d.join("out/to-trinh.txt"), "edited").unwrap();
+    let o = kyso(&d, &["extract", "-o", "out", "ho-so.asice"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert_eq!(
+        std::fs::read(d.join("out/to-trinh.txt")).unwrap(),
+        b"edited"
+    );
+    // A container with a traversal name: refused by the library, nothing written outside.
+    let o = Command::new("python3")
+        .args([
+            "-c",
+            "import zipfile;z=zipfile.ZipFile('evil.asice','w');z.writestr('mimetype','application/vnd.etsi.asic-e+zip');z.writestr('../escaped.txt','x');z.close()",
+        ])
+        .current_dir(&d)
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    let o = kyso(&d, &["extract", "-o", "x/y", "evil.asice"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("path traversal"), "{}", stderr(&o));
+    assert!(!d.join("x/escaped.txt").exists() && !d.join("escaped.txt").exists());
+}
+
+#[test]
+fn a_container_in_a_dossier_folder_is_one_document_with_its_signers_in_order() {
+    let d = tmpdir("asic-dossier");
+    sign_asic_e(&d);
+    let o = kyso(
+        &d,
+        &[
+            "sign",
+            "--key",
+            &pki("org-rsa.key"),
+            "--cert",
+            &pki("org-rsa.pem"),
+            "--chain",
+            &pki("chain-rsa.pem"),
+            "--add-to",
+            "ho-so.asice",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    std::fs::create_dir(d.join("dossier")).unwrap();
+    std::fs::rename(d.join("ho-so.asice"), d.join("dossier/ho-so.asice")).unwrap();
+    let o = kyso(
+        &d,
+        &[
+            "verify",
+            "--offline",
+            "--trust",
+            &pki("root-rsa.pem"),
+            "--format",
+            "json",
+            "--dossier",
+            "dossier",
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    report_schema::assert_conforms(&v);
+    let doc = &v["dossier"]["documents"][0];
+    assert_eq!(doc["file"], "ho-so.asice", "{v:#}");
+    assert_eq!(doc["flags"], serde_json::json!([]), "{v:#}");
+    let roles: Vec<&str> = doc["signers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["role"].as_str().unwrap_or("?"))
+        .collect();
+    assert_eq!(roles.len(), 2, "{doc:#}");
+    assert_eq!(o.status.code(), Some(0), "{v:#}");
+}

@@ -101,12 +101,14 @@ impl Verifier {
         }
         for s in &signature_files {
             let stem = s.with_extension("");
-            let attached = has_extension(s, "p7m");
+            // An ASiC container (EN 319 162-1) is a document of its own, its files inside.
+            let container = is_container(s);
+            let attached = has_extension(s, "p7m") || container;
             let content = (!attached && sel.files.contains(&stem)).then(|| stem.clone());
             jobs.push(Job {
                 file: s.clone(),
                 content,
-                document: rel(&stem),
+                document: if container { rel(s) } else { rel(&stem) },
                 relative: rel(s),
             });
         }
@@ -155,6 +157,7 @@ impl Verifier {
                     !jobs[i].relative.ends_with(".pdf")
                         && jobs[i].content.is_none()
                         && !has_extension(&jobs[i].file, "p7m")
+                        && !is_container(&jobs[i].file)
                 });
                 document(&file, &idx, &reports, &rules, deadline, content_missing)
             })
@@ -184,6 +187,13 @@ impl Verifier {
             },
         })
     }
+}
+
+/// An ASiC container by its extension (`.asice`, `.sce`, `.asics`, `.scs`).
+fn is_container(p: &Path) -> bool {
+    ["asice", "sce", "asics", "scs"]
+        .iter()
+        .any(|x| has_extension(p, x))
 }
 
 /// `p` relative to `dir`, with `/` between the parts.

@@ -123,6 +123,8 @@ pub use error::{
     SigningRefusal, TimestampFailure, TokenError,
 };
 pub use extend::{ExtendOutcome, ExtendedSignature, Extender};
+#[cfg(feature = "asic")]
+pub use extract::extract_container;
 pub use extract::extract_content;
 pub use inspect::{
     inspect, inspect_pkcs12, CertificateDetails, CertificatePolicy, CrlDistributionPoint,
