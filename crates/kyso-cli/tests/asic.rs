@@ -433,3 +433,63 @@ fn a_container_in_a_dossier_folder_is_one_document_with_its_signers_in_order() {
     assert_eq!(roles.len(), 2, "{doc:#}");
     assert_eq!(o.status.code(), Some(0), "{v:#}");
 }
+
+/// `--tsa` with a container: each signature is B-T (the testkit's loopback TSA, the real
+/// `openssl ts -reply`), the organisation's added one too; B-LT is refused for now, with
+/// nothing written.
+#[test]
+fn containers_are_signed_at_b_t_with_a_tsa() {
+    use kyso_testkit::tsa::{Tsa, TsaCert};
+    use kyso_testkit::{CertSpec, Pki};
+    let d = tmpdir("asic-b-t");
+    let dir = d.0.as_path();
+    let pki = Pki::new();
+    pki.write(dir);
+    let tsa = Tsa::start(&pki);
+    pki.leaf(CertSpec::ee("Nguyễn Văn An")).write(dir, "an");
+    let tsa_root = tsa.trust_file(TsaCert::Good).display().to_string();
+    std::fs::write(dir.join(NAME), "Quyết định").unwrap();
+    let url = tsa.url();
+    let sign = |extra: &[&str]| {
+        let mut args = vec![
+            "sign",
+            "--key",
+            "an.key",
+            "--cert",
+            "an.pem",
+            "--chain",
+            "sub.pem",
+            "--tsa",
+            &url,
+            "--tsa-trust",
+            &tsa_root,
+        ];
+        args.extend_from_slice(extra);
+        kyso(dir, &args)
+    };
+    let o = sign(&["--asic-e", "ho-so.asice", NAME]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(tsa.requests(), 1);
+    let o = sign(&[
+        "--level", "B-LT", "--trust", "root.pem", "--asic-e", "lt.asice", NAME,
+    ]);
+    assert_ne!(o.status.code(), Some(0));
+    assert!(stderr(&o).contains("B-LT"), "{}", stderr(&o));
+    assert!(!dir.join("lt.asice").exists());
+    let o = kyso(
+        dir,
+        &[
+            "verify",
+            "--offline",
+            "--trust",
+            "root.pem",
+            "--json",
+            "ho-so.asice",
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    report_schema::assert_conforms(&v);
+    let s0 = &v["documents"][0]["signatures"][0];
+    assert_eq!(s0["level"], "B-T", "{v:#}");
+    assert_eq!(s0["timestamps"][0]["indication"], "TOTAL-PASSED", "{v:#}");
+}
