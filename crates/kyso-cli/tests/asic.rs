@@ -434,9 +434,9 @@ fn a_container_in_a_dossier_folder_is_one_document_with_its_signers_in_order() {
     assert_eq!(o.status.code(), Some(0), "{v:#}");
 }
 
-/// `--tsa` with a container: each signature is B-T (the testkit's loopback TSA, the real
-/// `openssl ts -reply`), the organisation's added one too; B-LT is refused for now, with
-/// nothing written.
+/// `--tsa` with a container: its signature is B-T (the testkit's loopback TSA, the real
+/// `openssl ts -reply`); B-LTA for ASiC-E is refused (no archive manifest yet), with nothing
+/// written.
 #[test]
 fn containers_are_signed_at_b_t_with_a_tsa() {
     use kyso_testkit::tsa::{Tsa, TsaCert};
@@ -471,11 +471,17 @@ fn containers_are_signed_at_b_t_with_a_tsa() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(tsa.requests(), 1);
     let o = sign(&[
-        "--level", "B-LT", "--trust", "root.pem", "--asic-e", "lt.asice", NAME,
+        "--level",
+        "B-LTA",
+        "--trust",
+        "root.pem",
+        "--asic-e",
+        "lta.asice",
+        NAME,
     ]);
     assert_ne!(o.status.code(), Some(0));
-    assert!(stderr(&o).contains("B-LT"), "{}", stderr(&o));
-    assert!(!dir.join("lt.asice").exists());
+    assert!(stderr(&o).contains("ASiCArchiveManifest"), "{}", stderr(&o));
+    assert!(!dir.join("lta.asice").exists());
     let o = kyso(
         dir,
         &[
@@ -492,4 +498,43 @@ fn containers_are_signed_at_b_t_with_a_tsa() {
     let s0 = &v["documents"][0]["signatures"][0];
     assert_eq!(s0["level"], "B-T", "{v:#}");
     assert_eq!(s0["timestamps"][0]["indication"], "TOTAL-PASSED", "{v:#}");
+    // kyso extend on a B-B container: its signature gets the time-stamp, in place.
+    let o = kyso(
+        dir,
+        &[
+            "sign", "--key", "an.key", "--cert", "an.pem", "--chain", "sub.pem", "--asic-s",
+            "bb.asics", NAME,
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = kyso(
+        dir,
+        &[
+            "extend",
+            "--level",
+            "B-T",
+            "--tsa",
+            &url,
+            "--tsa-trust",
+            &tsa_root,
+            "--trust",
+            "root.pem",
+            "bb.asics",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    let o = kyso(
+        dir,
+        &[
+            "verify",
+            "--offline",
+            "--trust",
+            "root.pem",
+            "--json",
+            "bb.asics",
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["documents"][0]["signatures"][0]["level"], "B-T", "{v:#}");
+    assert_eq!(v["documents"][0]["indication"], "TOTAL-PASSED", "{v:#}");
 }

@@ -382,7 +382,7 @@ pub fn run(a: Args) -> Result<u8> {
         eprint!("{}", run_warning_text(w, lang));
     }
     if a.asic_e.is_some() || a.asic_s.is_some() || a.add_to.iter().any(|p| is_container(p)) {
-        return sign_containers(&a, &signer, vi);
+        return sign_containers(&a, &signer, extender.as_ref(), vi);
     }
     // One key load for the whole batch. Keys in memory sign on one worker per core (more
     // workers only spin on the output directory's lock: measured with scripts/bench.sh); a
@@ -1137,14 +1137,23 @@ fn is_container(p: &Path) -> bool {
 /// `--asic-e OUT FILE...`, `--asic-s OUT FILE`, `--add-to X.asice`: the container built (or
 /// extended) in memory by the library and written atomically; nothing is written when any
 /// step fails, so an existing container stays as it was.
-fn sign_containers(a: &Args, signer: &kyso::Signer, vi: bool) -> Result<u8> {
-    if matches!(a.level, Some(Level::Blt | Level::Blta)) {
-        bail!(if vi {
-            "gói ASiC: kyso ký ở mức B-B hoặc B-T (--tsa); mức B-LT/B-LTA cho gói chưa được hỗ trợ"
-        } else {
-            "ASiC containers: kyso signs them at B-B or B-T (--tsa); B-LT and B-LTA for containers are not supported yet"
-        });
-    }
+fn sign_containers(
+    a: &Args,
+    signer: &kyso::Signer,
+    extender: Option<&kyso::Extender>,
+    vi: bool,
+) -> Result<u8> {
+    // B-LT (and B-LTA for ASiC-S): the new signatures get their validation data before the
+    // container is written, so a failure writes nothing.
+    let long_term = |bytes: Vec<u8>| -> Result<Vec<u8>> {
+        match extender {
+            None => Ok(bytes),
+            Some(x) => {
+                let (out, outcome) = x.extend_container(&bytes)?;
+                Ok(if outcome.changed() { out } else { bytes })
+            }
+        }
+    };
     if !a.add_to.is_empty() {
         if let Some(p) = a.add_to.iter().find(|p| !is_container(p)) {
             bail!(
@@ -1161,6 +1170,7 @@ fn sign_containers(a: &Args, signer: &kyso::Signer, vi: bool) -> Result<u8> {
             let out = signer
                 .add_to_asic_e(&bytes)
                 .map_err(|e| anyhow::Error::new(e).context(c.display().to_string()))?;
+            let out = long_term(out)?;
             write_atomic(c, true, &mut |w| Ok(w.write_all(&out)?))?;
             eprintln!(
                 "{}",
@@ -1206,11 +1216,11 @@ fn sign_containers(a: &Args, signer: &kyso::Signer, vi: bool) -> Result<u8> {
             std::fs::read(f).with_context(|| crate::tr!("cannot_read", path = f.display()))?;
         files.push((name, data));
     }
-    let bytes = if extended {
+    let bytes = long_term(if extended {
         signer.sign_asic_e(&files)?
     } else {
         signer.sign_asic_s(&files[0].0, &files[0].1)?
-    };
+    })?;
     write_atomic(out, a.force, &mut |w| Ok(w.write_all(&bytes)?))?;
     let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
     eprintln!(

@@ -13,4 +13,4 @@ mod writer;
 
 pub(crate) use container::{read, Container, Limits};
 pub(crate) use manifest::{parse as parse_manifest, write as write_manifest, Manifest};
-pub(crate) use writer::{add_entries, build};
+pub(crate) use writer::{add_entries, build, replace_entries};

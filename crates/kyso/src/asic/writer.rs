@@ -92,3 +92,30 @@ fn storable(name: &str) -> Result<(), AsicProblem> {
         None => Ok(()),
     }
 }
+
+/// `existing` with the entries named in `replace` written anew (deflated, at the same place
+/// in the order) and every other entry copied raw: an extended signature replaces its own
+/// `.p7s`, and the data objects, manifests and other signatures keep their bytes.
+pub(crate) fn replace_entries(
+    existing: &[u8],
+    replace: &[(String, Vec<u8>)],
+) -> Result<Vec<u8>, AsicProblem> {
+    let mut zip = zip::ZipArchive::new(Cursor::new(existing)).map_err(zip_failed)?;
+    let mut w = zip::ZipWriter::new(Cursor::new(Vec::with_capacity(existing.len() + 65_536)));
+    let deflated = SimpleFileOptions::default().compression_method(CompressionMethod::Deflated);
+    for i in 0..zip.len() {
+        let f = zip.by_index_raw(i).map_err(zip_failed)?;
+        match replace.iter().find(|(n, _)| n == f.name()) {
+            Some((name, bytes)) => {
+                drop(f);
+                w.start_file(name.as_str(), deflated).map_err(zip_failed)?;
+                w.write_all(bytes).map_err(zip_failed)?;
+            }
+            None => w.raw_copy_file(f).map_err(zip_failed)?,
+        }
+    }
+    if !zip.comment().is_empty() {
+        w.set_raw_comment(zip.comment().to_vec().into_boxed_slice());
+    }
+    Ok(w.finish().map_err(zip_failed)?.into_inner())
+}
