@@ -224,6 +224,41 @@ fn an_asic_s_container_is_checked_by_openssl_over_its_data_object() {
         v["documents"][0]["signatures"][0]["asic"]["container"],
         "ASiC-S"
     );
+    // The organisation co-signs: a parallel SignerInfo in signature.p7s (EN 319 162-1 §4.3.2),
+    // the official's kept, the document entry copied raw; both verify.
+    let o = kyso(
+        &d,
+        &[
+            "sign",
+            "--key",
+            &pki("org-rsa.key"),
+            "--cert",
+            &pki("org-rsa.pem"),
+            "--chain",
+            &pki("chain-rsa.pem"),
+            "--add-to",
+            "qd.asics",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v = verify_json(&d, "qd.asics");
+    assert_eq!(v["documents"][0]["indication"], "TOTAL-PASSED", "{v:#}");
+    assert_eq!(v["documents"][0]["signatures"].as_array().unwrap().len(), 2);
+    unzip_entry(&d, "qd.asics", "META-INF/signature.p7s", "both.p7s");
+    let o = Command::new("openssl")
+        .args([
+            "cms", "-verify", "-binary", "-inform", "DER", "-in", "both.p7s",
+        ])
+        .args(["-content", NAME, "-CAfile", &pki("root-rsa.pem")])
+        .args(["-purpose", "any", "-out", "/dev/null"])
+        .current_dir(&d)
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "openssl: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     // Never over an existing container without --force.
     let o = kyso(
         &d,

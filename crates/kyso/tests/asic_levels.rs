@@ -89,7 +89,7 @@ fn an_asic_e_container_extended_to_b_lt_validates_offline() {
     let container = signer(&f).sign_asic_e(&files).unwrap();
     // The same certificate cannot sign the container twice.
     assert!(matches!(
-        signer(&f).add_to_asic_e(&container),
+        signer(&f).add_to_asic(&container),
         Err(kyso::Error::SigningRefused(_))
     ));
     let extender = Extender::new(online(&f), SignatureLevel::BLT, now())

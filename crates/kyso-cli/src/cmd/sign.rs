@@ -1168,7 +1168,7 @@ fn sign_containers(
             let bytes =
                 std::fs::read(c).with_context(|| crate::tr!("cannot_read", path = c.display()))?;
             let out = signer
-                .add_to_asic_e(&bytes)
+                .add_to_asic(&bytes)
                 .map_err(|e| anyhow::Error::new(e).context(c.display().to_string()))?;
             let out = long_term(out)?;
             write_atomic(c, true, &mut |w| Ok(w.write_all(&out)?))?;

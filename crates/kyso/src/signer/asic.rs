@@ -55,19 +55,30 @@ impl Signer {
         .map_err(asic_error)
     }
 
-    /// Add this signer's signature to an ASiC-E container (the organisation's after the
-    /// official's): `META-INF/ASiCManifestN.xml` over every data object and
-    /// `META-INF/signatureN.p7s` over it, N the first free number from 2. The existing
-    /// entries are copied raw, so every earlier signature still verifies. Refused when this
-    /// certificate signed the container already ([`SigningRefusal::AlreadySigned`]) and for
-    /// ASiC-S (one signature file by definition, EN 319 162-1 §4.3.2).
-    pub fn add_to_asic_e(&self, container: &[u8]) -> Result<Vec<u8>, Error> {
+    /// Add this signer's signature to a container (the organisation's after the
+    /// official's). ASiC-E: `META-INF/ASiCManifestN.xml` over every data object and
+    /// `META-INF/signatureN.p7s` over it, N the first free number from 2 (EN 319 162-1
+    /// §4.4.3); the existing entries are copied raw. ASiC-S, whose one `signature.p7s` holds
+    /// every signature (§4.3.2): a parallel SignerInfo added to it as
+    /// [`Signer::add_to_bytes`] does (the existing SignerInfos byte for byte), the other
+    /// entries copied raw. Every earlier signature still verifies. Refused when this
+    /// certificate signed the container already ([`SigningRefusal::AlreadySigned`]).
+    pub fn add_to_asic(&self, container: &[u8]) -> Result<Vec<u8>, Error> {
         self.refuse_attached()?;
         let c = asic::read(container, &asic::Limits::default()).map_err(asic_error)?;
-        if c.kind != AsicKind::Extended {
-            return Err(asic_error(AsicProblem::UnknownType {
-                why: "a later signature is added to ASiC-E containers; this one is ASiC-S".into(),
-            }));
+        if c.kind == AsicKind::Simple {
+            let data: Vec<&asic::container::Entry> = c.data_objects().collect();
+            let [object] = data.as_slice() else {
+                return Err(asic_error(AsicProblem::NotOneDataObject {
+                    count: data.len(),
+                }));
+            };
+            let sig = c
+                .get("META-INF/signature.p7s")
+                .ok_or_else(|| asic_error(AsicProblem::NoSignature))?;
+            let p7s = self.add_to_bytes(&sig.data, Some(&object.data))?;
+            return asic::replace_entries(container, &[(sig.name.clone(), p7s)])
+                .map_err(asic_error);
         }
         for e in c.entries.iter().filter(|e| {
             e.name.starts_with("META-INF/") && e.name.to_ascii_lowercase().ends_with(".p7s")
