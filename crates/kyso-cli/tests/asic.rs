@@ -418,6 +418,23 @@ fn extract_writes_the_documents_of_a_container_and_never_over_existing_files() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("path traversal"), "{}", stderr(&o));
     assert!(!d.join("x/escaped.txt").exists() && !d.join("escaped.txt").exists());
+    // Its report: TOTAL-FAILED / FORMAT_FAILURE with the container's code, in the schema.
+    let o = kyso(&d, &["verify", "--offline", "--json", "evil.asice"]);
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    report_schema::assert_conforms(&v);
+    let doc = &v["documents"][0];
+    assert_eq!(doc["indication"], "TOTAL-FAILED");
+    assert_eq!(doc["sub_indication"], "FORMAT_FAILURE");
+    assert_eq!(doc["problems"][0]["code"], "asic_container_invalid");
+    assert_eq!(doc["problems"][0]["asic_code"], "asic_bad_entry_name");
+    // And in Vietnamese text.
+    let o = kyso(&d, &["verify", "--offline", "--lang", "vi", "evil.asice"]);
+    assert!(
+        stdout(&o).contains("gói ASiC không hợp lệ"),
+        "{}",
+        stdout(&o)
+    );
 }
 
 #[test]
@@ -572,4 +589,45 @@ fn containers_are_signed_at_b_t_with_a_tsa() {
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["documents"][0]["signatures"][0]["level"], "B-T", "{v:#}");
     assert_eq!(v["documents"][0]["indication"], "TOTAL-PASSED", "{v:#}");
+}
+
+/// Every report on DSS's staged containers (broken references, removed documents, archive
+/// manifests, time-stamp-only and malformed containers) conforms to the published schema, in
+/// JSON and as JUnit.
+#[test]
+fn reports_on_the_dss_containers_conform_to_the_schema() {
+    let d = tmpdir("asic-dss-schema");
+    let dir = root().join("../shared/testdata-ext/dss-asic-cades");
+    let o = kyso(
+        &d,
+        &["verify", "--offline", "--json", &dir.display().to_string()],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    report_schema::assert_conforms(&v);
+    let docs = v["documents"].as_array().unwrap();
+    assert!(docs.len() >= 20, "{}", docs.len());
+    let codes: Vec<&str> = docs
+        .iter()
+        .flat_map(|d| d["problems"].as_array().unwrap())
+        .filter_map(|p| p["code"].as_str())
+        .collect();
+    for want in [
+        "asic_container_invalid",
+        "asic_archive_reference_mismatch",
+        "asic_entry_not_verified",
+        "asic_file_not_signed",
+    ] {
+        assert!(codes.contains(&want), "{want} not in {codes:?}");
+    }
+    let o = kyso(
+        &d,
+        &[
+            "verify",
+            "--offline",
+            "--format",
+            "junit",
+            &dir.display().to_string(),
+        ],
+    );
+    report_schema::assert_junit_conforms(&o.stdout);
 }
