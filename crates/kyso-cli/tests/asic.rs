@@ -631,3 +631,67 @@ fn reports_on_the_dss_containers_conform_to_the_schema() {
     );
     report_schema::assert_junit_conforms(&o.stdout);
 }
+
+/// `--dossier X.asice`: the container is the dossier, each of its documents with the
+/// signatures that cover it. The official's alone lacks the organisation's (exit 1, the flag
+/// on every document); with the organisation's added the dossier is complete (exit 0), and
+/// the receipt is written.
+#[test]
+fn a_container_given_as_the_dossier_is_judged_document_by_document() {
+    let d = tmpdir("asic-as-dossier");
+    sign_asic_e(&d);
+    let root = pki("root-rsa.pem");
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "verify",
+            "--offline",
+            "--trust",
+            &root,
+            "--format",
+            "json",
+            "--dossier",
+            "ho-so.asice",
+        ];
+        args.extend_from_slice(extra);
+        let o = kyso(&d, &args);
+        let v: serde_json::Value =
+            serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", stderr(&o)));
+        report_schema::assert_conforms(&v);
+        (o.status.code(), v)
+    };
+    let (code, v) = run(&[]);
+    assert_eq!(code, Some(1), "{v:#}");
+    let docs = v["dossier"]["documents"].as_array().unwrap();
+    let files: Vec<&str> = docs.iter().map(|x| x["file"].as_str().unwrap()).collect();
+    assert_eq!(files, [NAME, "to-trinh.txt"]);
+    for x in docs {
+        assert_eq!(
+            x["flags"],
+            serde_json::json!(["missing_organisation_signature"]),
+            "{x:#}"
+        );
+    }
+    let o = kyso(
+        &d,
+        &[
+            "sign",
+            "--key",
+            &pki("org-rsa.key"),
+            "--cert",
+            &pki("org-rsa.pem"),
+            "--chain",
+            &pki("chain-rsa.pem"),
+            "--add-to",
+            "ho-so.asice",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let (code, v) = run(&["--receipt", "bien-nhan.html"]);
+    assert_eq!(code, Some(0), "{v:#}");
+    assert_eq!(v["dossier"]["indication"], "TOTAL-PASSED");
+    for x in v["dossier"]["documents"].as_array().unwrap() {
+        assert_eq!(x["signers"].as_array().unwrap().len(), 2, "{x:#}");
+    }
+    let html = std::fs::read_to_string(d.join("bien-nhan.html")).unwrap();
+    assert!(html.contains("to-trinh.txt"), "{html}");
+}

@@ -63,6 +63,10 @@ impl Verifier {
         deadline: Option<Timestamp>,
         at: Timestamp,
     ) -> Result<VerifiedDossier, Error> {
+        #[cfg(feature = "asic")]
+        if is_container(dir) && std::fs::metadata(dir).is_ok_and(|m| m.is_file()) {
+            return self.verify_container_dossier(dir, deadline, at);
+        }
         if !std::fs::metadata(dir)
             .map_err(|e| Error::io(dir, e))?
             .is_dir()
@@ -162,30 +166,104 @@ impl Verifier {
                 document(&file, &idx, &reports, &rules, deadline, content_missing)
             })
             .collect();
-        let counts = DossierCounts {
-            documents: docs.len(),
-            signed: docs
-                .iter()
-                .filter(|d| !d.signature_files.is_empty())
-                .count(),
-            unsigned: docs.iter().filter(|d| d.signature_files.is_empty()).count(),
-            flagged: docs.iter().filter(|d| !d.flags.is_empty()).count(),
-        };
-        let indication = docs
+        Ok(conclude(dir, deadline, reports, docs))
+    }
+
+    /// An ASiC container given as the dossier (EN 319 162-1): each data object is a document,
+    /// its signers the container's signatures that cover it (their manifest lists it, or the
+    /// one data object of an ASiC-S). A document's report is the container's, cut to those
+    /// signatures, failed with the container when the container itself is broken (its layout
+    /// or an archived file).
+    #[cfg(feature = "asic")]
+    fn verify_container_dossier(
+        &self,
+        path: &Path,
+        deadline: Option<Timestamp>,
+        at: Timestamp,
+    ) -> Result<VerifiedDossier, Error> {
+        let objects = crate::extract::extract_container(path)?;
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        let name = path.display().to_string();
+        let whole = self.verify_asic_bytes(&name, &bytes, at);
+        let broken: Vec<DocumentProblem> = whole
+            .problems
             .iter()
-            .flat_map(|d| d.flags.iter().map(|f| f.indication()))
-            .max()
-            .unwrap_or(Indication::TotalPassed);
-        Ok(VerifiedDossier {
-            documents: reports,
-            dossier: DossierReport {
-                path: dir.display().to_string(),
-                indication,
-                deadline,
-                counts,
-                documents: docs,
-            },
-        })
+            .filter(|p| {
+                matches!(
+                    p,
+                    DocumentProblem::AsicContainerInvalid { .. }
+                        | DocumentProblem::AsicArchiveReferenceMismatch { .. }
+                )
+            })
+            .cloned()
+            .collect();
+        let rules = Rules::new(&self.policy().dossier)?;
+        let mut reports = Vec::new();
+        let mut docs = Vec::new();
+        for (file, _) in &objects {
+            let sigs: Vec<SignatureReport> = whole
+                .signatures
+                .iter()
+                .filter(|s| s.asic.as_ref().is_some_and(|a| a.covers.contains(file)))
+                .cloned()
+                .enumerate()
+                .map(|(i, mut s)| {
+                    s.index = i;
+                    s
+                })
+                .collect();
+            if sigs.is_empty() {
+                docs.push(document(file, &[], &reports, &rules, deadline, false));
+                continue;
+            }
+            let mut r = DocumentReport::new(
+                format!("{name}!{file}"),
+                Some(file.clone()),
+                sigs,
+                broken.clone(),
+            );
+            if !broken.is_empty() {
+                r.indication = Indication::TotalFailed;
+                r.sub_indication = Some(crate::report::SubIndication::FormatFailure);
+            }
+            reports.push(r);
+            let i = reports.len() - 1;
+            docs.push(document(file, &[i], &reports, &rules, deadline, false));
+        }
+        Ok(conclude(path, deadline, reports, docs))
+    }
+}
+
+/// The dossier's verdict from its documents' entries.
+fn conclude(
+    dir: &Path,
+    deadline: Option<Timestamp>,
+    reports: Vec<DocumentReport>,
+    docs: Vec<DossierDocument>,
+) -> VerifiedDossier {
+    let counts = DossierCounts {
+        documents: docs.len(),
+        signed: docs
+            .iter()
+            .filter(|d| !d.signature_files.is_empty())
+            .count(),
+        unsigned: docs.iter().filter(|d| d.signature_files.is_empty()).count(),
+        flagged: docs.iter().filter(|d| !d.flags.is_empty()).count(),
+    };
+    let indication = docs
+        .iter()
+        .flat_map(|d| d.flags.iter().map(|f| f.indication()))
+        .max()
+        .unwrap_or(Indication::TotalPassed);
+    VerifiedDossier {
+        documents: reports,
+        dossier: DossierReport {
+            path: dir.display().to_string(),
+            indication,
+            deadline,
+            counts,
+            documents: docs,
+        },
     }
 }
 

@@ -80,7 +80,8 @@ pub struct Args {
     /// it, then a verdict per document: its signers in order with their roles, and what is
     /// missing or wrong (unsigned files, the organisation's signature missing or before the
     /// official's, a failed signature). The policy's `[dossier]` section says which files need
-    /// which signatures.
+    /// which signatures. An ASiC container (X.asice) is a dossier too: its documents, each
+    /// with the signatures that cover it.
     #[arg(long, value_name = "DIR", value_parser = crate::paths::input, conflicts_with_all = ["inputs", "content"])]
     dossier: Option<PathBuf>,
     /// Verify only share K of N of the inputs (e.g. 2/4), for a batch spread over N machines
