@@ -695,3 +695,81 @@ fn a_container_given_as_the_dossier_is_judged_document_by_document() {
     let html = std::fs::read_to_string(d.join("bien-nhan.html")).unwrap();
     assert!(html.contains("to-trinh.txt"), "{html}");
 }
+
+/// `--dossier X.zip`: a dossier sent as a plain ZIP file is judged as the folder it holds
+/// (read with the container's bounds and name rules), the report naming the ZIP; a ZIP with a
+/// traversal name is refused.
+#[test]
+fn a_zip_given_as_the_dossier_is_judged_as_its_folder() {
+    let d = tmpdir("asic-zip-dossier");
+    std::fs::write(d.join("cong-van.txt"), "Công văn số 15").unwrap();
+    std::fs::write(d.join("scan.jpg"), "not signed").unwrap();
+    for (key, cert) in [
+        ("signer-rsa.key", "signer-rsa.pem"),
+        ("org-rsa.key", "org-rsa.pem"),
+    ] {
+        let mut args = vec!["sign", "--key", &pki(key), "--cert", &pki(cert)]
+            .into_iter()
+            .map(String::from)
+            .collect::<Vec<_>>();
+        args.extend(["--chain".into(), pki("chain-rsa.pem")]);
+        if key.starts_with("org") {
+            args.extend(["--add-to".into(), "cong-van.txt.p7s".into()]);
+        }
+        args.push("cong-van.txt".into());
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let o = kyso(&d, &args);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    }
+    python(
+        &d,
+        "import zipfile\nz=zipfile.ZipFile('ho-so.zip','w')\nfor f in ['cong-van.txt','cong-van.txt.p7s','scan.jpg']: z.write(f, 'ho-so/'+f)\nz.close()",
+    );
+    let o = kyso(
+        &d,
+        &[
+            "verify",
+            "--offline",
+            "--trust",
+            &pki("root-rsa.pem"),
+            "--format",
+            "json",
+            "--dossier",
+            "ho-so.zip",
+        ],
+    );
+    let v: serde_json::Value =
+        serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", stderr(&o)));
+    report_schema::assert_conforms(&v);
+    assert_eq!(o.status.code(), Some(1), "{v:#}");
+    assert_eq!(v["dossier"]["path"], "ho-so.zip");
+    let docs = v["dossier"]["documents"].as_array().unwrap();
+    let by = |f: &str| {
+        docs.iter()
+            .find(|x| x["file"] == f)
+            .unwrap_or_else(|| panic!("{f}: {v:#}"))
+    };
+    assert_eq!(
+        by("ho-so/cong-van.txt")["flags"],
+        serde_json::json!([]),
+        "{v:#}"
+    );
+    assert_eq!(
+        by("ho-so/cong-van.txt")["signers"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    assert_eq!(
+        by("ho-so/scan.jpg")["flags"],
+        serde_json::json!(["unsigned"])
+    );
+    python(
+        &d,
+        "import zipfile\nz=zipfile.ZipFile('evil.zip','w')\nz.writestr('../x.txt','x')\nz.close()",
+    );
+    let o = kyso(&d, &["verify", "--offline", "--dossier", "evil.zip"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("path traversal"), "{}", stderr(&o));
+}

@@ -67,6 +67,10 @@ impl Verifier {
         if is_container(dir) && std::fs::metadata(dir).is_ok_and(|m| m.is_file()) {
             return self.verify_container_dossier(dir, deadline, at);
         }
+        #[cfg(feature = "asic")]
+        if has_extension(dir, "zip") && std::fs::metadata(dir).is_ok_and(|m| m.is_file()) {
+            return self.verify_zip_dossier(dir, deadline, at);
+        }
         if !std::fs::metadata(dir)
             .map_err(|e| Error::io(dir, e))?
             .is_dir()
@@ -167,6 +171,52 @@ impl Verifier {
             })
             .collect();
         Ok(conclude(dir, deadline, reports, docs))
+    }
+
+    /// A dossier sent as a plain ZIP file: read with the container's bounds and name rules
+    /// (no `..`, no absolute names, sizes counted while inflating), written to a private
+    /// temporary folder, judged as a folder, the folder removed. The report names the ZIP.
+    #[cfg(feature = "asic")]
+    fn verify_zip_dossier(
+        &self,
+        zip: &Path,
+        deadline: Option<Timestamp>,
+        at: Timestamp,
+    ) -> Result<VerifiedDossier, Error> {
+        let limits = crate::asic::Limits::default();
+        let size = std::fs::metadata(zip).map_err(|e| Error::io(zip, e))?.len();
+        let asic = |problem| Error::Asic {
+            path: zip.display().to_string(),
+            problem,
+        };
+        if size > limits.max_container_size {
+            return Err(asic(crate::error::AsicProblem::ContainerTooLarge {
+                size,
+                limit: limits.max_container_size,
+            }));
+        }
+        let bytes = std::fs::read(zip).map_err(|e| Error::io(zip, e))?;
+        let entries = crate::asic::read_zip(&bytes, &limits).map_err(asic)?;
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        let tmp = std::env::temp_dir().join(format!("kyso-dossier-{}-{nanos}", std::process::id()));
+        std::fs::create_dir(&tmp).map_err(|e| Error::io(&tmp, e))?;
+        let result = (|| {
+            for e in &entries {
+                // The reader refused '..', absolute names and backslashes: inside `tmp`.
+                let out = tmp.join(&e.name);
+                if let Some(parent) = out.parent() {
+                    std::fs::create_dir_all(parent).map_err(|err| Error::io(parent, err))?;
+                }
+                std::fs::write(&out, &e.data).map_err(|err| Error::io(&out, err))?;
+            }
+            self.verify_dossier(&tmp, deadline, at)
+        })();
+        let _ = std::fs::remove_dir_all(&tmp);
+        let mut verified = result?;
+        verified.dossier.path = zip.display().to_string();
+        Ok(verified)
     }
 
     /// An ASiC container given as the dossier (EN 319 162-1): each data object is a document,

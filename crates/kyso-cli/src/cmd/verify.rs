@@ -81,7 +81,7 @@ pub struct Args {
     /// missing or wrong (unsigned files, the organisation's signature missing or before the
     /// official's, a failed signature). The policy's `[dossier]` section says which files need
     /// which signatures. An ASiC container (X.asice) is a dossier too: its documents, each
-    /// with the signatures that cover it.
+    /// with the signatures that cover it; so is a ZIP file (X.zip), judged as its folder.
     #[arg(long, value_name = "DIR", value_parser = crate::paths::input, conflicts_with_all = ["inputs", "content"])]
     dossier: Option<PathBuf>,
     /// Verify only share K of N of the inputs (e.g. 2/4), for a batch spread over N machines

@@ -1,6 +1,6 @@
 //! Reading a container (EN 319 162-1 §4) into memory, within [`Limits`].
 
-use std::io::{Cursor, Read};
+use std::io::{Cursor, Read as _};
 
 use crate::error::AsicProblem;
 use crate::report::AsicKind;
@@ -93,6 +93,40 @@ const ASICE: &str = "application/vnd.etsi.asic-e+zip";
 /// Read `bytes` as a container: the central directory checked against `limits`, every
 /// entry inflated through a counting reader, names checked, the type decided.
 pub(crate) fn read(bytes: &[u8], limits: &Limits) -> Result<Container, AsicProblem> {
+    let (entries, layout, mimetype, comment) = read_entries(bytes, limits)?;
+    let mut layout = layout;
+    let kind = match mimetype {
+        Some(m) => match media_type(&m) {
+            Some(k) => k,
+            None => {
+                layout.push(AsicProblem::MimetypeNotConforming {
+                    why: format!(
+                        "it names {:?}, not {ASICS} or {ASICE}",
+                        String::from_utf8_lossy(&m[..m.len().min(80)])
+                    ),
+                });
+                kind_from_content(&entries, &comment)?
+            }
+        },
+        None => kind_from_content(&entries, &comment)?,
+    };
+    Ok(Container {
+        kind,
+        entries,
+        layout,
+    })
+}
+
+/// A plain ZIP file (a dossier sent as an archive), read with the same bounds and name rules
+/// as a container; the mimetype rules do not apply.
+pub(crate) fn read_zip(bytes: &[u8], limits: &Limits) -> Result<Vec<Entry>, AsicProblem> {
+    read_entries(bytes, limits).map(|(entries, ..)| entries)
+}
+
+type Entries = (Vec<Entry>, Vec<AsicProblem>, Option<Vec<u8>>, Vec<u8>);
+
+/// The entries within bounds, the mimetype entry's layout problems and value, the comment.
+fn read_entries(bytes: &[u8], limits: &Limits) -> Result<Entries, AsicProblem> {
     let size = bytes.len() as u64;
     if size > limits.max_container_size {
         return Err(AsicProblem::ContainerTooLarge {
@@ -183,26 +217,7 @@ pub(crate) fn read(bytes: &[u8], limits: &Limits) -> Result<Container, AsicProbl
         }
         entries.push(Entry { name, data });
     }
-    let kind = match mimetype {
-        Some(m) => match media_type(&m) {
-            Some(k) => k,
-            None => {
-                layout.push(AsicProblem::MimetypeNotConforming {
-                    why: format!(
-                        "it names {:?}, not {ASICS} or {ASICE}",
-                        String::from_utf8_lossy(&m[..m.len().min(80)])
-                    ),
-                });
-                kind_from_content(&entries, zip.comment())?
-            }
-        },
-        None => kind_from_content(&entries, zip.comment())?,
-    };
-    Ok(Container {
-        kind,
-        entries,
-        layout,
-    })
+    Ok((entries, layout, mimetype, zip.comment().to_vec()))
 }
 
 /// The mimetype's value. Trailing white space is tolerated (DSS reads
@@ -249,7 +264,7 @@ pub(crate) fn is_manifest(name: &str) -> bool {
 /// Inflate one entry through a reader that stops one byte past each bound, so a lying
 /// declared size or a bomb costs at most the bound.
 fn inflate(
-    f: &mut impl Read,
+    f: &mut impl std::io::Read,
     name: &str,
     compressed: u64,
     limits: &Limits,

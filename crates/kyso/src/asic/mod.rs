@@ -11,6 +11,6 @@ pub(crate) mod container;
 mod manifest;
 mod writer;
 
-pub(crate) use container::{read, Container, Limits};
+pub(crate) use container::{read, read_zip, Container, Limits};
 pub(crate) use manifest::{parse as parse_manifest, write as write_manifest, Manifest};
 pub(crate) use writer::{add_entries, build, replace_entries};
