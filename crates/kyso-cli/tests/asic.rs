@@ -773,3 +773,30 @@ fn a_zip_given_as_the_dossier_is_judged_as_its_folder() {
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("path traversal"), "{}", stderr(&o));
 }
+
+/// The CLI's overwrite rules hold for containers: an existing container is replaced only
+/// with --force, and one holding another signer's signatures only with --discard-signatures
+/// too (else --add-to); a refusal leaves it as it was.
+#[test]
+fn an_existing_container_with_other_signatures_is_not_replaced_without_discard() {
+    let d = tmpdir("asic-overwrite");
+    sign_asic_e(&d);
+    let before = std::fs::read(d.join("ho-so.asice")).unwrap();
+    let org = |extra: &[&str]| {
+        let key = pki("org-rsa.key");
+        let cert = pki("org-rsa.pem");
+        let mut args = vec!["sign", "--key", &key, "--cert", &cert];
+        args.extend_from_slice(extra);
+        args.extend(["--asic-e", "ho-so.asice", "to-trinh.txt"]);
+        kyso(&d, &args)
+    };
+    for extra in [&[][..], &["--force"][..]] {
+        let o = org(extra);
+        assert_ne!(o.status.code(), Some(0), "{}", stderr(&o));
+        assert!(stderr(&o).contains("Nguyễn Văn An"), "{}", stderr(&o));
+        assert_eq!(std::fs::read(d.join("ho-so.asice")).unwrap(), before);
+    }
+    let o = org(&["--force", "--discard-signatures"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_ne!(std::fs::read(d.join("ho-so.asice")).unwrap(), before);
+}

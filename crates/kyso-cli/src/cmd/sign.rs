@@ -992,6 +992,16 @@ fn check_existing_output(a: &Args, signer: &kyso::Signer, out: &Path) -> Result<
 /// The signers (subjects, or identifiers) of the envelope at `path`, `None` when it is not one.
 fn envelope_signers(path: &Path) -> Option<Vec<String>> {
     let data = std::fs::read(path).ok()?;
+    if is_container(path) {
+        // An ASiC container's signers: every SignerInfo of its signatures, by subject.
+        let r = kyso::Verifier::new().verify_asic_bytes("", &data, kyso::Timestamp::now());
+        let signers: Vec<String> = r
+            .signatures
+            .iter()
+            .filter_map(|s| s.signer.as_ref().map(|c| c.subject.clone()))
+            .collect();
+        return (!signers.is_empty()).then_some(signers);
+    }
     match kyso::inspect(&data, kyso::Timestamp::now()).ok()? {
         kyso::Inspection::SignedData { signers, .. } if !signers.is_empty() => {
             Some(signers.into_iter().map(|s| s.signer).collect())
@@ -1216,6 +1226,10 @@ fn sign_containers(
             std::fs::read(f).with_context(|| crate::tr!("cannot_read", path = f.display()))?;
         files.push((name, data));
     }
+    // The CLI's overwrite rules for an existing output: --force, and --discard-signatures
+    // when it holds other signers' signatures (--add-to keeps them),
+    // checked before anything is signed or time-stamped.
+    check_existing_output(a, signer, out)?;
     let bytes = long_term(if extended {
         signer.sign_asic_e(&files)?
     } else {
