@@ -131,3 +131,28 @@ fn an_asic_e_container_extended_to_b_lt_validates_offline() {
     let e = lta.extend_container(&lt).unwrap_err();
     assert!(e.to_string().contains("ASiCArchiveManifest"), "{e}");
 }
+
+/// ASiC-S keeps its long-term data inside the CMS (DSS's dss1984.asics does the same): B-LTA
+/// is an archive-time-stamp-v3 in `signature.p7s` over the one document.
+#[test]
+fn an_asic_s_container_extended_to_b_lta_carries_its_archive_time_stamp() {
+    let f = LtPki::new();
+    let container = signer(&f)
+        .sign_asic_s("Quyết định số 15.pdf", b"quyet dinh")
+        .unwrap();
+    let extender = Extender::new(online(&f), SignatureLevel::BLTA, now())
+        .unwrap()
+        .timestamper(timestamper(&f));
+    let (lta, outcome) = extender.extend_container(&container).unwrap();
+    assert!(outcome.changed());
+    assert!(outcome.signatures[0].archive_timestamp_added, "{outcome:?}");
+    let at = Timestamp::from_unix(now().unix() + 300);
+    let r = verifier(&f).verify_asic_bytes("lta.asics", &lta, at);
+    assert_eq!(
+        r.indication,
+        Indication::TotalPassed,
+        "{:?}",
+        r.signatures[0].messages
+    );
+    assert_eq!(r.signatures[0].level, SignatureLevel::BLTA);
+}
