@@ -800,3 +800,26 @@ fn an_existing_container_with_other_signatures_is_not_replaced_without_discard()
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_ne!(std::fs::read(d.join("ho-so.asice")).unwrap(), before);
 }
+
+/// A folder of the container planted in DIR as a symbolic link to elsewhere: extract refuses
+/// to write through it.
+#[test]
+fn extract_does_not_write_through_a_symbolic_link() {
+    let d = tmpdir("asic-extract-link");
+    let o = Command::new("python3")
+        .args([
+            "-c",
+            "import zipfile;z=zipfile.ZipFile('c.asice','w');z.writestr('mimetype','application/vnd.etsi.asic-e+zip');z.writestr('docs/a.txt','x');z.writestr('b.txt','y');z.close()",
+        ])
+        .current_dir(&d)
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    std::fs::create_dir_all(d.join("out")).unwrap();
+    std::fs::create_dir_all(d.join("elsewhere")).unwrap();
+    std::os::unix::fs::symlink(d.join("elsewhere"), d.join("out/docs")).unwrap();
+    let o = kyso(&d, &["extract", "-o", "out", "c.asice"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("symbolic link"), "{}", stderr(&o));
+    assert!(!d.join("elsewhere/a.txt").exists());
+}

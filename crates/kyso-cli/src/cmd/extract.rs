@@ -133,9 +133,28 @@ fn container(a: &Args, f: &Path, lang: Lang) -> Result<()> {
             ));
         }
     }
+    // The library refused names with '..', absolute paths and backslashes: each name stays
+    // inside `dir`, unless a folder on the way is a symbolic link (planted to redirect the
+    // write): refused, before anything is written.
+    for (name, _) in &objects {
+        let out = dir.join(name);
+        let mut on_the_way = dir.clone();
+        for part in Path::new(name)
+            .parent()
+            .into_iter()
+            .flat_map(Path::components)
+        {
+            on_the_way.push(part);
+            if std::fs::symlink_metadata(&on_the_way).is_ok_and(|m| m.file_type().is_symlink()) {
+                anyhow::bail!(
+                    "{}: a symbolic link on the way to {}; kyso does not write through it",
+                    on_the_way.display(),
+                    out.display()
+                );
+            }
+        }
+    }
     for (name, data) in &objects {
-        // The library refused names with '..', absolute paths and backslashes: `name` stays
-        // inside `dir`.
         let out = dir.join(name);
         if let Some(parent) = out.parent() {
             std::fs::create_dir_all(parent).map_err(|e| {
