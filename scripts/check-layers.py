@@ -26,6 +26,9 @@ LAYERS = [
     "keys",
     "pkcs11",
     "report",
+    # ASiC containers: a format like pdf, but it names the report's AsicKind and the digest
+    # algorithms of crypto, so it sits above both; the verifier and signer use it.
+    "asic",
     "validation",
 ]
 # The top: facades over the layers (each may use every layer, and one another).

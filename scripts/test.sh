@@ -25,6 +25,8 @@ command -v pdfsig >/dev/null || need_pkgs+=(poppler-utils)
 # with qpdf --check, as crates/kyso-cli/tests/pdf_sign.rs checks the PDFs kyso signs; they
 # fail, never skip, without them.
 command -v qpdf >/dev/null || need_pkgs+=(qpdf)
+# zip -T checks kyso's ASiC containers; zip -P builds the encrypted hostile one (asic tests).
+command -v zip >/dev/null || need_pkgs+=(zip)
 # The dossier receipt's test (crates/kyso-cli/tests/receipt.rs) prints the HTML receipt with
 # headless Chromium and checks the page; it fails, never skips, without it. Debian's
 # chromium-headless-shell, or chromium on a release whose package lists lack that one.

@@ -169,6 +169,14 @@ pub const ALL: &[Help] = &[
                 "kyso sign --p12 org.p12 --pass env:ORG_PASS --add-to dossier/a.txt.p7s --add-to cv.docx.p7m",
             ),
             ex(
+                "Files in one ASiC-E container: their digests in a manifest, one signature over it",
+                "kyso sign --p12 official.p12 --pass env:P12_PASS --asic-e ho-so.asice cong-van.docx cv.docx",
+            ),
+            ex(
+                "The organisation signs the container too (the official's entries copied as they are)",
+                "kyso sign --p12 org.p12 --pass env:ORG_PASS --add-to ho-so.asice",
+            ),
+            ex(
                 "A PDF from standard input, signed inside, to standard output",
                 "kyso sign --p12 official.p12 --pass env:P12_PASS - < letter.pdf > signed.pdf",
             ),
@@ -215,6 +223,10 @@ pub const ALL: &[Help] = &[
                 "kyso verify --trust roots.pem --lang vi --dossier ho-so/",
             ),
             ex(
+                "An ASiC-E or ASiC-S container: each signature and the files it covers",
+                "kyso verify --trust roots.pem ho-so.asice",
+            ),
+            ex(
                 "JUnit XML for CI: one test case per signature file",
                 "kyso verify --trust roots.pem --format junit archive/ > kyso-junit.xml",
             ),
@@ -257,6 +269,10 @@ pub const ALL: &[Help] = &[
             ex(
                 "Every envelope of a folder into another folder",
                 "kyso extract -o extracted/ archive/*.p7m",
+            ),
+            ex(
+                "The documents of an ASiC container (its META-INF left out)",
+                "kyso extract -o ho-so-files/ ho-so.asice",
             ),
         ],
         sections: &[],

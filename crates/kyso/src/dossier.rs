@@ -63,6 +63,14 @@ impl Verifier {
         deadline: Option<Timestamp>,
         at: Timestamp,
     ) -> Result<VerifiedDossier, Error> {
+        #[cfg(feature = "asic")]
+        if is_container(dir) && std::fs::metadata(dir).is_ok_and(|m| m.is_file()) {
+            return self.verify_container_dossier(dir, deadline, at);
+        }
+        #[cfg(feature = "asic")]
+        if has_extension(dir, "zip") && std::fs::metadata(dir).is_ok_and(|m| m.is_file()) {
+            return self.verify_zip_dossier(dir, deadline, at);
+        }
         if !std::fs::metadata(dir)
             .map_err(|e| Error::io(dir, e))?
             .is_dir()
@@ -101,12 +109,14 @@ impl Verifier {
         }
         for s in &signature_files {
             let stem = s.with_extension("");
-            let attached = has_extension(s, "p7m");
+            // An ASiC container (EN 319 162-1) is a document of its own, its files inside.
+            let container = is_container(s);
+            let attached = has_extension(s, "p7m") || container;
             let content = (!attached && sel.files.contains(&stem)).then(|| stem.clone());
             jobs.push(Job {
                 file: s.clone(),
                 content,
-                document: rel(&stem),
+                document: if container { rel(s) } else { rel(&stem) },
                 relative: rel(s),
             });
         }
@@ -155,35 +165,163 @@ impl Verifier {
                     !jobs[i].relative.ends_with(".pdf")
                         && jobs[i].content.is_none()
                         && !has_extension(&jobs[i].file, "p7m")
+                        && !is_container(&jobs[i].file)
                 });
                 document(&file, &idx, &reports, &rules, deadline, content_missing)
             })
             .collect();
-        let counts = DossierCounts {
-            documents: docs.len(),
-            signed: docs
-                .iter()
-                .filter(|d| !d.signature_files.is_empty())
-                .count(),
-            unsigned: docs.iter().filter(|d| d.signature_files.is_empty()).count(),
-            flagged: docs.iter().filter(|d| !d.flags.is_empty()).count(),
-        };
-        let indication = docs
-            .iter()
-            .flat_map(|d| d.flags.iter().map(|f| f.indication()))
-            .max()
-            .unwrap_or(Indication::TotalPassed);
-        Ok(VerifiedDossier {
-            documents: reports,
-            dossier: DossierReport {
-                path: dir.display().to_string(),
-                indication,
-                deadline,
-                counts,
-                documents: docs,
-            },
-        })
+        Ok(conclude(dir, deadline, reports, docs))
     }
+
+    /// A dossier sent as a plain ZIP file: read with the container's bounds and name rules
+    /// (no `..`, no absolute names, sizes counted while inflating), written to a private
+    /// temporary folder, judged as a folder, the folder removed. The report names the ZIP.
+    #[cfg(feature = "asic")]
+    fn verify_zip_dossier(
+        &self,
+        zip: &Path,
+        deadline: Option<Timestamp>,
+        at: Timestamp,
+    ) -> Result<VerifiedDossier, Error> {
+        let limits = crate::asic::Limits::default();
+        let size = std::fs::metadata(zip).map_err(|e| Error::io(zip, e))?.len();
+        let asic = |problem| Error::Asic {
+            path: zip.display().to_string(),
+            problem,
+        };
+        if size > limits.max_container_size {
+            return Err(asic(crate::error::AsicProblem::ContainerTooLarge {
+                size,
+                limit: limits.max_container_size,
+            }));
+        }
+        let bytes = std::fs::read(zip).map_err(|e| Error::io(zip, e))?;
+        let entries = crate::asic::read_zip(&bytes, &limits).map_err(asic)?;
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        let tmp = std::env::temp_dir().join(format!("kyso-dossier-{}-{nanos}", std::process::id()));
+        std::fs::create_dir(&tmp).map_err(|e| Error::io(&tmp, e))?;
+        let result = (|| {
+            for e in &entries {
+                // The reader refused '..', absolute names and backslashes: inside `tmp`.
+                let out = tmp.join(&e.name);
+                if let Some(parent) = out.parent() {
+                    std::fs::create_dir_all(parent).map_err(|err| Error::io(parent, err))?;
+                }
+                std::fs::write(&out, &e.data).map_err(|err| Error::io(&out, err))?;
+            }
+            self.verify_dossier(&tmp, deadline, at)
+        })();
+        let _ = std::fs::remove_dir_all(&tmp);
+        let mut verified = result?;
+        verified.dossier.path = zip.display().to_string();
+        Ok(verified)
+    }
+
+    /// An ASiC container given as the dossier (EN 319 162-1): each data object is a document,
+    /// its signers the container's signatures that cover it (their manifest lists it, or the
+    /// one data object of an ASiC-S). A document's report is the container's, cut to those
+    /// signatures, failed with the container when the container itself is broken (its layout
+    /// or an archived file).
+    #[cfg(feature = "asic")]
+    fn verify_container_dossier(
+        &self,
+        path: &Path,
+        deadline: Option<Timestamp>,
+        at: Timestamp,
+    ) -> Result<VerifiedDossier, Error> {
+        let objects = crate::extract::extract_container(path)?;
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        let name = path.display().to_string();
+        let whole = self.verify_asic_bytes(&name, &bytes, at);
+        let broken: Vec<DocumentProblem> = whole
+            .problems
+            .iter()
+            .filter(|p| {
+                matches!(
+                    p,
+                    DocumentProblem::AsicContainerInvalid { .. }
+                        | DocumentProblem::AsicArchiveReferenceMismatch { .. }
+                )
+            })
+            .cloned()
+            .collect();
+        let rules = Rules::new(&self.policy().dossier)?;
+        let mut reports = Vec::new();
+        let mut docs = Vec::new();
+        for (file, _) in &objects {
+            let sigs: Vec<SignatureReport> = whole
+                .signatures
+                .iter()
+                .filter(|s| s.asic.as_ref().is_some_and(|a| a.covers.contains(file)))
+                .cloned()
+                .enumerate()
+                .map(|(i, mut s)| {
+                    s.index = i;
+                    s
+                })
+                .collect();
+            if sigs.is_empty() {
+                docs.push(document(file, &[], &reports, &rules, deadline, false));
+                continue;
+            }
+            let mut r = DocumentReport::new(
+                format!("{name}!{file}"),
+                Some(file.clone()),
+                sigs,
+                broken.clone(),
+            );
+            if !broken.is_empty() {
+                r.indication = Indication::TotalFailed;
+                r.sub_indication = Some(crate::report::SubIndication::FormatFailure);
+            }
+            reports.push(r);
+            let i = reports.len() - 1;
+            docs.push(document(file, &[i], &reports, &rules, deadline, false));
+        }
+        Ok(conclude(path, deadline, reports, docs))
+    }
+}
+
+/// The dossier's verdict from its documents' entries.
+fn conclude(
+    dir: &Path,
+    deadline: Option<Timestamp>,
+    reports: Vec<DocumentReport>,
+    docs: Vec<DossierDocument>,
+) -> VerifiedDossier {
+    let counts = DossierCounts {
+        documents: docs.len(),
+        signed: docs
+            .iter()
+            .filter(|d| !d.signature_files.is_empty())
+            .count(),
+        unsigned: docs.iter().filter(|d| d.signature_files.is_empty()).count(),
+        flagged: docs.iter().filter(|d| !d.flags.is_empty()).count(),
+    };
+    let indication = docs
+        .iter()
+        .flat_map(|d| d.flags.iter().map(|f| f.indication()))
+        .max()
+        .unwrap_or(Indication::TotalPassed);
+    VerifiedDossier {
+        documents: reports,
+        dossier: DossierReport {
+            path: dir.display().to_string(),
+            indication,
+            deadline,
+            counts,
+            documents: docs,
+        },
+    }
+}
+
+/// An ASiC container by its extension (`.asice`, `.sce`, `.asics`, `.scs`).
+fn is_container(p: &Path) -> bool {
+    ["asice", "sce", "asics", "scs"]
+        .iter()
+        .any(|x| has_extension(p, x))
 }
 
 /// `p` relative to `dir`, with `/` between the parts.

@@ -42,3 +42,31 @@ impl ContentSink for WriteSink<'_> {
         self.0.write_all(chunk)
     }
 }
+
+/// The data objects of an ASiC container (ETSI EN 319 162-1 §4.3, §4.4: every entry outside
+/// META-INF, the mimetype left out), in entry order, as (name, bytes). The container is read
+/// with the same bounds and name rules as for verification, so each name is a relative path
+/// without `..`, a backslash, a control character or a drive, safe to join to a folder.
+/// Extracting checks nothing about the signatures: verify first.
+#[cfg(feature = "asic")]
+pub fn extract_container(container: &Path) -> Result<Vec<(String, Vec<u8>)>, Error> {
+    let path = container.display().to_string();
+    let limits = crate::asic::Limits::default();
+    let size = std::fs::metadata(container)
+        .map_err(|e| Error::io(container, e))?
+        .len();
+    if size > limits.max_container_size {
+        return Err(Error::Asic {
+            path,
+            problem: crate::error::AsicProblem::ContainerTooLarge {
+                size,
+                limit: limits.max_container_size,
+            },
+        });
+    }
+    let bytes = std::fs::read(container).map_err(|e| Error::io(container, e))?;
+    let c = crate::asic::read(&bytes, &limits).map_err(|problem| Error::Asic { path, problem })?;
+    Ok(c.data_objects()
+        .map(|e| (e.name.clone(), e.data.clone()))
+        .collect())
+}

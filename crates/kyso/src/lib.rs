@@ -94,6 +94,8 @@ mod extract;
 mod trust;
 
 // Layers, each depending only on those listed before it (checked by scripts/check-layers.py):
+#[cfg(feature = "asic")]
+mod asic; // ASiC containers (ETSI EN 319 162-1): bounded ZIP reading, ASiCManifest, writing
 mod cms; // RFC 5652 SignedData reading
 mod crypto; // the one place that names openssl's algorithms: digests, signature schemes
 mod encoding; // DER reader and writer, BER transcoder, PEM, OIDs, time
@@ -117,10 +119,12 @@ pub use crypto::{DigestAlgorithm, KeyInfo};
 pub use dossier::{VerifiedDossier, MAX_DOSSIER_FILES};
 pub use encoding::time::Timestamp;
 pub use error::{
-    Error, Expected, ExtendRefusal, FileKind, KeyFileProblem, PinState, SigningRefusal,
-    TimestampFailure, TokenError,
+    AsicProblem, Error, Expected, ExtendRefusal, FileKind, KeyFileProblem, PinState,
+    SigningRefusal, TimestampFailure, TokenError,
 };
 pub use extend::{ExtendOutcome, ExtendedSignature, Extender};
+#[cfg(feature = "asic")]
+pub use extract::extract_container;
 pub use extract::extract_content;
 pub use inspect::{
     inspect, inspect_pkcs12, CertificateDetails, CertificatePolicy, CrlDistributionPoint,
@@ -140,6 +144,7 @@ pub use report::{
     Report, SignatureLevel, SignatureReport, SkipReason, SkippedInput, SubIndication, Summary,
     SCHEMA,
 };
+pub use report::{AsicKind, AsicSignatureInfo};
 pub use report::{ChainCertificate, ChainReport, CHAIN_SCHEMA};
 pub use report::{
     DossierCounts, DossierDocument, DossierFlag, DossierReport, DossierSigner, OrderVerdict,

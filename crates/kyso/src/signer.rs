@@ -16,6 +16,8 @@ use crate::error::{Error, SigningRefusal};
 use crate::keys::SigningKey;
 use crate::report::Reason;
 
+#[cfg(feature = "asic")]
+mod asic;
 pub(crate) mod pdf;
 mod timestamping;
 pub use pdf::{Certification, PdfSignOptions, PdfSigned, VisibleSignature};

@@ -32,6 +32,8 @@ use crate::validation::{
 };
 use crate::x509::cert::{Certificate, CertificateSummary};
 
+#[cfg(feature = "asic")]
+mod asic;
 mod ltv;
 mod pdf;
 mod timestamp;
@@ -286,6 +288,26 @@ impl Verifier {
         at: Timestamp,
     ) -> Result<DocumentReport, Error> {
         let name = signature.display().to_string();
+        // An ASiC container (EN 319 162-1) carries its signatures and data objects inside.
+        #[cfg(feature = "asic")]
+        if content.is_none() && asic::is_asic_path(signature) {
+            let limit = crate::asic::Limits::default().max_container_size;
+            let size = std::fs::metadata(signature)
+                .map_err(|e| Error::io(signature, e))?
+                .len();
+            if size > limit {
+                let p = crate::error::AsicProblem::ContainerTooLarge { size, limit };
+                return Ok(DocumentReport::format_failure(
+                    name,
+                    DocumentProblem::AsicContainerInvalid {
+                        asic_code: p.code().into(),
+                        detail: p.to_string(),
+                    },
+                ));
+            }
+            let bytes = std::fs::read(signature).map_err(|e| Error::io(signature, e))?;
+            return Ok(self.verify_asic_bytes(&name, &bytes, at));
+        }
         // A PDF carries its signatures inside (ISO 32000-1 §12.8): no separate content.
         if content.is_none() && file_is_pdf(signature)? {
             let limit = crate::pdf::Limits::default().max_file_size;
@@ -667,6 +689,7 @@ impl Verifier {
             chain_validated_at,
             algorithms_validated_at: (algorithms_at != at).then_some(algorithms_at),
             pdf: None,
+            asic: None,
             validation_data_embedded: data_embedded,
             timestamps,
             messages: Vec::new(),

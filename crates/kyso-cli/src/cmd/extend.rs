@@ -170,8 +170,19 @@ fn extend_one(
     lang: kyso::Lang,
 ) -> Extended {
     let mut outcome = None;
+    let container = ["asice", "sce", "asics", "scs"]
+        .iter()
+        .any(|e| crate::paths::has_extension(sig, e));
     let r = write_atomic_if(sig, true, &mut |w| {
-        let o = x.extend_file(sig, content, w)?;
+        let o = if container && content.is_none() {
+            // ASiC (EN 319 162-1): each signature of the container, the other entries raw.
+            let bytes = std::fs::read(sig)?;
+            let (out, o) = x.extend_container(&bytes)?;
+            w.write_all(&out)?;
+            o
+        } else {
+            x.extend_file(sig, content, w)?
+        };
         let changed = o.changed();
         outcome = Some(o);
         Ok(changed)

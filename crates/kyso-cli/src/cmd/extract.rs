@@ -22,7 +22,8 @@ pub struct Args {
     /// Language of the messages (default from the locale).
     #[arg(long, value_enum)]
     pub lang: Option<LangArg>,
-    /// Attached signatures (.p7m): X.p7m gives X.
+    /// Attached signatures (.p7m): X.p7m gives X. ASiC containers (.asice, .sce, .asics,
+    /// .scs): their documents go into DIR, or a folder X beside X.asice.
     #[arg(value_name = "FILE", required = true, value_parser = crate::paths::input)]
     files: Vec<PathBuf>,
 }
@@ -53,6 +54,16 @@ pub fn run(a: Args) -> Result<u8> {
     }
     let mut failed = 0usize;
     for f in &a.files {
+        if ["asice", "sce", "asics", "scs"]
+            .iter()
+            .any(|x| crate::paths::has_extension(f, x))
+        {
+            if let Err(e) = container(&a, f, lang) {
+                failed += 1;
+                eprintln!("kyso: {} {e:#}", crate::tr!("error"));
+            }
+            continue;
+        }
         let out = target(f, a.output.as_deref());
         let mut length = None;
         let mut error = None;
@@ -103,4 +114,72 @@ pub fn run(a: Args) -> Result<u8> {
         eprintln!("kyso: {} {line}", crate::tr!("error"));
     }
     Ok(if failed > 0 { exit::USAGE } else { exit::OK })
+}
+
+/// A container's documents written into the output folder (or X beside X.asice), each
+/// atomically and never over an existing file without --force: every target is checked
+/// before the first is written, so a refusal writes nothing.
+fn container(a: &Args, f: &Path, lang: Lang) -> Result<()> {
+    let objects = kyso::extract_container(f).map_err(|e| anyhow::anyhow!(e.message(lang)))?;
+    let dir = match &a.output {
+        Some(d) => d.clone(),
+        None => f.with_extension(""),
+    };
+    if !a.force {
+        if let Some((name, _)) = objects.iter().find(|(n, _)| dir.join(n).exists()) {
+            anyhow::bail!(crate::tr!(
+                "already_exists",
+                path = dir.join(name).display()
+            ));
+        }
+    }
+    // The library refused names with '..', absolute paths and backslashes: each name stays
+    // inside `dir`, unless a folder on the way is a symbolic link (planted to redirect the
+    // write): refused, before anything is written.
+    for (name, _) in &objects {
+        let out = dir.join(name);
+        let mut on_the_way = dir.clone();
+        for part in Path::new(name)
+            .parent()
+            .into_iter()
+            .flat_map(Path::components)
+        {
+            on_the_way.push(part);
+            if std::fs::symlink_metadata(&on_the_way).is_ok_and(|m| m.file_type().is_symlink()) {
+                anyhow::bail!(
+                    "{}: a symbolic link on the way to {}; kyso does not write through it",
+                    on_the_way.display(),
+                    out.display()
+                );
+            }
+        }
+    }
+    for (name, data) in &objects {
+        let out = dir.join(name);
+        if let Some(parent) = out.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| {
+                anyhow::anyhow!("{}: {}", parent.display(), kyso::io_reason(&e, lang))
+            })?;
+        }
+        output::write_atomic(&out, a.force, &mut |w| {
+            Ok(std::io::Write::write_all(w, data)?)
+        })?;
+        output::print(&match lang {
+            Lang::Vi => format!(
+                "đã lấy {} ({} byte) từ {}; chưa kiểm tra chữ ký: chạy kyso verify {}\n",
+                out.display(),
+                data.len(),
+                f.display(),
+                f.display()
+            ),
+            _ => format!(
+                "extracted {} ({} bytes) from {}; the signatures were not checked: run kyso verify {}\n",
+                out.display(),
+                data.len(),
+                f.display(),
+                f.display()
+            ),
+        });
+    }
+    Ok(())
 }

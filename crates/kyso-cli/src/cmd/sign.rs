@@ -72,6 +72,16 @@ pub struct Args {
     /// envelope (skipped with --resume).
     #[arg(long, value_name = "SIG", value_parser = crate::paths::input)]
     add_to: Vec<PathBuf>,
+    /// Put the FILEs into a new ASiC-E container OUT (.asice or .sce; ETSI EN 319 162-1):
+    /// their digests in META-INF/ASiCManifest.xml, a detached CAdES signature over it in
+    /// META-INF/signature.p7s. Never over an existing OUT without --force. A later signer adds
+    /// theirs with --add-to OUT.
+    #[arg(long, value_name = "OUT", conflicts_with_all = ["asic_s", "add_to", "attached", "output", "recursive"])]
+    asic_e: Option<PathBuf>,
+    /// Put the one FILE into a new ASiC-S container OUT (.asics or .scs), signed by
+    /// META-INF/signature.p7s.
+    #[arg(long, value_name = "OUT", conflicts_with_all = ["asic_e", "add_to", "attached", "output", "recursive"])]
+    asic_s: Option<PathBuf>,
     /// Output file (only with one input); `-` writes to stdout.
     #[arg(short, long, value_name = "OUT")]
     output: Option<PathBuf>,
@@ -385,6 +395,9 @@ pub fn run(a: Args) -> Result<u8> {
     let run_warnings = signer.warnings();
     for w in &run_warnings {
         eprint!("{}", run_warning_text(w, lang));
+    }
+    if a.asic_e.is_some() || a.asic_s.is_some() || a.add_to.iter().any(|p| is_container(p)) {
+        return sign_containers(&a, &signer, extender.as_ref(), vi);
     }
     // One key load for the whole batch. Keys in memory sign on one worker per core (more
     // workers only spin on the output directory's lock: measured with scripts/bench.sh); a
@@ -1016,6 +1029,16 @@ fn check_existing_output(a: &Args, signer: &kyso::Signer, out: &Path) -> Result<
 /// The signers (subjects, or identifiers) of the envelope at `path`, `None` when it is not one.
 fn envelope_signers(path: &Path) -> Option<Vec<String>> {
     let data = std::fs::read(path).ok()?;
+    if is_container(path) {
+        // An ASiC container's signers: every SignerInfo of its signatures, by subject.
+        let r = kyso::Verifier::new().verify_asic_bytes("", &data, kyso::Timestamp::now());
+        let signers: Vec<String> = r
+            .signatures
+            .iter()
+            .filter_map(|s| s.signer.as_ref().map(|c| c.subject.clone()))
+            .collect();
+        return (!signers.is_empty()).then_some(signers);
+    }
     match kyso::inspect(&data, kyso::Timestamp::now()).ok()? {
         kyso::Inspection::SignedData { signers, .. } if !signers.is_empty() => {
             Some(signers.into_iter().map(|s| s.signer).collect())
@@ -1200,4 +1223,125 @@ fn load_cert_file(cert: &Path) -> Result<(kyso::Certificate, Vec<kyso::Certifica
         .next()
         .with_context(|| crate::tr!("no_certificate_in", path = cert.display()))?;
     Ok((leaf, certs.collect()))
+}
+
+/// An ASiC container, by its extension (EN 319 162-1 §4.3.1, §4.4.1).
+fn is_container(p: &Path) -> bool {
+    ["asice", "sce", "asics", "scs"]
+        .iter()
+        .any(|x| crate::paths::has_extension(p, x))
+}
+
+/// `--asic-e OUT FILE...`, `--asic-s OUT FILE`, `--add-to X.asice`: the container built (or
+/// extended) in memory by the library and written atomically; nothing is written when any
+/// step fails, so an existing container stays as it was.
+fn sign_containers(
+    a: &Args,
+    signer: &kyso::Signer,
+    extender: Option<&kyso::Extender>,
+    vi: bool,
+) -> Result<u8> {
+    // B-LT (and B-LTA for ASiC-S): the new signatures get their validation data before the
+    // container is written, so a failure writes nothing.
+    let long_term = |bytes: Vec<u8>| -> Result<Vec<u8>> {
+        match extender {
+            None => Ok(bytes),
+            Some(x) => {
+                let (out, outcome) = x.extend_container(&bytes)?;
+                Ok(if outcome.changed() { out } else { bytes })
+            }
+        }
+    };
+    if !a.add_to.is_empty() {
+        if let Some(p) = a.add_to.iter().find(|p| !is_container(p)) {
+            bail!(
+                "{}: --add-to takes either ASiC containers or CMS envelopes in one run, not both",
+                p.display()
+            );
+        }
+        if !a.files.is_empty() {
+            bail!("--add-to X.asice signs the files already in the container: give no FILE");
+        }
+        for c in &a.add_to {
+            let bytes =
+                std::fs::read(c).with_context(|| crate::tr!("cannot_read", path = c.display()))?;
+            let out = signer
+                .add_to_asic(&bytes)
+                .map_err(|e| anyhow::Error::new(e).context(c.display().to_string()))?;
+            let out = long_term(out)?;
+            write_atomic(c, true, &mut |w| Ok(w.write_all(&out)?))?;
+            eprintln!(
+                "{}",
+                if vi {
+                    format!(
+                        "{}: đã thêm chữ ký (các chữ ký trước được giữ nguyên)",
+                        c.display()
+                    )
+                } else {
+                    format!(
+                        "{}: signature added (the earlier signatures are kept as they were)",
+                        c.display()
+                    )
+                }
+            );
+        }
+        return Ok(exit::OK);
+    }
+    let (out, extended) = match (&a.asic_e, &a.asic_s) {
+        (Some(o), _) => (o, true),
+        (None, Some(o)) => (o, false),
+        (None, None) => unreachable!("sign_containers is called for a container"),
+    };
+    if !extended && a.files.len() != 1 {
+        bail!(
+            "--asic-s puts one file in the container; {} were given (use --asic-e for several)",
+            a.files.len()
+        );
+    }
+    let mut files = Vec::with_capacity(a.files.len());
+    for f in &a.files {
+        if f == Path::new("-") || f.is_dir() {
+            bail!(
+                "{}: a container holds files; give each file by name",
+                f.display()
+            );
+        }
+        let name = f
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let data =
+            std::fs::read(f).with_context(|| crate::tr!("cannot_read", path = f.display()))?;
+        files.push((name, data));
+    }
+    // The CLI's overwrite rules for an existing output: --force, and --discard-signatures
+    // when it holds other signers' signatures (--add-to keeps them),
+    // checked before anything is signed or time-stamped.
+    check_existing_output(a, signer, out)?;
+    let bytes = long_term(if extended {
+        signer.sign_asic_e(&files)?
+    } else {
+        signer.sign_asic_s(&files[0].0, &files[0].1)?
+    })?;
+    write_atomic(out, a.force, &mut |w| Ok(w.write_all(&bytes)?))?;
+    let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+    eprintln!(
+        "{}",
+        if vi {
+            format!(
+                "{}: đã ký {} tệp trong gói: {}",
+                out.display(),
+                names.len(),
+                names.join(", ")
+            )
+        } else {
+            format!(
+                "{}: {} file(s) signed in the container: {}",
+                out.display(),
+                names.len(),
+                names.join(", ")
+            )
+        }
+    );
+    Ok(exit::OK)
 }

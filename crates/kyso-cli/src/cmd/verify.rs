@@ -80,7 +80,8 @@ pub struct Args {
     /// it, then a verdict per document: its signers in order with their roles, and what is
     /// missing or wrong (unsigned files, the organisation's signature missing or before the
     /// official's, a failed signature). The policy's `[dossier]` section says which files need
-    /// which signatures.
+    /// which signatures. An ASiC container (X.asice) is a dossier too: its documents, each
+    /// with the signatures that cover it; so is a ZIP file (X.zip), judged as its folder.
     #[arg(long, value_name = "DIR", value_parser = crate::paths::input, conflicts_with_all = ["inputs", "content"])]
     dossier: Option<PathBuf>,
     /// Verify only share K of N of the inputs (e.g. 2/4), for a batch spread over N machines
@@ -936,7 +937,7 @@ fn walk(dir: &Path, out: &mut Vec<Input>, depth: usize) -> Result<()> {
         let p = e.path();
         if ft.is_dir() {
             walk(&p, out, depth + 1)?;
-        } else if ["p7s", "p7m", "sig", "pdf"]
+        } else if ["p7s", "p7m", "sig", "pdf", "asice", "sce", "asics", "scs"]
             .iter()
             .any(|x| crate::paths::has_extension(&p, x))
         {
@@ -1026,6 +1027,9 @@ pub(crate) fn render_document(d: &DocumentReport, lang: Lang, full_ids: bool) ->
             }
             if let Some(p) = &sig.pdf {
                 pdf_lines(&mut s, p, lang);
+            }
+            if let Some(a) = &sig.asic {
+                asic_lines(&mut s, a, lang);
             }
             if let Some(t) = sig.signing_time {
                 let _ = writeln!(
@@ -1252,4 +1256,29 @@ fn pdf_lines(s: &mut String, p: &kyso::PdfSignatureInfo, lang: Lang) {
             }
         );
     }
+}
+
+/// Where a signature sits in its ASiC container and the files it covers.
+fn asic_lines(s: &mut String, a: &kyso::AsicSignatureInfo, lang: Lang) {
+    let over = match &a.manifest {
+        Some(m) => format!(" {} {m}", lang.pick("over", "ký trên bản kê")),
+        None => String::new(),
+    };
+    let _ = writeln!(
+        s,
+        "    {} {}, {}{over}",
+        lang.pick("container:", "gói:"),
+        a.container.as_str(),
+        a.signature_entry
+    );
+    let _ = writeln!(
+        s,
+        "    {} {}",
+        lang.pick("covers:", "bao phủ các tệp:"),
+        if a.covers.is_empty() {
+            lang.pick("(none)", "(không có)").to_string()
+        } else {
+            a.covers.join(", ")
+        }
+    );
 }

@@ -12,8 +12,9 @@ use crate::error::Error;
 /// behind by a crash.
 pub const TEMP_FILE_MARKER: &str = ".kyso-tmp-";
 
-/// Extensions of the signature files kyso writes or reads; never signed by a folder walk.
-const SIGNATURE_EXTENSIONS: [&str; 3] = ["p7s", "p7m", "sig"];
+/// Extensions of the signature files kyso writes or reads (with ASiC containers, EN 319
+/// 162-1); never signed by a folder walk.
+const SIGNATURE_EXTENSIONS: [&str; 7] = ["p7s", "p7m", "sig", "asice", "sce", "asics", "scs"];
 
 /// Extensions that name a signature envelope when given as a file to sign.
 const ENVELOPE_EXTENSIONS: [&str; 2] = ["p7s", "p7m"];

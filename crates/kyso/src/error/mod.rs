@@ -3,11 +3,13 @@
 //! Every error has a stable [`Error::code`] for programs to branch on; the variants carry the
 //! data a program needs (which file, why signing was refused) rather than only a sentence.
 
+mod asic;
 pub(crate) mod file_kind;
 mod token;
 
 use std::path::Path;
 
+pub use asic::AsicProblem;
 pub use file_kind::{Expected, FileKind};
 pub use token::{PinState, TokenError};
 
@@ -31,6 +33,7 @@ pub use token::{PinState, TokenError};
 /// | `pdf` | [`Error::Pdf`] |
 /// | `crypto` | [`Error::Crypto`] |
 /// | `token_*` | [`Error::Token`], see [`TokenError::code`] |
+/// | `asic_*` | [`Error::Asic`], see [`AsicProblem::code`] |
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -111,6 +114,15 @@ pub enum Error {
     /// A PKCS#11 module or token failed, or refused (wrong PIN, key not found, ...).
     #[error(transparent)]
     Token(#[from] TokenError),
+    /// A file is not an ASiC container kyso opens, or a container cannot be built as asked
+    /// (ETSI EN 319 162-1).
+    #[error("{path}: {problem}")]
+    Asic {
+        /// The container.
+        path: String,
+        /// What is wrong.
+        problem: AsicProblem,
+    },
 }
 
 /// Why kyso refuses to sign (the product contract: no signature that verifiers will reject).
@@ -277,6 +289,7 @@ impl Error {
             Error::Pdf(_) => "pdf",
             Error::Crypto(_) => "crypto",
             Error::Token(t) => t.code(),
+            Error::Asic { problem, .. } => problem.code(),
         }
     }
 }

@@ -4,7 +4,9 @@
 
 mod chain;
 pub use chain::{ChainCertificate, ChainReport, CHAIN_SCHEMA};
+mod asic;
 mod pdf;
+pub use asic::{AsicKind, AsicSignatureInfo};
 pub use pdf::{PdfRevisionChanges, PdfSignatureInfo, PdfSignatureKind};
 mod dossier;
 pub use dossier::{DossierCounts, DossierDocument, DossierFlag, DossierReport, DossierSigner};
@@ -181,6 +183,9 @@ pub enum CheckName {
     /// What later revisions of a PDF changed is allowed for the signature (ISO 32000-1
     /// §12.8.2.2, DocMDP).
     PdfChanges,
+    /// An ASiC signature's coverage (ETSI EN 319 162-1 §4.3, §4.4): the ASiCManifest it signs
+    /// names it and lists every file once, and each listed file is present with its digest.
+    AsicManifest,
 }
 
 impl CheckName {
@@ -219,6 +224,10 @@ impl CheckName {
                 "vùng dữ liệu được ký trong tệp PDF",
             ),
             PdfChanges => lang.pick("changes after signing", "thay đổi sau khi ký"),
+            AsicManifest => lang.pick(
+                "files of the container covered by the signature",
+                "các tệp trong gói được chữ ký bao phủ",
+            ),
         }
     }
 }
@@ -366,6 +375,33 @@ pub enum Reason {
         /// The time-stamp's sub-indication.
         sub_indication: SubIndication,
     },
+    /// A file an ASiCManifest lists does not have the digest the manifest gives
+    /// (EN 319 162-1 §A.4, DataObjectReference/DigestValue): HASH_FAILURE.
+    AsicReferenceMismatch {
+        /// The file in the container.
+        file: String,
+        /// The manifest's DigestMethod (`sha256`, or its URI when unknown).
+        algorithm: String,
+        /// The manifest's digest, hex.
+        expected: String,
+        /// The file's digest, hex.
+        computed: String,
+    },
+    /// A file an ASiCManifest lists is not in the container: SIGNED_DATA_NOT_FOUND, as EU DSS
+    /// judges a removed document.
+    AsicReferenceMissing {
+        /// The name the manifest gives.
+        file: String,
+    },
+    /// The ASiCManifest a signature signs cannot be used (EN 319 162-1 §4.4.2, §A.4): not
+    /// well-formed XML, no SigReference to this signature, a file listed twice, an unknown
+    /// digest method, or no manifest at all: FORMAT_FAILURE.
+    AsicManifestInvalid {
+        /// The manifest (or the signature, when it has none).
+        manifest: String,
+        /// What is wrong.
+        detail: String,
+    },
     /// The certificate chain is not valid (serialized as the chain error itself: its code is
     /// one of [`ChainError::code`]).
     #[serde(untagged)]
@@ -396,7 +432,11 @@ impl Reason {
             SignerCertificateNotFound { .. } | SigningCertificateMismatch { .. } => {
                 SubIndication::NoSigningCertificateFound
             }
-            ContentMissing { .. } => SubIndication::SignedDataNotFound,
+            ContentMissing { .. } | AsicReferenceMissing { .. } => {
+                SubIndication::SignedDataNotFound
+            }
+            AsicReferenceMismatch { .. } => SubIndication::HashFailure,
+            AsicManifestInvalid { .. } => SubIndication::FormatFailure,
             PolicyNotMet { .. } => SubIndication::SigConstraintsFailure,
             Chain(e) => e.sub_indication(),
             KeyUsageNotAllowed { .. } | ExtendedKeyUsageNotAllowed { .. } => {
@@ -427,6 +467,9 @@ impl Reason {
             SignerCertificateNotFound { .. } => "signer_certificate_not_found",
             SigningCertificateMismatch { .. } => "signing_certificate_mismatch",
             ContentMissing { .. } => "content_missing",
+            AsicReferenceMismatch { .. } => "asic_reference_mismatch",
+            AsicReferenceMissing { .. } => "asic_reference_missing",
+            AsicManifestInvalid { .. } => "asic_manifest_invalid",
             PolicyNotMet { .. } => "policy_not_met",
             Chain(e) => e.code(),
             KeyUsageNotAllowed { .. } => "key_usage_not_allowed",
@@ -767,6 +810,36 @@ pub enum DocumentProblem {
     },
     /// The PDF has no filled signature field (FORMAT_FAILURE: nothing to verify).
     PdfUnsigned,
+    /// The ASiC container cannot be opened, or breaks a rule of its structure
+    /// (EN 319 162-1 §4, §A.1; FORMAT_FAILURE): the code is [`crate::AsicProblem::code`].
+    AsicContainerInvalid {
+        /// [`crate::AsicProblem::code`] (`asic_mimetype_not_conforming`, ...).
+        asic_code: String,
+        /// What is wrong.
+        detail: String,
+    },
+    /// A data object of the container that no signature covers: the container holds a file
+    /// nobody signed (the document is at best INDETERMINATE, SIG_CONSTRAINTS_FAILURE).
+    AsicFileNotSigned {
+        /// The file.
+        file: String,
+    },
+    /// A file an ASiCArchiveManifest lists does not have the digest it gives
+    /// (EN 319 162-1 §4.4.3, CAdES archive manifests): what the archive time-stamp protects
+    /// changed (HASH_FAILURE). kyso checks these digests; the archive time-stamp token itself
+    /// is not validated yet.
+    AsicArchiveReferenceMismatch {
+        /// The archive manifest.
+        manifest: String,
+        /// The file.
+        file: String,
+    },
+    /// Not a failure by itself: an entry of META-INF that kyso does not verify (an archive
+    /// manifest's time-stamp, a XAdES signature, a container time-stamp).
+    AsicEntryNotVerified {
+        /// The entry.
+        file: String,
+    },
 }
 
 impl DocumentProblem {
@@ -784,6 +857,10 @@ impl DocumentProblem {
             Unreadable { .. } => "unreadable",
             PdfUnreadable { .. } => "pdf_unreadable",
             PdfUnsigned => "pdf_unsigned",
+            AsicContainerInvalid { .. } => "asic_container_invalid",
+            AsicFileNotSigned { .. } => "asic_file_not_signed",
+            AsicArchiveReferenceMismatch { .. } => "asic_archive_reference_mismatch",
+            AsicEntryNotVerified { .. } => "asic_entry_not_verified",
         }
     }
 
@@ -907,6 +984,10 @@ pub struct SignatureReport {
     /// For a signature inside a PDF: its field, byte range and the later revisions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pdf: Option<PdfSignatureInfo>,
+    /// For a signature in an ASiC container: its entry, the manifest it signs and the files
+    /// it covers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub asic: Option<AsicSignatureInfo>,
     /// True when `chain` validated from what the document carries: every certificate below the
     /// anchor is embedded and its revocation status came from embedded data. Such a path
     /// validates again offline (B-LT).
@@ -941,6 +1022,7 @@ impl SignatureReport {
             chain_validated_at: None,
             algorithms_validated_at: None,
             pdf: None,
+            asic: None,
             validation_data_embedded: false,
             timestamps: Vec::new(),
             messages: Vec::new(),

@@ -52,6 +52,15 @@ pub(super) fn reason(r: &Reason) -> String {
             format!("detached signature without its content: '{p}' does not exist")
         }
         ContentMissing { looked_for: None } => "detached signature without its content".into(),
+        AsicReferenceMismatch { file, algorithm, expected, computed } => format!(
+            "'{file}' in the container is not the file the signature's manifest lists: its {algorithm} digest is {computed}, the manifest gives {expected}"
+        ),
+        AsicReferenceMissing { file } => format!(
+            "the signature's manifest lists '{file}', which is not in the container (removed after signing?)"
+        ),
+        AsicManifestInvalid { manifest, detail } => {
+            format!("the manifest {manifest} cannot be used: {detail}")
+        }
         KeyUsageNotAllowed { key_usage } => format!(
             "the certificate is not allowed to sign documents (keyUsage: {}; needs digitalSignature or nonRepudiation)",
             key_usage.join(", ")
@@ -236,6 +245,18 @@ pub(super) fn document(p: &DocumentProblem) -> String {
         },
         PdfUnreadable { pdf_code, detail } => format!("the PDF cannot be read ({pdf_code}): {detail}"),
         PdfUnsigned => "the PDF has no signature (no filled signature field)".into(),
+        AsicContainerInvalid { asic_code, detail } => {
+            format!("the ASiC container is not valid ({asic_code}): {detail}")
+        }
+        AsicFileNotSigned { file } => {
+            format!("'{file}' is in the container but no signature covers it")
+        }
+        AsicArchiveReferenceMismatch { manifest, file } => format!(
+            "the archive manifest {manifest} protects '{file}', which has changed since it was archived"
+        ),
+        AsicEntryNotVerified { file } => {
+            format!("{file} is not verified by kyso (archive time-stamps and XAdES are not checked yet)")
+        }
         NoSignerInfo => "the SignedData has no SignerInfo: it carries certificates only (a .p7b bundle?), not a signature".into(),
         TooManySigners { count, limit } => {
             format!("{count} SignerInfos: more than the {limit} kyso evaluates in one document")

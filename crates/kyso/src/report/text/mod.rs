@@ -368,6 +368,17 @@ mod tests {
                 looked_for: Some(s("a.pdf")),
             },
             Reason::ContentMissing { looked_for: None },
+            Reason::AsicReferenceMismatch {
+                file: s("a.pdf"),
+                algorithm: s("sha256"),
+                expected: s("aa"),
+                computed: s("bb"),
+            },
+            Reason::AsicReferenceMissing { file: s("a.pdf") },
+            Reason::AsicManifestInvalid {
+                manifest: s("META-INF/ASiCManifest.xml"),
+                detail: s("not well-formed"),
+            },
             Reason::KeyUsageNotAllowed {
                 key_usage: vec![s("keyEncipherment")],
             },
@@ -427,6 +438,20 @@ mod tests {
                 detail: s("no startxref"),
             },
             DocumentProblem::PdfUnsigned,
+            DocumentProblem::AsicContainerInvalid {
+                asic_code: s("asic_duplicate_entry"),
+                detail: s("two entries are named \"a.txt\""),
+            },
+            DocumentProblem::AsicFileNotSigned {
+                file: s("scan.pdf"),
+            },
+            DocumentProblem::AsicArchiveReferenceMismatch {
+                manifest: s("META-INF/ASiCArchiveManifest.xml"),
+                file: s("META-INF/signature001.p7s"),
+            },
+            DocumentProblem::AsicEntryNotVerified {
+                file: s("META-INF/timestamp001.tst"),
+            },
             DocumentProblem::TooManySigners {
                 count: 300,
                 limit: 256,

@@ -55,6 +55,15 @@ pub(super) fn reason(r: &Reason) -> String {
             format!("chữ ký tách rời nhưng không tìm thấy tài liệu đã ký: không có tệp '{p}'")
         }
         ContentMissing { looked_for: None } => "chữ ký tách rời nhưng không có tài liệu đã ký".into(),
+        AsicReferenceMismatch { file, algorithm, expected, computed } => format!(
+            "tệp '{file}' trong gói không phải tệp mà bản kê (manifest) của chữ ký liệt kê: giá trị băm {algorithm} của tệp là {computed}, bản kê ghi {expected}"
+        ),
+        AsicReferenceMissing { file } => format!(
+            "bản kê (manifest) của chữ ký liệt kê tệp '{file}' nhưng trong gói không có tệp này (bị xóa sau khi ký?)"
+        ),
+        AsicManifestInvalid { manifest, detail } => {
+            format!("không dùng được bản kê (manifest) {manifest}: {detail}")
+        }
         KeyUsageNotAllowed { key_usage } => format!(
             "chứng thư số không được phép ký tài liệu (keyUsage: {}; cần digitalSignature hoặc nonRepudiation)",
             key_usage.join(", ")
@@ -323,6 +332,18 @@ pub(super) fn document(p: &DocumentProblem) -> String {
         },
         PdfUnreadable { pdf_code, detail } => format!("không đọc được tệp PDF ({pdf_code}): {detail}"),
         PdfUnsigned => "tệp PDF không có chữ ký số nào (không có trường chữ ký đã ký)".into(),
+        AsicContainerInvalid { asic_code, detail } => {
+            format!("gói ASiC không hợp lệ ({asic_code}): {detail}")
+        }
+        AsicFileNotSigned { file } => {
+            format!("tệp '{file}' có trong gói nhưng không được chữ ký nào bao phủ")
+        }
+        AsicArchiveReferenceMismatch { manifest, file } => format!(
+            "bản kê lưu trữ {manifest} bảo vệ tệp '{file}', nhưng tệp này đã bị thay đổi sau khi lưu trữ"
+        ),
+        AsicEntryNotVerified { file } => {
+            format!("kyso không kiểm tra {file} (dấu thời gian lưu trữ và chữ ký XAdES chưa được kiểm tra)")
+        }
         NoSignerInfo => "SignedData không có SignerInfo nào: tệp chỉ chứa chứng thư số (tệp .p7b?), không phải chữ ký".into(),
         TooManySigners { count, limit } => {
             format!("tệp có {count} chữ ký (SignerInfo), vượt quá mức {limit} chữ ký mà kyso kiểm tra trong một tệp")
@@ -452,6 +473,43 @@ pub(super) fn error(e: &Error) -> String {
         Error::ExtendRefused(r) => format!("từ chối nâng cấp chữ ký: {}", extend_refusal(r)),
         Error::Crypto(d) => format!("thao tác mật mã không thành công: {d}"),
         Error::Token(t) => token(t),
+        Error::Asic { path, problem } => format!("{path}: {}", asic(problem)),
+    }
+}
+
+/// Why a container cannot be opened or built, in Vietnamese.
+pub(super) fn asic(p: &crate::error::AsicProblem) -> String {
+    use crate::error::AsicProblem::*;
+    match p {
+        ZipUnreadable { detail } => format!("không đọc được gói ZIP: {detail}"),
+        ContainerTooLarge { size, limit } => {
+            format!("gói có {size} byte, vượt giới hạn {limit} byte kyso đọc")
+        }
+        TooManyEntries { count, limit } => {
+            format!("gói có {count} mục, vượt giới hạn {limit} mục kyso chấp nhận")
+        }
+        EntryTooLarge { name, limit } => format!(
+            "'{name}' khi giải nén lớn hơn {limit} byte (nghi là bom nén zip)"
+        ),
+        CompressionRatio { name, compressed, uncompressed, ratio, limit } => format!(
+            "'{name}' giãn {ratio} lần ({compressed} thành hơn {uncompressed} byte), vượt tỷ lệ {limit} kyso chấp nhận (nghi là bom nén zip)"
+        ),
+        BadEntryName { name, why } => format!("tên mục {name:?} bị từ chối: {why}"),
+        DuplicateEntry { name } => format!(
+            "có hai mục cùng tên {name:?}; mỗi tệp chỉ được có một lần trong gói"
+        ),
+        EncryptedEntry { name } => {
+            format!("mục '{name}' được mã hóa; kyso không mở gói được mã hóa")
+        }
+        MimetypeNotConforming { why } => format!(
+            "mục mimetype không theo EN 319 162-1 §A.1: {why}"
+        ),
+        UnknownType { why } => format!("không xác định được loại gói: {why}"),
+        NoSignature => "gói không chứa chữ ký CAdES nào (META-INF/*signature*.p7s)".into(),
+        NotOneDataObject { count } => format!(
+            "gói ASiC-S phải chứa đúng một tệp dữ liệu, gói này có {count}"
+        ),
+        CannotStore { name, why } => format!("không đưa được {name:?} vào gói: {why}"),
     }
 }
 

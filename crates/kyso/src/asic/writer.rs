@@ -1,0 +1,121 @@
+//! Building containers (EN 319 162-1 §4.3, §4.4; §A.1 for the mimetype entry) and adding
+//! entries to one with the existing entries copied raw (a later signature, §4.4.3).
+
+use std::io::{Cursor, Write};
+
+use zip::write::SimpleFileOptions;
+use zip::CompressionMethod;
+
+use crate::error::AsicProblem;
+use crate::report::AsicKind;
+
+fn zip_failed(e: impl std::fmt::Display) -> AsicProblem {
+    AsicProblem::ZipUnreadable {
+        detail: e.to_string(),
+    }
+}
+
+/// A container of `kind`: the mimetype entry first, stored, without extra field (§A.1),
+/// then `data` (the data objects at the root, deflated) and `meta` (META-INF entries). The
+/// zip crate sets the UTF-8 flag (APPNOTE §4.4.4 bit 11) for a name that is not ASCII.
+pub(crate) fn build(
+    kind: AsicKind,
+    data: &[(String, &[u8])],
+    meta: &[(String, Vec<u8>)],
+) -> Result<Vec<u8>, AsicProblem> {
+    let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let stored = SimpleFileOptions::default().compression_method(CompressionMethod::Stored);
+    w.start_file("mimetype", stored).map_err(zip_failed)?;
+    w.write_all(kind.media_type().as_bytes())
+        .map_err(zip_failed)?;
+    let deflated = SimpleFileOptions::default()
+        .compression_method(CompressionMethod::Deflated)
+        .large_file(false);
+    for (name, bytes) in data {
+        storable(name)?;
+        w.start_file(name.as_str(), deflated).map_err(zip_failed)?;
+        w.write_all(bytes).map_err(zip_failed)?;
+    }
+    for (name, bytes) in meta {
+        w.start_file(name.as_str(), deflated).map_err(zip_failed)?;
+        w.write_all(bytes).map_err(zip_failed)?;
+    }
+    Ok(w.finish().map_err(zip_failed)?.into_inner())
+}
+
+/// `existing` with `meta` added at the end: every existing entry copied raw (its local
+/// header, compressed bytes and central directory record as they are; no recompression), so
+/// the first signature's manifest and data objects keep their bytes.
+pub(crate) fn add_entries(
+    existing: &[u8],
+    meta: &[(String, Vec<u8>)],
+) -> Result<Vec<u8>, AsicProblem> {
+    let mut zip = zip::ZipArchive::new(Cursor::new(existing)).map_err(zip_failed)?;
+    let mut w = zip::ZipWriter::new(Cursor::new(Vec::with_capacity(existing.len() + 16_384)));
+    for i in 0..zip.len() {
+        let f = zip.by_index_raw(i).map_err(zip_failed)?;
+        w.raw_copy_file(f).map_err(zip_failed)?;
+    }
+    let deflated = SimpleFileOptions::default().compression_method(CompressionMethod::Deflated);
+    for (name, bytes) in meta {
+        if zip.index_for_name(name).is_some() {
+            return Err(AsicProblem::DuplicateEntry { name: name.clone() });
+        }
+        w.start_file(name.as_str(), deflated).map_err(zip_failed)?;
+        w.write_all(bytes).map_err(zip_failed)?;
+    }
+    if !zip.comment().is_empty() {
+        w.set_raw_comment(zip.comment().to_vec().into_boxed_slice());
+    }
+    Ok(w.finish().map_err(zip_failed)?.into_inner())
+}
+
+/// The names kyso's reader would refuse are refused when building too.
+fn storable(name: &str) -> Result<(), AsicProblem> {
+    let why = if name.is_empty() {
+        Some("the name is empty")
+    } else if name == "mimetype" || name.starts_with("META-INF/") || name.starts_with("META-INF\\")
+    {
+        Some("the name is reserved for the container (EN 319 162-1 §4.2)")
+    } else if name.contains('/') || name.contains('\\') {
+        Some("data objects are stored at the container's root by their file name")
+    } else if name.bytes().any(|b| b < 0x20 || b == 0x7f) || name == "." || name == ".." {
+        Some("the name has a control character or is '.' or '..'")
+    } else {
+        None
+    };
+    match why {
+        Some(why) => Err(AsicProblem::CannotStore {
+            name: name.to_string(),
+            why: why.into(),
+        }),
+        None => Ok(()),
+    }
+}
+
+/// `existing` with the entries named in `replace` written anew (deflated, at the same place
+/// in the order) and every other entry copied raw: an extended signature replaces its own
+/// `.p7s`, and the data objects, manifests and other signatures keep their bytes.
+pub(crate) fn replace_entries(
+    existing: &[u8],
+    replace: &[(String, Vec<u8>)],
+) -> Result<Vec<u8>, AsicProblem> {
+    let mut zip = zip::ZipArchive::new(Cursor::new(existing)).map_err(zip_failed)?;
+    let mut w = zip::ZipWriter::new(Cursor::new(Vec::with_capacity(existing.len() + 65_536)));
+    let deflated = SimpleFileOptions::default().compression_method(CompressionMethod::Deflated);
+    for i in 0..zip.len() {
+        let f = zip.by_index_raw(i).map_err(zip_failed)?;
+        match replace.iter().find(|(n, _)| n == f.name()) {
+            Some((name, bytes)) => {
+                drop(f);
+                w.start_file(name.as_str(), deflated).map_err(zip_failed)?;
+                w.write_all(bytes).map_err(zip_failed)?;
+            }
+            None => w.raw_copy_file(f).map_err(zip_failed)?,
+        }
+    }
+    if !zip.comment().is_empty() {
+        w.set_raw_comment(zip.comment().to_vec().into_boxed_slice());
+    }
+    Ok(w.finish().map_err(zip_failed)?.into_inner())
+}
