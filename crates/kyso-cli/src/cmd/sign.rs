@@ -129,7 +129,7 @@ pub struct Args {
     /// Files or folders to sign; `-` reads standard input. A PDF is signed inside (PAdES, an
     /// incremental update, in place unless -o), other files get FILE.p7s. A folder gives its files in sorted
     /// order (with -r, those of its subfolders too), leaving out existing signatures (.p7s,
-    /// .p7m, .sig), hidden files and kyso's temporary files; a file reached twice is signed
+    /// .p7m, .sig) and containers (.asice, .sce, .asics, .scs), hidden files and kyso's temporary files; a file reached twice is signed
     /// once. With --add-to: the signed documents of detached envelopes, one per --add-to
     /// (optional: X for X.p7s, none for .p7m).
     #[arg(value_name = "FILE", required_unless_present = "add_to", value_parser = crate::paths::input)]
