@@ -297,6 +297,25 @@ fn check_validity_at(
 }
 
 impl Signer {
+    /// Never a second SignerInfo by this signer's certificate (issue 9): refused, so that a
+    /// repeated run cannot duplicate a signature; the caller may treat it as done. One rule
+    /// for envelopes, PDFs and containers.
+    pub(crate) fn refuse_if_signed_by_me(
+        &self,
+        sd: &crate::cms::signed_data::SignedData<'_>,
+    ) -> Result<(), Error> {
+        if sd
+            .signer_infos
+            .iter()
+            .any(|s| s.sid.matches(&self.key.cert))
+        {
+            return Err(Error::SigningRefused(SigningRefusal::AlreadySigned {
+                subject: self.key.cert.subject(),
+            }));
+        }
+        Ok(())
+    }
+
     /// Start configuring a signer for `key`.
     #[allow(clippy::new_ret_no_self)]
     pub fn new(key: SigningKey) -> SignerBuilder {
@@ -511,17 +530,7 @@ impl Signer {
                 "{name} holds no signature to add to"
             )));
         }
-        // Never a second SignerInfo by the same certificate (issue 9): refused, so that a
-        // repeated run cannot duplicate a signature; the caller may treat it as done.
-        if sd
-            .signer_infos
-            .iter()
-            .any(|s| s.sid.matches(&self.key.cert))
-        {
-            return Err(Error::SigningRefused(SigningRefusal::AlreadySigned {
-                subject: self.key.cert.subject(),
-            }));
-        }
+        self.refuse_if_signed_by_me(&sd)?;
         let attached = source.content_len.is_some();
         let digests = if attached {
             source.digests.clone()

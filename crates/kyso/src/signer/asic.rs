@@ -6,7 +6,7 @@
 
 use super::Signer;
 use crate::asic;
-use crate::error::{AsicProblem, Error, SigningRefusal};
+use crate::error::{AsicProblem, Error};
 use crate::report::AsicKind;
 
 fn asic_error(problem: AsicProblem) -> Error {
@@ -62,7 +62,7 @@ impl Signer {
     /// every signature (§4.3.2): a parallel SignerInfo added to it as
     /// [`Signer::add_to_bytes`] does (the existing SignerInfos byte for byte), the other
     /// entries copied raw. Every earlier signature still verifies. Refused when this
-    /// certificate signed the container already ([`SigningRefusal::AlreadySigned`]).
+    /// certificate signed the container already ([`crate::SigningRefusal::AlreadySigned`]).
     pub fn add_to_asic(&self, container: &[u8]) -> Result<Vec<u8>, Error> {
         self.refuse_attached()?;
         let c = asic::read(container, &asic::Limits::default()).map_err(asic_error)?;
@@ -84,15 +84,7 @@ impl Signer {
             e.name.starts_with("META-INF/") && e.name.to_ascii_lowercase().ends_with(".p7s")
         }) {
             if let Ok(sd) = crate::cms::signed_data::parse(&e.data) {
-                if sd
-                    .signer_infos
-                    .iter()
-                    .any(|s| s.sid.matches(&self.key.cert))
-                {
-                    return Err(Error::SigningRefused(SigningRefusal::AlreadySigned {
-                        subject: self.key.cert.subject(),
-                    }));
-                }
+                self.refuse_if_signed_by_me(&sd)?;
             }
         }
         let n = (2..)

@@ -324,15 +324,7 @@ impl Signer {
             };
             let der = crate::verifier::der_prefix(&contents.bytes);
             if let Ok(sd) = crate::cms::signed_data::parse(der) {
-                if sd
-                    .signer_infos
-                    .iter()
-                    .any(|s| s.sid.matches(&self.key.cert))
-                {
-                    return Err(Error::SigningRefused(SigningRefusal::AlreadySigned {
-                        subject: self.key.cert.subject(),
-                    }));
-                }
+                self.refuse_if_signed_by_me(&sd)?;
             }
         }
         Ok(fields.len())

@@ -200,13 +200,12 @@ impl Verifier {
             None => match manifests.iter().find(|(_, m)| m.is_err()) {
                 Some((e, m)) if manifests.len() == 1 => (*e, m.clone()),
                 _ => {
-                    let mut info = AsicSignatureInfo {
+                    let info = AsicSignatureInfo {
                         container: AsicKind::Extended,
                         signature_entry: sig.name.clone(),
                         manifest: None,
                         covers: Vec::new(),
                     };
-                    info.covers.clear();
                     let mut reports = self.container_cms(ctx, name, &sig.data, &[], at, info);
                     for r in &mut reports {
                         push_check(
