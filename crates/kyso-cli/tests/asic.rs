@@ -614,11 +614,30 @@ fn reports_on_the_dss_containers_conform_to_the_schema() {
     for want in [
         "asic_container_invalid",
         "asic_archive_reference_mismatch",
-        "asic_entry_not_verified",
         "asic_file_not_signed",
     ] {
         assert!(codes.contains(&want), "{want} not in {codes:?}");
     }
+    // The archive manifests' time-stamps (EN 319 162-1 Annex A.7) are in the checked JSON,
+    // intact and broken ones.
+    let archive: Vec<&serde_json::Value> = docs
+        .iter()
+        .flat_map(|d| d["signatures"].as_array().unwrap())
+        .flat_map(|s| s["timestamps"].as_array().unwrap())
+        .filter(|t| t["kind"] == "container_archive_time_stamp")
+        .collect();
+    let problems: Vec<&str> = archive
+        .iter()
+        .filter_map(|t| t["problem"]["code"].as_str())
+        .collect();
+    for want in [
+        "timestamp_archive_reference_failed",
+        "timestamp_archive_reference_missing",
+        "timestamp_token_not_valid",
+    ] {
+        assert!(problems.contains(&want), "{want} not in {problems:?}");
+    }
+    assert!(archive.iter().all(|t| t["asic"]["manifest"].is_string()));
     let o = kyso(
         &d,
         &[

@@ -145,12 +145,12 @@ pub use report::{
     SCHEMA,
 };
 pub use report::{AsicKind, AsicSignatureInfo};
+pub use report::{AsicTimestampInfo, TimestampKind, TimestampProblem, TimestampReport};
 pub use report::{ChainCertificate, ChainReport, CHAIN_SCHEMA};
 pub use report::{
     DossierCounts, DossierDocument, DossierFlag, DossierReport, DossierSigner, OrderVerdict,
     OrderedSigner, SigningOrder,
 };
-pub use report::{TimestampKind, TimestampProblem, TimestampReport};
 pub use report::{TrustListMatch, TrustPki};
 pub use revocation::crl::{Crl, CrlProblem, RevocationMode, RevocationReason, RevocationStatus};
 pub use revocation::evidence::{RevocationDataKind, RevocationEvidence, RevocationSource};

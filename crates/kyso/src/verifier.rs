@@ -21,7 +21,7 @@ use crate::error::Error;
 use crate::path::{self, ChainError, ChainPolicy};
 use crate::report::{
     Check, CheckName, CheckResult, DocumentProblem, DocumentReport, Indication, Reason,
-    SignatureLevel, SignatureReport, SkipReason,
+    SignatureLevel, SignatureReport, SkipReason, TimestampReport,
 };
 use crate::revocation::crl::{Crl, RevocationMode, RevocationStatus};
 use crate::revocation::fetch::FetchKind;
@@ -50,6 +50,9 @@ struct Embedded<'a> {
     crls: &'a [Crl],
     ocsp: &'a [OcspResponse],
     policy: &'a ChainPolicy,
+    /// Time-stamps from outside the signature file that cover all of it (see
+    /// `VerifyContext::covering`); empty for a signature on its own.
+    covering: &'a [TimestampReport],
 }
 
 /// SignerInfos evaluated per document; more is hostile (each costs a signature check). The
@@ -104,6 +107,10 @@ pub struct Verifier {
 pub struct VerifyContext {
     sig: SigBuffer,
     chunk: ChunkBuffer,
+    /// Time-stamps from outside the next signature file that cover all of it: an ASiC
+    /// container's archive time-stamps over the `.p7s` (EN 319 162-1 Annex A.7), set by the
+    /// container's verifier for each of its signatures.
+    covering: Vec<TimestampReport>,
 }
 
 impl std::fmt::Debug for VerifyContext {
@@ -386,7 +393,11 @@ impl Verifier {
         outer: Option<&Embedded<'_>>,
     ) -> Result<DocumentReport, Error> {
         let mut sink = HashingSink::default();
-        let VerifyContext { sig, chunk } = ctx;
+        let VerifyContext {
+            sig,
+            chunk,
+            covering,
+        } = ctx;
         let normalized = match source.read_with(sig, &mut sink) {
             Ok(n) => n,
             Err(SourceError::Io(e)) => return Err(e),
@@ -453,6 +464,7 @@ impl Verifier {
             crls: &embedded_crls,
             ocsp: &embedded_ocsp,
             policy: &doc_policy,
+            covering,
         };
         let mut problems = Vec::new();
         let mut signatures = Vec::with_capacity(sd.signer_infos.len());
@@ -503,6 +515,7 @@ impl Verifier {
         let Embedded {
             certificates: embedded,
             policy,
+            covering,
             ..
         } = *embedded;
         let mut checks: Vec<Check> = Vec::with_capacity(10);
@@ -525,17 +538,20 @@ impl Verifier {
             self.archive_timestamps(sd, si, &mut hash, at, outer)
         };
         if !timestamps.iter().any(|t| t.is_valid()) {
-            if let Some(again) =
-                self.signature_timestamps_at_archive_time(si, &archive, outer, &timestamps)
+            if let Some(again) = self
+                .signature_timestamps_at_archive_time(si, &archive, outer, &timestamps)
+                .or_else(|| self.signature_timestamps_at_container_time(si, covering, outer))
             {
                 timestamps = again;
             }
         }
         // The earliest time a valid time-stamp proves the signature value existed at: a
-        // signature-time-stamp's, or an archive time-stamp's (it covers the signature too).
+        // signature-time-stamp's, or an archive time-stamp's (it covers the signature too),
+        // in the signature or over its container's files.
         let signature_poe = timestamp::best_signature_time(&timestamps)
             .into_iter()
             .chain(timestamp::best_signature_time(&archive))
+            .chain(timestamp::best_signature_time(covering))
             .min();
         let (algorithms, algorithms_at) =
             self.algorithm_policy_check(si, digest, &scheme, signer.as_ref(), at, signature_poe);
@@ -660,11 +676,15 @@ impl Verifier {
             timestamp::timestamp_check(&timestamps),
         );
         let level = signature_level_reached(level, &timestamps, data_embedded);
+        // B-LTA: a valid archive time-stamp in the signature (EN 319 122-1 §5.5.3) or over
+        // the container it is in (EN 319 162-1 Annex A.7).
+        let archived = archive.iter().chain(covering).any(|t| t.is_valid());
         let level = match level {
-            SignatureLevel::BLT if archive.iter().any(|t| t.is_valid()) => SignatureLevel::BLTA,
+            SignatureLevel::BLT if archived => SignatureLevel::BLTA,
             l => l,
         };
         timestamps.extend(archive);
+        timestamps.extend(covering.iter().cloned());
 
         let digest_algorithm =
             digest.map_or_else(|| si.digest_algorithm.dotted(), |d| d.name().to_string());

@@ -101,3 +101,96 @@ fn staged_dss_asic_containers_give_their_expected_verdicts() {
     assert!(tally.passed >= 12, "only {} rows agree", tally.passed);
     tally.conclude();
 }
+
+/// The DSS containers with archive manifests (EN 319 162-1 Annex A.7): every archive
+/// time-stamp is read with its manifest, its imprint is over the manifest's bytes, and the
+/// ones DSS finds broken are the ones kyso fails, for the file DSS names (expected.tsv's
+/// notes). Trust is not judged (test PKIs): an intact one is at worst INDETERMINATE for its
+/// TSA's path, never a hash, format or missing-file failure.
+#[test]
+fn dss_archive_manifests_fail_where_dss_says_and_only_there() {
+    let dir = exceptions::suite_dir("dss-asic-cades");
+    let at = Timestamp::parse_rfc3339("2026-06-01T00:00:00Z").unwrap();
+    let v = Verifier::new();
+    // (file, for each archive time-stamp in entry order: None when intact, or the problem
+    // code and the file it names).
+    type Case = (
+        &'static str,
+        &'static [Option<(&'static str, &'static str)>],
+    );
+    let cases: [Case; 6] = [
+        (
+            "asice-level-lta-with-custom-manifest-namespace.sce",
+            &[None],
+        ),
+        ("dss1984.asice", &[None]),
+        ("cades-duplicate-orphan-revocation.asice", &[None]),
+        (
+            "ASICE-CAdES-BpLTA-2-BpLTA-DSS5.4.asice",
+            &[
+                Some((
+                    "timestamp_archive_reference_failed",
+                    "META-INF/signature001.p7s",
+                )),
+                None,
+            ],
+        ),
+        (
+            "dss1421-broken.asice",
+            &[Some((
+                "timestamp_archive_reference_failed",
+                "META-INF/signature001.p7s",
+            ))],
+        ),
+        (
+            "removed-doc.asice",
+            &[Some(("timestamp_archive_reference_missing", "cacert.pem"))],
+        ),
+    ];
+    for (file, expected) in cases {
+        let bytes = std::fs::read(dir.join(file)).unwrap();
+        let r = v.verify_asic_bytes(file, &bytes, at);
+        let archives: Vec<&kyso::TimestampReport> = r.signatures[0]
+            .timestamps
+            .iter()
+            .filter(|t| t.kind == kyso::TimestampKind::ContainerArchiveTimeStamp)
+            .collect();
+        assert_eq!(archives.len(), expected.len(), "{file}: {archives:#?}");
+        for (t, want) in archives.iter().zip(expected) {
+            let info = t
+                .asic
+                .as_ref()
+                .expect("a container archive time-stamp says where");
+            assert!(
+                info.manifest.contains("ASiCArchiveManifest"),
+                "{file}: {info:?}"
+            );
+            assert!(info.token_entry.ends_with(".tst"), "{file}: {info:?}");
+            assert!(t.gen_time.is_some(), "{file}: the token is read");
+            match (want, &t.problem) {
+                (None, None) => assert!(t.is_valid()),
+                (None, Some(p)) => assert_eq!(
+                    p.code(),
+                    "timestamp_token_not_valid",
+                    "{file} {}: only its TSA's (untrusted) path may fail: {t:#?}",
+                    info.manifest
+                ),
+                (Some((code, named)), Some(p)) => {
+                    assert_eq!(p.code(), *code, "{file}: {p:?}");
+                    assert!(format!("{p:?}").contains(named), "{file}: {p:?}");
+                    assert!(!t.is_valid());
+                }
+                (Some(_), None) => panic!("{file}: {} should fail: {t:#?}", info.manifest),
+            }
+        }
+        // The archive manifests and their tokens are verified, not listed as unchecked.
+        for p in &r.problems {
+            if let kyso::DocumentProblem::AsicEntryNotVerified { file: f } = p {
+                assert!(
+                    !f.contains("ASiCArchiveManifest") && !f.ends_with(".tst"),
+                    "{file}: {f} reported unchecked"
+                );
+            }
+        }
+    }
+}

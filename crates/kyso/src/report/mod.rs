@@ -14,7 +14,7 @@ mod order;
 pub use order::{OrderVerdict, OrderedSigner, SigningOrder};
 mod timestamp;
 mod trust_list;
-pub use timestamp::{TimestampKind, TimestampProblem, TimestampReport};
+pub use timestamp::{AsicTimestampInfo, TimestampKind, TimestampProblem, TimestampReport};
 pub use trust_list::{TrustListMatch, TrustPki};
 mod text;
 

@@ -24,6 +24,10 @@ pub enum TimestampKind {
     /// A PDF document time-stamp (ISO 32000-2 §12.8.5, PAdES B-LTA): over the byte range of
     /// its revision.
     DocumentTimeStamp,
+    /// An ASiC container's archive time-stamp (ETSI EN 319 162-1 Annex A.7): a token over an
+    /// `ASiCArchiveManifest*.xml`, which lists the container's files (signatures, manifests,
+    /// data objects, earlier archive manifests and tokens) with their digests.
+    ContainerArchiveTimeStamp,
 }
 
 /// Why a time-stamp proves nothing, besides its own signature's problems (in `token`).
@@ -82,6 +86,35 @@ pub enum TimestampProblem {
         /// What is wrong.
         detail: String,
     },
+    /// A container archive time-stamp whose ASiCArchiveManifest cannot be used: not
+    /// well-formed, no SigReference naming this token (EN 319 162-1 Annex A.7).
+    #[serde(rename = "timestamp_archive_manifest_invalid")]
+    ArchiveManifestInvalid {
+        /// The manifest's entry.
+        manifest: String,
+        /// What is wrong.
+        detail: String,
+    },
+    /// A file the ASiCArchiveManifest lists is listed twice, of an unknown digest method, or
+    /// changed since the time-stamp: the token proves nothing about the files.
+    #[serde(rename = "timestamp_archive_reference_failed")]
+    ArchiveReferenceFailed {
+        /// The manifest's entry.
+        manifest: String,
+        /// The file.
+        file: String,
+        /// What is wrong.
+        detail: String,
+    },
+    /// A file the ASiCArchiveManifest lists is not in the container (removed since the
+    /// time-stamp): what it proves cannot be checked.
+    #[serde(rename = "timestamp_archive_reference_missing")]
+    ArchiveReferenceMissing {
+        /// The manifest's entry.
+        manifest: String,
+        /// The file.
+        file: String,
+    },
 }
 
 impl TimestampProblem {
@@ -98,6 +131,11 @@ impl TimestampProblem {
             TimestampProblem::OutsideTsaValidity { .. } => "timestamp_outside_tsa_validity",
             TimestampProblem::TokenNotValid => "timestamp_token_not_valid",
             TimestampProblem::ArchiveIndex { .. } => "timestamp_archive_index_invalid",
+            TimestampProblem::ArchiveManifestInvalid { .. } => "timestamp_archive_manifest_invalid",
+            TimestampProblem::ArchiveReferenceFailed { .. } => "timestamp_archive_reference_failed",
+            TimestampProblem::ArchiveReferenceMissing { .. } => {
+                "timestamp_archive_reference_missing"
+            }
         }
     }
 
@@ -115,7 +153,10 @@ impl TimestampProblem {
             TimestampProblem::TsaUsage { .. } => SubIndication::ChainConstraintsFailure,
             TimestampProblem::OutsideTsaValidity { .. } => SubIndication::OutOfBoundsNoPoe,
             TimestampProblem::TokenNotValid => SubIndication::Generic,
-            TimestampProblem::ArchiveIndex { .. } => SubIndication::HashFailure,
+            TimestampProblem::ArchiveIndex { .. }
+            | TimestampProblem::ArchiveReferenceFailed { .. } => SubIndication::HashFailure,
+            TimestampProblem::ArchiveManifestInvalid { .. } => SubIndication::FormatFailure,
+            TimestampProblem::ArchiveReferenceMissing { .. } => SubIndication::SignedDataNotFound,
         }
     }
 
@@ -172,6 +213,32 @@ impl TimestampProblem {
             ArchiveIndex { detail } => format!(
                 "the archive time-stamp's ats-hash-index-v3 cannot be checked: {detail}"
             ),
+            ArchiveManifestInvalid { manifest, detail } if vi => format!(
+                "không đọc được {manifest}, bảng kê lưu trữ của dấu thời gian này: {detail}"
+            ),
+            ArchiveManifestInvalid { manifest, detail } => format!(
+                "{manifest}, the archive manifest this time-stamp is over, cannot be used: {detail}"
+            ),
+            ArchiveReferenceFailed {
+                manifest,
+                file,
+                detail,
+            } if vi => format!(
+                "tệp {file} trong bảng kê lưu trữ {manifest} không khớp ({detail}): dấu thời gian lưu trữ không chứng minh được gì về các tệp"
+            ),
+            ArchiveReferenceFailed {
+                manifest,
+                file,
+                detail,
+            } => format!(
+                "{file}, listed in the archive manifest {manifest}, does not match ({detail}): the archive time-stamp proves nothing about the files"
+            ),
+            ArchiveReferenceMissing { manifest, file } if vi => format!(
+                "tệp {file} có trong bảng kê lưu trữ {manifest} nhưng không còn trong gói"
+            ),
+            ArchiveReferenceMissing { manifest, file } => format!(
+                "{file}, listed in the archive manifest {manifest}, is not in the container"
+            ),
             TokenNotValid if vi => "chữ ký của tổ chức cấp dấu thời gian không hợp lệ".into(),
             TokenNotValid => "the TSA's signature on the time-stamp is not valid".into(),
         }
@@ -217,6 +284,22 @@ pub struct TimestampReport {
     /// because it no longer validates now.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validated_at: Option<Timestamp>,
+    /// For a container archive time-stamp: its token's entry, its manifest and the files
+    /// that manifest lists.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub asic: Option<AsicTimestampInfo>,
+}
+
+/// Where a container archive time-stamp sits (ETSI EN 319 162-1 Annex A.7).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct AsicTimestampInfo {
+    /// The token's entry (`META-INF/timestamp001.tst`).
+    pub token_entry: String,
+    /// The ASiCArchiveManifest it is over.
+    pub manifest: String,
+    /// The files the manifest lists, as named in the container.
+    pub covers: Vec<String>,
 }
 
 impl TimestampReport {

@@ -4,18 +4,30 @@
 //! whose references are then checked one by one. The container is one [`DocumentReport`]:
 //! its signatures in entry order, each saying which files it covers.
 //!
-//! Not checked yet, and said so in the report (`asic_entry_not_verified`): archive
-//! time-stamps (the ASiCArchiveManifest's references are checked, its token is not),
-//! XAdES signatures, container time-stamps without a signature.
+//! Archive time-stamps (EN 319 162-1 Annex A.7): each `META-INF/*ASiCArchiveManifest*.xml`
+//! with the token its SigReference names, the token over the manifest's bytes and every file
+//! it lists with its digest; one that does not validate now is validated at the time of a
+//! later one that covers it (a renewal). The valid ones prove that the signature files they
+//! list existed at their genTime: each signature's report lists those that cover it, and they
+//! count as its archive time-stamps (B-LTA, past signature validation).
+//!
+//! Not checked yet, and said so in the report (`asic_entry_not_verified`): XAdES
+//! signatures, container time-stamps without a signature.
 
+use super::timestamp::{failed, prove_down_the_chain};
 use super::{Detached, Verifier, VerifyContext};
 use crate::asic::{self, Container, Limits};
 use crate::cms::envelope::SigSource;
 use crate::encoding::time::Timestamp;
 use crate::report::{
-    AsicKind, AsicSignatureInfo, Check, CheckName, CheckResult, DocumentProblem, DocumentReport,
-    Indication, Reason, SignatureReport, SubIndication,
+    AsicKind, AsicSignatureInfo, AsicTimestampInfo, Check, CheckName, CheckResult, DocumentProblem,
+    DocumentReport, Indication, Reason, SignatureReport, SubIndication, TimestampKind,
+    TimestampProblem, TimestampReport,
 };
+
+/// Archive manifests validated per container: one per renewal, every few years for decades
+/// (the bound of archive time-stamps in a CAdES signature).
+const MAX_ARCHIVE_MANIFESTS: usize = 16;
 
 /// Extensions of ASiC containers (EN 319 162-1 §4.3.1, §4.4.1: `.asics`/`.scs`,
 /// `.asice`/`.sce`).
@@ -77,11 +89,21 @@ impl Verifier {
         if c.kind == AsicKind::Simple && data.len() != 1 {
             return invalid(crate::error::AsicProblem::NotOneDataObject { count: data.len() });
         }
+        let archives = self.container_archives(&c, at);
         let mut ctx = VerifyContext::new();
         let mut signatures: Vec<SignatureReport> = Vec::new();
         let mut covered: Vec<String> = Vec::new();
         let mut problems: Vec<DocumentProblem> = Vec::new();
         for sig in &signature_entries {
+            ctx.covering = archives
+                .iter()
+                .filter(|r| {
+                    r.asic
+                        .as_ref()
+                        .is_some_and(|a| a.covers.contains(&sig.name))
+                })
+                .cloned()
+                .collect();
             let reports = match c.kind {
                 AsicKind::Simple => {
                     let object = data[0];
@@ -116,6 +138,14 @@ impl Verifier {
             .iter()
             .filter(|e| asic::container::is_meta_inf(&e.name))
         {
+            // An archive manifest and its token are verified, and reported with each
+            // signature they cover; one that covers no signature is reported nowhere.
+            let verified_archive = archives.iter().filter_map(|r| r.asic.as_ref()).any(|a| {
+                (a.manifest == e.name || a.token_entry == e.name)
+                    && a.covers
+                        .iter()
+                        .any(|f| is_signature(f) && c.get(f).is_some())
+            });
             if is_signature(&e.name) || asic::container::is_manifest(&e.name) {
                 continue;
             }
@@ -128,9 +158,11 @@ impl Verifier {
                     });
                 }
             }
-            problems.push(DocumentProblem::AsicEntryNotVerified {
-                file: e.name.clone(),
-            });
+            if !verified_archive {
+                problems.push(DocumentProblem::AsicEntryNotVerified {
+                    file: e.name.clone(),
+                });
+            }
         }
         let layout: Vec<DocumentProblem> = c
             .layout
@@ -171,6 +203,113 @@ impl Verifier {
             );
         }
         report
+    }
+
+    /// Every archive manifest of `c` (at most [`MAX_ARCHIVE_MANIFESTS`], in entry order) with
+    /// its time-stamp, validated at `at`; one that does not validate now is validated again
+    /// at the genTime of a valid one whose manifest lists its token and its manifest (EN 319
+    /// 162-1 Annex A.7 item 2: the renewal covers the earlier archive time-stamps).
+    fn container_archives(&self, c: &Container, at: Timestamp) -> Vec<TimestampReport> {
+        let manifests: Vec<&asic::container::Entry> = c
+            .entries
+            .iter()
+            .filter(|e| is_archive_manifest(&e.name))
+            .take(MAX_ARCHIVE_MANIFESTS)
+            .collect();
+        let mut reports: Vec<TimestampReport> = manifests
+            .iter()
+            .map(|e| self.container_archive(c, e, at))
+            .collect();
+        let infos: Vec<Option<AsicTimestampInfo>> =
+            reports.iter().map(|r| r.asic.clone()).collect();
+        prove_down_the_chain(
+            &mut reports,
+            |j, i| match (&infos[j], &infos[i]) {
+                (Some(later), Some(earlier)) => {
+                    later.covers.contains(&earlier.token_entry)
+                        && later.covers.contains(&earlier.manifest)
+                }
+                _ => false,
+            },
+            |i, t| self.container_archive(c, manifests[i], t),
+        );
+        reports
+    }
+
+    /// One archive manifest and its token (EN 319 162-1 Annex A.7): the token, named by the
+    /// manifest's SigReference, must be a valid time-stamp over the manifest's bytes, and
+    /// every file the manifest lists must be present once with the digest it gives.
+    fn container_archive(
+        &self,
+        c: &Container,
+        manifest: &asic::container::Entry,
+        at: Timestamp,
+    ) -> TimestampReport {
+        let kind = TimestampKind::ContainerArchiveTimeStamp;
+        let parsed = asic::parse_manifest(&manifest.data);
+        let (token_name, covers) = match &parsed {
+            Ok(m) => (
+                m.sig_reference.clone(),
+                m.references.iter().map(|r| r.uri.clone()).collect(),
+            ),
+            Err(_) => (None, Vec::new()),
+        };
+        let token = token_name.as_deref().and_then(|n| c.get(n));
+        let mut out = self.timestamp_report(
+            kind,
+            token.map_or(&[][..], |e| &e.data),
+            &manifest.data,
+            at,
+            None,
+        );
+        out.asic = Some(AsicTimestampInfo {
+            token_entry: token_name.clone().unwrap_or_default(),
+            manifest: manifest.name.clone(),
+            covers,
+        });
+        let invalid = |detail: String| TimestampProblem::ArchiveManifestInvalid {
+            manifest: manifest.name.clone(),
+            detail,
+        };
+        let problem = match (&parsed, &token_name, token) {
+            (Err(detail), _, _) => Some(invalid(detail.clone())),
+            (Ok(_), None, _) => Some(invalid(
+                "it has no SigReference naming its time-stamp token (EN 319 162-1 Annex A.7)"
+                    .into(),
+            )),
+            (Ok(_), Some(name), None) => Some(invalid(format!(
+                "its time-stamp token {name} is not in the container"
+            ))),
+            (Ok(m), Some(_), Some(_)) => reference_failures(c, &manifest.name, m)
+                .into_iter()
+                .next()
+                .map(|r| match r {
+                    Reason::AsicReferenceMissing { file } => {
+                        TimestampProblem::ArchiveReferenceMissing {
+                            manifest: manifest.name.clone(),
+                            file,
+                        }
+                    }
+                    Reason::AsicReferenceMismatch {
+                        file,
+                        algorithm,
+                        expected,
+                        computed,
+                    } => TimestampProblem::ArchiveReferenceFailed {
+                        manifest: manifest.name.clone(),
+                        file,
+                        detail: format!(
+                            "changed since: its {algorithm} digest is {computed}, the manifest gives {expected}"
+                        ),
+                    },
+                    Reason::AsicManifestInvalid { detail, .. } => invalid(detail),
+                    other => invalid(other.message(crate::report::Lang::En)),
+                }),
+        };
+        match problem {
+            Some(p) => failed(out, p),
+            None => out,
+        }
     }
 
     /// An ASiC-E signature: the manifest whose SigReference names it is its detached content

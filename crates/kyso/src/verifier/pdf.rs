@@ -67,6 +67,7 @@ impl Verifier {
             crls: &dss.crls,
             ocsp: &dss.ocsp,
             policy: &self.policy,
+            covering: &[],
         };
         let mut ctx = VerifyContext::new();
         let mut signatures: Vec<SignatureReport> = fields

@@ -101,6 +101,26 @@ impl Verifier {
         again.iter().any(TimestampReport::is_valid).then_some(again)
     }
 
+    /// The same for time-stamps from outside the signature that cover all of its file (an
+    /// ASiC container's archive time-stamps, EN 319 162-1 Annex A.7): the earliest valid one
+    /// proves that every signature-time-stamp of `si` existed at its genTime.
+    pub(super) fn signature_timestamps_at_container_time(
+        &self,
+        si: &SignerInfo<'_>,
+        container: &[TimestampReport],
+        outer: &Embedded<'_>,
+    ) -> Option<Vec<TimestampReport>> {
+        let poe = best_signature_time(container)?;
+        let again: Vec<TimestampReport> = signature_time_stamp_values(si)
+            .into_iter()
+            .map(|value| TimestampReport {
+                validated_at: Some(poe),
+                ..self.signature_timestamp_report(value, si, poe, outer)
+            })
+            .collect();
+        again.iter().any(TimestampReport::is_valid).then_some(again)
+    }
+
     fn signature_timestamp_report(
         &self,
         value: &[u8],
@@ -150,41 +170,17 @@ impl Verifier {
             };
         let mut reports: Vec<TimestampReport> =
             tokens.iter().map(|raw| report_at(raw, at)).collect();
-        // EN 319 102-1 §5.6.3 (past signature validation) applied to the archive chain: an
-        // archive time-stamp that does not validate now (its TSA's certificate has expired
-        // since, say) is validated again at the time of a valid later one whose index covers
-        // it (a renewal), and so on down the chain. Each token is tried at most once per
-        // covering time, so the work stays within MAX_ARCHIVE_TIMESTAMPS squared.
         let indexes: Vec<Option<archive::HashIndex>> =
             tokens.iter().map(|raw| covered_values(raw)).collect();
-        let mut tried: Vec<(usize, Timestamp)> = Vec::new();
-        loop {
-            let next = (0..tokens.len())
-                .filter(|&i| !reports[i].is_valid())
-                .find_map(|i| {
-                    let proof = (0..tokens.len())
-                        .filter(|&j| j != i && reports[j].is_valid())
-                        .filter(|&j| {
-                            indexes[j]
-                                .as_ref()
-                                .is_some_and(|x| x.contains_archive_time_stamp(tokens[i]))
-                        })
-                        .filter_map(|j| reports[j].gen_time)
-                        .min()?;
-                    (!tried.contains(&(i, proof))).then_some((i, proof))
-                });
-            let Some((i, proof)) = next else {
-                break;
-            };
-            tried.push((i, proof));
-            let again = report_at(tokens[i], proof);
-            if again.is_valid() {
-                reports[i] = TimestampReport {
-                    validated_at: Some(proof),
-                    ..again
-                };
-            }
-        }
+        prove_down_the_chain(
+            &mut reports,
+            |j, i| {
+                indexes[j]
+                    .as_ref()
+                    .is_some_and(|x| x.contains_archive_time_stamp(tokens[i]))
+            },
+            |i, t| report_at(tokens[i], t),
+        );
         reports
     }
 
@@ -219,6 +215,7 @@ impl Verifier {
             problem: None,
             token: None,
             validated_at: None,
+            asic: None,
         };
         let token = match TimeStampToken::from_der(der) {
             Ok(t) => t,
@@ -311,6 +308,40 @@ impl Verifier {
     }
 }
 
+/// EN 319 102-1 §5.6.3 (past signature validation) applied to a chain of archive
+/// time-stamps: one that does not validate now (its TSA's certificate has expired since, say)
+/// is validated again, by `again(i, time)`, at the time of a valid later one that covers it
+/// (`covers(j, i)`: a renewal), and so on down the chain. Each token is tried at most once
+/// per covering time, so the work stays within the square of the number of tokens.
+pub(super) fn prove_down_the_chain(
+    reports: &mut [TimestampReport],
+    covers: impl Fn(usize, usize) -> bool,
+    mut again: impl FnMut(usize, Timestamp) -> TimestampReport,
+) {
+    let n = reports.len();
+    let mut tried: Vec<(usize, Timestamp)> = Vec::new();
+    loop {
+        let next = (0..n).filter(|&i| !reports[i].is_valid()).find_map(|i| {
+            let proof = (0..n)
+                .filter(|&j| j != i && reports[j].is_valid() && covers(j, i))
+                .filter_map(|j| reports[j].gen_time)
+                .min()?;
+            (!tried.contains(&(i, proof))).then_some((i, proof))
+        });
+        let Some((i, proof)) = next else {
+            break;
+        };
+        tried.push((i, proof));
+        let report = again(i, proof);
+        if report.is_valid() {
+            reports[i] = TimestampReport {
+                validated_at: Some(proof),
+                ..report
+            };
+        }
+    }
+}
+
 /// The signature-time-stamp attribute values of `si` (at most MAX_TIMESTAMPS), as encoded.
 fn signature_time_stamp_values<'a>(si: &SignerInfo<'a>) -> Vec<&'a [u8]> {
     let Some(unsigned) = &si.unsigned_attrs else {
@@ -363,7 +394,7 @@ fn archive_input(
     archive::imprint_input(sd, si, &hash, index_der).map_err(|e| e.what)
 }
 
-fn failed(mut out: TimestampReport, p: TimestampProblem) -> TimestampReport {
+pub(super) fn failed(mut out: TimestampReport, p: TimestampProblem) -> TimestampReport {
     let sub = p.sub_indication();
     out.indication = sub.indication();
     out.sub_indication = Some(sub);
