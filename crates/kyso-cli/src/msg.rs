@@ -218,6 +218,16 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "dấu thời gian ({time}) không chứng minh được thời điểm: {why}",
     ),
     (
+        "container_archive_valid",
+        "archive time-stamp {token} over {manifest}: the {count} file(s) it lists existed at {time}, per {tsa}",
+        "dấu thời gian lưu trữ {token} trên {manifest}: {count} tệp được kê đã tồn tại lúc {time}, theo {tsa}",
+    ),
+    (
+        "container_archive_invalid",
+        "archive time-stamp {token} over {manifest} ({time}) proves nothing: {why}",
+        "dấu thời gian lưu trữ {token} trên {manifest} ({time}) không chứng minh được thời điểm: {why}",
+    ),
+    (
         "chain_validated_at",
         "chain validated at {time}, the signature-time-stamp's time (a certificate has expired or been revoked since)",
         "chuỗi chứng thư số được kiểm tra tại thời điểm {time} của dấu thời gian (sau đó một chứng thư số đã hết hạn hoặc bị thu hồi)",

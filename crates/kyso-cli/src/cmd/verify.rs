@@ -1075,6 +1075,32 @@ pub(crate) fn render_document(d: &DocumentReport, lang: Lang, full_ids: bool) ->
                     .as_ref()
                     .map_or_else(String::new, |c| c.subject.clone());
                 let time = t.gen_time.map_or_else(String::new, display::local_time);
+                let why = || {
+                    t.problem
+                        .as_ref()
+                        .map_or_else(String::new, |p| p.message(lang))
+                };
+                if let Some(a) = &t.asic {
+                    let key = if t.is_valid() {
+                        "container_archive_valid"
+                    } else {
+                        "container_archive_invalid"
+                    };
+                    let line = crate::msg::render(
+                        lang,
+                        key,
+                        &[
+                            ("token", a.token_entry.clone()),
+                            ("manifest", a.manifest.clone()),
+                            ("count", a.covers.len().to_string()),
+                            ("time", time),
+                            ("tsa", tsa),
+                            ("why", why()),
+                        ],
+                    );
+                    let _ = writeln!(s, "    {line}");
+                    continue;
+                }
                 let line = match &t.problem {
                     None if t.is_valid() => {
                         crate::msg::render(lang, "timestamp_valid", &[("time", time), ("tsa", tsa)])
