@@ -151,11 +151,17 @@ impl Verifier {
             }
             if is_archive_manifest(&e.name) {
                 for file in archive_mismatches(&c, &e.data) {
-                    archive_broken = true;
-                    problems.push(DocumentProblem::AsicArchiveReferenceMismatch {
-                        manifest: e.name.clone(),
-                        file,
-                    });
+                    // A file changed and then archived again by a later valid archive
+                    // time-stamp (a signature extended before a renewal, as DSS does) leaves
+                    // the earlier time-stamp failed, in the signature's report, and the
+                    // container alone. A change nothing valid archived since fails it.
+                    if !renewed(&archives, &e.name, &file) {
+                        archive_broken = true;
+                        problems.push(DocumentProblem::AsicArchiveReferenceMismatch {
+                            manifest: e.name.clone(),
+                            file,
+                        });
+                    }
                 }
             }
             if !verified_archive {
@@ -488,6 +494,26 @@ fn reference_failures(c: &Container, manifest: &str, m: &asic::Manifest) -> Vec<
         }
     }
     out
+}
+
+/// True when a valid archive time-stamp later than the one over `manifest` covers `file`.
+fn renewed(archives: &[TimestampReport], manifest: &str, file: &str) -> bool {
+    fn info(r: &TimestampReport) -> Option<&AsicTimestampInfo> {
+        r.asic.as_ref()
+    }
+    let stamped = archives
+        .iter()
+        .find(|r| info(r).is_some_and(|a| a.manifest == manifest))
+        .and_then(|r| r.gen_time);
+    archives.iter().any(|r| {
+        r.is_valid()
+            && info(r).is_some_and(|a| a.manifest != manifest && a.covers.iter().any(|f| f == file))
+            && match (stamped, r.gen_time) {
+                (Some(earlier), Some(later)) => later > earlier,
+                (None, Some(_)) => true,
+                (_, None) => false,
+            }
+    })
 }
 
 /// Files an archive manifest lists whose digest differs.
