@@ -67,3 +67,27 @@ fn non_minimal_length_in_signed_attributes_verifies_as_the_der_original() {
         None,
     );
 }
+
+/// Made by hand after a 25-minute run of the `asic` target (2026-12-03) found nothing: ten
+/// one-byte `META-INF/signatureK.p7s` and ten 1 MB ASiCManifests (one big comment each,
+/// deflated to about 1 KB). Each signature used to parse every manifest again, so the cost
+/// was signatures × manifests × manifest size (17 s for this file, hours for the 1000-entry
+/// bound); manifests are now parsed once per container. What is asserted is the verdict:
+/// every one-byte signature is a failed entry, the container fails. (No time is asserted: the
+/// CI run's length is the guard.)
+#[cfg(feature = "asic")]
+#[test]
+fn many_signatures_over_many_large_manifests_are_each_judged_once() {
+    let bytes = read(
+        &testdata()
+            .join("fuzz-regressions")
+            .join("asic-many-signatures-many-large-manifests.asice"),
+    );
+    let r = Verifier::new().verify_asic_bytes("many.asice", &bytes, at());
+    assert_eq!(r.indication, Indication::TotalFailed, "{}", brief(&r));
+    assert_eq!(r.signatures.len(), 10, "{}", brief(&r));
+    assert!(r
+        .signatures
+        .iter()
+        .all(|s| s.indication == Indication::TotalFailed));
+}

@@ -25,6 +25,9 @@ use crate::report::{
     TimestampProblem, TimestampReport,
 };
 
+/// A signature manifest of the container and what parsing it gave.
+type ParsedManifest<'a> = (&'a asic::container::Entry, Result<asic::Manifest, String>);
+
 /// Archive manifests validated per container: one per renewal, every few years for decades
 /// (the bound of archive time-stamps in a CAdES signature).
 const MAX_ARCHIVE_MANIFESTS: usize = 16;
@@ -90,6 +93,14 @@ impl Verifier {
             return invalid(crate::error::AsicProblem::NotOneDataObject { count: data.len() });
         }
         let archives = self.container_archives(&c, at);
+        // Each manifest parsed once for all signatures: a container of many signatures and
+        // many large manifests must not cost their product.
+        let manifests: Vec<ParsedManifest<'_>> = c
+            .entries
+            .iter()
+            .filter(|e| asic::container::is_manifest(&e.name))
+            .map(|e| (e, asic::parse_manifest(&e.data)))
+            .collect();
         let mut ctx = VerifyContext::new();
         let mut signatures: Vec<SignatureReport> = Vec::new();
         let mut covered: Vec<String> = Vec::new();
@@ -117,7 +128,10 @@ impl Verifier {
                     self.container_cms(&mut ctx, name, &sig.data, &object.data, at, info)
                 }
                 AsicKind::Extended => {
-                    self.extended_signature(&mut ctx, name, &c, sig, at, &mut covered)
+                    let (reports, covers) =
+                        self.extended_signature(&mut ctx, name, &c, sig, &manifests, at);
+                    covered.extend(covers);
+                    reports
                 }
             };
             for mut r in reports {
@@ -326,15 +340,9 @@ impl Verifier {
         name: &str,
         c: &Container,
         sig: &asic::container::Entry,
+        manifests: &[ParsedManifest<'_>],
         at: Timestamp,
-        covered: &mut Vec<String>,
-    ) -> Vec<SignatureReport> {
-        let manifests: Vec<(&asic::container::Entry, Result<asic::Manifest, String>)> = c
-            .entries
-            .iter()
-            .filter(|e| asic::container::is_manifest(&e.name))
-            .map(|e| (e, asic::parse_manifest(&e.data)))
-            .collect();
+    ) -> (Vec<SignatureReport>, Vec<String>) {
         let mine = manifests.iter().find(
             |(_, m)| matches!(m, Ok(m) if m.sig_reference.as_deref() == Some(sig.name.as_str())),
         );
@@ -361,7 +369,7 @@ impl Verifier {
                             }),
                         );
                     }
-                    return reports;
+                    return (reports, Vec::new());
                 }
             },
         };
@@ -369,12 +377,11 @@ impl Verifier {
             .as_ref()
             .map(|m| m.references.iter().map(|r| r.uri.clone()).collect())
             .unwrap_or_default();
-        covered.extend(covers.iter().cloned());
         let info = AsicSignatureInfo {
             container: AsicKind::Extended,
             signature_entry: sig.name.clone(),
             manifest: Some(entry.name.clone()),
-            covers,
+            covers: covers.clone(),
         };
         let mut reports = self.container_cms(ctx, name, &sig.data, &entry.data, at, info);
         let failures = match &parsed {
@@ -392,7 +399,7 @@ impl Verifier {
                 push_check(r, CheckResult::Failed(f.clone()));
             }
         }
-        reports
+        (reports, covers)
     }
 
     /// One `.p7s` of the container over `content`: every SignerInfo's report, each with the
