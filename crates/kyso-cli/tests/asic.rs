@@ -37,26 +37,6 @@ fn sign_asic_e(d: &std::path::Path) {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
 
-fn python(d: &std::path::Path, script: &str) -> String {
-    let o = Command::new("python3")
-        .arg("-c")
-        .arg(script)
-        .current_dir(d)
-        .output()
-        .expect("python3");
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn unzip_entry(d: &std::path::Path, container: &str, entry: &str, out: &str) {
-    python(
-        d,
-        &format!(
-            "import zipfile;open({out:?},'wb').write(zipfile.ZipFile({container:?}).read({entry:?}))"
-        ),
-    );
-}
-
 fn verify_json(d: &std::path::Path, container: &str) -> serde_json::Value {
     let o = kyso(
         d,
@@ -487,8 +467,7 @@ fn a_container_in_a_dossier_folder_is_one_document_with_its_signers_in_order() {
 }
 
 /// `--tsa` with a container: its signature is B-T (the testkit's loopback TSA, the real
-/// `openssl ts -reply`); B-LTA for ASiC-E is refused (no archive manifest yet), with nothing
-/// written.
+/// `openssl ts -reply`); B-LTA without the validation data B-LT needs writes nothing.
 #[test]
 fn containers_are_signed_at_b_t_with_a_tsa() {
     use kyso_testkit::tsa::{Tsa, TsaCert};
@@ -531,8 +510,9 @@ fn containers_are_signed_at_b_t_with_a_tsa() {
         "lta.asice",
         NAME,
     ]);
+    // B-LTA needs B-LT first: without revocation data for this PKI it fails, writing nothing
+    // (B-LTA itself is tested in asic_lta.rs).
     assert_ne!(o.status.code(), Some(0));
-    assert!(stderr(&o).contains("ASiCArchiveManifest"), "{}", stderr(&o));
     assert!(!dir.join("lta.asice").exists());
     let o = kyso(
         dir,

@@ -11,10 +11,15 @@
 //! validate now is refused with the reason: time-stamping it would preserve a broken
 //! signature. A signature already at B-T or B-LT is left as it is, so running `extend` again
 //! changes nothing; B-LTA renews (a new archive time-stamp over the previous one).
+//!
+//! ASiC containers (extend/asic.rs): each `.p7s` is extended as above; an ASiC-E container at
+//! B-LTA gets an ASiCArchiveManifest and its time-stamp token instead (EN 319 162-1 §A.7).
 
 use std::io::Write;
 use std::path::Path;
 
+#[cfg(feature = "asic")]
+mod asic;
 mod pdf;
 
 use crate::cms::archive;
@@ -457,96 +462,4 @@ fn proven_paths(report: &DocumentReport) -> Vec<String> {
         }
     }
     out
-}
-
-#[cfg(feature = "asic")]
-impl Extender {
-    /// Extend every CAdES signature of an ASiC container (ETSI EN 319 162-1) held in memory:
-    /// each `META-INF/*signature*.p7s` over its manifest (ASiC-E) or its data object
-    /// (ASiC-S), with the same rules as [`Extender::extend_bytes`]. Returns the new container
-    /// (empty when nothing changed: the caller keeps the old one) and what was done, the
-    /// signatures numbered across the container. Only the extended `.p7s` entries are
-    /// rewritten; every other entry is copied raw. B-LTA is refused for ASiC-E: its archive
-    /// form is an ASiCArchiveManifest with its own time-stamp (§4.4.3), not made yet.
-    pub fn extend_container(&self, container: &[u8]) -> Result<(Vec<u8>, ExtendOutcome), Error> {
-        use crate::report::AsicKind;
-        let c =
-            crate::asic::read(container, &crate::asic::Limits::default()).map_err(|problem| {
-                Error::Asic {
-                    path: "<container>".into(),
-                    problem,
-                }
-            })?;
-        if c.kind == AsicKind::Extended && self.level == SignatureLevel::BLTA {
-            return Err(Error::Format(
-                "B-LTA for an ASiC-E container is an ASiCArchiveManifest with an archive time-stamp (EN 319 162-1 §4.4.3), which kyso does not make yet; extend it to B-LT".into(),
-            ));
-        }
-        let data: Vec<&crate::asic::container::Entry> = c.data_objects().collect();
-        let mut replaced = Vec::new();
-        let mut total = ExtendOutcome {
-            signatures: Vec::new(),
-            certificates_added: 0,
-            revocation_values_added: 0,
-        };
-        for sig in c.entries.iter().filter(|e| {
-            e.name.starts_with("META-INF/")
-                && e.name.contains("signature")
-                && e.name.to_ascii_lowercase().ends_with(".p7s")
-        }) {
-            let content: &[u8] = match c.kind {
-                AsicKind::Simple => match data.as_slice() {
-                    [one] => &one.data,
-                    _ => {
-                        return Err(Error::Asic {
-                            path: "<container>".into(),
-                            problem: crate::error::AsicProblem::NotOneDataObject {
-                                count: data.len(),
-                            },
-                        })
-                    }
-                },
-                AsicKind::Extended => {
-                    let manifest = c.entries.iter().find(|e| {
-                        crate::asic::container::is_manifest(&e.name)
-                            && crate::asic::parse_manifest(&e.data).is_ok_and(|m| {
-                                m.sig_reference.as_deref() == Some(sig.name.as_str())
-                            })
-                    });
-                    match manifest {
-                        Some(m) => &m.data,
-                        None => {
-                            return Err(Error::Format(format!(
-                                "{}: no ASiCManifest names this signature; it cannot be extended",
-                                sig.name
-                            )))
-                        }
-                    }
-                }
-            };
-            let (bytes, outcome) = self.extend_bytes(&sig.data, Some(content))?;
-            let base = total.signatures.len();
-            total.certificates_added += outcome.certificates_added;
-            total.revocation_values_added += outcome.revocation_values_added;
-            let changed = outcome.changed();
-            total
-                .signatures
-                .extend(outcome.signatures.into_iter().map(|mut s| {
-                    s.index += base;
-                    s
-                }));
-            if changed {
-                replaced.push((sig.name.clone(), bytes));
-            }
-        }
-        if replaced.is_empty() {
-            return Ok((Vec::new(), total));
-        }
-        let out =
-            crate::asic::replace_entries(container, &replaced).map_err(|problem| Error::Asic {
-                path: "<container>".into(),
-                problem,
-            })?;
-        Ok((out, total))
-    }
 }

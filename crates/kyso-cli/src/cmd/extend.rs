@@ -18,7 +18,10 @@ pub struct Args {
     /// one), B-LT (B-T, and the certificates, CRLs and OCSP responses of the signers' and
     /// TSAs' paths embedded, so they validate offline) or B-LTA (B-LT and an
     /// archive-time-stamp-v3 over it all; on a B-LTA file, a new one over the previous: a
-    /// renewal, with the validation data the previous one's TSA needs).
+    /// renewal, with the validation data the previous one's TSA needs). An ASiC-E container
+    /// at B-LTA: its signatures at B-LT, then META-INF/ASiCArchiveManifest.xml over every
+    /// entry with its time-stamp META-INF/timestampN.tst (again: the previous manifest is
+    /// renamed ASiCArchiveManifestK.xml and covered by the new one).
     #[arg(long, value_enum, value_name = "LEVEL")]
     level: Level,
     #[command(flatten)]

@@ -96,8 +96,9 @@ pub struct Args {
     /// CAdES level: B-B; B-T (a signature-time-stamp from --tsa over each signature); B-LT
     /// (B-T, then the certificates, CRLs and OCSP responses that validate the signer's and
     /// the TSA's paths, validated with --trust and fetched as `kyso verify` does, embedded so
-    /// the signature validates offline); B-LTA (B-LT and an archive time-stamp over it all).
-    /// Default: B-T with --tsa, else B-B.
+    /// the signature validates offline); B-LTA (B-LT and an archive time-stamp over it all;
+    /// for an ASiC-E container, META-INF/ASiCArchiveManifest.xml over every entry and its
+    /// time-stamp META-INF/timestampN.tst). Default: B-T with --tsa, else B-B.
     #[arg(long, value_enum, value_name = "LEVEL")]
     pub level: Option<Level>,
     #[command(flatten)]
@@ -262,7 +263,8 @@ pub enum Level {
     #[value(name = "B-LT")]
     Blt,
     /// CAdES B-LTA: B-LT and an archive-time-stamp-v3 over all of it (again on each run of
-    /// `extend`: a renewal).
+    /// `extend`: a renewal); an ASiC-E container gets an ASiCArchiveManifest and its
+    /// time-stamp instead.
     #[value(name = "B-LTA")]
     Blta,
 }
@@ -1241,8 +1243,9 @@ fn sign_containers(
     extender: Option<&kyso::Extender>,
     vi: bool,
 ) -> Result<u8> {
-    // B-LT (and B-LTA for ASiC-S): the new signatures get their validation data before the
-    // container is written, so a failure writes nothing.
+    // B-LT and B-LTA: the new signatures get their validation data (and an ASiC-E container
+    // its archive manifest and time-stamp) before the container is written, so a failure
+    // writes nothing.
     let long_term = |bytes: Vec<u8>| -> Result<Vec<u8>> {
         match extender {
             None => Ok(bytes),

@@ -102,3 +102,27 @@ pub fn golden(name: &str, out: &Output) {
         stderr(out)
     );
 }
+
+/// Run a Python 3 script in `dir` (the real `zipfile`, `hashlib`, `xml` modules as peers); its
+/// stdout, or a panic with its stderr.
+pub fn python(dir: &Path, script: &str) -> String {
+    let o = Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .current_dir(dir)
+        .output()
+        .expect("python3");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// Write the entry `entry` of the ZIP `container` (in `dir`) to `out`, read by Python's
+/// `zipfile`.
+pub fn unzip_entry(dir: &Path, container: &str, entry: &str, out: &str) {
+    python(
+        dir,
+        &format!(
+            "import zipfile;open({out:?},'wb').write(zipfile.ZipFile({container:?}).read({entry:?}))"
+        ),
+    );
+}

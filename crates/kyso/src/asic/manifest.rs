@@ -175,17 +175,69 @@ fn percent_encode(s: &str) -> String {
 /// An ASiCManifest for `signature` covering `files` (name, digest) with `alg`
 /// (EN 319 162-1 §A.4; the root element with the ETSI namespace as default).
 pub(crate) fn write(signature: &str, files: &[(String, Vec<u8>)], alg: DigestAlgorithm) -> Vec<u8> {
+    write_with(
+        (signature, "application/pkcs7-signature"),
+        files
+            .iter()
+            .map(|(name, digest)| (name.as_str(), "application/octet-stream", digest.as_slice())),
+        alg,
+    )
+}
+
+/// The MimeType of an RFC 3161 time-stamp token in a container: what an ASiCArchiveManifest's
+/// SigReference names (EN 319 162-1 §A.7; DSS writes the same).
+pub(crate) const TIMESTAMP_TOKEN: &str = "application/vnd.etsi.timestamp-token";
+
+/// An ASiCArchiveManifest (EN 319 162-1 §A.7 item 1 b): an ASiCManifest element whose
+/// SigReference is the archive time-stamp token `timestamp` and whose DataObjectReferences are
+/// `entries` (name, MimeType, digest with `alg`): every entry of the container but the
+/// mimetype, this manifest and its token.
+pub(crate) fn write_archive(
+    timestamp: &str,
+    entries: &[(String, &str, Vec<u8>)],
+    alg: DigestAlgorithm,
+) -> Vec<u8> {
+    write_with(
+        (timestamp, TIMESTAMP_TOKEN),
+        entries
+            .iter()
+            .map(|(name, mime, digest)| (name.as_str(), *mime, digest.as_slice())),
+        alg,
+    )
+}
+
+/// The MimeType an archive manifest gives an entry, as DSS writes them: the CAdES signature,
+/// a manifest, a time-stamp token, else (a data object) `application/octet-stream` as the
+/// signature manifests kyso writes say.
+pub(crate) fn media_type(name: &str) -> &'static str {
+    let lower = name.to_ascii_lowercase();
+    if lower.ends_with(".p7s") {
+        "application/pkcs7-signature"
+    } else if lower.ends_with(".xml") {
+        "text/xml"
+    } else if lower.ends_with(".tst") {
+        TIMESTAMP_TOKEN
+    } else {
+        "application/octet-stream"
+    }
+}
+
+fn write_with<'a>(
+    (sig_uri, sig_type): (&str, &str),
+    refs: impl Iterator<Item = (&'a str, &'a str, &'a [u8])>,
+    alg: DigestAlgorithm,
+) -> Vec<u8> {
     let mut x = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"no\"?>");
     x.push_str(&format!(
         "<ASiCManifest xmlns=\"{ASIC_NS}\" xmlns:ds=\"{DS_NS}\">"
     ));
     x.push_str(&format!(
-        "<SigReference MimeType=\"application/pkcs7-signature\" URI=\"{}\"/>",
-        percent_encode(signature)
+        "<SigReference MimeType=\"{sig_type}\" URI=\"{}\"/>",
+        percent_encode(sig_uri)
     ));
-    for (name, digest) in files {
+    for (name, mime, digest) in refs {
         x.push_str(&format!(
-            "<DataObjectReference MimeType=\"application/octet-stream\" URI=\"{}\"><ds:DigestMethod Algorithm=\"{}\"/><ds:DigestValue>{}</ds:DigestValue></DataObjectReference>",
+            "<DataObjectReference MimeType=\"{mime}\" URI=\"{}\"><ds:DigestMethod Algorithm=\"{}\"/><ds:DigestValue>{}</ds:DigestValue></DataObjectReference>",
             percent_encode(name),
             algorithm_uri(alg),
             openssl::base64::encode_block(digest)
@@ -213,6 +265,48 @@ mod tests {
         assert!(std::str::from_utf8(&xml)
             .unwrap()
             .contains("Quy%E1%BA%BFt%20"));
+    }
+
+    #[test]
+    fn the_signature_manifest_keeps_its_bytes_and_an_archive_manifest_reads_back() {
+        let files = vec![("a.pdf".to_string(), vec![7u8; 32])];
+        let xml = write("META-INF/signature.p7s", &files, DigestAlgorithm::Sha256);
+        assert_eq!(
+            std::str::from_utf8(&xml).unwrap(),
+            "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"no\"?><ASiCManifest xmlns=\"http://uri.etsi.org/02918/v1.2.1#\" xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\"><SigReference MimeType=\"application/pkcs7-signature\" URI=\"META-INF/signature.p7s\"/><DataObjectReference MimeType=\"application/octet-stream\" URI=\"a.pdf\"><ds:DigestMethod Algorithm=\"http://www.w3.org/2001/04/xmlenc#sha256\"/><ds:DigestValue>BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc=</ds:DigestValue></DataObjectReference></ASiCManifest>"
+        );
+        let entries: Vec<(String, &str, Vec<u8>)> = [
+            "a.pdf",
+            "META-INF/signature.p7s",
+            "META-INF/ASiCManifest.xml",
+            "META-INF/timestamp1.tst",
+        ]
+        .iter()
+        .map(|n| (n.to_string(), media_type(n), vec![1u8; 32]))
+        .collect();
+        let xml = write_archive("META-INF/timestamp2.tst", &entries, DigestAlgorithm::Sha256);
+        let text = std::str::from_utf8(&xml).unwrap();
+        assert!(text.contains("<SigReference MimeType=\"application/vnd.etsi.timestamp-token\" URI=\"META-INF/timestamp2.tst\"/>"), "{text}");
+        for mime in [
+            "application/octet-stream",
+            "application/pkcs7-signature",
+            "text/xml",
+            TIMESTAMP_TOKEN,
+        ] {
+            assert!(text.contains(&format!("MimeType=\"{mime}\"")), "{mime}");
+        }
+        let m = parse(&xml).unwrap();
+        assert_eq!(m.sig_reference.as_deref(), Some("META-INF/timestamp2.tst"));
+        let uris: Vec<&str> = m.references.iter().map(|r| r.uri.as_str()).collect();
+        assert_eq!(
+            uris,
+            [
+                "a.pdf",
+                "META-INF/signature.p7s",
+                "META-INF/ASiCManifest.xml",
+                "META-INF/timestamp1.tst"
+            ]
+        );
     }
 
     #[test]

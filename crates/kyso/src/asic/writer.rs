@@ -50,19 +50,71 @@ pub(crate) fn add_entries(
     existing: &[u8],
     meta: &[(String, Vec<u8>)],
 ) -> Result<Vec<u8>, AsicProblem> {
+    edit(
+        existing,
+        &Edits {
+            add: meta,
+            ..Edits::default()
+        },
+    )
+}
+
+/// What [`edit`] does to a container.
+#[derive(Default)]
+pub(crate) struct Edits<'a> {
+    /// Entries renamed (old name, new name), their bytes copied raw: an earlier
+    /// ASiCArchiveManifest.xml becomes ASiCArchiveManifestK.xml (EN 319 162-1 §A.7 item 2).
+    pub(crate) rename: &'a [(String, String)],
+    /// Entries written anew (deflated) at their place in the order.
+    pub(crate) replace: &'a [(String, Vec<u8>)],
+    /// Entries added at the end (deflated); a name the container has (after the renames) is
+    /// refused.
+    pub(crate) add: &'a [(String, Vec<u8>)],
+}
+
+/// `existing` with `edits` applied; every entry they do not name is copied raw (local header,
+/// compressed bytes, central directory record), the mimetype first as it was, the ZIP comment
+/// kept.
+pub(crate) fn edit(existing: &[u8], edits: &Edits<'_>) -> Result<Vec<u8>, AsicProblem> {
     let mut zip = zip::ZipArchive::new(Cursor::new(existing)).map_err(zip_failed)?;
-    let mut w = zip::ZipWriter::new(Cursor::new(Vec::with_capacity(existing.len() + 16_384)));
+    let grow: usize = edits
+        .replace
+        .iter()
+        .chain(edits.add)
+        .map(|(_, b)| b.len())
+        .sum();
+    let mut w = zip::ZipWriter::new(Cursor::new(Vec::with_capacity(
+        existing.len() + grow + 4096,
+    )));
+    let deflated = SimpleFileOptions::default().compression_method(CompressionMethod::Deflated);
+    let mut names = Vec::with_capacity(zip.len() + edits.add.len());
     for i in 0..zip.len() {
         let f = zip.by_index_raw(i).map_err(zip_failed)?;
-        w.raw_copy_file(f).map_err(zip_failed)?;
+        let name = f.name().to_string();
+        if let Some((_, bytes)) = edits.replace.iter().find(|(n, _)| *n == name) {
+            drop(f);
+            w.start_file(name.as_str(), deflated).map_err(zip_failed)?;
+            w.write_all(bytes).map_err(zip_failed)?;
+            names.push(name);
+        } else if let Some((_, to)) = edits.rename.iter().find(|(n, _)| *n == name) {
+            w.raw_copy_file_rename(f, to).map_err(zip_failed)?;
+            names.push(to.clone());
+        } else {
+            w.raw_copy_file(f).map_err(zip_failed)?;
+            names.push(name);
+        }
     }
-    let deflated = SimpleFileOptions::default().compression_method(CompressionMethod::Deflated);
-    for (name, bytes) in meta {
-        if zip.index_for_name(name).is_some() {
+    for (name, bytes) in edits.add {
+        // The reader refuses names that differ only in case (container.rs): so does the writer.
+        if names
+            .iter()
+            .any(|n| n.to_lowercase() == name.to_lowercase())
+        {
             return Err(AsicProblem::DuplicateEntry { name: name.clone() });
         }
         w.start_file(name.as_str(), deflated).map_err(zip_failed)?;
         w.write_all(bytes).map_err(zip_failed)?;
+        names.push(name.clone());
     }
     if !zip.comment().is_empty() {
         w.set_raw_comment(zip.comment().to_vec().into_boxed_slice());
@@ -100,22 +152,11 @@ pub(crate) fn replace_entries(
     existing: &[u8],
     replace: &[(String, Vec<u8>)],
 ) -> Result<Vec<u8>, AsicProblem> {
-    let mut zip = zip::ZipArchive::new(Cursor::new(existing)).map_err(zip_failed)?;
-    let mut w = zip::ZipWriter::new(Cursor::new(Vec::with_capacity(existing.len() + 65_536)));
-    let deflated = SimpleFileOptions::default().compression_method(CompressionMethod::Deflated);
-    for i in 0..zip.len() {
-        let f = zip.by_index_raw(i).map_err(zip_failed)?;
-        match replace.iter().find(|(n, _)| n == f.name()) {
-            Some((name, bytes)) => {
-                drop(f);
-                w.start_file(name.as_str(), deflated).map_err(zip_failed)?;
-                w.write_all(bytes).map_err(zip_failed)?;
-            }
-            None => w.raw_copy_file(f).map_err(zip_failed)?,
-        }
-    }
-    if !zip.comment().is_empty() {
-        w.set_raw_comment(zip.comment().to_vec().into_boxed_slice());
-    }
-    Ok(w.finish().map_err(zip_failed)?.into_inner())
+    edit(
+        existing,
+        &Edits {
+            replace,
+            ..Edits::default()
+        },
+    )
 }

@@ -1,0 +1,329 @@
+//! ASiC containers (ETSI EN 319 162-1) extended: every CAdES signature of the container as a
+//! `.p7s` is (B-T, B-LT; B-LTA for ASiC-S, whose archive-time-stamp-v3 goes inside the CMS),
+//! and for ASiC-E at B-LTA the container's own archive form (§A.7): an ASiCArchiveManifest
+//! over every entry and an RFC 3161 time-stamp token over the manifest.
+//!
+//! A.7 item 1 (first time): the signatures reach B-LT inside their `.p7s`, then
+//! `META-INF/ASiCArchiveManifest.xml` (an ASiCManifest element whose SigReference is the new
+//! token `META-INF/timestampN.tst`) references every entry but the mimetype, itself and its
+//! token, each with its digest. A.7 item 2 (renewal, on every B-LTA run as for CAdES in kyso):
+//! the existing ASiCArchiveManifest.xml is renamed ASiCArchiveManifestK.xml with its bytes
+//! unchanged (its token still matches), and a new manifest and token cover it all, the renamed
+//! manifest and every earlier token included. A signature an earlier archive manifest covers
+//! is verified but never rewritten (that would break the earlier manifest's digest), and a
+//! container whose earlier archive manifest no longer matches its entries is refused: renewing
+//! would only time-stamp a broken archive.
+
+use super::{ExtendOutcome, ExtendedSignature, Extender};
+use crate::asic::container::{is_meta_inf, Container, Entry};
+use crate::error::{AsicProblem, Error, ExtendRefusal};
+use crate::report::{AsicKind, SignatureLevel};
+
+/// The current archive manifest's name (EN 319 162-1 §A.7 item 1 b).
+const ARCHIVE_MANIFEST: &str = "META-INF/ASiCArchiveManifest.xml";
+
+fn asic_error(problem: AsicProblem) -> Error {
+    Error::Asic {
+        path: "<container>".into(),
+        problem,
+    }
+}
+
+impl Extender {
+    /// Extend every CAdES signature of an ASiC container (ETSI EN 319 162-1) held in memory:
+    /// each `META-INF/*signature*.p7s` over its manifest (ASiC-E) or its data object
+    /// (ASiC-S), with the same rules as [`Extender::extend_bytes`]. Returns the new container
+    /// (empty when nothing changed: the caller keeps the old one) and what was done, the
+    /// signatures numbered across the container. Only the extended `.p7s` entries are
+    /// rewritten; every other entry is copied raw.
+    ///
+    /// B-LTA for ASiC-E (§A.7): the signatures are extended to B-LT, then a new
+    /// `META-INF/ASiCArchiveManifest.xml` references every entry (but the mimetype) with its
+    /// digest and a new `META-INF/timestampN.tst` from the [`crate::Timestamper`] time-stamps
+    /// it; an existing ASiCArchiveManifest.xml is first renamed `ASiCArchiveManifestK.xml`
+    /// (a renewal). Every B-LTA run adds a new archive time-stamp.
+    pub fn extend_container(&self, container: &[u8]) -> Result<(Vec<u8>, ExtendOutcome), Error> {
+        let c =
+            crate::asic::read(container, &crate::asic::Limits::default()).map_err(asic_error)?;
+        let archive = c.kind == AsicKind::Extended && self.level == SignatureLevel::BLTA;
+        // A.7 item 1 a: the signatures reach B-LT first, inside their own .p7s.
+        let lt = Extender {
+            verifier: self.verifier.clone(),
+            timestamper: self.timestamper.clone(),
+            level: SignatureLevel::BLT,
+            now: self.now,
+        };
+        let per_signature = if archive { &lt } else { self };
+        let (archived, archive_tokens) = if archive {
+            check_archive_manifests(&c)?
+        } else {
+            (Vec::new(), Vec::new())
+        };
+        if archive && self.timestamper.is_none() {
+            return Err(ExtendRefusal::NeedsTimestamper {
+                level: self.level.as_str().to_string(),
+            }
+            .into());
+        }
+        let mut replaced = Vec::new();
+        let mut total = ExtendOutcome {
+            signatures: Vec::new(),
+            certificates_added: 0,
+            revocation_values_added: 0,
+        };
+        for sig in c.entries.iter().filter(|e| {
+            e.name.starts_with("META-INF/")
+                && e.name.contains("signature")
+                && e.name.to_ascii_lowercase().ends_with(".p7s")
+        }) {
+            let base = total.signatures.len();
+            let content = signed_content(&c, sig, base)?;
+            if archived.contains(&sig.name) {
+                // Covered by an earlier archive manifest: checked, never rewritten.
+                let report = self
+                    .verifier
+                    .verify_bytes(&sig.data, Some(content), self.now);
+                if report.signatures.is_empty() {
+                    return Err(Error::NotCms {
+                        path: sig.name.clone(),
+                        detail: report.messages.join("; "),
+                    });
+                }
+                lt.refuse_invalid(&report)?;
+                total
+                    .signatures
+                    .extend(report.signatures.iter().map(|r| ExtendedSignature {
+                        index: base + r.index,
+                        level_before: r.level,
+                        level_after: r.level,
+                        timestamp_added: false,
+                        archive_timestamp_added: false,
+                    }));
+                continue;
+            }
+            let (bytes, outcome) = per_signature.extend_bytes(&sig.data, Some(content))?;
+            total.certificates_added += outcome.certificates_added;
+            total.revocation_values_added += outcome.revocation_values_added;
+            let changed = outcome.changed();
+            total
+                .signatures
+                .extend(outcome.signatures.into_iter().map(|mut s| {
+                    s.index += base;
+                    s
+                }));
+            if changed {
+                replaced.push((sig.name.clone(), bytes));
+            }
+        }
+        if archive {
+            let out = self.archive_container(container, &c, &replaced, &archive_tokens)?;
+            for s in &mut total.signatures {
+                s.level_after = SignatureLevel::BLTA;
+                s.archive_timestamp_added = true;
+            }
+            return Ok((out, total));
+        }
+        if replaced.is_empty() {
+            return Ok((Vec::new(), total));
+        }
+        let out = crate::asic::replace_entries(container, &replaced).map_err(asic_error)?;
+        Ok((out, total))
+    }
+
+    /// EN 319 162-1 §A.7: the container with its signatures `replaced` (already at B-LT), the
+    /// current archive manifest renamed (item 2), and a new ASiCArchiveManifest.xml and its
+    /// time-stamp token added (item 1 b, c). `_tokens`: the earlier archive tokens (names).
+    fn archive_container(
+        &self,
+        container: &[u8],
+        c: &Container,
+        replaced: &[(String, Vec<u8>)],
+        _tokens: &[String],
+    ) -> Result<Vec<u8>, Error> {
+        let t = self
+            .timestamper
+            .as_ref()
+            .ok_or_else(|| ExtendRefusal::NeedsTimestamper {
+                level: self.level.as_str().to_string(),
+            })?;
+        let alg = t.hash_algorithm();
+        let mut rename = Vec::new();
+        if c.get(ARCHIVE_MANIFEST).is_some() {
+            // A.7 item 2: "renamed ... ASiCArchiveManifestN.xml" with N not yet used.
+            let k = first_free(c, "META-INF/ASiCArchiveManifest", ".xml");
+            rename.push((
+                ARCHIVE_MANIFEST.to_string(),
+                format!("META-INF/ASiCArchiveManifest{k}.xml"),
+            ));
+        }
+        // A.7 item 1 c: the token's name must not collide with an existing one.
+        let n = first_free(c, "META-INF/timestamp", ".tst");
+        let tst = format!("META-INF/timestamp{n}.tst");
+        let entries: Vec<(String, &str, Vec<u8>)> = c
+            .entries
+            .iter()
+            .filter(|e| e.name != "mimetype")
+            .map(|e| {
+                let name = rename
+                    .iter()
+                    .find(|(from, _)| *from == e.name)
+                    .map_or(e.name.as_str(), |(_, to)| to.as_str())
+                    .to_string();
+                let data = replaced
+                    .iter()
+                    .find(|(n, _)| *n == e.name)
+                    .map_or(e.data.as_slice(), |(_, b)| b.as_slice());
+                let mime = crate::asic::media_type(&name);
+                (name, mime, alg.digest(data))
+            })
+            .collect();
+        let manifest = crate::asic::write_archive(&tst, &entries, alg);
+        // RFC 3161 §2.4.1: the token's messageImprint is the hash of the manifest's bytes.
+        let token = t.stamp(&manifest, self.now)?;
+        let add = [(ARCHIVE_MANIFEST.to_string(), manifest), (tst, token)];
+        crate::asic::edit(
+            container,
+            &crate::asic::Edits {
+                rename: &rename,
+                replace: replaced,
+                add: &add,
+            },
+        )
+        .map_err(asic_error)
+    }
+}
+
+/// What the signature `sig` signs: the data object (ASiC-S) or the ASiCManifest whose
+/// SigReference names it (ASiC-E, §A.4). For ASiC-E the manifest's digests are checked too:
+/// the CAdES signature covers the manifest only, and a data object changed since signing makes
+/// the signature fail for the container (the verifier's HASH_FAILURE), so it is not extended.
+fn signed_content<'c>(c: &'c Container, sig: &Entry, index: usize) -> Result<&'c [u8], Error> {
+    match c.kind {
+        AsicKind::Simple => {
+            let data: Vec<&Entry> = c.data_objects().collect();
+            match data.as_slice() {
+                [one] => Ok(&one.data),
+                _ => Err(asic_error(AsicProblem::NotOneDataObject {
+                    count: data.len(),
+                })),
+            }
+        }
+        AsicKind::Extended => {
+            let (entry, manifest) = c
+                .entries
+                .iter()
+                .filter(|e| crate::asic::container::is_manifest(&e.name))
+                .find_map(|e| {
+                    crate::asic::parse_manifest(&e.data)
+                        .ok()
+                        .filter(|m| m.sig_reference.as_deref() == Some(sig.name.as_str()))
+                        .map(|m| (e, m))
+                })
+                .ok_or_else(|| {
+                    Error::Format(format!(
+                        "{}: no ASiCManifest names this signature; it cannot be extended",
+                        sig.name
+                    ))
+                })?;
+            check_references(c, &manifest).map_err(|why| ExtendRefusal::SignatureNotValid {
+                index,
+                indication: "TOTAL-FAILED".into(),
+                sub_indication: "HASH_FAILURE".into(),
+                detail: format!("{} ({}): {why}", sig.name, entry.name),
+            })?;
+            Ok(&entry.data)
+        }
+    }
+}
+
+/// `META-INF/ASiCArchiveManifest*.xml` (EN 319 162-1 §A.7).
+fn is_archive_manifest(name: &str) -> bool {
+    name.strip_prefix("META-INF/")
+        .is_some_and(|n| n.starts_with("ASiCArchiveManifest") && n.ends_with(".xml"))
+}
+
+/// Every reference of `manifest` names an entry of `c` whose digest still matches (an
+/// algorithm kyso does not know is left to the verifier). `Err`: why not.
+fn check_references(c: &Container, manifest: &crate::asic::Manifest) -> Result<(), String> {
+    for r in &manifest.references {
+        let entry = c
+            .get(&r.uri)
+            .ok_or_else(|| format!("it references '{}', which the container lacks", r.uri))?;
+        if let Ok(alg) = r.algorithm {
+            if alg.digest(&entry.data) != r.digest {
+                return Err(format!("the {alg} digest of '{}' no longer matches", r.uri));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The earlier archive manifests checked before a renewal (their references all match).
+/// Returns the entries they cover and the tokens they name (SigReference).
+fn check_archive_manifests(c: &Container) -> Result<(Vec<String>, Vec<String>), Error> {
+    let mut covered = Vec::new();
+    let mut tokens = Vec::new();
+    for m in c.entries.iter().filter(|e| is_archive_manifest(&e.name)) {
+        let broken = |why: String| {
+            Error::Format(format!(
+                "{}: {why}; renewing would time-stamp a broken archive (EN 319 162-1 §A.7)",
+                m.name
+            ))
+        };
+        let parsed = crate::asic::parse_manifest(&m.data).map_err(broken)?;
+        check_references(c, &parsed).map_err(broken)?;
+        tokens.extend(parsed.sig_reference);
+        for r in parsed.references {
+            if !covered.contains(&r.uri) {
+                covered.push(r.uri);
+            }
+        }
+    }
+    Ok((covered, tokens))
+}
+
+/// The first N from 1 such that no entry is named `{prefix}N{suffix}` (compared without case,
+/// as the reader compares names, and with leading zeros: DSS writes `timestamp001.tst`).
+fn first_free(c: &Container, prefix: &str, suffix: &str) -> u64 {
+    let (prefix, suffix) = (prefix.to_lowercase(), suffix.to_lowercase());
+    let taken: Vec<u64> = c
+        .entries
+        .iter()
+        .filter(|e| is_meta_inf(&e.name))
+        .filter_map(|e| {
+            let lower = e.name.to_lowercase();
+            let digits = lower.strip_prefix(&prefix)?.strip_suffix(&suffix)?;
+            if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            digits.parse().ok()
+        })
+        .collect();
+    (1..).find(|n| !taken.contains(n)).unwrap_or(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_first_free_number_skips_taken_ones_with_leading_zeros_and_case() {
+        let c = Container {
+            kind: AsicKind::Extended,
+            entries: [
+                "META-INF/timestamp001.tst",
+                "META-INF/TimeStamp2.tst",
+                "a.tst",
+            ]
+            .iter()
+            .map(|n| Entry {
+                name: n.to_string(),
+                data: Vec::new(),
+            })
+            .collect(),
+            layout: Vec::new(),
+        };
+        assert_eq!(first_free(&c, "META-INF/timestamp", ".tst"), 3);
+        assert_eq!(first_free(&c, "META-INF/ASiCArchiveManifest", ".xml"), 1);
+    }
+}
