@@ -716,3 +716,141 @@ fn a_pdf_at_b_lta_validates_after_the_signer_and_the_first_tsa_expired() {
         r.signatures[0].messages
     );
 }
+
+/// The same for an ASiC-E container (EN 319 162-1 §A.7): signed, extended to B-LT, then to
+/// B-LTA by the archive TSA (an ASiCArchiveManifest over every entry and its token). In 2030
+/// the signer's and the first TSA's certificates have expired: the container archive
+/// time-stamp proves the signature file existed in 2026, so its signature-time-stamp is
+/// validated then, and the signature at that one's time: TOTAL-PASSED, B-LTA. The B-LT
+/// container alone is INDETERMINATE then; a container whose archive manifest was changed
+/// after its time-stamp gets no proof from it.
+#[cfg(feature = "asic")]
+#[test]
+fn an_asic_e_container_at_b_lta_validates_after_the_signer_and_the_first_tsa_expired() {
+    let lt = LtPki::with_validity("2026-01-01T00:00:00Z", "2027-06-01T00:00:00Z");
+    let f = Fixture(lt);
+    let archive_tsa = f.extra_tsa(
+        "Kyso LT Archive TSA",
+        "2026-01-01T00:00:00Z",
+        "2040-01-01T00:00:00Z",
+    );
+    let now_t = Timestamp::from_unix(now());
+    let files = vec![
+        (
+            "Quyết định 15.pdf".to_string(),
+            b"%PDF-1.7 quyet dinh".to_vec(),
+        ),
+        (
+            "Tờ trình.txt".to_string(),
+            "Tờ trình số 15".as_bytes().to_vec(),
+        ),
+    ];
+    let bb = Signer::new(f.key())
+        .signing_time(now_t)
+        .now(now_t)
+        .build()
+        .unwrap()
+        .sign_asic_e(&files)
+        .unwrap();
+    let (blt, _) = Extender::new(f.online(), SignatureLevel::BLT, now_t)
+        .unwrap()
+        .timestamper(f.timestamper())
+        .extend_container(&bb)
+        .unwrap();
+    let fetcher = Arc::new(Fetcher::new(FetchOptions::new()).unwrap());
+    let archive_stamper = Timestamper::new(archive_tsa.url(), fetcher, f.online());
+    let (blta, outcome) = Extender::new(f.online(), SignatureLevel::BLTA, now_t)
+        .unwrap()
+        .timestamper(archive_stamper)
+        .extend_container(&blt)
+        .unwrap();
+    assert!(outcome.signatures.iter().all(|s| s.archive_timestamp_added));
+
+    let (at, v) = f.years_later(2030);
+    let r = v.verify_asic_bytes("ho-so.asice", &blta, at);
+    assert_eq!(r.indication, Indication::TotalPassed, "{:#?}", r.signatures);
+    let s = &r.signatures[0];
+    assert_eq!(s.level, SignatureLevel::BLTA);
+    use kyso::TimestampKind::{ContainerArchiveTimeStamp as Cats, SignatureTimeStamp as Sts};
+    let kinds: Vec<_> = s.timestamps.iter().map(|t| t.kind).collect();
+    assert_eq!(kinds, [Sts, Cats]);
+    let (sig_ts, archive) = (&s.timestamps[0], &s.timestamps[1]);
+    assert!(
+        archive.is_valid() && archive.validated_at.is_none(),
+        "{archive:#?}"
+    );
+    let info = archive.asic.as_ref().unwrap();
+    assert_eq!(info.manifest, "META-INF/ASiCArchiveManifest.xml");
+    for name in [
+        "META-INF/signature.p7s",
+        "META-INF/ASiCManifest.xml",
+        "Tờ trình.txt",
+    ] {
+        assert!(info.covers.iter().any(|c| c == name), "{name}: {info:?}");
+    }
+    assert!(sig_ts.is_valid(), "{sig_ts:#?}");
+    assert_eq!(
+        sig_ts.validated_at, archive.gen_time,
+        "proven by the archive"
+    );
+    assert_eq!(s.chain_validated_at, sig_ts.gen_time);
+
+    // Without the archive time-stamp nothing proves a time before the expiry.
+    let r = v.verify_asic_bytes("ho-so.asice", &blt, at);
+    assert_eq!(r.signatures[0].indication, Indication::Indeterminate);
+
+    // The archive manifest changed after its time-stamp (one byte appended): the token's
+    // imprint no longer matches, so it proves nothing and the signature is INDETERMINATE.
+    let tampered = rewrite_entry(&blta, "META-INF/ASiCArchiveManifest.xml", |m| m.push(b' '));
+    let r = v.verify_asic_bytes("ho-so.asice", &tampered, at);
+    let s = &r.signatures[0];
+    assert_eq!(
+        s.indication,
+        Indication::Indeterminate,
+        "{:#?}",
+        s.timestamps
+    );
+    let archive = s.timestamps.iter().find(|t| t.kind == Cats).unwrap();
+    assert_eq!(
+        archive.problem.as_ref().map(|p| p.code()),
+        Some("timestamp_imprint_mismatch")
+    );
+}
+
+/// `container` with the entry `name` rewritten by `edit` (Python's zipfile, the other
+/// entries as they were).
+#[cfg(feature = "asic")]
+fn rewrite_entry(container: &[u8], name: &str, edit: impl Fn(&mut Vec<u8>)) -> Vec<u8> {
+    let dir = std::env::temp_dir().join(format!("kyso-rewrite-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (input, output, entry) = (dir.join("in.zip"), dir.join("out.zip"), dir.join("entry"));
+    std::fs::write(&input, container).unwrap();
+    let read = std::process::Command::new("python3")
+        .args(["-c", "import sys,zipfile; sys.stdout.buffer.write(zipfile.ZipFile(sys.argv[1]).read(sys.argv[2]))"])
+        .arg(&input)
+        .arg(name)
+        .output()
+        .unwrap();
+    assert!(read.status.success(), "{read:?}");
+    let mut data = read.stdout;
+    edit(&mut data);
+    std::fs::write(&entry, &data).unwrap();
+    let script = "import sys,zipfile\n\
+        src=zipfile.ZipFile(sys.argv[1]); out=zipfile.ZipFile(sys.argv[2],'w')\n\
+        for i in src.infolist():\n\
+        \x20   data=open(sys.argv[4],'rb').read() if i.filename==sys.argv[3] else src.read(i)\n\
+        \x20   out.writestr(i,data)\n\
+        out.close()\n";
+    let o = std::process::Command::new("python3")
+        .args(["-c", script])
+        .arg(&input)
+        .arg(&output)
+        .arg(name)
+        .arg(&entry)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{o:?}");
+    let out = std::fs::read(&output).unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    out
+}
