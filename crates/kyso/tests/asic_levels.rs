@@ -2,7 +2,7 @@
 //! testkit's loopback peers (`openssl ts -reply` as the TSA, `openssl ocsp` as the responder,
 //! CRLs on another host). An ASiC-E container's signature becomes B-LT and validates offline
 //! from what it embeds; the data objects and the manifest keep their bytes; a second run
-//! changes nothing; B-LTA for ASiC-E is refused (its archive manifest is not made yet).
+//! changes nothing; B-LTA for ASiC-E then adds its archive manifest and time-stamp.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -124,12 +124,19 @@ fn an_asic_e_container_extended_to_b_lt_validates_offline() {
     // Again: nothing to do, nothing returned.
     let (again, outcome) = extender.extend_container(&lt).unwrap();
     assert!(!outcome.changed() && again.is_empty(), "{outcome:?}");
-    // B-LTA for ASiC-E needs an archive manifest: refused.
+    // B-LTA for ASiC-E is an archive manifest and its time-stamp (EN 319 162-1 §A.7) over
+    // the B-LT container, which then verifies at B-LTA (asic_lta.rs and extend.rs go further).
     let lta = Extender::new(online(&f), SignatureLevel::BLTA, now())
         .unwrap()
         .timestamper(timestamper(&f));
-    let e = lta.extend_container(&lt).unwrap_err();
-    assert!(e.to_string().contains("ASiCArchiveManifest"), "{e}");
+    let (archived, outcome) = lta.extend_container(&lt).unwrap();
+    assert!(
+        outcome.signatures.iter().all(|s| s.archive_timestamp_added),
+        "{outcome:?}"
+    );
+    let r = online(&f).verify_asic_bytes("lta.asice", &archived, at);
+    assert_eq!(r.indication, Indication::TotalPassed);
+    assert!(r.signatures.iter().all(|s| s.level == SignatureLevel::BLTA));
 }
 
 /// ASiC-S keeps its long-term data inside the CMS (DSS's dss1984.asics does the same): B-LTA
