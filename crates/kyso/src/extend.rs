@@ -195,6 +195,15 @@ impl Extender {
         Ok((out, outcome))
     }
 
+    /// The time-stamping service, which B-T and B-LTA need (refused without one).
+    fn required_timestamper(&self) -> Result<&Timestamper, ExtendRefusal> {
+        self.timestamper
+            .as_ref()
+            .ok_or_else(|| ExtendRefusal::NeedsTimestamper {
+                level: self.level.as_str().to_string(),
+            })
+    }
+
     /// A broken signature is never extended; B-LT also needs a path and statuses that hold
     /// now, or there is nothing a later verifier could rely on.
     fn refuse_invalid(&self, report: &DocumentReport) -> Result<(), Error> {
@@ -226,12 +235,7 @@ impl Extender {
         content_hash: &dyn Fn(DigestAlgorithm) -> Result<Vec<u8>, Error>,
         name: &str,
     ) -> Result<(), Error> {
-        let t = self
-            .timestamper
-            .as_ref()
-            .ok_or_else(|| ExtendRefusal::NeedsTimestamper {
-                level: self.level.as_str().to_string(),
-            })?;
+        let t = self.required_timestamper()?;
         let alg = t.hash_algorithm();
         let hash = content_hash(alg)?;
         // The SignedData as it is now (detached form: the content enters through its hash).
@@ -299,11 +303,7 @@ impl Extender {
                     (si.raw.to_vec(), false)
                 }
                 None => {
-                    let t = self.timestamper.as_ref().ok_or_else(|| {
-                        ExtendRefusal::NeedsTimestamper {
-                            level: self.level.as_str().to_string(),
-                        }
-                    })?;
+                    let t = self.required_timestamper()?;
                     // EN 319 122-1 §5.3: the imprint is the hash of the signature value.
                     let token = t.stamp(si.signature, self.now)?;
                     let attr = builder::attribute(&oid::SIGNATURE_TIME_STAMP, &token);

@@ -314,21 +314,13 @@ fn zip_bombs_are_stopped_while_inflating() {
     let d = TempDir::new("asic-bomb");
     // 64 MiB of zeros deflate to about 64 KiB: a ratio of 1000, refused once 1 MB is out.
     let zeros = vec![0u8; 64 << 20];
-    let started = std::time::Instant::now();
     let bytes = zip(
         d.path(),
         "c.asice",
         &[("mimetype", ASICE, true), ("a.txt", &zeros, false)],
         None,
     );
-    let t = std::time::Instant::now();
     refused(&verify(&bytes), "asic_compression_ratio");
-    assert!(
-        t.elapsed().as_secs() < 5,
-        "{:?} (built in {:?})",
-        t.elapsed(),
-        started.elapsed()
-    );
     // A declared size that lies (a few bytes claimed, the data much larger; and the other
     // way round): kyso counts what inflates, the crate checks the sizes and CRC; never valid.
     let text: Vec<u8> = (0..200_000u32).flat_map(|i| i.to_le_bytes()).collect();
@@ -350,6 +342,62 @@ fn zip_bombs_are_stopped_while_inflating() {
         assert_ne!(r.indication, Indication::TotalPassed, "{:?}", r.messages);
         assert!(r.signatures.is_empty());
     }
+}
+
+/// A large file that many manifests list, or one manifest lists many times: 40 signatures
+/// each with its own manifest over a 32 MiB file, and an archive manifest listing it 1000
+/// times (the reference bound). Each listing used to hash the file again (over a thousand
+/// hashes of 32 MiB here; at the container bounds, 512 MiB a thousand times: hours); a
+/// container's entries are now hashed at most once per algorithm. What is asserted is the
+/// verdict: every signature valid, the archive manifest (whose token is absent) reported as
+/// not verified. No time is asserted: the CI run's length is the guard.
+#[test]
+fn a_large_file_listed_many_times_is_judged_once() {
+    let d = TempDir::new("asic-relisted");
+    let big: Vec<u8> = (0..(32u32 << 20) / 4)
+        .flat_map(|i| i.to_le_bytes())
+        .collect();
+    let digest = b64(&sha256(&big));
+    let reference = format!(
+        r#"<DataObjectReference URI="big.bin"><ds:DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha256"/><ds:DigestValue>{digest}</ds:DigestValue></DataObjectReference>"#
+    );
+    let manifest = |sig: &str, root: &str, times: usize| {
+        format!(
+            r#"<{root} xmlns="http://uri.etsi.org/02918/v1.2.1#" xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><SigReference URI="{sig}"/>{}</{root}>"#,
+            reference.repeat(times)
+        )
+        .into_bytes()
+    };
+    let s = signer();
+    let mut owned: Vec<(String, Vec<u8>)> = Vec::new();
+    for i in 1..=40 {
+        let m = manifest(&format!("META-INF/signature{i}.p7s"), "ASiCManifest", 1);
+        let sig = s.sign_bytes(&m).unwrap();
+        owned.push((format!("META-INF/ASiCManifest{i}.xml"), m));
+        owned.push((format!("META-INF/signature{i}.p7s"), sig));
+    }
+    owned.push((
+        "META-INF/ASiCArchiveManifest.xml".into(),
+        manifest("META-INF/timestamp.tst", "ASiCArchiveManifest", 1000),
+    ));
+    let mut entries: Vec<(&str, &[u8], bool)> =
+        vec![("mimetype", ASICE, true), ("big.bin", &big, true)];
+    entries.extend(owned.iter().map(|(n, b)| (n.as_str(), b.as_slice(), false)));
+    let r = verify(&zip(d.path(), "c.asice", &entries, None));
+    assert_eq!(r.signatures.len(), 40, "{:?}", r.messages);
+    assert!(
+        r.signatures
+            .iter()
+            .all(|s| s.indication == Indication::TotalPassed),
+        "{:?}",
+        codes(&r)
+    );
+    assert!(
+        r.problems.iter().any(|p| matches!(p,
+            kyso::DocumentProblem::AsicEntryNotVerified { file } if file == "META-INF/ASiCArchiveManifest.xml")),
+        "{:?}",
+        codes(&r)
+    );
 }
 
 #[test]

@@ -1,7 +1,10 @@
 //! Reading a container (EN 319 162-1 §4) into memory, within [`Limits`].
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::io::{Cursor, Read as _};
 
+use crate::crypto::DigestAlgorithm;
 use crate::error::AsicProblem;
 use crate::report::AsicKind;
 
@@ -65,9 +68,47 @@ pub(crate) struct Container {
     /// an ASiC type). The container is still read, so the signatures can be reported too;
     /// the verifier fails the document for them.
     pub(crate) layout: Vec<AsicProblem>,
+    /// The digests computed so far, by entry index and algorithm (see [`Container::digest`]).
+    digests: RefCell<HashMap<(usize, DigestAlgorithm), Vec<u8>>>,
 }
 
+/// A signature manifest of a container and what parsing it gave.
+pub(crate) type ParsedManifest<'a> = (&'a Entry, Result<super::Manifest, String>);
+
 impl Container {
+    pub(crate) fn new(kind: AsicKind, entries: Vec<Entry>, layout: Vec<AsicProblem>) -> Self {
+        Container {
+            kind,
+            entries,
+            layout,
+            digests: RefCell::default(),
+        }
+    }
+
+    /// The `alg` digest of the entry named `name` (`None`: no such entry). Each entry is
+    /// hashed at most once per algorithm, however many manifests list it and however often:
+    /// a hostile manifest listing a 512 MiB entry a thousand times, or a thousand signatures
+    /// over it, must cost one hash, not a thousand.
+    pub(crate) fn digest(&self, name: &str, alg: DigestAlgorithm) -> Option<Vec<u8>> {
+        let i = self.entries.iter().position(|e| e.name == name)?;
+        let mut cache = self.digests.borrow_mut();
+        let d = cache
+            .entry((i, alg))
+            .or_insert_with(|| alg.digest(&self.entries[i].data));
+        Some(d.clone())
+    }
+
+    /// The signature manifests (`META-INF/ASiCManifest*.xml`, §4.4.2), each parsed once for
+    /// all the signatures that look theirs up: a container of many signatures and many large
+    /// manifests must not cost their product.
+    pub(crate) fn manifests(&self) -> Vec<ParsedManifest<'_>> {
+        self.entries
+            .iter()
+            .filter(|e| is_manifest(&e.name))
+            .map(|e| (e, super::parse_manifest(&e.data)))
+            .collect()
+    }
+
     /// The entry named `name`.
     pub(crate) fn get(&self, name: &str) -> Option<&Entry> {
         self.entries.iter().find(|e| e.name == name)
@@ -110,11 +151,7 @@ pub(crate) fn read(bytes: &[u8], limits: &Limits) -> Result<Container, AsicProbl
         },
         None => kind_from_content(&entries, &comment)?,
     };
-    Ok(Container {
-        kind,
-        entries,
-        layout,
-    })
+    Ok(Container::new(kind, entries, layout))
 }
 
 /// A plain ZIP file (a dossier sent as an archive), read with the same bounds and name rules
@@ -253,6 +290,19 @@ fn kind_from_content(entries: &[Entry], comment: &[u8]) -> Result<AsicKind, Asic
         why: "no mimetype entry, no ASiC comment, no manifest and no data object at the root"
             .into(),
     })
+}
+
+/// A CAdES signature of a container: `META-INF/*signature*.p7s` (EN 319 162-1 §4.3.2,
+/// §4.4.2; DSS takes any META-INF name containing "signature").
+pub(crate) fn is_signature(name: &str) -> bool {
+    name.strip_prefix("META-INF/")
+        .is_some_and(|n| n.contains("signature") && n.to_ascii_lowercase().ends_with(".p7s"))
+}
+
+/// `META-INF/ASiCArchiveManifest*.xml` (EN 319 162-1 §A.7), the archive manifests.
+pub(crate) fn is_archive_manifest(name: &str) -> bool {
+    name.strip_prefix("META-INF/")
+        .is_some_and(|n| n.starts_with("ASiCArchiveManifest") && n.ends_with(".xml"))
 }
 
 /// `META-INF/ASiCManifest*.xml` (EN 319 162-1 §4.4.2), the signature manifests.

@@ -15,7 +15,9 @@
 //! would only time-stamp a broken archive.
 
 use super::{ExtendOutcome, ExtendedSignature, Extender};
-use crate::asic::container::{is_meta_inf, Container, Entry};
+use crate::asic::container::{
+    is_archive_manifest, is_meta_inf, is_signature, Container, Entry, ParsedManifest,
+};
 use crate::error::{AsicProblem, Error, ExtendRefusal};
 use crate::report::{AsicKind, SignatureLevel};
 
@@ -54,16 +56,13 @@ impl Extender {
             now: self.now,
         };
         let per_signature = if archive { &lt } else { self };
-        let (archived, archive_tokens) = if archive {
+        let archived = if archive {
             check_archive_manifests(&c)?
         } else {
-            (Vec::new(), Vec::new())
+            Vec::new()
         };
-        if archive && self.timestamper.is_none() {
-            return Err(ExtendRefusal::NeedsTimestamper {
-                level: self.level.as_str().to_string(),
-            }
-            .into());
+        if archive {
+            self.required_timestamper()?;
         }
         let mut replaced = Vec::new();
         let mut total = ExtendOutcome {
@@ -71,13 +70,10 @@ impl Extender {
             certificates_added: 0,
             revocation_values_added: 0,
         };
-        for sig in c.entries.iter().filter(|e| {
-            e.name.starts_with("META-INF/")
-                && e.name.contains("signature")
-                && e.name.to_ascii_lowercase().ends_with(".p7s")
-        }) {
+        let manifests = c.manifests();
+        for sig in c.entries.iter().filter(|e| is_signature(&e.name)) {
             let base = total.signatures.len();
-            let content = signed_content(&c, sig, base)?;
+            let content = signed_content(&c, &manifests, sig, base)?;
             if archived.contains(&sig.name) {
                 // Covered by an earlier archive manifest: checked, never rewritten.
                 let report = self
@@ -116,7 +112,7 @@ impl Extender {
             }
         }
         if archive {
-            let out = self.archive_container(container, &c, &replaced, &archive_tokens)?;
+            let out = self.archive_container(container, &c, &replaced)?;
             for s in &mut total.signatures {
                 s.level_after = SignatureLevel::BLTA;
                 s.archive_timestamp_added = true;
@@ -132,20 +128,14 @@ impl Extender {
 
     /// EN 319 162-1 §A.7: the container with its signatures `replaced` (already at B-LT), the
     /// current archive manifest renamed (item 2), and a new ASiCArchiveManifest.xml and its
-    /// time-stamp token added (item 1 b, c). `_tokens`: the earlier archive tokens (names).
+    /// time-stamp token added (item 1 b, c).
     fn archive_container(
         &self,
         container: &[u8],
         c: &Container,
         replaced: &[(String, Vec<u8>)],
-        _tokens: &[String],
     ) -> Result<Vec<u8>, Error> {
-        let t = self
-            .timestamper
-            .as_ref()
-            .ok_or_else(|| ExtendRefusal::NeedsTimestamper {
-                level: self.level.as_str().to_string(),
-            })?;
+        let t = self.required_timestamper()?;
         let alg = t.hash_algorithm();
         let mut rename = Vec::new();
         if c.get(ARCHIVE_MANIFEST).is_some() {
@@ -197,7 +187,13 @@ impl Extender {
 /// SigReference names it (ASiC-E, §A.4). For ASiC-E the manifest's digests are checked too:
 /// the CAdES signature covers the manifest only, and a data object changed since signing makes
 /// the signature fail for the container (the verifier's HASH_FAILURE), so it is not extended.
-fn signed_content<'c>(c: &'c Container, sig: &Entry, index: usize) -> Result<&'c [u8], Error> {
+/// `manifests`: the container's, parsed once.
+fn signed_content<'c>(
+    c: &'c Container,
+    manifests: &[ParsedManifest<'c>],
+    sig: &Entry,
+    index: usize,
+) -> Result<&'c [u8], Error> {
     match c.kind {
         AsicKind::Simple => {
             let data: Vec<&Entry> = c.data_objects().collect();
@@ -209,15 +205,13 @@ fn signed_content<'c>(c: &'c Container, sig: &Entry, index: usize) -> Result<&'c
             }
         }
         AsicKind::Extended => {
-            let (entry, manifest) = c
-                .entries
+            let (entry, manifest) = manifests
                 .iter()
-                .filter(|e| crate::asic::container::is_manifest(&e.name))
-                .find_map(|e| {
-                    crate::asic::parse_manifest(&e.data)
+                .find_map(|(e, m)| {
+                    m.as_ref()
                         .ok()
                         .filter(|m| m.sig_reference.as_deref() == Some(sig.name.as_str()))
-                        .map(|m| (e, m))
+                        .map(|m| (*e, m))
                 })
                 .ok_or_else(|| {
                     Error::Format(format!(
@@ -225,7 +219,7 @@ fn signed_content<'c>(c: &'c Container, sig: &Entry, index: usize) -> Result<&'c
                         sig.name
                     ))
                 })?;
-            check_references(c, &manifest).map_err(|why| ExtendRefusal::SignatureNotValid {
+            check_references(c, manifest).map_err(|why| ExtendRefusal::SignatureNotValid {
                 index,
                 indication: "TOTAL-FAILED".into(),
                 sub_indication: "HASH_FAILURE".into(),
@@ -236,21 +230,18 @@ fn signed_content<'c>(c: &'c Container, sig: &Entry, index: usize) -> Result<&'c
     }
 }
 
-/// `META-INF/ASiCArchiveManifest*.xml` (EN 319 162-1 §A.7).
-fn is_archive_manifest(name: &str) -> bool {
-    name.strip_prefix("META-INF/")
-        .is_some_and(|n| n.starts_with("ASiCArchiveManifest") && n.ends_with(".xml"))
-}
-
 /// Every reference of `manifest` names an entry of `c` whose digest still matches (an
 /// algorithm kyso does not know is left to the verifier). `Err`: why not.
 fn check_references(c: &Container, manifest: &crate::asic::Manifest) -> Result<(), String> {
     for r in &manifest.references {
-        let entry = c
-            .get(&r.uri)
-            .ok_or_else(|| format!("it references '{}', which the container lacks", r.uri))?;
+        if c.get(&r.uri).is_none() {
+            return Err(format!(
+                "it references '{}', which the container lacks",
+                r.uri
+            ));
+        }
         if let Ok(alg) = r.algorithm {
-            if alg.digest(&entry.data) != r.digest {
+            if c.digest(&r.uri, alg).is_some_and(|d| d != r.digest) {
                 return Err(format!("the {alg} digest of '{}' no longer matches", r.uri));
             }
         }
@@ -259,10 +250,9 @@ fn check_references(c: &Container, manifest: &crate::asic::Manifest) -> Result<(
 }
 
 /// The earlier archive manifests checked before a renewal (their references all match).
-/// Returns the entries they cover and the tokens they name (SigReference).
-fn check_archive_manifests(c: &Container) -> Result<(Vec<String>, Vec<String>), Error> {
+/// Returns the entries they cover.
+fn check_archive_manifests(c: &Container) -> Result<Vec<String>, Error> {
     let mut covered = Vec::new();
-    let mut tokens = Vec::new();
     for m in c.entries.iter().filter(|e| is_archive_manifest(&e.name)) {
         let broken = |why: String| {
             Error::Format(format!(
@@ -272,14 +262,13 @@ fn check_archive_manifests(c: &Container) -> Result<(Vec<String>, Vec<String>), 
         };
         let parsed = crate::asic::parse_manifest(&m.data).map_err(broken)?;
         check_references(c, &parsed).map_err(broken)?;
-        tokens.extend(parsed.sig_reference);
         for r in parsed.references {
             if !covered.contains(&r.uri) {
                 covered.push(r.uri);
             }
         }
     }
-    Ok((covered, tokens))
+    Ok(covered)
 }
 
 /// The first N from 1 such that no entry is named `{prefix}N{suffix}` (compared without case,
@@ -308,9 +297,9 @@ mod tests {
 
     #[test]
     fn the_first_free_number_skips_taken_ones_with_leading_zeros_and_case() {
-        let c = Container {
-            kind: AsicKind::Extended,
-            entries: [
+        let c = Container::new(
+            AsicKind::Extended,
+            [
                 "META-INF/timestamp001.tst",
                 "META-INF/TimeStamp2.tst",
                 "a.tst",
@@ -321,8 +310,8 @@ mod tests {
                 data: Vec::new(),
             })
             .collect(),
-            layout: Vec::new(),
-        };
+            Vec::new(),
+        );
         assert_eq!(first_free(&c, "META-INF/timestamp", ".tst"), 3);
         assert_eq!(first_free(&c, "META-INF/ASiCArchiveManifest", ".xml"), 1);
     }

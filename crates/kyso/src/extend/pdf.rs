@@ -14,7 +14,7 @@ use std::io::Write;
 
 use super::{proven_paths, ExtendOutcome, ExtendedSignature, Extender};
 use crate::encoding::oid;
-use crate::error::{Error, ExtendRefusal};
+use crate::error::Error;
 use crate::pdf::sign::{self, DssAdditions, NewSignature, SigKind};
 use crate::pdf::{Document, Limits};
 use crate::report::{PdfSignatureKind, SignatureLevel};
@@ -136,12 +136,7 @@ impl Extender {
 
     /// A document time-stamp over the whole of `file`, appended as a new revision.
     fn append_document_timestamp(&self, file: &mut Vec<u8>) -> Result<(), Error> {
-        let t = self
-            .timestamper
-            .as_ref()
-            .ok_or_else(|| ExtendRefusal::NeedsTimestamper {
-                level: self.level.as_str().to_string(),
-            })?;
+        let t = self.required_timestamper()?;
         let mut space = DOC_TIMESTAMP_SPACE;
         for _ in 0..2 {
             let doc = Document::parse(file, &Limits::default()).map_err(pdf_error)?;

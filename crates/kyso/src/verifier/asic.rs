@@ -16,6 +16,7 @@
 
 use super::timestamp::{failed, prove_down_the_chain};
 use super::{Detached, Verifier, VerifyContext};
+use crate::asic::container::{is_archive_manifest, is_signature, ParsedManifest};
 use crate::asic::{self, Container, Limits};
 use crate::cms::envelope::SigSource;
 use crate::encoding::time::Timestamp;
@@ -24,9 +25,6 @@ use crate::report::{
     DocumentReport, Indication, Reason, SignatureReport, SubIndication, TimestampKind,
     TimestampProblem, TimestampReport,
 };
-
-/// A signature manifest of the container and what parsing it gave.
-type ParsedManifest<'a> = (&'a asic::container::Entry, Result<asic::Manifest, String>);
 
 /// Archive manifests validated per container: one per renewal, every few years for decades
 /// (the bound of archive time-stamps in a CAdES signature).
@@ -41,18 +39,6 @@ pub(crate) fn is_asic_path(path: &std::path::Path) -> bool {
     path.extension()
         .and_then(|e| e.to_str())
         .is_some_and(|e| ASIC_EXTENSIONS.iter().any(|x| e.eq_ignore_ascii_case(x)))
-}
-
-/// A CAdES signature of a container: `META-INF/*signature*.p7s` (EN 319 162-1 §4.3.2,
-/// §4.4.2; DSS takes any META-INF name containing "signature").
-fn is_signature(name: &str) -> bool {
-    name.strip_prefix("META-INF/")
-        .is_some_and(|n| n.contains("signature") && n.to_ascii_lowercase().ends_with(".p7s"))
-}
-
-fn is_archive_manifest(name: &str) -> bool {
-    name.strip_prefix("META-INF/")
-        .is_some_and(|n| n.starts_with("ASiCArchiveManifest") && n.ends_with(".xml"))
 }
 
 impl Verifier {
@@ -93,14 +79,7 @@ impl Verifier {
             return invalid(crate::error::AsicProblem::NotOneDataObject { count: data.len() });
         }
         let archives = self.container_archives(&c, at);
-        // Each manifest parsed once for all signatures: a container of many signatures and
-        // many large manifests must not cost their product.
-        let manifests: Vec<ParsedManifest<'_>> = c
-            .entries
-            .iter()
-            .filter(|e| asic::container::is_manifest(&e.name))
-            .map(|e| (e, asic::parse_manifest(&e.data)))
-            .collect();
+        let manifests = c.manifests();
         let mut ctx = VerifyContext::new();
         let mut signatures: Vec<SignatureReport> = Vec::new();
         let mut covered: Vec<String> = Vec::new();
@@ -483,12 +462,11 @@ fn reference_failures(c: &Container, manifest: &str, m: &asic::Manifest) -> Vec<
                 continue;
             }
         };
-        match c.get(&r.uri) {
+        match c.digest(&r.uri, alg) {
             None => out.push(Reason::AsicReferenceMissing {
                 file: r.uri.clone(),
             }),
-            Some(e) => {
-                let computed = alg.digest(&e.data);
+            Some(computed) => {
                 if computed != r.digest {
                     out.push(Reason::AsicReferenceMismatch {
                         file: r.uri.clone(),
@@ -530,11 +508,11 @@ fn archive_mismatches(c: &Container, xml: &[u8]) -> Vec<String> {
     };
     m.references
         .iter()
-        .filter(|r| match (&r.algorithm, c.get(&r.uri)) {
-            (Ok(alg), Some(e)) => alg.digest(&e.data) != r.digest,
+        .filter(|r| match &r.algorithm {
             // An absent file is the signature's own finding (asic_reference_missing,
             // INDETERMINATE as DSS says), not a changed one.
-            (Ok(_), None) | (Err(_), _) => false,
+            Ok(alg) => c.digest(&r.uri, *alg).is_some_and(|d| d != r.digest),
+            Err(_) => false,
         })
         .map(|r| r.uri.clone())
         .collect()
