@@ -192,6 +192,21 @@ fn zip_t(dir: &Path, container: &str) {
     assert!(o.status.success(), "zip -T: {}", stdout(&o));
 }
 
+/// The TSTInfo of a token as `openssl ts -reply -token_in -text` prints it.
+fn tst_info(dir: &Path, token: &[u8]) -> String {
+    let f = dir.join("info.tst");
+    std::fs::write(&f, token).unwrap();
+    let o = Command::new("openssl")
+        .args(["ts", "-reply", "-token_in", "-text", "-in"])
+        .arg(&f)
+        .output()
+        .expect("openssl");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = String::from_utf8(o.stdout).unwrap();
+    assert!(text.contains("Time stamp:"), "{text}");
+    text
+}
+
 fn entry(dir: &Path, container: &str, name: &str) -> Vec<u8> {
     unzip_entry(dir, container, name, "entry.bin");
     std::fs::read(dir.join("entry.bin")).unwrap()
@@ -300,7 +315,14 @@ fn extend_to_b_lta_twice_renames_the_first_archive_manifest_and_covers_both() {
         m1,
         "renamed with its bytes"
     );
-    assert_eq!(entry(&d, "out.asice", "META-INF/timestamp1.tst"), t1);
+    // The first token gained its TSA's validation data (EN 319 162-1 §A.7 item 2, as DSS
+    // does), its TSTInfo unchanged: it still verifies over the renamed manifest below.
+    let t1_now = entry(&d, "out.asice", "META-INF/timestamp1.tst");
+    assert!(
+        t1_now.len() > t1.len(),
+        "no validation data added to the token"
+    );
+    assert_eq!(tst_info(&d, &t1_now), tst_info(&d, &t1));
     assert_eq!(entry(&d, "out.asice", "META-INF/signature.p7s"), sig);
     let second = assert_covers_all(&d, "out.asice", ARCHIVE, "META-INF/timestamp2.tst");
     for n in [renamed, "META-INF/timestamp1.tst", "META-INF/signature.p7s"] {

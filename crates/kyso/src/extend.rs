@@ -207,21 +207,27 @@ impl Extender {
     /// A broken signature is never extended; B-LT also needs a path and statuses that hold
     /// now, or there is nothing a later verifier could rely on.
     fn refuse_invalid(&self, report: &DocumentReport) -> Result<(), Error> {
-        for s in &report.signatures {
-            let refuse = match s.indication {
-                Indication::TotalFailed => true,
-                Indication::Indeterminate => self.level != SignatureLevel::BT,
-                _ => false,
-            };
-            if refuse {
-                return Err(ExtendRefusal::SignatureNotValid {
-                    index: s.index,
-                    indication: s.indication.as_str().to_string(),
-                    sub_indication: s.sub_indication.map(|x| x.as_str()).unwrap_or_default(),
-                    detail: s.messages.join("; "),
-                }
-                .into());
+        report
+            .signatures
+            .iter()
+            .try_for_each(|s| self.refuse_signature(s))
+    }
+
+    /// [`Extender::refuse_invalid`] for one signature.
+    fn refuse_signature(&self, s: &crate::report::SignatureReport) -> Result<(), Error> {
+        let refuse = match s.indication {
+            Indication::TotalFailed => true,
+            Indication::Indeterminate => self.level != SignatureLevel::BT,
+            _ => false,
+        };
+        if refuse {
+            return Err(ExtendRefusal::SignatureNotValid {
+                index: s.index,
+                indication: s.indication.as_str().to_string(),
+                sub_indication: s.sub_indication.map(|x| x.as_str()).unwrap_or_default(),
+                detail: s.messages.join("; "),
             }
+            .into());
         }
         Ok(())
     }
@@ -355,43 +361,14 @@ impl Extender {
                 self.now,
                 &proven_paths(report),
             )?;
-            for c in &data.certificates {
-                let der = c.der().to_vec();
-                if !certificates.contains(&der) {
-                    certificates.push(der);
-                    certificates_added += 1;
-                }
-            }
-            for v in &data.values {
-                let der = match v {
-                    Value::Crl(c) => c.der().to_vec(),
-                    // RFC 5940 §4.1: OtherRevocationInfoFormat { id-ri-ocsp-response,
-                    // OCSPResponse } in RevocationInfoChoice other [1] IMPLICIT.
-                    Value::Ocsp(r) => asn1::tlv(
-                        tag::ctx_cons(1),
-                        &[
-                            &asn1::tlv(tag::OID, &[oid::RI_OCSP_RESPONSE.as_bytes()]),
-                            r.der(),
-                        ],
-                    ),
-                };
-                if !crls.contains(&der) {
-                    crls.push(der);
-                    revocation_values_added += 1;
-                }
-            }
+            (certificates_added, revocation_values_added) =
+                embed(&data, &mut certificates, &mut crls);
             for s in &mut signatures {
                 s.level_after = s.level_after.max(SignatureLevel::BLT);
             }
         }
-        let version = if crls.iter().any(|c| c.first() == Some(&tag::ctx_cons(1))) {
-            // RFC 5652 §5.1: version 5 when `crls` holds an other-format entry (OCSP).
-            5
-        } else {
-            sd.version
-        };
         let mut parts = SignedDataParts {
-            version,
+            version: version(sd.version, &crls),
             digest_algorithms: sd
                 .digest_algorithms
                 .iter()
@@ -433,6 +410,53 @@ impl Extender {
             }
         }
         Ok(outcome)
+    }
+}
+
+/// Add `data` to a SignedData's `certificates` and `crls` (DER), each value once; an OCSP
+/// response goes in as RFC 5940 §4.1 says. Returns how many certificates and revocation
+/// values were added.
+fn embed(
+    data: &crate::verifier::ValidationData,
+    certificates: &mut Vec<Vec<u8>>,
+    crls: &mut Vec<Vec<u8>>,
+) -> (usize, usize) {
+    let (mut certificates_added, mut values_added) = (0, 0);
+    for c in &data.certificates {
+        let der = c.der().to_vec();
+        if !certificates.contains(&der) {
+            certificates.push(der);
+            certificates_added += 1;
+        }
+    }
+    for v in &data.values {
+        let der = match v {
+            Value::Crl(c) => c.der().to_vec(),
+            // RFC 5940 §4.1: OtherRevocationInfoFormat { id-ri-ocsp-response,
+            // OCSPResponse } in RevocationInfoChoice other [1] IMPLICIT.
+            Value::Ocsp(r) => asn1::tlv(
+                tag::ctx_cons(1),
+                &[
+                    &asn1::tlv(tag::OID, &[oid::RI_OCSP_RESPONSE.as_bytes()]),
+                    r.der(),
+                ],
+            ),
+        };
+        if !crls.contains(&der) {
+            crls.push(der);
+            values_added += 1;
+        }
+    }
+    (certificates_added, values_added)
+}
+
+/// The SignedData version for these `crls`: RFC 5652 §5.1 says 5 when `crls` holds an
+/// other-format entry (an OCSP response), else the one it had.
+fn version(current: u64, crls: &[Vec<u8>]) -> u64 {
+    if crls.iter().any(|c| c.first() == Some(&tag::ctx_cons(1))) {
+        5
+    } else {
+        current
     }
 }
 

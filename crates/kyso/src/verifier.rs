@@ -37,6 +37,7 @@ mod asic;
 mod ltv;
 mod pdf;
 mod timestamp;
+pub(crate) use ltv::ValidationData;
 pub(crate) use pdf::{der_prefix, is_pdf};
 
 /// What one document carries for path validation: its certificates, and the verifier's

@@ -817,13 +817,128 @@ fn an_asic_e_container_at_b_lta_validates_after_the_signer_and_the_first_tsa_exp
     );
 }
 
-/// `container` with the entry `name` rewritten by `edit` (Python's zipfile, the other
-/// entries as they were).
+/// The chain of archive time-stamps for an ASiC-E container (EN 319 162-1 §A.7 item 2), as
+/// for CAdES above: the signer and the first TSA expire seconds after signing, the first
+/// container archive time-stamp is made before that, the renewal after it. The renewal adds
+/// the first archive TSA's validation data to the first token (its certificates and the CRL
+/// that gave its status, in the token's SignedData, as DSS does), and the renewal's manifest
+/// covers that token. In 2035, offline, when the first archive TSA has expired too, the
+/// renewal proves the first archive time-stamp at its own time from that data, which proves
+/// the signature-time-stamp, which proves the signature: TOTAL-PASSED, B-LTA. The token
+/// without the data it carries is INDETERMINATE then.
 #[cfg(feature = "asic")]
-fn rewrite_entry(container: &[u8], name: &str, edit: impl Fn(&mut Vec<u8>)) -> Vec<u8> {
-    let dir = std::env::temp_dir().join(format!("kyso-rewrite-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let (input, output, entry) = (dir.join("in.zip"), dir.join("out.zip"), dir.join("entry"));
+#[test]
+fn a_renewed_container_archive_time_stamp_carries_the_proof_down_the_chain() {
+    // Room for the first two extensions on a loaded CI machine (each asks the TSA, OCSP, CRLs).
+    let expiry = Timestamp::from_unix(now() + 20);
+    let lt = LtPki::with_validity("2026-01-01T00:00:00Z", &expiry.to_string());
+    let f = Fixture(lt);
+    let tsa1 = f.extra_tsa(
+        "Kyso Archive TSA 1",
+        "2026-01-01T00:00:00Z",
+        "2030-01-01T00:00:00Z",
+    );
+    let tsa2 = f.extra_tsa(
+        "Kyso Archive TSA 2",
+        "2026-01-01T00:00:00Z",
+        "2040-01-01T00:00:00Z",
+    );
+    let stamper = |tsa: &Tsa| {
+        let fetcher = Arc::new(Fetcher::new(FetchOptions::new()).unwrap());
+        Timestamper::new(tsa.url(), fetcher, f.online())
+    };
+    let files = vec![("Hồ sơ lưu trữ.txt".to_string(), b"ho so luu tru".to_vec())];
+    let t = Timestamp::from_unix(now());
+    let bb = Signer::new(f.key())
+        .signing_time(t)
+        .now(t)
+        .build()
+        .unwrap()
+        .sign_asic_e(&files)
+        .unwrap();
+    let extend = |c: &[u8], level, tsa: Timestamper| {
+        let t = Timestamp::from_unix(now());
+        Extender::new(f.online(), level, t)
+            .unwrap()
+            .timestamper(tsa)
+            .extend_container(c)
+            .unwrap()
+            .0
+    };
+    let blt = extend(&bb, SignatureLevel::BLT, f.timestamper());
+    let lta1 = extend(&blt, SignatureLevel::BLTA, stamper(&tsa1));
+    assert!(
+        now() < expiry.unix(),
+        "the first steps took too long for this test"
+    );
+    while now() <= expiry.unix() + 1 {
+        std::thread::sleep(Duration::from_millis(250));
+    }
+    let lta2 = extend(&lta1, SignatureLevel::BLTA, stamper(&tsa2));
+
+    let (at, v) = f.years_later(2035);
+    let r = v.verify_asic_bytes("ho-so.asice", &lta2, at);
+    let s = &r.signatures[0];
+    assert_eq!(
+        r.indication,
+        Indication::TotalPassed,
+        "{:?} {:#?}",
+        s.messages,
+        s.timestamps
+    );
+    assert_eq!(s.level, SignatureLevel::BLTA);
+    use kyso::TimestampKind::{ContainerArchiveTimeStamp as Cats, SignatureTimeStamp as Sts};
+    let kinds: Vec<_> = s.timestamps.iter().map(|t| t.kind).collect();
+    assert_eq!(kinds, [Sts, Cats, Cats]);
+    let by_manifest = |m: &str| {
+        s.timestamps
+            .iter()
+            .find(|t| t.asic.as_ref().is_some_and(|a| a.manifest == m))
+            .unwrap_or_else(|| panic!("{m}: {:#?}", s.timestamps))
+    };
+    let first = by_manifest("META-INF/ASiCArchiveManifest1.xml");
+    let renewal = by_manifest("META-INF/ASiCArchiveManifest.xml");
+    assert!(
+        renewal.is_valid() && renewal.validated_at.is_none(),
+        "{renewal:#?}"
+    );
+    assert!(first.is_valid(), "{first:#?}");
+    assert_eq!(
+        first.validated_at, renewal.gen_time,
+        "proven by the renewal"
+    );
+    let sig_ts = &s.timestamps[0];
+    assert!(sig_ts.is_valid(), "{sig_ts:#?}");
+    assert_eq!(sig_ts.validated_at, first.gen_time, "proven by the first");
+    assert_eq!(s.chain_validated_at, sig_ts.gen_time);
+    assert!(
+        renewal.gen_time.unwrap() > expiry,
+        "renewed after the expiry"
+    );
+
+    // The first token as it was made, without the data the renewal added: its TSA's status at
+    // the renewal's time is known from nothing, so the chain breaks there.
+    let token = &first.asic.as_ref().unwrap().token_entry;
+    let before = read_entry(&lta1, token);
+    let after = read_entry(&lta2, token);
+    assert!(
+        after.len() > before.len(),
+        "the renewal added data to {token}"
+    );
+    let stripped = rewrite_entry(&lta2, token, |t| *t = before.clone());
+    let r = v.verify_asic_bytes("ho-so.asice", &stripped, at);
+    assert_eq!(
+        r.signatures[0].indication,
+        Indication::Indeterminate,
+        "{:#?}",
+        r.signatures[0].timestamps
+    );
+}
+
+/// The bytes of the entry `name` of a ZIP, read with Python's `zipfile`.
+fn read_entry(container: &[u8], name: &str) -> Vec<u8> {
+    let dir = scratch("read-entry");
+    let input = dir.join("in.zip");
     std::fs::write(&input, container).unwrap();
     let read = std::process::Command::new("python3")
         .args(["-c", "import sys,zipfile; sys.stdout.buffer.write(zipfile.ZipFile(sys.argv[1]).read(sys.argv[2]))"])
@@ -832,7 +947,27 @@ fn rewrite_entry(container: &[u8], name: &str, edit: impl Fn(&mut Vec<u8>)) -> V
         .output()
         .unwrap();
     assert!(read.status.success(), "{read:?}");
-    let mut data = read.stdout;
+    let _ = std::fs::remove_dir_all(&dir);
+    read.stdout
+}
+
+/// A new folder of its own under the temporary folder (tests run in parallel threads).
+fn scratch(tag: &str) -> std::path::PathBuf {
+    static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = N.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let dir = std::env::temp_dir().join(format!("kyso-{tag}-{}-{n}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// `container` with the entry `name` rewritten by `edit` (Python's zipfile, the other
+/// entries as they were).
+#[cfg(feature = "asic")]
+fn rewrite_entry(container: &[u8], name: &str, edit: impl Fn(&mut Vec<u8>)) -> Vec<u8> {
+    let dir = scratch("rewrite");
+    let (input, output, entry) = (dir.join("in.zip"), dir.join("out.zip"), dir.join("entry"));
+    std::fs::write(&input, container).unwrap();
+    let mut data = read_entry(container, name);
     edit(&mut data);
     std::fs::write(&entry, &data).unwrap();
     let script = "import sys,zipfile\n\

@@ -7,19 +7,23 @@
 //! `META-INF/ASiCArchiveManifest.xml` (an ASiCManifest element whose SigReference is the new
 //! token `META-INF/timestampN.tst`) references every entry but the mimetype, itself and its
 //! token, each with its digest. A.7 item 2 (renewal, on every B-LTA run as for CAdES in kyso):
-//! the existing ASiCArchiveManifest.xml is renamed ASiCArchiveManifestK.xml with its bytes
-//! unchanged (its token still matches), and a new manifest and token cover it all, the renamed
-//! manifest and every earlier token included. A signature an earlier archive manifest covers
-//! is verified but never rewritten (that would break the earlier manifest's digest), and a
-//! container whose earlier archive manifest no longer matches its entries is refused: renewing
-//! would only time-stamp a broken archive.
+//! the current token gets its TSA's validation data in its own SignedData (as DSS does; the
+//! token's signature covers its TSTInfo only), the existing ASiCArchiveManifest.xml is renamed
+//! ASiCArchiveManifestK.xml with its bytes unchanged (its token still matches), and a new
+//! manifest and token cover it all, the renamed manifest and every earlier token included. A
+//! signature an earlier archive manifest covers is verified as part of the container (its
+//! archive time-stamps may be all that proves it by then) but never rewritten (that would
+//! break the earlier manifest's digest), and a container whose earlier archive manifest no
+//! longer matches its entries is refused: renewing would only time-stamp a broken archive.
 
-use super::{ExtendOutcome, ExtendedSignature, Extender};
+use super::{embed, version, ExtendOutcome, ExtendedSignature, Extender};
 use crate::asic::container::{
     is_archive_manifest, is_meta_inf, is_signature, Container, Entry, ParsedManifest,
 };
+use crate::cms::builder::SignedDataParts;
+use crate::cms::envelope::{self, SigSource};
 use crate::error::{AsicProblem, Error, ExtendRefusal};
-use crate::report::{AsicKind, SignatureLevel};
+use crate::report::{AsicKind, SignatureLevel, SignatureReport};
 
 /// The current archive manifest's name (EN 319 162-1 §A.7 item 1 b).
 const ARCHIVE_MANIFEST: &str = "META-INF/ASiCArchiveManifest.xml";
@@ -59,11 +63,18 @@ impl Extender {
         let archived = if archive {
             check_archive_manifests(&c)?
         } else {
-            Vec::new()
+            Archived::default()
         };
         if archive {
             self.required_timestamper()?;
         }
+        // A signature an earlier archive covers is judged as the container's verifier judges
+        // it: by then its certificate and its time-stamp's TSA may have expired, and only the
+        // container archive time-stamps prove it (EN 319 102-1 §5.6.3).
+        let container_report = (!archived.covered.is_empty()).then(|| {
+            self.verifier
+                .verify_asic_bytes("<container>", container, self.now)
+        });
         let mut replaced = Vec::new();
         let mut total = ExtendOutcome {
             signatures: Vec::new(),
@@ -74,27 +85,36 @@ impl Extender {
         for sig in c.entries.iter().filter(|e| is_signature(&e.name)) {
             let base = total.signatures.len();
             let content = signed_content(&c, &manifests, sig, base)?;
-            if archived.contains(&sig.name) {
+            if let Some(report) = container_report
+                .as_ref()
+                .filter(|_| archived.covered.contains(&sig.name))
+            {
                 // Covered by an earlier archive manifest: checked, never rewritten.
-                let report = self
-                    .verifier
-                    .verify_bytes(&sig.data, Some(content), self.now);
-                if report.signatures.is_empty() {
+                let mine: Vec<&SignatureReport> = report
+                    .signatures
+                    .iter()
+                    .filter(|r| {
+                        r.asic
+                            .as_ref()
+                            .is_some_and(|a| a.signature_entry == sig.name)
+                    })
+                    .collect();
+                if mine.is_empty() {
                     return Err(Error::NotCms {
                         path: sig.name.clone(),
                         detail: report.messages.join("; "),
                     });
                 }
-                lt.refuse_invalid(&report)?;
-                total
-                    .signatures
-                    .extend(report.signatures.iter().map(|r| ExtendedSignature {
-                        index: base + r.index,
+                for (i, r) in mine.into_iter().enumerate() {
+                    lt.refuse_signature(r)?;
+                    total.signatures.push(ExtendedSignature {
+                        index: base + i,
                         level_before: r.level,
                         level_after: r.level,
                         timestamp_added: false,
                         archive_timestamp_added: false,
-                    }));
+                    });
+                }
                 continue;
             }
             let (bytes, outcome) = per_signature.extend_bytes(&sig.data, Some(content))?;
@@ -112,6 +132,14 @@ impl Extender {
             }
         }
         if archive {
+            if let Some(token) = archived.current_token.as_deref() {
+                let (bytes, certificates, values) = self.token_with_validation_data(&c, token)?;
+                total.certificates_added += certificates;
+                total.revocation_values_added += values;
+                if let Some(bytes) = bytes {
+                    replaced.push((token.to_string(), bytes));
+                }
+            }
             let out = self.archive_container(container, &c, &replaced)?;
             for s in &mut total.signatures {
                 s.level_after = SignatureLevel::BLTA;
@@ -124,6 +152,64 @@ impl Extender {
         }
         let out = crate::asic::replace_entries(container, &replaced).map_err(asic_error)?;
         Ok((out, total))
+    }
+
+    /// EN 319 162-1 §A.7 item 2, done as DSS does it: before a renewal, the current archive
+    /// token (the entry `name`) gets the validation data of its TSA's path (the certificates,
+    /// and the CRLs or OCSP responses that give their status now) in its own SignedData's
+    /// `certificates` and `crls`, so the renewal's manifest covers that data with the token
+    /// and a verifier can validate the token at the renewal's time offline, years after its
+    /// TSA expired. The token's signature covers its TSTInfo only, so the token stays valid.
+    /// Returns the new token (`None`: it carries all of it already) and what was added;
+    /// refused when the TSA's path does not validate now: the renewal would prove nothing.
+    fn token_with_validation_data(
+        &self,
+        c: &Container,
+        name: &str,
+    ) -> Result<(Option<Vec<u8>>, usize, usize), Error> {
+        let token = &c
+            .get(name)
+            .ok_or_else(|| {
+                Error::Format(format!(
+                    "{ARCHIVE_MANIFEST} names the time-stamp token {name}, which the container lacks; renewing would time-stamp a broken archive (EN 319 162-1 §A.7)"
+                ))
+            })?
+            .data;
+        let source = SigSource::Bytes(token);
+        let env = envelope::open_envelope(&source, name, &[])?;
+        let sd = crate::cms::signed_data::parse(&env.der)
+            .map_err(|m| Error::Format(format!("{name}: {m}")))?;
+        let data =
+            self.verifier
+                .validation_data(&sd, &[], std::slice::from_ref(token), self.now, &[])?;
+        let mut certificates: Vec<Vec<u8>> =
+            sd.certificates.iter().map(|t| t.raw.to_vec()).collect();
+        let mut crls: Vec<Vec<u8>> = sd.crls.iter().map(|t| t.raw.to_vec()).collect();
+        let (certificates_added, values_added) = embed(&data, &mut certificates, &mut crls);
+        if certificates_added + values_added == 0 {
+            return Ok((None, 0, 0));
+        }
+        let parts = SignedDataParts {
+            version: version(sd.version, &crls),
+            digest_algorithms: sd
+                .digest_algorithms
+                .iter()
+                .map(|t| t.raw.to_vec())
+                .collect(),
+            econtent_type: sd.econtent_type.to_vec(),
+            certificates,
+            crls,
+            signer_infos: sd.signer_infos.iter().map(|si| si.raw.to_vec()).collect(),
+        };
+        let len = env
+            .content_len
+            .ok_or_else(|| Error::Format(format!("{name}: the token has no TSTInfo")))?;
+        let mut out = Vec::new();
+        let mut stream = |w: &mut dyn std::io::Write| envelope::copy_embedded_content(&source, w);
+        parts
+            .write(&mut out, Some((len, &mut stream)))
+            .map_err(|e| Error::io(std::path::Path::new(name), e))?;
+        Ok((Some(out), certificates_added, values_added))
     }
 
     /// EN 319 162-1 §A.7: the container with its signatures `replaced` (already at B-LT), the
@@ -249,10 +335,18 @@ fn check_references(c: &Container, manifest: &crate::asic::Manifest) -> Result<(
     Ok(())
 }
 
+/// What the earlier archive manifests of a container say.
+#[derive(Default)]
+struct Archived {
+    /// The entries they cover.
+    covered: Vec<String>,
+    /// The token the current `ASiCArchiveManifest.xml` names (its SigReference).
+    current_token: Option<String>,
+}
+
 /// The earlier archive manifests checked before a renewal (their references all match).
-/// Returns the entries they cover.
-fn check_archive_manifests(c: &Container) -> Result<Vec<String>, Error> {
-    let mut covered = Vec::new();
+fn check_archive_manifests(c: &Container) -> Result<Archived, Error> {
+    let mut out = Archived::default();
     for m in c.entries.iter().filter(|e| is_archive_manifest(&e.name)) {
         let broken = |why: String| {
             Error::Format(format!(
@@ -262,13 +356,16 @@ fn check_archive_manifests(c: &Container) -> Result<Vec<String>, Error> {
         };
         let parsed = crate::asic::parse_manifest(&m.data).map_err(broken)?;
         check_references(c, &parsed).map_err(broken)?;
+        if m.name == ARCHIVE_MANIFEST {
+            out.current_token = parsed.sig_reference;
+        }
         for r in parsed.references {
-            if !covered.contains(&r.uri) {
-                covered.push(r.uri);
+            if !out.covered.contains(&r.uri) {
+                out.covered.push(r.uri);
             }
         }
     }
-    Ok(covered)
+    Ok(out)
 }
 
 /// The first N from 1 such that no entry is named `{prefix}N{suffix}` (compared without case,
