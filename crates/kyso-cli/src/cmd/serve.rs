@@ -3,13 +3,12 @@
 //! carries requests to them.
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
 use clap::Args as ClapArgs;
 
 use crate::exit;
-use crate::output::{self, load_certs, LangArg};
+use crate::output::{self, LangArg};
 use crate::secret::{self, SecretSource};
 
 /// Arguments of `kyso serve`.
@@ -50,24 +49,8 @@ pub struct Args {
     /// verifies. Loaded (and its PIN given) once, at start.
     #[command(flatten)]
     key: Option<super::sign::KeySource>,
-    /// Password of the key or PKCS#12, or the token PIN: env:VAR, file:PATH, fd:N or stdin.
-    #[arg(long, visible_alias = "pin", value_name = "SOURCE", value_parser = crate::secret::SecretSourceParser)]
-    pass: Option<SecretSource>,
-    /// PKCS#11 module (the token vendor's .so) for --pkcs11.
-    #[arg(long, value_name = "PATH", requires = "pkcs11")]
-    module: Option<PathBuf>,
-    /// When the token reports that the next wrong PIN locks it, try the PIN anyway.
-    #[arg(long, requires = "pkcs11")]
-    confirm_final_pin_try: bool,
-    /// Chain certificates to embed in signatures (PEM bundle, DER, .p7b); repeatable.
-    #[arg(long, value_name = "FILE", value_parser = crate::paths::input)]
-    chain: Vec<PathBuf>,
-    /// Digest algorithm of signatures.
-    #[arg(long, value_name = "ALG", value_parser = ["sha256", "sha384", "sha512"])]
-    digest: Option<String>,
-    /// RSASSA-PSS instead of PKCS#1 v1.5 (RSA keys).
-    #[arg(long)]
-    pss: bool,
+    #[command(flatten)]
+    key_options: super::sign::KeyOptions,
     /// A time-stamp from --tsa over each signature (CAdES B-T).
     #[command(flatten)]
     tsa: output::TsaArgs,
@@ -110,27 +93,10 @@ pub fn run(a: Args) -> Result<u8> {
     if let Some(k) = &a.key {
         // Refused before the PIN is asked for.
         config.check(true)?;
-        let (key, token) = super::sign::open_key(
-            k,
-            a.pass.as_ref(),
-            a.module.as_ref(),
-            a.confirm_final_pin_try,
-        )?;
+        let (mut builder, token) = a.key_options.builder(k, kyso::Timestamp::now())?;
         _token = token;
-        let chain = load_certs(&a.chain, "--chain")?;
-        let now = kyso::Timestamp::now();
-        let mut builder = kyso::Signer::new(key.with_chain(chain))
-            .pss(a.pss)
-            .signing_time(now)
-            .now(now);
         if let Some(t) = a.tsa.timestamper(a.certs.net_timeout, a.certs.fetcher()?)? {
             builder = builder.timestamper(t);
-        }
-        if let Some(d) = &a.digest {
-            builder = builder.digest(
-                kyso::DigestAlgorithm::from_name(d)
-                    .with_context(|| crate::tr!("unknown_digest"))?,
-            );
         }
         // Built once now to refuse a bad key or certificate at start and show its warnings;
         // each request builds its own signer from `builder` at its time.

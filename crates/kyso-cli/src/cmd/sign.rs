@@ -30,15 +30,14 @@ pub struct KeySource {
     pub pkcs11: Option<String>,
 }
 
-/// Arguments of `kyso sign`.
+/// How the key is opened and what signatures it makes: the options `kyso sign` and
+/// `kyso serve` share.
 #[derive(ClapArgs, Debug)]
-pub struct Args {
-    #[command(flatten)]
-    key: KeySource,
+pub struct KeyOptions {
     /// Password of the key or PKCS#12, or the token PIN: env:VAR, file:PATH, fd:N or stdin
     /// (else a prompt without echo). `--pin` is the same option.
     #[arg(long, visible_alias = "pin", value_name = "SOURCE", value_parser = crate::secret::SecretSourceParser)]
-    pass: Option<SecretSource>,
+    pub pass: Option<SecretSource>,
     /// PKCS#11 module (the token vendor's .so) for --pkcs11; default: the URI's module-path,
     /// then KYSO_PKCS11_MODULE.
     #[arg(long, value_name = "PATH", requires = "pkcs11")]
@@ -50,6 +49,51 @@ pub struct Args {
     /// Chain certificates to embed (PEM bundle, DER, .p7b); repeatable.
     #[arg(long, value_name = "FILE", value_parser = crate::paths::input)]
     chain: Vec<PathBuf>,
+    /// Digest algorithm.
+    #[arg(long, value_name = "ALG", value_parser = ["sha256", "sha384", "sha512"])]
+    digest: Option<String>,
+    /// RSASSA-PSS instead of PKCS#1 v1.5 (RSA keys).
+    #[arg(long)]
+    pss: bool,
+}
+
+impl KeyOptions {
+    /// The key `key` names, with the chain, in a signer builder with the digest and padding
+    /// asked for, signing at `now`; and the token the key lives on (its session, one login,
+    /// stays open while the token lives). The chain is read before any PIN is asked for.
+    pub(crate) fn builder(
+        &self,
+        key: &KeySource,
+        now: kyso::Timestamp,
+    ) -> Result<(kyso::SignerBuilder, Option<kyso::Token>)> {
+        let chain = load_certs(&self.chain, "--chain")?;
+        let (signing_key, token) = open_key(
+            key,
+            self.pass.as_ref(),
+            self.module.as_ref(),
+            self.confirm_final_pin_try,
+        )?;
+        let mut builder = kyso::Signer::new(signing_key.with_chain(chain))
+            .pss(self.pss)
+            .signing_time(now)
+            .now(now);
+        if let Some(d) = &self.digest {
+            builder = builder.digest(
+                kyso::DigestAlgorithm::from_name(d)
+                    .with_context(|| crate::tr!("unknown_digest"))?,
+            );
+        }
+        Ok((builder, token))
+    }
+}
+
+/// Arguments of `kyso sign`.
+#[derive(ClapArgs, Debug)]
+pub struct Args {
+    #[command(flatten)]
+    key: KeySource,
+    #[command(flatten)]
+    key_options: KeyOptions,
     /// Embed the content (FILE.p7m) instead of a detached signature (FILE.p7s).
     #[arg(long, conflicts_with = "detached")]
     attached: bool,
@@ -58,12 +102,6 @@ pub struct Args {
     detached: bool,
     #[command(flatten)]
     pdf: PdfArgs,
-    /// Digest algorithm.
-    #[arg(long, value_name = "ALG", value_parser = ["sha256", "sha384", "sha512"])]
-    digest: Option<String>,
-    /// RSASSA-PSS instead of PKCS#1 v1.5 (RSA keys).
-    #[arg(long)]
-    pss: bool,
     /// Add a parallel signature to this existing envelope (co-signing); it is replaced in
     /// place unless -o is given. The existing signatures are kept byte for byte. Repeatable:
     /// many envelopes are co-signed in one run with one key load (one PIN entry). The content
@@ -345,29 +383,14 @@ pub fn run(a: Args) -> Result<u8> {
     if items.len() > 1 && a.output.is_some() {
         bail!(crate::tr!("output_one_of_many", n = items.len()));
     }
-    let chain = load_certs(&a.chain, "--chain")?;
     let pdf_options = a.pdf.options()?;
     // A token: one login for the whole batch (the session stays open while `token` lives).
-    let (key, token) = open_key(
-        &a.key,
-        a.pass.as_ref(),
-        a.module.as_ref(),
-        a.confirm_final_pin_try,
-    )?;
     let now = kyso::Timestamp::now();
-    let mut builder = kyso::Signer::new(key.with_chain(chain))
-        .attached(a.attached)
-        .pss(a.pss)
-        .signing_time(now)
-        .now(now);
+    let (builder, token) = a.key_options.builder(&a.key, now)?;
+    let mut builder = builder.attached(a.attached);
     let (stamper, extender) = level_tools(&a)?;
     if let Some(t) = stamper {
         builder = builder.timestamper(t);
-    }
-    if let Some(d) = &a.digest {
-        builder = builder.digest(
-            kyso::DigestAlgorithm::from_name(d).with_context(|| crate::tr!("unknown_digest"))?,
-        );
     }
     let signer = match builder.build() {
         Ok(s) => s,
@@ -574,7 +597,10 @@ pub fn run(a: Args) -> Result<u8> {
 /// stdin`, `fd:0`), not both. Refused before anything is read.
 fn refuse_stdin_twice(a: &Args, vi: bool) -> Result<()> {
     let content = a.files.iter().any(|f| f == Path::new("-"));
-    let pass = matches!(a.pass, Some(SecretSource::Stdin | SecretSource::Fd(0)));
+    let pass = matches!(
+        a.key_options.pass,
+        Some(SecretSource::Stdin | SecretSource::Fd(0))
+    );
     if content && pass {
         bail!(
             "{}",
@@ -1151,8 +1177,8 @@ fn sign_one(
 }
 
 /// The key the flags name, and the token it lives on (the session stays open while the
-/// token lives). Shared with `kyso serve`.
-pub(crate) fn open_key(
+/// token lives).
+fn open_key(
     key: &KeySource,
     pass: Option<&SecretSource>,
     module: Option<&PathBuf>,
