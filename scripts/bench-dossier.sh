@@ -50,15 +50,7 @@ for f in "$D"/*.docx; do
 done
 SH
 
-best() { # best of 3: prints "seconds peak_kib"
-  local b="" m=""
-  for _ in 1 2 3; do
-    /usr/bin/time -f "%e %M" -o "$WORK/t" "$@" >/dev/null 2>&1 || true
-    read -r s k < "$WORK/t"
-    if [ -z "$b" ] || awk "BEGIN{exit !($s < $b)}"; then b=$s; m=$k; fi
-  done
-  echo "$b $m"
-}
+. "$ROOT/scripts/bench-lib.sh"
 "$KYSO" verify --trust "$PKI/root-rsa.pem" --dossier "$D" | tail -1
 read -r ks km < <(best "$KYSO" verify --trust "$PKI/root-rsa.pem" --dossier "$D" --format json)
 read -r ps pm < <(best bash "$WORK/peers.sh")

@@ -42,15 +42,7 @@ python3 "$ROOT/crates/kyso-cli/tests/peers/pyhanko_peer.py" sign "$WORK/big.pdf"
   "$PKI/signer-rsa.key" "$PKI/signer-rsa.pem" "$PKI/sub-rsa.pem" Official
 ls -l "$WORK/signed.pdf" | awk '{printf "signed PDF: %.1f MiB\n", $5/1048576}'
 
-best() { # best of 3: prints "seconds peak_kib"
-  local b="" m=""
-  for _ in 1 2 3; do
-    /usr/bin/time -f "%e %M" -o "$WORK/t" "$@" >/dev/null 2>&1 || true
-    read -r s k < "$WORK/t"
-    if [ -z "$b" ] || awk "BEGIN{exit !($s < $b)}"; then b=$s; m=$k; fi
-  done
-  echo "$b $m"
-}
+. "$ROOT/scripts/bench-lib.sh"
 read -r ks km < <(best "$KYSO" verify --trust "$PKI/root-rsa.pem" --at 2026-06-01T00:00:00Z "$WORK/signed.pdf")
 read -r ps pm < <(best pdfsig "$WORK/signed.pdf")
 "$KYSO" verify --trust "$PKI/root-rsa.pem" --at 2026-06-01T00:00:00Z "$WORK/signed.pdf" | head -1
