@@ -225,18 +225,29 @@ fn co_signing_with_two_token_keys() {
 }
 
 /// signer-p384 is a private key object alone: the token shows no public value to compare,
-/// so the builder proves the match with a test signature checked against the certificate.
+/// so the builder proves the match with a test signature checked against the certificate,
+/// once per key and certificate: signers built again from the same key (as the service and
+/// the C ABI build one per request) ask the token for no further test signature.
 #[test]
 fn key_without_public_values_is_matched_by_a_test_signature() {
     let token = logged_in(TOKEN_URI);
     let key = token
         .signing_key(&uri("pkcs11:object=signer-p384"), None)
         .unwrap();
-    let signer = Signer::new(key)
+    let before = token.signature_count();
+    let builder = Signer::new(key)
         .digest(kyso::DigestAlgorithm::Sha384)
-        .signing_time(at())
-        .build()
-        .unwrap();
+        .signing_time(at());
+    let signer = builder.clone().build().unwrap();
+    assert_eq!(token.signature_count(), before + 1, "one test signature");
+    for _ in 0..3 {
+        builder.clone().build().unwrap();
+    }
+    assert_eq!(
+        token.signature_count(),
+        before + 1,
+        "the match is remembered"
+    );
     let dir = workdir("p384");
     let content = dir.join("p384.txt");
     std::fs::write(&content, b"P-384").unwrap();
@@ -244,6 +255,7 @@ fn key_without_public_values_is_matched_by_a_test_signature() {
     signer
         .sign_file(&content, &mut std::fs::File::create(&out).unwrap())
         .unwrap();
+    assert_eq!(token.signature_count(), before + 2, "and one signature");
     softhsm::openssl_verify(&out, Some(&content));
     let r = kyso_verify(&out, Some(&content), 1);
     assert_eq!(r.signatures[0].signature_algorithm, "ecdsa-sha384");

@@ -442,6 +442,7 @@ impl Pkcs11Module {
                 slot,
                 description,
                 logins: AtomicU32::new(0),
+                signatures: AtomicU32::new(0),
             }),
         })
     }
@@ -454,6 +455,7 @@ struct TokenInner {
     slot: Slot,
     description: TokenDescription,
     logins: AtomicU32,
+    signatures: AtomicU32,
 }
 
 /// An open session on one token. Log in once with [`Token::login`], then take any number of
@@ -488,6 +490,13 @@ impl Token {
     /// PIN, so a batch signed after one [`Token::login`] shows 1.
     pub fn login_count(&self) -> u32 {
         self.inner.logins.load(Ordering::SeqCst)
+    }
+
+    /// How many signatures (C_Sign) were asked of the token through this handle: one per
+    /// signature made, plus one test signature when a key shows no public value to compare
+    /// with its certificate (once per key and certificate).
+    pub fn signature_count(&self) -> u32 {
+        self.inner.signatures.load(Ordering::SeqCst)
     }
 
     /// Log in as the normal user, once (PKCS#11 §5.6, C_Login). `pin` is `None` for a
@@ -718,6 +727,7 @@ impl Token {
             ec_point: public,
             always_authenticate: attrs.always_authenticate,
             mechanisms,
+            matched: Mutex::default(),
         };
         Ok(SigningKey::from_backend(Box::new(key), cert, chain))
     }
@@ -939,6 +949,10 @@ pub(crate) struct TokenKey {
     ec_point: Option<Vec<u8>>,
     always_authenticate: bool,
     mechanisms: Vec<MechanismType>,
+    /// Certificates (DER) a test signature already matched or not (see
+    /// [`TokenKey::matches`]): a signer built per request (the service, the C ABI) must not
+    /// cost a token signature each time.
+    matched: Mutex<Vec<(Vec<u8>, bool)>>,
 }
 
 impl std::fmt::Debug for TokenKey {
@@ -1043,14 +1057,27 @@ impl TokenKey {
                 }
             }
         }
+        let der = cert.der();
+        let known = |m: &[(Vec<u8>, bool)]| m.iter().find(|(c, _)| c == der).map(|(_, ok)| *ok);
+        let lock_failed = || poisoned(self.token.label());
+        if let Some(ok) = known(&self.matched.lock().map_err(|_| lock_failed())?) {
+            return Ok(ok);
+        }
         let scheme = match self.kind {
             TokenKeyKind::Rsa => SignatureScheme::RsaPkcs1(DigestAlgorithm::Sha256),
             TokenKeyKind::Ec => SignatureScheme::Ecdsa(DigestAlgorithm::Sha256),
         };
         let probe = b"kyso: does this token key belong to the certificate?";
         let sig = self.sign_raw(&scheme, probe)?;
-        crypto::verify_signature(&scheme, pk, crypto::Signed::Message(probe), &sig)
-            .map_err(crate::error::Error::Crypto)
+        let ok = crypto::verify_signature(&scheme, pk, crypto::Signed::Message(probe), &sig)
+            .map_err(crate::error::Error::Crypto)?;
+        let mut m = self.matched.lock().map_err(|_| lock_failed())?;
+        // A key is used with one certificate, rarely a few: the memory stays small.
+        if m.len() >= 8 {
+            m.clear();
+        }
+        m.push((der.to_vec(), ok));
+        Ok(ok)
     }
 
     /// Sign `msg` on the token (C_SignInit + C_Sign, PKCS#11 §5.11); the value is returned in
@@ -1076,6 +1103,7 @@ impl TokenKey {
             .session
             .lock()
             .map_err(|_| poisoned(&token))?;
+        self.token.inner.signatures.fetch_add(1, Ordering::SeqCst);
         let raw = session
             .sign(&mechanism, self.handle, &input)
             .map_err(|e| match rv_of(&e) {
