@@ -439,8 +439,12 @@ dst.close()
         root().join("../shared/testdata-ext/dss-asic-cades/ASICE-CAdES-BpLTA-2-BpLTA-DSS5.4.asice");
     std::fs::copy(&dss, d.join("dss.asice")).unwrap();
     let o = extend_lta(&d, &lt.tsa.url(), "dss.asice");
-    assert_ne!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
     let j = json(&o);
+    assert_eq!(
+        j["files"][0]["error"]["code"], "extend_refused_archive_broken",
+        "{j:#}"
+    );
     let message = j["files"][0]["error"]["message"].as_str().unwrap();
     assert!(
         message.contains("ASiCArchiveManifest1.xml") && message.contains("signature001.p7s"),

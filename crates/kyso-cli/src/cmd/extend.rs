@@ -203,7 +203,8 @@ fn extend_one(
     }
 }
 
-/// 1 for a signature that is TOTAL-FAILED, 3 for what may work later (an INDETERMINATE
+/// 1 for a signature that is TOTAL-FAILED or a container archive that no longer holds, 3 for
+/// what may work later (an INDETERMINATE
 /// signature, validation data or a TSA that could not be had), 2 for the rest.
 fn exit_code(e: Option<&kyso::Error>) -> u8 {
     match e {
@@ -211,6 +212,7 @@ fn exit_code(e: Option<&kyso::Error>) -> u8 {
             indication,
             ..
         })) if indication == "TOTAL-FAILED" => exit::FAILED,
+        Some(kyso::Error::ExtendRefused(kyso::ExtendRefusal::ArchiveBroken { .. })) => exit::FAILED,
         Some(kyso::Error::ExtendRefused(
             kyso::ExtendRefusal::NeedsTimestamper { .. }
             | kyso::ExtendRefusal::UnsupportedLevel { .. },

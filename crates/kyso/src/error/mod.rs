@@ -387,6 +387,18 @@ pub enum ExtendRefusal {
         /// What is missing.
         detail: String,
     },
+    /// An earlier archive of the ASiC-E container no longer holds (EN 319 162-1 §A.7): a file
+    /// its ASiCArchiveManifest lists has changed or gone, or its time-stamp token is missing.
+    /// Renewing would only time-stamp a broken archive.
+    #[error(
+        "{manifest}: {detail}; renewing would time-stamp a broken archive (EN 319 162-1 §A.7)"
+    )]
+    ArchiveBroken {
+        /// The archive manifest's entry name.
+        manifest: String,
+        /// What no longer holds.
+        detail: String,
+    },
     /// A level `extend` does not produce.
     #[error("kyso extends signatures to B-T, B-LT or B-LTA, not {level}")]
     UnsupportedLevel {
@@ -405,6 +417,7 @@ impl ExtendRefusal {
                 "extend_refused_validation_data_incomplete"
             }
             ExtendRefusal::UnsupportedLevel { .. } => "extend_refused_unsupported_level",
+            ExtendRefusal::ArchiveBroken { .. } => "extend_refused_archive_broken",
         }
     }
 }

@@ -169,10 +169,9 @@ impl Extender {
     ) -> Result<(Option<Vec<u8>>, usize, usize), Error> {
         let token = &c
             .get(name)
-            .ok_or_else(|| {
-                Error::Format(format!(
-                    "{ARCHIVE_MANIFEST} names the time-stamp token {name}, which the container lacks; renewing would time-stamp a broken archive (EN 319 162-1 §A.7)"
-                ))
+            .ok_or_else(|| ExtendRefusal::ArchiveBroken {
+                manifest: ARCHIVE_MANIFEST.into(),
+                detail: format!("it names the time-stamp token {name}, which the container lacks"),
             })?
             .data;
         let source = SigSource::Bytes(token);
@@ -299,11 +298,14 @@ fn signed_content<'c>(
                         .filter(|m| m.sig_reference.as_deref() == Some(sig.name.as_str()))
                         .map(|m| (*e, m))
                 })
-                .ok_or_else(|| {
-                    Error::Format(format!(
-                        "{}: no ASiCManifest names this signature; it cannot be extended",
+                .ok_or_else(|| ExtendRefusal::SignatureNotValid {
+                    index,
+                    indication: "TOTAL-FAILED".into(),
+                    sub_indication: "FORMAT_FAILURE".into(),
+                    detail: format!(
+                        "{}: no META-INF/ASiCManifest*.xml names it in its SigReference (EN 319 162-1 §4.4.2)",
                         sig.name
-                    ))
+                    ),
                 })?;
             check_references(c, manifest).map_err(|why| ExtendRefusal::SignatureNotValid {
                 index,
@@ -348,11 +350,9 @@ struct Archived {
 fn check_archive_manifests(c: &Container) -> Result<Archived, Error> {
     let mut out = Archived::default();
     for m in c.entries.iter().filter(|e| is_archive_manifest(&e.name)) {
-        let broken = |why: String| {
-            Error::Format(format!(
-                "{}: {why}; renewing would time-stamp a broken archive (EN 319 162-1 §A.7)",
-                m.name
-            ))
+        let broken = |detail: String| ExtendRefusal::ArchiveBroken {
+            manifest: m.name.clone(),
+            detail,
         };
         let parsed = crate::asic::parse_manifest(&m.data).map_err(broken)?;
         check_references(c, &parsed).map_err(broken)?;

@@ -679,6 +679,10 @@ mod tests {
                     detail: s("x"),
                 },
                 crate::error::ExtendRefusal::UnsupportedLevel { level: s("B-B") },
+                crate::error::ExtendRefusal::ArchiveBroken {
+                    manifest: s("META-INF/ASiCArchiveManifest.xml"),
+                    detail: s("x"),
+                },
             ]
             .map(Error::ExtendRefused),
         );
@@ -807,7 +811,7 @@ mod tests {
             codes.insert(e.code());
         }
         // Every code of the table on kyso::Error (a new variant must be added above).
-        assert_eq!(codes.len(), 61, "{codes:?}");
+        assert_eq!(codes.len(), 62, "{codes:?}");
         let states = [
             PinState::default(),
             PinState {

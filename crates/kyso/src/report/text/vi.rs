@@ -556,6 +556,9 @@ fn extend_refusal(r: &crate::error::ExtendRefusal) -> String {
         UnsupportedLevel { level } => {
             format!("kyso chỉ nâng cấp chữ ký lên B-T, B-LT hoặc B-LTA, không lên {level}")
         }
+        ArchiveBroken { manifest, detail } => format!(
+            "{manifest}: {detail}; bản lưu trữ trước đã hỏng nên không gia hạn dấu thời gian lưu trữ (EN 319 162-1 §A.7)"
+        ),
     }
 }
 
