@@ -241,6 +241,30 @@ fn manifest_naming_an_absent_file_or_one_file_twice_fails() {
     refused(&r, "asic_file_not_signed");
 }
 
+/// EN 319 162-1 §4.3.1: an ASiC-S holds one data object. A second file beside the signed one
+/// fails the container (which of the two the signature is over is not for kyso to guess).
+#[test]
+fn an_asic_s_with_two_data_objects_fails() {
+    let d = TempDir::new("asic-s-two");
+    let sig = signer().sign_bytes(A).unwrap();
+    let entries = |extra: bool| {
+        let mut e: Vec<(&str, &[u8], bool)> = vec![
+            ("mimetype", b"application/vnd.etsi.asic-s+zip", true),
+            ("a.txt", A, false),
+        ];
+        if extra {
+            e.push(("b.txt", B, false));
+        }
+        e.push(("META-INF/signature.p7s", &sig, false));
+        e
+    };
+    let r = verify(&zip(d.path(), "c.asics", &entries(false), None));
+    assert_eq!(r.indication, Indication::TotalPassed, "{:?}", codes(&r));
+    let r = verify(&zip(d.path(), "c.asics", &entries(true), None));
+    refused(&r, "asic_not_one_data_object");
+    assert_eq!(r.indication, Indication::TotalFailed);
+}
+
 #[test]
 fn a_signature_without_manifest_fails() {
     let d = TempDir::new("asic-nomanifest");
