@@ -93,7 +93,7 @@ pub fn run(a: Args) -> Result<u8> {
     if let Some(k) = &a.key {
         // Refused before the PIN is asked for.
         config.check(true)?;
-        let (mut builder, token) = a.key_options.builder(k, kyso::Timestamp::now())?;
+        let (mut builder, token, _) = a.key_options.builder(k)?;
         _token = token;
         if let Some(t) = a.tsa.timestamper(a.certs.net_timeout, a.certs.fetcher()?)? {
             builder = builder.timestamper(t);

@@ -59,13 +59,13 @@ pub struct KeyOptions {
 
 impl KeyOptions {
     /// The key `key` names, with the chain, in a signer builder with the digest and padding
-    /// asked for, signing at `now`; and the token the key lives on (its session, one login,
-    /// stays open while the token lives). The chain is read before any PIN is asked for.
+    /// asked for; the token the key lives on (its session, one login, stays open while the
+    /// token lives); and the signing time, taken once the key is open (after any PIN was
+    /// typed). The chain is read before any PIN is asked for.
     pub(crate) fn builder(
         &self,
         key: &KeySource,
-        now: kyso::Timestamp,
-    ) -> Result<(kyso::SignerBuilder, Option<kyso::Token>)> {
+    ) -> Result<(kyso::SignerBuilder, Option<kyso::Token>, kyso::Timestamp)> {
         let chain = load_certs(&self.chain, "--chain")?;
         let (signing_key, token) = open_key(
             key,
@@ -73,6 +73,7 @@ impl KeyOptions {
             self.module.as_ref(),
             self.confirm_final_pin_try,
         )?;
+        let now = kyso::Timestamp::now();
         let mut builder = kyso::Signer::new(signing_key.with_chain(chain))
             .pss(self.pss)
             .signing_time(now)
@@ -83,7 +84,7 @@ impl KeyOptions {
                     .with_context(|| crate::tr!("unknown_digest"))?,
             );
         }
-        Ok((builder, token))
+        Ok((builder, token, now))
     }
 }
 
@@ -385,8 +386,7 @@ pub fn run(a: Args) -> Result<u8> {
     }
     let pdf_options = a.pdf.options()?;
     // A token: one login for the whole batch (the session stays open while `token` lives).
-    let now = kyso::Timestamp::now();
-    let (builder, token) = a.key_options.builder(&a.key, now)?;
+    let (builder, token, now) = a.key_options.builder(&a.key)?;
     let mut builder = builder.attached(a.attached);
     let (stamper, extender) = level_tools(&a)?;
     if let Some(t) = stamper {
