@@ -371,6 +371,51 @@ fn the_organisations_later_signature_is_covered_by_the_renewed_archive() {
     }
     assert_openssl_verifies(&d, "out.asice", ARCHIVE, "META-INF/timestamp2.tst");
     assert_b_lta(&verify_levels(&d, "out.asice"), 2);
+
+    // The organisation's signature removed with its manifest: the official's still verifies,
+    // but the archive proves both existed, so the container fails instead of passing as if
+    // only the official had signed.
+    let o = Command::new("python3")
+        .args([
+            "-c",
+            "import sys,zipfile\n\
+             src=zipfile.ZipFile(sys.argv[1]); out=zipfile.ZipFile(sys.argv[2],'w')\n\
+             for i in src.infolist():\n\
+             \x20   if i.filename not in ('META-INF/signature2.p7s','META-INF/ASiCManifest2.xml'): out.writestr(i, src.read(i))\n\
+             out.close()\n",
+        ])
+        .arg(d.join("out.asice"))
+        .arg(d.join("cut.asice"))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{o:?}");
+    let o = kyso(
+        &d,
+        &[
+            "verify",
+            "--trust",
+            "root.pem",
+            "--format",
+            "json",
+            "cut.asice",
+        ],
+    );
+    let v = json(&o);
+    assert_eq!(o.status.code(), Some(1), "{v:#}");
+    let doc = &v["documents"][0];
+    assert_eq!(doc["sub_indication"], "HASH_FAILURE", "{v:#}");
+    let problems: Vec<&str> = doc["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|p| p["code"].as_str())
+        .collect();
+    assert!(
+        problems.contains(&"asic_archive_reference_mismatch"),
+        "{problems:?}"
+    );
+    assert_eq!(doc["signatures"].as_array().unwrap().len(), 1, "{v:#}");
+    assert_eq!(doc["signatures"][0]["indication"], "TOTAL-PASSED", "{v:#}");
 }
 
 #[test]

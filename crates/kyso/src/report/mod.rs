@@ -824,10 +824,9 @@ pub enum DocumentProblem {
         /// The file.
         file: String,
     },
-    /// A file an ASiCArchiveManifest lists does not have the digest it gives
-    /// (EN 319 162-1 §4.4.3, CAdES archive manifests): what the archive time-stamp protects
-    /// changed (HASH_FAILURE). kyso checks these digests; the archive time-stamp token itself
-    /// is not validated yet.
+    /// A file an ASiCArchiveManifest lists does not have the digest it gives, or is gone (and
+    /// no signature manifest lists it), and no later valid archive time-stamp covers it again
+    /// (EN 319 162-1 §A.7): what the archive time-stamp protects changed (HASH_FAILURE).
     AsicArchiveReferenceMismatch {
         /// The archive manifest.
         manifest: String,

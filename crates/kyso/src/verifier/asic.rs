@@ -142,8 +142,13 @@ impl Verifier {
             if is_signature(&e.name) || asic::container::is_manifest(&e.name) {
                 continue;
             }
-            if is_archive_manifest(&e.name) {
-                for file in archive_mismatches(&c, &e.data) {
+            // The archive manifests validated (the first MAX_ARCHIVE_MANIFESTS); any others
+            // are only reported as not verified.
+            let validated = archives
+                .iter()
+                .any(|r| r.asic.as_ref().is_some_and(|a| a.manifest == e.name));
+            if validated {
+                for file in archive_mismatches(&c, &manifests, &e.data) {
                     // A file changed and then archived again by a later valid archive
                     // time-stamp (a signature extended before a renewal, as DSS does) leaves
                     // the earlier time-stamp failed, in the signature's report, and the
@@ -501,17 +506,27 @@ fn renewed(archives: &[TimestampReport], manifest: &str, file: &str) -> bool {
     })
 }
 
-/// Files an archive manifest lists whose digest differs.
-fn archive_mismatches(c: &Container, xml: &[u8]) -> Vec<String> {
+/// Files an archive manifest lists whose digest differs, or that are gone. A file gone that
+/// a signature manifest lists too is that signature's finding (asic_reference_missing,
+/// INDETERMINATE as DSS says); one only the archive knows of (a co-signature removed with
+/// its manifest, say) would otherwise vanish without a trace.
+fn archive_mismatches(c: &Container, signed: &[ParsedManifest<'_>], xml: &[u8]) -> Vec<String> {
     let Ok(m) = asic::parse_manifest(xml) else {
         return Vec::new();
+    };
+    let signature_lists = |uri: &str| {
+        signed.iter().any(|(_, m)| {
+            m.as_ref()
+                .is_ok_and(|m| m.references.iter().any(|r| r.uri == uri))
+        })
     };
     m.references
         .iter()
         .filter(|r| match &r.algorithm {
-            // An absent file is the signature's own finding (asic_reference_missing,
-            // INDETERMINATE as DSS says), not a changed one.
-            Ok(alg) => c.digest(&r.uri, *alg).is_some_and(|d| d != r.digest),
+            Ok(alg) => match c.digest(&r.uri, *alg) {
+                Some(d) => d != r.digest,
+                None => !signature_lists(&r.uri),
+            },
             Err(_) => false,
         })
         .map(|r| r.uri.clone())

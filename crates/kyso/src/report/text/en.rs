@@ -252,10 +252,10 @@ pub(super) fn document(p: &DocumentProblem) -> String {
             format!("'{file}' is in the container but no signature covers it")
         }
         AsicArchiveReferenceMismatch { manifest, file } => format!(
-            "the archive manifest {manifest} protects '{file}', which has changed since it was archived"
+            "the archive manifest {manifest} protects '{file}', which has changed or been removed since it was archived"
         ),
         AsicEntryNotVerified { file } => {
-            format!("{file} is not verified by kyso (archive time-stamps and XAdES are not checked yet)")
+            format!("{file} is not verified by kyso (XAdES signatures, container time-stamps and archive time-stamps that cover no signature are not checked)")
         }
         NoSignerInfo => "the SignedData has no SignerInfo: it carries certificates only (a .p7b bundle?), not a signature".into(),
         TooManySigners { count, limit } => {

@@ -339,10 +339,10 @@ pub(super) fn document(p: &DocumentProblem) -> String {
             format!("tệp '{file}' có trong gói nhưng không được chữ ký nào bao phủ")
         }
         AsicArchiveReferenceMismatch { manifest, file } => format!(
-            "bản kê lưu trữ {manifest} bảo vệ tệp '{file}', nhưng tệp này đã bị thay đổi sau khi lưu trữ"
+            "bản kê lưu trữ {manifest} bảo vệ tệp '{file}', nhưng tệp này đã bị thay đổi hoặc bị xóa sau khi lưu trữ"
         ),
         AsicEntryNotVerified { file } => {
-            format!("kyso không kiểm tra {file} (dấu thời gian lưu trữ và chữ ký XAdES chưa được kiểm tra)")
+            format!("kyso không kiểm tra {file} (chữ ký XAdES, dấu thời gian của gói và dấu thời gian lưu trữ không bao trùm chữ ký nào chưa được kiểm tra)")
         }
         NoSignerInfo => "SignedData không có SignerInfo nào: tệp chỉ chứa chứng thư số (tệp .p7b?), không phải chữ ký".into(),
         TooManySigners { count, limit } => {
