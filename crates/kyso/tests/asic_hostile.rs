@@ -424,6 +424,28 @@ fn a_large_file_listed_many_times_is_judged_once() {
     );
 }
 
+/// More signature entries than kyso verifies in one container (64): refused before any is
+/// verified (each signature's report carries the archive time-stamps that cover it, so the
+/// count bounds the report); 64 are verified.
+#[test]
+fn too_many_signatures_are_refused() {
+    let d = TempDir::new("asic-many-sigs");
+    let names: Vec<String> = (1..=65)
+        .map(|i| format!("META-INF/signature{i}.p7s"))
+        .collect();
+    let build = |n: usize| {
+        let mut entries: Vec<(&str, &[u8], bool)> =
+            vec![("mimetype", ASICE, true), ("a.txt", A, true)];
+        entries.extend(names[..n].iter().map(|n| (n.as_str(), &b"x"[..], true)));
+        zip(d.path(), "c.asice", &entries, None)
+    };
+    let r = verify(&build(65));
+    refused(&r, "asic_too_many_signatures");
+    assert!(r.signatures.is_empty());
+    let r = verify(&build(64));
+    assert_eq!(r.signatures.len(), 64, "{:?}", codes(&r));
+}
+
 #[test]
 fn too_many_entries_are_refused_before_reading_them() {
     let d = TempDir::new("asic-many");

@@ -799,6 +799,43 @@ fn an_asic_e_container_at_b_lta_validates_after_the_signer_and_the_first_tsa_exp
     let r = v.verify_asic_bytes("ho-so.asice", &blt, at);
     assert_eq!(r.signatures[0].indication, Indication::Indeterminate);
 
+    // A valid archive time-stamp over a manifest that lists the signature file alone proves
+    // nothing for it: §A.7 archives every entry, and the signature's manifest and documents
+    // must be proven with it.
+    let sig = read_entry(&blt, "META-INF/signature.p7s");
+    let digest = {
+        use sha2::Digest as _;
+        openssl::base64::encode_block(&sha2::Sha256::digest(&sig))
+    };
+    let partial = format!(
+        r#"<ASiCArchiveManifest xmlns="http://uri.etsi.org/02918/v1.2.1#" xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><SigReference URI="META-INF/timestamp1.tst" MimeType="application/vnd.etsi.timestamp-token"/><DataObjectReference URI="META-INF/signature.p7s"><ds:DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha256"/><ds:DigestValue>{digest}</ds:DigestValue></DataObjectReference></ASiCArchiveManifest>"#
+    )
+    .into_bytes();
+    let fetcher = Arc::new(Fetcher::new(FetchOptions::new()).unwrap());
+    let token = Timestamper::new(archive_tsa.url(), fetcher, f.online())
+        .stamp(&partial, now_t)
+        .unwrap();
+    let signature_only = add_entries(
+        &blt,
+        &[
+            ("META-INF/ASiCArchiveManifest.xml", &partial),
+            ("META-INF/timestamp1.tst", &token),
+        ],
+    );
+    let r = v.verify_asic_bytes("ho-so.asice", &signature_only, at);
+    let s = &r.signatures[0];
+    assert_eq!(
+        s.indication,
+        Indication::Indeterminate,
+        "{:#?}",
+        s.timestamps
+    );
+    assert!(
+        s.timestamps.iter().all(|t| t.kind != Cats),
+        "{:#?}",
+        s.timestamps
+    );
+
     // The archive manifest changed after its time-stamp (one byte appended): the token's
     // imprint no longer matches, so it proves nothing and the signature is INDETERMINATE.
     let tampered = rewrite_entry(&blta, "META-INF/ASiCArchiveManifest.xml", |m| m.push(b' '));
@@ -823,9 +860,10 @@ fn an_asic_e_container_at_b_lta_validates_after_the_signer_and_the_first_tsa_exp
 /// the first archive TSA's validation data to the first token (its certificates and the CRL
 /// that gave its status, in the token's SignedData, as DSS does), and the renewal's manifest
 /// covers that token. In 2035, offline, when the first archive TSA has expired too, the
-/// renewal proves the first archive time-stamp at its own time from that data, which proves
-/// the signature-time-stamp, which proves the signature: TOTAL-PASSED, B-LTA. The token
-/// without the data it carries is INDETERMINATE then.
+/// renewal proves the first archive time-stamp at its own time, which proves
+/// the signature-time-stamp, which proves the signature: TOTAL-PASSED, B-LTA. (Before, the
+/// renewal itself was refused: the expired signature was judged without the container's
+/// archive time-stamps.)
 #[cfg(feature = "asic")]
 #[test]
 fn a_renewed_container_archive_time_stamp_carries_the_proof_down_the_chain() {
@@ -916,23 +954,26 @@ fn a_renewed_container_archive_time_stamp_carries_the_proof_down_the_chain() {
         "renewed after the expiry"
     );
 
-    // The first token as it was made, without the data the renewal added: its TSA's status at
-    // the renewal's time is known from nothing, so the chain breaks there.
+    // The renewal put the first archive TSA's data in the first token's own SignedData: a
+    // crls field ([1]) the token did not have when it was made, and its TSTInfo unchanged.
     let token = &first.asic.as_ref().unwrap().token_entry;
-    let before = read_entry(&lta1, token);
-    let after = read_entry(&lta2, token);
-    assert!(
-        after.len() > before.len(),
-        "the renewal added data to {token}"
-    );
-    let stripped = rewrite_entry(&lta2, token, |t| *t = before.clone());
-    let r = v.verify_asic_bytes("ho-so.asice", &stripped, at);
-    assert_eq!(
-        r.signatures[0].indication,
-        Indication::Indeterminate,
-        "{:#?}",
-        r.signatures[0].timestamps
-    );
+    let (before, after) = (read_entry(&lta1, token), read_entry(&lta2, token));
+    let fields = |t: &[u8]| -> Vec<u8> {
+        let content = children(t).get(1).map(|c| children(c)).unwrap_or_default();
+        content
+            .first()
+            .map(|sd| children(sd).iter().map(|f| f[0]).collect())
+            .unwrap_or_default()
+    };
+    assert!(fields(&after).contains(&0xA1), "no crls in {token}");
+    assert!(!fields(&before).contains(&0xA1), "{token} had crls already");
+    let tst_info = |t: &[u8]| {
+        kyso::TimeStampToken::from_der(t)
+            .unwrap()
+            .tst_info()
+            .clone()
+    };
+    assert_eq!(tst_info(&after), tst_info(&before));
 }
 
 /// The bytes of the entry `name` of a ZIP, read with Python's `zipfile`.
@@ -949,6 +990,31 @@ fn read_entry(container: &[u8], name: &str) -> Vec<u8> {
     assert!(read.status.success(), "{read:?}");
     let _ = std::fs::remove_dir_all(&dir);
     read.stdout
+}
+
+/// The ZIP with `entries` (name, bytes) added at its end, with Python's `zipfile`.
+fn add_entries(container: &[u8], entries: &[(&str, &[u8])]) -> Vec<u8> {
+    let dir = scratch("add-entries");
+    let path = dir.join("c.zip");
+    std::fs::write(&path, container).unwrap();
+    for (i, (name, data)) in entries.iter().enumerate() {
+        let f = dir.join(format!("e{i}"));
+        std::fs::write(&f, data).unwrap();
+        let o = std::process::Command::new("python3")
+            .args([
+                "-c",
+                "import sys,zipfile; zipfile.ZipFile(sys.argv[1],'a').write(sys.argv[2], sys.argv[3])",
+            ])
+            .arg(&path)
+            .arg(&f)
+            .arg(name)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{o:?}");
+    }
+    let out = std::fs::read(&path).unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    out
 }
 
 /// A new folder of its own under the temporary folder (tests run in parallel threads).

@@ -99,6 +99,15 @@ pub enum AsicProblem {
         /// Data objects found.
         count: usize,
     },
+    /// More signatures (SignerInfos, in all the `.p7s` entries together) than kyso verifies in
+    /// one container.
+    #[error(
+        "the container holds more than {limit} signatures, the most kyso verifies in one container"
+    )]
+    TooManySignatures {
+        /// The bound.
+        limit: usize,
+    },
     /// Building a container: a file name that cannot be stored (see [`AsicProblem::BadEntryName`]).
     #[error("cannot put {name:?} in a container: {why}")]
     CannotStore {
@@ -126,6 +135,7 @@ impl AsicProblem {
             UnknownType { .. } => "asic_unknown_type",
             NoSignature => "asic_no_signature",
             NotOneDataObject { .. } => "asic_not_one_data_object",
+            TooManySignatures { .. } => "asic_too_many_signatures",
             CannotStore { .. } => "asic_cannot_store",
         }
     }

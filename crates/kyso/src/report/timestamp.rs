@@ -298,7 +298,9 @@ pub struct AsicTimestampInfo {
     pub token_entry: String,
     /// The ASiCArchiveManifest it is over.
     pub manifest: String,
-    /// The files the manifest lists, as named in the container.
+    /// The files the manifest lists, as named in the container; in a signature's report, those
+    /// of that signature (its `.p7s`, its ASiCManifest and the files that manifest lists, or
+    /// the ASiC-S data object), which keeps every report the size of its own signature.
     pub covers: Vec<String>,
 }
 

@@ -30,6 +30,12 @@ use crate::report::{
 /// (the bound of archive time-stamps in a CAdES signature).
 const MAX_ARCHIVE_MANIFESTS: usize = 16;
 
+/// Signatures (SignerInfos of all the `.p7s` entries) verified per container: a dossier
+/// carries a few, the official's and the organisation's per document; one `.p7s` file may
+/// hold as many. Every signature's report carries the archive time-stamps that cover it, so
+/// this bounds the report's size too.
+const MAX_CONTAINER_SIGNATURES: usize = 64;
+
 /// Extensions of ASiC containers (EN 319 162-1 §4.3.1, §4.4.1: `.asics`/`.scs`,
 /// `.asice`/`.sce`).
 pub(crate) const ASIC_EXTENSIONS: [&str; 4] = ["asice", "sce", "asics", "scs"];
@@ -74,6 +80,12 @@ impl Verifier {
         if signature_entries.is_empty() {
             return invalid(crate::error::AsicProblem::NoSignature);
         }
+        let too_many = crate::error::AsicProblem::TooManySignatures {
+            limit: MAX_CONTAINER_SIGNATURES,
+        };
+        if signature_entries.len() > MAX_CONTAINER_SIGNATURES {
+            return invalid(too_many);
+        }
         let data: Vec<&asic::container::Entry> = c.data_objects().collect();
         if c.kind == AsicKind::Simple && data.len() != 1 {
             return invalid(crate::error::AsicProblem::NotOneDataObject { count: data.len() });
@@ -84,15 +96,44 @@ impl Verifier {
         let mut signatures: Vec<SignatureReport> = Vec::new();
         let mut covered: Vec<String> = Vec::new();
         let mut problems: Vec<DocumentProblem> = Vec::new();
+        // What each archive lists, for the look-ups below.
+        let listed: Vec<std::collections::HashSet<&str>> = archives
+            .iter()
+            .map(|r| {
+                r.asic
+                    .iter()
+                    .flat_map(|a| a.covers.iter().map(String::as_str))
+                    .collect()
+            })
+            .collect();
         for sig in &signature_entries {
+            // The signature's own files: what its report says the archive proves.
+            let mut own: Vec<&str> = vec![sig.name.as_str()];
+            match c.kind {
+                AsicKind::Simple => own.push(&data[0].name),
+                AsicKind::Extended => {
+                    if let Some((e, Ok(m))) = manifests.iter().find(|(_, m)| {
+                        matches!(m, Ok(m) if m.sig_reference.as_deref() == Some(sig.name.as_str()))
+                    }) {
+                        own.push(&e.name);
+                        own.extend(m.references.iter().map(|r| r.uri.as_str()));
+                    }
+                }
+            }
+            // An archive time-stamp counts for a signature when it lists all of the signature's
+            // files (§A.7: every entry): the signature alone proven would leave its manifest and
+            // documents open to a later swap once their digest algorithm weakens.
             ctx.covering = archives
                 .iter()
-                .filter(|r| {
-                    r.asic
-                        .as_ref()
-                        .is_some_and(|a| a.covers.contains(&sig.name))
+                .zip(&listed)
+                .filter(|(_, l)| own.iter().all(|f| l.contains(f)))
+                .map(|(r, _)| {
+                    let mut r = r.clone();
+                    if let Some(a) = &mut r.asic {
+                        a.covers.retain(|f| own.contains(&f.as_str()));
+                    }
+                    r
                 })
-                .cloned()
                 .collect();
             let reports = match c.kind {
                 AsicKind::Simple => {
@@ -116,6 +157,9 @@ impl Verifier {
             for mut r in reports {
                 r.index = signatures.len();
                 signatures.push(r);
+            }
+            if signatures.len() > MAX_CONTAINER_SIGNATURES {
+                return invalid(too_many);
             }
         }
         for object in &data {

@@ -510,6 +510,9 @@ pub(super) fn asic(p: &crate::error::AsicProblem) -> String {
             "gói ASiC-S phải chứa đúng một tệp dữ liệu, gói này có {count}"
         ),
         CannotStore { name, why } => format!("không đưa được {name:?} vào gói: {why}"),
+        TooManySignatures { limit } => format!(
+            "gói chứa hơn {limit} chữ ký, số chữ ký nhiều nhất kyso kiểm tra trong một gói"
+        ),
     }
 }
 
