@@ -17,9 +17,7 @@
 //! longer matches its entries is refused: renewing would only time-stamp a broken archive.
 
 use super::{embed, version, ExtendOutcome, ExtendedSignature, Extender};
-use crate::asic::container::{
-    is_archive_manifest, is_meta_inf, is_signature, Container, Entry, ParsedManifest,
-};
+use crate::asic::container::{is_archive_manifest, is_signature, Container, Entry, ParsedManifest};
 use crate::cms::builder::SignedDataParts;
 use crate::cms::envelope::{self, SigSource};
 use crate::error::{AsicProblem, Error, ExtendRefusal};
@@ -132,7 +130,16 @@ impl Extender {
             }
         }
         if archive {
-            if let Some(token) = archived.current_token.as_deref() {
+            if !c.entries.iter().any(|e| is_signature(&e.name)) {
+                return Err(asic_error(AsicProblem::NoSignature));
+            }
+            // The current token gets its TSA's data unless an archive manifest lists it
+            // already (rewriting it would break that one).
+            let token = archived
+                .current_token
+                .as_deref()
+                .filter(|t| !archived.covered.iter().any(|c| c == t));
+            if let Some(token) = token {
                 let (bytes, certificates, values) = self.token_with_validation_data(&c, token)?;
                 total.certificates_added += certificates;
                 total.revocation_values_added += values;
@@ -141,8 +148,12 @@ impl Extender {
                 }
             }
             let out = self.archive_container(container, &c, &replaced)?;
+            // The archive time-stamp makes B-LT signatures B-LTA (what was archived before
+            // below B-LT, as DSS may have done, stays at its level).
             for s in &mut total.signatures {
-                s.level_after = SignatureLevel::BLTA;
+                if s.level_after >= SignatureLevel::BLT {
+                    s.level_after = SignatureLevel::BLTA;
+                }
                 s.archive_timestamp_added = true;
             }
             return Ok((out, total));
@@ -372,10 +383,11 @@ fn check_archive_manifests(c: &Container) -> Result<Archived, Error> {
 /// as the reader compares names, and with leading zeros: DSS writes `timestamp001.tst`).
 fn first_free(c: &Container, prefix: &str, suffix: &str) -> u64 {
     let (prefix, suffix) = (prefix.to_lowercase(), suffix.to_lowercase());
+    // Every entry, whatever its case: the reader refuses two names equal but for case, so a
+    // `meta-inf/...` entry must not be met by a new `META-INF/...` one.
     let taken: Vec<u64> = c
         .entries
         .iter()
-        .filter(|e| is_meta_inf(&e.name))
         .filter_map(|e| {
             let lower = e.name.to_lowercase();
             let digits = lower.strip_prefix(&prefix)?.strip_suffix(&suffix)?;
