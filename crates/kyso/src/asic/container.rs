@@ -70,6 +70,9 @@ pub(crate) struct Container {
     pub(crate) layout: Vec<AsicProblem>,
     /// The digests computed so far, by entry index and algorithm (see [`Container::digest`]).
     digests: RefCell<HashMap<(usize, DigestAlgorithm), Vec<u8>>>,
+    /// Each entry's index by name: manifests name up to a thousand files each, so a look-up
+    /// must not scan the entries.
+    by_name: HashMap<String, usize>,
 }
 
 /// A signature manifest of a container and what parsing it gave.
@@ -77,11 +80,17 @@ pub(crate) type ParsedManifest<'a> = (&'a Entry, Result<super::Manifest, String>
 
 impl Container {
     pub(crate) fn new(kind: AsicKind, entries: Vec<Entry>, layout: Vec<AsicProblem>) -> Self {
+        let mut by_name = HashMap::with_capacity(entries.len());
+        for (i, e) in entries.iter().enumerate() {
+            // The first of two equal names, as a scan would find (the reader refuses them).
+            by_name.entry(e.name.clone()).or_insert(i);
+        }
         Container {
             kind,
             entries,
             layout,
             digests: RefCell::default(),
+            by_name,
         }
     }
 
@@ -90,11 +99,12 @@ impl Container {
     /// a hostile manifest listing a 512 MiB entry a thousand times, or a thousand signatures
     /// over it, must cost one hash, not a thousand.
     pub(crate) fn digest(&self, name: &str, alg: DigestAlgorithm) -> Option<Vec<u8>> {
-        let i = self.entries.iter().position(|e| e.name == name)?;
+        let i = *self.by_name.get(name)?;
+        let entry = self.entries.get(i)?;
         let mut cache = self.digests.borrow_mut();
         let d = cache
             .entry((i, alg))
-            .or_insert_with(|| alg.digest(&self.entries[i].data));
+            .or_insert_with(|| alg.digest(&entry.data));
         Some(d.clone())
     }
 
@@ -111,7 +121,7 @@ impl Container {
 
     /// The entry named `name`.
     pub(crate) fn get(&self, name: &str) -> Option<&Entry> {
-        self.entries.iter().find(|e| e.name == name)
+        self.by_name.get(name).and_then(|&i| self.entries.get(i))
     }
 
     /// The data objects: entries outside META-INF, the mimetype left out (EN 319 162-1 §4.2:
