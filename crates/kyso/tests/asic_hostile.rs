@@ -265,6 +265,49 @@ fn an_asic_s_with_two_data_objects_fails() {
     assert_eq!(r.indication, Indication::TotalFailed);
 }
 
+/// The documents are protected by the manifest's digests: SHA-1 ones, under the default
+/// policy (no SHA-1), fail the signature as a SHA-1 message digest would, though the
+/// signature over the manifest is SHA-256.
+#[test]
+fn a_manifest_with_sha1_digests_fails_under_the_default_policy() {
+    let d = TempDir::new("asic-sha1");
+    let b64_sha1 = |data: &[u8]| b64(&openssl::sha::sha1(data));
+    let m = format!(
+        r#"<ASiCManifest xmlns="http://uri.etsi.org/02918/v1.2.1#" xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><SigReference URI="META-INF/signature001.p7s"/><DataObjectReference URI="a.txt"><ds:DigestMethod Algorithm="http://www.w3.org/2000/09/xmldsig#sha1"/><ds:DigestValue>{}</ds:DigestValue></DataObjectReference><DataObjectReference URI="b.txt"><ds:DigestMethod Algorithm="http://www.w3.org/2000/09/xmldsig#sha1"/><ds:DigestValue>{}</ds:DigestValue></DataObjectReference></ASiCManifest>"#,
+        b64_sha1(A),
+        b64_sha1(B)
+    )
+    .into_bytes();
+    let sig = signer().sign_bytes(&m).unwrap();
+    let bytes = zip(
+        d.path(),
+        "c.asice",
+        &[
+            ("mimetype", ASICE, true),
+            ("a.txt", A, false),
+            ("b.txt", B, false),
+            ("META-INF/ASiCManifest.xml", &m, false),
+            ("META-INF/signature001.p7s", &sig, false),
+        ],
+        None,
+    );
+    let r = verify(&bytes);
+    refused(&r, "weak_algorithm");
+    // EN 319 102-1: INDETERMINATE/CRYPTO_CONSTRAINTS_FAILURE, as for the signature's own SHA-1.
+    assert_eq!(r.indication, Indication::Indeterminate, "{:?}", codes(&r));
+    // One failure for the algorithm, not one per file.
+    assert_eq!(
+        codes(&r).iter().filter(|c| *c == "weak_algorithm").count(),
+        1
+    );
+    // The same container under a policy that allows SHA-1 passes: the digests match.
+    let lenient = Verifier::new()
+        .with_trust_anchors([cert("root-rsa.pem")])
+        .with_policy(kyso::ValidationPolicy::builtin("legacy-archive").unwrap());
+    let r = lenient.verify_asic_bytes("sha1.asice", &bytes, at());
+    assert_eq!(r.indication, Indication::TotalPassed, "{:?}", codes(&r));
+}
+
 #[test]
 fn a_signature_without_manifest_fails() {
     let d = TempDir::new("asic-nomanifest");

@@ -420,14 +420,53 @@ impl Verifier {
             Ok(m) => reference_failures(c, &entry.name, m),
         };
         for r in &mut reports {
+            let mut failures = failures.clone();
+            if let Ok(m) = &parsed {
+                failures.extend(self.weak_reference_digests(&entry.name, m, r, at));
+            }
             if failures.is_empty() {
                 push_check(r, CheckResult::Passed);
             }
-            for f in &failures {
-                push_check(r, CheckResult::Failed(f.clone()));
+            for f in failures {
+                push_check(r, CheckResult::Failed(f));
             }
         }
         (reports, covers)
+    }
+
+    /// The documents of an ASiC-E signature are protected by its manifest's digests, so those
+    /// digest algorithms are judged by the policy as the signature's own are, at the time its
+    /// algorithms were judged (a time-stamp's, for an algorithm that weakened since): a SHA-1
+    /// DataObjectReference under a policy without SHA-1 fails the signature as a SHA-1
+    /// message digest would (EN 319 102-1 §5.2.8). One failure per algorithm.
+    fn weak_reference_digests(
+        &self,
+        manifest: &str,
+        m: &asic::Manifest,
+        r: &SignatureReport,
+        at: Timestamp,
+    ) -> Vec<Reason> {
+        let judged = r.algorithms_validated_at.unwrap_or(at);
+        let mut seen = Vec::new();
+        let mut out = Vec::new();
+        for reference in &m.references {
+            let Ok(alg) = reference.algorithm else {
+                continue;
+            };
+            if seen.contains(&alg) {
+                continue;
+            }
+            seen.push(alg);
+            if let Some(p) = self.validation.digest_problem(alg, judged) {
+                out.push(Reason::WeakAlgorithm {
+                    detail: format!(
+                        "{manifest} protects '{}' with a {alg} digest: {}",
+                        reference.uri, p.detail
+                    ),
+                });
+            }
+        }
+        out
     }
 
     /// One `.p7s` of the container over `content`: every SignerInfo's report, each with the
