@@ -329,9 +329,8 @@ impl Extender {
             });
         }
 
-        let mut certificates: Vec<Vec<u8>> =
-            sd.certificates.iter().map(|t| t.raw.to_vec()).collect();
-        let mut crls: Vec<Vec<u8>> = sd.crls.iter().map(|t| t.raw.to_vec()).collect();
+        let mut parts = SignedDataParts::of(&sd);
+        parts.signer_infos = signer_infos;
         let (mut certificates_added, mut revocation_values_added) = (0, 0);
         let already_lt = report
             .signatures
@@ -361,24 +360,12 @@ impl Extender {
                 self.now,
                 &proven_paths(report),
             )?;
-            (certificates_added, revocation_values_added) =
-                embed(&data, &mut certificates, &mut crls);
+            (certificates_added, revocation_values_added) = embed(&data, &mut parts);
             for s in &mut signatures {
                 s.level_after = s.level_after.max(SignatureLevel::BLT);
             }
         }
-        let mut parts = SignedDataParts {
-            version: version(sd.version, &crls),
-            digest_algorithms: sd
-                .digest_algorithms
-                .iter()
-                .map(|t| t.raw.to_vec())
-                .collect(),
-            econtent_type: sd.econtent_type.to_vec(),
-            certificates,
-            crls,
-            signer_infos,
-        };
+        parts.settle_version();
         if self.level == SignatureLevel::BLTA {
             let content_hash =
                 |alg: DigestAlgorithm| match env.content_len {
@@ -414,18 +401,14 @@ impl Extender {
 }
 
 /// Add `data` to a SignedData's `certificates` and `crls` (DER), each value once; an OCSP
-/// response goes in as RFC 5940 §4.1 says. Returns how many certificates and revocation
-/// values were added.
-fn embed(
-    data: &crate::verifier::ValidationData,
-    certificates: &mut Vec<Vec<u8>>,
-    crls: &mut Vec<Vec<u8>>,
-) -> (usize, usize) {
+/// response goes in as RFC 5940 §4.1 says (the caller then settles the version). Returns
+/// how many certificates and revocation values were added.
+fn embed(data: &crate::verifier::ValidationData, parts: &mut SignedDataParts) -> (usize, usize) {
     let (mut certificates_added, mut values_added) = (0, 0);
     for c in &data.certificates {
         let der = c.der().to_vec();
-        if !certificates.contains(&der) {
-            certificates.push(der);
+        if !parts.certificates.contains(&der) {
+            parts.certificates.push(der);
             certificates_added += 1;
         }
     }
@@ -442,22 +425,12 @@ fn embed(
                 ],
             ),
         };
-        if !crls.contains(&der) {
-            crls.push(der);
+        if !parts.crls.contains(&der) {
+            parts.crls.push(der);
             values_added += 1;
         }
     }
     (certificates_added, values_added)
-}
-
-/// The SignedData version for these `crls`: RFC 5652 §5.1 says 5 when `crls` holds an
-/// other-format entry (an OCSP response), else the one it had.
-fn version(current: u64, crls: &[Vec<u8>]) -> u64 {
-    if crls.iter().any(|c| c.first() == Some(&tag::ctx_cons(1))) {
-        5
-    } else {
-        current
-    }
 }
 
 /// Whether the file starts with `%PDF-` (a PDF is extended by incremental updates).

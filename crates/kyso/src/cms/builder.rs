@@ -29,6 +29,32 @@ fn header_len(len: u64) -> u64 {
 }
 
 impl SignedDataParts {
+    /// RFC 5652 §5.1: version 5 when `crls` holds an other-format entry (an RFC 5940 OCSP
+    /// response); else the version stays.
+    pub(crate) fn settle_version(&mut self) {
+        if self
+            .crls
+            .iter()
+            .any(|c| c.first() == Some(&tag::ctx_cons(1)))
+        {
+            self.version = 5;
+        }
+    }
+
+    /// The parts of an existing SignedData, each copied byte for byte: what augmenting it
+    /// (new unsigned attributes, validation data) starts from.
+    pub(crate) fn of(sd: &crate::cms::signed_data::SignedData<'_>) -> Self {
+        let raw = |v: &[Tlv<'_>]| v.iter().map(|t| t.raw.to_vec()).collect();
+        SignedDataParts {
+            version: sd.version,
+            digest_algorithms: raw(&sd.digest_algorithms),
+            econtent_type: sd.econtent_type.to_vec(),
+            certificates: raw(&sd.certificates),
+            crls: raw(&sd.crls),
+            signer_infos: sd.signer_infos.iter().map(|si| si.raw.to_vec()).collect(),
+        }
+    }
+
     /// Write the ContentInfo in DER with definite lengths; the content, when attached, is
     /// streamed between the prefix and the suffix so it is never held in memory.
     pub(crate) fn write(

@@ -16,7 +16,7 @@
 //! break the earlier manifest's digest), and a container whose earlier archive manifest no
 //! longer matches its entries is refused: renewing would only time-stamp a broken archive.
 
-use super::{embed, version, ExtendOutcome, ExtendedSignature, Extender};
+use super::{embed, ExtendOutcome, ExtendedSignature, Extender};
 use crate::asic::container::{is_archive_manifest, is_signature, Container, Entry, ParsedManifest};
 use crate::cms::builder::SignedDataParts;
 use crate::cms::envelope::{self, SigSource};
@@ -192,25 +192,12 @@ impl Extender {
         let data =
             self.verifier
                 .validation_data(&sd, &[], std::slice::from_ref(token), self.now, &[])?;
-        let mut certificates: Vec<Vec<u8>> =
-            sd.certificates.iter().map(|t| t.raw.to_vec()).collect();
-        let mut crls: Vec<Vec<u8>> = sd.crls.iter().map(|t| t.raw.to_vec()).collect();
-        let (certificates_added, values_added) = embed(&data, &mut certificates, &mut crls);
+        let mut parts = SignedDataParts::of(&sd);
+        let (certificates_added, values_added) = embed(&data, &mut parts);
         if certificates_added + values_added == 0 {
             return Ok((None, 0, 0));
         }
-        let parts = SignedDataParts {
-            version: version(sd.version, &crls),
-            digest_algorithms: sd
-                .digest_algorithms
-                .iter()
-                .map(|t| t.raw.to_vec())
-                .collect(),
-            econtent_type: sd.econtent_type.to_vec(),
-            certificates,
-            crls,
-            signer_infos: sd.signer_infos.iter().map(|si| si.raw.to_vec()).collect(),
-        };
+        parts.settle_version();
         let len = env
             .content_len
             .ok_or_else(|| Error::Format(format!("{name}: the token has no TSTInfo")))?;

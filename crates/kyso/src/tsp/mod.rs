@@ -440,18 +440,8 @@ pub(crate) fn with_unsigned_attribute(token: &[u8], attribute: &[u8]) -> Result<
     };
     let si = crate::cms::builder::with_unsigned_attributes(si.raw, &[attribute.to_vec()])
         .map_err(|e| bad(e.what))?;
-    let parts = crate::cms::builder::SignedDataParts {
-        version: sd.version,
-        digest_algorithms: sd
-            .digest_algorithms
-            .iter()
-            .map(|t| t.raw.to_vec())
-            .collect(),
-        econtent_type: sd.econtent_type.to_vec(),
-        certificates: sd.certificates.iter().map(|t| t.raw.to_vec()).collect(),
-        crls: sd.crls.iter().map(|t| t.raw.to_vec()).collect(),
-        signer_infos: vec![si],
-    };
+    let mut parts = crate::cms::builder::SignedDataParts::of(&sd);
+    parts.signer_infos = vec![si];
     let mut out = Vec::new();
     let mut emit = |w: &mut dyn std::io::Write| w.write_all(&tst);
     parts
