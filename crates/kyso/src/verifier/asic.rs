@@ -106,6 +106,8 @@ impl Verifier {
                     .collect()
             })
             .collect();
+        // Which archive time-stamps some signature's report carries.
+        let mut reported = vec![false; archives.len()];
         for sig in &signature_entries {
             // The signature's own files: what its report says the archive proves.
             let mut own: Vec<&str> = vec![sig.name.as_str()];
@@ -126,8 +128,10 @@ impl Verifier {
             ctx.covering = archives
                 .iter()
                 .zip(&listed)
-                .filter(|(_, l)| own.iter().all(|f| l.contains(f)))
-                .map(|(r, _)| {
+                .zip(&mut reported)
+                .filter(|((_, l), _)| own.iter().all(|f| l.contains(f)))
+                .map(|((r, _), reported)| {
+                    *reported = true;
                     let mut r = r.clone();
                     if let Some(a) = &mut r.asic {
                         a.covers.retain(|f| own.contains(&f.as_str()));
@@ -176,12 +180,13 @@ impl Verifier {
             .filter(|e| asic::container::is_meta_inf(&e.name))
         {
             // An archive manifest and its token are verified, and reported with each
-            // signature they cover; one that covers no signature is reported nowhere.
-            let verified_archive = archives.iter().filter_map(|r| r.asic.as_ref()).any(|a| {
-                (a.manifest == e.name || a.token_entry == e.name)
-                    && a.covers
-                        .iter()
-                        .any(|f| is_signature(f) && c.get(f).is_some())
+            // signature all of whose files they list; one reported with no signature is
+            // listed as not verified.
+            let verified_archive = archives.iter().zip(&reported).any(|(r, reported)| {
+                *reported
+                    && r.asic
+                        .as_ref()
+                        .is_some_and(|a| a.manifest == e.name || a.token_entry == e.name)
             });
             if is_signature(&e.name) || asic::container::is_manifest(&e.name) {
                 continue;
